@@ -1,0 +1,305 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import awsDev from '../config/environments/aws-dev';
+import awsProd from '../config/environments/aws-prod';
+import azureDev from '../config/environments/azure-dev';
+import azureProd from '../config/environments/azure-prod';
+import { ConfigError, loadEnvironments, selectEnvironments } from '../config/load';
+import { run } from '../stacks/synth';
+import { clone, tempDir } from './helpers';
+
+type Mutable = Record<string, any>;
+
+interface BadCase {
+  readonly title: string;
+  readonly base: 'aws-dev' | 'aws-prod' | 'azure-dev' | 'azure-prod';
+  readonly change: (c: Mutable) => void;
+  readonly problems: string[];
+}
+
+const bases = { 'aws-dev': awsDev, 'aws-prod': awsProd, 'azure-dev': azureDev, 'azure-prod': azureProd };
+
+const cases: BadCase[] = [
+  {
+    title: 'unknown cloud',
+    base: 'aws-dev',
+    change: (c) => (c.cloud = 'gcp'),
+    problems: ['config/aws-dev: cloud: "gcp" is not supported (allowed: aws, azure)'],
+  },
+  {
+    title: 'invalid CIDR octet',
+    base: 'aws-dev',
+    change: (c) => (c.network.vpcCidr = '10.300.0.0/16'),
+    problems: [
+      'config/aws-dev: network.vpcCidr: "10.300.0.0/16" has an octet outside 0-255 (allowed: an IPv4 CIDR block such as 10.0.0.0/16)',
+    ],
+  },
+  {
+    title: 'CIDR with host bits set',
+    base: 'aws-prod',
+    change: (c) => (c.network.privateSubnetCidrs[0] = '10.20.33.0/19'),
+    problems: [
+      'config/aws-prod: network.privateSubnetCidrs[0]: "10.20.33.0/19" has host bits set (the block starts at 10.20.32.0/19) (allowed: an IPv4 CIDR block such as 10.0.0.0/16)',
+    ],
+  },
+  {
+    title: 'subnet outside the VPC',
+    base: 'aws-dev',
+    change: (c) => (c.network.publicSubnetCidrs[2] = '10.11.2.0/24'),
+    problems: [
+      'config/aws-dev: network.publicSubnetCidrs[2]: "10.11.2.0/24" is outside network.vpcCidr "10.10.0.0/16" (allowed: a block inside 10.10.0.0/16)',
+    ],
+  },
+  {
+    title: 'overlapping subnets',
+    base: 'aws-dev',
+    change: (c) => (c.network.privateSubnetCidrs[1] = '10.10.0.0/19'),
+    problems: [
+      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[0] "10.10.0.0/24" (allowed: a block that overlaps no other subnet)',
+      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[1] "10.10.1.0/24" (allowed: a block that overlaps no other subnet)',
+      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[2] "10.10.2.0/24" (allowed: a block that overlaps no other subnet)',
+    ],
+  },
+  {
+    title: 'prod with two availability zones',
+    base: 'aws-prod',
+    change: (c) => {
+      c.network.availabilityZones = ['eu-west-1a', 'eu-west-1b'];
+      c.network.publicSubnetCidrs.pop();
+      c.network.privateSubnetCidrs.pop();
+    },
+    problems: ['config/aws-prod: network.availabilityZones: prod has 2 availability zones (allowed: 3 or more)'],
+  },
+  {
+    title: 'subnet count differs from zone count',
+    base: 'aws-dev',
+    change: (c) => c.network.publicSubnetCidrs.pop(),
+    problems: [
+      'config/aws-dev: network.publicSubnetCidrs: has 2 blocks for 3 availability zones (allowed: one block per zone)',
+    ],
+  },
+  {
+    title: 'zone outside the region',
+    base: 'aws-dev',
+    change: (c) => (c.network.availabilityZones[2] = 'eu-central-1c'),
+    problems: ['config/aws-dev: network.availabilityZones[2]: "eu-central-1c" is not in region eu-west-1 (allowed: eu-west-1a, eu-west-1b, ...)'],
+  },
+  {
+    title: 'single NAT gateway in prod',
+    base: 'aws-prod',
+    change: (c) => (c.network.natGateways = 'single'),
+    problems: [
+      'config/aws-prod: network.natGateways: "single" makes one zone\'s outage cut egress for every zone in prod (allowed: one-per-az)',
+    ],
+  },
+  {
+    title: 'unsupported Kubernetes version',
+    base: 'azure-dev',
+    change: (c) => (c.kubernetes.version = '1.29'),
+    problems: ['config/azure-dev: kubernetes.version: "1.29" is not supported (allowed: 1.32, 1.33, 1.34, 1.35)'],
+  },
+  {
+    title: 'node pool min above desired',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodePools[0].minSize = 4),
+    problems: [
+      'config/aws-prod: kubernetes.nodePools[0].desiredSize: sizes min 4, desired 3, max 9 are out of order (allowed: minSize <= desiredSize <= maxSize)',
+    ],
+  },
+  {
+    title: 'node pool size not an integer',
+    base: 'azure-prod',
+    change: (c) => (c.kubernetes.nodePools[1].maxSize = 2.5),
+    problems: [
+      'config/azure-prod: kubernetes.nodePools[1].maxSize: 2.5 is not valid (allowed: an integer from 1 to 100)',
+      'config/azure-prod: kubernetes.nodePools[1].desiredSize: sizes min 3, desired 3, max 2.5 are out of order (allowed: minSize <= desiredSize <= maxSize)',
+    ],
+  },
+  {
+    title: 'bad domain',
+    base: 'azure-dev',
+    change: (c) => (c.domain = 'Chat_Example'),
+    problems: ['config/azure-dev: domain: "Chat_Example" is not valid (allowed: a lowercase DNS name such as chat.example.com)'],
+  },
+  {
+    title: 'backend of the other cloud',
+    base: 'aws-dev',
+    change: (c) => (c.state = { type: 'azurerm', resourceGroupName: 'rg', storageAccountName: 'st', containerName: 'tfstate', keyPrefix: 'x1' }),
+    problems: ['config/aws-dev: state.type: "azurerm" is not supported (allowed: s3, local)'],
+  },
+  {
+    title: 'local state in prod',
+    base: 'azure-prod',
+    change: (c) => (c.state = { type: 'local', directory: 'terraform-state' }),
+    problems: [
+      'config/azure-prod: state.type: "local" keeps prod state on one workstation without locking or encryption (allowed: azurerm)',
+    ],
+  },
+  {
+    title: 'local state path escaping the repository',
+    base: 'aws-dev',
+    change: (c) => (c.state = { type: 'local', directory: '../elsewhere' }),
+    problems: [
+      'config/aws-dev: state.directory: "../elsewhere" is not valid (allowed: a relative path inside the repository such as terraform-state)',
+    ],
+  },
+  {
+    title: 'missing S3 bucket',
+    base: 'aws-prod',
+    change: (c) => delete c.state.bucket,
+    problems: [
+      'config/aws-prod: state.bucket: is required (allowed: an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens)',
+    ],
+  },
+  {
+    title: 'misspelled field',
+    base: 'azure-dev',
+    change: (c) => {
+      c.network.vnetCIDR = c.network.vnetCidr;
+      delete c.network.vnetCidr;
+    },
+    problems: [
+      'config/azure-dev: network.vnetCidr: is required (allowed: an IPv4 CIDR block such as 10.0.0.0/16)',
+      'config/azure-dev: network.vnetCIDR: is not a known field (allowed: vnetCidr, nodeSubnetCidr, ingressSubnetCidr, privateEndpointSubnetCidr, podCidr, zones, natIdleTimeoutMinutes, logRetentionDays, flowLogs)',
+    ],
+  },
+  {
+    title: 'ingress subnet too small for Application Gateway for Containers',
+    base: 'azure-prod',
+    change: (c) => (c.network.ingressSubnetCidr = '10.40.8.0/25'),
+    problems: [
+      'config/azure-prod: network.ingressSubnetCidr: "10.40.8.0/25" is smaller than Application Gateway for Containers needs (allowed: /24 or larger)',
+    ],
+  },
+  {
+    title: 'overlay pod range inside the VNet',
+    base: 'azure-dev',
+    change: (c) => (c.network.podCidr = '10.30.128.0/17'),
+    problems: [
+      'config/azure-dev: network.podCidr: "10.30.128.0/17" overlaps network.vnetCidr "10.30.0.0/16" (allowed: an overlay range outside the VNet, such as 192.168.0.0/16)',
+    ],
+  },
+  {
+    title: 'prod in one zone on Azure',
+    base: 'azure-prod',
+    change: (c) => (c.network.zones = ['1']),
+    problems: ['config/azure-prod: network.zones: prod uses only zones ["1"] (allowed: ["1", "2", "3"])'],
+  },
+  {
+    title: 'flow log retention CloudWatch does not offer',
+    base: 'aws-dev',
+    change: (c) => (c.network.flowLogRetentionDays = 45),
+    problems: [
+      'config/aws-dev: network.flowLogRetentionDays: 45 is not a CloudWatch retention period (allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)',
+    ],
+  },
+  {
+    title: 'name does not match the file',
+    base: 'aws-dev',
+    change: (c) => (c.name = 'aws-staging'),
+    problems: ['config/aws-dev: name: "aws-staging" does not match the file name (allowed: "aws-dev")'],
+  },
+];
+
+function registryWith(base: BadCase['base'], change: BadCase['change']): Record<string, unknown> {
+  const config = clone(bases[base]) as Mutable;
+  change(config);
+  return { [base]: config };
+}
+
+function problemsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('environment configuration', () => {
+  it('accepts every example environment', () => {
+    const envs = loadEnvironments(ENVIRONMENTS, undefined);
+    expect(envs.map((e) => e.name)).toEqual(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']);
+  });
+
+  it.each(cases)('rejects $title with exact messages and writes nothing', ({ base, change, problems }) => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    const registry = registryWith(base, change);
+    expect(problemsOf(() => run(registry, undefined, outdir))).toEqual(problems);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('reports every problem of every environment in one run', () => {
+    const registry = {
+      ...registryWith('aws-dev', (c) => {
+        c.tier = 'staging';
+        c.network.vpcCidr = '10.10.0.0/8';
+      }),
+      ...registryWith('azure-dev', (c) => (c.kubernetes.nodePools[0].name = 'System-Pool')),
+    };
+    expect(problemsOf(() => loadEnvironments(registry, undefined))).toEqual([
+      'config/aws-dev: tier: "staging" is not supported (allowed: dev, prod)',
+      'config/aws-dev: network.vpcCidr: "10.10.0.0/8" has host bits set (the block starts at 10.0.0.0/8) (allowed: an IPv4 CIDR block such as 10.0.0.0/16)',
+      'config/azure-dev: kubernetes.nodePools[0].name: "System-Pool" is not valid (allowed: 1-12 lowercase letters and digits, starting with a letter)',
+    ]);
+  });
+
+  it('rejects two environments that disagree about a shared state bucket', () => {
+    const registry = {
+      'aws-dev': awsDev,
+      ...registryWith('aws-prod', (c) => (c.state.bucket = awsDev.state.bucket)),
+    };
+    expect(problemsOf(() => loadEnvironments(registry, undefined))).toEqual([
+      'config/aws-prod: state.bucket: s3 bucket example-rocketchat-tfstate-111111111111 is in account 222222222222, region eu-west-1 here but in account 111111111111, region eu-west-1 for aws-dev (allowed: the same account, region and resource group in every environment that shares it)',
+    ]);
+  });
+
+  describe('ENVIRONMENTS selection', () => {
+    const known = ['aws-dev', 'aws-prod', 'azure-dev'];
+    it('selects everything when unset or empty', () => {
+      expect(selectEnvironments(undefined, known)).toEqual(known);
+      expect(selectEnvironments(' ', known)).toEqual(known);
+    });
+    it('selects the named environments, once each', () => {
+      expect(selectEnvironments('aws-prod, azure-dev,aws-prod', known)).toEqual(['aws-prod', 'azure-dev']);
+    });
+    it('names unknown environments and lists the known ones', () => {
+      expect(problemsOf(() => selectEnvironments('aws-prod,gcp-dev', known))).toEqual([
+        'ENVIRONMENTS: "gcp-dev" is not an environment (allowed: aws-dev, aws-prod, azure-dev)',
+      ]);
+    });
+  });
+});
+
+describe('cdktf app entry point', () => {
+  const root = join(__dirname, '..');
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+
+  it('exits 1 with one readable line per problem, no stack trace, and leaves cdktf.out untouched', () => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    mkdirSync(outdir);
+    writeFileSync(join(outdir, 'marker'), 'from an earlier synth');
+    const result = spawnSync(tsx, ['main.ts'], {
+      cwd: root,
+      env: { ...process.env, ENVIRONMENTS: 'aws-prod,nope', CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'Invalid configuration, nothing was synthesized:\nENVIRONMENTS: "nope" is not an environment (allowed: aws-dev, aws-prod, azure-dev, azure-prod)\n',
+    );
+    expect(readdirSync(outdir)).toEqual(['marker']);
+    rmSync(outdir, { recursive: true });
+  });
+
+  it('synthesizes only the selected environments', () => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    execFileSync(tsx, ['main.ts'], { cwd: root, env: { ...process.env, ENVIRONMENTS: 'azure-dev', CDKTF_OUTDIR: outdir } });
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['azure-dev-network', 'bootstrap-exrctfstatedev01']);
+    rmSync(outdir, { recursive: true });
+  });
+});

@@ -1,0 +1,60 @@
+/** Synthesizes into a temporary directory and reads the result back as JSON. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENVIRONMENTS } from '../config/environments';
+import { run } from '../stacks/synth';
+
+export type Json = Record<string, any>;
+
+export interface Synthesized {
+  readonly stacks: Record<string, Json>;
+  readonly manifest: Json;
+}
+
+export function readOutdir(outdir: string): Synthesized {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Json;
+  const stacks: Record<string, Json> = {};
+  for (const [name, stack] of Object.entries<Json>(manifest.stacks)) {
+    stacks[name] = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')) as Json;
+  }
+  return { stacks, manifest };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'cdktf-test-'));
+}
+
+/** Synthesizes the example environments (all, or the given selection). */
+export function synthExamples(selection?: string): Synthesized {
+  const outdir = tempDir();
+  try {
+    run(ENVIRONMENTS, selection, outdir);
+    return readOutdir(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Resource bodies of one type in a stack, without cdktf's metadata. */
+export function resources(stack: Json, type: string): Json[] {
+  return Object.values<Json>(stack.resource?.[type] ?? {}).map(({ '//': _meta, ...rest }) => rest);
+}
+
+export function only(stack: Json, type: string): Json {
+  const all = resources(stack, type);
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0]!;
+}
+
+/** The resource whose cdktf construct path ends with `suffix`. */
+export function byPath(stack: Json, type: string, suffix: string): Json {
+  const match = Object.values<Json>(stack.resource?.[type] ?? {}).find((r) => r['//']?.metadata?.path?.endsWith(suffix));
+  if (!match) throw new Error(`no ${type} at a path ending ${suffix}`);
+  const { '//': _meta, ...rest } = match;
+  return rest;
+}
+
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}

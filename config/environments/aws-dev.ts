@@ -1,0 +1,32 @@
+import { defineEnvironment } from '../schema.js';
+
+/** Development on AWS: three zones for parity with prod, one NAT gateway and spot nodes to save cost. */
+export default defineEnvironment({
+  name: 'aws-dev',
+  cloud: 'aws',
+  tier: 'dev',
+  domain: 'dev.chat.example.com',
+  tags: { owner: 'platform-team', 'cost-center': 'cc-1234' },
+  aws: { accountId: '111111111111', region: 'eu-west-1' },
+  state: {
+    type: 's3',
+    bucket: 'example-rocketchat-tfstate-111111111111',
+    region: 'eu-west-1',
+    keyPrefix: 'rocketchat',
+  },
+  network: {
+    vpcCidr: '10.10.0.0/16',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    publicSubnetCidrs: ['10.10.0.0/24', '10.10.1.0/24', '10.10.2.0/24'],
+    privateSubnetCidrs: ['10.10.32.0/19', '10.10.64.0/19', '10.10.96.0/19'],
+    natGateways: 'single',
+    flowLogRetentionDays: 30,
+    interfaceEndpoints: [],
+  },
+  kubernetes: {
+    version: '1.34',
+    nodePools: [
+      { name: 'general', instanceTypes: ['t3a.xlarge', 't3.xlarge'], capacityType: 'SPOT', minSize: 2, desiredSize: 2, maxSize: 4 },
+    ],
+  },
+});

@@ -1,0 +1,32 @@
+import { defineEnvironment } from '../schema.js';
+
+/** Production on AWS: three zones, a NAT gateway per zone, interface endpoints so node traffic to AWS APIs stays private. */
+export default defineEnvironment({
+  name: 'aws-prod',
+  cloud: 'aws',
+  tier: 'prod',
+  domain: 'chat.example.com',
+  tags: { owner: 'platform-team', 'cost-center': 'cc-1234', 'data-classification': 'confidential' },
+  aws: { accountId: '222222222222', region: 'eu-west-1' },
+  state: {
+    type: 's3',
+    bucket: 'example-rocketchat-tfstate-222222222222',
+    region: 'eu-west-1',
+    keyPrefix: 'rocketchat',
+  },
+  network: {
+    vpcCidr: '10.20.0.0/16',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    publicSubnetCidrs: ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'],
+    privateSubnetCidrs: ['10.20.32.0/19', '10.20.64.0/19', '10.20.96.0/19'],
+    natGateways: 'one-per-az',
+    flowLogRetentionDays: 365,
+    interfaceEndpoints: ['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 'elasticloadbalancing', 'kms', 'logs', 'secretsmanager', 'sts'],
+  },
+  kubernetes: {
+    version: '1.34',
+    nodePools: [
+      { name: 'general', instanceTypes: ['m7i.xlarge'], capacityType: 'ON_DEMAND', minSize: 3, desiredSize: 3, maxSize: 9 },
+    ],
+  },
+});

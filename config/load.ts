@@ -1,0 +1,106 @@
+/**
+ * Turns the environment files into validated, typed environments, or into a
+ * ConfigError that lists every problem, one line each:
+ *   config/<env>: <field path>: <what is wrong> (allowed: ...)
+ */
+import type { z } from 'zod';
+import { crossFieldProblems } from './rules.js';
+import { environmentSchema, type Environment, type StateBackend } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    return text ? `${text}.${String(key)}` : String(key);
+  }, '');
+}
+
+function issueLines(issue: z.core.$ZodIssue): Array<{ path: string; message: string }> {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: pathText([...issue.path, key]), message: issue.message }));
+  }
+  return [{ path: pathText(issue.path), message: issue.message }];
+}
+
+/** All problems of one environment file, formatted, in a stable order. */
+export function environmentProblems(file: string, input: unknown): string[] {
+  const lines: Array<{ path: string; message: string }> = [];
+  const result = environmentSchema.safeParse(input, { reportInput: true });
+  if (!result.success) lines.push(...result.error.issues.flatMap(issueLines));
+  const name = (input as { name?: unknown } | null)?.name;
+  if (typeof name === 'string' && name !== file) {
+    lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
+  }
+  lines.push(...crossFieldProblems(input));
+  const seen = new Set<string>();
+  return lines
+    .map(({ path, message }) => `config/${file}: ${path || '(root)'}: ${message}`)
+    .filter((line) => !seen.has(line) && seen.add(line) !== undefined);
+}
+
+/** The account or subscription a state store belongs to, so envs that share one can be compared. */
+function stateOwner(env: Environment): { store: string; owner: string; field: string } | undefined {
+  const state: StateBackend = env.state;
+  if (state.type === 's3' && env.cloud === 'aws') {
+    return { store: `s3 bucket ${state.bucket}`, owner: `account ${env.aws.accountId}, region ${state.region}`, field: 'state.bucket' };
+  }
+  if (state.type === 'azurerm' && env.cloud === 'azure') {
+    return {
+      store: `storage account ${state.storageAccountName}`,
+      owner: `subscription ${env.azure.subscriptionId}, resource group ${state.resourceGroupName}`,
+      field: 'state.storageAccountName',
+    };
+  }
+  return undefined;
+}
+
+/** Environments that share a state store must agree on where it lives: one bootstrap stack creates it. */
+function sharedStateProblems(envs: readonly Environment[]): string[] {
+  const first = new Map<string, { env: string; owner: string }>();
+  const problems: string[] = [];
+  for (const env of envs) {
+    const info = stateOwner(env);
+    if (!info) continue;
+    const seen = first.get(info.store);
+    if (!seen) first.set(info.store, { env: env.name, owner: info.owner });
+    else if (seen.owner !== info.owner) {
+      problems.push(
+        `config/${env.name}: ${info.field}: ${info.store} is in ${info.owner} here but in ${seen.owner} for ${seen.env} (allowed: the same account, region and resource group in every environment that shares it)`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Parses ENVIRONMENTS (comma separated); empty or unset selects every environment. */
+export function selectEnvironments(selection: string | undefined, known: readonly string[]): string[] {
+  const wanted = (selection ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (wanted.length === 0) return [...known];
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map((u) => `ENVIRONMENTS: "${u}" is not an environment (allowed: ${known.join(', ')})`),
+    );
+  }
+  return [...new Set(wanted)];
+}
+
+/** Validates the selected environments; throws ConfigError listing every problem found. */
+export function loadEnvironments(
+  registry: Readonly<Record<string, unknown>>,
+  selection: string | undefined,
+): Environment[] {
+  const names = selectEnvironments(selection, Object.keys(registry).sort());
+  const problems = names.flatMap((name) => environmentProblems(name, registry[name]));
+  if (problems.length > 0) throw new ConfigError(problems);
+  const envs = names.map((name) => environmentSchema.parse(registry[name]));
+  const shared = sharedStateProblems(envs);
+  if (shared.length > 0) throw new ConfigError(shared);
+  return envs;
+}

@@ -1,0 +1,97 @@
+/**
+ * An S3 bucket with the controls every bucket here needs: ACLs disabled,
+ * public access blocked, versioning, SSE-KMS with a customer key (bucket keys
+ * on to cut KMS calls), a policy refusing plain HTTP and TLS below 1.2, old
+ * versions expired, and protection from `terraform destroy`.
+ */
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Construct } from 'constructs';
+import { policyDocument } from './policy';
+
+export interface SecureBucketProps {
+  readonly bucketName: string;
+  readonly kmsKeyArn: string;
+  /** Days a replaced or deleted object version is kept before it expires. */
+  readonly noncurrentVersionDays: number;
+}
+
+export class SecureBucket extends Construct {
+  readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
+    const bucket = this.bucket.id;
+
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketVersioningA(this, 'versioning', {
+      bucket,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+          bucketKeyEnabled: true,
+        },
+      ],
+    });
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket,
+      rule: [
+        {
+          id: 'expire-old-versions',
+          status: 'Enabled',
+          filter: [{}],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    const arn = this.bucket.arn;
+    new S3BucketPolicy(this, 'tls-only', {
+      bucket,
+      policy: policyDocument([
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [arn, `${arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          Sid: 'DenyTlsBelow12',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [arn, `${arn}/*`],
+          Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+        },
+      ]),
+      // S3 rejects a bucket policy while the public access block is being applied.
+      dependsOn: [publicAccess],
+    });
+  }
+}

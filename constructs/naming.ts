@@ -1,0 +1,27 @@
+/** Names shared by more than one layer live here so layers agree on them. */
+import { createHash } from 'node:crypto';
+import type { Environment } from '../config/schema';
+
+export type Layer = 'network' | 'cluster' | 'platform' | 'app';
+
+export function stackName(env: Environment, layer: Layer): string {
+  return `${env.name}-${layer}`;
+}
+
+/** The Kubernetes cluster name; the network layer tags subnets with it. */
+export function clusterName(env: Environment): string {
+  return env.name;
+}
+
+/**
+ * Globally unique names (S3 buckets, storage accounts) need a suffix that is
+ * stable for one environment and different between accounts.
+ */
+export function stableSuffix(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
+}
+
+/** Tags every resource carries, on top of the environment's own. */
+export function standardTags(env: Environment): Record<string, string> {
+  return { ...env.tags, environment: env.name, project: 'rocketchat', 'managed-by': 'cdktf' };
+}

@@ -1,0 +1,100 @@
+/**
+ * `<env>-network` on Azure: resource group, Log Analytics workspace, VNet with
+ * NSG-protected subnets, NAT egress, diagnostics and VNet flow logs; publishes
+ * the azure-network contract.
+ */
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import type { Construct } from 'constructs';
+import type { AzureEnvironment } from '../config/schema';
+import { applyDefaultTags } from '../constructs/azure/default-tags';
+import { sendDiagnostics } from '../constructs/azure/diagnostics';
+import { VnetFlowLogs } from '../constructs/azure/flow-logs';
+import { NatEgress } from '../constructs/azure/nat-gateway';
+import { azurermProvider } from '../constructs/azure/provider';
+import { Vnet } from '../constructs/azure/vnet';
+import { LayerStack } from '../constructs/layer-stack';
+import { stableSuffix, stackName, standardTags } from '../constructs/naming';
+import { publish } from '../constructs/remote-state';
+import { stateLocation } from '../constructs/state-backend';
+import { azureNetworkContract } from './contracts';
+
+export class AzureNetworkStack extends LayerStack {
+  constructor(scope: Construct, env: AzureEnvironment) {
+    const id = stackName(env, 'network');
+    super(scope, id, stateLocation(env, id));
+    const { subscriptionId, tenantId, location } = env.azure;
+    const net = env.network;
+    azurermProvider(this, { subscriptionId, tenantId });
+    applyDefaultTags(this, standardTags(env));
+
+    const group = new ResourceGroup(this, 'resource-group', {
+      name: `rg-${env.name}-network`,
+      location,
+    });
+    const resourceGroupName = group.name;
+
+    const workspace = new LogAnalyticsWorkspace(this, 'log-analytics', {
+      name: `log-${env.name}`,
+      resourceGroupName,
+      location,
+      sku: 'PerGB2018',
+      retentionInDays: net.logRetentionDays,
+      // Entra ID only: agents and queries authenticate with identities, not workspace keys.
+      localAuthenticationEnabled: false,
+    });
+
+    const vnet = new Vnet(this, 'vnet', {
+      name: env.name,
+      resourceGroupName,
+      location,
+      cidr: net.vnetCidr,
+      nodeSubnetCidr: net.nodeSubnetCidr,
+      ingressSubnetCidr: net.ingressSubnetCidr,
+      privateEndpointSubnetCidr: net.privateEndpointSubnetCidr,
+      podCidr: net.podCidr,
+    });
+
+    const nat = new NatEgress(this, 'nat', {
+      name: env.name,
+      resourceGroupName,
+      location,
+      zone: net.zones[0]!,
+      idleTimeoutMinutes: net.natIdleTimeoutMinutes,
+      subnetId: vnet.nodeSubnet.id,
+    });
+
+    const workspaceId = workspace.id;
+    sendDiagnostics(this, 'vnet-diagnostics', { targetResourceId: vnet.vnet.id, workspaceId, logs: true, metrics: true });
+    sendDiagnostics(this, 'nat-ip-diagnostics', { targetResourceId: nat.publicIp.id, workspaceId, logs: true, metrics: true });
+    sendDiagnostics(this, 'nat-diagnostics', { targetResourceId: nat.gateway.id, workspaceId, logs: false, metrics: true });
+    for (const [key, nsg] of vnet.securityGroups) {
+      sendDiagnostics(this, `nsg-${key}-diagnostics`, { targetResourceId: nsg.id, workspaceId, logs: true, metrics: false });
+    }
+
+    new VnetFlowLogs(this, 'flow-logs', {
+      name: env.name,
+      storageAccountName: `st${env.name.replace(/-/g, '').slice(0, 12)}fl${stableSuffix(subscriptionId, env.name).slice(0, 6)}`,
+      resourceGroupName,
+      location,
+      vnetId: vnet.vnet.id,
+      workspace,
+      retentionDays: net.flowLogs.retentionDays,
+      networkWatcherName: net.flowLogs.networkWatcherName,
+      networkWatcherResourceGroup: net.flowLogs.networkWatcherResourceGroup,
+    });
+
+    publish(this, azureNetworkContract, {
+      location,
+      resourceGroupName,
+      vnetId: vnet.vnet.id,
+      vnetName: vnet.vnet.name,
+      nodeSubnetId: vnet.nodeSubnet.id,
+      ingressSubnetId: vnet.ingressSubnet.id,
+      privateEndpointSubnetId: vnet.privateEndpointSubnet.id,
+      natGatewayId: nat.gateway.id,
+      natPublicIp: nat.publicIp.ipAddress,
+      logAnalyticsWorkspaceId: workspaceId,
+    });
+  }
+}

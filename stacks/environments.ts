@@ -1,0 +1,58 @@
+/**
+ * Reads like the architecture: for each environment, the stack that holds its
+ * state (shared by environments using the same store), then its layers in
+ * deploy order. Each cloud supplies the same two things.
+ */
+import type { App } from 'cdktf';
+import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/schema';
+import { AwsBootstrapStack } from './aws-bootstrap-stack';
+import { AwsNetworkStack } from './aws-network-stack';
+import { AzureBootstrapStack } from './azure-bootstrap-stack';
+import { AzureNetworkStack } from './azure-network-stack';
+
+interface CloudStacks<E extends Environment> {
+  /** The bootstrap stack id for the env's remote state store, and how to build it; none for local state. */
+  stateStore(env: E): { id: string; build(app: App): void } | undefined;
+  /** The env's layers in deploy order: network, cluster, platform, app (each added by its issue). */
+  layers(app: App, env: E): void;
+}
+
+const aws: CloudStacks<AwsEnvironment> = {
+  stateStore(env) {
+    const state = env.state;
+    if (state.type !== 's3') return undefined;
+    const id = `bootstrap-${state.bucket}`;
+    return { id, build: (app) => new AwsBootstrapStack(app, id, env, state.bucket, state.region) };
+  },
+  layers(app, env) {
+    new AwsNetworkStack(app, env);
+  },
+};
+
+const azure: CloudStacks<AzureEnvironment> = {
+  stateStore(env) {
+    const state = env.state;
+    if (state.type !== 'azurerm') return undefined;
+    const id = `bootstrap-${state.storageAccountName}`;
+    return { id, build: (app) => new AzureBootstrapStack(app, id, env, state) };
+  },
+  layers(app, env) {
+    new AzureNetworkStack(app, env);
+  },
+};
+
+function stacksFor(env: Environment): CloudStacks<Environment> {
+  return (env.cloud === 'aws' ? aws : azure) as CloudStacks<Environment>;
+}
+
+export function buildEnvironments(app: App, envs: readonly Environment[]): void {
+  const stores = new Set<string>();
+  for (const env of envs) {
+    const store = stacksFor(env).stateStore(env);
+    if (store && !stores.has(store.id)) {
+      stores.add(store.id);
+      store.build(app);
+    }
+  }
+  for (const env of envs) stacksFor(env).layers(app, env);
+}
