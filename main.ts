@@ -3,6 +3,7 @@
  * default all), then synthesize their stacks. Invalid configuration prints one
  * line per problem and exits 1 before anything is written to cdktf.out.
  */
+import './stacks/startup';
 import { ENVIRONMENTS } from './config/environments';
 import { ConfigError } from './config/load';
 import { run } from './stacks/synth';

@@ -193,7 +193,7 @@ const cases: BadCase[] = [
     base: 'aws-dev',
     change: (c) => (c.network.flowLogRetentionDays = 45),
     problems: [
-      'config/aws-dev: network.flowLogRetentionDays: 45 is not a CloudWatch retention period (allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)',
+      'config/aws-dev: network.flowLogRetentionDays: 45 is not supported (allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)',
     ],
   },
   {

@@ -3,9 +3,9 @@
  * ConfigError that lists every problem, one line each:
  *   config/<env>: <field path>: <what is wrong> (allowed: ...)
  */
-import type { z } from 'zod';
-import { crossFieldProblems } from './rules.js';
-import { environmentSchema, type Environment, type StateBackend } from './schema.js';
+import * as v from 'valibot';
+import { crossFieldProblems } from './rules';
+import { environmentSchema, type Environment, type StateBackend } from './schema';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -14,25 +14,19 @@ export class ConfigError extends Error {
   }
 }
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => {
+function pathText(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? []).reduce<string>((text, item) => {
+    const key = item.key as PropertyKey;
     if (typeof key === 'number') return `${text}[${key}]`;
     return text ? `${text}.${String(key)}` : String(key);
   }, '');
 }
 
-function issueLines(issue: z.core.$ZodIssue): Array<{ path: string; message: string }> {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: pathText([...issue.path, key]), message: issue.message }));
-  }
-  return [{ path: pathText(issue.path), message: issue.message }];
-}
-
 /** All problems of one environment file, formatted, in a stable order. */
 export function environmentProblems(file: string, input: unknown): string[] {
   const lines: Array<{ path: string; message: string }> = [];
-  const result = environmentSchema.safeParse(input, { reportInput: true });
-  if (!result.success) lines.push(...result.error.issues.flatMap(issueLines));
+  const result = v.safeParse(environmentSchema, input, { abortEarly: false });
+  if (!result.success) lines.push(...result.issues.map((issue) => ({ path: pathText(issue), message: issue.message })));
   const name = (input as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && name !== file) {
     lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
@@ -99,7 +93,7 @@ export function loadEnvironments(
   const names = selectEnvironments(selection, Object.keys(registry).sort());
   const problems = names.flatMap((name) => environmentProblems(name, registry[name]));
   if (problems.length > 0) throw new ConfigError(problems);
-  const envs = names.map((name) => environmentSchema.parse(registry[name]));
+  const envs = names.map((name) => v.parse(environmentSchema, registry[name]));
   const shared = sharedStateProblems(envs);
   if (shared.length > 0) throw new ConfigError(shared);
   return envs;

@@ -3,7 +3,7 @@
  * when the schema found problems, so one run reports everything; each rule
  * skips values that are not well-formed (the schema already reported those).
  */
-import { contains, overlaps, parseCidr, type Cidr } from './cidr.js';
+import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 
 export interface Problem {
   readonly path: string;

@@ -1,9 +1,11 @@
 /**
- * Small builders over zod that give every problem one readable sentence naming
- * the value and what is allowed. The loader prefixes `config/<env>: <path>: `.
+ * Small builders over valibot that give every problem one readable sentence
+ * naming the value and what is allowed. The loader prefixes
+ * `config/<env>: <path>: `. (valibot rather than zod: same model, but it loads
+ * in ~15 ms instead of ~90 ms, and config loads on every synth.)
  */
-import { z } from 'zod';
-import { parseCidr } from './cidr.js';
+import * as v from 'valibot';
+import { parseCidr } from './cidr';
 
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -11,9 +13,17 @@ export function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-type ErrorFn = (issue: { input?: unknown; code?: string }) => string;
+/** What each field allows, so a parent object can explain a missing field. */
+const allowedOf = new WeakMap<object, string>();
 
-function explain(allowed: string): ErrorFn {
+function described<T extends object>(schema: T, allowed: string): T {
+  allowedOf.set(schema, allowed);
+  return schema;
+}
+
+type Message = (issue: v.BaseIssue<unknown>) => string;
+
+function explain(allowed: string): Message {
   return (issue) =>
     issue.input === undefined
       ? `is required (allowed: ${allowed})`
@@ -21,62 +31,78 @@ function explain(allowed: string): ErrorFn {
 }
 
 export function text(allowed: string, pattern?: RegExp) {
-  const error = explain(allowed);
-  const base = z.string({ error });
-  return pattern ? base.regex(pattern, { error }) : base;
+  const message = explain(allowed);
+  return described(v.pipe(v.string(message), v.regex(pattern ?? /[\s\S]*/, message)), allowed);
 }
 
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+export function oneOf<const T extends readonly (string | number)[]>(values: T) {
   const allowed = values.join(', ');
-  return z.enum(values, {
-    error: (issue) =>
-      issue.input === undefined
-        ? `is required (allowed: ${allowed})`
-        : `${show(issue.input)} is not supported (allowed: ${allowed})`,
-  });
+  return described(
+    v.picklist(values, (issue) =>
+      issue.input === undefined ? `is required (allowed: ${allowed})` : `${show(issue.input)} is not supported (allowed: ${allowed})`,
+    ),
+    allowed,
+  );
+}
+
+export function literal<const T extends string>(value: T) {
+  return described(v.literal(value, explain(value)), value);
 }
 
 export function int(min: number, max: number) {
-  const error = explain(`an integer from ${min} to ${max}`);
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  const allowed = `an integer from ${min} to ${max}`;
+  const message = explain(allowed);
+  return described(v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message)), allowed);
 }
 
 export function cidr() {
   const allowed = 'an IPv4 CIDR block such as 10.0.0.0/16';
-  return z.string({ error: explain(allowed) }).superRefine((value, ctx) => {
-    const parsed = parseCidr(value);
-    if (typeof parsed === 'string') {
-      ctx.addIssue({ code: 'custom', message: `${show(value)} ${parsed} (allowed: ${allowed})` });
-    }
-  });
+  return described(
+    v.pipe(
+      v.string(explain(allowed)),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return;
+        const parsed = parseCidr(dataset.value);
+        if (typeof parsed === 'string') addIssue({ message: `${show(dataset.value)} ${parsed} (allowed: ${allowed})` });
+      }),
+    ),
+    allowed,
+  );
 }
 
-export function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
-  const error = explain(`a list of ${min === max ? min : `${min} to ${max}`} ${what}`);
-  return z.array(item, { error }).min(min, { error }).max(max, { error });
+export function list<T extends v.GenericSchema>(item: T, min: number, max: number, what: string) {
+  const allowed = `a list of ${min === max ? min : `${min} to ${max}`} ${what}`;
+  const message = explain(allowed);
+  return described(v.pipe(v.array(item, message), v.minLength(min, message), v.maxLength(max, message)), allowed);
 }
 
-export function object<T extends z.ZodRawShape>(shape: T) {
-  const fields = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `is not a known field (allowed: ${fields})`
-        : explain(`an object with fields ${fields}`)(issue),
-  });
+export function record<K extends v.GenericSchema<string, string>, V extends v.GenericSchema>(key: K, value: V, allowed: string) {
+  return described(v.record(key, value, explain(allowed)), allowed);
+}
+
+export function object<T extends v.ObjectEntries>(entries: T) {
+  const fields = Object.keys(entries).join(', ');
+  const allowed = `an object with fields ${fields}`;
+  return described(
+    v.strictObject(entries, (issue) => {
+      if (issue.expected === 'never') return `is not a known field (allowed: ${fields})`;
+      const missing = issue.received === 'undefined' && issue.expected?.startsWith('"') ? (JSON.parse(issue.expected) as string) : undefined;
+      if (missing !== undefined && missing in entries) return `is required (allowed: ${allowedOf.get(entries[missing]!) ?? 'a value'})`;
+      return explain(allowed)(issue);
+    }),
+    allowed,
+  );
 }
 
 /** A union picked by `key`; an unknown discriminator names the supported ones. */
-export function variants<K extends string, const T extends readonly [z.ZodObject, ...z.ZodObject[]]>(
-  key: K,
-  options: T,
-  allowed: readonly string[],
-) {
-  return z.discriminatedUnion(key, options, {
-    error: (issue) => {
-      const input = issue.input as Record<string, unknown> | undefined;
-      if (input === undefined) return `is required (allowed: an object with ${key}: ${allowed.join(' | ')})`;
-      return `${show(input?.[key])} is not supported (allowed: ${allowed.join(', ')})`;
-    },
-  });
+export function variants<K extends string, const T extends v.VariantOptions<K>>(key: K, options: T, allowed: readonly string[]) {
+  const shape = `an object with ${key}: ${allowed.join(' | ')}`;
+  return described(
+    v.variant(key, options, (issue) =>
+      issue.path?.at(-1)?.key === key
+        ? `${show(issue.input)} is not supported (allowed: ${allowed.join(', ')})`
+        : explain(shape)(issue),
+    ),
+    shape,
+  );
 }

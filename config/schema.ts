@@ -3,8 +3,8 @@
  * for cross-field rules in rules.ts. Field names are the public contract of
  * config/environments/*.ts; every field is documented in docs/configuration.md.
  */
-import { z } from 'zod';
-import { cidr, int, list, object, oneOf, text, variants } from './schema-kit.js';
+import type * as v from 'valibot';
+import { cidr, int, list, literal, object, oneOf, record, text, variants } from './schema-kit';
 
 /**
  * Kubernetes minor versions the project accepts. Source: the EKS and AKS
@@ -42,28 +42,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const tier = oneOf(['dev', 'prod']);
 const domain = text('a lowercase DNS name such as chat.example.com', DOMAIN);
-const tags = z.record(
+const tags = record(
   text('a tag key: a letter, then up to 62 letters, digits, _ . : -', TAG_KEY),
   text('a tag value of up to 256 letters, digits, spaces and _ . : / = + @ -', TAG_VALUE),
-  { error: () => 'must be an object of tag key to tag value' },
+  'an object of tag key to tag value',
 );
 const keyPrefix = text('a path prefix such as rocketchat/prod', /^[a-z0-9][a-z0-9/_-]{0,100}[a-z0-9]$/);
 
 const localBackend = object({
-  type: z.literal('local'),
+  type: literal('local'),
   /** Directory, relative to the repository root, that holds <stack>.tfstate files. */
   directory: text('a relative path inside the repository such as terraform-state', /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/),
 });
 
 const s3Backend = object({
-  type: z.literal('s3'),
+  type: literal('s3'),
   bucket: text('an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
   region: text('an AWS region such as eu-west-1', /^[a-z]{2}(-[a-z]+)+-\d$/),
   keyPrefix,
 });
 
 const azurermBackend = object({
-  type: z.literal('azurerm'),
+  type: literal('azurerm'),
   resourceGroupName: text('a resource group name: 1-90 letters, digits, _ . ( ) -', /^[A-Za-z0-9_.()-]{1,90}$/),
   storageAccountName: text('a storage account name: 3-24 lowercase letters and digits', /^[a-z0-9]{3,24}$/),
   containerName: text('a container name: 3-63 lowercase letters, digits and hyphens', /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/),
@@ -88,7 +88,7 @@ const azureNodePool = object({
 
 export const awsEnvironmentSchema = object({
   name: text('aws-<name>, lowercase letters, digits and hyphens', ENV_NAME),
-  cloud: z.literal('aws'),
+  cloud: literal('aws'),
   tier,
   domain,
   tags,
@@ -103,9 +103,7 @@ export const awsEnvironmentSchema = object({
     publicSubnetCidrs: list(cidr(), 2, 6, 'CIDR blocks, one per availability zone'),
     privateSubnetCidrs: list(cidr(), 2, 6, 'CIDR blocks, one per availability zone'),
     natGateways: oneOf(['one-per-az', 'single']),
-    flowLogRetentionDays: z.union(CLOUDWATCH_RETENTION_DAYS.map((d) => z.literal(d)), {
-      error: (issue) => `${JSON.stringify(issue.input)} is not a CloudWatch retention period (allowed: ${CLOUDWATCH_RETENTION_DAYS.join(', ')})`,
-    }),
+    flowLogRetentionDays: oneOf(CLOUDWATCH_RETENTION_DAYS),
     interfaceEndpoints: list(oneOf(AWS_INTERFACE_ENDPOINTS), 0, AWS_INTERFACE_ENDPOINTS.length, 'endpoint services'),
   }),
   kubernetes: object({
@@ -116,7 +114,7 @@ export const awsEnvironmentSchema = object({
 
 export const azureEnvironmentSchema = object({
   name: text('azure-<name>, lowercase letters, digits and hyphens', ENV_NAME),
-  cloud: z.literal('azure'),
+  cloud: literal('azure'),
   tier,
   domain,
   tags,
@@ -154,10 +152,10 @@ export const azureEnvironmentSchema = object({
 
 export const environmentSchema = variants('cloud', [awsEnvironmentSchema, azureEnvironmentSchema], ['aws', 'azure']);
 
-export type AwsEnvironment = z.output<typeof awsEnvironmentSchema>;
-export type AzureEnvironment = z.output<typeof azureEnvironmentSchema>;
+export type AwsEnvironment = v.InferOutput<typeof awsEnvironmentSchema>;
+export type AzureEnvironment = v.InferOutput<typeof azureEnvironmentSchema>;
 export type Environment = AwsEnvironment | AzureEnvironment;
-export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentInput = v.InferInput<typeof environmentSchema>;
 export type StateBackend = Environment['state'];
 
 /** Identity function that gives config files type checking and editor completion. */

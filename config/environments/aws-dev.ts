@@ -1,4 +1,4 @@
-import { defineEnvironment } from '../schema.js';
+import { defineEnvironment } from '../schema';
 
 /** Development on AWS: three zones for parity with prod, one NAT gateway and spot nodes to save cost. */
 export default defineEnvironment({

@@ -1,4 +1,4 @@
-import { defineEnvironment } from '../schema.js';
+import { defineEnvironment } from '../schema';
 
 /** Production on AWS: three zones, a NAT gateway per zone, interface endpoints so node traffic to AWS APIs stays private. */
 export default defineEnvironment({

@@ -1,4 +1,4 @@
-import { defineEnvironment } from '../schema.js';
+import { defineEnvironment } from '../schema';
 
 /** Development on Azure: same layout as prod, shorter log retention. */
 export default defineEnvironment({

@@ -1,4 +1,4 @@
-import { defineEnvironment } from '../schema.js';
+import { defineEnvironment } from '../schema';
 
 /** Production on Azure: three zones, a year of flow logs, 90 days of platform logs. */
 export default defineEnvironment({

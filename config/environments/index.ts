@@ -2,10 +2,10 @@
  * Every environment the app knows. Adding one: copy the closest file, change
  * its name and values, and register it here (README, "Adding an environment").
  */
-import awsDev from './aws-dev.js';
-import awsProd from './aws-prod.js';
-import azureDev from './azure-dev.js';
-import azureProd from './azure-prod.js';
+import awsDev from './aws-dev';
+import awsProd from './aws-prod';
+import azureDev from './azure-dev';
+import azureProd from './azure-prod';
 
 export const ENVIRONMENTS: Readonly<Record<string, unknown>> = {
   'aws-dev': awsDev,

@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { only, synthExamples, type Json } from './helpers';
+
+let stacks: Record<string, Json>;
+
+beforeAll(() => {
+  stacks = synthExamples().stacks;
+});
+
+describe('state bootstrap stacks', () => {
+  it('creates one per state store, named after it', () => {
+    expect(Object.keys(stacks).filter((s) => s.startsWith('bootstrap-')).sort()).toEqual([
+      'bootstrap-example-rocketchat-tfstate-111111111111',
+      'bootstrap-example-rocketchat-tfstate-222222222222',
+      'bootstrap-exrctfstatedev01',
+      'bootstrap-exrctfstateprod01',
+    ]);
+  });
+
+  it('keeps its own state locally at a repository-relative path', () => {
+    expect(stacks['bootstrap-exrctfstatedev01']!.terraform.backend).toEqual({
+      local: { path: '../../../terraform-state/bootstrap-exrctfstatedev01.tfstate' },
+    });
+  });
+
+  describe('aws', () => {
+    let s: Json;
+    beforeAll(() => (s = stacks['bootstrap-example-rocketchat-tfstate-222222222222']!));
+
+    it('protects the bucket and its key from destroy', () => {
+      expect(only(s, 'aws_s3_bucket')).toMatchObject({ bucket: 'example-rocketchat-tfstate-222222222222', force_destroy: false, lifecycle: { prevent_destroy: true } });
+      expect(only(s, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    });
+
+    it('versions and encrypts with the customer key', () => {
+      expect(only(s, 'aws_s3_bucket_versioning').versioning_configuration.status).toBe('Enabled');
+      const rule = only(s, 'aws_s3_bucket_server_side_encryption_configuration').rule[0];
+      expect(rule.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+      expect(rule.apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/aws_kms_key\..*\.arn/);
+    });
+
+    it('blocks public access and ACLs', () => {
+      expect(only(s, 'aws_s3_bucket_public_access_block')).toMatchObject({
+        block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      });
+      expect(only(s, 'aws_s3_bucket_ownership_controls').rule.object_ownership).toBe('BucketOwnerEnforced');
+    });
+
+    it('denies plain HTTP and TLS below 1.2', () => {
+      const policy = JSON.parse(only(s, 'aws_s3_bucket_policy').policy);
+      expect(policy.Statement.map((st: Json) => [st.Effect, st.Condition])).toEqual([
+        ['Deny', { Bool: { 'aws:SecureTransport': 'false' } }],
+        ['Deny', { NumericLessThan: { 's3:TlsVersion': '1.2' } }],
+      ]);
+    });
+  });
+
+  describe('azure', () => {
+    let s: Json;
+    beforeAll(() => (s = stacks['bootstrap-exrctfstateprod01']!));
+
+    it('hardens the storage account and protects it from destroy', () => {
+      expect(only(s, 'azurerm_storage_account')).toMatchObject({
+        name: 'exrctfstateprod01',
+        min_tls_version: 'TLS1_2',
+        https_traffic_only_enabled: true,
+        allow_nested_items_to_be_public: false,
+        shared_access_key_enabled: false,
+        infrastructure_encryption_enabled: true,
+        account_replication_type: 'GZRS',
+        blob_properties: {
+          versioning_enabled: true,
+          delete_retention_policy: { days: 30 },
+          container_delete_retention_policy: { days: 30 },
+        },
+        lifecycle: { prevent_destroy: true },
+      });
+    });
+
+    it('creates a private container, a delete lock and data access for the deployer', () => {
+      expect(only(s, 'azurerm_storage_container')).toMatchObject({ name: 'tfstate', container_access_type: 'private', lifecycle: { prevent_destroy: true } });
+      expect(only(s, 'azurerm_management_lock').lock_level).toBe('CanNotDelete');
+      expect(only(s, 'azurerm_role_assignment')).toMatchObject({
+        role_definition_name: 'Storage Blob Data Contributor',
+        principal_id: '${data.azurerm_client_config.current.object_id}',
+      });
+    });
+  });
+});

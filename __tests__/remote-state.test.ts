@@ -1,0 +1,107 @@
+import { App, TerraformOutput } from 'cdktf';
+import { rmSync } from 'node:fs';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import awsDevConfig from '../config/environments/aws-dev';
+import { environmentSchema, type AwsEnvironment } from '../config/schema';
+import { LayerStack } from '../constructs/layer-stack';
+import { consume, defineContract } from '../constructs/remote-state';
+import { stateLocation } from '../constructs/state-backend';
+import { AwsNetworkStack } from '../stacks/aws-network-stack';
+import { awsNetworkContract } from '../stacks/contracts';
+import { clone, readOutdir, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
+import { automaticCrossStackOutputs, remoteStateProblems } from './wiring';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function env(state?: Json): AwsEnvironment {
+  const config = clone(awsDevConfig) as Json;
+  if (state) config.state = state;
+  return v.parse(environmentSchema, config) as AwsEnvironment;
+}
+
+/** A network producer and a stand-in cluster consumer that reads two contract values. */
+function synthPair(e: AwsEnvironment): Synthesized {
+  const outdir = tempDir();
+  dirs.push(outdir);
+  const app = new App({ outdir });
+  const network = new AwsNetworkStack(app, e);
+  const cluster = new LayerStack(app, `${e.name}-cluster`, stateLocation(e, `${e.name}-cluster`));
+  const net = consume(cluster, network, awsNetworkContract);
+  new TerraformOutput(cluster, 'seen_vpc_id', { value: net.vpcId });
+  new TerraformOutput(cluster, 'seen_private_subnet_ids', { value: net.privateSubnetIds });
+  app.synth();
+  return readOutdir(outdir);
+}
+
+describe('remote-state contracts', () => {
+  let s3: Synthesized;
+  beforeAll(() => (s3 = synthPair(env())));
+
+  it('reads the producer through terraform_remote_state built from its backend', () => {
+    const source = s3.stacks['aws-dev-cluster']!.data.terraform_remote_state['aws-dev-network-state'];
+    expect(source).toMatchObject({
+      backend: 's3',
+      config: { bucket: 'example-rocketchat-tfstate-111111111111', key: 'rocketchat/aws-dev-network.tfstate', region: 'eu-west-1' },
+    });
+  });
+
+  it('turns contract keys into typed references to named outputs', () => {
+    const outputs = s3.stacks['aws-dev-cluster']!.output;
+    expect(outputs.seen_vpc_id.value).toBe('${data.terraform_remote_state.aws-dev-network-state.outputs.vpc_id}');
+    expect(outputs.seen_private_subnet_ids.value).toBe('${data.terraform_remote_state.aws-dev-network-state.outputs.private_subnet_ids}');
+  });
+
+  it('records the deploy order in the manifest', () => {
+    expect(s3.manifest.stacks['aws-dev-cluster'].dependencies).toEqual(['aws-dev-network']);
+  });
+
+  it('reads local state from the same repository-relative path the producer writes', () => {
+    const local = synthPair(env({ type: 'local', directory: 'terraform-state' }));
+    expect(local.stacks['aws-dev-network']!.terraform.backend.local.path).toBe('../../../terraform-state/aws-dev-network.tfstate');
+    expect(local.stacks['aws-dev-cluster']!.data.terraform_remote_state['aws-dev-network-state'].config).toEqual({
+      path: '../../../terraform-state/aws-dev-network.tfstate',
+    });
+    expect(remoteStateProblems(local.stacks)).toEqual([]);
+  });
+
+  it('finds every output a consumer reads in its producer', () => {
+    expect(remoteStateProblems(s3.stacks)).toEqual([]);
+  });
+
+  it('reports an output the producer does not publish', () => {
+    const broken = clone(s3.stacks);
+    delete broken['aws-dev-network']!.output.vpc_id;
+    expect(remoteStateProblems(broken)).toEqual(['aws-dev-cluster: reads output vpc_id that aws-dev-network does not publish']);
+  });
+
+  it('refuses at synth to read a contract the producer does not publish', () => {
+    const app = new App({ outdir: tempDir() });
+    const network = new AwsNetworkStack(app, env());
+    const cluster = new LayerStack(app, 'aws-dev-cluster', stateLocation(env(), 'aws-dev-cluster'));
+    const other = defineContract('azure-network', { vnetId: { kind: 'string', description: 'x' } });
+    expect(() => consume(cluster, network, other)).toThrow('aws-dev-cluster reads contract "azure-network" that aws-dev-network does not publish');
+  });
+});
+
+describe('no value crosses stacks any other way', () => {
+  it('finds no automatic cross-stack outputs in any synthesized example stack', () => {
+    const { stacks } = synthExamples();
+    expect(automaticCrossStackOutputs(stacks)).toEqual([]);
+    expect(remoteStateProblems(stacks)).toEqual([]);
+  });
+
+  it('detects a direct reference, which cdktf turns into an automatic cross-stack output', () => {
+    const outdir = tempDir();
+    dirs.push(outdir);
+    const app = new App({ outdir });
+    const e = env();
+    const network = new AwsNetworkStack(app, e);
+    const cluster = new LayerStack(app, 'aws-dev-cluster', stateLocation(e, 'aws-dev-cluster'));
+    const vpcOutput = network.node.findChild('vpc_id') as TerraformOutput;
+    new TerraformOutput(cluster, 'leak', { value: vpcOutput.value });
+    app.synth();
+    expect(automaticCrossStackOutputs(readOutdir(outdir).stacks)).toEqual([expect.stringMatching(/^aws-dev-network: cross-stack-output-/)]);
+  });
+});

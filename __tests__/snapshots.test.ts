@@ -1,0 +1,28 @@
+/**
+ * A safety net over the behavioural tests: any change to synthesized Terraform
+ * shows up as a reviewable diff in __tests__/__snapshots__/stacks/. Update with
+ * `npm run test:update` and review the diff like code.
+ */
+import { describe, expect, it } from 'vitest';
+import { synthExamples } from './helpers';
+
+const { stacks } = synthExamples();
+
+describe('synthesized stacks', () => {
+  it('synthesizes the bootstrap and network stacks of every example environment', () => {
+    expect(Object.keys(stacks).sort()).toEqual([
+      'aws-dev-network',
+      'aws-prod-network',
+      'azure-dev-network',
+      'azure-prod-network',
+      'bootstrap-example-rocketchat-tfstate-111111111111',
+      'bootstrap-example-rocketchat-tfstate-222222222222',
+      'bootstrap-exrctfstatedev01',
+      'bootstrap-exrctfstateprod01',
+    ]);
+  });
+
+  it.each(Object.keys(stacks).sort())('%s matches its snapshot', async (name) => {
+    await expect(`${JSON.stringify(stacks[name], null, 2)}\n`).toMatchFileSnapshot(`__snapshots__/stacks/${name}.tf.json`);
+  });
+});

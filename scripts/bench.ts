@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: times a full synth of every example environment against
+ * cdktf's floor (scripts/bench-floor.ts), both run the same way (node + tsx,
+ * fresh process, empty output directory), alternating, BENCH_RUNS times each.
+ * Prints medians, their ratio and peak RSS; exits 1 past the targets.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TARGET_RATIO = 1.5;
+const TARGET_RSS_MB = 350;
+const root = join(__dirname, '..');
+
+interface Sample {
+  readonly seconds: number;
+  readonly rssMb: number;
+}
+
+function once(entry: string): Sample {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const rssFile = join(dir, 'rss');
+  const outdir = join(dir, 'cdktf.out');
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--require', join(__dirname, 'rss-probe.cjs'), entry], {
+    cwd: root,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile },
+    encoding: 'utf8',
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${entry} failed:\n${result.stderr}`);
+  const stacks = readdirSync(join(outdir, 'stacks')).length;
+  if (stacks === 0) throw new Error(`${entry} wrote no stacks`);
+  const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  rmSync(dir, { recursive: true, force: true });
+  return { seconds, rssMb };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const floor: Sample[] = [];
+const full: Sample[] = [];
+once('main.ts'); // warm the file system cache and tsx's transform cache
+for (let i = 0; i < RUNS; i++) {
+  floor.push(once('scripts/bench-floor.ts'));
+  full.push(once('main.ts'));
+}
+
+const floorS = median(floor.map((s) => s.seconds));
+const fullS = median(full.map((s) => s.seconds));
+const ratio = fullS / floorS;
+const peakRss = Math.max(...full.map((s) => s.rssMb));
+const floorRss = Math.max(...floor.map((s) => s.rssMb));
+
+console.log(`runs each:             ${RUNS}`);
+console.log(`floor (1 resource):    ${floorS.toFixed(2)} s median, peak RSS ${floorRss.toFixed(0)} MB`);
+console.log(`full synth (all envs): ${fullS.toFixed(2)} s median, peak RSS ${peakRss.toFixed(0)} MB`);
+console.log(`ratio full/floor:      ${ratio.toFixed(2)} (target <= ${TARGET_RATIO})`);
+console.log(`peak RSS:              ${peakRss.toFixed(0)} MB (target <= ${TARGET_RSS_MB} MB)`);
+
+if (ratio > TARGET_RATIO || peakRss > TARGET_RSS_MB) {
+  console.error('benchmark targets missed');
+  process.exitCode = 1;
+}
