@@ -1,4 +1,7 @@
-// Preloaded by the benchmark: writes this process's peak RSS (KiB) to BENCH_RSS_FILE on exit.
+// Preloaded (NODE_OPTIONS) into every node process of a benchmark run: records
+// the process's peak RSS (KiB) in BENCH_RSS_DIR/<pid> at exit. tsx's CLI runs
+// the app in a child process, so the benchmark takes the largest.
 process.on('exit', () => {
-  require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS));
+  const { join } = require('node:path');
+  require('node:fs').writeFileSync(join(process.env.BENCH_RSS_DIR, String(process.pid)), String(process.resourceUsage().maxRSS));
 });
