@@ -8,7 +8,7 @@ import { LayerStack } from '../constructs/layer-stack';
 import { consume, defineContract } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
-import { awsNetworkContract } from '../stacks/contracts';
+import { awsNetworkContract } from '../stacks/aws-contracts';
 import { clone, readOutdir, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
 import { automaticCrossStackOutputs, remoteStateProblems } from './wiring';
 

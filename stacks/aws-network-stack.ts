@@ -10,7 +10,7 @@ import { LayerStack } from '../constructs/layer-stack';
 import { clusterName, stackName, standardTags } from '../constructs/naming';
 import { publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
-import { awsNetworkContract } from './contracts';
+import { awsNetworkContract } from './aws-contracts';
 
 export class AwsNetworkStack extends LayerStack {
   constructor(scope: Construct, env: AwsEnvironment) {

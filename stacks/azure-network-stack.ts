@@ -17,7 +17,7 @@ import { LayerStack } from '../constructs/layer-stack';
 import { stableSuffix, stackName, standardTags } from '../constructs/naming';
 import { publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
-import { azureNetworkContract } from './contracts';
+import { azureNetworkContract } from './azure-contracts';
 
 export class AzureNetworkStack extends LayerStack {
   constructor(scope: Construct, env: AzureEnvironment) {

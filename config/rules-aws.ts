@@ -1,0 +1,60 @@
+/** Cross-field rules for AWS environments. */
+import { arr, blocksAt, checkBlocks, checkProdState, obj, one, type Loose, type Problem } from './rules-kit';
+
+export function awsRules(env: Loose, problems: Problem[]): void {
+  const network = obj(env.network);
+  const region = obj(env.aws).region;
+  const zones = arr(network.availabilityZones);
+
+  const seenZones = new Set<unknown>();
+  zones.forEach((zone, i) => {
+    if (typeof zone !== 'string') return;
+    if (typeof region === 'string' && !new RegExp(`^${region}[a-z]$`).test(zone)) {
+      problems.push({
+        path: `network.availabilityZones[${i}]`,
+        message: `"${zone}" is not in region ${region} (allowed: ${region}a, ${region}b, ...)`,
+      });
+    }
+    if (seenZones.has(zone)) {
+      problems.push({ path: `network.availabilityZones[${i}]`, message: `"${zone}" is listed twice (allowed: distinct zones)` });
+    }
+    seenZones.add(zone);
+  });
+  if (env.tier === 'prod' && zones.length > 0 && zones.length < 3) {
+    problems.push({
+      path: 'network.availabilityZones',
+      message: `prod has ${zones.length} availability zones (allowed: 3 or more)`,
+    });
+  }
+  for (const key of ['publicSubnetCidrs', 'privateSubnetCidrs'] as const) {
+    const list = arr(network[key]);
+    if (zones.length > 0 && Array.isArray(network[key]) && list.length !== zones.length) {
+      problems.push({
+        path: `network.${key}`,
+        message: `has ${list.length} blocks for ${zones.length} availability zones (allowed: one block per zone)`,
+      });
+    }
+  }
+  if (env.tier === 'prod' && network.natGateways === 'single') {
+    problems.push({
+      path: 'network.natGateways',
+      message: `"single" makes one zone's outage cut egress for every zone in prod (allowed: one-per-az)`,
+    });
+  }
+
+  const vpc = one(network.vpcCidr, 'network.vpcCidr')[0];
+  if (vpc && (vpc.cidr.prefix < 16 || vpc.cidr.prefix > 28)) {
+    problems.push({ path: vpc.path, message: `"${vpc.cidr.text}" has a /${vpc.cidr.prefix} prefix (allowed: /16 to /28, the AWS VPC limits)` });
+  }
+  const privateBlocks = blocksAt(network.privateSubnetCidrs, 'network.privateSubnetCidrs');
+  for (const b of privateBlocks) {
+    if (b.cidr.prefix > 24) {
+      problems.push({
+        path: b.path,
+        message: `"${b.cidr.text}" is too small for pods, which take VPC addresses with the VPC CNI (allowed: /24 or larger)`,
+      });
+    }
+  }
+  checkBlocks(vpc, [...blocksAt(network.publicSubnetCidrs, 'network.publicSubnetCidrs'), ...privateBlocks], problems);
+  checkProdState(env, problems, 's3');
+}

@@ -1,0 +1,64 @@
+/** The AWS environment: account, VPC and EKS settings. */
+import { cidr, list, literal, object, oneOf, text, variants } from './schema-kit';
+import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy API). */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** Interface endpoints a private EKS cluster commonly needs (service suffix after com.amazonaws.<region>.). */
+export const AWS_INTERFACE_ENDPOINTS = [
+  'ec2',
+  'ecr.api',
+  'ecr.dkr',
+  'eks',
+  'eks-auth',
+  'elasticloadbalancing',
+  'kms',
+  'logs',
+  'secretsmanager',
+  'ssm',
+  'sts',
+] as const;
+
+const s3Backend = object({
+  type: literal('s3'),
+  bucket: text('an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+  region: text('an AWS region such as eu-west-1', /^[a-z]{2}(-[a-z]+)+-\d$/),
+  keyPrefix,
+});
+
+const awsNodePool = object({
+  name: text('1-38 lowercase letters, digits and hyphens', /^[a-z][a-z0-9-]{0,37}$/),
+  instanceTypes: list(text('an EC2 instance type such as m7i.xlarge', /^[a-z][a-z0-9-]*\.[a-z0-9]+$/), 1, 10, 'EC2 instance types'),
+  capacityType: oneOf(['ON_DEMAND', 'SPOT']),
+  ...sizes,
+});
+
+export const awsEnvironmentSchema = object({
+  name: text('aws-<name>, lowercase letters, digits and hyphens', ENV_NAME),
+  cloud: literal('aws'),
+  tier,
+  domain,
+  tags,
+  aws: object({
+    accountId: text('a 12-digit AWS account id', /^\d{12}$/),
+    region: text('an AWS region such as eu-west-1', /^[a-z]{2}(-[a-z]+)+-\d$/),
+  }),
+  state: variants('type', [s3Backend, localBackend], ['s3', 'local']),
+  network: object({
+    vpcCidr: cidr(),
+    availabilityZones: list(text('an availability zone of the region such as eu-west-1a', /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/), 2, 6, 'availability zones'),
+    publicSubnetCidrs: list(cidr(), 2, 6, 'CIDR blocks, one per availability zone'),
+    privateSubnetCidrs: list(cidr(), 2, 6, 'CIDR blocks, one per availability zone'),
+    natGateways: oneOf(['one-per-az', 'single']),
+    flowLogRetentionDays: oneOf(CLOUDWATCH_RETENTION_DAYS),
+    interfaceEndpoints: list(oneOf(AWS_INTERFACE_ENDPOINTS), 0, AWS_INTERFACE_ENDPOINTS.length, 'endpoint services'),
+  }),
+  kubernetes: object({
+    version: kubernetesVersion,
+    nodePools: list(awsNodePool, 1, 10, 'node pools'),
+  }),
+});

@@ -1,0 +1,33 @@
+/** Schema pieces every cloud shares. */
+import { int, literal, object, oneOf, record, text } from './schema-kit';
+
+/**
+ * Kubernetes minor versions the project accepts. Source: the EKS and AKS
+ * release calendars (standard support) as listed in issue 4; re-check both
+ * calendars before adding or removing a version.
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS = ['1.32', '1.33', '1.34', '1.35'] as const;
+
+export const ENV_NAME = /^(aws|azure)-[a-z0-9]+(-[a-z0-9]+)*$/;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const TAG_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,62}$/;
+const TAG_VALUE = /^[A-Za-z0-9 _.:/=+@-]{0,256}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const tier = oneOf(['dev', 'prod']);
+export const domain = text('a lowercase DNS name such as chat.example.com', DOMAIN);
+export const tags = record(
+  text('a tag key: a letter, then up to 62 letters, digits, _ . : -', TAG_KEY),
+  text('a tag value of up to 256 letters, digits, spaces and _ . : / = + @ -', TAG_VALUE),
+  'an object of tag key to tag value',
+);
+export const keyPrefix = text('a path prefix such as rocketchat/prod', /^[a-z0-9][a-z0-9/_-]{0,100}[a-z0-9]$/);
+
+export const localBackend = object({
+  type: literal('local'),
+  /** Directory, relative to the repository root, that holds <stack>.tfstate files. */
+  directory: text('a relative path inside the repository such as terraform-state', /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/),
+});
+
+export const kubernetesVersion = oneOf(SUPPORTED_KUBERNETES_VERSIONS);
+export const sizes = { minSize: int(0, 100), desiredSize: int(0, 100), maxSize: int(1, 100) };
