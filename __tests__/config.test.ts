@@ -197,6 +197,64 @@ const cases: BadCase[] = [
     ],
   },
   {
+    title: 'Kubernetes version without pinned EKS add-ons',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.version = '1.33'),
+    problems: ['config/aws-prod: kubernetes.version: "1.33" has no pinned EKS add-on versions in config/versions.ts (allowed: 1.34, 1.35)'],
+  },
+  {
+    title: 'prod API endpoint open to the internet',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.publicEndpointCidrs = ['0.0.0.0/0']),
+    problems: [
+      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/0" opens the prod API endpoint to the whole internet (allowed: your VPN or office ranges, or none for a private-only endpoint)',
+    ],
+  },
+  {
+    title: 'spot pool with one instance type',
+    base: 'aws-dev',
+    change: (c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7i.large']),
+    problems: [
+      'config/aws-dev: kubernetes.nodePools[0].instanceTypes: SPOT with only "m7i.large" leaves the pool empty when that type runs out (allowed: 2 or more instance types)',
+    ],
+  },
+  {
+    title: 'pool mixing arm64 and x86_64',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7i.xlarge', 'm7g.xlarge']),
+    problems: [
+      'config/aws-prod: kubernetes.nodePools[0].instanceTypes: ["m7i.xlarge","m7g.xlarge"] mixes arm64 and x86_64 types, but a pool has one AMI (allowed: one architecture per pool)',
+    ],
+  },
+  {
+    title: 'IMDS hop limit that lets pods reach the node role from overlay networks',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodePools[1].imdsHopLimit = 3),
+    problems: ['config/aws-prod: kubernetes.nodePools[1].imdsHopLimit: 3 is not valid (allowed: an integer from 1 to 2)'],
+  },
+  {
+    title: 'admin that is not an IAM role ARN',
+    base: 'aws-dev',
+    change: (c) => (c.kubernetes.adminRoleArns = ['arn:aws:iam::111111111111:user/alice']),
+    problems: [
+      'config/aws-dev: kubernetes.adminRoleArns[0]: "arn:aws:iam::111111111111:user/alice" is not valid (allowed: an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin)',
+    ],
+  },
+  {
+    title: 'cluster without any admin',
+    base: 'aws-dev',
+    change: (c) => (c.kubernetes.adminRoleArns = []),
+    problems: ['config/aws-dev: kubernetes.adminRoleArns: [] is not valid (allowed: a list of 1 to 20 IAM role ARNs)'],
+  },
+  {
+    title: 'unknown taint effect',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodePools[1].taints[0].effect = 'NoSchedule'),
+    problems: [
+      'config/aws-prod: kubernetes.nodePools[1].taints[0].effect: "NoSchedule" is not supported (allowed: NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE)',
+    ],
+  },
+  {
     title: 'name does not match the file',
     base: 'aws-dev',
     change: (c) => (c.name = 'aws-staging'),

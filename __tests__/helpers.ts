@@ -58,3 +58,11 @@ export function byPath(stack: Json, type: string, suffix: string): Json {
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }
+
+/**
+ * Parses a policy document that embeds Terraform expressions: `${replace(x, "a", "")}`
+ * is valid once Terraform renders it, but its inner quotes are not JSON yet.
+ */
+export function parsePolicy(raw: string): Json {
+  return JSON.parse(raw.replace(/\$\{[^}]*\}/g, (expr) => expr.replace(/"/g, '\\"'))) as Json;
+}

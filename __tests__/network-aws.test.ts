@@ -99,6 +99,8 @@ describe('aws network stack', () => {
     const trust = JSON.parse(only(prod, 'aws_iam_role').assume_role_policy);
     expect(trust.Statement[0].Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
     expect(trust.Statement[0].Condition.StringEquals['aws:SourceAccount']).toBe('222222222222');
+    // IAM rejects a Resource element in trust policies.
+    expect(trust.Statement[0].Resource).toBeUndefined();
     const policy = JSON.parse(only(prod, 'aws_iam_role_policy').policy);
     expect(policy.Statement[0].Resource).toEqual([
       'arn:aws:logs:eu-west-1:222222222222:log-group:/aws/vpc-flow-logs/aws-prod',

@@ -9,9 +9,11 @@ import { synthExamples } from './helpers';
 const { stacks } = synthExamples();
 
 describe('synthesized stacks', () => {
-  it('synthesizes the bootstrap and network stacks of every example environment', () => {
+  it('synthesizes the bootstrap stacks and every layer that has landed, for every example environment', () => {
     expect(Object.keys(stacks).sort()).toEqual([
+      'aws-dev-cluster',
       'aws-dev-network',
+      'aws-prod-cluster',
       'aws-prod-network',
       'azure-dev-network',
       'azure-prod-network',

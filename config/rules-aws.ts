@@ -1,4 +1,5 @@
 /** Cross-field rules for AWS environments. */
+import { EKS_ADDON_VERSIONS } from './versions';
 import { arr, blocksAt, checkBlocks, checkProdState, obj, one, type Loose, type Problem } from './rules-kit';
 
 export function awsRules(env: Loose, problems: Problem[]): void {
@@ -57,4 +58,47 @@ export function awsRules(env: Loose, problems: Problem[]): void {
   }
   checkBlocks(vpc, [...blocksAt(network.publicSubnetCidrs, 'network.publicSubnetCidrs'), ...privateBlocks], problems);
   checkProdState(env, problems, 's3');
+  clusterRules(env, problems);
 }
+
+/** Graviton families carry a "g" after the generation digit (m7g, c7gn, r8g, t4g). */
+function isArm(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
+}
+
+function clusterRules(env: Loose, problems: Problem[]): void {
+  const k8s = obj(env.kubernetes);
+  const version = k8s.version;
+  const pinned = Object.keys(EKS_ADDON_VERSIONS);
+  if (typeof version === 'string' && /^1\.\d+$/.test(version) && !pinned.includes(version)) {
+    problems.push({
+      path: 'kubernetes.version',
+      message: `"${version}" has no pinned EKS add-on versions in config/versions.ts (allowed: ${pinned.join(', ')})`,
+    });
+  }
+  arr(k8s.publicEndpointCidrs).forEach((cidr, i) => {
+    if (env.tier === 'prod' && typeof cidr === 'string' && /\/0$/.test(cidr)) {
+      problems.push({
+        path: `kubernetes.publicEndpointCidrs[${i}]`,
+        message: `"${cidr}" opens the prod API endpoint to the whole internet (allowed: your VPN or office ranges, or none for a private-only endpoint)`,
+      });
+    }
+  });
+  arr(k8s.nodePools).forEach((raw, i) => {
+    const pool = obj(raw);
+    const types = arr(pool.instanceTypes).filter((t): t is string => typeof t === 'string');
+    if (pool.capacityType === 'SPOT' && types.length === 1) {
+      problems.push({
+        path: `kubernetes.nodePools[${i}].instanceTypes`,
+        message: `SPOT with only ${JSON.stringify(types[0])} leaves the pool empty when that type runs out (allowed: 2 or more instance types)`,
+      });
+    }
+    if (new Set(types.map(isArm)).size > 1) {
+      problems.push({
+        path: `kubernetes.nodePools[${i}].instanceTypes`,
+        message: `${JSON.stringify(types)} mixes arm64 and x86_64 types, but a pool has one AMI (allowed: one architecture per pool)`,
+      });
+    }
+  });
+}
+

@@ -1,5 +1,5 @@
 /** The AWS environment: account, VPC and EKS settings. */
-import { cidr, list, literal, object, oneOf, text, variants } from './schema-kit';
+import { cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
 import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy API). */
@@ -30,12 +30,36 @@ const s3Backend = object({
   keyPrefix,
 });
 
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
 const awsNodePool = object({
   name: text('1-38 lowercase letters, digits and hyphens', /^[a-z][a-z0-9-]{0,37}$/),
   instanceTypes: list(text('an EC2 instance type such as m7i.xlarge', /^[a-z][a-z0-9-]*\.[a-z0-9]+$/), 1, 10, 'EC2 instance types'),
   capacityType: oneOf(['ON_DEMAND', 'SPOT']),
   ...sizes,
+  /** Root volume size; images and container layers live here. */
+  diskSizeGb: optional(int(20, 1000), 50),
+  /** IMDSv2 hop limit: 1 keeps pods away from the node role; 2 only for pods that truly need IMDS. */
+  imdsHopLimit: optional(int(1, 2), 1),
+  labels: optional(record(text('a Kubernetes label key', LABEL_KEY), text('a Kubernetes label value', LABEL_VALUE), 'an object of label key to value'), {}),
+  taints: optional(
+    list(
+      object({
+        key: text('a Kubernetes taint key', LABEL_KEY),
+        value: text('a Kubernetes taint value', LABEL_VALUE),
+        effect: oneOf(['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE']),
+      }),
+      0,
+      10,
+      'taints',
+    ),
+    [],
+  ),
 });
+
+/** An IAM role (SSO permission-set roles included) that gets cluster-admin through an EKS access entry. */
+const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 export const awsEnvironmentSchema = object({
   name: text('aws-<name>, lowercase letters, digits and hyphens', ENV_NAME),
@@ -60,5 +84,11 @@ export const awsEnvironmentSchema = object({
   kubernetes: object({
     version: kubernetesVersion,
     nodePools: list(awsNodePool, 1, 10, 'node pools'),
+    /** Sources allowed to reach the public API endpoint; empty keeps the endpoint private only. */
+    publicEndpointCidrs: list(cidr(), 0, 40, 'CIDR blocks (empty: private endpoint only)'),
+    adminRoleArns: list(text('an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin', IAM_ROLE_ARN), 1, 20, 'IAM role ARNs'),
+    logRetentionDays: oneOf(CLOUDWATCH_RETENTION_DAYS),
+    /** STANDARD upgrades the control plane when standard support ends; EXTENDED keeps the version for 12 paid months. */
+    supportType: oneOf(['STANDARD', 'EXTENDED']),
   }),
 });

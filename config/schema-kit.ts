@@ -106,3 +106,8 @@ export function variants<K extends string, const T extends v.VariantOptions<K>>(
     shape,
   );
 }
+
+/** A field that may be left out; the default is what an experienced operator would pick. */
+export function optional<T extends v.GenericSchema>(schema: T, fallback: v.InferOutput<T>) {
+  return v.optional(schema, fallback as never);
+}

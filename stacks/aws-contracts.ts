@@ -15,3 +15,17 @@ export const awsNetworkContract = defineContract('aws-network', {
   natPublicIps: { kind: 'list', description: 'Egress addresses of the NAT gateways, for allow-lists' },
 });
 export type AwsNetworkOutputs = ContractValues<(typeof awsNetworkContract)['outputs']>;
+
+export const awsClusterContract = defineContract('aws-cluster', {
+  region: { kind: 'string', description: 'AWS region of the cluster' },
+  clusterName: { kind: 'string', description: 'EKS cluster name' },
+  clusterEndpoint: { kind: 'string', description: 'Kubernetes API endpoint (https URL)' },
+  clusterCertificateAuthorityData: { kind: 'string', description: 'Base64 PEM CA of the API endpoint' },
+  oidcProviderArn: { kind: 'string', description: 'IAM OIDC provider for IRSA' },
+  oidcIssuerUrl: { kind: 'string', description: 'OIDC issuer URL of the cluster (https://...)' },
+  clusterSecurityGroupId: { kind: 'string', description: 'Security group of the control plane ENIs' },
+  nodeSecurityGroupId: { kind: 'string', description: 'Security group shared by every node' },
+  secretsKmsKeyArn: { kind: 'string', description: 'KMS key encrypting Kubernetes secrets' },
+  ebsKmsKeyArn: { kind: 'string', description: 'KMS key for node and persistent volumes (storage classes use it)' },
+});
+export type AwsClusterOutputs = ContractValues<(typeof awsClusterContract)['outputs']>;

@@ -6,6 +6,7 @@
 import type { App } from 'cdktf';
 import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/schema';
 import { AwsBootstrapStack } from './aws-bootstrap-stack';
+import { AwsClusterStack } from './aws-cluster-stack';
 import { AwsNetworkStack } from './aws-network-stack';
 import { AzureBootstrapStack } from './azure-bootstrap-stack';
 import { AzureNetworkStack } from './azure-network-stack';
@@ -25,7 +26,8 @@ const aws: CloudStacks<AwsEnvironment> = {
     return { id, build: (app) => new AwsBootstrapStack(app, id, env, state.bucket, state.region) };
   },
   layers(app, env) {
-    new AwsNetworkStack(app, env);
+    const network = new AwsNetworkStack(app, env);
+    new AwsClusterStack(app, env, network);
   },
 };
 

@@ -1,6 +1,6 @@
 import { defineEnvironment } from '../schema';
 
-/** Development on AWS: three zones for parity with prod, one NAT gateway and spot nodes to save cost. */
+/** Development on AWS: three zones for parity with prod; one NAT gateway and spot nodes (three instance types, so capacity is found) to save cost. */
 export default defineEnvironment({
   name: 'aws-dev',
   cloud: 'aws',
@@ -24,9 +24,21 @@ export default defineEnvironment({
     interfaceEndpoints: [],
   },
   kubernetes: {
-    version: '1.34',
+    version: '1.35',
     nodePools: [
-      { name: 'general', instanceTypes: ['t3a.xlarge', 't3.xlarge'], capacityType: 'SPOT', minSize: 2, desiredSize: 2, maxSize: 4 },
+      {
+        name: 'general',
+        instanceTypes: ['m7i.large', 'm6i.large', 'm7a.large'],
+        capacityType: 'SPOT',
+        minSize: 2,
+        desiredSize: 2,
+        maxSize: 4,
+      },
     ],
+    // The deployers' VPN egress; the API is also reachable privately from inside the VPC.
+    publicEndpointCidrs: ['203.0.113.0/24'],
+    adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin', 'arn:aws:iam::111111111111:role/ci-deploy'],
+    logRetentionDays: 90,
+    supportType: 'STANDARD',
   },
 });

@@ -24,9 +24,34 @@ export default defineEnvironment({
     interfaceEndpoints: ['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 'elasticloadbalancing', 'kms', 'logs', 'secretsmanager', 'sts'],
   },
   kubernetes: {
-    version: '1.34',
+    version: '1.35',
     nodePools: [
-      { name: 'general', instanceTypes: ['m7i.xlarge'], capacityType: 'ON_DEMAND', minSize: 3, desiredSize: 3, maxSize: 9 },
+      {
+        name: 'general',
+        instanceTypes: ['m7i.xlarge'],
+        capacityType: 'ON_DEMAND',
+        minSize: 3,
+        desiredSize: 3,
+        maxSize: 9,
+        diskSizeGb: 100,
+        labels: { workload: 'general' },
+      },
+      {
+        name: 'data',
+        instanceTypes: ['r7i.xlarge'],
+        capacityType: 'ON_DEMAND',
+        minSize: 3,
+        desiredSize: 3,
+        maxSize: 6,
+        diskSizeGb: 100,
+        labels: { workload: 'data' },
+        taints: [{ key: 'workload', value: 'data', effect: 'NO_SCHEDULE' }],
+      },
     ],
+    // The deployers' VPN egress; the API is also reachable privately from inside the VPC.
+    publicEndpointCidrs: ['198.51.100.0/24'],
+    adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin', 'arn:aws:iam::222222222222:role/ci-deploy'],
+    logRetentionDays: 365,
+    supportType: 'EXTENDED',
   },
 });

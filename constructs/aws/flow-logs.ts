@@ -3,12 +3,12 @@
  * encrypted with its own rotating KMS key. The delivery role can write to that
  * one group only, and only the flow-logs service of this account can assume it.
  */
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { CustomerKey } from './kms-key';
+import { EncryptedLogGroup } from './encrypted-log-group';
 import { policyDocument } from './policy';
 
 export interface VpcFlowLogsProps {
@@ -26,31 +26,17 @@ export class VpcFlowLogs extends Construct {
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
     super(scope, id);
     const { accountId, region, partition } = props;
-    const logGroupName = `/aws/vpc-flow-logs/${props.name}`;
-    const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
-
-    const key = new CustomerKey(this, 'key', {
+    const logs = new EncryptedLogGroup(this, 'logs', {
+      name: `/aws/vpc-flow-logs/${props.name}`,
+      keyAlias: `${props.name}/vpc-flow-logs`,
       description: `Encrypts the VPC flow logs of ${props.name}`,
-      alias: `${props.name}/vpc-flow-logs`,
+      retentionDays: props.retentionDays,
       accountId,
+      region,
       partition,
-      statements: [
-        {
-          Sid: 'CloudWatchLogsUseForThisLogGroup',
-          Effect: 'Allow',
-          Principal: { Service: `logs.${region}.amazonaws.com` },
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          Resource: '*',
-          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
-        },
-      ],
     });
-
-    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
-      name: logGroupName,
-      retentionInDays: props.retentionDays,
-      kmsKeyId: key.key.arn,
-    });
+    this.logGroup = logs.logGroup;
+    const logGroupArn = logs.arn;
 
     const role = new IamRole(this, 'delivery-role', {
       name: `${props.name}-vpc-flow-logs`,
@@ -61,7 +47,6 @@ export class VpcFlowLogs extends Construct {
           Effect: 'Allow',
           Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
           Action: 'sts:AssumeRole',
-          Resource: '*',
           Condition: {
             StringEquals: { 'aws:SourceAccount': accountId },
             ArnLike: { 'aws:SourceArn': `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },

@@ -4,7 +4,8 @@ export interface Statement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Principal?: Record<string, string | string[]> | '*';
   readonly Action: string | string[];
-  readonly Resource: string | string[];
+  /** Omitted in trust policies, where IAM rejects it. */
+  readonly Resource?: string | string[];
   readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -28,4 +29,24 @@ export function accountRootStatement(partition: string, accountId: string): Stat
     Action: 'kms:*',
     Resource: '*',
   };
+}
+
+export function managedPolicyArn(partition: string, name: string): string {
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+/** Lets CloudWatch Logs in this region use a key for one log group, and nothing else. */
+export function cloudWatchLogsKeyStatement(partition: string, region: string, accountId: string, logGroupName: string): Statement {
+  return {
+    Sid: 'CloudWatchLogsUseForOneLogGroup',
+    Effect: 'Allow',
+    Principal: { Service: `logs.${region}.amazonaws.com` },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn(partition, region, accountId, logGroupName) } },
+  };
+}
+
+export function logGroupArn(partition: string, region: string, accountId: string, logGroupName: string): string {
+  return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
 }

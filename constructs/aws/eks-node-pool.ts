@@ -1,0 +1,139 @@
+/**
+ * Managed node groups in private subnets only. Each pool gets a launch
+ * template that requires IMDSv2 (hop limit 1 unless the pool asks for 2, so
+ * pods cannot borrow the node role) and encrypts its gp3 root volume with the
+ * cluster's EBS key; AL2023 AMIs for the pool's architecture. The shared node
+ * role has only the two policies nodes need: the VPC CNI's permissions live on
+ * the aws-node service account's own role instead.
+ */
+import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Token, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { AwsEnvironment } from '../../config/schema';
+import { managedPolicyArn, policyDocument } from './policy';
+
+type NodePoolConfig = AwsEnvironment['kubernetes']['nodePools'][number];
+
+export const NODE_ROLE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'];
+
+export class EksNodeRole extends Construct {
+  readonly role: IamRole;
+  readonly attachments: IamRolePolicyAttachment[];
+
+  constructor(scope: Construct, id: string, props: { clusterName: string; partition: string }) {
+    super(scope, id);
+    this.role = new IamRole(this, 'role', {
+      name: `${props.clusterName}-eks-nodes`,
+      description: 'EKS managed node groups',
+      assumeRolePolicy: policyDocument([
+        { Sid: 'Ec2Instances', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
+    });
+    this.attachments = NODE_ROLE_POLICIES.map(
+      (policy) => new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: managedPolicyArn(props.partition, policy) }),
+    );
+  }
+}
+
+export interface EksNodePoolProps {
+  /** Node group, launch template and instance name. */
+  readonly name: string;
+  /** The cluster's name as a reference, so the pool waits for the cluster. */
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  readonly pool: NodePoolConfig;
+  readonly nodeRole: EksNodeRole;
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly ebsKeyArn: string;
+  /** What must exist before nodes join: the networking add-ons. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** Graviton families carry a "g" after the generation digit (m7g, c7gn, r8g, t4g). */
+export function amiTypeFor(instanceTypes: readonly string[]): string {
+  return instanceTypes.every((t) => /^[a-z]+\d+g[a-z]*\./.test(t)) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
+}
+
+export class EksNodePool extends Construct {
+  readonly nodeGroup: EksNodeGroup;
+
+  constructor(scope: Construct, id: string, props: EksNodePoolProps) {
+    super(scope, id);
+    const { pool, clusterName, name } = props;
+    const labels = { ...pool.labels, 'node-pool': pool.name };
+
+    const template = new LaunchTemplate(this, 'launch-template', {
+      name,
+      description: `Nodes of ${name}`,
+      updateDefaultVersion: true,
+      vpcSecurityGroupIds: [props.securityGroupId],
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: pool.imdsHopLimit,
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: {
+            volumeType: 'gp3',
+            volumeSize: pool.diskSizeGb,
+            encrypted: 'true',
+            kmsKeyId: props.ebsKeyArn,
+            deleteOnTermination: 'true',
+          },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: 'instance', tags: { Name: name } },
+        { resourceType: 'volume', tags: { Name: name } },
+      ],
+    });
+
+    this.nodeGroup = new EksNodeGroup(this, 'node-group', {
+      clusterName,
+      nodeGroupName: name,
+      version: props.kubernetesVersion,
+      nodeRoleArn: props.nodeRole.role.arn,
+      subnetIds: props.subnetIds,
+      amiType: amiTypeFor(pool.instanceTypes),
+      capacityType: pool.capacityType,
+      instanceTypes: [...pool.instanceTypes],
+      scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
+      updateConfig: { maxUnavailablePercentage: 33 },
+      launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
+      labels,
+      taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      // The cluster autoscaler owns the current size once the pool exists.
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn: [...props.nodeRole.attachments, ...props.dependsOn],
+    });
+
+    // Cluster-autoscaler discovers groups by these ASG tags; the node-template
+    // tags let it scale a pool up from zero knowing its labels and taints.
+    const asgName = this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
+    const asgTags: Record<string, string> = {
+      'k8s.io/cluster-autoscaler/enabled': 'true',
+      [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
+      ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s.io/cluster-autoscaler/node-template/label/${k}`, v])),
+      ...Object.fromEntries(pool.taints.map((t) => [`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value}:${taintEffect(t.effect)}`])),
+    };
+    Object.entries(asgTags).forEach(([key, value], i) => {
+      new AutoscalingGroupTagA(this, `asg-tag-${i}`, { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } });
+    });
+  }
+}
+
+/** EKS spells taint effects NO_SCHEDULE; Kubernetes (and the autoscaler's tags) NoSchedule. */
+function taintEffect(effect: string): string {
+  return effect
+    .toLowerCase()
+    .split('_')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
