@@ -1,3 +1,4 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App } from 'cdktf';
 import { rmSync } from 'node:fs';
 import * as v from 'valibot';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import awsProdConfig from '../config/environments/aws-prod';
 import { environmentSchema, type AwsEnvironment } from '../config/schema';
 import { eksKubernetesAccess } from '../constructs/aws/eks-kubernetes-access';
+import { WorkloadRole } from '../constructs/aws/workload-role';
 import { kubernetesProviders } from '../constructs/kubernetes-access';
 import { LayerStack } from '../constructs/layer-stack';
 import { consume } from '../constructs/remote-state';
@@ -267,5 +269,36 @@ describe('kubernetes and helm providers from the aws-cluster contract', () => {
       exec,
     });
     expect(stack.provider.kubernetes[0]).toMatchObject({ host: out('cluster_endpoint'), exec: [exec] });
+  });
+});
+
+describe('WorkloadRole with EKS Pod Identity', () => {
+  it('trusts only the Pod Identity service and binds one namespace/service account', () => {
+    const outdir = tempDir();
+    const app = new App({ outdir });
+    const stack = new LayerStack(app, 'aws-prod-platform', { type: 'local', path: 'x.tfstate' });
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new WorkloadRole(stack, 'external-dns', {
+      roleName: 'aws-prod-external-dns',
+      description: 'external-dns',
+      namespace: 'external-dns',
+      serviceAccount: 'external-dns',
+      binding: { kind: 'pod-identity', clusterName: 'aws-prod' },
+      statements: [{ Sid: 'Zone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: 'arn:aws:route53:::hostedzone/Z1' }],
+    });
+    app.synth();
+    const s = readOutdir(outdir).stacks['aws-prod-platform']!;
+    rmSync(outdir, { recursive: true, force: true });
+    const trust = parsePolicy(only(s, 'aws_iam_role').assume_role_policy);
+    expect(trust.Statement).toEqual([
+      { Sid: 'EksPodIdentity', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+    ]);
+    expect(only(s, 'aws_eks_pod_identity_association')).toMatchObject({
+      cluster_name: 'aws-prod',
+      namespace: 'external-dns',
+      service_account: 'external-dns',
+      role_arn: expect.stringMatching(/aws_iam_role\./),
+    });
+    expect(parsePolicy(only(s, 'aws_iam_role_policy').policy).Statement[0].Resource).toBe('arn:aws:route53:::hostedzone/Z1');
   });
 });
