@@ -1,29 +1,10 @@
 /** Synthesizes into a temporary directory and reads the result back as JSON. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ENVIRONMENTS } from '../config/environments';
+import { readOutdir, tempDir, type Json, type Synthesized } from '../scripts/synth-output';
 import { run } from '../stacks/synth';
 
-export type Json = Record<string, any>;
-
-export interface Synthesized {
-  readonly stacks: Record<string, Json>;
-  readonly manifest: Json;
-}
-
-export function readOutdir(outdir: string): Synthesized {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Json;
-  const stacks: Record<string, Json> = {};
-  for (const [name, stack] of Object.entries<Json>(manifest.stacks)) {
-    stacks[name] = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8')) as Json;
-  }
-  return { stacks, manifest };
-}
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'cdktf-test-'));
-}
+export { readOutdir, tempDir, type Json, type Synthesized };
 
 /** Synthesizes the example environments (all, or the given selection). */
 export function synthExamples(selection?: string): Synthesized {
