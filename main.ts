@@ -1,17 +1,23 @@
 /**
  * cdktf entry point: validate the selected environments (ENVIRONMENTS=a,b;
- * default all), then synthesize their stacks. Invalid configuration prints one
- * line per problem and exits 1 before anything is written to cdktf.out.
+ * default all), synthesize their stacks and check them against the policy
+ * rules. Invalid configuration or a policy violation prints one line per
+ * problem and exits 1, leaving cdktf.out as it was.
  */
 import './stacks/startup';
 import { ENVIRONMENTS } from './config/environments';
 import { ConfigError } from './config/load';
-import { run } from './stacks/synth';
+import { PolicyError, run } from './stacks/synth';
 
 try {
   run(ENVIRONMENTS, process.env.ENVIRONMENTS);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`Invalid configuration, nothing was synthesized:\n${error.problems.join('\n')}\n`);
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Invalid configuration, nothing was synthesized:\n${error.problems.join('\n')}\n`);
+  } else if (error instanceof PolicyError) {
+    process.stderr.write(`Policy violations, nothing was synthesized:\n${error.problems.join('\n')}\n`);
+  } else {
+    throw error;
+  }
   process.exitCode = 1;
 }

@@ -10,7 +10,7 @@ export { readOutdir, tempDir, type Json, type Synthesized };
 export function synthExamples(selection?: string): Synthesized {
   const outdir = tempDir();
   try {
-    run(ENVIRONMENTS, selection, outdir);
+    run(ENVIRONMENTS, selection, outdir, { log: () => undefined });
     return readOutdir(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });

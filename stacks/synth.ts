@@ -1,15 +1,69 @@
 import { App } from 'cdktf';
-import { loadEnvironments } from '../config/load';
+import { cpSync, rmSync } from 'node:fs';
+import { ConfigError, loadEnvironments } from '../config/load';
+import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
+import { RULES, checkStacks, formatFinding, type Suppression } from '../policies';
+import type { Rule } from '../policies/engine';
+import { readOutdir } from '../scripts/synth-output';
 import { buildEnvironments } from './environments';
 
+export class PolicyError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'PolicyError';
+  }
+}
+
+export interface RunOptions {
+  readonly rules?: readonly Rule[];
+  readonly suppressions?: readonly Suppression[];
+  /** Where waivers in effect are reported. */
+  readonly log?: (line: string) => void;
+}
+
+function suppressionProblems(suppressions: readonly Suppression[], rules: readonly Rule[]): string[] {
+  return suppressions.flatMap((s, i) => [
+    ...(rules.some((r) => r.id === s.rule) ? [] : [`config/policy-suppressions: [${i}].rule: "${s.rule}" is not a rule (allowed: ${rules.map((r) => r.id).join(', ')})`]),
+    ...(s.reason.trim().length >= 20 ? [] : [`config/policy-suppressions: [${i}].reason: ${JSON.stringify(s.reason)} does not explain the waiver (allowed: a sentence of 20 characters or more)`]),
+  ]);
+}
+
 /**
- * Validates the selected environments, then synthesizes them. Throws
- * ConfigError before the App exists, so a bad config writes no file.
+ * Validates the selected environments, synthesizes them into a staging
+ * directory, checks every stack against the policy rules, and only then
+ * copies the result into the output directory. A bad config or a policy
+ * violation leaves the output directory exactly as it was.
  */
-export function run(registry: Readonly<Record<string, unknown>>, selection: string | undefined, outdir?: string): App {
+export function run(
+  registry: Readonly<Record<string, unknown>>,
+  selection: string | undefined,
+  outdir?: string,
+  options: RunOptions = {},
+): App {
+  const rules = options.rules ?? RULES;
+  const suppressions = options.suppressions ?? POLICY_SUPPRESSIONS;
+  const waiverProblems = suppressionProblems(suppressions, rules);
+  if (waiverProblems.length > 0) throw new ConfigError(waiverProblems);
   const envs = loadEnvironments(registry, selection);
-  const app = new App(outdir ? { outdir } : {});
-  buildEnvironments(app, envs);
-  app.synth();
-  return app;
+
+  const target = outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const staging = `${target}.staging`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = new App({ outdir: staging });
+    buildEnvironments(app, envs);
+    app.synth();
+    const report = checkStacks(readOutdir(staging).stacks, rules, suppressions);
+    if (report.violations.length > 0) throw new PolicyError(report.violations.map(formatFinding));
+    if (report.suppressed.length > 0) {
+      const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+      log('Policy waivers in effect (config/policy-suppressions.ts):');
+      for (const s of report.suppressed) log(`  ${formatFinding(s)} [waived: ${s.reason}]`);
+    }
+    // Copy rather than replace: cdktf.out/stacks/* also holds .terraform caches from deploys.
+    cpSync(staging, target, { recursive: true, force: true });
+    return app;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }

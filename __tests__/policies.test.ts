@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { ConfigError } from '../config/load';
+import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
+import { RULES, checkStacks, formatFinding } from '../policies';
+import type { Json } from '../policies/engine';
+import { policiesDocument } from '../scripts/policies-doc';
+import { PolicyError, run } from '../stacks/synth';
+import { synthExamples, tempDir } from './helpers';
+
+/** A one-stack fixture; each resource's construct path is its name. */
+function fixture(resource: Record<string, Record<string, Json>>, provider?: Json): Record<string, Json> {
+  const withMeta = Object.fromEntries(
+    Object.entries(resource).map(([type, items]) => [
+      type,
+      Object.fromEntries(Object.entries(items).map(([name, body]) => [name, { '//': { metadata: { path: `s/${name}` } }, ...body }])),
+    ]),
+  );
+  return { s: { resource: withMeta, ...(provider ? { provider } : {}) } };
+}
+
+const bucket = { aws_s3_bucket: { b: { bucket: 'x', lifecycle: { prevent_destroy: true } } } };
+const goodAccount = {
+  min_tls_version: 'TLS1_2', https_traffic_only_enabled: true, allow_nested_items_to_be_public: false,
+  infrastructure_encryption_enabled: true, shared_access_key_enabled: false,
+  blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 7 } }, lifecycle: { prevent_destroy: true },
+};
+const goodAks = {
+  local_account_disabled: true, azure_active_directory_role_based_access_control: { azure_rbac_enabled: true },
+  api_server_access_profile: { authorized_ip_ranges: ['198.51.100.0/24'] }, network_profile: { network_policy: 'cilium' },
+  oms_agent: { log_analytics_workspace_id: '${x}' }, key_vault_secrets_provider: { secret_rotation_enabled: true },
+};
+const goodCluster = {
+  encryption_config: { resources: ['secrets'], provider: { key_arn: '${k}' } }, enabled_cluster_log_types: ['api', 'audit', 'authenticator'],
+  vpc_config: { endpoint_public_access: false, subnet_ids: '${data.x.outputs.private_subnet_ids}' },
+  access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
+};
+
+/** Each rule, a configuration that breaks it, and the exact line it must produce. */
+const cases: Array<[string, Record<string, Json>, string]> = [
+  ['AWS-S3-001', fixture(bucket), 's/b: AWS-S3-001 has no SSE-KMS encryption with a customer key'],
+  ['AWS-S3-002', fixture({ ...bucket, aws_s3_bucket_public_access_block: { p: { bucket: '${aws_s3_bucket.b.id}', block_public_acls: true } } }), 's/b: AWS-S3-002 does not block all public access'],
+  ['AWS-S3-003', fixture({ ...bucket, aws_s3_bucket_policy: { p: { bucket: '${aws_s3_bucket.b.id}', policy: '{"Statement":[{"Effect":"Deny","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}' } } }), 's/b: AWS-S3-003 has no policy refusing plain HTTP and TLS below 1.2'],
+  ['AWS-S3-004', fixture({ ...bucket, aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: { status: 'Suspended' } } } }), 's/b: AWS-S3-004 is not versioned'],
+  ['AWS-S3-005', fixture(bucket), 's/b: AWS-S3-005 still honours ACLs'],
+  ['AWS-KMS-001', fixture({ aws_kms_key: { k: { enable_key_rotation: false } } }), 's/k: AWS-KMS-001 does not rotate'],
+  ['AWS-KMS-002', fixture({ aws_kms_key: { k: { enable_key_rotation: true, deletion_window_in_days: 7 } } }), 's/k: AWS-KMS-002 deletes after 7 days'],
+  ['AWS-LOG-001', fixture({ aws_cloudwatch_log_group: { l: { retention_in_days: 30 } } }), 's/l: AWS-LOG-001 is not encrypted with a customer key'],
+  ['AWS-LOG-002', fixture({ aws_cloudwatch_log_group: { l: { kms_key_id: '${k}' } } }), 's/l: AWS-LOG-002 keeps logs forever (no retention)'],
+  ['AWS-EC2-001', fixture({ aws_launch_template: { t: { metadata_options: { http_tokens: 'optional' } } } }), 's/t: AWS-EC2-001 allows IMDSv1'],
+  ['AWS-EC2-002', fixture({ aws_launch_template: { t: { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 3 } } } }), 's/t: AWS-EC2-002 lets IMDS answer 3 hops away'],
+  ['AWS-EC2-003', fixture({ aws_launch_template: { t: { block_device_mappings: [{ ebs: { encrypted: 'true' } }] } } }), 's/t: AWS-EC2-003 has a volume without customer-key encryption'],
+  ['AWS-EC2-004', fixture({ aws_default_security_group: { d: { ingress: [{ from_port: 0 }] } } }), 's/d: AWS-EC2-004 allows traffic'],
+  ['AWS-EC2-005', fixture({ aws_vpc_security_group_ingress_rule: { r: { cidr_ipv4: '0.0.0.0/0', from_port: 22, to_port: 22, ip_protocol: 'tcp' } } }), 's/r: AWS-EC2-005 opens an admin port to the internet'],
+  ['AWS-EC2-006', fixture({ aws_subnet: { n: { map_public_ip_on_launch: true } } }), 's/n: AWS-EC2-006 assigns public IPs on launch'],
+  ['AWS-VPC-001', fixture({ aws_vpc: { v: { cidr_block: '10.0.0.0/16' } } }), 's/v: AWS-VPC-001 has no flow logs'],
+  ['AWS-EKS-001', fixture({ aws_eks_cluster: { c: { ...goodCluster, encryption_config: undefined } } }), 's/c: AWS-EKS-001 stores secrets without envelope encryption'],
+  ['AWS-EKS-002', fixture({ aws_eks_cluster: { c: { ...goodCluster, enabled_cluster_log_types: ['api'] } } }), 's/c: AWS-EKS-002 does not log audit, authenticator'],
+  ['AWS-EKS-003', fixture({ aws_eks_cluster: { c: { ...goodCluster, vpc_config: { ...goodCluster.vpc_config, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] } } } }), 's/c: AWS-EKS-003 exposes its API endpoint to 0.0.0.0/0'],
+  ['AWS-EKS-004', fixture({ aws_eks_cluster: { c: { ...goodCluster, access_config: { authentication_mode: 'API_AND_CONFIG_MAP' } } } }), 's/c: AWS-EKS-004 uses aws-auth or an implicit creator admin'],
+  ['AWS-EKS-005', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.public_subnet_ids}', launch_template: { id: '${t}' } } } }), 's/g: AWS-EKS-005 is not placed only in private subnets'],
+  ['AWS-EKS-006', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.private_subnet_ids}' } } }), 's/g: AWS-EKS-006 has no launch template'],
+  ['AWS-IAM-001', fixture({ aws_iam_access_key: { a: { user: 'ci' } } }), 's/a: AWS-IAM-001 creates a long-lived credential'],
+  ['AWS-IAM-002', fixture({ aws_iam_role: { r: { assume_role_policy: '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"x:aud":"sts.amazonaws.com"}}}]}' } } }), 's/r: AWS-IAM-002 can be assumed by any subject of the identity provider'],
+  ['AWS-IAM-003', fixture({ aws_iam_role_policy: { p: { policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' } } }), 's/p: AWS-IAM-003 allows "*"'],
+  ['AWS-PRV-001', { s: { provider: { aws: [{ region: 'eu-west-1' }] } } }, 's/provider/aws[0]: AWS-PRV-001 may run against any account'],
+  ['AZ-ST-001', fixture({ azurerm_storage_account: { a: { ...goodAccount, min_tls_version: 'TLS1_0' } } }), 's/a: AZ-ST-001 accepts TLS1_0'],
+  ['AZ-ST-002', fixture({ azurerm_storage_account: { a: { ...goodAccount, https_traffic_only_enabled: false } } }), 's/a: AZ-ST-002 accepts plain HTTP'],
+  ['AZ-ST-003', fixture({ azurerm_storage_account: { a: { ...goodAccount, allow_nested_items_to_be_public: true } } }), 's/a: AZ-ST-003 allows anonymous blob access'],
+  ['AZ-ST-004', fixture({ azurerm_storage_account: { a: { ...goodAccount, infrastructure_encryption_enabled: false } } }), 's/a: AZ-ST-004 encrypts data once only'],
+  ['AZ-ST-005', fixture({ azurerm_storage_account: { a: { ...goodAccount, shared_access_key_enabled: true } } }), 's/a: AZ-ST-005 accepts account keys'],
+  ['AZ-ST-006', fixture({ azurerm_storage_account: { a: { ...goodAccount, blob_properties: { versioning_enabled: true } } } }), 's/a: AZ-ST-006 cannot restore deleted or overwritten blobs'],
+  ['AZ-ST-007', fixture({ azurerm_storage_container: { c: { container_access_type: 'blob' } } }), 's/c: AZ-ST-007 is readable anonymously'],
+  ['AZ-NET-001', fixture({ azurerm_network_security_rule: { r: { direction: 'Inbound', access: 'Allow', source_address_prefix: 'Internet', destination_port_range: '3389' } } }), 's/r: AZ-NET-001 opens an admin port to the internet'],
+  ['AZ-NET-002', fixture({ azurerm_subnet: { n: { default_outbound_access_enabled: true, delegation: [{}] } } }), 's/n: AZ-NET-002 uses Azure\'s implicit outbound access'],
+  ['AZ-NET-003', fixture({ azurerm_subnet: { n: { default_outbound_access_enabled: false } } }), 's/n: AZ-NET-003 has no network security group'],
+  ['AZ-LOG-001', fixture({ azurerm_log_analytics_workspace: { w: {} } }), 's/w: AZ-LOG-001 accepts workspace keys'],
+  ['AZ-AKS-001', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, local_account_disabled: false } } }), 's/k: AZ-AKS-001 keeps the static admin kubeconfig'],
+  ['AZ-AKS-002', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, azure_active_directory_role_based_access_control: {} } } }), 's/k: AZ-AKS-002 does not authorize with Azure RBAC'],
+  ['AZ-AKS-003', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, api_server_access_profile: { authorized_ip_ranges: ['0.0.0.0/0'] } } } }), 's/k: AZ-AKS-003 exposes its API server to the internet'],
+  ['AZ-AKS-004', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, network_profile: {} } } }), 's/k: AZ-AKS-004 has no network policy engine'],
+  ['AZ-AKS-005', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, oms_agent: undefined } } }), 's/k: AZ-AKS-005 has no Container Insights'],
+  ['AZ-AKS-006', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, key_vault_secrets_provider: {} } } }), 's/k: AZ-AKS-006 does not rotate mounted secrets'],
+  ['AZ-KV-001', fixture({ azurerm_key_vault: { v: { rbac_authorization_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-001 can be purged with its keys'],
+  ['AZ-KV-002', fixture({ azurerm_key_vault: { v: { purge_protection_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-002 uses access policies'],
+  ['AZ-PRV-001', { s: { provider: { azurerm: [{ features: [{}] }] } } }, 's/provider/azurerm[0]: AZ-PRV-001 follows whatever subscription the shell selected'],
+  ['GEN-001', fixture({ azurerm_storage_account: { a: { ...goodAccount, lifecycle: undefined } } }), 's/a: GEN-001 can be destroyed by a plain destroy'],
+  ['GEN-002', fixture({ helm_release: { h: { version: '1.2.3', set_sensitive: [{ name: 'adminPassword', value: 'x' }], values: [], admin_password: 'hunter22' } } }), 's/h: GEN-002 has a literal credential at admin_password'],
+  ['K8S-001', fixture({ helm_release: { h: { version: '~> 1.2' } } }), 's/h: K8S-001 uses chart version "~> 1.2"'],
+  ['K8S-002', fixture({ helm_release: { h: { version: '1.2.3', values: ['{"image":{"repository":"rocketchat/rocket.chat","tag":"latest"}}'] } } }), 's/h: K8S-002 runs image ":latest"'],
+  ['K8S-003', fixture({ kubernetes_namespace_v1: { n: { metadata: [{ name: 'app', labels: {} }] } } }), 's/n: K8S-003 has no Pod Security enforce label'],
+  ['K8S-004', fixture({ kubernetes_ingress_v1: { i: { spec: [{ rule: [] }] } } }), 's/i: K8S-004 serves plain HTTP'],
+];
+
+describe('policy rules', () => {
+  it('has at least 40 rules with unique ids, a title and a fix each', () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const r of RULES) expect(r.title && r.fix, r.id).toBeTruthy();
+  });
+
+  it('has a breaking case below for every rule', () => {
+    expect(cases.map(([id]) => id).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  it.each(cases)('%s reports the resource, the problem and the fix', (id, stacks, line) => {
+    const rule = RULES.find((r) => r.id === id)!;
+    const lines = checkStacks(stacks, [rule], []).violations.map(formatFinding);
+    expect(lines).toEqual([`${line} — ${rule.fix}`]);
+  });
+
+  it('passes every synthesized example stack, with the waivers from config listed', () => {
+    const report = checkStacks(synthExamples().stacks, RULES, POLICY_SUPPRESSIONS);
+    expect(report.violations.map(formatFinding)).toEqual([]);
+    expect(report.suppressed.map((s) => `${s.stack}/${s.path} ${s.rule}`)).toEqual([
+      'azure-dev-network/flow-logs/storage/account AZ-ST-005',
+      'azure-prod-network/flow-logs/storage/account AZ-ST-005',
+    ]);
+  });
+
+  it('is documented in docs/policies.md (run npm run graph)', () => {
+    expect(readFileSync(join(__dirname, '..', 'docs', 'policies.md'), 'utf8')).toBe(policiesDocument(RULES, POLICY_SUPPRESSIONS));
+  });
+});
+
+describe('policy checks at synth', () => {
+  it('fail the synth with one line per violation and write nothing', () => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    let problems: readonly string[] = [];
+    try {
+      run(ENVIRONMENTS, 'azure-dev', outdir, { suppressions: [], log: () => undefined });
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toEqual([
+      'azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID',
+    ]);
+    expect(existsSync(outdir)).toBe(false);
+    expect(existsSync(`${outdir}.staging`)).toBe(false);
+  });
+
+  it('print every waiver in effect with its reason', () => {
+    const lines: string[] = [];
+    run(ENVIRONMENTS, 'azure-dev', join(tempDir(), 'cdktf.out'), { log: (l) => lines.push(l) });
+    expect(lines).toEqual([
+      'Policy waivers in effect (config/policy-suppressions.ts):',
+      `  azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[0]!.reason}]`,
+    ]);
+  });
+
+  it('refuse a waiver for an unknown rule or without a reason', () => {
+    const attempt = () => run(ENVIRONMENTS, 'aws-dev', join(tempDir(), 'cdktf.out'), {
+      suppressions: [{ rule: 'AWS-NOPE-1', target: '*', reason: 'because' }],
+      log: () => undefined,
+    });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        `config/policy-suppressions: [0].rule: "AWS-NOPE-1" is not a rule (allowed: ${RULES.map((r) => r.id).join(', ')})`,
+        'config/policy-suppressions: [0].reason: "because" does not explain the waiver (allowed: a sentence of 20 characters or more)',
+      ]);
+    }
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * The only place a policy rule may be waived. Each entry names the rule, the
+ * `<stack>/<construct path>` it applies to (`*` matches anything) and why.
+ * Every waiver in effect is printed on each synth.
+ */
+import type { Suppression } from '../policies/engine';
+
+export const POLICY_SUPPRESSIONS: readonly Suppression[] = [
+  {
+    rule: 'AZ-ST-005',
+    target: 'azure-*-network/flow-logs/storage/account',
+    reason:
+      'Network Watcher writes VNet flow logs to the storage account with the account key; the account holds only flow logs and accepts TLS 1.2+ HTTPS only.',
+  },
+];

@@ -1,0 +1,123 @@
+/**
+ * Policy checks over what Terraform will actually receive: every resource,
+ * data source and provider block of every synthesized stack, overrides
+ * included. A finding names the stack, the construct path, the rule, what is
+ * wrong and how to fix it.
+ */
+export type Json = Record<string, any>;
+
+export interface Finding {
+  readonly stack: string;
+  /** cdktf construct path inside the stack, e.g. control-plane/cluster. */
+  readonly path: string;
+  readonly rule: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+export interface Resource {
+  readonly stack: string;
+  readonly type: string;
+  readonly name: string;
+  readonly path: string;
+  readonly body: Json;
+}
+
+export interface Rule {
+  readonly id: string;
+  /** One line for docs/policies.md. */
+  readonly title: string;
+  /** checkov / CIS / AWS FSBP ids this rule mirrors, where one exists. */
+  readonly mirrors: string;
+  readonly fix: string;
+  /** Returns the problems found: a resource and what is wrong with it. */
+  check(stack: StackView): Array<{ resource: Resource; message: string }>;
+}
+
+/** One synthesized stack, with lookups rules need. */
+export class StackView {
+  constructor(
+    readonly name: string,
+    readonly json: Json,
+  ) {}
+
+  resources(type: string): Resource[] {
+    return Object.entries<Json>(this.json.resource?.[type] ?? {}).map(([name, body]) => ({
+      stack: this.name,
+      type,
+      name,
+      path: (body['//']?.metadata?.path as string | undefined)?.replace(`${this.name}/`, '') ?? name,
+      body,
+    }));
+  }
+
+  all(): Resource[] {
+    return Object.keys(this.json.resource ?? {}).flatMap((type) => this.resources(type));
+  }
+
+  /** The Terraform address other resources use to reference this one. */
+  static address(resource: Resource): string {
+    return `${resource.type}.${resource.name}`;
+  }
+
+  /** Resources of `type` whose attribute `attr` references `target`. */
+  referencing(type: string, attr: string, target: Resource): Resource[] {
+    const ref = `${StackView.address(target)}.`;
+    return this.resources(type).filter((r) => JSON.stringify(r.body[attr] ?? '').includes(ref));
+  }
+}
+
+export interface Suppression {
+  readonly rule: string;
+  /** `<stack>/<construct path>`; `*` matches any run of characters. */
+  readonly target: string;
+  readonly reason: string;
+}
+
+export interface PolicyReport {
+  readonly violations: Finding[];
+  readonly suppressed: Array<Finding & { readonly reason: string }>;
+}
+
+function matches(pattern: string, value: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return regex.test(value);
+}
+
+export function checkStacks(
+  stacks: Record<string, Json>,
+  rules: readonly Rule[],
+  suppressions: readonly Suppression[],
+): PolicyReport {
+  const violations: Finding[] = [];
+  const suppressed: Array<Finding & { reason: string }> = [];
+  for (const [name, json] of Object.entries(stacks)) {
+    const view = new StackView(name, json);
+    for (const rule of rules) {
+      for (const { resource, message } of rule.check(view)) {
+        const finding = { stack: name, path: resource.path, rule: rule.id, message, fix: rule.fix };
+        const waiver = suppressions.find((s) => s.rule === rule.id && matches(s.target, `${name}/${resource.path}`));
+        if (waiver) suppressed.push({ ...finding, reason: waiver.reason });
+        else violations.push(finding);
+      }
+    }
+  }
+  return { violations, suppressed };
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.stack}/${f.path}: ${f.rule} ${f.message} — ${f.fix}`;
+}
+
+/** Walks every string leaf of a value, with its key. */
+export function leaves(value: unknown, visit: (key: string, leaf: unknown, path: string) => void, key = '', path = ''): void {
+  if (Array.isArray(value)) value.forEach((v, i) => leaves(v, visit, key, `${path}[${i}]`));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k !== '//') leaves(v, visit, k, path ? `${path}.${k}` : k);
+  } else visit(key, value, path);
+}
+
+/** A value set by Terraform at apply time (a reference or expression), not a literal. */
+export function isReference(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${');
+}

@@ -1,0 +1,7 @@
+import type { Rule } from './engine';
+import { awsRules } from './rules-aws';
+import { azureRules } from './rules-azure';
+import { commonRules } from './rules-common';
+
+export const RULES: readonly Rule[] = [...awsRules, ...azureRules, ...commonRules];
+export { checkStacks, formatFinding, type PolicyReport, type Suppression } from './engine';

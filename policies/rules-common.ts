@@ -1,0 +1,76 @@
+/** Rules for every stack: state protection, secrets, Kubernetes objects and Helm releases. */
+import { isReference, leaves, type Json } from './engine';
+import { each, rule } from './rule-kit';
+
+/** Resources that hold data nobody can recreate. */
+export const STATEFUL_TYPES = [
+  'aws_s3_bucket',
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_efs_file_system',
+  'aws_dynamodb_table',
+  'azurerm_storage_account',
+  'azurerm_key_vault',
+  'azurerm_key_vault_key',
+  'kubernetes_persistent_volume_claim',
+  'kubernetes_persistent_volume_claim_v1',
+];
+
+/** Keys whose value is a credential; `http_tokens`-style settings do not end this way. */
+const SECRET_KEY = /(^|_|-)(password|passwd|secret|token|api_key|apikey|private_key|client_secret|access_key|connection_string)$/i;
+
+const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+function images(value: unknown): string[] {
+  const found: string[] = [];
+  leaves(value, (key, leaf) => {
+    if (typeof leaf === 'string' && /^(image|tag)$/i.test(key)) found.push(key.toLowerCase() === 'tag' ? `:${leaf}` : leaf);
+  });
+  return found;
+}
+
+function helmValues(body: Json): unknown[] {
+  const docs = (Array.isArray(body.values) ? body.values : []).flatMap((v: unknown) => {
+    if (typeof v !== 'string') return [];
+    try {
+      return [JSON.parse(v)];
+    } catch {
+      return [v];
+    }
+  });
+  return [...docs, ...(Array.isArray(body.set) ? body.set : [])];
+}
+
+export const commonRules = [
+  rule('GEN-001', 'Stateful resources are protected from destroy', 'project standard', 'set lifecycle.prevent_destroy = true; see README "really deleting"',
+    each(STATEFUL_TYPES, (b) => (b.lifecycle?.prevent_destroy === true ? undefined : 'can be destroyed by a plain destroy'))),
+  rule('GEN-002', 'No literal value under a password, secret or token key', 'CKV_SECRET_* (spirit), CKV_AWS_41', 'generate it in Terraform (random_password) and pass a reference, or read it from Secrets Manager / Key Vault',
+    (stack) => stack.all().flatMap((resource) => {
+      const found: string[] = [];
+      leaves(resource.body, (key, leaf, path) => {
+        if (SECRET_KEY.test(key) && typeof leaf === 'string' && leaf !== '' && !isReference(leaf)) found.push(path);
+      });
+      return found.map((path) => ({ resource, message: `has a literal credential at ${path}` }));
+    })),
+  rule('K8S-001', 'Helm releases pin an exact chart version', 'project standard', 'set version to an exact x.y.z from the chart repository',
+    each('helm_release', (b) => (typeof b.version === 'string' && SEMVER.test(b.version) ? undefined : `uses chart version ${JSON.stringify(b.version ?? 'latest')}`))),
+  rule('K8S-002', 'No container image uses the latest tag or no tag', 'CKV_K8S_14', 'pin an image tag or digest',
+    (stack) => ['helm_release', 'kubernetes_manifest', 'kubernetes_deployment_v1', 'kubernetes_stateful_set_v1', 'kubernetes_daemon_set_v1', 'kubernetes_job_v1', 'kubernetes_cron_job_v1'].flatMap((type) =>
+      stack.resources(type).flatMap((resource) => {
+        const refs = images(type === 'helm_release' ? helmValues(resource.body) : resource.body);
+        const bad = refs.filter((i) => /(:latest$)|(^[^:@]+$)/.test(i) && !isReference(i) && !i.startsWith(':'));
+        const badTags = refs.filter((i) => i === ':latest');
+        return [...bad, ...badTags].map((image) => ({ resource, message: `runs image ${JSON.stringify(image)}` }));
+      }))),
+  rule('K8S-003', 'Every namespace carries a Pod Security enforce label', 'CIS Kubernetes 5.2 (Pod Security Admission)', 'label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs)',
+    each(['kubernetes_namespace', 'kubernetes_namespace_v1'], (b) => {
+      const labels = (Array.isArray(b.metadata) ? b.metadata[0] : b.metadata)?.labels ?? {};
+      const level = labels['pod-security.kubernetes.io/enforce'];
+      return ['restricted', 'baseline'].includes(level) ? undefined : 'has no Pod Security enforce label';
+    })),
+  rule('K8S-004', 'Ingresses serve HTTPS', '', 'add a tls section for every host (the platform ingress contract does)',
+    each(['kubernetes_ingress_v1'], (b) => {
+      const spec = Array.isArray(b.spec) ? b.spec[0] : b.spec;
+      return Array.isArray(spec?.tls) && spec.tls.length > 0 ? undefined : 'serves plain HTTP';
+    })),
+] as const;
