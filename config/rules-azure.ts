@@ -1,6 +1,8 @@
 /** Cross-field rules for Azure environments. */
-import { overlaps } from './cidr';
-import { arr, checkBlocks, checkProdState, obj, one, type Loose, type Problem } from './rules-kit';
+import { contains, formatAddress, overlaps, parseCidr, type Cidr } from './cidr';
+import { arr, block, checkBlocks, checkProdState, obj, one, type Loose, type NamedBlock, type Problem } from './rules-kit';
+import { AKS_KUBERNETES_VERSIONS } from './schema-azure';
+import { SUPPORTED_KUBERNETES_VERSIONS } from './schema-common';
 
 export function azureRules(env: Loose, problems: Problem[]): void {
   const network = obj(env.network);
@@ -30,6 +32,7 @@ export function azureRules(env: Loose, problems: Problem[]): void {
       message: `"${pods.cidr.text}" overlaps network.vnetCidr "${vnet.cidr.text}" (allowed: an overlay range outside the VNet, such as 192.168.0.0/16)`,
     });
   }
+  if (pods) checkReserved(pods, problems);
   const zones = arr(network.zones);
   if (new Set(zones).size !== zones.length) {
     problems.push({ path: 'network.zones', message: `${JSON.stringify(zones)} lists a zone twice (allowed: distinct zones)` });
@@ -38,4 +41,174 @@ export function azureRules(env: Loose, problems: Problem[]): void {
     problems.push({ path: 'network.zones', message: `prod uses only zones ${JSON.stringify(zones)} (allowed: ["1", "2", "3"])` });
   }
   checkProdState(env, problems, 'azurerm');
+  clusterRules(env, vnet, pods, problems);
+  nodePoolRules(env, problems);
+  keyVaultRules(env, problems);
+}
+
+/**
+ * Ranges AKS refuses for VNet, pod and service addresses
+ * (learn.microsoft.com/azure/aks/concepts-network-cni-overview, "AKS CNI networking prerequisites").
+ */
+const AKS_RESERVED = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'].map((c) => parseCidr(c) as Cidr);
+
+function checkReserved(b: NamedBlock, problems: Problem[]): void {
+  for (const reserved of AKS_RESERVED) {
+    if (overlaps(b.cidr, reserved)) {
+      problems.push({
+        path: b.path,
+        message: `"${b.cidr.text}" overlaps ${reserved.text}, which AKS reserves (allowed: a range outside ${AKS_RESERVED.map((r) => r.text).join(', ')})`,
+      });
+    }
+  }
+}
+
+function clusterRules(env: Loose, vnet: NamedBlock | undefined, pods: NamedBlock | undefined, problems: Problem[]): void {
+  const k8s = obj(env.kubernetes);
+  const prod = env.tier === 'prod';
+
+  const version = k8s.version;
+  const aks: readonly string[] = AKS_KUBERNETES_VERSIONS;
+  const known: readonly string[] = SUPPORTED_KUBERNETES_VERSIONS;
+  // Versions the common schema already refused are not reported twice.
+  if (typeof version === 'string' && known.includes(version) && !aks.includes(version)) {
+    problems.push({
+      path: 'kubernetes.version',
+      message: `"${version}" is out of AKS standard support (allowed: ${aks.join(', ')})`,
+    });
+  }
+
+  if (prod && k8s.skuTier === 'Free') {
+    problems.push({ path: 'kubernetes.skuTier', message: '"Free" has no uptime SLA for the prod API server (allowed: Standard, Premium)' });
+  }
+
+  const api = obj(k8s.apiServer);
+  const ranges = arr(api.authorizedIpRanges);
+  if (api.access === 'authorized-ranges' && Array.isArray(api.authorizedIpRanges) && ranges.length === 0) {
+    problems.push({
+      path: 'kubernetes.apiServer.authorizedIpRanges',
+      message: 'is empty, which leaves the public API server open to the whole internet (allowed: your admin and CI ranges, or access "private")',
+    });
+  }
+  if (api.access === 'private' && ranges.length > 0) {
+    problems.push({
+      path: 'kubernetes.apiServer.authorizedIpRanges',
+      message: 'has ranges, but AKS applies none to a private cluster (allowed: an empty list with access "private")',
+    });
+  }
+  ranges.forEach((range, i) => {
+    if (prod && api.access === 'authorized-ranges' && typeof range === 'string' && /\/0$/.test(range)) {
+      problems.push({
+        path: `kubernetes.apiServer.authorizedIpRanges[${i}]`,
+        message: `"${range}" opens the prod API server to the whole internet (allowed: your admin and CI ranges, or access "private")`,
+      });
+    }
+  });
+
+  const service = one(k8s.serviceCidr, 'kubernetes.serviceCidr')[0];
+  if (service) {
+    for (const other of [vnet, pods]) {
+      if (other && overlaps(service.cidr, other.cidr)) {
+        problems.push({
+          path: service.path,
+          message: `"${service.cidr.text}" overlaps ${other.path} "${other.cidr.text}" (allowed: a range outside the VNet and the pod range, such as 172.16.0.0/16)`,
+        });
+      }
+    }
+    checkReserved(service, problems);
+    const dns = typeof k8s.dnsServiceIp === 'string' ? block(`${k8s.dnsServiceIp}/32`) : undefined;
+    if (dns) {
+      const first = service.cidr.network;
+      const suggestion = formatAddress(first + 10);
+      if (!contains(service.cidr, dns)) {
+        problems.push({
+          path: 'kubernetes.dnsServiceIp',
+          message: `"${k8s.dnsServiceIp}" is outside kubernetes.serviceCidr "${service.cidr.text}" (allowed: an address inside it such as ${suggestion})`,
+        });
+      } else if (dns.network <= first + 1) {
+        // The first usable address is the kubernetes.default service.
+        problems.push({
+          path: 'kubernetes.dnsServiceIp',
+          message: `"${k8s.dnsServiceIp}" is the network or kubernetes service address of "${service.cidr.text}" (allowed: a later address such as ${suggestion})`,
+        });
+      }
+    }
+  }
+
+  const upgrades = obj(k8s.upgrades);
+  if (prod && (upgrades.nodeOsChannel === 'None' || upgrades.nodeOsChannel === 'Unmanaged')) {
+    problems.push({
+      path: 'kubernetes.upgrades.nodeOsChannel',
+      message: `"${upgrades.nodeOsChannel}" leaves prod nodes without scheduled security patches (allowed: NodeImage, SecurityPatch)`,
+    });
+  }
+}
+
+/** Size names from the v4 generation on carry a "d" feature letter when they have a local temp disk (D4ds_v5, E8ads_v6). */
+function lacksLocalDisk(vmSize: string): boolean {
+  const match = /^Standard_[A-Z]+\d+(?:-\d+)?([a-z]*)_v(\d+)$/.exec(vmSize);
+  return match !== null && Number(match[2]) >= 4 && !match[1]!.includes('d');
+}
+
+function nodePoolRules(env: Loose, problems: Problem[]): void {
+  const pools = arr(obj(env.kubernetes).nodePools);
+  const system: string[] = [];
+  pools.forEach((raw, i) => {
+    const pool = obj(raw);
+    const path = `kubernetes.nodePools[${i}]`;
+    const zones = arr(pool.zones);
+    if (pool.mode === 'System') {
+      system.push(typeof pool.name === 'string' ? pool.name : `#${i}`);
+      if (pool.spot === true) {
+        problems.push({ path: `${path}.spot`, message: 'a System pool cannot run on Spot VMs, which Azure evicts at any time (allowed: false)' });
+      }
+      if (pool.minSize === 0) {
+        problems.push({ path: `${path}.minSize`, message: 'a System pool needs at least one node (allowed: 1 or more)' });
+      }
+      if (env.tier === 'prod' && Array.isArray(pool.zones) && new Set(zones).size < 3) {
+        problems.push({ path: `${path}.zones`, message: `prod System pool uses only zones ${JSON.stringify(zones)} (allowed: ["1", "2", "3"])` });
+      }
+    }
+    if (new Set(zones).size !== zones.length) {
+      problems.push({ path: `${path}.zones`, message: `${JSON.stringify(zones)} lists a zone twice (allowed: distinct zones)` });
+    }
+    if (pool.osDiskType === 'Ephemeral' && typeof pool.vmSize === 'string' && lacksLocalDisk(pool.vmSize)) {
+      problems.push({
+        path: `${path}.osDiskType`,
+        message: `"Ephemeral" needs a VM size with a local temp disk, and "${pool.vmSize}" has none (allowed: "Managed", or a size with a "d" such as Standard_D4ds_v5)`,
+      });
+    }
+  });
+  if (pools.length > 0 && system.length !== 1) {
+    problems.push({
+      path: 'kubernetes.nodePools',
+      message: `${system.length === 0 ? 'has no System pool' : `has ${system.length} System pools ${JSON.stringify(system)}`} (allowed: exactly one pool with mode "System")`,
+    });
+  }
+}
+
+function keyVaultRules(env: Loose, problems: Problem[]): void {
+  const vault = obj(env.keyVault);
+  const ranges = arr(vault.allowedIpRanges);
+  const publicAccess = vault.publicNetworkAccess === true;
+  if (publicAccess && Array.isArray(vault.allowedIpRanges) && ranges.length === 0) {
+    problems.push({
+      path: 'keyVault.allowedIpRanges',
+      message: 'is empty, so public access reaches nothing (allowed: the deployers\' ranges, or publicNetworkAccess false)',
+    });
+  }
+  if (!publicAccess && ranges.length > 0) {
+    problems.push({
+      path: 'keyVault.allowedIpRanges',
+      message: 'has ranges, but public network access is off (allowed: an empty list, or publicNetworkAccess true)',
+    });
+  }
+  ranges.forEach((range, i) => {
+    if (typeof range === 'string' && /\/0$/.test(range)) {
+      problems.push({
+        path: `keyVault.allowedIpRanges[${i}]`,
+        message: `"${range}" opens the Key Vault to the whole internet (allowed: the deployers' ranges)`,
+      });
+    }
+  });
 }

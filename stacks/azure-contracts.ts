@@ -17,3 +17,21 @@ export const azureNetworkContract = defineContract('azure-network', {
   logAnalyticsWorkspaceId: { kind: 'string', description: 'Log Analytics workspace for diagnostics and Container Insights' },
 });
 export type AzureNetworkOutputs = ContractValues<(typeof azureNetworkContract)['outputs']>;
+
+export const azureClusterContract = defineContract('azure-cluster', {
+  location: { kind: 'string', description: 'Azure region of the cluster' },
+  resourceGroupName: { kind: 'string', description: 'Resource group of the cluster, its identities and Key Vault; workload identities go here' },
+  clusterName: { kind: 'string', description: 'AKS cluster name' },
+  clusterId: { kind: 'string', description: 'AKS cluster resource id' },
+  clusterEndpoint: { kind: 'string', description: 'Kubernetes API server URL (https://...:443)' },
+  clusterCaCertificate: { kind: 'string', description: 'Base64 PEM CA of the API server (public; no client credentials are published)' },
+  oidcIssuerUrl: { kind: 'string', description: 'OIDC issuer URL for workload identity federated credentials' },
+  kubeletIdentityObjectId: { kind: 'string', description: 'Principal (object) id of the kubelet identity, for AcrPull and similar grants' },
+  kubeletIdentityClientId: { kind: 'string', description: 'Client id of the kubelet identity' },
+  keyVaultId: { kind: 'string', description: 'Key Vault of the environment (Azure RBAC)' },
+  keyVaultName: { kind: 'string', description: 'Key Vault name' },
+  keyVaultUri: { kind: 'string', description: 'Key Vault URI (https://<name>.vault.azure.net/)' },
+  diskEncryptionSetId: { kind: 'string', description: 'Disk encryption set for storage classes; empty with platform-managed keys' },
+  logAnalyticsWorkspaceId: { kind: 'string', description: 'Log Analytics workspace of the environment' },
+});
+export type AzureClusterOutputs = ContractValues<(typeof azureClusterContract)['outputs']>;

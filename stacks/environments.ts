@@ -9,6 +9,7 @@ import { AwsBootstrapStack } from './aws-bootstrap-stack';
 import { AwsClusterStack } from './aws-cluster-stack';
 import { AwsNetworkStack } from './aws-network-stack';
 import { AzureBootstrapStack } from './azure-bootstrap-stack';
+import { AzureClusterStack } from './azure-cluster-stack';
 import { AzureNetworkStack } from './azure-network-stack';
 
 interface CloudStacks<E extends Environment> {
@@ -39,7 +40,8 @@ const azure: CloudStacks<AzureEnvironment> = {
     return { id, build: (app) => new AzureBootstrapStack(app, id, env, state) };
   },
   layers(app, env) {
-    new AzureNetworkStack(app, env);
+    const network = new AzureNetworkStack(app, env);
+    new AzureClusterStack(app, env, network);
   },
 };
 

@@ -1,6 +1,6 @@
 import { defineEnvironment } from '../schema';
 
-/** Development on Azure: same layout as prod, shorter log retention. */
+/** Development on Azure: same layout as prod, shorter log retention, Free tier, a Spot pool, platform-managed disk keys. */
 export default defineEnvironment({
   name: 'azure-dev',
   cloud: 'azure',
@@ -35,10 +35,28 @@ export default defineEnvironment({
     },
   },
   kubernetes: {
-    version: '1.34',
+    version: '1.35',
     nodePools: [
-      { name: 'system', vmSize: 'Standard_D4ds_v5', minSize: 2, desiredSize: 2, maxSize: 3 },
-      { name: 'apps', vmSize: 'Standard_D4ds_v5', minSize: 1, desiredSize: 2, maxSize: 4 },
+      { name: 'system', mode: 'System', vmSize: 'Standard_D2ds_v5', minSize: 2, desiredSize: 2, maxSize: 3, zones: ['1', '2', '3'], osDiskType: 'Ephemeral', osDiskSizeGb: 64 },
+      { name: 'apps', mode: 'User', vmSize: 'Standard_D4ds_v5', minSize: 1, desiredSize: 2, maxSize: 4, zones: ['1', '2', '3'], osDiskType: 'Ephemeral', osDiskSizeGb: 128 },
+      // Interruptible work only: pods need a toleration for kubernetes.azure.com/scalesetpriority=spot.
+      { name: 'spot', mode: 'User', vmSize: 'Standard_D4ds_v5', minSize: 0, desiredSize: 0, maxSize: 3, zones: ['1', '2', '3'], osDiskType: 'Ephemeral', osDiskSizeGb: 128, spot: true },
     ],
+    // Dev trades the API server SLA for cost.
+    skuTier: 'Free',
+    adminGroupObjectIds: ['00000000-0000-0000-0000-0000000000b1'],
+    apiServer: { access: 'authorized-ranges', authorizedIpRanges: ['198.51.100.0/24'] },
+    networkPolicy: 'cilium',
+    outboundType: 'userAssignedNATGateway',
+    serviceCidr: '172.16.0.0/16',
+    dnsServiceIp: '172.16.0.10',
+    upgrades: { channel: 'patch', nodeOsChannel: 'NodeImage' },
+    maintenance: {
+      autoUpgrade: { frequency: 'Weekly', intervalWeeks: 1, dayOfWeek: 'Monday', startTime: '06:00', durationHours: 4, utcOffset: '+00:00' },
+      nodeOs: { frequency: 'Weekly', intervalWeeks: 1, dayOfWeek: 'Monday', startTime: '10:00', durationHours: 4, utcOffset: '+00:00' },
+    },
+    diskEncryption: 'platform-managed-key',
   },
+  // No customer-managed key in dev, so nothing outside the VNet needs the vault's data plane.
+  keyVault: { publicNetworkAccess: false, allowedIpRanges: [], softDeleteRetentionDays: 7 },
 });

@@ -35,10 +35,27 @@ export default defineEnvironment({
     },
   },
   kubernetes: {
-    version: '1.34',
+    version: '1.35',
     nodePools: [
-      { name: 'system', vmSize: 'Standard_D4ds_v5', minSize: 3, desiredSize: 3, maxSize: 5 },
-      { name: 'apps', vmSize: 'Standard_D8ds_v5', minSize: 3, desiredSize: 3, maxSize: 12 },
+      { name: 'system', mode: 'System', vmSize: 'Standard_D4ds_v5', minSize: 3, desiredSize: 3, maxSize: 5, zones: ['1', '2', '3'], osDiskType: 'Ephemeral', osDiskSizeGb: 128, hostEncryption: true },
+      { name: 'apps', mode: 'User', vmSize: 'Standard_D8ds_v5', minSize: 3, desiredSize: 3, maxSize: 12, zones: ['1', '2', '3'], osDiskType: 'Ephemeral', osDiskSizeGb: 128, hostEncryption: true },
     ],
+    skuTier: 'Standard',
+    adminGroupObjectIds: ['00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000b2'],
+    // Admin network and CI runners; the NAT gateway's egress address is added by the cluster stack.
+    apiServer: { access: 'authorized-ranges', authorizedIpRanges: ['198.51.100.0/24', '203.0.113.16/28'] },
+    networkPolicy: 'cilium',
+    outboundType: 'userAssignedNATGateway',
+    serviceCidr: '172.16.0.0/16',
+    dnsServiceIp: '172.16.0.10',
+    upgrades: { channel: 'patch', nodeOsChannel: 'NodeImage' },
+    maintenance: {
+      autoUpgrade: { frequency: 'Weekly', intervalWeeks: 1, dayOfWeek: 'Sunday', startTime: '01:00', durationHours: 4, utcOffset: '+00:00' },
+      nodeOs: { frequency: 'Weekly', intervalWeeks: 1, dayOfWeek: 'Tuesday', startTime: '21:00', durationHours: 6, utcOffset: '+00:00' },
+    },
+    diskEncryption: 'customer-managed-key',
+    defender: true,
   },
+  // The deployers create the disk encryption key through the data plane, so their ranges may reach the vault.
+  keyVault: { publicNetworkAccess: true, allowedIpRanges: ['198.51.100.0/24', '203.0.113.16/28'], softDeleteRetentionDays: 90 },
 });

@@ -1,0 +1,135 @@
+/**
+ * `<env>-cluster` on Azure: the AKS cluster with its identities, node pools,
+ * Key Vault, optional customer-managed disk encryption, control-plane
+ * diagnostics and Container Insights; reads the azure-network contract,
+ * publishes azure-cluster.
+ */
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { Fn, type ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { AzureEnvironment } from '../config/schema';
+import { AksCluster } from '../constructs/azure/aks-cluster';
+import { sendClusterDiagnostics } from '../constructs/azure/aks-diagnostics';
+import { ClusterIdentities } from '../constructs/azure/cluster-identities';
+import { ContainerInsights } from '../constructs/azure/container-insights';
+import { applyDefaultTags } from '../constructs/azure/default-tags';
+import { DiskEncryption } from '../constructs/azure/disk-encryption';
+import { ClusterKeyVault } from '../constructs/azure/key-vault';
+import { UserNodePool } from '../constructs/azure/node-pools';
+import { azurermProvider } from '../constructs/azure/provider';
+import { LayerStack } from '../constructs/layer-stack';
+import { clusterName, stableSuffix, stackName, standardTags } from '../constructs/naming';
+import { consume, publish } from '../constructs/remote-state';
+import { stateLocation } from '../constructs/state-backend';
+import { azureClusterContract, azureNetworkContract } from './azure-contracts';
+
+/** Key Vault names are global: 3-24 characters, no double or trailing hyphens. */
+export function keyVaultName(env: AzureEnvironment): string {
+  const base = env.name.slice(0, 13).replace(/-+$/, '');
+  return `kv-${base}-${stableSuffix(env.azure.subscriptionId, env.name).slice(0, 6)}`;
+}
+
+export class AzureClusterStack extends LayerStack {
+  constructor(scope: Construct, env: AzureEnvironment, network: LayerStack) {
+    const id = stackName(env, 'cluster');
+    super(scope, id, stateLocation(env, id));
+    const { subscriptionId, tenantId, location } = env.azure;
+    const k8s = env.kubernetes;
+    const name = clusterName(env);
+    azurermProvider(this, { subscriptionId, tenantId });
+    applyDefaultTags(this, standardTags(env));
+    const net = consume(this, network, azureNetworkContract);
+
+    const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-cluster`, location });
+    const resourceGroupName = group.name;
+
+    const identities = new ClusterIdentities(this, 'identities', {
+      clusterName: name,
+      resourceGroupName,
+      location,
+      nodeSubnetId: net.nodeSubnetId,
+    });
+
+    const keyVault = new ClusterKeyVault(this, 'key-vault', {
+      name: keyVaultName(env),
+      resourceGroupName,
+      location,
+      tenantId,
+      publicNetworkAccess: env.keyVault.publicNetworkAccess,
+      allowedIpRanges: env.keyVault.allowedIpRanges,
+      softDeleteRetentionDays: env.keyVault.softDeleteRetentionDays,
+      privateEndpointSubnetId: net.privateEndpointSubnetId,
+      vnetId: net.vnetId,
+      workspaceId: net.logAnalyticsWorkspaceId,
+    });
+
+    const prerequisites: ITerraformDependable[] = [];
+    let diskEncryptionSetId: string | undefined;
+    if (k8s.diskEncryption === 'customer-managed-key') {
+      const disks = new DiskEncryption(this, 'disk-encryption', { name, resourceGroupName, location, vault: keyVault.vault });
+      identities.grantControlPlane(
+        'control-plane-disk-encryption-reader',
+        'Reader',
+        disks.set.id,
+        'AKS control plane: encrypt node and volume disks with the disk encryption set',
+      );
+      prerequisites.push(disks.keyAccess);
+      diskEncryptionSetId = disks.set.id;
+    }
+    prerequisites.push(...identities.grants);
+
+    // With its own NAT egress the cluster reaches its public API server from that address, which AKS does not add itself.
+    const ownEgress = k8s.outboundType === 'userAssignedNATGateway' ? [`${net.natPublicIp}/32`] : [];
+    const systemPool = k8s.nodePools.find((p) => p.mode === 'System')!;
+    const aks = new AksCluster(this, 'aks', {
+      name,
+      resourceGroupName,
+      nodeResourceGroup: `rg-${env.name}-cluster-nodes`,
+      location,
+      tenantId,
+      kubernetes: k8s,
+      systemPool,
+      nodeSubnetId: net.nodeSubnetId,
+      podCidr: env.network.podCidr,
+      authorizedIpRanges: [...k8s.apiServer.authorizedIpRanges, ...ownEgress],
+      identities,
+      workspaceId: net.logAnalyticsWorkspaceId,
+      diskEncryptionSetId,
+      dependsOn: prerequisites,
+    });
+    const cluster = aks.cluster;
+
+    const placement = { subnetId: net.nodeSubnetId, version: k8s.version };
+    for (const pool of k8s.nodePools.filter((p) => p.mode === 'User')) {
+      new UserNodePool(this, `pool-${pool.name}`, { clusterId: cluster.id, pool, placement });
+    }
+
+    sendClusterDiagnostics(this, 'cluster-diagnostics', cluster.id, net.logAnalyticsWorkspaceId);
+    new ContainerInsights(this, 'container-insights', {
+      name,
+      resourceGroupName,
+      location,
+      clusterId: cluster.id,
+      workspaceId: net.logAnalyticsWorkspaceId,
+    });
+
+    // kube_config is sensitive as a whole; only its endpoint and CA (both public) leave the stack.
+    const kubeConfig = cluster.kubeConfig.get(0);
+    publish(this, azureClusterContract, {
+      location,
+      resourceGroupName,
+      clusterName: cluster.name,
+      clusterId: cluster.id,
+      clusterEndpoint: Fn.nonsensitive(kubeConfig.host),
+      clusterCaCertificate: Fn.nonsensitive(kubeConfig.clusterCaCertificate),
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      kubeletIdentityObjectId: identities.kubelet.principalId,
+      kubeletIdentityClientId: identities.kubelet.clientId,
+      keyVaultId: keyVault.vault.id,
+      keyVaultName: keyVault.vault.name,
+      keyVaultUri: keyVault.vault.vaultUri,
+      diskEncryptionSetId: diskEncryptionSetId ?? '',
+      logAnalyticsWorkspaceId: net.logAnalyticsWorkspaceId,
+    });
+  }
+}
