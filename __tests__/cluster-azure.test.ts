@@ -5,7 +5,6 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import azureDevConfig from '../config/environments/azure-dev';
 import azureProdConfig from '../config/environments/azure-prod';
-import { ConfigError } from '../config/load';
 import { environmentSchema, type AzureEnvironment } from '../config/schema';
 import { aksKubernetesAccess } from '../constructs/azure/aks-kubernetes-access';
 import { azurermProvider } from '../constructs/azure/provider';
@@ -18,7 +17,7 @@ import { AzureClusterStack } from '../stacks/azure-cluster-stack';
 import { azureClusterContract } from '../stacks/azure-contracts';
 import { AzureNetworkStack } from '../stacks/azure-network-stack';
 import { run } from '../stacks/synth';
-import { byPath, clone, only, readOutdir, resources, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
+import { byPath, clone, only, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
 import { automaticCrossStackOutputs, remoteStateProblems } from './wiring';
 
 type Mutable = Record<string, any>;
@@ -706,16 +705,6 @@ const cases: BadCase[] = [
     problems: ['config/azure-dev: kubernetes.nodePools[2].spot: "yes" is not valid (allowed: true, false)'],
   },
 ];
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('azure cluster configuration', () => {
   it.each(cases)('rejects $title with exact messages and writes nothing', ({ base, change, problems }) => {

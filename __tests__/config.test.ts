@@ -7,9 +7,9 @@ import awsDev from '../config/environments/aws-dev';
 import awsProd from '../config/environments/aws-prod';
 import azureDev from '../config/environments/azure-dev';
 import azureProd from '../config/environments/azure-prod';
-import { ConfigError, loadEnvironments, selectEnvironments } from '../config/load';
+import { loadEnvironments, selectEnvironments } from '../config/load';
 import { run } from '../stacks/synth';
-import { clone, tempDir } from './helpers';
+import { clone, problemsOf, tempDir } from './helpers';
 
 type Mutable = Record<string, any>;
 
@@ -266,16 +266,6 @@ function registryWith(base: BadCase['base'], change: BadCase['change']): Record<
   const config = clone(bases[base]) as Mutable;
   change(config);
   return { [base]: config };
-}
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('environment configuration', () => {

@@ -1,6 +1,7 @@
 /** Synthesizes into a temporary directory and reads the result back as JSON. */
 import { rmSync } from 'node:fs';
 import { ENVIRONMENTS } from '../config/environments';
+import { ConfigError } from '../config/load';
 import { readOutdir, tempDir, type Json, type Synthesized } from '../scripts/synth-output';
 import { run } from '../stacks/synth';
 
@@ -46,4 +47,15 @@ export function clone<T>(value: T): T {
  */
 export function parsePolicy(raw: string): Json {
   return JSON.parse(raw.replace(/\$\{[^}]*\}/g, (expr) => expr.replace(/"/g, '\\"'))) as Json;
+}
+
+/** The problems of the ConfigError `fn` throws; fails if it throws none. */
+export function problemsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
 }

@@ -60,6 +60,12 @@ export function stateLocation(env: Environment, stackName: string): StateLocatio
   }
 }
 
+/** Writer and readers use the same settings; Entra ID auth because the state account has shared keys disabled. */
+function azurermConfig(location: Extract<StateLocation, { type: 'azurerm' }>) {
+  const { resourceGroupName, storageAccountName, containerName, key, subscriptionId, tenantId } = location;
+  return { resourceGroupName, storageAccountName, containerName, key, subscriptionId, tenantId, useAzureadAuth: true };
+}
+
 export function configureBackend(stack: TerraformStack, location: StateLocation): void {
   switch (location.type) {
     case 'local':
@@ -73,16 +79,7 @@ export function configureBackend(stack: TerraformStack, location: StateLocation)
       return;
     }
     case 'azurerm':
-      new AzurermBackend(stack, {
-        resourceGroupName: location.resourceGroupName,
-        storageAccountName: location.storageAccountName,
-        containerName: location.containerName,
-        key: location.key,
-        subscriptionId: location.subscriptionId,
-        tenantId: location.tenantId,
-        // Entra ID data-plane auth: the state account has shared keys disabled.
-        useAzureadAuth: true,
-      });
+      new AzurermBackend(stack, azurermConfig(location));
       return;
   }
 }
@@ -94,14 +91,6 @@ export function remoteState(scope: Construct, id: string, location: StateLocatio
     case 's3':
       return new DataTerraformRemoteStateS3(scope, id, { bucket: location.bucket, key: location.key, region: location.region });
     case 'azurerm':
-      return new DataTerraformRemoteStateAzurerm(scope, id, {
-        resourceGroupName: location.resourceGroupName,
-        storageAccountName: location.storageAccountName,
-        containerName: location.containerName,
-        key: location.key,
-        subscriptionId: location.subscriptionId,
-        tenantId: location.tenantId,
-        useAzureadAuth: true,
-      });
+      return new DataTerraformRemoteStateAzurerm(scope, id, azurermConfig(location));
   }
 }
