@@ -1,3 +1,5 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, TerraformOutput } from 'cdktf';
 import { rmSync } from 'node:fs';
 import * as v from 'valibot';
@@ -10,6 +12,7 @@ import { stateLocation } from '../constructs/state-backend';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
 import { awsNetworkContract } from '../stacks/aws-contracts';
 import { clone, readOutdir, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
+import { RULES, checkStacks, formatFinding } from '../policies';
 import { automaticCrossStackOutputs, remoteStateProblems } from './wiring';
 
 const dirs: string[] = [];
@@ -92,7 +95,7 @@ describe('no value crosses stacks any other way', () => {
     expect(remoteStateProblems(stacks)).toEqual([]);
   });
 
-  it('detects a direct reference, which cdktf turns into an automatic cross-stack output', () => {
+  it('fails the policy check on a direct reference to another stack', () => {
     const outdir = tempDir();
     dirs.push(outdir);
     const app = new App({ outdir });
@@ -101,7 +104,15 @@ describe('no value crosses stacks any other way', () => {
     const cluster = new LayerStack(app, 'aws-dev-cluster', stateLocation(e, 'aws-dev-cluster'));
     const vpcOutput = network.node.findChild('vpc_id') as TerraformOutput;
     new TerraformOutput(cluster, 'leak', { value: vpcOutput.value });
+    new AwsProvider(cluster, 'aws', { region: 'eu-west-1' });
+    new S3Bucket(cluster, 'leaky-bucket', { bucket: 'x', tags: { vpc: vpcOutput.value as string } });
     app.synth();
-    expect(automaticCrossStackOutputs(readOutdir(outdir).stacks)).toEqual([expect.stringMatching(/^aws-dev-network: cross-stack-output-/)]);
+    const { stacks } = readOutdir(outdir);
+    expect(automaticCrossStackOutputs(stacks)).toEqual([]);
+    const lines = checkStacks(stacks, RULES.filter((r) => r.id === 'GEN-003'), []).violations.map(formatFinding);
+    expect(lines).toEqual([
+      expect.stringMatching(/^aws-dev-cluster\/leaky-bucket: GEN-003 references aws_vpc\.vpc_\w+, which this stack does not define — /),
+    ]);
   });
+
 });

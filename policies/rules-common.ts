@@ -41,7 +41,29 @@ function helmValues(body: Json): unknown[] {
   return [...docs, ...(Array.isArray(body.set) ? body.set : [])];
 }
 
+/** Addresses a stack defines: resources, data sources, outputs cannot be referenced. */
+function definedAddresses(json: Json): Set<string> {
+  const defined = new Set<string>();
+  for (const [type, items] of Object.entries<Json>(json.resource ?? {})) for (const name of Object.keys(items)) defined.add(`${type}.${name}`);
+  for (const [type, items] of Object.entries<Json>(json.data ?? {})) for (const name of Object.keys(items)) defined.add(`data.${type}.${name}`);
+  return defined;
+}
+
+const EXPRESSION = /\$\{([^}]*)\}/g;
+const ADDRESS = /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)(?=\.|\[|\s|,|\)|$)/g;
+
 export const commonRules = [
+  rule('GEN-003', 'Stacks reference only what they define; other stacks are read through remote state', 'project standard', 'publish the value in the producer\'s contract and consume() it',
+    (stack) => {
+      const defined = definedAddresses(stack.json);
+      return stack.all().flatMap((resource) => {
+      const foreign = new Set<string>();
+      for (const [, expression] of JSON.stringify(resource.body).matchAll(EXPRESSION)) {
+        for (const [, address] of expression!.matchAll(ADDRESS)) if (!defined.has(address!)) foreign.add(address!);
+      }
+      return [...foreign].map((address) => ({ resource, message: `references ${address}, which this stack does not define` }));
+      });
+    }),
   rule('GEN-001', 'Stateful resources are protected from destroy', 'project standard', 'set lifecycle.prevent_destroy = true; see README "really deleting"',
     each(STATEFUL_TYPES, (b) => (b.lifecycle?.prevent_destroy === true ? undefined : 'can be destroyed by a plain destroy'))),
   rule('GEN-002', 'No literal value under a password, secret or token key', 'CKV_SECRET_* (spirit), CKV_AWS_41', 'generate it in Terraform (random_password) and pass a reference, or read it from Secrets Manager / Key Vault',
