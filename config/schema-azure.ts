@@ -1,6 +1,5 @@
 /** The Azure environment: subscription, VNet, AKS and Key Vault settings. */
-import * as v from 'valibot';
-import { cidr, int, list, literal, object, oneOf, optional, show, text, variants } from './schema-kit';
+import { bool, cidr, int, list, literal, object, oneOf, optional, text, variants } from './schema-kit';
 import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier, UUID } from './schema-common';
 
 /**
@@ -19,11 +18,6 @@ const azurermBackend = object({
   keyPrefix,
 });
 
-/** schema-kit has no boolean builder; every flag here is optional, so only a wrong type needs a message. */
-function flag() {
-  return v.boolean((issue) => `${show(issue.input)} is not valid (allowed: true, false)`);
-}
-
 const zone = oneOf(['1', '2', '3']);
 
 const azureNodePool = object({
@@ -38,9 +32,9 @@ const azureNodePool = object({
   /** Must fit the size's local (temp) disk when Ephemeral, e.g. 150 GiB on Standard_D4ds_v5. */
   osDiskSizeGb: int(30, 2048),
   /** Spot VMs (evictable, cheaper) for User pools only; AKS taints them kubernetes.azure.com/scalesetpriority=spot. */
-  spot: optional(flag(), false),
+  spot: optional(bool(), false),
   /** Encrypts temp disks and disk caches on the host; needs the EncryptionAtHost feature on the subscription. */
-  hostEncryption: optional(flag(), false),
+  hostEncryption: optional(bool(), false),
 });
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
@@ -125,14 +119,14 @@ export const azureEnvironmentSchema = object({
     /** customer-managed-key: a Key Vault key with rotation encrypts OS and data disks through a disk encryption set. */
     diskEncryption: oneOf(['platform-managed-key', 'customer-managed-key']),
     /** Microsoft Defender for Containers sensor; the Defender plan is billed per vCore. */
-    defender: optional(flag(), false),
+    defender: optional(bool(), false),
   }),
   keyVault: object({
     /**
      * false: reachable only through its private endpoint. true: also public,
      * default-deny except allowedIpRanges (the deployers' addresses).
      */
-    publicNetworkAccess: optional(flag(), false),
+    publicNetworkAccess: optional(bool(), false),
     allowedIpRanges: list(cidr(), 0, 100, 'CIDR blocks'),
     softDeleteRetentionDays: int(7, 90),
   }),

@@ -55,6 +55,10 @@ export function int(min: number, max: number) {
   return described(v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message)), allowed);
 }
 
+export function bool() {
+  return described(v.boolean(explain('true, false')), 'true, false');
+}
+
 export function cidr() {
   const allowed = 'an IPv4 CIDR block such as 10.0.0.0/16';
   return described(
