@@ -87,7 +87,7 @@ const cases: Array<[string, Record<string, Json>, string]> = [
   ['AZ-KV-002', fixture({ azurerm_key_vault: { v: { purge_protection_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-002 uses access policies'],
   ['AZ-PRV-001', { s: { provider: { azurerm: [{ features: [{}] }] } } }, 's/provider/azurerm[0]: AZ-PRV-001 follows whatever subscription the shell selected'],
   ['GEN-001', fixture({ azurerm_storage_account: { a: { ...goodAccount, lifecycle: undefined } } }), 's/a: GEN-001 can be destroyed by a plain destroy'],
-  ['GEN-002', fixture({ helm_release: { h: { version: '1.2.3', set_sensitive: [{ name: 'adminPassword', value: 'x' }], values: [], admin_password: 'hunter22' } } }), 's/h: GEN-002 has a literal credential at admin_password'],
+  ['GEN-002', fixture({ helm_release: { h: { version: '1.2.3', set_sensitive: [{ name: 'adminPassword', value: '${random_password.p.result}' }], values: [], admin_password: 'hunter22' } } }), 's/h: GEN-002 has a literal credential at admin_password'],
   ['GEN-003', fixture({ aws_eks_cluster: { c: { vpc_config: { subnet_ids: ['${aws_subnet.private.id}'] }, role_arn: '${aws_iam_role.r.arn}' } }, aws_iam_role: { r: {} } }), 's/c: GEN-003 references aws_subnet.private, which this stack does not define'],
   ['K8S-001', fixture({ helm_release: { h: { version: '~> 1.2' } } }), 's/h: K8S-001 uses chart version "~> 1.2"'],
   ['K8S-002', fixture({ helm_release: { h: { version: '1.2.3', values: ['{"image":{"repository":"rocketchat/rocket.chat","tag":"latest"}}'] } } }), 's/h: K8S-002 runs image ":latest"'],

@@ -69,9 +69,17 @@ export const commonRules = [
   rule('GEN-002', 'No literal value under a password, secret or token key', 'CKV_SECRET_* (spirit), CKV_AWS_41', 'generate it in Terraform (random_password) and pass a reference, or read it from Secrets Manager / Key Vault',
     (stack) => stack.all().flatMap((resource) => {
       const found: string[] = [];
+      const literal = (v: unknown) => typeof v === 'string' && v !== '' && !isReference(v);
       leaves(resource.body, (key, leaf, path) => {
-        if (SECRET_KEY.test(key) && typeof leaf === 'string' && leaf !== '' && !isReference(leaf)) found.push(path);
+        if (SECRET_KEY.test(key) && literal(leaf)) found.push(path);
       });
+      // Helm `set` entries carry the key in `name`: set { name = "auth.password", value = "..." }.
+      for (const list of ['set', 'set_sensitive']) {
+        (Array.isArray(resource.body[list]) ? resource.body[list] : []).forEach((entry: Json, i: number) => {
+          const last = String(entry?.name ?? '').split('.').pop() ?? '';
+          if (SECRET_KEY.test(last.replace(/([a-z])([A-Z])/g, '$1_$2')) && literal(entry.value)) found.push(`${list}[${i}] (${entry.name})`);
+        });
+      }
       return found.map((path) => ({ resource, message: `has a literal credential at ${path}` }));
     })),
   rule('K8S-001', 'Helm releases pin an exact chart version', 'project standard', 'set version to an exact x.y.z from the chart repository',
