@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { synthExamples } from './helpers';
+import { collectObjects, objectProblem } from './kubernetes-objects';
+
+describe('Kubernetes objects written in code', () => {
+  it('all validate against their models in every example stack', async () => {
+    const found = collectObjects(synthExamples().stacks);
+    const problems = (await Promise.all(found.map(objectProblem))).filter(Boolean);
+    expect(problems).toEqual([]);
+  });
+
+  it('finds objects in kubernetes_manifest resources and in Helm values', () => {
+    const stacks = {
+      s: {
+        resource: {
+          kubernetes_manifest: { issuer: { manifest: { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'ca' }, spec: { ca: { secretName: 'root' } } } } },
+          helm_release: { grafana: { values: [JSON.stringify({ extraObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dash' } }] })] } },
+        },
+      },
+    };
+    expect(collectObjects(stacks).map((f) => `${f.where} ${f.object.kind}`)).toEqual([
+      's kubernetes_manifest.issuer ClusterIssuer',
+      's helm_release.grafana.values[0].extraObjects[0] ConfigMap',
+    ]);
+  });
+
+  it('accepts a valid object and rejects a missing required field, a wrong type and an unmodelled kind', async () => {
+    const check = (object: Record<string, unknown>) => objectProblem({ where: 'x', object });
+    expect(await check({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } })).toBeUndefined();
+    expect(await check({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'tls' }, spec: { dnsNames: ['a.example.com'], issuerRef: { name: 'ca' } } })).toMatch(
+      /^x: Certificate tls .*secretName/,
+    );
+    expect(await check({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {}, policyTypes: 'Ingress' } })).toMatch(
+      /^x: NetworkPolicy deny .*policyTypes/,
+    );
+    expect(await check({ apiVersion: 'psmdb.percona.com/v1', kind: 'PerconaServerMongoDB' })).toBe('x: no model for psmdb.percona.com/v1 PerconaServerMongoDB');
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Kubernetes objects written in code (kubernetes_manifest resources, manifests
+ * passed as Helm values) checked against kubernetes-models / @kubernetes-models/*
+ * schemas: types and required fields. An apiVersion without a model is
+ * reported too, so nothing passes unchecked by accident.
+ */
+import type { Json } from './helpers';
+
+export interface FoundObject {
+  readonly where: string;
+  readonly object: Json;
+}
+
+/** Which package models an apiVersion (group/version or core version). */
+function modelModule(apiVersion: string): string | undefined {
+  if (/^(acme\.)?cert-manager\.io\/v\d/.test(apiVersion)) return `@kubernetes-models/cert-manager/${apiVersion}`;
+  if (/^monitoring\.coreos\.com\/v\d/.test(apiVersion)) return `@kubernetes-models/prometheus-operator/${apiVersion}`;
+  if (/^([a-z0-9-]+\.)*k8s\.io\/v\d|^(apps|batch|autoscaling|policy)\/v\d|^v1$/.test(apiVersion)) return `kubernetes-models/${apiVersion}`;
+  return undefined;
+}
+
+function collect(value: unknown, where: string, out: FoundObject[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => collect(v, `${where}[${i}]`, out));
+  else if (value && typeof value === 'object') {
+    const obj = value as Json;
+    if (typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') out.push({ where, object: obj });
+    else for (const [k, v] of Object.entries(obj)) if (k !== '//') collect(v, `${where}.${k}`, out);
+  }
+}
+
+export function collectObjects(stacks: Record<string, Json>): FoundObject[] {
+  const out: FoundObject[] = [];
+  for (const [stack, json] of Object.entries(stacks)) {
+    for (const [name, body] of Object.entries<Json>(json.resource?.kubernetes_manifest ?? {})) {
+      collect(body.manifest, `${stack} kubernetes_manifest.${name}`, out);
+    }
+    for (const [name, body] of Object.entries<Json>(json.resource?.helm_release ?? {})) {
+      (Array.isArray(body.values) ? body.values : []).forEach((raw: unknown, i: number) => {
+        try {
+          collect(JSON.parse(String(raw)), `${stack} helm_release.${name}.values[${i}]`, out);
+        } catch {
+          // Values here are written with JSON.stringify; anything else is not an object we wrote.
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/** The problem with one object, or undefined when its model accepts it. */
+export async function objectProblem(found: FoundObject): Promise<string | undefined> {
+  const { apiVersion, kind } = found.object;
+  const path = modelModule(apiVersion);
+  if (!path) return `${found.where}: no model for ${apiVersion} ${kind}`;
+  const models = (await import(path)) as Record<string, new (data: Json) => { validate(): void }>;
+  const Model = models[kind];
+  if (!Model) return `${found.where}: ${apiVersion} has no kind ${kind}`;
+  try {
+    new Model(found.object).validate();
+    return undefined;
+  } catch (error) {
+    return `${found.where}: ${kind} ${found.object.metadata?.name ?? ''} ${(error as Error).message}`.replace(/\s+/g, ' ').trim();
+  }
+}
