@@ -22,8 +22,8 @@ function pathText(issue: v.BaseIssue<unknown>): string {
   }, '');
 }
 
-/** All problems of one environment file, formatted, in a stable order. */
-export function environmentProblems(file: string, input: unknown): string[] {
+/** One environment file: every problem, formatted in a stable order, or the parsed environment. */
+function checkEnvironment(file: string, input: unknown): { problems: string[]; env?: Environment } {
   const lines: Array<{ path: string; message: string }> = [];
   const result = v.safeParse(environmentSchema, input, { abortEarly: false });
   if (!result.success) lines.push(...result.issues.map((issue) => ({ path: pathText(issue), message: issue.message })));
@@ -33,9 +33,10 @@ export function environmentProblems(file: string, input: unknown): string[] {
   }
   lines.push(...crossFieldProblems(input));
   const seen = new Set<string>();
-  return lines
+  const problems = lines
     .map(({ path, message }) => `config/${file}: ${path || '(root)'}: ${message}`)
     .filter((line) => !seen.has(line) && seen.add(line) !== undefined);
+  return { problems, env: result.success ? result.output : undefined };
 }
 
 /** The account or subscription a state store belongs to, so envs that share one can be compared. */
@@ -91,9 +92,10 @@ export function loadEnvironments(
   selection: string | undefined,
 ): Environment[] {
   const names = selectEnvironments(selection, Object.keys(registry).sort());
-  const problems = names.flatMap((name) => environmentProblems(name, registry[name]));
+  const checked = names.map((name) => checkEnvironment(name, registry[name]));
+  const problems = checked.flatMap((c) => c.problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  const envs = names.map((name) => v.parse(environmentSchema, registry[name]));
+  const envs = checked.map((c) => c.env!);
   const shared = sharedStateProblems(envs);
   if (shared.length > 0) throw new ConfigError(shared);
   return envs;
