@@ -6,6 +6,7 @@ import { readOutdir, tempDir, type Json, type Synthesized } from '../scripts/syn
 import { run } from '../stacks/synth';
 
 export { readOutdir, tempDir, type Json, type Synthesized };
+export { parsePolicy } from '../policies/engine';
 
 /** Synthesizes the example environments (all, or the given selection). */
 export function synthExamples(selection?: string): Synthesized {
@@ -39,14 +40,6 @@ export function byPath(stack: Json, type: string, suffix: string): Json {
 
 export function clone<T>(value: T): T {
   return structuredClone(value);
-}
-
-/**
- * Parses a policy document that embeds Terraform expressions: `${replace(x, "a", "")}`
- * is valid once Terraform renders it, but its inner quotes are not JSON yet.
- */
-export function parsePolicy(raw: string): Json {
-  return JSON.parse(raw.replace(/\$\{[^}]*\}/g, (expr) => expr.replace(/"/g, '\\"'))) as Json;
 }
 
 /** The problems of the ConfigError `fn` throws; fails if it throws none. */

@@ -121,3 +121,17 @@ export function leaves(value: unknown, visit: (key: string, leaf: unknown, path:
 export function isReference(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
 }
+
+/** A single value or a list, as a list; Terraform JSON writes one-element blocks both ways. */
+export function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/**
+ * Parses a policy document that embeds Terraform expressions: `${replace(x, "a", "")}`
+ * is valid once Terraform renders it, but its inner quotes are not JSON yet.
+ */
+export function parsePolicy(raw: string): Json {
+  return JSON.parse(raw.replace(/\$\{[^}]*\}/g, (expr) => expr.replace(/"/g, '\\"'))) as Json;
+}
+

@@ -1,20 +1,16 @@
 /** Rules for AWS resources. */
-import type { Json } from './engine';
+import { asList, parsePolicy, type Json } from './engine';
 import { ADMIN_PORTS, each, needsCompanion, portsIn, rule } from './rule-kit';
 
-const policyOf = (raw: unknown): Json | undefined => {
-  if (typeof raw !== 'string') return undefined;
+/** The statements of a policy attribute; an unparsable document has none to check. */
+const statements = (raw: unknown): Json[] => {
+  if (typeof raw !== 'string') return [];
   try {
-    return JSON.parse(raw.replace(/\$\{[^}]*\}/g, (e) => e.replace(/"/g, '\\"'))) as Json;
+    return asList(parsePolicy(raw).Statement).filter(Boolean) as Json[];
   } catch {
-    return undefined;
+    return [];
   }
 };
-const statements = (raw: unknown): Json[] => {
-  const s = policyOf(raw)?.Statement;
-  return Array.isArray(s) ? s : s ? [s] : [];
-};
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 export const awsRules = [
   rule('AWS-S3-001', 'S3 buckets are encrypted with a customer KMS key', 'CKV_AWS_145', 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms and a kms_master_key_id (SecureBucket does)',

@@ -1,7 +1,6 @@
 /** Rules for Azure resources. */
+import { asList } from './engine';
 import { ADMIN_PORTS, each, portsIn, rule, WORLD } from './rule-kit';
-
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 export const azureRules = [
   rule('AZ-ST-001', 'Storage accounts accept TLS 1.2 or newer only', 'CKV_AZURE_44', 'set min_tls_version = "TLS1_2"',
