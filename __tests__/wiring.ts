@@ -4,6 +4,7 @@
  * no value crossed stacks through cdktf's automatic (sensitive, unreadable)
  * cross-stack outputs.
  */
+import { outputsRead } from '../scripts/synth-output';
 import type { Json } from './helpers';
 
 /** The backend a stack writes to, in the shape a remote-state data source reads it. */
@@ -28,15 +29,13 @@ export function remoteStateProblems(stacks: Record<string, Json>): string[] {
   }
   const problems: string[] = [];
   for (const [name, stack] of Object.entries(stacks)) {
-    const text = JSON.stringify(stack);
     for (const [id, source] of Object.entries<Json>(stack.data?.terraform_remote_state ?? {})) {
       const producer = producers.get(backendKey(source.backend, source.config));
       if (!producer) {
         problems.push(`${name}: remote state ${id} reads a backend no stack writes`);
         continue;
       }
-      const read = new Set([...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${id}\\.outputs\\.(\\w+)`, 'g'))].map((m) => m[1]!));
-      for (const output of read) {
+      for (const output of outputsRead(stack, id)) {
         if (!stacks[producer]!.output?.[output]) problems.push(`${name}: reads output ${output} that ${producer} does not publish`);
       }
     }

@@ -1,4 +1,5 @@
 /** Cross-field rules for AWS environments. */
+import { isArmInstanceType } from './schema-aws';
 import { EKS_ADDON_VERSIONS } from './versions';
 import { arr, blocksAt, checkBlocks, checkProdState, obj, one, type Loose, type Problem } from './rules-kit';
 
@@ -61,11 +62,6 @@ export function awsRules(env: Loose, problems: Problem[]): void {
   clusterRules(env, problems);
 }
 
-/** Graviton families carry a "g" after the generation digit (m7g, c7gn, r8g, t4g). */
-function isArm(instanceType: string): boolean {
-  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
-}
-
 function clusterRules(env: Loose, problems: Problem[]): void {
   const k8s = obj(env.kubernetes);
   const version = k8s.version;
@@ -93,7 +89,7 @@ function clusterRules(env: Loose, problems: Problem[]): void {
         message: `SPOT with only ${JSON.stringify(types[0])} leaves the pool empty when that type runs out (allowed: 2 or more instance types)`,
       });
     }
-    if (new Set(types.map(isArm)).size > 1) {
+    if (new Set(types.map(isArmInstanceType)).size > 1) {
       problems.push({
         path: `kubernetes.nodePools[${i}].instanceTypes`,
         message: `${JSON.stringify(types)} mixes arm64 and x86_64 types, but a pool has one AMI (allowed: one architecture per pool)`,

@@ -92,3 +92,9 @@ export const awsEnvironmentSchema = object({
     supportType: oneOf(['STANDARD', 'EXTENDED']),
   }),
 });
+
+/** Graviton (arm64) families carry a "g" after the generation digit: m7g, c7gn, r8g, t4g. */
+export function isArmInstanceType(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
+}
+

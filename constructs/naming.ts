@@ -2,7 +2,14 @@
 import { createHash } from 'node:crypto';
 import type { Environment } from '../config/schema';
 
-export type Layer = 'network' | 'cluster' | 'platform' | 'app';
+/** Every environment's layers, in deploy order. */
+export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** The layer a stack name ends with, if it is a layer stack. */
+export function layerOf(stack: string): Layer | undefined {
+  return LAYERS.find((layer) => stack.endsWith(`-${layer}`));
+}
 
 export function stackName(env: Environment, layer: Layer): string {
   return `${env.name}-${layer}`;

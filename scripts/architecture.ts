@@ -4,7 +4,8 @@
  * with the outputs it reads, a dashed edge from each bootstrap stack to the
  * stacks whose state it holds.
  */
-import type { Json, Synthesized as SynthesizedApp } from './synth-output';
+import { LAYERS, layerOf } from '../constructs/naming';
+import { outputsRead, type Json, type Synthesized as SynthesizedApp } from './synth-output';
 
 function backendOf(stack: Json): string | undefined {
   const backend = stack.terraform?.backend ?? {};
@@ -22,14 +23,13 @@ function storeOf(stack: Json): string | undefined {
 }
 
 const node = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
-const LAYERS = ['network', 'cluster', 'platform', 'app'];
-const layerRank = (name: string) => LAYERS.findIndex((l) => name.endsWith(`-${l}`));
+const layerRank = (name: string) => LAYERS.indexOf(layerOf(name)!);
 
 export function architectureMermaid(app: SynthesizedApp): string {
   const names = Object.keys(app.stacks).sort();
   const bootstraps = names.filter((n) => n.startsWith('bootstrap-'));
-  const layers = names.filter((n) => !n.startsWith('bootstrap-'));
-  const envs = [...new Set(layers.map((n) => n.replace(/-(network|cluster|platform|app)$/, '')))];
+  const layers = names.filter((n) => layerOf(n));
+  const envs = [...new Set(layers.map((n) => n.slice(0, -(layerOf(n)!.length + 1))))];
   const lines = ['flowchart LR'];
 
   lines.push('  subgraph state["state stores (local state)"]');
@@ -49,10 +49,8 @@ export function architectureMermaid(app: SynthesizedApp): string {
   }
 
   for (const consumer of layers) {
-    const text = JSON.stringify(app.stacks[consumer]);
     for (const producer of app.manifest.stacks[consumer]?.dependencies ?? []) {
-      const id = `${producer}-state`;
-      const read = [...new Set([...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${id}\\.outputs\\.(\\w+)`, 'g'))].map((m) => m[1]!))].sort();
+      const read = [...outputsRead(app.stacks[consumer]!, `${producer}-state`)].sort();
       lines.push(`  ${node(producer)} -->|"${read.join('<br/>')}"| ${node(consumer)}`);
     }
   }

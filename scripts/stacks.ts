@@ -5,6 +5,7 @@
  * Bootstrap stacks keep local state and are applied by hand, once per store.
  */
 import { readFileSync } from 'node:fs';
+import { layerOf } from '../constructs/naming';
 
 export interface Manifest {
   readonly stacks: Record<string, { readonly dependencies?: readonly string[] }>;
@@ -16,18 +17,19 @@ export interface PlanTarget {
   readonly cloud: 'aws' | 'azure';
 }
 
-const LAYER = /-(network|cluster|platform|app)$/;
+/** `aws-prod-cluster` -> `aws-prod`. */
+const environmentOf = (stack: string) => stack.slice(0, -(layerOf(stack)!.length + 1));
 
 export function planMatrix(manifest: Manifest): PlanTarget[] {
   return Object.keys(manifest.stacks)
-    .filter((stack) => LAYER.test(stack))
+    .filter((stack) => layerOf(stack))
     .sort()
-    .map((stack) => ({ stack, environment: stack.replace(LAYER, ''), cloud: stack.startsWith('aws-') ? 'aws' : 'azure' }));
+    .map((stack) => ({ stack, environment: environmentOf(stack), cloud: stack.startsWith('aws-') ? 'aws' : 'azure' }));
 }
 
 /** The environment's stacks, each after every stack it reads from. */
 export function deployOrder(manifest: Manifest, environment: string): string[] {
-  const own = Object.keys(manifest.stacks).filter((s) => LAYER.test(s) && s.replace(LAYER, '') === environment).sort();
+  const own = Object.keys(manifest.stacks).filter((s) => layerOf(s) && environmentOf(s) === environment).sort();
   if (own.length === 0) throw new Error(`no stacks for environment "${environment}" in the manifest`);
   const ordered: string[] = [];
   const visit = (stack: string, path: string[]): void => {

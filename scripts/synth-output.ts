@@ -22,3 +22,10 @@ export function readOutdir(outdir: string): Synthesized {
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cdktf-'));
 }
+
+/** Output names a stack reads from one of its terraform_remote_state data sources. */
+export function outputsRead(stack: Json, remoteStateId: string): Set<string> {
+  const pattern = new RegExp(`data\\.terraform_remote_state\\.${remoteStateId}\\.outputs\\.(\\w+)`, 'g');
+  return new Set([...JSON.stringify(stack).matchAll(pattern)].map((m) => m[1]!));
+}
+

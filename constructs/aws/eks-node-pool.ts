@@ -14,6 +14,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
+import { isArmInstanceType } from '../../config/schema-aws';
 import { managedPolicyArn, policyDocument } from './policy';
 
 type NodePoolConfig = AwsEnvironment['kubernetes']['nodePools'][number];
@@ -54,9 +55,9 @@ export interface EksNodePoolProps {
   readonly dependsOn: ITerraformDependable[];
 }
 
-/** Graviton families carry a "g" after the generation digit (m7g, c7gn, r8g, t4g). */
+/** Config validation keeps a pool to one architecture. */
 export function amiTypeFor(instanceTypes: readonly string[]): string {
-  return instanceTypes.every((t) => /^[a-z]+\d+g[a-z]*\./.test(t)) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
+  return instanceTypes.every(isArmInstanceType) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
 }
 
 export class EksNodePool extends Construct {
