@@ -116,8 +116,12 @@ describe('policy rules', () => {
     const report = checkStacks(synthExamples().stacks, RULES, POLICY_SUPPRESSIONS);
     expect(report.violations.map(formatFinding)).toEqual([]);
     expect(report.suppressed.map((s) => `${s.stack}/${s.path} ${s.rule}`)).toEqual([
+      'aws-dev-platform/namespace-monitoring-node K8S-003',
+      'aws-prod-platform/namespace-monitoring-node K8S-003',
       'azure-dev-network/flow-logs/storage/account AZ-ST-005',
+      'azure-dev-platform/namespace-monitoring-node K8S-003',
       'azure-prod-network/flow-logs/storage/account AZ-ST-005',
+      'azure-prod-platform/namespace-monitoring-node K8S-003',
     ]);
   });
 
@@ -138,6 +142,7 @@ describe('policy checks at synth', () => {
     }
     expect(problems).toEqual([
       'azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID',
+      'azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs)',
     ]);
     expect(existsSync(outdir)).toBe(false);
     expect(existsSync(`${outdir}.staging`)).toBe(false);
@@ -149,6 +154,7 @@ describe('policy checks at synth', () => {
     expect(lines).toEqual([
       'Policy waivers in effect (config/policy-suppressions.ts):',
       `  azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[0]!.reason}]`,
+      `  azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs) [waived: ${POLICY_SUPPRESSIONS[1]!.reason}]`,
     ]);
   });
 

@@ -13,7 +13,7 @@ describe('CI stack selection', () => {
   });
 
   it('deploys an environment producer first', () => {
-    expect(deployOrder(manifest, 'aws-prod')).toEqual(['aws-prod-network', 'aws-prod-cluster']);
+    expect(deployOrder(manifest, 'aws-prod')).toEqual(['aws-prod-network', 'aws-prod-cluster', 'aws-prod-platform']);
   });
 
   it('orders by dependencies, not by name', () => {

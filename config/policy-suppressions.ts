@@ -12,4 +12,10 @@ export const POLICY_SUPPRESSIONS: readonly Suppression[] = [
     reason:
       'Network Watcher writes VNet flow logs to the storage account with the account key; the account holds only flow logs and accepts TLS 1.2+ HTTPS only.',
   },
+  {
+    rule: 'K8S-003',
+    target: '*-platform/namespace-monitoring-node',
+    reason:
+      'node-exporter reads the host\'s /proc, /sys and root filesystem with host network and PID namespaces, which only the privileged level allows; the namespace holds node-exporter alone and still warns and audits at restricted.',
+  },
 ];

@@ -6,6 +6,7 @@
 import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
 import { arr, obj, type Problem } from './rules-kit';
+import { platformRules } from './rules-platform';
 
 export type { Problem } from './rules-kit';
 
@@ -38,5 +39,6 @@ export function crossFieldProblems(input: unknown): Problem[] {
   if (env.cloud === 'aws') awsRules(env, problems);
   if (env.cloud === 'azure') azureRules(env, problems);
   checkNodePools(obj(env.kubernetes).nodePools, problems);
+  platformRules(env, problems);
   return problems;
 }

@@ -1,5 +1,6 @@
 /** The AWS environment: account, VPC and EKS settings. */
 import { cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
+import { platformFields } from './schema-platform';
 import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy API). */
@@ -91,6 +92,8 @@ export const awsEnvironmentSchema = object({
     /** STANDARD upgrades the control plane when standard support ends; EXTENDED keeps the version for 12 paid months. */
     supportType: oneOf(['STANDARD', 'EXTENDED']),
   }),
+  /** A Route53 public hosted zone named dnsZone must exist in the account. */
+  platform: object(platformFields),
 });
 
 /** Graviton (arm64) families carry a "g" after the generation digit: m7g, c7gn, r8g, t4g. */

@@ -9,7 +9,7 @@ import { int, literal, object, oneOf, record, text } from './schema-kit';
 export const SUPPORTED_KUBERNETES_VERSIONS = ['1.32', '1.33', '1.34', '1.35'] as const;
 
 export const ENV_NAME = /^(aws|azure)-[a-z0-9]+(-[a-z0-9]+)*$/;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const TAG_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,62}$/;
 const TAG_VALUE = /^[A-Za-z0-9 _.:/=+@-]{0,256}$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

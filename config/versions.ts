@@ -32,3 +32,83 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
     'aws-ebs-csi-driver': 'v1.60.0-eksbuild.1',
   },
 };
+
+export interface ChartPin {
+  /** Helm repository URL, or an oci:// registry path without the chart name. */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version (K8S-001). */
+  readonly version: string;
+  /** Where the version and the values keys were read. */
+  readonly source: string;
+}
+
+/**
+ * Helm charts the platform layer installs. Versions are the newest each upstream
+ * had on 2026-11-23 (shared FACTS.md); every values key set in constructs/platform
+ * was read from that chart version's values.yaml (docs/platform-chart-notes.md
+ * lists them with defaults). Bump one chart per pull request and re-read its
+ * values.yaml and upgrade notes (CRD changes come with major versions).
+ */
+export const CHARTS = {
+  awsLoadBalancerController: {
+    repository: 'https://aws.github.io/eks-charts',
+    chart: 'aws-load-balancer-controller',
+    version: '3.5.0',
+    source: 'aws/eks-charts stable/aws-load-balancer-controller (app v3.5.0)',
+  },
+  albController: {
+    repository: 'oci://mcr.microsoft.com/application-lb/charts',
+    chart: 'alb-controller',
+    version: '1.13.0',
+    source: 'Microsoft Learn "ALB Controller release notes" (1.13.0, Kubernetes >= 1.32); chart published to MCR only',
+  },
+  certManager: {
+    repository: 'https://charts.jetstack.io',
+    chart: 'cert-manager',
+    version: 'v1.21.1',
+    source: 'cert-manager/cert-manager deploy/charts/cert-manager at tag v1.21.1',
+  },
+  externalDns: {
+    repository: 'https://kubernetes-sigs.github.io/external-dns/',
+    chart: 'external-dns',
+    version: '1.21.1',
+    source: 'kubernetes-sigs/external-dns charts/external-dns at tag external-dns-helm-chart-1.21.1 (app 0.21.0)',
+  },
+  kubePrometheusStack: {
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    version: '88.5.3',
+    source: 'prometheus-community/helm-charts charts/kube-prometheus-stack at tag kube-prometheus-stack-88.5.3 (grafana subchart 12.11.1)',
+  },
+  loki: {
+    repository: 'https://grafana-community.github.io/helm-charts',
+    chart: 'loki',
+    version: '18.11.0',
+    source: 'grafana-community/helm-charts charts/loki at tag loki-18.11.0 (app 3.7.6); moved from grafana/helm-charts on 2026-03-16',
+  },
+  tempo: {
+    repository: 'https://grafana-community.github.io/helm-charts',
+    chart: 'tempo',
+    version: '2.2.4',
+    source: 'grafana-community/helm-charts charts/tempo at tag tempo-2.2.4 (app 2.10.8), the monolithic chart',
+  },
+  alloy: {
+    repository: 'https://grafana.github.io/helm-charts',
+    chart: 'alloy',
+    version: '1.11.1',
+    source: 'grafana/alloy operations/helm/charts/alloy at tag helm-chart/1.11.1 (app v1.18.1)',
+  },
+  metricsServer: {
+    repository: 'https://kubernetes-sigs.github.io/metrics-server/',
+    chart: 'metrics-server',
+    version: '3.13.1',
+    source: 'kubernetes-sigs/metrics-server charts/metrics-server at tag metrics-server-helm-chart-3.13.1 (app 0.8.1)',
+  },
+  clusterAutoscaler: {
+    repository: 'https://kubernetes.github.io/autoscaler',
+    chart: 'cluster-autoscaler',
+    version: '9.59.0',
+    source: 'kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler at tag cluster-autoscaler-chart-9.59.0 (image v1.35.0: must match the cluster minor)',
+  },
+} as const satisfies Record<string, ChartPin>;

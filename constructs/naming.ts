@@ -32,3 +32,8 @@ export function stableSuffix(...parts: string[]): string {
 export function standardTags(env: Environment): Record<string, string> {
   return { ...env.tags, environment: env.name, project: 'rocketchat', 'managed-by': 'cdktf' };
 }
+
+/** The resource group AKS creates for an environment's nodes (the cluster layer names it, the platform reads it). */
+export function aksNodeResourceGroupName(env: Environment): string {
+  return `rg-${env.name}-cluster-nodes`;
+}

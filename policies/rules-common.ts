@@ -96,7 +96,8 @@ export const commonRules = [
     each(['kubernetes_namespace', 'kubernetes_namespace_v1'], (b) => {
       const labels = (Array.isArray(b.metadata) ? b.metadata[0] : b.metadata)?.labels ?? {};
       const level = labels['pod-security.kubernetes.io/enforce'];
-      return ['restricted', 'baseline'].includes(level) ? undefined : 'has no Pod Security enforce label';
+      if (level === undefined) return 'has no Pod Security enforce label';
+      return ['restricted', 'baseline'].includes(level) ? undefined : `enforces Pod Security level ${JSON.stringify(level)}`;
     })),
   rule('K8S-004', 'Ingresses serve HTTPS', '', 'add a tls section for every host (the platform ingress contract does)',
     each(['kubernetes_ingress_v1'], (b) => {

@@ -29,3 +29,8 @@ export const awsClusterContract = defineContract('aws-cluster', {
   ebsKmsKeyArn: { kind: 'string', description: 'KMS key for node and persistent volumes (storage classes use it)' },
 });
 export type AwsClusterOutputs = ContractValues<(typeof awsClusterContract)['outputs']>;
+
+export const awsPlatformContract = defineContract('aws-platform', {
+  certificateArn: { kind: 'string', description: 'ACM certificate for the domain and its subdomains; Ingress annotations reference it' },
+});
+export type AwsPlatformOutputs = ContractValues<(typeof awsPlatformContract)['outputs']>;

@@ -18,7 +18,7 @@ import { ClusterKeyVault } from '../constructs/azure/key-vault';
 import { UserNodePool } from '../constructs/azure/node-pools';
 import { azurermProvider } from '../constructs/azure/provider';
 import { LayerStack } from '../constructs/layer-stack';
-import { clusterName, stableSuffix, stackName, standardTags } from '../constructs/naming';
+import { aksNodeResourceGroupName, clusterName, stableSuffix, stackName, standardTags } from '../constructs/naming';
 import { consume, publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { azureClusterContract, azureNetworkContract } from './azure-contracts';
@@ -84,7 +84,7 @@ export class AzureClusterStack extends LayerStack {
     const aks = new AksCluster(this, 'aks', {
       name,
       resourceGroupName,
-      nodeResourceGroup: `rg-${env.name}-cluster-nodes`,
+      nodeResourceGroup: aksNodeResourceGroupName(env),
       location,
       tenantId,
       kubernetes: k8s,

@@ -35,3 +35,9 @@ export const azureClusterContract = defineContract('azure-cluster', {
   logAnalyticsWorkspaceId: { kind: 'string', description: 'Log Analytics workspace of the environment' },
 });
 export type AzureClusterOutputs = ContractValues<(typeof azureClusterContract)['outputs']>;
+
+export const azurePlatformContract = defineContract('azure-platform', {
+  applicationLoadBalancerId: { kind: 'string', description: 'Application Gateway for Containers resource id (Ingress annotation alb-id)' },
+  frontendName: { kind: 'string', description: 'AGC frontend that serves the environment\'s hosts (Ingress annotation alb-frontend)' },
+});
+export type AzurePlatformOutputs = ContractValues<(typeof azurePlatformContract)['outputs']>;

@@ -8,9 +8,12 @@ import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/sc
 import { AwsBootstrapStack } from './aws-bootstrap-stack';
 import { AwsClusterStack } from './aws-cluster-stack';
 import { AwsNetworkStack } from './aws-network-stack';
+import { connectAws } from './aws-platform';
 import { AzureBootstrapStack } from './azure-bootstrap-stack';
 import { AzureClusterStack } from './azure-cluster-stack';
 import { AzureNetworkStack } from './azure-network-stack';
+import { connectAzure } from './azure-platform';
+import { PlatformStack } from './platform-stack';
 
 interface CloudStacks<E extends Environment> {
   /** The bootstrap stack id for the env's remote state store, and how to build it; none for local state. */
@@ -28,7 +31,8 @@ const aws: CloudStacks<AwsEnvironment> = {
   },
   layers(app, env) {
     const network = new AwsNetworkStack(app, env);
-    new AwsClusterStack(app, env, network);
+    const cluster = new AwsClusterStack(app, env, network);
+    new PlatformStack(app, env, connectAws(env, network, cluster));
   },
 };
 
@@ -41,7 +45,8 @@ const azure: CloudStacks<AzureEnvironment> = {
   },
   layers(app, env) {
     const network = new AzureNetworkStack(app, env);
-    new AzureClusterStack(app, env, network);
+    const cluster = new AzureClusterStack(app, env, network);
+    new PlatformStack(app, env, connectAzure(env, network, cluster));
   },
 };
 

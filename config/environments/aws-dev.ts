@@ -41,4 +41,14 @@ export default defineEnvironment({
     logRetentionDays: 90,
     supportType: 'STANDARD',
   },
+  platform: {
+    dnsZone: 'example.com',
+    acmeEmail: 'platform-team@example.com',
+    externalDnsPolicy: 'sync',
+    observability: { metricsRetentionDays: 7, metricsStorageGb: 20, logsRetentionDays: 14, tracesRetentionDays: 3 },
+    alerting: {
+      receivers: [{ type: 'slack', name: 'team-slack', channel: '#rocketchat-dev-alerts', webhookUrlSecret: 'aws-dev-alerts-slack-webhook', severities: ['critical'] }],
+    },
+    exposeGrafana: false,
+  },
 });

@@ -54,4 +54,18 @@ export default defineEnvironment({
     logRetentionDays: 365,
     supportType: 'EXTENDED',
   },
+  platform: {
+    dnsZone: 'example.com',
+    acmeEmail: 'platform-team@example.com',
+    // upsert-only: a mistaken ingress change never deletes a production record.
+    externalDnsPolicy: 'upsert-only',
+    observability: { metricsRetentionDays: 30, metricsStorageGb: 200, logsRetentionDays: 30, tracesRetentionDays: 7 },
+    alerting: {
+      receivers: [
+        { type: 'slack', name: 'team-slack', channel: '#rocketchat-alerts', webhookUrlSecret: 'aws-prod-alerts-slack-webhook' },
+        { type: 'webhook', name: 'on-call', urlSecret: 'aws-prod-alerts-oncall-url', severities: ['critical'] },
+      ],
+    },
+    exposeGrafana: true,
+  },
 });

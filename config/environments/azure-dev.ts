@@ -59,4 +59,15 @@ export default defineEnvironment({
   },
   // No customer-managed key in dev, so nothing outside the VNet needs the vault's data plane.
   keyVault: { publicNetworkAccess: false, allowedIpRanges: [], softDeleteRetentionDays: 7 },
+  platform: {
+    dnsZone: 'example.org',
+    dnsZoneResourceGroup: 'rg-dns',
+    acmeEmail: 'platform-team@example.org',
+    externalDnsPolicy: 'sync',
+    observability: { metricsRetentionDays: 7, metricsStorageGb: 20, logsRetentionDays: 14, tracesRetentionDays: 3 },
+    alerting: {
+      receivers: [{ type: 'slack', name: 'team-slack', channel: '#rocketchat-dev-alerts', webhookUrlSecret: 'alerts-slack-webhook', severities: ['critical'] }],
+    },
+    exposeGrafana: false,
+  },
 });

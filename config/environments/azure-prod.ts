@@ -58,4 +58,28 @@ export default defineEnvironment({
   },
   // The deployers create the disk encryption key through the data plane, so their ranges may reach the vault.
   keyVault: { publicNetworkAccess: true, allowedIpRanges: ['198.51.100.0/24', '203.0.113.16/28'], softDeleteRetentionDays: 90 },
+  platform: {
+    dnsZone: 'example.org',
+    dnsZoneResourceGroup: 'rg-dns',
+    acmeEmail: 'platform-team@example.org',
+    // upsert-only: a mistaken ingress change never deletes a production record.
+    externalDnsPolicy: 'upsert-only',
+    observability: { metricsRetentionDays: 30, metricsStorageGb: 200, logsRetentionDays: 30, tracesRetentionDays: 7 },
+    alerting: {
+      receivers: [
+        { type: 'slack', name: 'team-slack', channel: '#rocketchat-alerts', webhookUrlSecret: 'alerts-slack-webhook' },
+        {
+          type: 'email',
+          name: 'on-call-mail',
+          to: 'oncall@example.org',
+          from: 'alertmanager@example.org',
+          smarthost: 'smtp.example.org:587',
+          username: 'alertmanager',
+          passwordSecret: 'alerts-smtp-password',
+          severities: ['critical'],
+        },
+      ],
+    },
+    exposeGrafana: true,
+  },
 });

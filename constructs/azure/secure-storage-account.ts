@@ -19,6 +19,8 @@ export interface SecureStorageAccountProps {
    * flow logs); every other account keeps this false.
    */
   readonly sharedKeyAccess?: boolean;
+  /** false: reachable only through private endpoints (and ARM for management). */
+  readonly publicNetworkAccess?: boolean;
 }
 
 export class SecureStorageAccount extends Construct {
@@ -40,6 +42,7 @@ export class SecureStorageAccount extends Construct {
       defaultToOauthAuthentication: true,
       infrastructureEncryptionEnabled: true,
       crossTenantReplicationEnabled: false,
+      publicNetworkAccessEnabled: props.publicNetworkAccess,
       blobProperties: {
         versioningEnabled: true,
         changeFeedEnabled: true,

@@ -1,0 +1,67 @@
+/**
+ * The platform layer's settings, the same on both clouds: DNS zone, ACME
+ * contact, external-dns policy, retention of metrics/logs/traces and where
+ * alerts go. Secrets (Slack webhook, SMTP password, webhook URL) are never
+ * written here: a receiver names a secret in the environment's Secrets
+ * Manager (AWS) or Key Vault (Azure) and the platform stack copies it into
+ * the cluster.
+ */
+import { bool, int, list, literal, object, oneOf, optional, text, variants } from './schema-kit';
+import { domain } from './schema-common';
+
+/** A name valid in both Secrets Manager and Key Vault: letters, digits, hyphens. */
+const secretName = text('a Secrets Manager / Key Vault secret name: 1-127 letters, digits and hyphens', /^[A-Za-z0-9][A-Za-z0-9-]{0,126}$/);
+const receiverName = text('2-32 lowercase letters, digits and hyphens', /^[a-z][a-z0-9-]{1,31}$/);
+const email = text('an e-mail address such as ops@example.com', /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
+const severities = optional(list(oneOf(['critical', 'warning', 'info']), 1, 3, 'severities'), ['critical', 'warning']);
+
+const slackReceiver = object({
+  type: literal('slack'),
+  name: receiverName,
+  channel: text('a Slack channel such as #alerts', /^[#@][\w.-]{1,80}$/),
+  /** Secret holding the incoming-webhook URL. */
+  webhookUrlSecret: secretName,
+  severities,
+});
+
+const emailReceiver = object({
+  type: literal('email'),
+  name: receiverName,
+  to: email,
+  from: email,
+  /** host:port of an SMTP server that speaks STARTTLS. */
+  smarthost: text('host:port such as smtp.example.com:587', /^[a-z0-9.-]+:\d{2,5}$/),
+  username: text('the SMTP user name', /^\S{1,256}$/),
+  /** Secret holding the SMTP password. */
+  passwordSecret: secretName,
+  severities,
+});
+
+const webhookReceiver = object({
+  type: literal('webhook'),
+  name: receiverName,
+  /** Secret holding the webhook URL (https only). */
+  urlSecret: secretName,
+  severities,
+});
+
+export const platformFields = {
+  /** Public DNS zone holding `domain`; external-dns and the ACME DNS01 solver write only here. */
+  dnsZone: domain,
+  /** Let's Encrypt account contact: expiry and policy notices go here. */
+  acmeEmail: email,
+  /** sync also deletes records whose ingress is gone; upsert-only never deletes. Both only touch records this cluster owns (TXT registry). */
+  externalDnsPolicy: oneOf(['sync', 'upsert-only']),
+  observability: object({
+    metricsRetentionDays: int(1, 90),
+    /** Prometheus volume; Prometheus also stops at 90% of it (retentionSize). */
+    metricsStorageGb: int(10, 2000),
+    logsRetentionDays: int(1, 365),
+    tracesRetentionDays: int(1, 90),
+  }),
+  alerting: object({
+    receivers: list(variants('type', [slackReceiver, emailReceiver, webhookReceiver], ['slack', 'email', 'webhook']), 0, 10, 'receivers'),
+  }),
+  /** Grafana on https://grafana.<domain> through the same HTTPS ingress; false keeps it port-forward only. */
+  exposeGrafana: optional(bool(), false),
+};

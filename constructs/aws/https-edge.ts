@@ -1,0 +1,127 @@
+/**
+ * The AWS HTTPS edge: an ACM certificate for the environment's domain and its
+ * subdomains (DNS-validated in the Route53 zone), and the AWS Load Balancer
+ * Controller (IngressClass `alb`) with its own IRSA role. Ingresses get an
+ * internet-facing ALB listening on 443 with a TLS 1.2+ policy, port 80 only
+ * redirecting to 443, and IP targets probed on the app's health path.
+ *
+ * The certificate lives in the platform layer: it belongs to the edge, is
+ * shared by every host under the domain (Rocket.Chat, Grafana), and must be
+ * issued before the app layer creates its Ingress.
+ */
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import { TerraformIterator } from 'cdktf';
+import { Construct } from 'constructs';
+import type { AwsEnvironment } from '../../config/schema';
+import { CHARTS } from '../../config/versions';
+import { chartRelease } from '../platform/chart-release';
+import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
+import { controllerReplicas, resourcesFor } from '../platform/sizing';
+import { lbControllerStatements } from './lb-controller-policy';
+import { WorkloadRole, type WorkloadBinding } from './workload-role';
+
+/** TLS 1.3 and 1.2 only, forward-secret ciphers (AWS "Res" policy); the controller's own default still allows TLS 1.0. */
+export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
+
+/** Settings an Ingress needs on the ALB; the certificate ARN comes from the platform contract. */
+export function albIngressSettings(env: AwsEnvironment, certificateArn: string, backend: IngressBackend): IngressSettings {
+  return {
+    className: 'alb',
+    annotations: {
+      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      // One ALB per environment, shared by its hosts.
+      'alb.ingress.kubernetes.io/group.name': env.name,
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
+      'alb.ingress.kubernetes.io/ssl-redirect': '443',
+      'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
+      'alb.ingress.kubernetes.io/certificate-arn': certificateArn,
+      'alb.ingress.kubernetes.io/backend-protocol': 'HTTP',
+      'alb.ingress.kubernetes.io/healthcheck-path': backend.healthCheckPath,
+      'alb.ingress.kubernetes.io/success-codes': '200',
+      'alb.ingress.kubernetes.io/load-balancer-attributes': 'routing.http.drop_invalid_header_fields.enabled=true',
+    },
+    companions: [],
+  };
+}
+
+export interface AwsHttpsEdgeProps {
+  readonly env: AwsEnvironment;
+  readonly clusterName: string;
+  readonly vpcId: string;
+  readonly zoneId: string;
+  readonly partition: string;
+  readonly irsa: WorkloadBinding;
+}
+
+export class AwsHttpsEdge extends Construct implements HttpsEdge {
+  readonly ingressClassName = 'alb';
+  readonly certificate: AcmCertificate;
+  readonly ready: Release[];
+  private readonly env: AwsEnvironment;
+
+  constructor(scope: Construct, id: string, props: AwsHttpsEdgeProps) {
+    super(scope, id);
+    const { env } = props;
+    this.env = env;
+    this.certificate = new AcmCertificate(this, 'certificate', {
+      domainName: env.domain,
+      subjectAlternativeNames: [`*.${env.domain}`],
+      validationMethod: 'DNS',
+      keyAlgorithm: 'EC_prime256v1',
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const options = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, 'domain_name');
+    const records = new Route53Record(this, 'validation-record', {
+      forEach: options,
+      zoneId: props.zoneId,
+      name: options.getString('resource_record_name'),
+      type: options.getString('resource_record_type'),
+      records: [options.getString('resource_record_value')],
+      ttl: 60,
+      // The apex and the wildcard share one validation record.
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, 'validation', { certificateArn: this.certificate.arn, dependsOn: [records] });
+
+    const serviceAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
+    const role = new WorkloadRole(this, 'identity', {
+      roleName: `${props.clusterName}-lb-controller`,
+      description: 'AWS Load Balancer Controller: ALBs and NLBs for Ingresses and Services',
+      namespace: serviceAccount.namespace,
+      serviceAccount: serviceAccount.name,
+      binding: props.irsa,
+      statements: lbControllerStatements(props.partition),
+    });
+    const replicas = controllerReplicas(env);
+    this.ready = [
+      chartRelease(this, 'controller', {
+        pin: CHARTS.awsLoadBalancerController,
+        namespace: serviceAccount.namespace,
+        dependsOn: [validation, role.role],
+        values: {
+          clusterName: props.clusterName,
+          // Nodes require IMDSv2 with hop limit 1, so pods cannot look these up.
+          region: env.aws.region,
+          vpcId: props.vpcId,
+          serviceAccount: { create: true, name: serviceAccount.name, annotations: { 'eks.amazonaws.com/role-arn': role.role.arn } },
+          replicaCount: replicas,
+          podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
+          resources: resourcesFor(env, 'controller'),
+          defaultSSLPolicy: ALB_SSL_POLICY,
+          // Only Services that ask for this controller get an NLB; others keep the cluster default.
+          enableServiceMutatorWebhook: false,
+          ingressClass: 'alb',
+          createIngressClassResource: true,
+        },
+      }),
+    ];
+  }
+
+  ingressFor(backend: IngressBackend): IngressSettings {
+    return albIngressSettings(this.env, this.certificate.arn, backend);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The platform layer's Azure side: Premium SSD (zone-redundant where the
+ * cluster spans zones) with the customer-managed disk encryption set when the
+ * cluster uses one, the Azure DNS zone, a private storage account for Loki
+ * and Tempo, Key Vault for secrets, and the AGC edge. Every workload identity
+ * is a user-assigned identity federated with one service account.
+ */
+import { DataAzurermDnsZone } from '@cdktf/provider-azurerm/lib/data-azurerm-dns-zone';
+import { DataAzurermKeyVaultSecret } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret';
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { Construct } from 'constructs';
+import type { AzureEnvironment } from '../../config/schema';
+import { aksNodeResourceGroupName, stableSuffix } from '../naming';
+import type {
+  BlockStorage,
+  DnsZone,
+  ObjectStore,
+  PlatformCloud,
+  SecretStore,
+  WorkloadIdentityBinding,
+} from '../platform/platform-cloud';
+import { AzureHttpsEdge } from './https-edge';
+import { grantRole } from './role';
+import { SecureStorageAccount } from './secure-storage-account';
+import { WorkloadIdentity } from './workload-identity';
+
+export interface AzurePlatformCloudProps {
+  readonly env: AzureEnvironment;
+  /** From the azure-cluster contract. */
+  readonly oidcIssuerUrl: string;
+  readonly keyVaultId: string;
+  readonly diskEncryptionSetId: string;
+  /** From the azure-network contract. */
+  readonly vnetId: string;
+  readonly ingressSubnetId: string;
+  readonly privateEndpointSubnetId: string;
+}
+
+function federated(identity: WorkloadIdentity): WorkloadIdentityBinding {
+  const use = { 'azure.workload.identity/use': 'true' };
+  return { serviceAccountAnnotations: { 'azure.workload.identity/client-id': identity.clientId }, serviceAccountLabels: use, podLabels: use };
+}
+
+/** Storage account names: 3-24 lowercase letters and digits, globally unique. */
+export function observabilityAccountName(env: AzureEnvironment): string {
+  return `obs${env.name.replace(/[^a-z0-9]/g, '').slice(0, 13)}${stableSuffix(env.azure.subscriptionId, env.name, 'observability')}`;
+}
+
+export class AzurePlatformCloud extends Construct implements PlatformCloud {
+  readonly blockStorage: BlockStorage;
+  readonly dns: DnsZone;
+  readonly objectStore: ObjectStore;
+  readonly secrets: SecretStore;
+  readonly edge: AzureHttpsEdge;
+
+  constructor(scope: Construct, id: string, props: AzurePlatformCloudProps) {
+    super(scope, id);
+    const { env } = props;
+    const { subscriptionId, tenantId, location } = env.azure;
+    const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-platform`, location });
+    const resourceGroupName = group.name;
+    const identity = (name: string, sa: { namespace: string; name: string }, scopeId: string, roles: string[]) =>
+      new WorkloadIdentity(this, `${name}-identity`, {
+        name: `id-${env.name}-${name}`,
+        resourceGroupName,
+        location,
+        oidcIssuerUrl: props.oidcIssuerUrl,
+        namespace: sa.namespace,
+        serviceAccount: sa.name,
+        scope: scopeId,
+        roles,
+      });
+
+    const zoneRedundant = new Set(env.kubernetes.nodePools.flatMap((p) => p.zones)).size > 1;
+    const cmk = env.kubernetes.diskEncryption === 'customer-managed-key';
+    this.blockStorage = {
+      provisioner: 'disk.csi.azure.com',
+      parameters: {
+        skuName: zoneRedundant ? 'Premium_ZRS' : 'Premium_LRS',
+        ...(cmk ? { diskEncryptionSetID: props.diskEncryptionSetId, diskEncryptionType: 'EncryptionAtRestWithCustomerKey' } : {}),
+      },
+    };
+
+    const zoneGroup = env.platform.dnsZoneResourceGroup;
+    const zone = new DataAzurermDnsZone(this, 'zone', { name: env.platform.dnsZone, resourceGroupName: zoneGroup });
+    this.dns = {
+      zoneName: env.platform.dnsZone,
+      bind: (name, sa, options) => {
+        const id = identity(name, sa, zone.id, ['DNS Zone Contributor']);
+        if (options?.listZones) {
+          grantRole(this, `${name}-zone-group-reader`, {
+            role: 'Reader',
+            scope: `/subscriptions/${subscriptionId}/resourceGroups/${zoneGroup}`,
+            principalId: id.identity.principalId,
+            description: `external-dns: find the ${env.platform.dnsZone} zone in its resource group`,
+          });
+        }
+        return federated(id);
+      },
+      acmeDns01: (certManager) => ({
+        azureDNS: {
+          subscriptionID: subscriptionId,
+          resourceGroupName: zoneGroup,
+          hostedZoneName: env.platform.dnsZone,
+          environment: 'AzurePublicCloud',
+          managedIdentity: { clientID: certManager.serviceAccountAnnotations['azure.workload.identity/client-id'] },
+        },
+      }),
+      externalDnsValues: () => ({
+        provider: { name: 'azure' },
+        extraVolumes: [{ name: 'azure-config', secret: { secretName: 'external-dns-azure' } }],
+        extraVolumeMounts: [{ name: 'azure-config', mountPath: '/etc/kubernetes', readOnly: true }],
+      }),
+      // azure.json names the zone's subscription and group; it holds no credential (workload identity signs in).
+      externalDnsPrerequisites: (sid, namespace) => [
+        new SecretV1(this, sid, {
+          metadata: { name: 'external-dns-azure', namespace },
+          data: { 'azure.json': JSON.stringify({ tenantId, subscriptionId, resourceGroup: zoneGroup, useWorkloadIdentityExtension: true }) },
+        }),
+      ],
+    };
+
+    // Loki and Tempo data: one private, zone-redundant account, a container per purpose.
+    const account = new SecureStorageAccount(this, 'observability-storage', {
+      name: observabilityAccountName(env),
+      resourceGroupName,
+      location,
+      replication: 'ZRS',
+      softDeleteDays: 14,
+      publicNetworkAccess: false,
+    }).account;
+    const blobZone = new PrivateDnsZone(this, 'blob-dns-zone', { name: 'privatelink.blob.core.windows.net', resourceGroupName });
+    new PrivateDnsZoneVirtualNetworkLink(this, 'blob-dns-zone-link', {
+      name: `${env.name}-vnet`,
+      resourceGroupName,
+      privateDnsZoneName: blobZone.name,
+      virtualNetworkId: props.vnetId,
+      registrationEnabled: false,
+    });
+    new PrivateEndpoint(this, 'blob-endpoint', {
+      name: `pe-${account.name}-blob`,
+      resourceGroupName,
+      location,
+      subnetId: props.privateEndpointSubnetId,
+      privateServiceConnection: { name: 'blob', privateConnectionResourceId: account.id, subresourceNames: ['blob'], isManualConnection: false },
+      privateDnsZoneGroup: { name: 'blob', privateDnsZoneIds: [blobZone.id] },
+    });
+    this.objectStore = {
+      bucket: (purpose, sa) => {
+        // storage_account_id: created through ARM, so the account needs no public data-plane access.
+        const container = new StorageContainer(this, `${purpose}-container`, { name: purpose, storageAccountId: account.id, containerAccessType: 'private' });
+        const id = identity(purpose, sa, container.id, ['Storage Blob Data Contributor']);
+        return { location: { backend: 'azure', accountName: account.name, container: container.name }, identity: federated(id) };
+      },
+    };
+
+    this.secrets = {
+      read: (sid, name) => new DataAzurermKeyVaultSecret(this, `${sid}-value`, { name, keyVaultId: props.keyVaultId }).value,
+      keep: (sid, name, value, description) => {
+        new KeyVaultSecret(this, sid, { name, value, keyVaultId: props.keyVaultId, contentType: 'password', tags: { description } });
+      },
+    };
+
+    this.edge = new AzureHttpsEdge(this, 'edge', {
+      env,
+      resourceGroupName,
+      resourceGroupId: group.id,
+      location,
+      subnetId: props.ingressSubnetId,
+      nodeResourceGroupId: `/subscriptions/${subscriptionId}/resourceGroups/${aksNodeResourceGroupName(env)}`,
+      oidcIssuerUrl: props.oidcIssuerUrl,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Grafana Alloy as a DaemonSet: each pod tails the logs of the pods on its own
+ * node through the Kubernetes API (loki.source.kubernetes) and pushes them to
+ * Loki, and receives OTLP traces on 4317/4318 and forwards them to Tempo.
+ * Reading logs through the API instead of hostPath /var/log keeps the
+ * namespace at Pod Security `restricted`.
+ */
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Environment } from '../../config/schema';
+import { CHARTS } from '../../config/versions';
+import { clusterName } from '../naming';
+import { chartRelease } from './chart-release';
+import { NAMESPACES, TELEMETRY } from './names';
+import { resourcesFor } from './sizing';
+
+/**
+ * Alloy configuration. The chart passes it through Helm's `tpl`, and Terraform
+ * reads `${` as interpolation, so it must contain neither `{{` nor `${`.
+ */
+export function alloyConfig(cluster: string): string {
+  return `logging {
+  level  = "info"
+  format = "json"
+}
+
+discovery.kubernetes "pods" {
+  role = "pod"
+  selectors {
+    role  = "pod"
+    field = "spec.nodeName=" + sys.env("NODE_NAME")
+  }
+}
+
+discovery.relabel "pods" {
+  targets = discovery.kubernetes.pods.targets
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+    target_label  = "app"
+  }
+}
+
+loki.source.kubernetes "pods" {
+  targets    = discovery.relabel.pods.output
+  forward_to = [loki.write.default.receiver]
+}
+
+loki.write "default" {
+  endpoint {
+    url = "${TELEMETRY.lokiUrl}/loki/api/v1/push"
+  }
+  external_labels = { cluster = "${cluster}" }
+}
+
+otelcol.receiver.otlp "default" {
+  grpc {
+    endpoint = "0.0.0.0:4317"
+  }
+  http {
+    endpoint = "0.0.0.0:4318"
+  }
+  output {
+    traces = [otelcol.processor.batch.default.input]
+  }
+}
+
+otelcol.processor.batch "default" {
+  output {
+    traces = [otelcol.exporter.otlp.tempo.input]
+  }
+}
+
+// In-cluster hop inside the monitoring namespace; network policies limit who reaches Tempo.
+otelcol.exporter.otlp "tempo" {
+  client {
+    endpoint = "${TELEMETRY.tempoOtlpGrpc}"
+    tls {
+      insecure = true
+    }
+  }
+}
+`;
+}
+
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  runAsNonRoot: true,
+  // The alloy user in the grafana/alloy image.
+  runAsUser: 473,
+  runAsGroup: 473,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export class Alloy extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: { env: Environment; dependsOn: ITerraformDependable[] }) {
+    super(scope, id);
+    const { env } = props;
+    this.release = chartRelease(this, 'alloy', {
+      pin: CHARTS.alloy,
+      namespace: NAMESPACES.monitoring,
+      dependsOn: props.dependsOn,
+      values: {
+        // PodLogs is not used; pods are discovered directly.
+        crds: { create: false },
+        alloy: {
+          configMap: { create: true, content: alloyConfig(clusterName(env)) },
+          enableReporting: false,
+          extraEnv: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+          extraPorts: [
+            { name: 'otlp-grpc', port: 4317, targetPort: 4317, protocol: 'TCP' },
+            { name: 'otlp-http', port: 4318, targetPort: 4318, protocol: 'TCP' },
+          ],
+          mounts: { varlog: false, dockercontainers: false },
+          securityContext: RESTRICTED_CONTAINER,
+          resources: resourcesFor(env, 'alloy'),
+        },
+        global: { podSecurityContext: { runAsNonRoot: true, fsGroup: 473, seccompProfile: { type: 'RuntimeDefault' } } },
+        controller: {
+          type: 'daemonset',
+          // Every node, including tainted system and data pools: their pods log too.
+          tolerations: [{ operator: 'Exists' }],
+        },
+        serviceMonitor: { enabled: true },
+      },
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * One Helm release with the settings every release here shares: the exact
+ * chart version from config/versions.ts, values as one JSON document (so the
+ * synthesized JSON can be checked key by key), atomic installs that roll back
+ * on failure, and a bounded release history.
+ */
+import { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { ChartPin } from '../../config/versions';
+
+export interface ChartReleaseProps {
+  readonly pin: Pick<ChartPin, 'repository' | 'chart' | 'version'>;
+  readonly namespace: string;
+  readonly values: object;
+  /** Release name; defaults to the chart name. */
+  readonly name?: string;
+  readonly dependsOn?: ITerraformDependable[];
+  /** Seconds to wait for every resource to be ready; large charts with volumes need more. */
+  readonly timeoutSeconds?: number;
+}
+
+export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
+  const { pin } = props;
+  return new Release(scope, id, {
+    name: props.name ?? pin.chart,
+    repository: pin.repository === '' ? undefined : pin.repository,
+    chart: pin.chart,
+    version: pin.version,
+    namespace: props.namespace,
+    // Namespaces are created with their Pod Security labels by PlatformNamespaces.
+    createNamespace: false,
+    atomic: true,
+    cleanupOnFail: true,
+    wait: true,
+    waitForJobs: true,
+    timeout: props.timeoutSeconds ?? 600,
+    maxHistory: 10,
+    values: [JSON.stringify(props.values)],
+    dependsOn: props.dependsOn,
+  });
+}

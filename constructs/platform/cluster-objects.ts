@@ -1,0 +1,44 @@
+/**
+ * Custom resources whose CRDs come from a chart installed in the same apply
+ * (ClusterIssuers after cert-manager). kubernetes_manifest cannot do this: it
+ * reads the CRD at plan time, before the chart exists. A Helm release of the
+ * project's own `charts/cluster-objects` chart is planned without the cluster
+ * and applied after its dependencies, so one `cdktf deploy` works on an empty
+ * cluster. The chart travels inside cdktf.out as an asset.
+ */
+import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { chartRelease } from './chart-release';
+
+/** charts/cluster-objects/Chart.yaml `version`. */
+const CHART_VERSION = '1.0.0';
+
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly spec?: object;
+}
+
+export class ClusterObjects extends Construct {
+  constructor(scope: Construct, id: string, props: { name: string; namespace: string; objects: KubernetesObject[]; dependsOn: ITerraformDependable[] }) {
+    super(scope, id);
+    const chart = new TerraformAsset(this, 'chart', {
+      path: path.join(__dirname, '..', '..', 'charts', 'cluster-objects'),
+      type: AssetType.DIRECTORY,
+    });
+    chartRelease(this, 'release', {
+      name: props.name,
+      pin: { repository: '', chart: chart.path, version: CHART_VERSION },
+      namespace: props.namespace,
+      values: { objects: props.objects },
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Names the platform creates and the app layer relies on. They are code, not
+ * remote-state outputs, because they never change per deployment; values that
+ * do (certificate ARN, load balancer id) travel through the platform contract.
+ */
+export const NAMESPACES = {
+  certManager: 'cert-manager',
+  externalDns: 'external-dns',
+  monitoring: 'monitoring',
+  /** node-exporter alone: it needs the host's network, PID namespace and root filesystem. */
+  nodeMetrics: 'monitoring-node',
+} as const;
+
+export const CLUSTER_ISSUERS = {
+  letsEncryptStaging: 'letsencrypt-staging',
+  letsEncrypt: 'letsencrypt',
+  /** CA issuer for in-cluster TLS (MongoDB members and clients). */
+  internalCa: 'internal-ca',
+} as const;
+
+export const STORAGE_CLASSES = {
+  /** Default class: encrypted, expandable, deleted with its claim. */
+  standard: 'encrypted',
+  /** Same disks, but the volume outlives its claim (databases). */
+  retain: 'encrypted-retain',
+} as const;
+
+/** In-cluster endpoints other layers send telemetry to. */
+export const TELEMETRY = {
+  otlpGrpc: `alloy.${NAMESPACES.monitoring}.svc.cluster.local:4317`,
+  otlpHttp: `http://alloy.${NAMESPACES.monitoring}.svc.cluster.local:4318`,
+  lokiUrl: `http://loki.${NAMESPACES.monitoring}.svc.cluster.local:3100`,
+  tempoOtlpGrpc: `tempo.${NAMESPACES.monitoring}.svc.cluster.local:4317`,
+  tempoQueryUrl: `http://tempo.${NAMESPACES.monitoring}.svc.cluster.local:3200`,
+  prometheusUrl: `http://kube-prometheus-stack-prometheus.${NAMESPACES.monitoring}.svc.cluster.local:9090`,
+} as const;
+
+/** Pod labels network policies in the app layer select on. */
+export const POD_SELECTORS = {
+  prometheus: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'prometheus' } },
+  alloy: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'alloy' } },
+} as const;
+
+export function grafanaHost(domain: string): string {
+  return `grafana.${domain}`;
+}

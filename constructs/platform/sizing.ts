@@ -1,0 +1,57 @@
+/**
+ * Requests and limits per platform component and tier. Requests are what the
+ * component uses at steady state on the example clusters (dev: a few nodes,
+ * light traffic; prod: 3-12 nodes, a few thousand users); memory limits leave
+ * headroom for compaction and query spikes. CPU limits are generous multiples
+ * of the request: they stop a runaway process without throttling normal bursts.
+ * Prod node pools are m7i/r7i.xlarge or D4-D8 (16-64 GiB), so the largest pod
+ * (Prometheus, 8 GiB) fits with room for Rocket.Chat.
+ */
+import type { Environment } from '../../config/schema';
+
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+function size(cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources {
+  return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+}
+
+const CONTROLLER = size('50m', '128Mi', '500m', '256Mi');
+
+const TIERS = {
+  dev: {
+    controller: CONTROLLER,
+    prometheus: size('250m', '1Gi', '1', '2Gi'),
+    alertmanager: size('20m', '64Mi', '200m', '128Mi'),
+    grafana: size('50m', '256Mi', '500m', '512Mi'),
+    kubeStateMetrics: size('20m', '64Mi', '200m', '256Mi'),
+    nodeExporter: size('20m', '32Mi', '200m', '64Mi'),
+    loki: size('200m', '512Mi', '1', '1Gi'),
+    tempo: size('200m', '512Mi', '1', '1Gi'),
+    alloy: size('50m', '192Mi', '500m', '384Mi'),
+  },
+  prod: {
+    controller: CONTROLLER,
+    prometheus: size('1', '4Gi', '4', '8Gi'),
+    alertmanager: size('50m', '128Mi', '500m', '256Mi'),
+    grafana: size('100m', '256Mi', '1', '1Gi'),
+    kubeStateMetrics: size('50m', '128Mi', '500m', '512Mi'),
+    nodeExporter: size('50m', '64Mi', '250m', '128Mi'),
+    loki: size('500m', '2Gi', '2', '4Gi'),
+    tempo: size('500m', '2Gi', '2', '4Gi'),
+    alloy: size('100m', '256Mi', '1', '512Mi'),
+  },
+} as const satisfies Record<Environment['tier'], Record<string, Resources>>;
+
+export type Component = keyof (typeof TIERS)['dev'];
+
+export function resourcesFor(env: Pick<Environment, 'tier'>, component: Component): Resources {
+  return TIERS[env.tier][component];
+}
+
+/** Replicas of stateless controllers that support leader election: two in prod, so a node drain never stops them. */
+export function controllerReplicas(env: Pick<Environment, 'tier'>): number {
+  return env.tier === 'prod' ? 2 : 1;
+}

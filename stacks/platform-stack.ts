@@ -1,0 +1,53 @@
+/**
+ * `<env>-platform`, the same on both clouds: namespaces with Pod Security
+ * labels, storage classes, the HTTPS edge, cert-manager and its issuers,
+ * external-dns, and the observability stack (Prometheus, Alertmanager,
+ * Grafana, Loki, Tempo, Alloy). Everything cloud-specific comes from the
+ * PlatformCloud the stack is given (constructs/aws/platform-cloud.ts,
+ * constructs/azure/platform-cloud.ts).
+ */
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import type { Construct } from 'constructs';
+import type { Environment } from '../config/schema';
+import { LayerStack } from '../constructs/layer-stack';
+import { stackName } from '../constructs/naming';
+import { Alloy } from '../constructs/platform/alloy';
+import { CertManager } from '../constructs/platform/cert-manager';
+import { Dashboards } from '../constructs/platform/dashboards';
+import { ExternalDns } from '../constructs/platform/external-dns';
+import { Loki } from '../constructs/platform/loki';
+import { Monitoring } from '../constructs/platform/monitoring';
+import { NAMESPACES } from '../constructs/platform/names';
+import { podSecurityNamespace } from '../constructs/platform/namespaces';
+import type { PlatformCloud } from '../constructs/platform/platform-cloud';
+import { StorageClasses } from '../constructs/platform/storage-classes';
+import { Tempo } from '../constructs/platform/tempo';
+import { stateLocation } from '../constructs/state-backend';
+
+/** Builds the cloud side inside the stack: providers, contract reads, identities, the edge. */
+export type ConnectCloud = (stack: LayerStack) => PlatformCloud;
+
+export class PlatformStack extends LayerStack {
+  constructor(scope: Construct, env: Environment, connect: ConnectCloud) {
+    const id = stackName(env, 'platform');
+    super(scope, id, stateLocation(env, id));
+    const cloud = connect(this);
+    new RandomProvider(this, 'random');
+
+    const namespaces = [NAMESPACES.certManager, NAMESPACES.externalDns, NAMESPACES.monitoring].map((name) => podSecurityNamespace(this, name));
+    // node-exporter reads the host's /proc, /sys and network: only the privileged level allows that (waiver in config/policy-suppressions.ts).
+    namespaces.push(podSecurityNamespace(this, NAMESPACES.nodeMetrics, 'privileged'));
+    const storage = new StorageClasses(this, 'storage-classes', cloud.blockStorage);
+    const foundation = [...namespaces, storage.standard, storage.retain, ...cloud.edge.ready];
+
+    // First: the Prometheus operator CRDs, which every other chart's ServiceMonitor needs.
+    const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, dependsOn: foundation });
+    const afterMonitoring = [...foundation, monitoring.release];
+    new CertManager(this, 'cert-manager', { env, dns: cloud.dns, dependsOn: afterMonitoring });
+    new ExternalDns(this, 'external-dns', { env, dns: cloud.dns, dependsOn: afterMonitoring });
+    const loki = new Loki(this, 'loki', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
+    const tempo = new Tempo(this, 'tempo', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
+    new Alloy(this, 'alloy', { env, dependsOn: [...afterMonitoring, loki.release, tempo.release] });
+    new Dashboards(this, 'dashboards', { dependsOn: afterMonitoring });
+  }
+}
