@@ -260,6 +260,44 @@ const cases: BadCase[] = [
     change: (c) => (c.name = 'aws-staging'),
     problems: ['config/aws-dev: name: "aws-staging" does not match the file name (allowed: "aws-dev")'],
   },
+  {
+    title: 'a DNS zone that does not contain the domain',
+    base: 'aws-prod',
+    change: (c) => (c.platform.dnsZone = 'example.net'),
+    problems: ['config/aws-prod: platform.dnsZone: "example.net" does not contain domain "chat.example.com" (allowed: chat.example.com or a parent zone of it)'],
+  },
+  {
+    title: 'prod without alert receivers',
+    base: 'azure-prod',
+    change: (c) => (c.platform.alerting.receivers = []),
+    problems: ['config/azure-prod: platform.alerting.receivers: prod has no alert receiver, so alerts reach nobody (allowed: at least one receiver)'],
+  },
+  {
+    title: 'a receiver named twice, an unknown receiver type and a literal secret value',
+    base: 'aws-prod',
+    change: (c) => {
+      c.platform.alerting.receivers[1].name = 'team-slack';
+      c.platform.alerting.receivers.push({ type: 'pagerduty', name: 'pager' });
+      c.platform.alerting.receivers[0].webhookUrlSecret = 'https://hooks.slack.com/services/T000/B000/XXXX';
+    },
+    problems: [
+      'config/aws-prod: platform.alerting.receivers[0].webhookUrlSecret: "https://hooks.slack.com/services/T000/B000/XXXX" is not valid (allowed: a Secrets Manager / Key Vault secret name: 1-127 letters, digits and hyphens)',
+      'config/aws-prod: platform.alerting.receivers[2].type: "pagerduty" is not supported (allowed: slack, email, webhook)',
+      'config/aws-prod: platform.alerting.receivers[1].name: "team-slack" is used by another receiver (allowed: a unique name)',
+    ],
+  },
+  {
+    title: 'retention out of range and an unknown external-dns policy',
+    base: 'azure-dev',
+    change: (c) => {
+      c.platform.observability.logsRetentionDays = 0;
+      c.platform.externalDnsPolicy = 'delete-all';
+    },
+    problems: [
+      'config/azure-dev: platform.externalDnsPolicy: "delete-all" is not supported (allowed: sync, upsert-only)',
+      'config/azure-dev: platform.observability.logsRetentionDays: 0 is not valid (allowed: an integer from 1 to 365)',
+    ],
+  },
 ];
 
 function registryWith(base: BadCase['base'], change: BadCase['change']): Record<string, unknown> {

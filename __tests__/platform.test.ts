@@ -1,0 +1,376 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHARTS } from '../config/versions';
+import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
+import { AGC_INGRESS_CLASS } from '../constructs/azure/https-edge';
+import { ALERT_GROUPS } from '../constructs/platform/alert-rules';
+import { alloyConfig } from '../constructs/platform/alloy';
+import { run } from '../stacks/synth';
+import { ENVIRONMENTS } from '../config/environments';
+import { byPath, resources, synthExamples, tempDir, type Json } from './helpers';
+
+let stacks: Record<string, Json>;
+beforeAll(() => {
+  stacks = synthExamples().stacks;
+});
+
+const platform = (env: string): Json => stacks[`${env}-platform`]!;
+const release = (stack: Json, chart: string): Json => {
+  const found = resources(stack, 'helm_release').filter((r) => r.chart === chart || String(r.chart).includes(`${chart}_chart`));
+  if (found.length !== 1) throw new Error(`expected one ${chart} release, found ${found.length}`);
+  return found[0]!;
+};
+const values = (r: Json): Json => JSON.parse(r.values[0]);
+/** The trust policy embeds a Terraform expression for the issuer host, so it is read as text. */
+const trust = (stack: Json, suffix: string): string => byPath(stack, 'aws_iam_role', suffix).assume_role_policy;
+const federated = (stack: Json, suffix: string): Json => byPath(stack, 'azurerm_federated_identity_credential', suffix);
+
+describe('platform charts', () => {
+  const common = [
+    ['cert-manager', CHARTS.certManager, 'cert-manager'],
+    ['external-dns', CHARTS.externalDns, 'external-dns'],
+    ['kube-prometheus-stack', CHARTS.kubePrometheusStack, 'monitoring'],
+    ['loki', CHARTS.loki, 'monitoring'],
+    ['tempo', CHARTS.tempo, 'monitoring'],
+    ['alloy', CHARTS.alloy, 'monitoring'],
+  ] as const;
+  it.each(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod'])('%s installs every component from its pinned repository, version and namespace', (env) => {
+    for (const [chart, pin, namespace] of common) {
+      const r = release(platform(env), chart);
+      expect([r.repository, r.version, r.namespace, r.atomic, r.create_namespace]).toEqual([pin.repository, pin.version, namespace, true, false]);
+    }
+  });
+  it('installs the AWS-only add-ons on EKS and the AGC controller on AKS', () => {
+    for (const [chart, pin] of [['aws-load-balancer-controller', CHARTS.awsLoadBalancerController], ['metrics-server', CHARTS.metricsServer], ['cluster-autoscaler', CHARTS.clusterAutoscaler]] as const) {
+      expect(release(platform('aws-prod'), chart)).toMatchObject({ repository: pin.repository, version: pin.version, namespace: 'kube-system' });
+      expect(() => release(platform('azure-prod'), chart)).toThrow('found 0');
+    }
+    expect(release(platform('azure-prod'), 'alb-controller')).toMatchObject({
+      repository: CHARTS.albController.repository,
+      version: CHARTS.albController.version,
+      namespace: 'azure-alb-system',
+      take_ownership: true,
+    });
+  });
+  it('creates every platform namespace with a Pod Security level: restricted, node-exporter alone privileged', () => {
+    const levels = Object.fromEntries(
+      resources(platform('azure-prod'), 'kubernetes_namespace_v1').map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']]),
+    );
+    expect(levels).toEqual({ 'cert-manager': 'restricted', 'external-dns': 'restricted', monitoring: 'restricted', 'monitoring-node': 'privileged', 'azure-alb-system': 'restricted' });
+    expect(values(release(platform('aws-prod'), 'kube-prometheus-stack'))['prometheus-node-exporter'].namespaceOverride).toBe('monitoring-node');
+    expect(values(release(platform('aws-prod'), 'alloy')).alloy.mounts).toEqual({ varlog: false, dockercontainers: false });
+  });
+  it('orders the charts: Prometheus CRDs before any ServiceMonitor, Loki and Tempo before Alloy, cert-manager before its issuers', () => {
+    const stack = platform('aws-prod');
+    const kps = Object.keys(stack.resource.helm_release).find((k) => k.includes('kube-prometheus-stack'))!;
+    for (const chart of ['cert-manager', 'external-dns', 'loki', 'tempo', 'alloy']) expect(release(stack, chart).depends_on).toContain(`helm_release.${kps}`);
+    const alloyDeps = release(stack, 'alloy').depends_on.join(' ');
+    expect(alloyDeps).toMatch(/helm_release\.loki_[0-9A-F]{8}\b/);
+    expect(alloyDeps).toMatch(/helm_release\.tempo_[0-9A-F]{8}\b/);
+    expect(release(stack, 'issuers').depends_on).toEqual([expect.stringMatching(/^helm_release\.cert-manager_[0-9A-F]{8}$/)]);
+  });
+});
+
+describe('identity bindings', () => {
+  const subject = (ns: string, sa: string) => `system:serviceaccount:${ns}:${sa}`;
+  it.each([
+    ['cert-manager', 'cloud/cert-manager-dns-identity/role', 'cert-manager', 'cert-manager', (v: Json) => v.serviceAccount],
+    ['external-dns', 'cloud/external-dns-dns-identity/role', 'external-dns', 'external-dns', (v: Json) => v.serviceAccount],
+    ['loki', 'cloud/loki-identity/role', 'monitoring', 'loki', (v: Json) => v.serviceAccount],
+    ['tempo', 'cloud/tempo-identity/role', 'monitoring', 'tempo', (v: Json) => v.serviceAccount],
+    ['aws-load-balancer-controller', 'cloud/edge/identity/role', 'kube-system', 'aws-load-balancer-controller', (v: Json) => v.serviceAccount],
+    ['cluster-autoscaler', 'cloud/cluster-autoscaler-identity/role', 'kube-system', 'cluster-autoscaler', (v: Json) => v.rbac.serviceAccount],
+  ])('AWS %s: the service account carries the IRSA role whose trust names exactly that account', (chart, rolePath, ns, sa, saValues) => {
+    const stack = platform('aws-prod');
+    const serviceAccount = saValues(values(release(stack, chart)));
+    const roleName = rolePath.replace(/\//g, '_');
+    expect(serviceAccount.name).toBe(sa);
+    expect(serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(new RegExp(`^\\$\\{aws_iam_role\\.${roleName}_[0-9A-F]{8}\\.arn\\}$`));
+    const policy = trust(stack, rolePath);
+    expect(policy).toContain(`:sub":"${subject(ns, sa)}"`);
+    expect(policy).toContain(':aud":"sts.amazonaws.com"');
+    expect(policy.match(/system:serviceaccount:/g)).toHaveLength(1);
+  });
+
+  it.each([
+    ['cert-manager', 'cloud/cert-manager-dns-identity/federated-credential', 'cert-manager', 'cert-manager'],
+    ['external-dns', 'cloud/external-dns-dns-identity/federated-credential', 'external-dns', 'external-dns'],
+    ['loki', 'cloud/loki-identity/federated-credential', 'monitoring', 'loki'],
+    ['tempo', 'cloud/tempo-identity/federated-credential', 'monitoring', 'tempo'],
+  ])('Azure %s: the service account and pods opt in to workload identity, federated for exactly that account', (chart, credentialPath, ns, sa) => {
+    const stack = platform('azure-prod');
+    const v = values(release(stack, chart));
+    expect(v.serviceAccount.annotations['azure.workload.identity/client-id']).toMatch(/^\$\{azurerm_user_assigned_identity\..+\.client_id\}$/);
+    expect(v.serviceAccount.labels).toEqual({ 'azure.workload.identity/use': 'true' });
+    expect(chart === 'loki' ? v.loki.podLabels : v.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+    expect(federated(stack, credentialPath)).toMatchObject({ subject: subject(ns, sa), audience: ['api://AzureADTokenExchange'] });
+  });
+
+  it('Azure ALB controller: its client id in the chart, federated for azure-alb-system/alb-controller-sa, configuration rights on the platform group only', () => {
+    const stack = platform('azure-prod');
+    expect(values(release(stack, 'alb-controller')).albController.podIdentity.clientID).toMatch(/client_id\}$/);
+    expect(federated(stack, 'edge/controller-identity/federated-credential').subject).toBe(subject('azure-alb-system', 'alb-controller-sa'));
+    expect(byPath(stack, 'azurerm_role_assignment', 'edge/controller-identity/role-0')).toMatchObject({
+      role_definition_name: 'AppGw for Containers Configuration Manager',
+      scope: expect.stringMatching(/^\$\{azurerm_resource_group\.cloud_resource-group_.+\.id\}$/),
+    });
+  });
+
+  it('grants object storage on one bucket or container only, and DNS changes on one zone only', () => {
+    const aws = platform('aws-prod');
+    const loki = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'cloud/loki-identity/inline').policy);
+    expect(loki.Statement.map((s: Json) => s.Resource)).toEqual([
+      expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_loki-bucket_[0-9A-F]{8}\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_loki-bucket_[0-9A-F]{8}\.arn\}\/\*$/),
+      expect.stringMatching(/^\$\{aws_kms_key\.cloud_platform-key_[0-9A-F]{8}\.arn\}$/),
+    ]);
+    const dns = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'cloud/external-dns-dns-identity/inline').policy);
+    expect(dns.Statement[0]).toMatchObject({ Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'], Resource: expect.stringContaining(':route53:::hostedzone/${data.aws_route53_zone.') });
+    const azure = platform('azure-prod');
+    expect(byPath(azure, 'azurerm_role_assignment', 'cloud/tempo-identity/role-0')).toMatchObject({
+      role_definition_name: 'Storage Blob Data Contributor',
+      scope: expect.stringMatching(/^\$\{azurerm_storage_container\.cloud_tempo-container_.+\.id\}$/),
+    });
+  });
+});
+
+describe('HTTPS only', () => {
+  it('AWS: a DNS-validated ACM certificate for the domain and its subdomains, TLS 1.2+ and HTTP redirected on the ALB', () => {
+    const stack = platform('aws-prod');
+    expect(resources(stack, 'aws_acm_certificate')[0]).toMatchObject({ domain_name: 'chat.example.com', subject_alternative_names: ['*.chat.example.com'], validation_method: 'DNS' });
+    expect(ALB_SSL_POLICY).toMatch(/^ELBSecurityPolicy-TLS13-1-2-/);
+    const v = values(release(stack, 'aws-load-balancer-controller'));
+    expect(v).toMatchObject({ defaultSSLPolicy: ALB_SSL_POLICY, ingressClass: 'alb', enableServiceMutatorWebhook: false, region: 'eu-west-1' });
+    const grafana = values(release(stack, 'kube-prometheus-stack')).grafana.ingress;
+    expect(grafana).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['grafana.chat.example.com'], tls: [{ hosts: ['grafana.chat.example.com'] }] });
+    expect(grafana.annotations).toMatchObject({
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
+      'alb.ingress.kubernetes.io/ssl-redirect': '443',
+      'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
+      'alb.ingress.kubernetes.io/certificate-arn': expect.stringMatching(/^\$\{aws_acm_certificate\..+\.arn\}$/),
+      'alb.ingress.kubernetes.io/healthcheck-path': '/api/health',
+    });
+  });
+
+  it('Azure: AGC on the delegated subnet, a cert-manager certificate per host, an HTTPS redirect and a health probe', () => {
+    const stack = platform('azure-prod');
+    expect(resources(stack, 'azurerm_application_load_balancer_subnet_association')[0]!.subnet_id).toBe(
+      '${data.terraform_remote_state.azure-prod-network-state.outputs.ingress_subnet_id}',
+    );
+    const grafana = values(release(stack, 'kube-prometheus-stack')).grafana;
+    expect(grafana.ingress).toMatchObject({ ingressClassName: AGC_INGRESS_CLASS, tls: [{ hosts: ['grafana.chat.example.org'], secretName: 'grafana-chat-example-org-tls' }] });
+    expect(grafana.ingress.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
+    const kinds = grafana.extraObjects.map((o: Json) => o.kind);
+    expect(kinds).toEqual(['HealthCheckPolicy', 'IngressExtension', 'Ingress']);
+    expect(grafana.extraObjects[1].spec.rules).toEqual([{ host: 'grafana.chat.example.org', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
+    expect(grafana.extraObjects[0].spec.default.http.path).toBe('/api/health');
+    expect(grafana.extraObjects[2].spec.tls).toBeUndefined();
+  });
+
+  it('keeps Grafana off the internet where config says so', () => {
+    expect(values(release(platform('aws-dev'), 'kube-prometheus-stack')).grafana.ingress).toEqual({ enabled: false });
+  });
+});
+
+describe('cert-manager issuers', () => {
+  it('Let\'s Encrypt staging and production over DNS01 in the zone, and an internal CA chain', () => {
+    const objects = values(release(platform('azure-prod'), 'issuers')).objects as Json[];
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ClusterIssuer/letsencrypt-staging',
+      'ClusterIssuer/letsencrypt',
+      'ClusterIssuer/selfsigned-bootstrap',
+      'Certificate/internal-ca-root',
+      'ClusterIssuer/internal-ca',
+    ]);
+    expect(objects[1]!.spec.acme.solvers[0]).toMatchObject({
+      selector: { dnsZones: ['example.org'] },
+      dns01: { azureDNS: { hostedZoneName: 'example.org', resourceGroupName: 'rg-dns', managedIdentity: { clientID: expect.stringMatching(/client_id\}$/) } } },
+    });
+    expect(objects[3]!.spec).toMatchObject({ isCA: true, secretName: 'internal-ca-root' });
+    expect(objects[4]!.spec).toEqual({ ca: { secretName: 'internal-ca-root' } });
+    const aws = values(release(platform('aws-prod'), 'issuers')).objects as Json[];
+    expect(aws[1]!.spec.acme.solvers[0].dns01).toEqual({ route53: { region: 'eu-west-1', hostedZoneID: expect.stringMatching(/aws_route53_zone\..+\.zone_id\}$/) } });
+  });
+  it('ships the cluster-objects chart inside cdktf.out, pinned to its Chart.yaml version', () => {
+    const r = release(platform('aws-prod'), 'issuers');
+    expect(r.chart).toMatch(/^assets\//);
+    expect(readFileSync(join(__dirname, '..', 'charts', 'cluster-objects', 'Chart.yaml'), 'utf8')).toContain(`version: ${r.version}`);
+  });
+});
+
+describe('external-dns', () => {
+  it('manages only its own records in the zone, with the policy from config', () => {
+    expect(values(release(platform('aws-prod'), 'external-dns'))).toMatchObject({
+      provider: { name: 'aws' },
+      domainFilters: ['example.com'],
+      policy: 'upsert-only',
+      registry: 'txt',
+      txtOwnerId: 'aws-prod',
+    });
+    const azure = values(release(platform('azure-dev'), 'external-dns'));
+    expect(azure).toMatchObject({ provider: { name: 'azure' }, policy: 'sync', txtOwnerId: 'azure-dev' });
+    const config = resources(platform('azure-dev'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'external-dns-azure')!;
+    expect(JSON.parse(config.data['azure.json'])).toEqual({
+      tenantId: '00000000-0000-0000-0000-0000000000aa',
+      subscriptionId: expect.any(String),
+      resourceGroup: 'rg-dns',
+      useWorkloadIdentityExtension: true,
+    });
+  });
+});
+
+describe('storage classes', () => {
+  it('AWS: encrypted gp3 with the cluster EBS key, expandable, one Delete (default) and one Retain', () => {
+    const classes = resources(platform('aws-prod'), 'kubernetes_storage_class_v1').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    expect(classes.map((c) => [c.metadata.name, c.reclaim_policy, c.allow_volume_expansion])).toEqual([
+      ['encrypted', 'Delete', true],
+      ['encrypted-retain', 'Retain', true],
+    ]);
+    expect(classes[0]!.metadata.annotations).toEqual({ 'storageclass.kubernetes.io/is-default-class': 'true' });
+    expect(classes[0]!.parameters).toEqual({
+      type: 'gp3',
+      encrypted: 'true',
+      kmsKeyId: '${data.terraform_remote_state.aws-prod-cluster-state.outputs.ebs_kms_key_arn}',
+      'csi.storage.k8s.io/fstype': 'ext4',
+    });
+  });
+  it('Azure: zone-redundant Premium SSD, with the disk encryption set when the cluster uses a customer key', () => {
+    const prod = resources(platform('azure-prod'), 'kubernetes_storage_class_v1')[1]!;
+    expect(prod.parameters).toEqual({
+      skuName: 'Premium_ZRS',
+      diskEncryptionSetID: '${data.terraform_remote_state.azure-prod-cluster-state.outputs.disk_encryption_set_id}',
+      diskEncryptionType: 'EncryptionAtRestWithCustomerKey',
+    });
+    expect(resources(platform('azure-dev'), 'kubernetes_storage_class_v1')[0]!.parameters.diskEncryptionSetID).toBeUndefined();
+  });
+});
+
+describe('observability', () => {
+  it('sets retention from config: Prometheus, Loki (compactor) and Tempo', () => {
+    const stack = platform('aws-prod');
+    const prometheus = values(release(stack, 'kube-prometheus-stack')).prometheus.prometheusSpec;
+    expect([prometheus.retention, prometheus.retentionSize]).toEqual(['30d', '170GB']);
+    expect(prometheus.storageSpec.volumeClaimTemplate.spec).toMatchObject({ storageClassName: 'encrypted', resources: { requests: { storage: '200Gi' } } });
+    const loki = values(release(stack, 'loki'));
+    expect(loki.loki.limits_config.retention_period).toBe('720h');
+    expect(loki.loki.compactor).toEqual({ retention_enabled: true, delete_request_store: 's3' });
+    expect(loki).toMatchObject({ deploymentMode: 'Monolithic', singleBinary: { replicas: 3 }, read: { replicas: 0 }, write: { replicas: 0 }, backend: { replicas: 0 } });
+    const tempo = values(release(stack, 'tempo')).tempo;
+    expect(tempo.retention).toBe('168h');
+    expect(tempo.receivers).toEqual({ jaeger: null, otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } });
+    expect(values(release(platform('azure-dev'), 'tempo')).tempo.retention).toBe('72h');
+  });
+
+  it('keeps Loki and Tempo data in object storage reached without keys', () => {
+    const aws = values(release(platform('aws-prod'), 'loki')).loki.storage;
+    expect(aws).toMatchObject({ type: 's3', s3: { region: 'eu-west-1' }, bucketNames: { chunks: expect.stringMatching(/aws_s3_bucket\..+\.bucket\}$/) } });
+    expect(JSON.stringify(aws)).not.toMatch(/accessKey|secretAccessKey/);
+    const azure = values(release(platform('azure-prod'), 'loki')).loki.storage;
+    expect(azure).toMatchObject({ type: 'azure', azure: { useFederatedToken: true }, bucketNames: { chunks: expect.stringMatching(/azurerm_storage_container\..+\.name\}$/) } });
+    expect(values(release(platform('azure-prod'), 'tempo')).tempo.storage.trace).toMatchObject({ backend: 'azure', azure: { use_federated_token: true } });
+    const account = resources(platform('azure-prod'), 'azurerm_storage_account')[0]!;
+    expect([account.public_network_access_enabled, account.shared_access_key_enabled, account.lifecycle.prevent_destroy]).toEqual([false, false, true]);
+    expect(resources(platform('aws-prod'), 'aws_s3_bucket').map((b) => b.lifecycle.prevent_destroy)).toEqual([true, true]);
+  });
+
+  it('ships the alert rules the platform promises', () => {
+    const rules = values(release(platform('aws-prod'), 'kube-prometheus-stack')).additionalPrometheusRulesMap.platform.groups.flatMap((g: Json) => g.rules.map((r: Json) => r.alert));
+    expect(rules).toEqual([
+      'NodeHighCpu',
+      'NodeHighMemory',
+      'PodCrashLooping',
+      'PodNotReady',
+      'PersistentVolumeFillingUp',
+      'CertificateExpiringSoon',
+      'MongoDBDown',
+      'MongoDBReplicationLag',
+      'MongoDBConnectionsLow',
+      'RocketChatHigh5xxRate',
+      'RocketChatHighLatencyP99',
+      'LokiIngestionFailing',
+      'TempoIngestionFailing',
+    ]);
+    expect(ALERT_GROUPS.flatMap((g) => g.rules).find((r) => r.alert === 'CertificateExpiringSoon')!.expr).toContain('< 14 * 86400');
+    expect(ALERT_GROUPS.flatMap((g) => g.rules).find((r) => r.alert === 'RocketChatHighLatencyP99')!.expr).toContain('> 2');
+  });
+
+  it('routes alerts to the configured receivers, reading every credential from a mounted secret', () => {
+    const stack = platform('azure-prod');
+    const am = values(release(stack, 'kube-prometheus-stack')).alertmanager;
+    expect(am.alertmanagerSpec.secrets).toEqual(['alertmanager-receivers']);
+    expect(am.config.receivers.map((r: Json) => r.name)).toEqual(['null', 'team-slack', 'on-call-mail']);
+    expect(am.config.receivers[1].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/alertmanager-receivers/team-slack-webhook-url');
+    expect(am.config.receivers[2].email_configs[0]).toMatchObject({ auth_password_file: '/etc/alertmanager/secrets/alertmanager-receivers/on-call-mail-smtp-password', require_tls: true });
+    const secret = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'alertmanager-receivers')!;
+    expect(secret.data).toEqual({
+      'team-slack-webhook-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
+      'on-call-mail-smtp-password': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
+    });
+    expect(resources(stack, 'data')).toEqual([]);
+    const names = Object.values<Json>(stack.data.azurerm_key_vault_secret).map((d) => d.name).sort();
+    expect(names).toEqual(['alerts-slack-webhook', 'alerts-smtp-password']);
+  });
+
+  it('generates the Grafana admin password and keeps it in the cluster and in the cloud secret store', () => {
+    for (const [env, store] of [['aws-prod', 'aws_secretsmanager_secret_version'], ['azure-prod', 'azurerm_key_vault_secret']] as const) {
+      const stack = platform(env);
+      const password = Object.keys(stack.resource.random_password)[0]!;
+      const ref = `\${random_password.${password}.result}`;
+      const admin = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'grafana-admin')!;
+      expect(admin.data['admin-password']).toBe(ref);
+      expect(resources(stack, store).map((s) => s.secret_string ?? s.value)).toContain(ref);
+      expect(values(release(stack, 'kube-prometheus-stack')).grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
+    }
+    expect(resources(platform('aws-prod'), 'aws_secretsmanager_secret')[0]!.kms_key_id).toMatch(/aws_kms_key\.cloud_platform-key_[0-9A-F]{8}\.arn/);
+  });
+
+  it('links Grafana datasources: exemplars to Tempo, traces to logs and metrics, logs to traces', () => {
+    const grafana = values(release(platform('aws-prod'), 'kube-prometheus-stack')).grafana;
+    expect(grafana.sidecar.datasources.exemplarTraceIdDestinations).toEqual({ datasourceUid: 'tempo', traceIdLabelName: 'trace_id' });
+    const [loki, tempo] = grafana.additionalDataSources;
+    expect(loki.jsonData.derivedFields[0]).toMatchObject({ datasourceUid: 'tempo', url: '$$${__value.raw}' });
+    expect(tempo.jsonData).toMatchObject({ tracesToLogsV2: { datasourceUid: 'loki' }, tracesToMetrics: { datasourceUid: 'prometheus' } });
+    const dashboards = resources(platform('aws-prod'), 'kubernetes_config_map_v1');
+    expect(dashboards.map((c) => c.metadata.name).sort()).toEqual(['dashboard-platform-cluster', 'dashboard-platform-mongodb', 'dashboard-platform-rocketchat']);
+    expect(dashboards.every((c) => c.metadata.labels.grafana_dashboard === '1')).toBe(true);
+  });
+
+  it('Alloy tails pod logs through the API on its own node and forwards OTLP to Tempo, with nothing Helm or Terraform would expand', () => {
+    const config = alloyConfig('aws-prod');
+    expect(config).toContain('loki.source.kubernetes "pods"');
+    expect(config).toContain('field = "spec.nodeName=" + sys.env("NODE_NAME")');
+    expect(config).toContain('otelcol.exporter.otlp "tempo"');
+    expect(config).not.toMatch(/\{\{|\$\{/);
+    const v = values(release(platform('aws-prod'), 'alloy'));
+    expect(v.controller.type).toBe('daemonset');
+    expect(v.alloy.extraPorts.map((p: Json) => p.port)).toEqual([4317, 4318]);
+    expect(v.alloy.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+});
+
+describe('no secret in cdktf.out', () => {
+  it('holds no password, webhook URL or key material anywhere in the synthesized output', () => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    run(ENVIRONMENTS, undefined, outdir, { log: () => undefined });
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else files.push(path);
+      }
+    };
+    walk(outdir);
+    const text = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(text).not.toMatch(/hooks\.slack\.com|-----BEGIN|AKIA[0-9A-Z]{16}|"admin-password":\s*"[^$]/);
+    for (const stack of Object.keys(stacks).filter((s) => s.endsWith('-platform'))) {
+      const secrets = resources(stacks[stack]!, 'kubernetes_secret_v1');
+      for (const s of secrets) {
+        for (const [key, value] of Object.entries<string>(s.data)) {
+          if (/password|url$/.test(key)) expect(value, `${stack} ${s.metadata.name} ${key}`).toMatch(/^\$\{/);
+        }
+      }
+    }
+  });
+});
