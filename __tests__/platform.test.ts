@@ -72,6 +72,33 @@ describe('platform charts', () => {
   });
 });
 
+describe('namespaced objects', () => {
+  it.each(['aws-prod', 'azure-prod'])('%s: every secret, config map and release waits for the namespace it lives in', (env) => {
+    const stack = platform(env);
+    const created = new Map(
+      Object.entries<Json>(stack.resource.kubernetes_namespace_v1).map(([id, ns]) => [ns.metadata.name, `kubernetes_namespace_v1.${id}`]),
+    );
+    const dependsOn = (address: string): string[] => {
+      const [type, id] = address.split('.') as [string, string];
+      return stack.resource[type]?.[id]?.depends_on ?? [];
+    };
+    /** Direct and indirect depends_on of one resource. */
+    const waitsFor = (address: string, seen = new Set<string>()): Set<string> => {
+      for (const dep of dependsOn(address)) if (!seen.has(dep)) waitsFor(dep, seen.add(dep));
+      return seen;
+    };
+    const late: string[] = [];
+    for (const type of ['kubernetes_secret_v1', 'kubernetes_config_map_v1', 'helm_release']) {
+      for (const [id, body] of Object.entries<Json>(stack.resource[type] ?? {})) {
+        const namespace = type === 'helm_release' ? body.namespace : body.metadata.namespace;
+        const ns = created.get(namespace);
+        if (ns && !waitsFor(`${type}.${id}`).has(ns)) late.push(`${type}.${id} in ${namespace}`);
+      }
+    }
+    expect(late).toEqual([]);
+  });
+});
+
 describe('identity bindings', () => {
   const subject = (ns: string, sa: string) => `system:serviceaccount:${ns}:${sa}`;
   it.each([

@@ -118,10 +118,11 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
         extraVolumeMounts: [{ name: 'azure-config', mountPath: '/etc/kubernetes', readOnly: true }],
       }),
       // azure.json names the zone's subscription and group; it holds no credential (workload identity signs in).
-      externalDnsPrerequisites: (sid, namespace) => [
+      externalDnsPrerequisites: (sid, namespace, after) => [
         new SecretV1(this, sid, {
           metadata: { name: 'external-dns-azure', namespace },
           data: { 'azure.json': JSON.stringify({ tenantId, subscriptionId, resourceGroup: zoneGroup, useWorkloadIdentityExtension: true }) },
+          dependsOn: after,
         }),
       ],
     };

@@ -22,7 +22,7 @@ export class ExternalDns extends Construct {
     chartRelease(this, 'external-dns', {
       pin: CHARTS.externalDns,
       namespace: NAMESPACES.externalDns,
-      dependsOn: [...props.dependsOn, ...dns.externalDnsPrerequisites('external-dns-config', NAMESPACES.externalDns)],
+      dependsOn: [...props.dependsOn, ...dns.externalDnsPrerequisites('external-dns-config', NAMESPACES.externalDns, props.dependsOn)],
       values: {
         ...dns.externalDnsValues(),
         domainFilters: [dns.zoneName],

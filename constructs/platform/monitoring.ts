@@ -46,6 +46,7 @@ export class Monitoring extends Construct {
     const adminSecret = new SecretV1(this, 'grafana-admin', {
       metadata: { name: GRAFANA_ADMIN_SECRET, namespace: ns },
       data: { 'admin-user': 'admin', 'admin-password': password.result },
+      dependsOn: props.dependsOn,
     });
     props.secrets.keep('grafana-admin-secret', `${env.name}-grafana-admin-password`, password.result, `Grafana admin password for ${env.name} (user admin)`);
 
@@ -58,6 +59,7 @@ export class Monitoring extends Construct {
           return [key, props.secrets.read(`receiver-${i}`, secretName)];
         }),
       ),
+      dependsOn: props.dependsOn,
     });
 
     const grafanaEdge = env.platform.exposeGrafana

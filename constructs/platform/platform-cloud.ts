@@ -39,8 +39,8 @@ export interface DnsZone {
   acmeDns01(certManager: WorkloadIdentityBinding): object;
   /** external-dns chart values that select this provider and its credentials source. */
   externalDnsValues(): object;
-  /** Objects that must exist before external-dns starts (Azure: azure.json). */
-  readonly externalDnsPrerequisites: (id: string, namespace: string) => ITerraformDependable[];
+  /** Objects that must exist before external-dns starts (Azure: azure.json), created after `after`. */
+  readonly externalDnsPrerequisites: (id: string, namespace: string, after: ITerraformDependable[]) => ITerraformDependable[];
 }
 
 export type BucketLocation =
