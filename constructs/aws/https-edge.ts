@@ -107,7 +107,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
           // Nodes require IMDSv2 with hop limit 1, so pods cannot look these up.
           region: env.aws.region,
           vpcId: props.vpcId,
-          serviceAccount: { create: true, name: serviceAccount.name, annotations: { 'eks.amazonaws.com/role-arn': role.role.arn } },
+          serviceAccount: { create: true, name: serviceAccount.name, annotations: role.serviceAccountAnnotations },
           replicaCount: replicas,
           podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
           resources: resourcesFor(env, 'controller'),

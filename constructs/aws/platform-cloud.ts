@@ -40,7 +40,7 @@ export interface AwsPlatformCloudProps {
 }
 
 function irsaIdentity(role: WorkloadRole): WorkloadIdentityBinding {
-  return { serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': role.role.arn }, serviceAccountLabels: {}, podLabels: {} };
+  return { serviceAccountAnnotations: role.serviceAccountAnnotations, serviceAccountLabels: {}, podLabels: {} };
 }
 
 export class AwsPlatformCloud extends Construct implements PlatformCloud {
@@ -166,7 +166,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
         cloudProvider: 'aws',
         awsRegion: region,
         autoDiscovery: { clusterName: cluster },
-        rbac: { serviceAccount: { create: true, name: autoscalerSa.name, annotations: { 'eks.amazonaws.com/role-arn': autoscaler.role.arn } } },
+        rbac: { serviceAccount: { create: true, name: autoscalerSa.name, annotations: autoscaler.serviceAccountAnnotations } },
         extraArgs: { 'balance-similar-node-groups': true, expander: 'least-waste', 'skip-nodes-with-system-pods': false },
         resources: resourcesFor(env, 'controller'),
       },

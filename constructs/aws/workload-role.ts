@@ -54,6 +54,11 @@ export class WorkloadRole extends Construct {
       });
     }
   }
+
+  /** What the bound service account carries for IRSA (the role is looked up by this annotation). */
+  get serviceAccountAnnotations(): Record<string, string> {
+    return { 'eks.amazonaws.com/role-arn': this.role.arn };
+  }
 }
 
 function trustStatement(binding: WorkloadBinding, subject: string): Statement {

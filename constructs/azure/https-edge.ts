@@ -143,6 +143,8 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
       name: 'alb-controller',
       namespace: CONTROLLER.namespace,
       dependsOn: [namespace, association, subnetJoin, nodeReader, identity.identity],
+      // The chart may template its namespace; adopt ours (with its Pod Security labels) instead of failing.
+      takeOwnership: true,
       // Keys from Microsoft's "ALB Controller Helm chart" reference; the chart source is not public (docs/platform.md).
       values: {
         albController: {
@@ -152,8 +154,6 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
         },
       },
     });
-    // The chart may template its namespace; adopt ours (with its Pod Security labels) instead of failing.
-    release.takeOwnership = true;
     this.ready = [release];
   }
 

@@ -63,6 +63,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
     super(scope, id);
     const { env } = props;
     const { subscriptionId, tenantId, location } = env.azure;
+    const resourceGroupId = (name: string) => `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
     const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-platform`, location });
     const resourceGroupName = group.name;
     const identity = (name: string, sa: { namespace: string; name: string }, scopeId: string, roles: string[]) =>
@@ -96,7 +97,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
         if (options?.listZones) {
           grantRole(this, `${name}-zone-group-reader`, {
             role: 'Reader',
-            scope: `/subscriptions/${subscriptionId}/resourceGroups/${zoneGroup}`,
+            scope: resourceGroupId(zoneGroup),
             principalId: id.identity.principalId,
             description: `external-dns: find the ${env.platform.dnsZone} zone in its resource group`,
           });
@@ -174,7 +175,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       resourceGroupId: group.id,
       location,
       subnetId: props.ingressSubnetId,
-      nodeResourceGroupId: `/subscriptions/${subscriptionId}/resourceGroups/${aksNodeResourceGroupName(env)}`,
+      nodeResourceGroupId: resourceGroupId(aksNodeResourceGroupName(env)),
       oidcIssuerUrl: props.oidcIssuerUrl,
     });
   }

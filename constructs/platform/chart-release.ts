@@ -10,7 +10,8 @@ import type { Construct } from 'constructs';
 import type { ChartPin } from '../../config/versions';
 
 export interface ChartReleaseProps {
-  readonly pin: Pick<ChartPin, 'repository' | 'chart' | 'version'>;
+  /** No repository for a chart directory shipped with the stack (ClusterObjects). */
+  readonly pin: Pick<ChartPin, 'chart' | 'version'> & { readonly repository?: string };
   readonly namespace: string;
   readonly values: object;
   /** Release name; defaults to the chart name. */
@@ -18,13 +19,15 @@ export interface ChartReleaseProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Seconds to wait for every resource to be ready; large charts with volumes need more. */
   readonly timeoutSeconds?: number;
+  /** Adopt existing objects the chart also renders (a namespace we create with Pod Security labels). */
+  readonly takeOwnership?: boolean;
 }
 
 export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
   const { pin } = props;
   return new Release(scope, id, {
     name: props.name ?? pin.chart,
-    repository: pin.repository === '' ? undefined : pin.repository,
+    repository: pin.repository,
     chart: pin.chart,
     version: pin.version,
     namespace: props.namespace,
@@ -38,5 +41,6 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     maxHistory: 10,
     values: [JSON.stringify(props.values)],
     dependsOn: props.dependsOn,
+    takeOwnership: props.takeOwnership,
   });
 }

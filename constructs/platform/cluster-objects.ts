@@ -35,7 +35,7 @@ export class ClusterObjects extends Construct {
     });
     chartRelease(this, 'release', {
       name: props.name,
-      pin: { repository: '', chart: chart.path, version: CHART_VERSION },
+      pin: { chart: chart.path, version: CHART_VERSION },
       namespace: props.namespace,
       values: { objects: props.objects },
       dependsOn: props.dependsOn,
