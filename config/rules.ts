@@ -3,6 +3,7 @@
  * when the schema found problems, so one run reports everything; each rule
  * skips values that are not well-formed (the schema already reported those).
  */
+import { appRules } from './rules-app';
 import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
 import { arr, obj, type Problem } from './rules-kit';
@@ -40,5 +41,6 @@ export function crossFieldProblems(input: unknown): Problem[] {
   if (env.cloud === 'azure') azureRules(env, problems);
   checkNodePools(obj(env.kubernetes).nodePools, problems);
   platformRules(env, problems);
+  appRules(env, problems);
   return problems;
 }

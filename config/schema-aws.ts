@@ -1,5 +1,6 @@
 /** The AWS environment: account, VPC and EKS settings. */
 import { cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
+import { appFields } from './schema-app';
 import { platformFields } from './schema-platform';
 import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
 
@@ -94,6 +95,7 @@ export const awsEnvironmentSchema = object({
   }),
   /** A Route53 public hosted zone named dnsZone must exist in the account. */
   platform: object(platformFields),
+  app: object(appFields),
 });
 
 /** Graviton (arm64) families carry a "g" after the generation digit: m7g, c7gn, r8g, t4g. */

@@ -1,5 +1,6 @@
 /** The Azure environment: subscription, VNet, AKS and Key Vault settings. */
 import { bool, cidr, int, list, literal, object, oneOf, optional, text, variants } from './schema-kit';
+import { appFields } from './schema-app';
 import { platformFields } from './schema-platform';
 import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier, UUID } from './schema-common';
 
@@ -136,4 +137,5 @@ export const azureEnvironmentSchema = object({
     /** Resource group of the existing Azure DNS zone named dnsZone. */
     dnsZoneResourceGroup: text('a resource group name: 1-90 letters, digits, _ . ( ) -', /^[A-Za-z0-9_.()-]{1,90}$/),
   }),
+  app: object(appFields),
 });

@@ -115,3 +115,8 @@ export function variants<K extends string, const T extends v.VariantOptions<K>>(
 export function optional<T extends v.GenericSchema>(schema: T, fallback: v.InferOutput<T>) {
   return v.optional(schema, fallback as never);
 }
+
+/** A field that may be left out and has no default: leaving it out turns the feature off. */
+export function maybe<T extends v.GenericSchema>(schema: T) {
+  return v.optional(schema);
+}

@@ -10,9 +10,9 @@ import { bool, int, list, literal, object, oneOf, optional, text, variants } fro
 import { domain } from './schema-common';
 
 /** A name valid in both Secrets Manager and Key Vault: letters, digits, hyphens. */
-const secretName = text('a Secrets Manager / Key Vault secret name: 1-127 letters, digits and hyphens', /^[A-Za-z0-9][A-Za-z0-9-]{0,126}$/);
+export const secretName = text('a Secrets Manager / Key Vault secret name: 1-127 letters, digits and hyphens', /^[A-Za-z0-9][A-Za-z0-9-]{0,126}$/);
 const receiverName = text('2-32 lowercase letters, digits and hyphens', /^[a-z][a-z0-9-]{1,31}$/);
-const email = text('an e-mail address such as ops@example.com', /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
+export const email = text('an e-mail address such as ops@example.com', /^[^\s@]+@[^\s@]+\.[^\s@]+$/);
 const severities = optional(list(oneOf(['critical', 'warning', 'info']), 1, 3, 'severities'), ['critical', 'warning']);
 
 const slackReceiver = object({

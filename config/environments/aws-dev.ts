@@ -51,4 +51,10 @@ export default defineEnvironment({
     },
     exposeGrafana: false,
   },
+  app: {
+    // Community edition: one Rocket.Chat pod, no license needed.
+    rocketchat: { replicas: 1, adminEmail: 'platform-team@example.com' },
+    mongodb: { members: 3, storageGb: 20, cpu: '250m', memory: '1Gi' },
+    backups: { fullBackupSchedule: '0 2 * * *', pitrOplogSpanMinutes: 10, coolAfterDays: 30, deleteAfterDays: 45 },
+  },
 });

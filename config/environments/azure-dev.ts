@@ -70,4 +70,9 @@ export default defineEnvironment({
     },
     exposeGrafana: false,
   },
+  app: {
+    rocketchat: { replicas: 1, adminEmail: 'platform-team@example.org' },
+    mongodb: { members: 3, storageGb: 20, cpu: '250m', memory: '1Gi' },
+    backups: { fullBackupSchedule: '0 2 * * *', pitrOplogSpanMinutes: 10, coolAfterDays: 30, deleteAfterDays: 45 },
+  },
 });

@@ -82,4 +82,15 @@ export default defineEnvironment({
     },
     exposeGrafana: true,
   },
+  app: {
+    rocketchat: {
+      replicas: 2,
+      autoscaling: { maxReplicas: 6, cpuTargetPercent: 70, memoryTargetPercent: 80 },
+      licenseSecret: 'azure-prod-rocketchat-license',
+      adminEmail: 'platform-team@example.org',
+      smtp: { host: 'smtp.example.org', port: 587, username: 'rocketchat', passwordSecret: 'azure-prod-rocketchat-smtp', from: 'chat@example.org' },
+    },
+    mongodb: { members: 3, storageGb: 200, cpu: '2', memory: '8Gi', nodePool: 'apps' },
+    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90 },
+  },
 });

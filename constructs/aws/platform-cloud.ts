@@ -6,9 +6,6 @@
  * service account.
  */
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
-import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
@@ -20,15 +17,13 @@ import type {
   ObjectStore,
   PlatformCloud,
   SecretStore,
-  ServiceAccountRef,
-  WorkloadIdentityBinding,
 } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor } from '../platform/sizing';
 import { AwsHttpsEdge } from './https-edge';
 import { CustomerKey } from './kms-key';
-import type { Statement } from './policy';
-import { SecureBucket } from './secure-bucket';
-import { WorkloadRole, type WorkloadBinding } from './workload-role';
+import { secretsManagerStore } from './secret-store';
+import { bucketReadWrite, SecureBucket } from './secure-bucket';
+import { irsaIdentity, workloadRoles, type WorkloadBinding } from './workload-role';
 
 export interface AwsPlatformCloudProps {
   readonly env: AwsEnvironment;
@@ -37,10 +32,6 @@ export interface AwsPlatformCloudProps {
   readonly oidcProviderArn: string;
   readonly oidcIssuerUrl: string;
   readonly ebsKmsKeyArn: string;
-}
-
-function irsaIdentity(role: WorkloadRole): WorkloadIdentityBinding {
-  return { serviceAccountAnnotations: role.serviceAccountAnnotations, serviceAccountLabels: {}, podLabels: {} };
 }
 
 export class AwsPlatformCloud extends Construct implements PlatformCloud {
@@ -56,15 +47,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
     const { accountId, region } = env.aws;
     const cluster = clusterName(env);
     const irsa: WorkloadBinding = { kind: 'irsa', oidcProviderArn: props.oidcProviderArn, oidcIssuerUrl: props.oidcIssuerUrl };
-    const role = (name: string, description: string, sa: ServiceAccountRef, statements: Statement[]) =>
-      new WorkloadRole(this, `${name}-identity`, {
-        roleName: `${cluster}-${name}`,
-        description,
-        namespace: sa.namespace,
-        serviceAccount: sa.name,
-        binding: irsa,
-        statements,
-      });
+    const role = workloadRoles(this, cluster, irsa);
 
     this.blockStorage = {
       provisioner: 'ebs.csi.aws.com',
@@ -110,22 +93,12 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
           kmsKeyArn: keyArn,
           noncurrentVersionDays: 30,
         }).bucket;
-        const identity = role(purpose, `${purpose}: reads and writes its own bucket`, sa, [
-          { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucket.arn },
-          { Sid: 'Objects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${bucket.arn}/*` },
-          { Sid: 'BucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keyArn },
-        ]);
+        const identity = role(purpose, `${purpose}: reads and writes its own bucket`, sa, bucketReadWrite(bucket.arn, keyArn));
         return { location: { backend: 's3', bucket: bucket.bucket, region }, identity: irsaIdentity(identity) };
       },
     };
 
-    this.secrets = {
-      read: (sid, name) => new DataAwsSecretsmanagerSecretVersion(this, `${sid}-value`, { secretId: name }).secretString,
-      keep: (sid, name, value, description) => {
-        const secret = new SecretsmanagerSecret(this, sid, { name, description, kmsKeyId: keyArn, recoveryWindowInDays: 30 });
-        new SecretsmanagerSecretVersion(this, `${sid}-version`, { secretId: secret.id, secretString: value });
-      },
-    };
+    this.secrets = secretsManagerStore(this, keyArn);
 
     this.edge = new AwsHttpsEdge(this, 'edge', { env, clusterName: cluster, vpcId: props.vpcId, zoneId: zone.zoneId, partition, irsa });
 

@@ -5,6 +5,7 @@
  * versions expired, and protection from `terraform destroy`.
  */
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -12,13 +13,17 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { policyDocument } from './policy';
+import { policyDocument, type Statement } from './policy';
 
 export interface SecureBucketProps {
   readonly bucketName: string;
   readonly kmsKeyArn: string;
   /** Days a replaced or deleted object version is kept before it expires. */
   readonly noncurrentVersionDays: number;
+  /** Days after which current objects move to STANDARD_IA (S3's minimum is 30); absent: they stay in STANDARD. */
+  readonly infrequentAccessAfterDays?: number;
+  /** Browser origins allowed to GET and PUT objects directly (presigned uploads); absent: no CORS. */
+  readonly corsOrigins?: string[];
 }
 
 export class SecureBucket extends Construct {
@@ -66,6 +71,7 @@ export class SecureBucket extends Construct {
           filter: [{}],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+          transition: props.infrequentAccessAfterDays ? [{ days: props.infrequentAccessAfterDays, storageClass: 'STANDARD_IA' }] : undefined,
         },
       ],
     });
@@ -93,5 +99,28 @@ export class SecureBucket extends Construct {
       // S3 rejects a bucket policy while the public access block is being applied.
       dependsOn: [publicAccess],
     });
+    if (props.corsOrigins?.length) {
+      new S3BucketCorsConfiguration(this, 'cors', {
+        bucket,
+        corsRule: [
+          {
+            allowedOrigins: props.corsOrigins,
+            allowedMethods: ['GET', 'PUT', 'POST', 'HEAD'],
+            allowedHeaders: ['*'],
+            exposeHeaders: ['ETag'],
+            maxAgeSeconds: 3000,
+          },
+        ],
+      });
+    }
   }
+}
+
+/** Read, write and delete objects in one bucket encrypted with `kmsKeyArn`, and nothing else. */
+export function bucketReadWrite(bucketArn: string, kmsKeyArn: string): Statement[] {
+  return [
+    { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
+    { Sid: 'Objects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${bucketArn}/*` },
+    { Sid: 'BucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+  ];
 }

@@ -12,6 +12,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import type { ServiceAccountRef, WorkloadIdentityBinding } from '../platform/platform-cloud';
 import { policyDocument, type Statement } from './policy';
 
 export type WorkloadBinding =
@@ -79,4 +80,22 @@ function trustStatement(binding: WorkloadBinding, subject: string): Statement {
     Action: 'sts:AssumeRoleWithWebIdentity',
     Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: 'sts.amazonaws.com' } },
   };
+}
+
+/** Roles named `<prefix>-<name>`, one per service account, all trusted through the same binding. */
+export function workloadRoles(scope: Construct, prefix: string, binding: WorkloadBinding) {
+  return (name: string, description: string, sa: ServiceAccountRef, statements: Statement[]): WorkloadRole =>
+    new WorkloadRole(scope, `${name}-identity`, {
+      roleName: `${prefix}-${name}`,
+      description,
+      namespace: sa.namespace,
+      serviceAccount: sa.name,
+      binding,
+      statements,
+    });
+}
+
+/** The cloud-neutral view of an IRSA role: only the service account annotation. */
+export function irsaIdentity(role: WorkloadRole): WorkloadIdentityBinding {
+  return { serviceAccountAnnotations: role.serviceAccountAnnotations, serviceAccountLabels: {}, podLabels: {} };
 }

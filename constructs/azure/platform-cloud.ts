@@ -6,8 +6,6 @@
  * is a user-assigned identity federated with one service account.
  */
 import { DataAzurermDnsZone } from '@cdktf/provider-azurerm/lib/data-azurerm-dns-zone';
-import { DataAzurermKeyVaultSecret } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret';
-import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
@@ -27,6 +25,7 @@ import type {
 } from '../platform/platform-cloud';
 import { AzureHttpsEdge } from './https-edge';
 import { grantRole } from './role';
+import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
 import { WorkloadIdentity } from './workload-identity';
 
@@ -162,12 +161,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       },
     };
 
-    this.secrets = {
-      read: (sid, name) => new DataAzurermKeyVaultSecret(this, `${sid}-value`, { name, keyVaultId: props.keyVaultId }).value,
-      keep: (sid, name, value, description) => {
-        new KeyVaultSecret(this, sid, { name, value, keyVaultId: props.keyVaultId, contentType: 'password', tags: { description } });
-      },
-    };
+    this.secrets = keyVaultStore(this, props.keyVaultId);
 
     this.edge = new AzureHttpsEdge(this, 'edge', {
       env,

@@ -1,0 +1,72 @@
+/**
+ * The app layer's settings, the same on both clouds: Rocket.Chat replicas,
+ * autoscaling, license and SMTP (secrets by name only), the MongoDB replica
+ * set and its backups. Cross-field rules (license for more than one replica,
+ * node pool names, retention order) are in rules-app.ts.
+ */
+import { email, secretName } from './schema-platform';
+import { int, maybe, object, oneOf, text } from './schema-kit';
+
+const cpu = text('a CPU quantity such as 500m or 2', /^([1-9]\d{0,4}m|[1-9]\d?(\.\d{1,3})?)$/);
+const memory = text('a memory quantity such as 512Mi or 4Gi', /^[1-9]\d{0,5}(Mi|Gi)$/);
+const percent = int(10, 95);
+
+const rocketchat = object({
+  /** Pods when autoscaling is off, and the autoscaler's floor when it is on. More than one needs licenseSecret. */
+  replicas: int(1, 50),
+  /** Horizontal pod autoscaler on CPU and memory utilisation of the requests; absent keeps `replicas` fixed. */
+  autoscaling: maybe(
+    object({
+      maxReplicas: int(1, 50),
+      cpuTargetPercent: percent,
+      memoryTargetPercent: percent,
+    }),
+  ),
+  /** Secret (Secrets Manager / Key Vault) holding the Enterprise license text; required for more than one replica. */
+  licenseSecret: maybe(secretName),
+  /** The first administrator; its password is generated and kept in the cloud's secret store. */
+  adminEmail: email,
+  /** Outgoing mail (invitations, password resets, notifications). Absent: e-mail is off. */
+  smtp: maybe(
+    object({
+      host: text('an SMTP host name such as smtp.example.com', /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/),
+      /** 587 (STARTTLS) or 465 (implicit TLS): the password never crosses the wire in clear. */
+      port: oneOf([587, 465]),
+      username: text('the SMTP user name', /^\S{1,256}$/),
+      /** Secret holding the SMTP password. */
+      passwordSecret: secretName,
+      from: email,
+    }),
+  ),
+});
+
+const mongodb = object({
+  /** Voting members; odd so a majority survives the loss of one zone. */
+  members: oneOf([3, 5, 7]),
+  /** Data volume per member, on the encrypted-retain storage class. */
+  storageGb: int(10, 16000),
+  cpu,
+  /** Request and limit (equal, so the cache size mongod derives from it holds). */
+  memory,
+  /** Node pool the members run on (its labels select, its taints are tolerated); absent: any pool. */
+  nodePool: maybe(text('the name of a node pool of this environment', /^[a-z][a-z0-9-]{0,62}$/)),
+});
+
+/** Full backups at HH:MM UTC every day, or on one weekday (0 = Sunday): `MM HH * * *` or `MM HH * * D`. */
+export const BACKUP_CRON = /^([0-5]?\d) ([01]?\d|2[0-3]) \* \* (\*|[0-6])$/;
+
+const backups = object({
+  fullBackupSchedule: text('a daily or weekly cron in UTC such as "0 2 * * *" or "0 2 * * 0"', BACKUP_CRON),
+  /** Oplog slices every N minutes make point-in-time restore possible to within that window. */
+  pitrOplogSpanMinutes: int(1, 60),
+  /** Objects move to the cool (infrequent access) tier after this many days. */
+  coolAfterDays: int(30, 3650),
+  /** Backups and their oplog are deleted after this many days. */
+  deleteAfterDays: int(7, 3650),
+});
+
+export const appFields = {
+  rocketchat,
+  mongodb,
+  backups,
+};

@@ -1,0 +1,47 @@
+/**
+ * The contract between the cloud-neutral app layer and each cloud: the HTTPS
+ * edge (as the platform published it), the secret store, where uploads live
+ * and where database backups go. constructs/aws/app-cloud.ts and
+ * constructs/azure/app-cloud.ts implement it; nothing in constructs/app asks
+ * which cloud it runs on.
+ */
+import type { IngressBackend, IngressSettings, SecretStore, ServiceAccountRef, WorkloadIdentityBinding } from '../platform/platform-cloud';
+import type { Rule } from './network-policy';
+
+export interface AppEdge {
+  ingressFor(backend: IngressBackend): IngressSettings;
+  /** Address ranges the load balancer reaches pods from (ALB nodes in the public subnets, the AGC subnet). */
+  readonly sourceCidrs: readonly string[];
+}
+
+/** Where Rocket.Chat keeps uploaded files, and what its pods need to get there. */
+export interface UploadStorage {
+  /** `OVERWRITE_SETTING_*` environment that selects and configures the store (no credentials). */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly identity: WorkloadIdentityBinding;
+  /** Why this store, for the docs and the synthesized description. */
+  readonly kind: 'AmazonS3' | 'GridFS';
+}
+
+/** Retention of database backups, from config `app.backups`. */
+export interface BackupRetention {
+  readonly coolAfterDays: number;
+  readonly deleteAfterDays: number;
+}
+
+/** Where the backup agent (pbm-agent, in every mongod pod) writes full backups and oplog slices. */
+export interface BackupStorage {
+  /** One entry of the PerconaServerMongoDB `spec.backup.storages` map. */
+  readonly storage: object;
+  /** On the mongod pods' service account: the agent authenticates as the pod. */
+  readonly identity: WorkloadIdentityBinding;
+  /** The egress rule the mongod pods need to reach the store. */
+  readonly egress: Rule;
+}
+
+export interface AppCloud {
+  readonly edge: AppEdge;
+  readonly secrets: SecretStore;
+  uploads(serviceAccount: ServiceAccountRef): UploadStorage;
+  backups(serviceAccount: ServiceAccountRef, retention: BackupRetention): BackupStorage;
+}
