@@ -572,7 +572,10 @@ const cases: BadCase[] = [
     title: 'two System pools',
     base: 'azure-prod',
     change: (c) => (c.kubernetes.nodePools[1].mode = 'System'),
-    problems: ['config/azure-prod: kubernetes.nodePools: has 2 System pools ["system","apps"] (allowed: exactly one pool with mode "System")'],
+    problems: [
+      'config/azure-prod: kubernetes.nodePools: has 2 System pools ["system","apps"] (allowed: exactly one pool with mode "System")',
+      'config/azure-prod: app.mongodb.nodePool: "apps" is the System pool, tainted CriticalAddonsOnly (allowed: a User pool)',
+    ],
   },
   {
     title: 'Spot System pool',

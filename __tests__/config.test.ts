@@ -385,7 +385,7 @@ describe('cdktf app entry point', () => {
   it('synthesizes only the selected environments', () => {
     const outdir = join(tempDir(), 'cdktf.out');
     execFileSync(tsx, ['main.ts'], { cwd: root, env: { ...process.env, ENVIRONMENTS: 'azure-dev', CDKTF_OUTDIR: outdir } });
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['azure-dev-cluster', 'azure-dev-network', 'azure-dev-platform', 'bootstrap-exrctfstatedev01']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['azure-dev-app', 'azure-dev-cluster', 'azure-dev-network', 'azure-dev-platform', 'bootstrap-exrctfstatedev01']);
     rmSync(outdir, { recursive: true });
   });
 });

@@ -33,6 +33,6 @@ describe('Kubernetes objects written in code', () => {
     expect(await check({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {}, policyTypes: 'Ingress' } })).toMatch(
       /^x: NetworkPolicy deny .*policyTypes/,
     );
-    expect(await check({ apiVersion: 'psmdb.percona.com/v1', kind: 'PerconaServerMongoDB' })).toBe('x: no model for psmdb.percona.com/v1 PerconaServerMongoDB');
+    expect(await check({ apiVersion: 'example.com/v1', kind: 'Widget' })).toBe('x: no model for example.com/v1 Widget');
   });
 });

@@ -57,7 +57,7 @@ describe('platform charts', () => {
     const levels = Object.fromEntries(
       resources(platform('azure-prod'), 'kubernetes_namespace_v1').map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']]),
     );
-    expect(levels).toEqual({ 'cert-manager': 'restricted', 'external-dns': 'restricted', monitoring: 'restricted', 'monitoring-node': 'privileged', 'azure-alb-system': 'restricted' });
+    expect(levels).toEqual({ 'cert-manager': 'restricted', 'external-dns': 'restricted', monitoring: 'restricted', mongodb: 'restricted', 'monitoring-node': 'privileged', 'azure-alb-system': 'restricted' });
     expect(values(release(platform('aws-prod'), 'kube-prometheus-stack'))['prometheus-node-exporter'].namespaceOverride).toBe('monitoring-node');
     expect(values(release(platform('aws-prod'), 'alloy')).alloy.mounts).toEqual({ varlog: false, dockercontainers: false });
   });

@@ -118,8 +118,10 @@ describe('policy rules', () => {
     expect(report.suppressed.map((s) => `${s.stack}/${s.path} ${s.rule}`)).toEqual([
       'aws-dev-platform/namespace-monitoring-node K8S-003',
       'aws-prod-platform/namespace-monitoring-node K8S-003',
+      'azure-dev-app/cloud/backup-storage/account AZ-ST-005',
       'azure-dev-network/flow-logs/storage/account AZ-ST-005',
       'azure-dev-platform/namespace-monitoring-node K8S-003',
+      'azure-prod-app/cloud/backup-storage/account AZ-ST-005',
       'azure-prod-network/flow-logs/storage/account AZ-ST-005',
       'azure-prod-platform/namespace-monitoring-node K8S-003',
     ]);
@@ -141,6 +143,7 @@ describe('policy checks at synth', () => {
       problems = error.problems;
     }
     expect(problems).toEqual([
+      'azure-dev-app/cloud/backup-storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID',
       'azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID',
       'azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs)',
     ]);
@@ -153,8 +156,9 @@ describe('policy checks at synth', () => {
     run(ENVIRONMENTS, 'azure-dev', join(tempDir(), 'cdktf.out'), { log: (l) => lines.push(l) });
     expect(lines).toEqual([
       'Policy waivers in effect (config/policy-suppressions.ts):',
+      `  azure-dev-app/cloud/backup-storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[1]!.reason}]`,
       `  azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[0]!.reason}]`,
-      `  azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs) [waived: ${POLICY_SUPPRESSIONS[1]!.reason}]`,
+      `  azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs) [waived: ${POLICY_SUPPRESSIONS[2]!.reason}]`,
     ]);
   });
 

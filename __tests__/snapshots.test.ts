@@ -9,17 +9,21 @@ import { synthExamples } from './helpers';
 const { stacks } = synthExamples();
 
 describe('synthesized stacks', () => {
-  it('synthesizes the bootstrap stacks and every layer that has landed, for every example environment', () => {
+  it('synthesizes the bootstrap stacks and all four layers for every example environment', () => {
     expect(Object.keys(stacks).sort()).toEqual([
+      'aws-dev-app',
       'aws-dev-cluster',
       'aws-dev-network',
       'aws-dev-platform',
+      'aws-prod-app',
       'aws-prod-cluster',
       'aws-prod-network',
       'aws-prod-platform',
+      'azure-dev-app',
       'azure-dev-cluster',
       'azure-dev-network',
       'azure-dev-platform',
+      'azure-prod-app',
       'azure-prod-cluster',
       'azure-prod-network',
       'azure-prod-platform',

@@ -13,7 +13,7 @@ describe('CI stack selection', () => {
   });
 
   it('deploys an environment producer first', () => {
-    expect(deployOrder(manifest, 'aws-prod')).toEqual(['aws-prod-network', 'aws-prod-cluster', 'aws-prod-platform']);
+    expect(deployOrder(manifest, 'aws-prod')).toEqual(['aws-prod-network', 'aws-prod-cluster', 'aws-prod-platform', 'aws-prod-app']);
   });
 
   it('orders by dependencies, not by name', () => {

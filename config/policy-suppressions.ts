@@ -13,6 +13,12 @@ export const POLICY_SUPPRESSIONS: readonly Suppression[] = [
       'Network Watcher writes VNet flow logs to the storage account with the account key; the account holds only flow logs and accepts TLS 1.2+ HTTPS only.',
   },
   {
+    rule: 'AZ-ST-005',
+    target: 'azure-*-app/cloud/backup-storage/account',
+    reason:
+      'Percona Backup for MongoDB authenticates to Azure Blob with an account key only (the operator requires credentialsSecret). The account is dedicated to MongoDB backups, reachable only through its private endpoint, and the key lives only in Terraform state and one Kubernetes secret.',
+  },
+  {
     rule: 'K8S-003',
     target: '*-platform/namespace-monitoring-node',
     reason:

@@ -111,4 +111,30 @@ export const CHARTS = {
     version: '9.59.0',
     source: 'kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler at tag cluster-autoscaler-chart-9.59.0 (image v1.35.0: must match the cluster minor)',
   },
+  psmdbOperator: {
+    repository: 'https://percona.github.io/percona-helm-charts/',
+    chart: 'psmdb-operator',
+    version: '1.22.0',
+    source: 'percona/percona-helm-charts charts/psmdb-operator at tag psmdb-operator-1.22.0 (operator 1.22.0; CRDs in the chart\'s crds/)',
+  },
+  rocketchat: {
+    repository: 'https://rocketchat.github.io/helm-charts',
+    chart: 'rocketchat',
+    version: '7.0.2',
+    source: 'RocketChat/helm-charts rocketchat/ at tag rocketchat-7.0.2 (app 8.6.1, image tag = appVersion)',
+  },
 } as const satisfies Record<string, ChartPin>;
+
+/**
+ * Images the app layer names itself (the charts pin their own). Percona's
+ * images are the ones deploy/cr.yaml of operator v1.22.0 lists, i.e. the
+ * versions that operator release was tested with; bump them with the operator.
+ */
+export const IMAGES = {
+  /** percona/percona-server-mongodb-operator v1.22.0 deploy/cr.yaml spec.image. */
+  perconaServerMongodb: 'percona/percona-server-mongodb:8.0.19-7',
+  /** percona/percona-server-mongodb-operator v1.22.0 deploy/cr.yaml spec.backup.image. */
+  perconaBackupMongodb: 'percona/percona-backup-mongodb:2.12.0',
+  /** percona/mongodb_exporter release notes; `--compatible-mode` keeps the mongodb_* names the alert rules use. */
+  mongodbExporter: 'percona/mongodb_exporter:0.47.1',
+} as const;

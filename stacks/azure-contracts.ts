@@ -39,5 +39,6 @@ export type AzureClusterOutputs = ContractValues<(typeof azureClusterContract)['
 export const azurePlatformContract = defineContract('azure-platform', {
   applicationLoadBalancerId: { kind: 'string', description: 'Application Gateway for Containers resource id (Ingress annotation alb-id)' },
   frontendName: { kind: 'string', description: 'AGC frontend that serves the environment\'s hosts (Ingress annotation alb-frontend)' },
+  blobPrivateDnsZoneId: { kind: 'string', description: 'privatelink.blob.core.windows.net zone linked to the VNet, for private endpoints of later storage accounts' },
 });
 export type AzurePlatformOutputs = ContractValues<(typeof azurePlatformContract)['outputs']>;

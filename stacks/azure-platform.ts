@@ -32,7 +32,11 @@ export function connectAzure(env: AzureEnvironment, network: LayerStack, cluster
       ingressSubnetId: net.ingressSubnetId,
       privateEndpointSubnetId: net.privateEndpointSubnetId,
     });
-    publish(stack, azurePlatformContract, { applicationLoadBalancerId: cloud.edge.loadBalancer.id, frontendName: cloud.edge.frontend.name });
+    publish(stack, azurePlatformContract, {
+      applicationLoadBalancerId: cloud.edge.loadBalancer.id,
+      frontendName: cloud.edge.frontend.name,
+      blobPrivateDnsZoneId: cloud.blobDnsZoneId,
+    });
     return cloud;
   };
 }

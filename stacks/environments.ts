@@ -5,11 +5,14 @@
  */
 import type { App } from 'cdktf';
 import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/schema';
+import { AppStack } from './app-stack';
+import { connectAwsApp } from './aws-app';
 import { AwsBootstrapStack } from './aws-bootstrap-stack';
 import { AwsClusterStack } from './aws-cluster-stack';
 import { AwsNetworkStack } from './aws-network-stack';
 import { connectAws } from './aws-platform';
 import { AzureBootstrapStack } from './azure-bootstrap-stack';
+import { connectAzureApp } from './azure-app';
 import { AzureClusterStack } from './azure-cluster-stack';
 import { AzureNetworkStack } from './azure-network-stack';
 import { connectAzure } from './azure-platform';
@@ -18,7 +21,7 @@ import { PlatformStack } from './platform-stack';
 interface CloudStacks<E extends Environment> {
   /** The bootstrap stack id for the env's remote state store, and how to build it; none for local state. */
   stateStore(env: E): { id: string; build(app: App): void } | undefined;
-  /** The env's layers in deploy order: network, cluster, platform, app (each added by its issue). */
+  /** The env's layers in deploy order: network, cluster, platform, app. */
   layers(app: App, env: E): void;
 }
 
@@ -32,7 +35,8 @@ const aws: CloudStacks<AwsEnvironment> = {
   layers(app, env) {
     const network = new AwsNetworkStack(app, env);
     const cluster = new AwsClusterStack(app, env, network);
-    new PlatformStack(app, env, connectAws(env, network, cluster));
+    const platform = new PlatformStack(app, env, connectAws(env, network, cluster));
+    new AppStack(app, env, connectAwsApp(env, cluster, platform));
   },
 };
 
@@ -46,7 +50,8 @@ const azure: CloudStacks<AzureEnvironment> = {
   layers(app, env) {
     const network = new AzureNetworkStack(app, env);
     const cluster = new AzureClusterStack(app, env, network);
-    new PlatformStack(app, env, connectAzure(env, network, cluster));
+    const platform = new PlatformStack(app, env, connectAzure(env, network, cluster));
+    new AppStack(app, env, connectAzureApp(env, network, cluster, platform));
   },
 };
 

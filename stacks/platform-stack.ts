@@ -2,7 +2,8 @@
  * `<env>-platform`, the same on both clouds: namespaces with Pod Security
  * labels, storage classes, the HTTPS edge, cert-manager and its issuers,
  * external-dns, and the observability stack (Prometheus, Alertmanager,
- * Grafana, Loki, Tempo, Alloy). Everything cloud-specific comes from the
+ * Grafana, Loki, Tempo, Alloy), and the MongoDB operator the app layer's
+ * replica set needs. Everything cloud-specific comes from the
  * PlatformCloud the stack is given (constructs/aws/platform-cloud.ts,
  * constructs/azure/platform-cloud.ts).
  */
@@ -16,6 +17,7 @@ import { CertManager } from '../constructs/platform/cert-manager';
 import { Dashboards } from '../constructs/platform/dashboards';
 import { ExternalDns } from '../constructs/platform/external-dns';
 import { Loki } from '../constructs/platform/loki';
+import { MongoDbOperator } from '../constructs/platform/mongodb-operator';
 import { Monitoring } from '../constructs/platform/monitoring';
 import { NAMESPACES } from '../constructs/platform/names';
 import { podSecurityNamespace } from '../constructs/platform/namespaces';
@@ -34,7 +36,7 @@ export class PlatformStack extends LayerStack {
     const cloud = connect(this);
     new RandomProvider(this, 'random');
 
-    const namespaces = [NAMESPACES.certManager, NAMESPACES.externalDns, NAMESPACES.monitoring].map((name) => podSecurityNamespace(this, name));
+    const namespaces = [NAMESPACES.certManager, NAMESPACES.externalDns, NAMESPACES.monitoring, NAMESPACES.mongodb].map((name) => podSecurityNamespace(this, name));
     // node-exporter reads the host's /proc, /sys and network: only the privileged level allows that (waiver in config/policy-suppressions.ts).
     namespaces.push(podSecurityNamespace(this, NAMESPACES.nodeMetrics, 'privileged'));
     const storage = new StorageClasses(this, 'storage-classes', cloud.blockStorage);
@@ -49,5 +51,7 @@ export class PlatformStack extends LayerStack {
     const tempo = new Tempo(this, 'tempo', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
     new Alloy(this, 'alloy', { env, dependsOn: [...afterMonitoring, loki.release, tempo.release] });
     new Dashboards(this, 'dashboards', { dependsOn: afterMonitoring });
+    // Its CRDs must exist before the app stack plans the replica set (see constructs/platform/mongodb-operator.ts).
+    new MongoDbOperator(this, 'mongodb-operator', { env, dependsOn: foundation });
   }
 }

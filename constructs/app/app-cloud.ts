@@ -39,9 +39,20 @@ export interface BackupStorage {
   readonly egress: Rule;
 }
 
+/** Where a workload's pods may run: the node pool's labels, and tolerations for its taints. */
+export interface Placement {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly { key: string; operator: 'Equal'; value: string; effect: string }[];
+}
+
+/** For workloads that reach no cloud service. */
+export const NO_WORKLOAD_IDENTITY: WorkloadIdentityBinding = { serviceAccountAnnotations: {}, serviceAccountLabels: {}, podLabels: {} };
+
 export interface AppCloud {
   readonly edge: AppEdge;
   readonly secrets: SecretStore;
   uploads(serviceAccount: ServiceAccountRef): UploadStorage;
   backups(serviceAccount: ServiceAccountRef, retention: BackupRetention): BackupStorage;
+  /** Placement on a node pool from config; undefined: anywhere the scheduler likes. */
+  nodePool(name: string | undefined): Placement;
 }

@@ -57,6 +57,8 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
   readonly objectStore: ObjectStore;
   readonly secrets: SecretStore;
   readonly edge: AzureHttpsEdge;
+  /** The VNet-linked privatelink.blob.core.windows.net zone; the app layer's backup account registers in it too. */
+  readonly blobDnsZoneId: string;
 
   constructor(scope: Construct, id: string, props: AzurePlatformCloudProps) {
     super(scope, id);
@@ -137,6 +139,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       publicNetworkAccess: false,
     }).account;
     const blobZone = new PrivateDnsZone(this, 'blob-dns-zone', { name: 'privatelink.blob.core.windows.net', resourceGroupName });
+    this.blobDnsZoneId = blobZone.id;
     new PrivateDnsZoneVirtualNetworkLink(this, 'blob-dns-zone-link', {
       name: `${env.name}-vnet`,
       resourceGroupName,

@@ -16,7 +16,7 @@ export interface SecureStorageAccountProps {
   readonly softDeleteDays: number;
   /**
    * Only for services that still write with account keys (Network Watcher
-   * flow logs); every other account keeps this false.
+   * flow logs, Percona Backup for MongoDB); every other account keeps this false.
    */
   readonly sharedKeyAccess?: boolean;
   /** false: reachable only through private endpoints (and ARM for management). */

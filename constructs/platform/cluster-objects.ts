@@ -6,6 +6,7 @@
  * and applied after its dependencies, so one `cdktf deploy` works on an empty
  * cluster. The chart travels inside cdktf.out as an asset.
  */
+import type { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -22,18 +23,21 @@ export interface KubernetesObject {
     readonly namespace?: string;
     readonly labels?: Record<string, string>;
     readonly annotations?: Record<string, string>;
+    readonly finalizers?: string[];
   };
   readonly spec?: object;
 }
 
 export class ClusterObjects extends Construct {
+  readonly release: Release;
+
   constructor(scope: Construct, id: string, props: { name: string; namespace: string; objects: KubernetesObject[]; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
     const chart = new TerraformAsset(this, 'chart', {
       path: path.join(__dirname, '..', '..', 'charts', 'cluster-objects'),
       type: AssetType.DIRECTORY,
     });
-    chartRelease(this, 'release', {
+    this.release = chartRelease(this, 'release', {
       name: props.name,
       pin: { chart: chart.path, version: CHART_VERSION },
       namespace: props.namespace,

@@ -9,6 +9,8 @@ export const NAMESPACES = {
   monitoring: 'monitoring',
   /** node-exporter alone: it needs the host's network, PID namespace and root filesystem. */
   nodeMetrics: 'monitoring-node',
+  /** The Percona operator, and the replica set the app layer declares (the operator watches only its own namespace). */
+  mongodb: 'mongodb',
 } as const;
 
 export const CLUSTER_ISSUERS = {
@@ -39,6 +41,8 @@ export const TELEMETRY = {
 export const POD_SELECTORS = {
   prometheus: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'prometheus' } },
   alloy: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'alloy' } },
+  /** psmdb-operator chart 1.22.0 templates/deployment.yaml pod labels, release name psmdb-operator. */
+  mongodbOperator: { namespace: NAMESPACES.mongodb, labels: { 'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' } },
 } as const;
 
 export function grafanaHost(domain: string): string {

@@ -31,6 +31,7 @@ const TIERS = {
     loki: size('200m', '512Mi', '1', '1Gi'),
     tempo: size('200m', '512Mi', '1', '1Gi'),
     alloy: size('50m', '192Mi', '500m', '384Mi'),
+    rocketchat: size('250m', '768Mi', '1', '1536Mi'),
   },
   prod: {
     controller: CONTROLLER,
@@ -42,6 +43,8 @@ const TIERS = {
     loki: size('500m', '2Gi', '2', '4Gi'),
     tempo: size('500m', '2Gi', '2', '4Gi'),
     alloy: size('100m', '256Mi', '1', '512Mi'),
+    // Rocket.Chat 8 settles around 700 MiB-1 GiB per pod at a few hundred concurrent users; the HPA adds pods beyond that.
+    rocketchat: size('500m', '1536Mi', '2', '3Gi'),
   },
 } as const satisfies Record<Environment['tier'], Record<string, Resources>>;
 

@@ -1,0 +1,160 @@
+/**
+ * Rocket.Chat from its official chart: the bundled MongoDB off (the replica
+ * set in mongodb.ts instead), the monolith without microservices/NATS, the
+ * platform's HTTPS ingress, PodMonitor, traces to Alloy, uploads per cloud,
+ * and an HPA when config asks for one. Secrets reach the pod only through
+ * Kubernetes secrets Terraform fills: the connection string, and a bootstrap
+ * secret with the first admin, the license and the SMTP URL.
+ */
+import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { Password } from '@cdktf/provider-random/lib/password';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import { Fn, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Environment } from '../../config/schema';
+import { CHARTS } from '../../config/versions';
+import { chartRelease } from '../platform/chart-release';
+import { ClusterObjects } from '../platform/cluster-objects';
+import { TELEMETRY } from '../platform/names';
+import { resourcesFor } from '../platform/sizing';
+import type { AppCloud } from './app-cloud';
+import { MONGODB_CLIENT_TLS } from './mongodb';
+
+export const ROCKETCHAT = {
+  namespace: 'rocketchat',
+  release: 'rocketchat',
+  /** The chart's fullname: `<release>-rocketchat`. */
+  deployment: 'rocketchat-rocketchat',
+  serviceAccount: 'rocketchat',
+  /** Container port behind the Service's port 80 (templates/chat-deployment.yaml). */
+  httpPort: 3000,
+  servicePort: 80,
+  /** prometheusScraping.port default: the pod's metrics port. */
+  metricsPort: 9100,
+  /** Answers 200 without authentication once the server is up. */
+  healthCheckPath: '/api/v1/info',
+  adminUser: 'admin',
+} as const;
+
+/** Labels the chart puts on Rocket.Chat pods (templates/chat-deployment.yaml). */
+export const ROCKETCHAT_POD_LABELS = { 'app.kubernetes.io/name': 'rocketchat', 'app.kubernetes.io/instance': ROCKETCHAT.release } as const;
+
+const BOOTSTRAP_SECRET = 'rocketchat-bootstrap';
+
+export interface RocketChatProps {
+  readonly env: Environment;
+  readonly cloud: AppCloud;
+  readonly mongoConnectionSecret: string;
+  readonly dependsOn: ITerraformDependable[];
+}
+
+export class RocketChat extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: RocketChatProps) {
+    super(scope, id);
+    const { env, cloud } = props;
+    const { rocketchat } = env.app;
+    const ns = ROCKETCHAT.namespace;
+
+    const adminPassword = new Password(this, 'admin-password', { length: 32, special: false }).result;
+    cloud.secrets.keep('admin-secret', `${env.name}-rocketchat-admin-password`, adminPassword, `Rocket.Chat first administrator for ${env.name} (user ${ROCKETCHAT.adminUser})`);
+    const bootstrap: Record<string, string> = {
+      ADMIN_USERNAME: ROCKETCHAT.adminUser,
+      ADMIN_PASS: adminPassword,
+      ADMIN_EMAIL: rocketchat.adminEmail,
+      // The admin above replaces the setup wizard, which would let the first visitor claim the server.
+      OVERWRITE_SETTING_Show_Setup_Wizard: 'completed',
+    };
+    if (rocketchat.licenseSecret) bootstrap.ROCKETCHAT_LICENSE = cloud.secrets.read('license', rocketchat.licenseSecret);
+    const { smtp } = rocketchat;
+    if (smtp) {
+      const password = cloud.secrets.read('smtp-password', smtp.passwordSecret);
+      const scheme = smtp.port === 465 ? 'smtps' : 'smtp';
+      bootstrap.MAIL_URL = `${scheme}://${Fn.urlencode(smtp.username)}:${Fn.urlencode(password)}@${smtp.host}:${smtp.port}`;
+      bootstrap.OVERWRITE_SETTING_From_Email = smtp.from;
+    }
+    const bootstrapSecret = new SecretV1(this, 'bootstrap', {
+      metadata: { name: BOOTSTRAP_SECRET, namespace: ns },
+      data: bootstrap,
+      dependsOn: props.dependsOn,
+    });
+
+    const uploads = cloud.uploads({ namespace: ns, name: ROCKETCHAT.serviceAccount });
+    const ingress = cloud.edge.ingressFor({
+      host: env.domain,
+      namespace: ns,
+      serviceName: ROCKETCHAT.deployment,
+      servicePort: ROCKETCHAT.servicePort,
+      healthCheckPath: ROCKETCHAT.healthCheckPath,
+    });
+    const env_ = (name: string, value: string) => ({ name, value });
+
+    this.release = chartRelease(this, 'release', {
+      pin: CHARTS.rocketchat,
+      name: ROCKETCHAT.release,
+      namespace: ns,
+      // First start builds indexes and waits for the replica set; give it time before Helm rolls back.
+      timeoutSeconds: 1200,
+      values: {
+        host: env.domain,
+        replicaCount: rocketchat.replicas,
+        // The chart renders the PDB only for more than one replica; one pod may always be down for a drain.
+        podDisruptionBudget: { enabled: true },
+        minAvailable: Math.max(1, rocketchat.replicas - 1),
+        podAntiAffinity: 'soft',
+        podAntiAffinityTopologyKey: 'topology.kubernetes.io/zone',
+        mongodb: { enabled: false },
+        existingMongodbSecret: props.mongoConnectionSecret,
+        // Scaling the monolith needs no NATS; microservices mode is for very large Enterprise installs.
+        microservices: { enabled: false },
+        extraSecret: bootstrapSecret.metadata.name,
+        extraEnv: [
+          ...Object.entries(uploads.settings).map(([k, v]) => env_(`OVERWRITE_SETTING_${k}`, v)),
+          env_('TRACING_ENABLED', 'true'),
+          env_('OTEL_EXPORTER_OTLP_ENDPOINT', `http://${TELEMETRY.otlpGrpc}`),
+        ],
+        extraVolumes: [{ name: 'mongodb-client-tls', secret: { secretName: MONGODB_CLIENT_TLS.secretName } }],
+        extraVolumeMounts: [{ name: 'mongodb-client-tls', mountPath: MONGODB_CLIENT_TLS.mountPath, readOnly: true }],
+        resources: resourcesFor(env, 'rocketchat'),
+        securityContext: { runAsUser: 65533, runAsGroup: 65533, fsGroup: 65533, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containerSecurityContext: { runAsUser: 65533, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        serviceAccount: { create: true, name: ROCKETCHAT.serviceAccount, annotations: uploads.identity.serviceAccountAnnotations },
+        podLabels: uploads.identity.podLabels,
+        prometheusScraping: { enabled: true, port: ROCKETCHAT.metricsPort },
+        podMonitor: { enabled: true, interval: '30s' },
+        ingress: {
+          enabled: true,
+          ingressClassName: ingress.className,
+          annotations: ingress.annotations,
+          path: '/',
+          pathType: 'Prefix',
+          tls: ingress.tlsSecretName ? [{ secretName: ingress.tlsSecretName, hosts: [env.domain] }] : [],
+        },
+      },
+      dependsOn: [...props.dependsOn, bootstrapSecret],
+    });
+
+    if (ingress.companions.length > 0) {
+      new ClusterObjects(this, 'edge-objects', { name: 'rocketchat-edge', namespace: ns, objects: [...ingress.companions], dependsOn: [this.release] });
+    }
+
+    const { autoscaling } = rocketchat;
+    if (autoscaling) {
+      new HorizontalPodAutoscalerV2(this, 'autoscaler', {
+        metadata: { name: ROCKETCHAT.deployment, namespace: ns },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ROCKETCHAT.deployment },
+          minReplicas: rocketchat.replicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metric: [
+            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuTargetPercent } } },
+            { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscaling.memoryTargetPercent } } },
+          ],
+        },
+        dependsOn: [this.release],
+      });
+    }
+  }
+}

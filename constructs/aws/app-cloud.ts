@@ -1,0 +1,122 @@
+/**
+ * The app layer's AWS side: an app KMS key for its buckets and secrets, the
+ * uploads bucket (Rocket.Chat's AmazonS3 store through IRSA, no access keys),
+ * the backups bucket (pbm-agent through IRSA, infrequent-access tier and
+ * retention from config), Secrets Manager, and the ALB edge as the platform
+ * published it.
+ */
+import { Construct } from 'constructs';
+import type { AwsEnvironment } from '../../config/schema';
+import type { AppCloud, BackupStorage, Placement, UploadStorage } from '../app/app-cloud';
+import { clusterName, stableSuffix } from '../naming';
+import type { SecretStore } from '../platform/platform-cloud';
+import { albIngressSettings } from './https-edge';
+import { CustomerKey } from './kms-key';
+import { secretsManagerStore } from './secret-store';
+import { bucketReadWrite, SecureBucket } from './secure-bucket';
+import { irsaIdentity, workloadRoles } from './workload-role';
+
+export interface AwsAppCloudProps {
+  readonly env: AwsEnvironment;
+  readonly partition: string;
+  /** From the aws-cluster contract. */
+  readonly oidcProviderArn: string;
+  readonly oidcIssuerUrl: string;
+  /** From the aws-platform contract. */
+  readonly certificateArn: string;
+}
+
+/** Days a deleted or replaced object stays recoverable as a noncurrent version. */
+const UNDO_DAYS = 30;
+
+export class AwsAppCloud extends Construct implements AppCloud {
+  readonly edge: AppCloud['edge'];
+  readonly secrets: SecretStore;
+  private readonly bucket: (purpose: string, options?: { infrequentAccessAfterDays?: number; corsOrigins?: string[] }) => SecureBucket;
+  private readonly role: ReturnType<typeof workloadRoles>;
+  private readonly keyArn: string;
+
+  constructor(scope: Construct, id: string, private readonly props: AwsAppCloudProps) {
+    super(scope, id);
+    const { env, partition } = props;
+    const { accountId } = env.aws;
+    // Buckets and secrets of the app share one key; like the buckets it survives a destroy of the stack.
+    const key = new CustomerKey(this, 'app-key', {
+      description: `${env.name} app: uploads and backup buckets, app secrets`,
+      alias: `${env.name}-app`,
+      accountId,
+      partition,
+      preventDestroy: true,
+    });
+    this.keyArn = key.key.arn;
+    this.secrets = secretsManagerStore(this, this.keyArn);
+    this.role = workloadRoles(this, clusterName(env), { kind: 'irsa', oidcProviderArn: props.oidcProviderArn, oidcIssuerUrl: props.oidcIssuerUrl });
+    this.bucket = (purpose, options) =>
+      new SecureBucket(this, `${purpose}-bucket`, {
+        bucketName: `${env.name}-${purpose}-${stableSuffix(accountId, env.name, purpose)}`,
+        kmsKeyArn: this.keyArn,
+        noncurrentVersionDays: UNDO_DAYS,
+        ...options,
+      });
+    this.edge = {
+      ingressFor: (backend) => albIngressSettings(env, props.certificateArn, backend),
+      // target-type ip: the ALB's nodes in the public subnets connect to pod addresses directly.
+      sourceCidrs: env.network.publicSubnetCidrs,
+    };
+  }
+
+  uploads(sa: { namespace: string; name: string }): UploadStorage {
+    const { env } = this.props;
+    // Browsers fetch files from the site's origin only; CORS lets them follow a presigned URL if proxying is ever turned off.
+    const bucket = this.bucket('uploads', { corsOrigins: [`https://${env.domain}`] }).bucket;
+    const role = this.role('uploads', 'Rocket.Chat uploads: reads and writes its own bucket', sa, bucketReadWrite(bucket.arn, this.keyArn));
+    return {
+      kind: 'AmazonS3',
+      identity: irsaIdentity(role),
+      settings: {
+        FileUpload_Storage_Type: 'AmazonS3',
+        FileUpload_S3_Bucket: bucket.bucket,
+        FileUpload_S3_Region: env.aws.region,
+        // Empty keys: the AWS SDK falls back to the web identity token IRSA mounts into the pod.
+        FileUpload_S3_AWSAccessKeyId: '',
+        FileUpload_S3_AWSSecretAccessKey: '',
+        // ACLs are disabled on the bucket (BucketOwnerEnforced); an ACL header would be rejected.
+        FileUpload_S3_Acl: '',
+        // Files stream through Rocket.Chat, which checks room permissions on every download.
+        FileUpload_S3_Proxy_Uploads: 'true',
+        FileUpload_S3_Proxy_Avatars: 'true',
+      },
+    };
+  }
+
+  nodePool(name: string | undefined): Placement {
+    const pool = this.props.env.kubernetes.nodePools.find((p) => p.name === name);
+    if (!pool) return { nodeSelector: {}, tolerations: [] };
+    // The pool's own labels select it (managed node groups apply them); its taints are tolerated, nothing else.
+    const effect = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' } as const;
+    return {
+      nodeSelector: { ...pool.labels },
+      tolerations: pool.taints.map((t) => ({ key: t.key, operator: 'Equal' as const, value: t.value, effect: effect[t.effect] })),
+    };
+  }
+
+  backups(sa: { namespace: string; name: string }, retention: { coolAfterDays: number; deleteAfterDays: number }): BackupStorage {
+    const { env } = this.props;
+    const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays }).bucket;
+    const role = this.role('mongodb-backups', 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, bucketReadWrite(bucket.arn, this.keyArn));
+    return {
+      identity: irsaIdentity(role),
+      storage: {
+        type: 's3',
+        s3: {
+          bucket: bucket.bucket,
+          region: env.aws.region,
+          prefix: env.name,
+          serverSideEncryption: { sseAlgorithm: 'aws:kms', kmsKeyID: this.keyArn },
+        },
+      },
+      // S3 (gateway endpoint, public prefixes) and STS for the IRSA token exchange: HTTPS to any address.
+      egress: { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
+    };
+  }
+}

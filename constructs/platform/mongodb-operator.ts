@@ -1,0 +1,39 @@
+/**
+ * The Percona Operator for MongoDB, installed here rather than in the app
+ * layer: its chart brings the PerconaServerMongoDB CRDs, and the app stack
+ * declares its replica set with kubernetes_manifest, which needs the CRD at
+ * plan time. Installed once per cluster, namespace-scoped: it watches only
+ * the `mongodb` namespace with a Role, not a ClusterRole.
+ */
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Environment } from '../../config/schema';
+import { CHARTS } from '../../config/versions';
+import { chartRelease } from './chart-release';
+import { NAMESPACES } from './names';
+import { resourcesFor } from './sizing';
+
+export class MongoDbOperator extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: { env: Environment; dependsOn: ITerraformDependable[] }) {
+    super(scope, id);
+    this.release = chartRelease(this, 'release', {
+      pin: CHARTS.psmdbOperator,
+      namespace: NAMESPACES.mongodb,
+      values: {
+        // One replica: a restart pauses reconciliation for seconds; the databases keep running.
+        replicaCount: 1,
+        // The operator otherwise reports cluster details to Percona.
+        disableTelemetry: true,
+        // The image runs as UID 2; restricted Pod Security asks for the rest.
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        resources: resourcesFor(props.env, 'controller'),
+        logStructured: true,
+      },
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * `<env>-app`, the same on both clouds: the rocketchat namespace, network
+ * policies for it and the database namespace, the MongoDB replica set with
+ * its backups, and Rocket.Chat behind the platform's HTTPS edge. Everything
+ * cloud-specific (edge settings, secret store, uploads, backup storage, node
+ * placement) comes from the AppCloud (constructs/aws/app-cloud.ts,
+ * constructs/azure/app-cloud.ts).
+ */
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import type { Construct } from 'constructs';
+import type { Environment } from '../config/schema';
+import type { AppCloud } from '../constructs/app/app-cloud';
+import { MONGODB, MongoReplicaSet } from '../constructs/app/mongodb';
+import { appNetworkPolicies } from '../constructs/app/network-policies';
+import { ROCKETCHAT, RocketChat } from '../constructs/app/rocketchat';
+import { LayerStack } from '../constructs/layer-stack';
+import { stackName } from '../constructs/naming';
+import { podSecurityNamespace } from '../constructs/platform/namespaces';
+import { stateLocation } from '../constructs/state-backend';
+
+/** Builds the cloud side inside the stack: providers, contract reads, the AppCloud. */
+export type ConnectAppCloud = (stack: LayerStack) => AppCloud;
+
+export class AppStack extends LayerStack {
+  constructor(scope: Construct, env: Environment, connect: ConnectAppCloud) {
+    const id = stackName(env, 'app');
+    super(scope, id, stateLocation(env, id));
+    const cloud = connect(this);
+    new RandomProvider(this, 'random');
+
+    const namespace = podSecurityNamespace(this, ROCKETCHAT.namespace, 'restricted', 'rocketchat');
+    const backups = cloud.backups({ namespace: MONGODB.namespace, name: MONGODB.serviceAccount }, env.app.backups);
+    // Policies first: pods start with their paths already open and nothing else.
+    const policies = appNetworkPolicies(this, {
+      edgeSourceCidrs: cloud.edge.sourceCidrs,
+      backupEgress: backups.egress,
+      smtpPort: env.app.rocketchat.smtp?.port,
+      dependsOn: [namespace],
+    });
+    const database = new MongoReplicaSet(this, 'mongodb', {
+      env,
+      backups,
+      placement: cloud.nodePool(env.app.mongodb.nodePool),
+      secrets: cloud.secrets,
+      clientNamespace: ROCKETCHAT.namespace,
+      dependsOn: [namespace, ...policies],
+    });
+    new RocketChat(this, 'rocketchat', {
+      env,
+      cloud,
+      mongoConnectionSecret: database.connectionSecret.metadata.name,
+      dependsOn: [namespace, ...policies, ...database.ready],
+    });
+  }
+}
