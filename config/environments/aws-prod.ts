@@ -74,7 +74,7 @@ export default defineEnvironment({
       autoscaling: { maxReplicas: 9, cpuTargetPercent: 70, memoryTargetPercent: 80 },
       licenseSecret: 'aws-prod-rocketchat-license',
       adminEmail: 'platform-team@example.com',
-      smtp: { host: 'email-smtp.eu-west-1.amazonaws.com', port: 587, username: 'AKIAEXAMPLESMTPUSER', passwordSecret: 'aws-prod-rocketchat-smtp', from: 'chat@example.com' },
+      smtp: { host: 'smtp.example.com', port: 587, username: 'rocketchat', passwordSecret: 'aws-prod-rocketchat-smtp', from: 'chat@example.com' },
     },
     // The tainted r7i "data" pool: 32 GiB per node, members never share a node with Rocket.Chat bursts.
     mongodb: { members: 3, storageGb: 200, cpu: '2', memory: '16Gi', nodePool: 'data' },
