@@ -88,6 +88,9 @@ describe('MongoDB replica set', () => {
     const sidecar = replicaSet('aws-dev').spec.replsets[0].sidecars[0];
     expect(sidecar.image).toBe(IMAGES.mongodbExporter);
     expect(sidecar.args).toContain('--compatible-mode');
+    expect(sidecar.ports).toEqual([{ name: 'metrics', containerPort: 9216 }]);
+    const monitor = objects('aws-dev', 'rocketchat-mongodb').find((o: Json) => o.kind === 'PodMonitor')!;
+    expect(monitor.spec).toEqual({ selector: { matchLabels: MONGOD_POD_LABELS }, podMetricsEndpoints: [{ port: 'metrics', interval: '30s' }] });
     expect(sidecar.env).toEqual([
       { name: 'MONGODB_USER', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_USER' } } },
       { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_PASSWORD' } } },

@@ -139,6 +139,7 @@ export class MongoReplicaSet extends Construct {
     const objects: KubernetesObject[] = [
       replicaSetResource(env, backups, placement, systemUsers.metadata.name, appUser.metadata.name),
       clientCertificate(props.clientNamespace),
+      exporterPodMonitor(),
     ];
     const release = new ClusterObjects(this, 'objects', {
       name: 'rocketchat-mongodb',
@@ -261,6 +262,19 @@ function exporterSidecar(usersSecret: string): object {
     volumeMounts: [{ name: 'ssl', mountPath: ssl, readOnly: true }],
     resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
     securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+  };
+}
+
+/** The platform's Prometheus selects every PodMonitor (podMonitorSelectorNilUsesHelmValues: false). */
+function exporterPodMonitor(): KubernetesObject {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PodMonitor',
+    metadata: { name: `${MONGODB.cluster}-exporter`, namespace: MONGODB.namespace },
+    spec: {
+      selector: { matchLabels: MONGOD_POD_LABELS },
+      podMetricsEndpoints: [{ port: 'metrics', interval: '30s' }],
+    },
   };
 }
 
