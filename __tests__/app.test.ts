@@ -134,6 +134,20 @@ describe('MongoDB backups', () => {
     expect(replicaSet('aws-prod').spec.replsets[0].serviceAccountName).toBe('rocketchat-mongodb');
   });
 
+  it('AWS: gives the operator (which deletes expired backups itself) its own read-and-delete role and rolls it', () => {
+    const stack = app('aws-prod');
+    const role = resources(stack, 'aws_iam_role').find((r) => r.name === 'aws-prod-mongodb-operator')!;
+    expect(role.assume_role_policy).toContain('system:serviceaccount:mongodb:psmdb-operator');
+    const policy = resources(stack, 'aws_iam_role_policy').find((p) => String(p.role).includes('mongodb-operator'))!;
+    expect(policy.policy).toContain('s3:DeleteObject');
+    expect(policy.policy).not.toContain('s3:PutObject');
+    const [sa, rollout] = ['ServiceAccount', 'Deployment'].map((kind) => resources(stack, 'kubernetes_annotations').find((a) => a.kind === kind)!);
+    expect(sa!.metadata).toEqual({ name: 'psmdb-operator', namespace: 'mongodb' });
+    expect(sa!.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.cloud_mongodb-operator-identity/);
+    expect(rollout!.template_annotations['rocketchat-platform/irsa-role']).toMatch(/mongodb-operator-identity/);
+    expect(resources(app('azure-prod'), 'kubernetes_annotations')).toEqual([]);
+  });
+
   it('Azure: a dedicated private GZRS account in prod, cool tier from config, the key only in a Kubernetes secret', () => {
     const stack = app('azure-prod');
     const account = resources(stack, 'azurerm_storage_account')[0]!;

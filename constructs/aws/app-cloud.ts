@@ -5,10 +5,12 @@
  * retention from config), Secrets Manager, and the ALB edge as the platform
  * published it.
  */
+import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import type { AppCloud, BackupStorage, Placement, UploadStorage } from '../app/app-cloud';
 import { clusterName, stableSuffix } from '../naming';
+import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore } from '../platform/platform-cloud';
 import { albIngressSettings } from './https-edge';
 import { CustomerKey } from './kms-key';
@@ -89,6 +91,39 @@ export class AwsAppCloud extends Construct implements AppCloud {
     };
   }
 
+  /**
+   * The operator deletes expired backups from the bucket itself (delete-backup finalizer), so its
+   * service account needs a role too: read and delete, no write. The operator's chart lives in the
+   * platform stack, so the role is attached here by annotating the existing service account, and
+   * a pod-template annotation rolls the operator so the EKS webhook mounts the token.
+   */
+  private operatorAccess(bucketArn: string): void {
+    const sa = { namespace: MONGODB_OPERATOR.namespace, name: MONGODB_OPERATOR.serviceAccount };
+    const role = this.role('mongodb-operator', 'Percona operator: lists, reads and deletes expired MongoDB backups', sa, [
+      { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
+      { Sid: 'ReadAndDeleteBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${bucketArn}/*` },
+      { Sid: 'BucketKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.keyArn },
+    ]);
+    const fieldManager = 'cdktf-app-layer';
+    const annotation = new Annotations(this, 'operator-service-account-role', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: sa.name, namespace: sa.namespace },
+      annotations: role.serviceAccountAnnotations,
+      fieldManager,
+      force: true,
+    });
+    new Annotations(this, 'operator-rollout', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: MONGODB_OPERATOR.deployment, namespace: sa.namespace },
+      templateAnnotations: { 'rocketchat-platform/irsa-role': role.role.arn },
+      fieldManager,
+      force: true,
+      dependsOn: [annotation],
+    });
+  }
+
   nodePool(name: string | undefined): Placement {
     const pool = this.props.env.kubernetes.nodePools.find((p) => p.name === name);
     if (!pool) return { nodeSelector: {}, tolerations: [] };
@@ -104,6 +139,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
     const { env } = this.props;
     const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays }).bucket;
     const role = this.role('mongodb-backups', 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, bucketReadWrite(bucket.arn, this.keyArn));
+    this.operatorAccess(bucket.arn);
     return {
       identity: irsaIdentity(role),
       storage: {

@@ -37,6 +37,9 @@ export const TELEMETRY = {
   prometheusUrl: `http://kube-prometheus-stack-prometheus.${NAMESPACES.monitoring}.svc.cluster.local:9090`,
 } as const;
 
+/** The psmdb-operator release (chart fullname = release name): the app layer grants it backup access on AWS. */
+export const MONGODB_OPERATOR = { namespace: NAMESPACES.mongodb, serviceAccount: 'psmdb-operator', deployment: 'psmdb-operator' } as const;
+
 /** Pod labels network policies in the app layer select on. */
 export const POD_SELECTORS = {
   prometheus: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'prometheus' } },
