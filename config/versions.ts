@@ -135,6 +135,9 @@ export const IMAGES = {
   perconaServerMongodb: 'percona/percona-server-mongodb:8.0.19-7',
   /** percona/percona-server-mongodb-operator v1.22.0 deploy/cr.yaml spec.backup.image. */
   perconaBackupMongodb: 'percona/percona-backup-mongodb:2.12.0',
-  /** percona/mongodb_exporter release notes; `--compatible-mode` keeps the mongodb_* names the alert rules use. */
-  mongodbExporter: 'percona/mongodb_exporter:0.47.1',
+  /**
+   * percona/mongodb_exporter tag v0.53.0 (2026-08-20; .goreleaser.yml publishes docker.io tags without the v).
+   * `--compatible-mode` keeps the mongodb_* names the alert rules use (exporter/v1_compatibility.go).
+   */
+  mongodbExporter: 'percona/mongodb_exporter:0.53.0',
 } as const;

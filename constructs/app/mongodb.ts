@@ -252,7 +252,8 @@ function exporterSidecar(usersSecret: string): object {
     image: IMAGES.mongodbExporter,
     env: [fromUsers('MONGODB_USER', 'MONGODB_CLUSTER_MONITOR_USER'), fromUsers('MONGODB_PASSWORD', 'MONGODB_CLUSTER_MONITOR_PASSWORD')],
     args: [
-      `--mongodb.uri=mongodb://$(MONGODB_USER):$(MONGODB_PASSWORD)@localhost:${MONGODB.port}/admin?directConnection=true&tls=true&tlsCAFile=${ssl}/ca.crt&tlsCertificateFile=${ssl}/tls.crt&tlsPrivateKeyFile=${ssl}/tls.key`,
+      // Credentials come from MONGODB_USER / MONGODB_PASSWORD (main.go), not the URI, so they stay out of the process arguments.
+      `--mongodb.uri=mongodb://localhost:${MONGODB.port}/admin?directConnection=true&tls=true&tlsCAFile=${ssl}/ca.crt&tlsCertificateFile=${ssl}/tls.crt&tlsPrivateKeyFile=${ssl}/tls.key`,
       // The metric names the platform's alert rules and dashboard use (mongodb_up, mongodb_ss_connections, ...).
       '--compatible-mode',
       '--collect-all',
