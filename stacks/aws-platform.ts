@@ -4,24 +4,19 @@
  * aws-platform contract for the app layer.
  */
 import type { AwsEnvironment } from '../config/schema';
-import { eksKubernetesAccess } from '../constructs/aws/eks-kubernetes-access';
 import { AwsPlatformCloud } from '../constructs/aws/platform-cloud';
 import { partitionOf } from '../constructs/aws/policy';
-import { awsProvider } from '../constructs/aws/provider';
-import { kubernetesProviders } from '../constructs/kubernetes-access';
 import type { LayerStack } from '../constructs/layer-stack';
-import { standardTags } from '../constructs/naming';
 import { consume, publish } from '../constructs/remote-state';
-import { awsClusterContract, awsNetworkContract, awsPlatformContract } from './aws-contracts';
+import { connectToEks } from './aws-access';
+import { awsNetworkContract, awsPlatformContract } from './aws-contracts';
 import type { ConnectCloud } from './platform-stack';
 
 export function connectAws(env: AwsEnvironment, network: LayerStack, cluster: LayerStack): ConnectCloud {
   return (stack) => {
-    const { accountId, region } = env.aws;
-    awsProvider(stack, { accountId, region, tags: standardTags(env) });
+    const { region } = env.aws;
+    const eks = connectToEks(stack, env, cluster);
     const net = consume(stack, network, awsNetworkContract);
-    const eks = consume(stack, cluster, awsClusterContract);
-    kubernetesProviders(stack, eksKubernetesAccess(eks));
     const cloud = new AwsPlatformCloud(stack, 'cloud', {
       env,
       partition: partitionOf(region),

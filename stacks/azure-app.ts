@@ -4,26 +4,17 @@
  * DNS zone from the platform contract, and the Azure AppCloud.
  */
 import type { AzureEnvironment } from '../config/schema';
-import { aksKubernetesAccess } from '../constructs/azure/aks-kubernetes-access';
 import { AzureAppCloud } from '../constructs/azure/app-cloud';
-import { applyDefaultTags } from '../constructs/azure/default-tags';
-import { azurermProvider } from '../constructs/azure/provider';
-import { kubernetesProviders } from '../constructs/kubernetes-access';
 import type { LayerStack } from '../constructs/layer-stack';
-import { standardTags } from '../constructs/naming';
 import { consume } from '../constructs/remote-state';
 import type { ConnectAppCloud } from './app-stack';
-import { azureClusterContract, azureNetworkContract, azurePlatformContract } from './azure-contracts';
+import { connectToAks } from './azure-access';
+import { azurePlatformContract } from './azure-contracts';
 
 export function connectAzureApp(env: AzureEnvironment, network: LayerStack, cluster: LayerStack, platform: LayerStack): ConnectAppCloud {
   return (stack) => {
-    const { subscriptionId, tenantId } = env.azure;
-    azurermProvider(stack, { subscriptionId, tenantId });
-    applyDefaultTags(stack, standardTags(env));
-    const net = consume(stack, network, azureNetworkContract);
-    const aks = consume(stack, cluster, azureClusterContract);
+    const { net, aks } = connectToAks(stack, env, network, cluster);
     const edge = consume(stack, platform, azurePlatformContract);
-    kubernetesProviders(stack, aksKubernetesAccess(aks));
     return new AzureAppCloud(stack, 'cloud', {
       env,
       keyVaultId: aks.keyVaultId,

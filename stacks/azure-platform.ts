@@ -4,25 +4,16 @@
  * and the azure-platform contract for the app layer.
  */
 import type { AzureEnvironment } from '../config/schema';
-import { aksKubernetesAccess } from '../constructs/azure/aks-kubernetes-access';
-import { applyDefaultTags } from '../constructs/azure/default-tags';
 import { AzurePlatformCloud } from '../constructs/azure/platform-cloud';
-import { azurermProvider } from '../constructs/azure/provider';
-import { kubernetesProviders } from '../constructs/kubernetes-access';
 import type { LayerStack } from '../constructs/layer-stack';
-import { standardTags } from '../constructs/naming';
-import { consume, publish } from '../constructs/remote-state';
-import { azureClusterContract, azureNetworkContract, azurePlatformContract } from './azure-contracts';
+import { publish } from '../constructs/remote-state';
+import { connectToAks } from './azure-access';
+import { azurePlatformContract } from './azure-contracts';
 import type { ConnectCloud } from './platform-stack';
 
 export function connectAzure(env: AzureEnvironment, network: LayerStack, cluster: LayerStack): ConnectCloud {
   return (stack) => {
-    const { subscriptionId, tenantId } = env.azure;
-    azurermProvider(stack, { subscriptionId, tenantId });
-    applyDefaultTags(stack, standardTags(env));
-    const net = consume(stack, network, azureNetworkContract);
-    const aks = consume(stack, cluster, azureClusterContract);
-    kubernetesProviders(stack, aksKubernetesAccess(aks));
+    const { net, aks } = connectToAks(stack, env, network, cluster);
     const cloud = new AzurePlatformCloud(stack, 'cloud', {
       env,
       oidcIssuerUrl: aks.oidcIssuerUrl,
