@@ -19,14 +19,14 @@ export interface UploadStorage {
   /** `OVERWRITE_SETTING_*` environment that selects and configures the store (no credentials). */
   readonly settings: Readonly<Record<string, string>>;
   readonly identity: WorkloadIdentityBinding;
-  /** Why this store, for the docs and the synthesized description. */
-  readonly kind: 'AmazonS3' | 'GridFS';
 }
 
-/** Retention of database backups, from config `app.backups`. */
+/**
+ * How the store ages backups, from config `app.backups`. Deletion is not here: PBM deletes
+ * expired backups itself, so its catalogue never points at missing files (docs/app.md).
+ */
 export interface BackupRetention {
   readonly coolAfterDays: number;
-  readonly deleteAfterDays: number;
 }
 
 /** Where the backup agent (pbm-agent, in every mongod pod) writes full backups and oplog slices. */

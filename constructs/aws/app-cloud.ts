@@ -8,10 +8,10 @@
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
-import type { AppCloud, BackupStorage, Placement, UploadStorage } from '../app/app-cloud';
+import type { AppCloud, BackupRetention, BackupStorage, Placement, UploadStorage } from '../app/app-cloud';
 import { clusterName, stableSuffix } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
-import type { SecretStore } from '../platform/platform-cloud';
+import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { albIngressSettings } from './https-edge';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
@@ -67,13 +67,12 @@ export class AwsAppCloud extends Construct implements AppCloud {
     };
   }
 
-  uploads(sa: { namespace: string; name: string }): UploadStorage {
+  uploads(sa: ServiceAccountRef): UploadStorage {
     const { env } = this.props;
     // Browsers fetch files from the site's origin only; CORS lets them follow a presigned URL if proxying is ever turned off.
     const bucket = this.bucket('uploads', { corsOrigins: [`https://${env.domain}`] }).bucket;
     const role = this.role('uploads', 'Rocket.Chat uploads: reads and writes its own bucket', sa, bucketReadWrite(bucket.arn, this.keyArn));
     return {
-      kind: 'AmazonS3',
       identity: irsaIdentity(role),
       settings: {
         FileUpload_Storage_Type: 'AmazonS3',
@@ -135,7 +134,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
     };
   }
 
-  backups(sa: { namespace: string; name: string }, retention: { coolAfterDays: number; deleteAfterDays: number }): BackupStorage {
+  backups(sa: ServiceAccountRef, retention: BackupRetention): BackupStorage {
     const { env } = this.props;
     const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays }).bucket;
     const role = this.role('mongodb-backups', 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, bucketReadWrite(bucket.arn, this.keyArn));

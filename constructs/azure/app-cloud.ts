@@ -59,7 +59,6 @@ export class AzureAppCloud extends Construct implements AppCloud {
   uploads(): UploadStorage {
     // GridFS: files live in MongoDB, so the replica set's backups and point-in-time restore cover them with the messages that reference them.
     return {
-      kind: 'GridFS',
       identity: NO_WORKLOAD_IDENTITY,
       settings: { FileUpload_Storage_Type: 'GridFS' },
     };
