@@ -78,7 +78,8 @@ export class AwsAppCloud extends Construct implements AppCloud {
         FileUpload_Storage_Type: 'AmazonS3',
         FileUpload_S3_Bucket: bucket.bucket,
         FileUpload_S3_Region: env.aws.region,
-        // Empty keys: the AWS SDK falls back to the web identity token IRSA mounts into the pod.
+        // Empty keys: Rocket.Chat hands credentials to the AWS SDK only when both are set (file-upload/server/config/AmazonS3.ts),
+        // so the SDK's default chain uses the web identity token IRSA mounts into the pod.
         FileUpload_S3_AWSAccessKeyId: '',
         FileUpload_S3_AWSSecretAccessKey: '',
         // ACLs are disabled on the bucket (BucketOwnerEnforced); an ACL header would be rejected.
