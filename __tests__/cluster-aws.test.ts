@@ -14,7 +14,8 @@ import { stateLocation } from '../constructs/state-backend';
 import { AwsClusterStack } from '../stacks/aws-cluster-stack';
 import { awsClusterContract } from '../stacks/aws-contracts';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
-import { byPath, only, parsePolicy, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
+import { run } from '../stacks/synth';
+import { byPath, clone, only, parsePolicy, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
 import { remoteStateProblems } from './wiring';
 
 let prod: Json;
@@ -30,7 +31,20 @@ beforeAll(() => {
 });
 
 const policy = parsePolicy;
-const cluster = (): Json => only(prod, 'aws_eks_cluster');
+const cluster = (stack: Json = prod): Json => only(stack, 'aws_eks_cluster');
+
+/** Validates and synthesizes aws-prod with a config change, returning its cluster stack. */
+function prodWith(change: (c: Record<string, any>) => void): Json {
+  const config = clone(awsProdConfig) as Record<string, any>;
+  change(config);
+  const outdir = tempDir();
+  try {
+    run({ 'aws-prod': config }, undefined, outdir, { log: () => undefined });
+    return readOutdir(outdir).stacks['aws-prod-cluster']!;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
 
 describe('aws cluster stack', () => {
   it('reads the network contract through remote state and deploys after the network', () => {
@@ -47,6 +61,12 @@ describe('aws cluster stack', () => {
         endpoint_public_access: true,
         public_access_cidrs: ['198.51.100.0/24'],
       });
+    });
+
+    it('keeps the endpoint private-only when no public CIDR is configured', () => {
+      const stack = prodWith((c) => (c.kubernetes.publicEndpointCidrs = []));
+      expect(cluster(stack).vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+      expect(cluster(stack).vpc_config.public_access_cidrs).toBeUndefined();
     });
 
     it('uses access entries only, with no implicit admin for the creator', () => {
@@ -76,6 +96,10 @@ describe('aws cluster stack', () => {
       const group = only(prod, 'aws_cloudwatch_log_group');
       expect(group).toMatchObject({ name: '/aws/eks/aws-prod/cluster', retention_in_days: 365 });
       expect(group.kms_key_id).toMatch(/aws_kms_key\.control-plane_logs_key/);
+      const key = byPath(prod, 'aws_kms_key', 'control-plane/logs/key/key');
+      expect(key.enable_key_rotation).toBe(true);
+      const logsGrant = policy(key.policy).Statement.find((st: Json) => st.Principal?.Service === 'logs.eu-west-1.amazonaws.com');
+      expect(logsGrant.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn']).toBe('arn:aws:logs:eu-west-1:222222222222:log-group:/aws/eks/aws-prod/cluster');
       expect(cluster().depends_on).toContainEqual(expect.stringMatching(/^aws_cloudwatch_log_group\./));
     });
 
@@ -89,7 +113,7 @@ describe('aws cluster stack', () => {
       const toCluster = rules.filter((r) => r.security_group_id.includes('security-groups_cluster'));
       expect(toCluster).toHaveLength(1);
       expect(toCluster[0]).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp' });
-      expect(rules.some((r) => r.cidr_ipv4 === '0.0.0.0/0')).toBe(false);
+      expect(rules.every((r) => r.cidr_ipv4 === undefined && typeof r.referenced_security_group_id === 'string')).toBe(true);
       expect(rules.map((r) => r.from_port).sort((a, b) => a - b)).toEqual([53, 53, 443, 443, 1025, 4443, 6443, 8443, 9443, 10250, 10251]);
     });
   });
@@ -149,6 +173,25 @@ describe('aws cluster stack', () => {
       expect(template('general').metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
     });
 
+    it('allows hop limit 2 only for a pool that asks for it', () => {
+      const stack = prodWith((c) => (c.kubernetes.nodePools[0].imdsHopLimit = 2));
+      expect(byPath(stack, 'aws_launch_template', 'pool-general/launch-template').metadata_options.http_put_response_hop_limit).toBe(2);
+      expect(byPath(stack, 'aws_launch_template', 'pool-data/launch-template').metadata_options.http_put_response_hop_limit).toBe(1);
+    });
+
+    it('follows the recommended AL2023 release for the pool architecture, so applies roll nodes onto patched AMIs', () => {
+      const stack = prodWith((c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7g.xlarge', 'm8g.xlarge']));
+      expect(byPath(stack, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({
+        ami_type: 'AL2023_ARM_64_STANDARD',
+        release_version: expect.stringMatching(/^\$\{data\.aws_ssm_parameter\.pool-general_ami-release_\w+\.insecure_value\}$/),
+      });
+      const parameters = Object.values<Json>(stack.data.aws_ssm_parameter).map((p) => p.name).sort();
+      expect(parameters).toEqual([
+        '/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/arm64/standard/recommended/release_version',
+        '/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version',
+      ]);
+    });
+
     it('encrypts gp3 root volumes with the EBS customer key', () => {
       expect(template('data').block_device_mappings[0]).toEqual({
         device_name: '/dev/xvda',
@@ -165,14 +208,14 @@ describe('aws cluster stack', () => {
     it('places node groups in private subnets only, on AL2023, with the configured sizes, labels and taints', () => {
       const data = group('data');
       expect(data).toMatchObject({
-        node_group_name: 'aws-prod-data',
+        node_group_name_prefix: 'aws-prod-data-',
         ami_type: 'AL2023_x86_64_STANDARD',
         capacity_type: 'ON_DEMAND',
         instance_types: ['r7i.xlarge'],
         scaling_config: { min_size: 3, desired_size: 3, max_size: 6 },
         labels: { workload: 'data', 'node-pool': 'data' },
         taint: [{ key: 'workload', value: 'data', effect: 'NO_SCHEDULE' }],
-        lifecycle: { ignore_changes: ['scaling_config[0].desired_size'] },
+        lifecycle: { ignore_changes: ['scaling_config[0].desired_size'], create_before_destroy: true },
       });
       expect(data.subnet_ids).toBe('${data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids}');
       expect(template('data').vpc_security_group_ids).toEqual([expect.stringMatching(/security-groups_nodes/)]);
@@ -273,7 +316,7 @@ describe('kubernetes and helm providers from the aws-cluster contract', () => {
 });
 
 describe('WorkloadRole with EKS Pod Identity', () => {
-  it('trusts only the Pod Identity service and binds one namespace/service account', () => {
+  it('trusts the Pod Identity service only for one cluster, namespace and service account, and binds them', () => {
     const outdir = tempDir();
     const app = new App({ outdir });
     const stack = new LayerStack(app, 'aws-prod-platform', { type: 'local', path: 'x.tfstate' });
@@ -291,7 +334,19 @@ describe('WorkloadRole with EKS Pod Identity', () => {
     rmSync(outdir, { recursive: true, force: true });
     const trust = parsePolicy(only(s, 'aws_iam_role').assume_role_policy);
     expect(trust.Statement).toEqual([
-      { Sid: 'EksPodIdentity', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+      {
+        Sid: 'EksPodIdentity',
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: {
+          StringEquals: {
+            'aws:RequestTag/eks-cluster-name': 'aws-prod',
+            'aws:RequestTag/kubernetes-namespace': 'external-dns',
+            'aws:RequestTag/kubernetes-service-account': 'external-dns',
+          },
+        },
+      },
     ]);
     expect(only(s, 'aws_eks_pod_identity_association')).toMatchObject({
       cluster_name: 'aws-prod',

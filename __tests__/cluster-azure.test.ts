@@ -503,7 +503,13 @@ const cases: BadCase[] = [
     title: 'prod API server open to the internet',
     base: 'azure-prod',
     change: (c) => c.kubernetes.apiServer.authorizedIpRanges.push('0.0.0.0/0'),
-    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "0.0.0.0/0" opens the prod API server to the whole internet (allowed: your admin and CI ranges, or access "private")'],
+    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "0.0.0.0/0" opens the prod API server to the whole internet (allowed: your admin and CI ranges, /16 or narrower, or access "private")'],
+  },
+  {
+    title: 'prod API server open to a /8',
+    base: 'azure-prod',
+    change: (c) => c.kubernetes.apiServer.authorizedIpRanges.push('100.0.0.0/8'),
+    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "100.0.0.0/8" opens the prod API server to 16,777,216 addresses (allowed: your admin and CI ranges, /16 or narrower, or access "private")'],
   },
   {
     title: 'public API server with no authorized ranges',
@@ -693,7 +699,7 @@ const cases: BadCase[] = [
     title: 'Key Vault open to the internet',
     base: 'azure-prod',
     change: (c) => (c.keyVault.allowedIpRanges = ['0.0.0.0/0']),
-    problems: ["config/azure-prod: keyVault.allowedIpRanges[0]: \"0.0.0.0/0\" opens the Key Vault to the whole internet (allowed: the deployers' ranges)"],
+    problems: ["config/azure-prod: keyVault.allowedIpRanges[0]: \"0.0.0.0/0\" opens the Key Vault to the whole internet (allowed: the deployers' ranges, /16 or narrower)"],
   },
   {
     title: 'missing Key Vault settings',

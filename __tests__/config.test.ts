@@ -207,7 +207,16 @@ const cases: BadCase[] = [
     base: 'aws-prod',
     change: (c) => (c.kubernetes.publicEndpointCidrs = ['0.0.0.0/0']),
     problems: [
-      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/0" opens the prod API endpoint to the whole internet (allowed: your VPN or office ranges, or none for a private-only endpoint)',
+      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/0" opens the prod API endpoint to the whole internet (allowed: your VPN or office ranges, /16 or narrower, or none for a private-only endpoint)',
+    ],
+  },
+  {
+    title: 'prod API endpoint open to half the internet at a time',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.publicEndpointCidrs = ['0.0.0.0/1', '128.0.0.0/1', '198.51.100.0/24']),
+    problems: [
+      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/1" opens the prod API endpoint to 2,147,483,648 addresses (allowed: your VPN or office ranges, /16 or narrower, or none for a private-only endpoint)',
+      'config/aws-prod: kubernetes.publicEndpointCidrs[1]: "128.0.0.0/1" opens the prod API endpoint to 2,147,483,648 addresses (allowed: your VPN or office ranges, /16 or narrower, or none for a private-only endpoint)',
     ],
   },
   {

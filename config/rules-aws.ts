@@ -1,7 +1,7 @@
 /** Cross-field rules for AWS environments. */
 import { isArmInstanceType } from './schema-aws';
 import { EKS_ADDON_VERSIONS } from './versions';
-import { arr, blocksAt, checkBlocks, checkProdState, obj, one, type Loose, type Problem } from './rules-kit';
+import { arr, blocksAt, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type Problem } from './rules-kit';
 
 export function awsRules(env: Loose, problems: Problem[]): void {
   const network = obj(env.network);
@@ -73,10 +73,11 @@ function clusterRules(env: Loose, problems: Problem[]): void {
     });
   }
   arr(k8s.publicEndpointCidrs).forEach((cidr, i) => {
-    if (env.tier === 'prod' && typeof cidr === 'string' && /\/0$/.test(cidr)) {
+    const opens = env.tier === 'prod' ? tooWide(cidr) : undefined;
+    if (opens) {
       problems.push({
         path: `kubernetes.publicEndpointCidrs[${i}]`,
-        message: `"${cidr}" opens the prod API endpoint to the whole internet (allowed: your VPN or office ranges, or none for a private-only endpoint)`,
+        message: `"${String(cidr)}" opens the prod API endpoint to ${opens} (allowed: your VPN or office ranges, /${WIDEST_ADMIN_PREFIX} or narrower, or none for a private-only endpoint)`,
       });
     }
   });

@@ -1,6 +1,6 @@
 /** Cross-field rules for Azure environments. */
 import { contains, formatAddress, overlaps, parseCidr, type Cidr } from './cidr';
-import { arr, block, checkBlocks, checkProdState, obj, one, type Loose, type NamedBlock, type Problem } from './rules-kit';
+import { arr, block, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type NamedBlock, type Problem } from './rules-kit';
 import { AKS_KUBERNETES_VERSIONS } from './schema-azure';
 import { SUPPORTED_KUBERNETES_VERSIONS } from './schema-common';
 
@@ -97,10 +97,11 @@ function clusterRules(env: Loose, vnet: NamedBlock | undefined, pods: NamedBlock
     });
   }
   ranges.forEach((range, i) => {
-    if (prod && api.access === 'authorized-ranges' && typeof range === 'string' && /\/0$/.test(range)) {
+    const opens = prod && api.access === 'authorized-ranges' ? tooWide(range) : undefined;
+    if (opens) {
       problems.push({
         path: `kubernetes.apiServer.authorizedIpRanges[${i}]`,
-        message: `"${range}" opens the prod API server to the whole internet (allowed: your admin and CI ranges, or access "private")`,
+        message: `"${String(range)}" opens the prod API server to ${opens} (allowed: your admin and CI ranges, /${WIDEST_ADMIN_PREFIX} or narrower, or access "private")`,
       });
     }
   });
@@ -204,10 +205,11 @@ function keyVaultRules(env: Loose, problems: Problem[]): void {
     });
   }
   ranges.forEach((range, i) => {
-    if (typeof range === 'string' && /\/0$/.test(range)) {
+    const opens = tooWide(range);
+    if (opens) {
       problems.push({
         path: `keyVault.allowedIpRanges[${i}]`,
-        message: `"${range}" opens the Key Vault to the whole internet (allowed: the deployers' ranges)`,
+        message: `"${String(range)}" opens the Key Vault to ${opens} (allowed: the deployers' ranges, /${WIDEST_ADMIN_PREFIX} or narrower)`,
       });
     }
   });

@@ -61,6 +61,20 @@ export function one(value: unknown, path: string): NamedBlock[] {
   return cidr ? [{ path, cidr }] : [];
 }
 
+/**
+ * Admin allow-lists (API servers, Key Vault) hold VPN, office and CI egress
+ * ranges. A block wider than /16 is not such a range: it opens the endpoint to
+ * much of the internet, split or not (0.0.0.0/1 + 128.0.0.0/1).
+ */
+export const WIDEST_ADMIN_PREFIX = 16;
+
+/** What a too-wide admin range opens the endpoint to, or undefined when it is narrow enough. */
+export function tooWide(range: unknown): string | undefined {
+  const cidr = block(range);
+  if (!cidr || cidr.prefix >= WIDEST_ADMIN_PREFIX) return undefined;
+  return cidr.prefix === 0 ? 'the whole internet' : `${(2 ** (32 - cidr.prefix)).toLocaleString('en-US')} addresses`;
+}
+
 export function checkProdState(env: Loose, problems: Problem[], remote: string): void {
   if (env.tier === 'prod' && obj(env.state).type === 'local') {
     problems.push({

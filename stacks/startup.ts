@@ -1,22 +1,49 @@
 /**
- * Imported first by main.ts: two start-up costs of cdktf that buy nothing in
- * a normal synth, measured here at about 200 ms of a 1.4 s synth.
+ * Imported first by main.ts: start-up costs of cdktf and tsx that buy nothing
+ * in a normal synth. Each is measured in docs/decisions.md (Benchmark).
  *
  * 1. tsx turns on Node's source-map support, which decodes the inline source
  *    map of every cdktf and provider module and maps every frame of every
  *    stack trace.
- * 2. cdktf captures a full stack trace, as text, for every token it creates
- *    (each `resource.id`), into a plain object, only to quote it in a rare
- *    error. The formatter below skips the text for those captures and formats
- *    real Errors the way V8 does.
+ * 2. cdktf captures a full stack trace (unlimited depth) for every token it
+ *    creates (each `resource.id`), only to quote it in a rare resolution
+ *    error. Tokens record no creation stack; real Errors keep theirs, and are
+ *    formatted the way V8 does without the source-map lookups.
+ * 3. tsx scans every `.js` file it loads for ESM syntax before compiling it:
+ *    ~17 MB of cdktf and provider bindings in a full synth. Those packages
+ *    are jsii-compiled CommonJS (no `"type": "module"`, no `exports` map), so
+ *    they are compiled the way Node's own CommonJS loader does; every other
+ *    file still goes through tsx.
  *
- * CDKTF_SOURCE_MAPS=1 restores Node's defaults when debugging a crash.
+ * CDKTF_SOURCE_MAPS=1 restores all defaults when debugging a crash or a token
+ * resolution error.
  */
+import Module from 'node:module';
+import { readFileSync } from 'node:fs';
+// `import = require` keeps cdktf's own exports object (a namespace import would be a copy).
+import stackTrace = require('cdktf/lib/tokens/private/stack-trace');
+
+interface CommonJsModule {
+  _compile(source: string, filename: string): unknown;
+}
+type Loader = (module: CommonJsModule, filename: string) => unknown;
+
+/** Packages known to ship plain CommonJS: cdktf, constructs and the prebuilt providers. */
+const JSII_COMMONJS = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]lib[\\/][^\\/]+(?:[\\/][^\\/]+)*\.js$/;
+
 if (process.env.CDKTF_SOURCE_MAPS !== '1') {
   process.setSourceMapsEnabled(false);
+
   Error.prepareStackTrace = (target: unknown, frames: NodeJS.CallSite[]): string => {
     if (!(target instanceof Error)) return '';
     const head = target.message ? `${target.name}: ${target.message}` : target.name;
     return [head, ...frames.map((frame) => `    at ${String(frame)}`)].join('\n');
   };
+  // cdktf calls it through the module object at each use, so this replaces every call site.
+  stackTrace.captureStackTrace = () => [];
+
+  const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
+  const tsxLoader = extensions['.js']!;
+  extensions['.js'] = (module, filename) =>
+    JSII_COMMONJS.test(filename) ? module._compile(readFileSync(filename, 'utf8'), filename) : tsxLoader(module, filename);
 }

@@ -7,6 +7,7 @@
  * the aws-node service account's own role instead.
  */
 import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -60,6 +61,12 @@ export function amiTypeFor(instanceTypes: readonly string[]): string {
   return instanceTypes.every(isArmInstanceType) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
 }
 
+/** The SSM parameter AWS publishes with the recommended AL2023 release for a Kubernetes version and AMI type. */
+export function recommendedReleaseParameter(kubernetesVersion: string, amiType: string): string {
+  const arch = amiType === 'AL2023_ARM_64_STANDARD' ? 'arm64' : 'x86_64';
+  return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/recommended/release_version`;
+}
+
 export class EksNodePool extends Construct {
   readonly nodeGroup: EksNodeGroup;
 
@@ -96,13 +103,24 @@ export class EksNodePool extends Construct {
       ],
     });
 
+    // Managed node groups keep their first AMI until told otherwise: follow the
+    // recommended AL2023 release, so each apply rolls nodes onto patched images
+    // (maxUnavailable below), as terraform-aws-eks' use_latest_ami_release_version does.
+    const amiType = amiTypeFor(pool.instanceTypes);
+    const release = new DataAwsSsmParameter(this, 'ami-release', {
+      name: recommendedReleaseParameter(props.kubernetesVersion, amiType),
+    });
+
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName,
-      nodeGroupName: name,
+      // A prefix, so a change that replaces the group (instance types, capacity
+      // type) creates the new one before draining the old.
+      nodeGroupNamePrefix: `${name}-`,
       version: props.kubernetesVersion,
+      releaseVersion: release.insecureValue,
       nodeRoleArn: props.nodeRole.role.arn,
       subnetIds: props.subnetIds,
-      amiType: amiTypeFor(pool.instanceTypes),
+      amiType,
       capacityType: pool.capacityType,
       instanceTypes: [...pool.instanceTypes],
       scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
@@ -111,7 +129,7 @@ export class EksNodePool extends Construct {
       labels,
       taint: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
       // The cluster autoscaler owns the current size once the pool exists.
-      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
       dependsOn: [...props.nodeRole.attachments, ...props.dependsOn],
     });
 

@@ -35,14 +35,15 @@ export class EksSecurityGroups extends Construct {
     super(scope, id);
     const { clusterName, vpcId } = props;
     this.cluster = new SecurityGroup(this, 'cluster', {
-      name: `${clusterName}-cluster`,
+      // Prefixes, so create-before-destroy can replace a group without a name clash.
+      namePrefix: `${clusterName}-cluster-`,
       description: 'EKS control plane ENIs',
       vpcId,
       tags: { Name: `${clusterName}-cluster` },
       lifecycle: { createBeforeDestroy: true },
     });
     this.nodes = new SecurityGroup(this, 'nodes', {
-      name: `${clusterName}-nodes`,
+      namePrefix: `${clusterName}-nodes-`,
       description: 'EKS nodes, shared by every node group',
       vpcId,
       // The AWS Load Balancer Controller adds its rules to the one group carrying this tag.

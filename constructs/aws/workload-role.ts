@@ -2,8 +2,9 @@
  * An IAM role for exactly one Kubernetes service account. Two bindings:
  * - `irsa`: trusted through the cluster's OIDC provider, with `sub` pinned to
  *   system:serviceaccount:<namespace>:<name> and `aud` to sts.amazonaws.com;
- * - `pod-identity`: trusted by the EKS Pod Identity service and bound by an
- *   association for that one namespace/service account.
+ * - `pod-identity`: trusted by the EKS Pod Identity service only for the
+ *   session tags of that cluster, namespace and service account, and bound
+ *   by an association for the same.
  * Permissions are managed policy ARNs and/or one inline policy document.
  */
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
@@ -38,7 +39,7 @@ export class WorkloadRole extends Construct {
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
       description: `${props.description} (${subject})`,
-      assumeRolePolicy: policyDocument([trustStatement(props.binding, subject)]),
+      assumeRolePolicy: policyDocument([trustStatement(props, subject)]),
     });
     (props.managedPolicyArns ?? []).forEach((arn, i) => {
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn });
@@ -62,13 +63,22 @@ export class WorkloadRole extends Construct {
   }
 }
 
-function trustStatement(binding: WorkloadBinding, subject: string): Statement {
+function trustStatement({ binding, namespace, serviceAccount }: WorkloadRoleProps, subject: string): Statement {
   if (binding.kind === 'pod-identity') {
+    // The association alone does not bind the role: without these session-tag
+    // conditions any association in the account could name it.
     return {
       Sid: 'EksPodIdentity',
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-name': binding.clusterName,
+          'aws:RequestTag/kubernetes-namespace': namespace,
+          'aws:RequestTag/kubernetes-service-account': serviceAccount,
+        },
+      },
     };
   }
   // Condition keys are the issuer without its scheme, e.g. oidc.eks.<region>.amazonaws.com/id/<id>.
