@@ -132,6 +132,39 @@ describe('policy rules', () => {
   });
 });
 
+describe('GEN-003 beyond resources', () => {
+  const gen003 = RULES.filter((r) => r.id === 'GEN-003');
+  const meta = (path: string) => ({ '//': { metadata: { path: `s/${path}` } } });
+  const lines = (json: Json) => checkStacks({ s: json }, gen003, []).violations.map((v) => `${v.stack}/${v.path}: ${v.message}`);
+
+  it('reports a foreign address in a provider block, a data source, an output and a local', () => {
+    expect(lines({
+      provider: { kubernetes: [{ host: '${aws_eks_cluster.other.endpoint}' }] },
+      data: { aws_subnets: { s: { ...meta('subnets'), filter: [{ name: 'vpc-id', values: ['${aws_vpc.other.id}'] }] } } },
+      output: { leak: { value: '${data.aws_vpc.other.id}' } },
+      locals: { ids: ['${aws_subnet.other.id}'] },
+    })).toEqual([
+      's/subnets: references aws_vpc.other, which this stack does not define',
+      's/provider/kubernetes[0]: references aws_eks_cluster.other, which this stack does not define',
+      's/output/leak: references data.aws_vpc.other, which this stack does not define',
+      's/locals/ids: references aws_subnet.other, which this stack does not define',
+    ]);
+  });
+
+  it('accepts the stack\'s own data sources, remote-state outputs, variables, locals and escaped literals', () => {
+    expect(lines({
+      provider: { kubernetes: [{ host: '${data.terraform_remote_state.cluster-state.outputs.cluster_endpoint}', token: '${data.aws_eks_cluster_auth.a.token}' }] },
+      data: {
+        terraform_remote_state: { 'cluster-state': { ...meta('cluster-state'), backend: 's3' } },
+        aws_eks_cluster_auth: { a: { ...meta('auth'), name: '${data.terraform_remote_state.cluster-state.outputs.cluster_name}' } },
+      },
+      resource: { aws_s3_bucket: { b: { ...meta('b'), bucket: '${local.bucket_name}', tags: { note: '$${aws_vpc.literal.id}', v: '${var.some_var}' } } } },
+      output: { bucket: { value: '${aws_s3_bucket.b.arn}' } },
+      locals: { bucket_name: '${lower(data.terraform_remote_state.cluster-state.outputs.cluster_name)}' },
+    })).toEqual([]);
+  });
+});
+
 describe('policy checks at synth', () => {
   it('fail the synth with one line per violation and write nothing', () => {
     const outdir = join(tempDir(), 'cdktf.out');

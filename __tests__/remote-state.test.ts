@@ -1,6 +1,7 @@
+import { DataAwsSubnets } from '@cdktf/provider-aws/lib/data-aws-subnets';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { App, TerraformOutput } from 'cdktf';
+import { App, TerraformLocal, TerraformOutput } from 'cdktf';
 import { rmSync } from 'node:fs';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,24 +96,47 @@ describe('no value crosses stacks any other way', () => {
     expect(remoteStateProblems(stacks)).toEqual([]);
   });
 
-  it('fails the policy check on a direct reference to another stack', () => {
+  it('fails the policy check on a direct reference to another stack, in every kind of block', () => {
     const outdir = tempDir();
     dirs.push(outdir);
     const app = new App({ outdir });
     const e = env();
     const network = new AwsNetworkStack(app, e);
     const cluster = new LayerStack(app, 'aws-dev-cluster', stateLocation(e, 'aws-dev-cluster'));
-    const vpcOutput = network.node.findChild('vpc_id') as TerraformOutput;
-    new TerraformOutput(cluster, 'leak', { value: vpcOutput.value });
-    new AwsProvider(cluster, 'aws', { region: 'eu-west-1' });
-    new S3Bucket(cluster, 'leaky-bucket', { bucket: 'x', tags: { vpc: vpcOutput.value as string } });
+    const vpcId = (network.node.findChild('vpc_id') as TerraformOutput).value as string;
+    new TerraformOutput(cluster, 'leak', { value: vpcId });
+    new AwsProvider(cluster, 'aws', { region: 'eu-west-1', allowedAccountIds: ['111111111111'], defaultTags: [{ tags: { vpc: vpcId } }] });
+    new S3Bucket(cluster, 'leaky-bucket', { bucket: 'x', tags: { vpc: vpcId } });
+    new DataAwsSubnets(cluster, 'leaky-subnets', { filter: [{ name: 'vpc-id', values: [vpcId] }] });
+    new TerraformLocal(cluster, 'leaky_local', vpcId);
     app.synth();
     const { stacks } = readOutdir(outdir);
     expect(automaticCrossStackOutputs(stacks)).toEqual([]);
     const lines = checkStacks(stacks, RULES.filter((r) => r.id === 'GEN-003'), []).violations.map(formatFinding);
-    expect(lines).toEqual([
-      expect.stringMatching(/^aws-dev-cluster\/leaky-bucket: GEN-003 references aws_vpc\.vpc_\w+, which this stack does not define — /),
+    const where = lines.map((l) => l.replace(/ references aws_vpc\.vpc_\w+, which this stack does not define — .*$/, ' <foreign vpc>')).sort();
+    expect(where).toEqual([
+      'aws-dev-cluster/leaky-bucket: GEN-003 <foreign vpc>',
+      'aws-dev-cluster/leaky-subnets: GEN-003 <foreign vpc>',
+      'aws-dev-cluster/locals/leaky_local: GEN-003 <foreign vpc>',
+      'aws-dev-cluster/output/leak: GEN-003 <foreign vpc>',
+      'aws-dev-cluster/provider/aws[0]: GEN-003 <foreign vpc>',
     ]);
   });
 
+  it('accepts references to the stack\'s own data sources and to remote-state outputs in those blocks', () => {
+    const outdir = tempDir();
+    dirs.push(outdir);
+    const app = new App({ outdir });
+    const e = env();
+    const network = new AwsNetworkStack(app, e);
+    const cluster = new LayerStack(app, 'aws-dev-cluster', stateLocation(e, 'aws-dev-cluster'));
+    const net = consume(cluster, network, awsNetworkContract);
+    new AwsProvider(cluster, 'aws', { region: 'eu-west-1', allowedAccountIds: ['111111111111'], defaultTags: [{ tags: { vpc: net.vpcId } }] });
+    const subnets = new DataAwsSubnets(cluster, 'own-subnets', { filter: [{ name: 'vpc-id', values: [net.vpcId] }] });
+    new TerraformOutput(cluster, 'subnet_ids', { value: subnets.ids });
+    new TerraformLocal(cluster, 'vpc', net.vpcId);
+    app.synth();
+    const { stacks } = readOutdir(outdir);
+    expect(checkStacks(stacks, RULES.filter((r) => r.id === 'GEN-003'), []).violations).toEqual([]);
+  });
 });

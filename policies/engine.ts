@@ -1,8 +1,10 @@
 /**
- * Policy checks over what Terraform will actually receive: every resource,
- * data source and provider block of every synthesized stack, overrides
- * included. A finding names the stack, the construct path, the rule, what is
- * wrong and how to fix it.
+ * Policy checks over what Terraform will actually receive: the synthesized
+ * JSON of every stack, overrides included. Most rules read resources; the
+ * provider rules read provider blocks, and GEN-003 (foreign references) reads
+ * every block that can hold an expression: resources, data sources,
+ * providers, outputs and locals. A finding names the stack, the construct
+ * path, the rule, what is wrong and how to fix it.
  */
 export type Json = Record<string, any>;
 
@@ -17,6 +19,7 @@ export interface Finding {
 
 export interface Resource {
   readonly stack: string;
+  /** Resource type; `data.<type>` for a data source, `provider`, `output` or `locals` for those blocks. */
   readonly type: string;
   readonly name: string;
   readonly path: string;
@@ -53,6 +56,37 @@ export class StackView {
 
   all(): Resource[] {
     return Object.keys(this.json.resource ?? {}).flatMap((type) => this.resources(type));
+  }
+
+  /** Data sources of `type`; their address is `data.<type>.<name>`. */
+  dataSources(type: string): Resource[] {
+    return Object.entries<Json>(this.json.data?.[type] ?? {}).map(([name, body]) => ({
+      stack: this.name,
+      type: `data.${type}`,
+      name,
+      path: (body['//']?.metadata?.path as string | undefined)?.replace(`${this.name}/`, '') ?? `data.${type}.${name}`,
+      body,
+    }));
+  }
+
+  /** Provider blocks of one provider (one per alias), at path `provider/<name>[<i>]`. */
+  providers(name: string): Resource[] {
+    return asList(this.json.provider?.[name]).map((body, i) => ({ stack: this.name, type: 'provider', name, path: `provider/${name}[${i}]`, body: body as Json }));
+  }
+
+  /**
+   * Every block that can hold an expression: resources, data sources, provider
+   * blocks, outputs (path `output/<name>`) and locals (path `locals/<name>`).
+   */
+  blocks(): Resource[] {
+    const entries = (value: unknown) => Object.entries<Json>((value as Json | undefined) ?? {});
+    return [
+      ...this.all(),
+      ...Object.keys(this.json.data ?? {}).flatMap((type) => this.dataSources(type)),
+      ...Object.keys(this.json.provider ?? {}).flatMap((name) => this.providers(name)),
+      ...entries(this.json.output).map(([name, body]) => ({ stack: this.name, type: 'output', name, path: `output/${name}`, body })),
+      ...entries(this.json.locals).map(([name, body]) => ({ stack: this.name, type: 'locals', name, path: `locals/${name}`, body: { value: body } })),
+    ];
   }
 
   /** The Terraform address other resources use to reference this one. */

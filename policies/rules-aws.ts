@@ -103,7 +103,6 @@ export const awsRules = [
     each(['aws_iam_role_policy', 'aws_iam_policy'], (b) =>
       statements(b.policy).some((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === '*' || a === '*:*')) ? 'allows "*"' : undefined)),
   rule('AWS-PRV-001', 'The AWS provider is pinned to the environment account', '', 'set allowed_account_ids (awsProvider does)',
-    (stack) => asList(stack.json.provider?.aws).flatMap((p: any, i) =>
-      asList(p?.allowed_account_ids).length > 0 ? [] : [{ resource: { stack: stack.name, type: 'provider', name: 'aws', path: `provider/aws[${i}]`, body: p }, message: 'may run against any account' }])),
+    (stack) => stack.providers('aws').flatMap((p) => (asList(p.body?.allowed_account_ids).length > 0 ? [] : [{ resource: p, message: 'may run against any account' }]))),
 ] as const;
 

@@ -55,6 +55,5 @@ export const azureRules = [
   rule('AZ-KV-002', 'Key Vaults authorize with Azure RBAC', 'MCSB IM-1 (spirit)', 'set rbac_authorization_enabled = true',
     each('azurerm_key_vault', (b) => (b.rbac_authorization_enabled === true || b.enable_rbac_authorization === true ? undefined : 'uses access policies'))),
   rule('AZ-PRV-001', 'The azurerm provider is pinned to the environment subscription', '', 'set subscription_id and tenant_id (azurermProvider does)',
-    (stack) => asList(stack.json.provider?.azurerm).flatMap((p: any, i) =>
-      p?.subscription_id && p?.tenant_id ? [] : [{ resource: { stack: stack.name, type: 'provider', name: 'azurerm', path: `provider/azurerm[${i}]`, body: p }, message: 'follows whatever subscription the shell selected' }])),
+    (stack) => stack.providers('azurerm').flatMap((p) => (p.body?.subscription_id && p.body?.tenant_id ? [] : [{ resource: p, message: 'follows whatever subscription the shell selected' }]))),
 ] as const;

@@ -41,7 +41,7 @@ function helmValues(body: Json): unknown[] {
   return [...docs, ...(Array.isArray(body.set) ? body.set : [])];
 }
 
-/** Addresses a stack defines: resources, data sources, outputs cannot be referenced. */
+/** Addresses a stack defines and may reference: its resources and its data sources (remote state included). */
 function definedAddresses(json: Json): Set<string> {
   const defined = new Set<string>();
   for (const [type, items] of Object.entries<Json>(json.resource ?? {})) for (const name of Object.keys(items)) defined.add(`${type}.${name}`);
@@ -49,19 +49,22 @@ function definedAddresses(json: Json): Set<string> {
   return defined;
 }
 
-const EXPRESSION = /\$\{([^}]*)\}/g;
+/** A Terraform interpolation; `$${...}` is an escaped literal, not an expression. */
+const EXPRESSION = /(?<!\$)\$\{([^}]*)\}/g;
+/** `<type>.<name>` or `data.<type>.<name>`; provider types always contain an underscore, so var., local., each. never match. */
 const ADDRESS = /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)(?=\.|\[|\s|,|\)|$)/g;
 
 export const commonRules = [
   rule('GEN-003', 'Stacks reference only what they define; other stacks are read through remote state', 'project standard', 'publish the value in the producer\'s contract and consume() it',
     (stack) => {
       const defined = definedAddresses(stack.json);
-      return stack.all().flatMap((resource) => {
-      const foreign = new Set<string>();
-      for (const [, expression] of JSON.stringify(resource.body).matchAll(EXPRESSION)) {
-        for (const [, address] of expression!.matchAll(ADDRESS)) if (!defined.has(address!)) foreign.add(address!);
-      }
-      return [...foreign].map((address) => ({ resource, message: `references ${address}, which this stack does not define` }));
+      // Resources, data sources, provider blocks, outputs and locals: a foreign address in any of them reaches another stack's state.
+      return stack.blocks().flatMap((block) => {
+        const foreign = new Set<string>();
+        for (const [, expression] of JSON.stringify(block.body).matchAll(EXPRESSION)) {
+          for (const [, address] of expression!.matchAll(ADDRESS)) if (!defined.has(address!)) foreign.add(address!);
+        }
+        return [...foreign].map((address) => ({ resource: block, message: `references ${address}, which this stack does not define` }));
       });
     }),
   rule('GEN-001', 'Stateful resources are protected from destroy', 'project standard', 'set lifecycle.prevent_destroy = true; see README "really deleting"',
