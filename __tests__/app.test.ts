@@ -50,6 +50,10 @@ describe('MongoDB replica set', () => {
     expect(rs.resources).toEqual({ requests: { cpu: mongo.cpu, memory: mongo.memory }, limits: { memory: mongo.memory } });
   });
 
+  it.each(ENVS)('%s: leaves PMM out entirely (the v1.22.0 CRD requires pmm.image whenever spec.pmm exists)', (env) => {
+    expect(replicaSet(env).spec).not.toHaveProperty('pmm');
+  });
+
   it('places aws-prod members on the tainted data pool and azure-prod members on the apps pool', () => {
     const aws = replicaSet('aws-prod').spec.replsets[0];
     expect(aws.nodeSelector).toEqual({ workload: 'data' });
@@ -68,9 +72,9 @@ describe('MongoDB replica set', () => {
     expect(uri).toMatch(/^mongodb:\/\/rocketchat:\$\{random_password\.[^}]+\.result\}@rocketchat-mongodb-rs0\.mongodb\.svc\.cluster\.local:27017\/rocketchat\?replicaSet=rs0&authSource=admin&tls=true&tlsCAFile=\/etc\/mongodb-client\/ca\.crt&tlsCertificateKeyFile=\/etc\/mongodb-client\/tls-combined\.pem$/);
   });
 
-  it('gives Rocket.Chat a SCRAM user with readWrite on its database only, and every system user a generated password', () => {
+  it('gives Rocket.Chat a SCRAM user with readWrite on its database and cluster monitoring only, and every system user a generated password', () => {
     const spec = replicaSet('azure-dev').spec;
-    expect(spec.users).toEqual([{ name: 'rocketchat', db: 'admin', passwordSecretRef: { name: SECRET_REF, key: 'password' }, roles: [{ name: 'readWrite', db: 'rocketchat' }] }]);
+    expect(spec.users).toEqual([{ name: 'rocketchat', db: 'admin', passwordSecretRef: { name: SECRET_REF, key: 'password' }, roles: [{ name: 'readWrite', db: 'rocketchat' }, { name: 'clusterMonitor', db: 'admin' }] }]);
     const users = resources(app('azure-dev'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-users')!;
     expect(spec.secrets.users).toEqual(SECRET_REF);
     const passwords = Object.entries<string>(users.data).filter(([k]) => k.endsWith('_PASSWORD'));
@@ -113,13 +117,14 @@ describe('MongoDB backups', () => {
     expect(backupsToKeep('0 2 * * *', 90)).toBe(90);
   });
 
-  it('AWS: writes SSE-KMS objects to a versioned bucket through IRSA on the mongod service account, cool tier from config', () => {
+  it('AWS: writes to a versioned bucket encrypted by default with the app key, through IRSA on the mongod service account, cool tier from config', () => {
     const stack = app('aws-prod');
     const storage = replicaSet('aws-prod').spec.backup.storages.main;
-    expect(storage).toMatchObject({ main: true, type: 's3', s3: { region: 'eu-west-1', prefix: 'aws-prod', serverSideEncryption: { sseAlgorithm: 'aws:kms' } } });
-    expect(storage.s3.credentialsSecret).toBeUndefined();
+    expect(storage).toEqual({ main: true, type: 's3', s3: { bucket: expect.any(String), region: 'eu-west-1', prefix: 'aws-prod' } });
     const bucket = resources(stack, 'aws_s3_bucket').find((b) => b.bucket.startsWith('aws-prod-mongodb-backups-'))!;
     expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    const sse = resources(stack, 'aws_s3_bucket_server_side_encryption_configuration').find((c) => String(c.bucket).includes('mongodb-backups'))!;
+    expect(sse.rule[0].apply_server_side_encryption_by_default).toMatchObject({ sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(/aws_kms_key\./) });
     expect(storage.s3.bucket).toMatch(/^\$\{aws_s3_bucket\.cloud_mongodb-backups-bucket/);
     const lifecycle = resources(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes('mongodb-backups'))!;
     expect(lifecycle.rule[0].transition).toEqual([{ days: 30, storage_class: 'STANDARD_IA' }]);
@@ -165,7 +170,7 @@ describe('Rocket.Chat', () => {
     const r = rocketchat(env);
     expect([r.repository, r.version, r.namespace]).toEqual([CHARTS.rocketchat.repository, CHARTS.rocketchat.version, 'rocketchat']);
     const v = values(r);
-    expect(v.mongodb).toEqual({ enabled: false });
+    expect(v.mongodb).toEqual({ enabled: false, serviceMonitor: { enabled: false } });
     expect(v.microservices).toEqual({ enabled: false });
     expect(v.existingMongodbSecret).toEqual(SECRET_REF);
     expect(v.externalMongodbUrl).toBeUndefined();
@@ -192,7 +197,7 @@ describe('Rocket.Chat', () => {
     expect(values(rocketchat('aws-prod')).extraSecret).toEqual(SECRET_REF);
     expect(bootstrap.data.ADMIN_PASS).toMatch(/^\$\{random_password\./);
     expect(bootstrap.data.ROCKETCHAT_LICENSE).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\./);
-    expect(bootstrap.data.MAIL_URL).toMatch(/^smtp:\/\/\$\{urlencode\("rocketchat"\)\}:\$\{urlencode\(data\.aws_secretsmanager_secret_version\./);
+    expect(bootstrap.data.MAIL_URL).toMatch(/^smtp:\/\/\$\{urlencode\("rocketchat"\)\}:\$\{urlencode\(data\.aws_secretsmanager_secret_version\.[^}]+\)\}@smtp\.example\.com:587\?requireTLS=true$/);
     const kept = resources(stack, 'aws_secretsmanager_secret').map((s) => s.name);
     expect(kept).toEqual(expect.arrayContaining(['aws-prod-rocketchat-admin-password', 'aws-prod-mongodb-database-admin-password']));
     expect(resources(app('azure-prod'), 'azurerm_key_vault_secret').map((s) => s.name)).toEqual(
@@ -251,23 +256,29 @@ describe('network policies', () => {
     const deny = policy('aws-prod', ns, 'default-deny');
     expect(deny.spec).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
     const dns = policy('aws-prod', ns, 'dns');
+    expect(dns.spec.pod_selector).toEqual({ match_labels: {} });
     expect(dns.spec.policy_types).toEqual(['Egress']);
     expect(dns.spec.egress[0].to[0]).toEqual({ pod_selector: { match_labels: { 'k8s-app': 'kube-dns' } }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } } });
   });
 
-  it('lets the load balancer and Prometheus in to Rocket.Chat, and Rocket.Chat out to MongoDB, Alloy and HTTPS', () => {
+  it('lets the load balancer and Prometheus in to Rocket.Chat, its pods reach each other, and Rocket.Chat out to MongoDB, Alloy and HTTPS', () => {
     const rc = policy('aws-prod', 'rocketchat', 'rocketchat').spec;
     expect(rc.pod_selector.match_labels).toEqual(ROCKETCHAT_POD_LABELS);
     expect(rc.ingress[0]).toEqual({ from: ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'].map((cidr) => ({ ip_block: { cidr } })), ports: [{ port: '3000', protocol: 'TCP' }] });
     expect(rc.ingress[1].from[0].pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'prometheus' });
     expect(rc.ingress[1].ports).toEqual([{ port: '9100', protocol: 'TCP' }]);
-    expect(rc.egress[0]).toEqual({
+    // Enterprise instances broadcast to each other on the fixed TCP_PORT.
+    const peers = { from: [{ pod_selector: { match_labels: ROCKETCHAT_POD_LABELS }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'rocketchat' } } }], ports: [{ port: '4000', protocol: 'TCP' }] };
+    expect(rc.ingress[2]).toEqual({ from: peers.from, ports: peers.ports });
+    expect(rc.egress[0]).toEqual({ to: peers.from, ports: peers.ports });
+    expect(values(rocketchat('aws-prod')).extraEnv).toContainEqual({ name: 'TCP_PORT', value: '4000' });
+    expect(rc.egress[1]).toEqual({
       to: [{ pod_selector: { match_labels: MONGOD_POD_LABELS }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'mongodb' } } }],
       ports: [{ port: '27017', protocol: 'TCP' }],
     });
-    expect(rc.egress[1].to[0].pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'alloy' });
-    expect(rc.egress[1].ports).toEqual([{ port: '4317', protocol: 'TCP' }]);
-    expect(rc.egress[2].ports).toEqual([{ port: '443', protocol: 'TCP' }, { port: '587', protocol: 'TCP' }]);
+    expect(rc.egress[2].to[0].pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'alloy' });
+    expect(rc.egress[2].ports).toEqual([{ port: '4317', protocol: 'TCP' }]);
+    expect(rc.egress[3].ports).toEqual([{ port: '443', protocol: 'TCP' }, { port: '587', protocol: 'TCP' }]);
     const azure = config('azure-prod');
     expect(policy('azure-prod', 'rocketchat', 'rocketchat').spec.ingress[0].from).toEqual([{ ip_block: { cidr: azure.cloud === 'azure' ? azure.network.ingressSubnetCidr : '' } }]);
   });
@@ -281,6 +292,8 @@ describe('network policies', () => {
     expect(mongod.egress[1]).toEqual({ to: [{ ip_block: { cidr: azure.cloud === 'azure' ? azure.network.privateEndpointSubnetCidr : '' } }], ports: [{ port: '443', protocol: 'TCP' }] });
     const operator = policy('azure-prod', 'mongodb', 'psmdb-operator').spec;
     expect(operator.policy_types).toEqual(['Egress']);
+    expect(operator.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' });
+    expect(operator.egress[0].to[0].pod_selector.match_labels).toEqual(MONGOD_POD_LABELS);
     expect(operator.egress[0].ports).toEqual([{ port: '27017', protocol: 'TCP' }]);
   });
 

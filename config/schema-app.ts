@@ -30,7 +30,7 @@ const rocketchat = object({
   smtp: maybe(
     object({
       host: text('an SMTP host name such as smtp.example.com', /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/),
-      /** 587 (STARTTLS) or 465 (implicit TLS): the password never crosses the wire in clear. */
+      /** 587 (STARTTLS, required: `requireTLS` in MAIL_URL) or 465 (implicit TLS): the password never crosses the wire in clear. */
       port: oneOf([587, 465]),
       username: text('the SMTP user name', /^\S{1,256}$/),
       /** Secret holding the SMTP password. */

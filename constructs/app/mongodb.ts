@@ -183,10 +183,14 @@ function replicaSetResource(env: Environment, backups: BackupStorage, placement:
           name: MONGODB.user,
           db: 'admin',
           passwordSecretRef: { name: appUserSecret, key: 'password' },
-          roles: [{ name: 'readWrite', db: MONGODB.database }],
+          // clusterMonitor: Rocket.Chat reads serverStatus for its admin info and oplog checks.
+          roles: [
+            { name: 'readWrite', db: MONGODB.database },
+            { name: 'clusterMonitor', db: 'admin' },
+          ],
         },
       ],
-      pmm: { enabled: false },
+      // No `pmm` block: PMM is off when absent, and the CRD requires pmm.image whenever the block exists.
       sharding: { enabled: false },
       replsets: [
         {

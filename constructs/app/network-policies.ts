@@ -26,6 +26,7 @@ const operator = { pods: POD_SELECTORS.mongodbOperator.labels, namespace: POD_SE
 const rocketchatPods = { pods: ROCKETCHAT_POD_LABELS, namespace: ROCKETCHAT.namespace };
 const mongodPods = { pods: MONGOD_POD_LABELS, namespace: MONGODB.namespace };
 const mongoPort = [{ port: MONGODB.port }];
+const instancePort = [{ port: ROCKETCHAT.instancePort }];
 const anywhere = [{ cidr: '0.0.0.0/0' }];
 
 export function appNetworkPolicies(scope: Construct, props: AppNetworkPoliciesProps): NetworkPolicyV1[] {
@@ -41,8 +42,10 @@ export function appNetworkPolicies(scope: Construct, props: AppNetworkPoliciesPr
       ingress: [
         { peers: props.edgeSourceCidrs.map((cidr) => ({ cidr })), ports: [{ port: ROCKETCHAT.httpPort }] },
         { peers: [prometheus], ports: [{ port: ROCKETCHAT.metricsPort }] },
+        { peers: [rocketchatPods], ports: instancePort },
       ],
       egress: [
+        { peers: [rocketchatPods], ports: instancePort },
         { peers: [mongodPods], ports: mongoPort },
         { peers: [{ pods: POD_SELECTORS.alloy.labels, namespace: POD_SELECTORS.alloy.namespace }], ports: [{ port: 4317 }] },
         // Object storage and STS (AWS uploads), Rocket.Chat Cloud (push gateway, license, marketplace), OAuth providers.

@@ -32,6 +32,12 @@ export const ROCKETCHAT = {
   servicePort: 80,
   /** prometheusScraping.port default: the pod's metrics port. */
   metricsPort: 9100,
+  /**
+   * Enterprise multi-instance: each pod runs a Moleculer TCP transporter on
+   * TCP_PORT (random when unset) and its peers connect to INSTANCE_IP:TCP_PORT
+   * (ee/server/local-services/instance/service.ts). Fixed so a network policy can allow it.
+   */
+  instancePort: 4000,
   /** Answers 200 without authentication once the server is up. */
   healthCheckPath: '/api/v1/info',
   adminUser: 'admin',
@@ -71,8 +77,9 @@ export class RocketChat extends Construct {
     const { smtp } = rocketchat;
     if (smtp) {
       const password = cloud.secrets.read('smtp-password', smtp.passwordSecret);
-      const scheme = smtp.port === 465 ? 'smtps' : 'smtp';
-      bootstrap.MAIL_URL = `${scheme}://${Fn.urlencode(smtp.username)}:${Fn.urlencode(password)}@${smtp.host}:${smtp.port}`;
+      // 465 is TLS from the first byte; on 587 requireTLS makes nodemailer refuse to log in unless STARTTLS succeeds.
+      const url = `${Fn.urlencode(smtp.username)}:${Fn.urlencode(password)}@${smtp.host}:${smtp.port}`;
+      bootstrap.MAIL_URL = smtp.port === 465 ? `smtps://${url}` : `smtp://${url}?requireTLS=true`;
       bootstrap.OVERWRITE_SETTING_From_Email = smtp.from;
     }
     const bootstrapSecret = new SecretV1(this, 'bootstrap', {
@@ -105,13 +112,15 @@ export class RocketChat extends Construct {
         minAvailable: Math.max(1, rocketchat.replicas - 1),
         podAntiAffinity: 'soft',
         podAntiAffinityTopologyKey: 'topology.kubernetes.io/zone',
-        mongodb: { enabled: false },
+        // serviceMonitor: the chart renders a ServiceMonitor for its bundled MongoDB even when that is off (templates/mongodb-monitor.yaml).
+        mongodb: { enabled: false, serviceMonitor: { enabled: false } },
         existingMongodbSecret: props.mongoConnectionSecret,
         // Scaling the monolith needs no NATS; microservices mode is for very large Enterprise installs.
         microservices: { enabled: false },
         extraSecret: bootstrapSecret.metadata.name,
         extraEnv: [
           ...Object.entries(uploads.settings).map(([k, v]) => env_(`OVERWRITE_SETTING_${k}`, v)),
+          env_('TCP_PORT', String(ROCKETCHAT.instancePort)),
           env_('TRACING_ENABLED', 'true'),
           env_('OTEL_EXPORTER_OTLP_ENDPOINT', `http://${TELEMETRY.otlpGrpc}`),
         ],

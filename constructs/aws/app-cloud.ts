@@ -148,7 +148,9 @@ export class AwsAppCloud extends Construct implements AppCloud {
           bucket: bucket.bucket,
           region: env.aws.region,
           prefix: env.name,
-          serverSideEncryption: { sseAlgorithm: 'aws:kms', kmsKeyID: this.keyArn },
+          // No serverSideEncryption: the operator hands it to PBM only together with a
+          // credentialsSecret (pkg/psmdb/backup/pbm.go), so with IRSA the bucket's default
+          // SSE-KMS with the app key is what encrypts every backup object.
         },
       },
       // S3 (gateway endpoint, public prefixes) and STS for the IRSA token exchange: HTTPS to any address.
