@@ -1,10 +1,29 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { synthExamples } from './helpers';
-import { collectObjects, objectProblem } from './kubernetes-objects';
+import { collectObjects, objectProblem, type FoundObject } from './kubernetes-objects';
 
 describe('Kubernetes objects written in code', () => {
+  let found: FoundObject[] = [];
+  beforeAll(() => {
+    found = collectObjects(synthExamples().stacks);
+  });
+
+  it('finds the objects each layer writes, so the validation below cannot pass on nothing', () => {
+    const kinds = (stack: string) => [...new Set(found.filter((f) => f.where.startsWith(`${stack} `)).map((f) => `${f.object.apiVersion} ${f.object.kind}`))];
+    const platform = ['cert-manager.io/v1 Certificate', 'cert-manager.io/v1 ClusterIssuer'];
+    const app = ['cert-manager.io/v1 Certificate', 'monitoring.coreos.com/v1 PodMonitor', 'psmdb.percona.com/v1 PerconaServerMongoDB'];
+    const agcEdge = ['alb.networking.azure.io/v1 HealthCheckPolicy', 'alb.networking.azure.io/v1 IngressExtension', 'networking.k8s.io/v1 Ingress'];
+    for (const env of ['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']) {
+      expect(kinds(`${env}-platform`), `${env}-platform`).toEqual(expect.arrayContaining(platform));
+      expect(kinds(`${env}-app`), `${env}-app`).toEqual(expect.arrayContaining(env.startsWith('azure-') ? [...app, ...agcEdge] : app));
+    }
+    // Four ClusterIssuers per platform stack, at least one Certificate per platform and app stack.
+    expect(found.filter((f) => f.object.kind === 'ClusterIssuer')).toHaveLength(16);
+    expect(found.length).toBeGreaterThanOrEqual(16 + 8 + 4 * 2 + 2 * 3);
+  });
+
   it('all validate against their models in every example stack', async () => {
-    const found = collectObjects(synthExamples().stacks);
+    expect(found.length).toBeGreaterThan(0);
     const problems = (await Promise.all(found.map(objectProblem))).filter(Boolean);
     expect(problems).toEqual([]);
   });
