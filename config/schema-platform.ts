@@ -54,7 +54,7 @@ export const platformFields = {
   externalDnsPolicy: oneOf(['sync', 'upsert-only']),
   observability: object({
     metricsRetentionDays: int(1, 90),
-    /** Prometheus volume; Prometheus also stops at 90% of it (retentionSize). */
+    /** Prometheus volume; Prometheus also stops at 85% of it (retentionSize). */
     metricsStorageGb: int(10, 2000),
     logsRetentionDays: int(1, 365),
     tracesRetentionDays: int(1, 90),

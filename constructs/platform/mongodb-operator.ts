@@ -1,9 +1,10 @@
 /**
  * The Percona Operator for MongoDB, installed here rather than in the app
- * layer: its chart brings the PerconaServerMongoDB CRDs, and the app stack
- * declares its replica set with kubernetes_manifest, which needs the CRD at
- * plan time. Installed once per cluster, namespace-scoped: it watches only
- * the `mongodb` namespace with a Role, not a ClusterRole.
+ * layer: its chart brings the PerconaServerMongoDB CRDs, which must exist
+ * before the app stack's replica set (rendered by its cluster-objects chart)
+ * is installed, and stay when the app stack is destroyed. Installed once per
+ * cluster, namespace-scoped: it watches only the `mongodb` namespace with a
+ * Role, not a ClusterRole.
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';

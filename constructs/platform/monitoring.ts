@@ -14,7 +14,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
-import { ALERT_GROUPS } from './alert-rules';
+import { alertGroups } from './alert-rules';
 import { alertmanagerConfig, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
 import { chartRelease } from './chart-release';
 import { grafanaDatasources } from './grafana-datasources';
@@ -84,7 +84,7 @@ export class Monitoring extends Construct {
         // kube-proxy binds its metrics to 127.0.0.1 on EKS and is absent with Cilium on AKS.
         kubeProxy: { enabled: false },
         defaultRules: { create: true },
-        additionalPrometheusRulesMap: { platform: { groups: ALERT_GROUPS } },
+        additionalPrometheusRulesMap: { platform: { groups: alertGroups(env.app.mongodb.members) } },
         prometheusOperator: { resources: resourcesFor(env, 'controller') },
         prometheus: {
           podDisruptionBudget: { enabled: false },
