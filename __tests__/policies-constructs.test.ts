@@ -25,6 +25,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ClusterObjects } from '../constructs/platform/cluster-objects';
 import { RULES, checkStacks, type PolicyReport } from '../policies';
 import { readOutdir, tempDir } from './helpers';
 
@@ -74,6 +75,14 @@ beforeAll(() => {
   });
   new NamespaceV1(k8s, 'unlabelled', { metadata: { name: 'apps' } });
   new IngressV1(k8s, 'plain-http', { metadata: { name: 'web' }, spec: { rule: [{ host: 'chat.example.com' }] } });
+  new Release(k8s, 'http-only-alb', {
+    name: 'web', chart: 'web', repository: 'https://example.org', version: '1.0.0',
+    values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80}]' } } })],
+  });
+  new ClusterObjects(k8s, 'plain-objects', {
+    name: 'objects', namespace: 'apps', dependsOn: [],
+    objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'apps' }, spec: { rules: [{ host: 'chat.example.com' }] } }],
+  });
 
   app.synth();
   report = checkStacks(readOutdir(outdir).stacks, RULES, []);
@@ -98,10 +107,17 @@ describe('policy rules against real constructs', () => {
     ['K8S-001', 'bad-kubernetes/floating-chart: uses chart version "~> 1.0"'],
     ['K8S-002', 'bad-kubernetes/floating-chart: runs image ":latest"'],
     ['K8S-003', 'bad-kubernetes/unlabelled: has no Pod Security enforce label'],
-    ['K8S-004', 'bad-kubernetes/plain-http: serves plain HTTP'],
     ['GEN-002', 'bad-kubernetes/floating-chart: has a literal credential at set[0] (auth.rootPassword)'],
   ])('%s fires on %s', (rule, line) => {
     expect(fired(rule)).toEqual([line]);
+  });
+
+  it('K8S-004 fires on an Ingress resource, a chart ingress: block and an Ingress in the cluster-objects chart', () => {
+    expect(fired('K8S-004').sort()).toEqual([
+      'bad-kubernetes/http-only-alb: enables a chart Ingress (values.ingress) that serves plain HTTP: its ALB listens on HTTP only',
+      'bad-kubernetes/plain-http: serves plain HTTP: no tls section',
+      'bad-kubernetes/plain-objects/release: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section',
+    ]);
   });
 
   it('AWS-EC2-005 fires on both rule resources and inline rules', () => {

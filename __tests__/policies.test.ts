@@ -92,7 +92,7 @@ const cases: Array<[string, Record<string, Json>, string]> = [
   ['K8S-001', fixture({ helm_release: { h: { version: '~> 1.2' } } }), 's/h: K8S-001 uses chart version "~> 1.2"'],
   ['K8S-002', fixture({ helm_release: { h: { version: '1.2.3', values: ['{"image":{"repository":"rocketchat/rocket.chat","tag":"latest"}}'] } } }), 's/h: K8S-002 runs image ":latest"'],
   ['K8S-003', fixture({ kubernetes_namespace_v1: { n: { metadata: [{ name: 'app', labels: {} }] } } }), 's/n: K8S-003 has no Pod Security enforce label'],
-  ['K8S-004', fixture({ kubernetes_ingress_v1: { i: { spec: [{ rule: [] }] } } }), 's/i: K8S-004 serves plain HTTP'],
+  ['K8S-004', fixture({ kubernetes_ingress_v1: { i: { spec: [{ rule: [] }] } } }), 's/i: K8S-004 serves plain HTTP: no tls section'],
 ];
 
 describe('policy rules', () => {
@@ -162,6 +162,95 @@ describe('GEN-003 beyond resources', () => {
       output: { bucket: { value: '${aws_s3_bucket.b.arn}' } },
       locals: { bucket_name: '${lower(data.terraform_remote_state.cluster-state.outputs.cluster_name)}' },
     })).toEqual([]);
+  });
+});
+
+describe('K8S-004 on Ingresses in Helm values and manifests', () => {
+  const k8s004 = RULES.filter((r) => r.id === 'K8S-004');
+  const release = (values: Json, extra: Json = {}) => fixture({ helm_release: { h: { version: '1.0.0', values: [JSON.stringify(values)], ...extra } } });
+  const lines = (stacks: Record<string, Json>) => checkStacks(stacks, k8s004, []).violations.map((v) => `${v.stack}/${v.path}: ${v.message}`);
+  const ingress = (spec: Json, annotations: Json = {}) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'apps', annotations },
+    spec: { ingressClassName: 'x', rules: [{ host: 'chat.example.com' }], ...spec },
+  });
+  const alb = (extra: Json) => ({ 'alb.ingress.kubernetes.io/certificate-arn': '${data.terraform_remote_state.p.outputs.certificate_arn}', ...extra });
+  const agc = (redirect: Json) => ({
+    objects: [
+      { apiVersion: 'alb.networking.azure.io/v1', kind: 'IngressExtension', metadata: { name: 'to-https', namespace: 'apps' }, spec: { rules: [{ host: 'chat.example.com', requestRedirect: redirect }] } },
+      ingress({ ingressClassName: 'azure-alb-external' }, { 'alb.networking.azure.io/alb-ingress-extension': 'to-https' }),
+    ],
+  });
+
+  it.each<[string, Record<string, Json>, string]>([
+    ['an Ingress in the cluster-objects chart without tls', release({ objects: [ingress({})] }),
+      's/h: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section'],
+    ['an Ingress in a chart\'s extraObjects without tls', release({ grafana: { extraObjects: [ingress({ tls: [] })] } }),
+      's/h: renders Ingress apps/web (values.grafana.extraObjects[0]) that serves plain HTTP: no tls section'],
+    ['a kubernetes_manifest Ingress without tls', fixture({ kubernetes_manifest: { m: { manifest: ingress({}) } } }),
+      's/m: renders Ingress apps/web (manifest) that serves plain HTTP: no tls section'],
+    ['a chart ingress: block without tls', release({ ingress: { enabled: true, ingressClassName: 'nginx', tls: [] } }),
+      's/h: enables a chart Ingress (values.ingress) that serves plain HTTP: no tls section'],
+    ['a chart ingress switched on by a set entry', release({ ingress: { ingressClassName: 'nginx' } }, { set: [{ name: 'ingress.enabled', value: 'true' }] }),
+      's/h: enables a chart Ingress (values.ingress) that serves plain HTTP: no tls section'],
+    ['an ALB ingress whose HTTP listener is not redirected', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: alb({ 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]' }), tls: [{ hosts: ['chat.example.com'] }] } }),
+      's/h: enables a chart Ingress (values.ingress) that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)'],
+    ['an ALB ingress on the controller default (HTTP:80, no certificate)', release({ objects: [ingress({ ingressClassName: 'alb' })] }),
+      's/h: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: its ALB listens on HTTP only'],
+    ['an ALB ingress with an HTTPS listener and no certificate', release({ objects: [ingress({ ingressClassName: 'alb' }, { 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]' })] }),
+      's/h: renders Ingress apps/web (values.objects[0]) that has an HTTPS ALB listener without a certificate (alb.ingress.kubernetes.io/certificate-arn or tls hosts)'],
+    ['an ALB ingress with unreadable listen-ports', release({ objects: [ingress({}, alb({ 'alb.ingress.kubernetes.io/listen-ports': 'HTTPS:443' }))] }),
+      's/h: renders Ingress apps/web (values.objects[0]) that has alb.ingress.kubernetes.io/listen-ports "HTTPS:443", which is not a JSON list of {"HTTP"|"HTTPS": port}'],
+    ['an AGC redirect Ingress whose IngressExtension does not redirect to HTTPS', release(agc({ scheme: 'http', statusCode: 301 })),
+      's/h: renders Ingress apps/web (values.objects[1]) that serves plain HTTP: IngressExtension to-https does not redirect chat.example.com to HTTPS'],
+    ['an AGC redirect Ingress whose IngressExtension is missing', release({ objects: [agc({}).objects[1]] }),
+      's/h: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section, and its IngressExtension to-https is not defined in this stack'],
+    ['a Gateway API Gateway with HTTP listeners only', release({ objects: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'apps' }, spec: { gatewayClassName: 'azure-alb-external', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }] }),
+      's/h: renders Gateway apps/gw (values.objects[0]) that serves plain HTTP: no HTTPS or TLS listener'],
+    ['Helm values that are not JSON and mention an ingress', fixture({ helm_release: { h: { version: '1.0.0', values: ['ingress:\n  enabled: true\n'] } } }),
+      's/h: has Helm values that are not JSON and mention an Ingress, which this check cannot read (write values with JSON.stringify, as chartRelease does)'],
+  ])('fires on %s', (_name, stacks, line) => {
+    expect(lines(stacks)).toEqual([line]);
+  });
+
+  it.each<[string, Record<string, Json>]>([
+    ['an Ingress with tls', release({ objects: [ingress({ tls: [{ hosts: ['chat.example.com'], secretName: 'tls' }] })] })],
+    ['an ALB ingress listening on HTTPS only', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: alb({ 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]' }), tls: [] } })],
+    ['an ALB ingress with a certificate on the controller default listener', release({ objects: [ingress({ ingressClassName: 'alb' }, alb({}))] })],
+    ['an ALB ingress redirecting HTTP to HTTPS', release({ ingress: { enabled: true, annotations: alb({ 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]', 'alb.ingress.kubernetes.io/ssl-redirect': '443' }) } })],
+    ['an AGC redirect Ingress with its HTTPS IngressExtension', release(agc({ scheme: 'https', statusCode: 301 }))],
+    ['a disabled chart ingress', release({ ingress: { enabled: false } })],
+    ['a Gateway with an HTTPS listener, and AGC and Gateway API companions', release({ objects: [
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }] } },
+      { apiVersion: 'alb.networking.azure.io/v1', kind: 'HealthCheckPolicy', metadata: { name: 'h' }, spec: {} },
+    ] })],
+    ['a NetworkPolicy and networkPolicy values (their ingress: is traffic, not an Ingress)', release({ objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { ingress: [{}] } }], networkPolicy: { ingress: { enabled: true, from: [] } } })],
+  ])('accepts %s', (_name, stacks) => {
+    expect(lines(stacks)).toEqual([]);
+  });
+
+  it('fires on the example stacks\' real Ingresses once their HTTPS settings are removed', () => {
+    const { stacks } = synthExamples('aws-prod,azure-prod');
+    const values = (stack: string, suffix: string) => {
+      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
+      return { release: found, doc: JSON.parse(found.values[0]) as Json };
+    };
+    const edit = (stack: string, suffix: string, change: (doc: Json) => void) => {
+      const { release, doc } = values(stack, suffix);
+      change(doc);
+      release.values[0] = JSON.stringify(doc);
+    };
+    edit('aws-prod-app', 'rocketchat/release', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/ssl-redirect']);
+    edit('aws-prod-platform', 'monitoring/kube-prometheus-stack', (d) => (d.grafana.ingress.annotations['alb.ingress.kubernetes.io/listen-ports'] = '[{"HTTP":80}]'));
+    edit('azure-prod-app', 'rocketchat/release', (d) => (d.ingress.tls = []));
+    edit('azure-prod-app', 'rocketchat/edge-objects/release', (d) => d.objects.filter((o: Json) => o.kind === 'IngressExtension').forEach((o: Json) => (o.spec.rules[0].requestRedirect.scheme = 'http')));
+    const found = lines(stacks).map((l) => l.replace(/ \(values[^)]*\)/, '').replace(/ [a-z0-9-]+\/[a-z0-9-]+-http-redirect /, ' <redirect> ').replace(/IngressExtension \S+ does not redirect \S+/, 'IngressExtension does not redirect the host'));
+    expect(found.sort()).toEqual([
+      'aws-prod-app/rocketchat/release: enables a chart Ingress that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)',
+      'aws-prod-platform/monitoring/kube-prometheus-stack: enables a chart Ingress that serves plain HTTP: its ALB listens on HTTP only',
+      'azure-prod-app/rocketchat/edge-objects/release: renders Ingress <redirect> that serves plain HTTP: IngressExtension does not redirect the host to HTTPS',
+      'azure-prod-app/rocketchat/release: enables a chart Ingress that serves plain HTTP: no tls section',
+    ]);
   });
 });
 

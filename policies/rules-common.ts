@@ -1,5 +1,6 @@
 /** Rules for every stack: state protection, secrets, Kubernetes objects and Helm releases. */
 import { isReference, leaves, type Json } from './engine';
+import { chartIngresses, gatewayProblem, helmReleaseValues, ingressFromChart, ingressFromManifest, ingressFromResource, ingressProblem, manifests } from './kubernetes';
 import { each, rule } from './rule-kit';
 
 /** Resources that hold data nobody can recreate. */
@@ -102,9 +103,33 @@ export const commonRules = [
       if (level === undefined) return 'has no Pod Security enforce label';
       return ['restricted', 'baseline'].includes(level) ? undefined : `enforces Pod Security level ${JSON.stringify(level)}`;
     })),
-  rule('K8S-004', 'Ingresses serve HTTPS', '', 'add a tls section for every host (the platform ingress contract does)',
-    each(['kubernetes_ingress_v1'], (b) => {
-      const spec = Array.isArray(b.spec) ? b.spec[0] : b.spec;
-      return Array.isArray(spec?.tls) && spec.tls.length > 0 ? undefined : 'serves plain HTTP';
-    })),
+  rule('K8S-004', 'Ingresses serve HTTPS only (kubernetes_ingress_v1, kubernetes_manifest, manifests in Helm values such as the cluster-objects chart, charts\' own ingress: values); Gateways have an HTTPS listener', '',
+    'give every host a tls section; on the ALB controller listen on HTTPS only or set ssl-redirect (albIngressSettings does); on AGC redirect port 80 with an IngressExtension (agcIngressSettings does)',
+    (stack) => {
+      const found = manifests(stack);
+      const extensions = found.filter((f) => f.object.kind === 'IngressExtension' && String(f.object.apiVersion).startsWith('alb.networking.azure.io/')).map((f) => f.object);
+      const label = (o: Json) => [o.metadata?.namespace, o.metadata?.name].filter(Boolean).join('/');
+      return [
+        ...['kubernetes_ingress_v1', 'kubernetes_ingress'].flatMap((type) => stack.resources(type).flatMap((resource) => {
+          const problem = ingressProblem(ingressFromResource(resource.body), extensions);
+          return problem ? [{ resource, message: problem }] : [];
+        })),
+        ...found.flatMap(({ resource, where, object }) => {
+          const group = String(object.apiVersion).split('/')[0];
+          const problem = object.kind === 'Ingress' && group === 'networking.k8s.io' ? ingressProblem(ingressFromManifest(object), extensions)
+            : object.kind === 'Gateway' && group === 'gateway.networking.k8s.io' ? gatewayProblem(object)
+              : undefined;
+          return problem ? [{ resource, message: `renders ${object.kind} ${label(object)} (${where}) that ${problem}` }] : [];
+        }),
+        ...stack.resources('helm_release').flatMap((resource) => [
+          ...chartIngresses(resource).flatMap(({ where, ingress }) => {
+            const problem = ingressProblem(ingressFromChart(ingress), extensions);
+            return problem ? [{ resource, message: `enables a chart Ingress (${where}) that ${problem}` }] : [];
+          }),
+          ...helmReleaseValues(resource.body).unparsed.filter((doc) => /ingress/i.test(doc)).map(() => ({
+            resource, message: 'has Helm values that are not JSON and mention an Ingress, which this check cannot read (write values with JSON.stringify, as chartRelease does)',
+          })),
+        ]),
+      ];
+    }),
 ] as const;
