@@ -7,7 +7,7 @@ import { AGC_INGRESS_CLASS } from '../constructs/azure/https-edge';
 import { alloyConfig } from '../constructs/platform/alloy';
 import { run } from '../stacks/synth';
 import { ENVIRONMENTS } from '../config/environments';
-import { byPath, resources, synthExamples, tempDir, type Json } from './helpers';
+import { byPath, only, resources, synthExamples, tempDir, type Json } from './helpers';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -152,8 +152,23 @@ describe('identity bindings', () => {
       expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_loki-bucket_[0-9A-F]{8}\.arn\}\/\*$/),
       expect.stringMatching(/^\$\{aws_kms_key\.cloud_platform-key_[0-9A-F]{8}\.arn\}$/),
     ]);
+    const zone = expect.stringContaining(':route53:::hostedzone/${data.aws_route53_zone.');
     const dns = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'cloud/external-dns-dns-identity/inline').policy);
-    expect(dns.Statement[0]).toMatchObject({ Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'], Resource: expect.stringContaining(':route53:::hostedzone/${data.aws_route53_zone.') });
+    expect(dns.Statement.map((s: Json) => s.Sid)).toEqual(['ReadRecordsInZone', 'ChangeRecordsInZone', 'FollowChanges', 'FindZone']);
+    expect(dns.Statement[1]).toEqual({ Sid: 'ChangeRecordsInZone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: zone });
+    // cert-manager: _acme-challenge TXT records only, and no zone discovery (the issuer names the zone id).
+    const acme = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'cloud/cert-manager-dns-identity/inline').policy);
+    expect(acme.Statement.map((s: Json) => s.Sid)).toEqual(['ReadRecordsInZone', 'ChangeRecordsInZone', 'FollowChanges']);
+    expect(acme.Statement[1]).toEqual({
+      Sid: 'ChangeRecordsInZone',
+      Effect: 'Allow',
+      Action: 'route53:ChangeResourceRecordSets',
+      Resource: zone,
+      Condition: {
+        'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
+        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_acme-challenge.*'] },
+      },
+    });
     const azure = platform('azure-prod');
     expect(byPath(azure, 'azurerm_role_assignment', 'cloud/tempo-identity/role-0')).toMatchObject({
       role_definition_name: 'Storage Blob Data Contributor',
@@ -170,8 +185,9 @@ describe('HTTPS only', () => {
     // TLS 1.3 with 1.2 as the floor, no older protocol.
     expect(v.defaultSSLPolicy).toMatch(/^ELBSecurityPolicy-TLS13-1-2-/);
     expect(v).toMatchObject({ defaultSSLPolicy: ALB_SSL_POLICY, ingressClass: 'alb', enableServiceMutatorWebhook: false, region: 'eu-west-1' });
-    const grafana = values(release(stack, 'kube-prometheus-stack')).grafana.ingress;
-    expect(grafana).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['grafana.chat.example.com'], tls: [{ hosts: ['grafana.chat.example.com'] }] });
+    // Grafana is exposed in the dev examples only.
+    const grafana = values(release(platform('aws-dev'), 'kube-prometheus-stack')).grafana.ingress;
+    expect(grafana).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['grafana.dev.chat.example.com'], tls: [{ hosts: ['grafana.dev.chat.example.com'] }] });
     expect(grafana.annotations).toMatchObject({
       'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
       'alb.ingress.kubernetes.io/ssl-redirect': '443',
@@ -186,18 +202,18 @@ describe('HTTPS only', () => {
     expect(resources(stack, 'azurerm_application_load_balancer_subnet_association')[0]!.subnet_id).toBe(
       '${data.terraform_remote_state.azure-prod-network-state.outputs.ingress_subnet_id}',
     );
-    const grafana = values(release(stack, 'kube-prometheus-stack')).grafana;
-    expect(grafana.ingress).toMatchObject({ ingressClassName: AGC_INGRESS_CLASS, tls: [{ hosts: ['grafana.chat.example.org'], secretName: 'grafana-chat-example-org-tls' }] });
+    const grafana = values(release(platform('azure-dev'), 'kube-prometheus-stack')).grafana;
+    expect(grafana.ingress).toMatchObject({ ingressClassName: AGC_INGRESS_CLASS, tls: [{ hosts: ['grafana.dev.chat.example.org'], secretName: 'grafana-dev-chat-example-org-tls' }] });
     expect(grafana.ingress.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
     const kinds = grafana.extraObjects.map((o: Json) => o.kind);
     expect(kinds).toEqual(['HealthCheckPolicy', 'IngressExtension', 'Ingress']);
-    expect(grafana.extraObjects[1].spec.rules).toEqual([{ host: 'grafana.chat.example.org', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
+    expect(grafana.extraObjects[1].spec.rules).toEqual([{ host: 'grafana.dev.chat.example.org', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
     expect(grafana.extraObjects[0].spec.default.http.path).toBe('/api/health');
     expect(grafana.extraObjects[2].spec.tls).toBeUndefined();
   });
 
-  it('keeps Grafana off the internet where config says so', () => {
-    expect(values(release(platform('aws-dev'), 'kube-prometheus-stack')).grafana.ingress).toEqual({ enabled: false });
+  it('keeps Grafana off the internet where config says so (the prod examples)', () => {
+    for (const env of ['aws-prod', 'azure-prod']) expect(values(release(platform(env), 'kube-prometheus-stack')).grafana.ingress).toEqual({ enabled: false });
   });
 });
 
@@ -300,6 +316,15 @@ describe('observability', () => {
     const account = resources(platform('azure-prod'), 'azurerm_storage_account')[0]!;
     expect([account.public_network_access_enabled, account.shared_access_key_enabled, account.lifecycle.prevent_destroy]).toEqual([false, false, true]);
     expect(resources(platform('aws-prod'), 'aws_s3_bucket').map((b) => b.lifecycle.prevent_destroy)).toEqual([true, true]);
+  });
+
+  it('expires what Loki and Tempo delete: old versions go after 30 days on both clouds', () => {
+    const policy = only(platform('azure-prod'), 'azurerm_storage_management_policy');
+    expect(policy.storage_account_id).toMatch(/azurerm_storage_account\.cloud_observability-storage_account_\w+\.id/);
+    expect(policy.rule).toEqual([{ name: 'expire-old-versions', enabled: true, filters: { blob_types: ['blockBlob'] }, actions: { version: { delete_after_days_since_creation: 30 } } }]);
+    for (const l of resources(platform('aws-prod'), 'aws_s3_bucket_lifecycle_configuration')) {
+      expect(l.rule.some((r: Json) => r.noncurrent_version_expiration?.[0]?.noncurrent_days === 30)).toBe(true);
+    }
   });
 
   it('ships the alert rules the platform promises', () => {

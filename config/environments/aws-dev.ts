@@ -49,7 +49,8 @@ export default defineEnvironment({
     alerting: {
       receivers: [{ type: 'slack', name: 'team-slack', channel: '#rocketchat-dev-alerts', webhookUrlSecret: 'aws-dev-alerts-slack-webhook', severities: ['critical'] }],
     },
-    exposeGrafana: false,
+    // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
+    exposeGrafana: true,
   },
   app: {
     // Community edition: one Rocket.Chat pod, no license needed.

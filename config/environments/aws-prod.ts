@@ -66,7 +66,8 @@ export default defineEnvironment({
         { type: 'webhook', name: 'on-call', urlSecret: 'aws-prod-alerts-oncall-url', severities: ['critical'] },
       ],
     },
-    exposeGrafana: true,
+    // Grafana's only sign-in is the local admin: reach it with kubectl port-forward, or expose it behind SSO.
+    exposeGrafana: false,
   },
   app: {
     rocketchat: {

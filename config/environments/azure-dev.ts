@@ -68,7 +68,8 @@ export default defineEnvironment({
     alerting: {
       receivers: [{ type: 'slack', name: 'team-slack', channel: '#rocketchat-dev-alerts', webhookUrlSecret: 'alerts-slack-webhook', severities: ['critical'] }],
     },
-    exposeGrafana: false,
+    // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
+    exposeGrafana: true,
   },
   app: {
     rocketchat: { replicas: 1, adminEmail: 'platform-team@example.org' },

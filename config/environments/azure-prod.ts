@@ -80,7 +80,8 @@ export default defineEnvironment({
         },
       ],
     },
-    exposeGrafana: true,
+    // Grafana's only sign-in is the local admin: reach it with kubectl port-forward, or expose it behind SSO.
+    exposeGrafana: false,
   },
   app: {
     rocketchat: {

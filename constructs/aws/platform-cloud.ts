@@ -58,12 +58,30 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
     const zoneArn = `arn:${partition}:route53:::hostedzone/${zone.zoneId}`;
     this.dns = {
       zoneName: env.platform.dnsZone,
-      bind: (name, sa) =>
+      bind: (name, sa, options) =>
         irsaIdentity(
           role(name, `Changes records in the ${env.platform.dnsZone} zone`, sa, [
-            { Sid: 'ChangeRecordsInZone', Effect: 'Allow', Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'], Resource: zoneArn },
+            { Sid: 'ReadRecordsInZone', Effect: 'Allow', Action: 'route53:ListResourceRecordSets', Resource: zoneArn },
+            {
+              Sid: 'ChangeRecordsInZone',
+              Effect: 'Allow',
+              Action: 'route53:ChangeResourceRecordSets',
+              Resource: zoneArn,
+              // The DNS01 solver only ever writes _acme-challenge TXT records (cert-manager's Route53 guide).
+              ...(options?.acmeChallengesOnly
+                ? {
+                    Condition: {
+                      'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
+                      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_acme-challenge.*'] },
+                    },
+                  }
+                : {}),
+            },
             { Sid: 'FollowChanges', Effect: 'Allow', Action: 'route53:GetChange', Resource: `arn:${partition}:route53:::change/*` },
-            { Sid: 'FindZone', Effect: 'Allow', Action: ['route53:ListHostedZones', 'route53:ListHostedZonesByName', 'route53:ListTagsForResources'], Resource: '*' },
+            // The solver is given the zone id; only external-dns discovers zones.
+            ...(options?.listZones
+              ? [{ Sid: 'FindZone', Effect: 'Allow' as const, Action: ['route53:ListHostedZones', 'route53:ListHostedZonesByName', 'route53:ListTagsForResources'], Resource: '*' }]
+              : []),
           ]),
         ),
       // Ambient credentials: the solver uses cert-manager's IRSA role.

@@ -11,6 +11,7 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
@@ -138,6 +139,19 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       softDeleteDays: 14,
       publicNetworkAccess: false,
     }).account;
+    // Versioning keeps what Loki's compactor and Tempo delete at the end of their retention; without
+    // this the data would outlive the retention as old versions forever. 30 days, as the S3 buckets.
+    new StorageManagementPolicy(this, 'observability-lifecycle', {
+      storageAccountId: account.id,
+      rule: [
+        {
+          name: 'expire-old-versions',
+          enabled: true,
+          filters: { blobTypes: ['blockBlob'] },
+          actions: { version: { deleteAfterDaysSinceCreation: 30 } },
+        },
+      ],
+    });
     const blobZone = new PrivateDnsZone(this, 'blob-dns-zone', { name: 'privatelink.blob.core.windows.net', resourceGroupName });
     this.blobDnsZoneId = blobZone.id;
     new PrivateDnsZoneVirtualNetworkLink(this, 'blob-dns-zone-link', {

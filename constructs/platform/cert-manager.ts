@@ -69,7 +69,7 @@ export class CertManager extends Construct {
   constructor(scope: Construct, id: string, props: { env: Environment; dns: DnsZone; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
     const { env, dns } = props;
-    const identity = dns.bind('cert-manager-dns', CERT_MANAGER_SERVICE_ACCOUNT);
+    const identity = dns.bind('cert-manager-dns', CERT_MANAGER_SERVICE_ACCOUNT, { acmeChallengesOnly: true });
     const replicas = controllerReplicas(env);
     const ha = { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1 }, resources: resourcesFor(env, 'controller') };
 

@@ -32,9 +32,11 @@ export interface DnsZone {
   readonly zoneName: string;
   /**
    * An identity for one service account that may change records in this zone
-   * only; `listZones` adds read access to find the zone (external-dns lists zones).
+   * only; `listZones` adds read access to find the zone (external-dns lists zones);
+   * `acmeChallengesOnly` narrows changes to `_acme-challenge` TXT records where
+   * the cloud can express it (cert-manager's DNS01 solver).
    */
-  bind(id: string, serviceAccount: ServiceAccountRef, options?: { listZones?: boolean }): WorkloadIdentityBinding;
+  bind(id: string, serviceAccount: ServiceAccountRef, options?: { listZones?: boolean; acmeChallengesOnly?: boolean }): WorkloadIdentityBinding;
   /** cert-manager ACME DNS01 solver (`solvers[].dns01`) using the cert-manager identity. */
   acmeDns01(certManager: WorkloadIdentityBinding): object;
   /** external-dns chart values that select this provider and its credentials source. */
