@@ -13,6 +13,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
@@ -22,6 +24,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { App, TerraformStack } from 'cdktf';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +68,13 @@ beforeAll(() => {
     protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '3389', sourceAddressPrefix: 'Internet', destinationAddressPrefix: '*',
   });
 
+  const aks = new KubernetesCluster(azure, 'plain-disks', {
+    name: 'aks', location: 'westeurope', resourceGroupName: 'rg', dnsPrefix: 'aks', identity: { type: 'SystemAssigned' },
+    defaultNodePool: { name: 'system', vmSize: 'Standard_D4ds_v5', hostEncryptionEnabled: false },
+  });
+  new KubernetesClusterNodePool(azure, 'plain-pool', { name: 'apps', kubernetesClusterId: aks.id, vmSize: 'Standard_D4ds_v5' });
+  new KubernetesClusterNodePool(azure, 'host-encrypted-pool', { name: 'data', kubernetesClusterId: aks.id, vmSize: 'Standard_D4ds_v5', hostEncryptionEnabled: true });
+
   const k8s = new TerraformStack(app, 'bad-kubernetes');
   new HelmProvider(k8s, 'helm', {});
   new KubernetesProvider(k8s, 'kubernetes', {});
@@ -74,6 +84,8 @@ beforeAll(() => {
     set: [{ name: 'auth.rootPassword', value: 'hunter2hunter2' }],
   });
   new NamespaceV1(k8s, 'unlabelled', { metadata: { name: 'apps' } });
+  new StorageClassV1(k8s, 'plain-ebs', { metadata: { name: 'gp3' }, storageProvisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
+  new StorageClassV1(k8s, 'azure-disk', { metadata: { name: 'premium' }, storageProvisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_ZRS' } });
   new IngressV1(k8s, 'plain-http', { metadata: { name: 'web' }, spec: { rule: [{ host: 'chat.example.com' }] } });
   new Release(k8s, 'http-only-alb', {
     name: 'web', chart: 'web', repository: 'https://example.org', version: '1.0.0',
@@ -104,6 +116,7 @@ describe('policy rules against real constructs', () => {
     ['AZ-ST-002', 'bad-azure/http-account: accepts plain HTTP'],
     ['AZ-ST-007', 'bad-azure/public-container: is readable anonymously'],
     ['AZ-NET-001', 'bad-azure/rdp-from-internet: opens an admin port to the internet'],
+    ['AWS-EBS-001', 'bad-kubernetes/plain-ebs: provisions unencrypted EBS volumes'],
     ['K8S-001', 'bad-kubernetes/floating-chart: uses chart version "~> 1.0"'],
     ['K8S-002', 'bad-kubernetes/floating-chart: runs image ":latest"'],
     ['K8S-003', 'bad-kubernetes/unlabelled: has no Pod Security enforce label'],
@@ -117,6 +130,13 @@ describe('policy rules against real constructs', () => {
       'bad-kubernetes/http-only-alb: enables a chart Ingress (values.ingress) that serves plain HTTP: its ALB listens on HTTP only',
       'bad-kubernetes/plain-http: serves plain HTTP: no tls section',
       'bad-kubernetes/plain-objects/release: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section',
+    ]);
+  });
+
+  it('AZ-AKS-007 fires on the default node pool and a separate pool without host encryption or a disk encryption set', () => {
+    expect(fired('AZ-AKS-007').sort()).toEqual([
+      'bad-azure/plain-disks: node pool system has neither host encryption nor a disk encryption set',
+      'bad-azure/plain-pool: node pool apps has neither host encryption nor a disk encryption set',
     ]);
   });
 

@@ -65,6 +65,7 @@ const cases: Array<[string, Record<string, Json>, string]> = [
   ['AWS-IAM-001', fixture({ aws_iam_access_key: { a: { user: 'ci' } } }), 's/a: AWS-IAM-001 creates a long-lived credential'],
   ['AWS-IAM-002', fixture({ aws_iam_role: { r: { assume_role_policy: '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"x:aud":"sts.amazonaws.com"}}}]}' } } }), 's/r: AWS-IAM-002 can be assumed by any subject of the identity provider'],
   ['AWS-IAM-003', fixture({ aws_iam_role_policy: { p: { policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' } } }), 's/p: AWS-IAM-003 allows "*"'],
+  ['AWS-EBS-001', fixture({ kubernetes_storage_class_v1: { c: { metadata: { name: 'gp3' }, storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } } } }), 's/c: AWS-EBS-001 provisions unencrypted EBS volumes'],
   ['AWS-PRV-001', { s: { provider: { aws: [{ region: 'eu-west-1' }] } } }, 's/provider/aws[0]: AWS-PRV-001 may run against any account'],
   ['AZ-ST-001', fixture({ azurerm_storage_account: { a: { ...goodAccount, min_tls_version: 'TLS1_0' } } }), 's/a: AZ-ST-001 accepts TLS1_0'],
   ['AZ-ST-002', fixture({ azurerm_storage_account: { a: { ...goodAccount, https_traffic_only_enabled: false } } }), 's/a: AZ-ST-002 accepts plain HTTP'],
@@ -83,6 +84,7 @@ const cases: Array<[string, Record<string, Json>, string]> = [
   ['AZ-AKS-004', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, network_profile: {} } } }), 's/k: AZ-AKS-004 has no network policy engine'],
   ['AZ-AKS-005', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, oms_agent: undefined } } }), 's/k: AZ-AKS-005 has no Container Insights'],
   ['AZ-AKS-006', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, key_vault_secrets_provider: {} } } }), 's/k: AZ-AKS-006 does not rotate mounted secrets'],
+  ['AZ-AKS-007', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, default_node_pool: { name: 'system', host_encryption_enabled: false } } } }), 's/k: AZ-AKS-007 node pool system has neither host encryption nor a disk encryption set'],
   ['AZ-KV-001', fixture({ azurerm_key_vault: { v: { rbac_authorization_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-001 can be purged with its keys'],
   ['AZ-KV-002', fixture({ azurerm_key_vault: { v: { purge_protection_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-002 uses access policies'],
   ['AZ-PRV-001', { s: { provider: { azurerm: [{ features: [{}] }] } } }, 's/provider/azurerm[0]: AZ-PRV-001 follows whatever subscription the shell selected'],
@@ -119,6 +121,9 @@ describe('policy rules', () => {
       'aws-dev-platform/namespace-monitoring-node K8S-003',
       'aws-prod-platform/namespace-monitoring-node K8S-003',
       'azure-dev-app/cloud/backup-storage/account AZ-ST-005',
+      'azure-dev-cluster/aks/cluster AZ-AKS-007',
+      'azure-dev-cluster/pool-apps/pool AZ-AKS-007',
+      'azure-dev-cluster/pool-spot/pool AZ-AKS-007',
       'azure-dev-network/flow-logs/storage/account AZ-ST-005',
       'azure-dev-platform/namespace-monitoring-node K8S-003',
       'azure-prod-app/cloud/backup-storage/account AZ-ST-005',
@@ -253,6 +258,40 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
   });
 });
 
+describe('disk encryption rules', () => {
+  const only = (id: string, stacks: Record<string, Json>) => checkStacks(stacks, RULES.filter((r) => r.id === id), []).violations.map((v) => `${v.stack}/${v.path}: ${v.message}`);
+  const cluster = (extra: Json) => ({ default_node_pool: { name: 'system', host_encryption_enabled: true }, ...extra });
+
+  it('AZ-AKS-007 checks each node pool, which may rely on its cluster\'s disk encryption set', () => {
+    expect(only('AZ-AKS-007', fixture({
+      azurerm_kubernetes_cluster: { k: cluster({}) },
+      azurerm_kubernetes_cluster_node_pool: {
+        plain: { name: 'apps', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}' },
+        host: { name: 'data', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}', host_encryption_enabled: true },
+      },
+    }))).toEqual(['s/plain: node pool apps has neither host encryption nor a disk encryption set']);
+    expect(only('AZ-AKS-007', fixture({
+      azurerm_kubernetes_cluster: { k: { default_node_pool: [{ name: 'system' }], disk_encryption_set_id: '${azurerm_disk_encryption_set.s.id}' } },
+      azurerm_kubernetes_cluster_node_pool: { plain: { name: 'apps', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}' } },
+    }))).toEqual([]);
+  });
+
+  it('AWS-EBS-001 checks EBS StorageClasses as resources and in Helm values, and leaves other provisioners alone', () => {
+    const sc = (name: string, provisioner: string, parameters: Json) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, parameters });
+    expect(only('AWS-EBS-001', fixture({
+      kubernetes_storage_class_v1: {
+        good: { storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: '${x}' } },
+        intree: { storage_provisioner: 'kubernetes.io/aws-ebs', parameters: { encrypted: 'false' } },
+        azure: { storage_provisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_ZRS' } },
+      },
+      helm_release: { h: { version: '1.0.0', values: [JSON.stringify({ objects: [sc('gp2', 'ebs.csi.aws.com', { type: 'gp2' }), sc('efs', 'efs.csi.aws.com', {})] })] } },
+    }))).toEqual([
+      's/intree: provisions unencrypted EBS volumes',
+      's/h: renders StorageClass gp2 (values.objects[0]) that provisions unencrypted EBS volumes',
+    ]);
+  });
+});
+
 describe('policy checks at synth', () => {
   it('fail the synth with one line per violation and write nothing', () => {
     const outdir = join(tempDir(), 'cdktf.out');
@@ -263,8 +302,11 @@ describe('policy checks at synth', () => {
       if (!(error instanceof PolicyError)) throw error;
       problems = error.problems;
     }
+    const diskFix = RULES.find((r) => r.id === 'AZ-AKS-007')!.fix;
     expect(problems).toEqual([
       'azure-dev-app/cloud/backup-storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID',
+      ...['aks/cluster: AZ-AKS-007 node pool system', 'pool-apps/pool: AZ-AKS-007 node pool apps', 'pool-spot/pool: AZ-AKS-007 node pool spot']
+        .map((p) => `azure-dev-cluster/${p} has neither host encryption nor a disk encryption set — ${diskFix}`),
       'azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID',
       'azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs)',
     ]);
@@ -278,6 +320,9 @@ describe('policy checks at synth', () => {
     expect(lines).toEqual([
       'Policy waivers in effect (config/policy-suppressions.ts):',
       `  azure-dev-app/cloud/backup-storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[1]!.reason}]`,
+      ...['aks/cluster: AZ-AKS-007 node pool system', 'pool-apps/pool: AZ-AKS-007 node pool apps', 'pool-spot/pool: AZ-AKS-007 node pool spot'].map(
+        (p) => `  azure-dev-cluster/${p} has neither host encryption nor a disk encryption set — ${RULES.find((r) => r.id === 'AZ-AKS-007')!.fix} [waived: ${POLICY_SUPPRESSIONS[3]!.reason}]`,
+      ),
       `  azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[0]!.reason}]`,
       `  azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs) [waived: ${POLICY_SUPPRESSIONS[2]!.reason}]`,
     ]);

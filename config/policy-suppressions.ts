@@ -24,4 +24,10 @@ export const POLICY_SUPPRESSIONS: readonly Suppression[] = [
     reason:
       'node-exporter reads the host\'s /proc, /sys and root filesystem with host network and PID namespaces, which only the privileged level allows; the namespace holds node-exporter alone and still warns and audits at restricted.',
   },
+  {
+    rule: 'AZ-AKS-007',
+    target: 'azure-dev-cluster/*',
+    reason:
+      'azure-dev keeps Azure\'s default encryption at rest (every managed disk is encrypted with platform-managed keys) and runs ephemeral OS disks without host encryption, which needs the EncryptionAtHost feature registered on the subscription; dev holds no production data. azure-prod sets hostEncryption on every pool and a customer-managed disk encryption set, and any other environment is checked.',
+  },
 ];

@@ -1,5 +1,6 @@
 /** Rules for AWS resources. */
 import { asList, parsePolicy, type Json } from './engine';
+import { block, manifests } from './kubernetes';
 import { ADMIN_PORTS, each, needsCompanion, portsIn, rule } from './rule-kit';
 
 /** The statements of a policy attribute; an unparsable document has none to check. */
@@ -102,6 +103,18 @@ export const awsRules = [
   rule('AWS-IAM-003', 'IAM policies do not allow every action', 'CKV_AWS_62, CKV_AWS_63, FSBP IAM.1', 'list the actions the workload needs',
     each(['aws_iam_role_policy', 'aws_iam_policy'], (b) =>
       statements(b.policy).some((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === '*' || a === '*:*')) ? 'allows "*"' : undefined)),
+  rule('AWS-EBS-001', 'EBS StorageClasses encrypt their volumes', 'CKV_AWS_3 (spirit), FSBP EC2.7 (spirit)', 'set parameters.encrypted = "true" and kmsKeyId (PlatformStorageClasses does)',
+    (stack) => {
+      const ebs = (provisioner: unknown) => provisioner === 'ebs.csi.aws.com' || provisioner === 'kubernetes.io/aws-ebs';
+      const encrypted = (parameters: any) => String(parameters?.encrypted ?? '').toLowerCase() === 'true';
+      return [
+        ...['kubernetes_storage_class_v1', 'kubernetes_storage_class'].flatMap((type) => stack.resources(type).flatMap((resource) =>
+          ebs(resource.body.storage_provisioner) && !encrypted(resource.body.parameters) ? [{ resource, message: 'provisions unencrypted EBS volumes' }] : [])),
+        ...manifests(stack).flatMap(({ resource, where, object }) =>
+          object.kind === 'StorageClass' && ebs(object.provisioner) && !encrypted(object.parameters)
+            ? [{ resource, message: `renders StorageClass ${block(object.metadata).name ?? ''} (${where}) that provisions unencrypted EBS volumes` }] : []),
+      ];
+    }),
   rule('AWS-PRV-001', 'The AWS provider is pinned to the environment account', '', 'set allowed_account_ids (awsProvider does)',
     (stack) => stack.providers('aws').flatMap((p) => (asList(p.body?.allowed_account_ids).length > 0 ? [] : [{ resource: p, message: 'may run against any account' }]))),
 ] as const;

@@ -1,5 +1,6 @@
 /** Rules for Azure resources. */
-import { asList } from './engine';
+import { asList, StackView, type Resource } from './engine';
+import { block } from './kubernetes';
 import { ADMIN_PORTS, each, portsIn, rule, WORLD } from './rule-kit';
 
 export const azureRules = [
@@ -50,6 +51,24 @@ export const azureRules = [
     each('azurerm_kubernetes_cluster', (b) => (b.oms_agent?.log_analytics_workspace_id ? undefined : 'has no Container Insights'))),
   rule('AZ-AKS-006', 'The AKS Key Vault secrets provider rotates secrets', 'CKV_AZURE_172', 'set key_vault_secrets_provider.secret_rotation_enabled = true',
     each('azurerm_kubernetes_cluster', (b) => (b.key_vault_secrets_provider?.secret_rotation_enabled === true ? undefined : 'does not rotate mounted secrets'))),
+  rule('AZ-AKS-007', 'AKS node pools encrypt their disks on the host or with a disk encryption set', 'CKV_AZURE_227, CKV_AZURE_117',
+    'set hostEncryption on the pool in config (needs the EncryptionAtHost subscription feature) or kubernetes.diskEncryption "customer-managed-key"',
+    (stack) => {
+      const clusters = stack.resources('azurerm_kubernetes_cluster');
+      const withSet = (cluster: Resource) => typeof cluster.body.disk_encryption_set_id === 'string' && cluster.body.disk_encryption_set_id !== '';
+      const message = (pool: string) => `node pool ${pool} has neither host encryption nor a disk encryption set`;
+      return [
+        ...clusters.flatMap((cluster) => {
+          const pool = block(cluster.body.default_node_pool);
+          return pool.host_encryption_enabled === true || withSet(cluster) ? [] : [{ resource: cluster, message: message(String(pool.name ?? 'default')) }];
+        }),
+        ...stack.resources('azurerm_kubernetes_cluster_node_pool').flatMap((pool) => {
+          // A pool's disks use its cluster's disk encryption set.
+          const cluster = clusters.find((c) => String(pool.body.kubernetes_cluster_id ?? '').includes(`\${${StackView.address(c)}.`));
+          return pool.body.host_encryption_enabled === true || (cluster && withSet(cluster)) ? [] : [{ resource: pool, message: message(String(pool.body.name ?? pool.name)) }];
+        }),
+      ];
+    }),
   rule('AZ-KV-001', 'Key Vaults have purge protection', 'CKV_AZURE_110, CKV_AZURE_42', 'set purge_protection_enabled = true',
     each('azurerm_key_vault', (b) => (b.purge_protection_enabled === true ? undefined : 'can be purged with its keys'))),
   rule('AZ-KV-002', 'Key Vaults authorize with Azure RBAC', 'MCSB IM-1 (spirit)', 'set rbac_authorization_enabled = true',
