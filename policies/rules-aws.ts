@@ -103,7 +103,7 @@ export const awsRules = [
   rule('AWS-IAM-003', 'IAM policies do not allow every action', 'CKV_AWS_62, CKV_AWS_63, FSBP IAM.1', 'list the actions the workload needs',
     each(['aws_iam_role_policy', 'aws_iam_policy'], (b) =>
       statements(b.policy).some((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === '*' || a === '*:*')) ? 'allows "*"' : undefined)),
-  rule('AWS-EBS-001', 'EBS StorageClasses encrypt their volumes', 'CKV_AWS_3 (spirit), FSBP EC2.7 (spirit)', 'set parameters.encrypted = "true" and kmsKeyId (PlatformStorageClasses does)',
+  rule('AWS-EBS-001', 'EBS StorageClasses encrypt their volumes', 'CKV_AWS_3 (spirit), FSBP EC2.7 (spirit)', 'set parameters.encrypted = "true" and kmsKeyId (StorageClasses does)',
     (stack) => {
       const ebs = (provisioner: unknown) => provisioner === 'ebs.csi.aws.com' || provisioner === 'kubernetes.io/aws-ebs';
       const encrypted = (parameters: any) => String(parameters?.encrypted ?? '').toLowerCase() === 'true';
