@@ -99,6 +99,58 @@ describe('namespaced objects', () => {
   });
 });
 
+describe('network policies', () => {
+  const policies = (env: string): Record<string, Json> =>
+    Object.fromEntries(resources(platform(env), 'kubernetes_network_policy_v1').map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.spec]));
+  const prometheus = { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'prometheus' } }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+
+  it.each(['monitoring', 'cert-manager', 'external-dns'])('denies all ingress into %s by default, leaving egress to the components', (ns) => {
+    expect(policies('aws-prod')[`${ns}/default-deny-ingress`]).toEqual({ pod_selector: {}, policy_types: ['Ingress'] });
+  });
+
+  it('lets monitoring talk within itself, any pod send OTLP to Alloy, and the API server reach webhooks', () => {
+    const p = policies('azure-prod');
+    expect(p['monitoring/within-namespace']).toEqual({
+      pod_selector: { match_labels: {} },
+      policy_types: ['Ingress'],
+      ingress: [{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }],
+    });
+    expect(p['monitoring/otlp-from-workloads']).toEqual({
+      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'alloy' } },
+      policy_types: ['Ingress'],
+      ingress: [{ from: [{ namespace_selector: {} }], ports: [{ port: '4317', protocol: 'TCP' }, { port: '4318', protocol: 'TCP' }] }],
+    });
+    for (const key of ['monitoring/webhooks-from-api-server', 'cert-manager/webhook-from-api-server']) {
+      expect(p[key]!.ingress).toEqual([{ from: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: [{ port: '10250', protocol: 'TCP' }] }]);
+    }
+    for (const ns of ['cert-manager', 'external-dns']) expect(p[`${ns}/metrics-from-prometheus`]!.ingress).toEqual([{ from: [prometheus] }]);
+  });
+
+  it('lets the load balancer reach Grafana only where Grafana is exposed', () => {
+    expect(policies('aws-dev')['monitoring/grafana-from-load-balancer']).toEqual({
+      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'grafana' } },
+      policy_types: ['Ingress'],
+      ingress: [{ from: ['10.10.0.0/24', '10.10.1.0/24', '10.10.2.0/24'].map((cidr) => ({ ip_block: { cidr } })), ports: [{ port: '3000', protocol: 'TCP' }] }],
+    });
+    expect(policies('azure-dev')['monitoring/grafana-from-load-balancer']!.ingress[0].from).toEqual([{ ip_block: { cidr: expect.stringMatching(/^10\./) } }]);
+    for (const env of ['aws-prod', 'azure-prod']) expect(policies(env)['monitoring/grafana-from-load-balancer']).toBeUndefined();
+  });
+
+  it('exists before any chart installs into those namespaces', () => {
+    const stack = platform('aws-prod');
+    const waitsFor = (address: string, seen = new Set<string>()): Set<string> => {
+      const [type, id] = address.split('.') as [string, string];
+      for (const dep of stack.resource[type]?.[id]?.depends_on ?? []) if (!seen.has(dep)) waitsFor(dep, seen.add(dep));
+      return seen;
+    };
+    const deny = Object.keys(stack.resource.kubernetes_network_policy_v1).filter((id) => id.startsWith('netpol-monitoring-default-deny-ingress'));
+    expect(deny).toHaveLength(1);
+    const guarded = Object.entries<Json>(stack.resource.helm_release).filter(([, r]) => ['monitoring', 'cert-manager', 'external-dns'].includes(r.namespace));
+    expect(guarded.map(([, r]) => r.name).sort()).toEqual(['alloy', 'cert-manager', 'cluster-issuers', 'external-dns', 'kube-prometheus-stack', 'loki', 'tempo']);
+    for (const [id] of guarded) expect(waitsFor(`helm_release.${id}`).has(`kubernetes_network_policy_v1.${deny[0]}`), id).toBe(true);
+  });
+});
+
 describe('identity bindings', () => {
   const subject = (ns: string, sa: string) => `system:serviceaccount:${ns}:${sa}`;
   it.each([

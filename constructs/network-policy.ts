@@ -10,15 +10,17 @@ import type { Construct } from 'constructs';
 
 export type Labels = Readonly<Record<string, string>>;
 
-/** Pods (optionally in another namespace), a whole namespace, or an address range. */
+/** Pods (optionally in another namespace), a whole namespace, every pod of the cluster, or an address range. */
 export type Peer =
   | { readonly pods: Labels; readonly namespace?: string }
   | { readonly namespace: string }
+  | { readonly anyNamespace: true }
   | { readonly cidr: string; readonly except?: readonly string[] };
 
 export interface Rule {
   readonly peers: readonly Peer[];
-  readonly ports: readonly { readonly port: number; readonly protocol?: 'TCP' | 'UDP' }[];
+  /** Absent: every port. */
+  readonly ports?: readonly { readonly port: number; readonly protocol?: 'TCP' | 'UDP' }[];
 }
 
 export interface PolicyProps {
@@ -35,12 +37,13 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 function peer(p: Peer) {
   if ('cidr' in p) return { ipBlock: { cidr: p.cidr, except: p.except ? [...p.except] : undefined } };
+  if ('anyNamespace' in p) return { namespaceSelector: {} };
   const namespaceSelector = p.namespace ? { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } } : undefined;
   return 'pods' in p ? { podSelector: { matchLabels: { ...p.pods } }, namespaceSelector } : { namespaceSelector };
 }
 
 function ports(rule: Rule) {
-  return rule.ports.map((p) => ({ port: String(p.port), protocol: p.protocol ?? 'TCP' }));
+  return rule.ports?.map((p) => ({ port: String(p.port), protocol: p.protocol ?? 'TCP' }));
 }
 
 export function networkPolicy(scope: Construct, name: string, props: PolicyProps): NetworkPolicyV1 {
@@ -62,6 +65,19 @@ export function defaultDeny(scope: Construct, namespace: string, dependsOn?: ITe
   return new NetworkPolicyV1(scope, `netpol-${namespace}-default-deny`, {
     metadata: { name: 'default-deny', namespace },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    dependsOn,
+  });
+}
+
+/**
+ * Denies all traffic into every pod of the namespace; egress stays open. For
+ * platform namespaces whose components call cloud APIs, the API server and
+ * ACME endpoints at addresses a NetworkPolicy cannot name.
+ */
+export function defaultDenyIngress(scope: Construct, namespace: string, dependsOn?: ITerraformDependable[]): NetworkPolicyV1 {
+  return new NetworkPolicyV1(scope, `netpol-${namespace}-default-deny-ingress`, {
+    metadata: { name: 'default-deny-ingress', namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress'] },
     dependsOn,
   });
 }

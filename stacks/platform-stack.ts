@@ -1,6 +1,6 @@
 /**
  * `<env>-platform`, the same on both clouds: namespaces with Pod Security
- * labels, storage classes, the HTTPS edge, cert-manager and its issuers,
+ * labels and ingress network policies, storage classes, the HTTPS edge, cert-manager and its issuers,
  * external-dns, and the observability stack (Prometheus, Alertmanager,
  * Grafana, Loki, Tempo, Alloy), and the MongoDB operator the app layer's
  * replica set needs. Everything cloud-specific comes from the
@@ -21,6 +21,7 @@ import { MongoDbOperator } from '../constructs/platform/mongodb-operator';
 import { Monitoring } from '../constructs/platform/monitoring';
 import { NAMESPACES } from '../constructs/platform/names';
 import { podSecurityNamespace } from '../constructs/platform/namespaces';
+import { platformNetworkPolicies } from '../constructs/platform/network-policies';
 import type { PlatformCloud } from '../constructs/platform/platform-cloud';
 import { StorageClasses } from '../constructs/platform/storage-classes';
 import { Tempo } from '../constructs/platform/tempo';
@@ -39,8 +40,13 @@ export class PlatformStack extends LayerStack {
     const namespaces = [NAMESPACES.certManager, NAMESPACES.externalDns, NAMESPACES.monitoring, NAMESPACES.mongodb].map((name) => podSecurityNamespace(this, name));
     // node-exporter reads the host's /proc, /sys and network: only the privileged level allows that (waiver in config/policy-suppressions.ts).
     namespaces.push(podSecurityNamespace(this, NAMESPACES.nodeMetrics, 'privileged'));
+    // Ingress default-deny before any component starts, so none is ever reachable from elsewhere in the cluster.
+    const policies = platformNetworkPolicies(this, {
+      grafanaEdgeSourceCidrs: env.platform.exposeGrafana ? cloud.edge.sourceCidrs : undefined,
+      dependsOn: namespaces,
+    });
     const storage = new StorageClasses(this, 'storage-classes', cloud.blockStorage);
-    const foundation = [...namespaces, storage.standard, storage.retain, ...cloud.edge.ready];
+    const foundation = [...namespaces, ...policies, storage.standard, storage.retain, ...cloud.edge.ready];
 
     // First: the Prometheus operator CRDs, which every other chart's ServiceMonitor needs.
     const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, dependsOn: foundation });

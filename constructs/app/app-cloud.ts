@@ -6,7 +6,7 @@
  * which cloud it runs on.
  */
 import type { IngressBackend, IngressSettings, SecretStore, ServiceAccountRef, WorkloadIdentityBinding } from '../platform/platform-cloud';
-import type { Rule } from './network-policy';
+import type { Rule } from '../network-policy';
 
 export interface AppEdge {
   ingressFor(backend: IngressBackend): IngressSettings;

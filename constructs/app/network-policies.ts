@@ -7,7 +7,7 @@ import type { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-pol
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { POD_SELECTORS } from '../platform/names';
-import { DNS_EGRESS, defaultDeny, networkPolicy, type Rule } from './network-policy';
+import { DNS_EGRESS, defaultDeny, networkPolicy, type Rule } from '../network-policy';
 import { MONGOD_POD_LABELS, MONGODB } from './mongodb';
 import { ROCKETCHAT, ROCKETCHAT_POD_LABELS } from './rocketchat';
 

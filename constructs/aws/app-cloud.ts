@@ -12,7 +12,7 @@ import type { AppCloud, BackupRetention, BackupStorage, Placement, UploadStorage
 import { clusterName, stableSuffix } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
-import { albIngressSettings } from './https-edge';
+import { albIngressSettings, albSourceCidrs } from './https-edge';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
@@ -62,8 +62,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
       });
     this.edge = {
       ingressFor: (backend) => albIngressSettings(env, props.certificateArn, backend),
-      // target-type ip: the ALB's nodes in the public subnets connect to pod addresses directly.
-      sourceCidrs: env.network.publicSubnetCidrs,
+      sourceCidrs: albSourceCidrs(env),
     };
   }
 

@@ -57,16 +57,23 @@ export interface AwsHttpsEdgeProps {
   readonly irsa: WorkloadBinding;
 }
 
+/** target-type ip: the ALB's nodes in the public subnets connect to pod addresses directly. */
+export function albSourceCidrs(env: AwsEnvironment): readonly string[] {
+  return env.network.publicSubnetCidrs;
+}
+
 export class AwsHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = 'alb';
   readonly certificate: AcmCertificate;
   readonly ready: Release[];
+  readonly sourceCidrs: readonly string[];
   private readonly env: AwsEnvironment;
 
   constructor(scope: Construct, id: string, props: AwsHttpsEdgeProps) {
     super(scope, id);
     const { env } = props;
     this.env = env;
+    this.sourceCidrs = albSourceCidrs(env);
     this.certificate = new AcmCertificate(this, 'certificate', {
       domainName: env.domain,
       subjectAlternativeNames: [`*.${env.domain}`],

@@ -17,7 +17,7 @@ import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type UploadStorage } from '../app/app-cloud';
 import { stableSuffix } from '../naming';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
-import { agcIngressSettings } from './https-edge';
+import { agcIngressSettings, agcSourceCidrs } from './https-edge';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
 
@@ -51,8 +51,7 @@ export class AzureAppCloud extends Construct implements AppCloud {
     this.secrets = keyVaultStore(this, props.keyVaultId);
     this.edge = {
       ingressFor: (backend) => agcIngressSettings(props.applicationLoadBalancerId, props.frontendName, backend),
-      // AGC proxies from addresses in its association subnet.
-      sourceCidrs: [env.network.ingressSubnetCidr],
+      sourceCidrs: agcSourceCidrs(env),
     };
   }
 

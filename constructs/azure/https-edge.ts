@@ -92,15 +92,22 @@ export interface AzureHttpsEdgeProps {
   readonly oidcIssuerUrl: string;
 }
 
+/** AGC proxies from addresses in its association subnet. */
+export function agcSourceCidrs(env: AzureEnvironment): readonly string[] {
+  return [env.network.ingressSubnetCidr];
+}
+
 export class AzureHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = AGC_INGRESS_CLASS;
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly frontend: ApplicationLoadBalancerFrontend;
   readonly ready: Release[];
+  readonly sourceCidrs: readonly string[];
 
   constructor(scope: Construct, id: string, props: AzureHttpsEdgeProps) {
     super(scope, id);
     const { env } = props;
+    this.sourceCidrs = agcSourceCidrs(env);
     this.loadBalancer = new ApplicationLoadBalancer(this, 'alb', {
       name: `agc-${env.name}`,
       resourceGroupName: props.resourceGroupName,

@@ -2,8 +2,8 @@
  * Loki in monolithic mode (one binary: ingest, query, compaction) with chunks
  * and index in object storage reached through workload identity, so pods hold
  * no storage keys. Retention is enforced by the compactor. Single tenant
- * (auth_enabled false): only Alloy and Grafana in `monitoring` talk to it, and
- * the app layer's network policies keep it that way.
+ * (auth_enabled false): only pods in `monitoring` (Alloy, Grafana) may connect
+ * to it, by the platform's ingress policies (network-policies.ts).
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';

@@ -40,10 +40,12 @@ export const TELEMETRY = {
 /** The psmdb-operator release (chart fullname = release name): the app layer grants it backup access on AWS. */
 export const MONGODB_OPERATOR = { namespace: NAMESPACES.mongodb, serviceAccount: 'psmdb-operator', deployment: 'psmdb-operator' } as const;
 
-/** Pod labels network policies in the app layer select on. */
+/** Pod labels network policies select on. */
 export const POD_SELECTORS = {
   prometheus: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'prometheus' } },
   alloy: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'alloy' } },
+  /** grafana chart 12.11.1 grafana.selectorLabels (kube-prometheus-stack's subchart, no nameOverride). */
+  grafana: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'grafana' } },
   /** psmdb-operator chart 1.22.0 templates/deployment.yaml pod labels, release name psmdb-operator. */
   mongodbOperator: { namespace: NAMESPACES.mongodb, labels: { 'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' } },
 } as const;

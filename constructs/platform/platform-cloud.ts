@@ -90,6 +90,8 @@ export interface HttpsEdge {
   ingressFor(backend: IngressBackend): IngressSettings;
   /** What must be running before any Ingress is created (the controller and its webhooks). */
   readonly ready: ITerraformDependable[];
+  /** Where the load balancer connects to pods from: what a backend's network policy lets in. */
+  readonly sourceCidrs: readonly string[];
 }
 
 export interface PlatformCloud {

@@ -1,0 +1,57 @@
+/**
+ * Who may connect into the platform's namespaces. Each starts from
+ * default-deny for ingress; egress stays open because these components call
+ * cloud APIs, the Kubernetes API, ACME and DNS providers at addresses a
+ * NetworkPolicy cannot name. The app namespaces (app layer) deny both ways.
+ *
+ * - monitoring: its components talk to each other (Grafana -> Prometheus,
+ *   Loki, Tempo; Alloy -> Loki, Tempo; Prometheus scrapes; Alertmanager and
+ *   Loki peers); any pod may send OTLP to Alloy; the API server reaches the
+ *   Prometheus operator's admission webhook; the load balancer reaches
+ *   Grafana when it is exposed. Nothing else: Loki and Alertmanager have no
+ *   authentication of their own.
+ * - cert-manager: the API server reaches its webhook; Prometheus scrapes.
+ * - external-dns: Prometheus scrapes.
+ * node-exporter runs on the host network, where NetworkPolicies do not apply.
+ */
+import type { ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { defaultDenyIngress, networkPolicy, type Rule } from '../network-policy';
+import { NAMESPACES, POD_SELECTORS } from './names';
+
+export interface PlatformNetworkPoliciesProps {
+  /** Where the load balancer connects from, when Grafana is exposed through it. */
+  readonly grafanaEdgeSourceCidrs?: readonly string[];
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** Port of the Prometheus operator's and cert-manager's webhooks (their charts' default). */
+export const WEBHOOK_PORT = 10250;
+const GRAFANA_PORT = 3000;
+const OTLP_PORTS = [{ port: 4317 }, { port: 4318 }];
+
+/** The API server calls webhooks from the control plane, outside the pod network, at addresses that differ per cloud. */
+const fromApiServer: Rule = { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: WEBHOOK_PORT }] };
+const fromPrometheus: Rule = { peers: [{ pods: POD_SELECTORS.prometheus.labels, namespace: POD_SELECTORS.prometheus.namespace }] };
+
+export function platformNetworkPolicies(scope: Construct, props: PlatformNetworkPoliciesProps): ITerraformDependable[] {
+  const { dependsOn } = props;
+  const monitoring = NAMESPACES.monitoring;
+  const grafanaEdge = props.grafanaEdgeSourceCidrs;
+  return [
+    defaultDenyIngress(scope, monitoring, dependsOn),
+    networkPolicy(scope, 'within-namespace', { namespace: monitoring, pods: {}, ingress: [{ peers: [{ namespace: monitoring }] }], dependsOn }),
+    networkPolicy(scope, 'otlp-from-workloads', { namespace: monitoring, pods: POD_SELECTORS.alloy.labels, ingress: [{ peers: [{ anyNamespace: true }], ports: OTLP_PORTS }], dependsOn }),
+    networkPolicy(scope, 'webhooks-from-api-server', { namespace: monitoring, pods: {}, ingress: [fromApiServer], dependsOn }),
+    ...(grafanaEdge
+      ? [networkPolicy(scope, 'grafana-from-load-balancer', { namespace: monitoring, pods: POD_SELECTORS.grafana.labels, ingress: [{ peers: grafanaEdge.map((cidr) => ({ cidr })), ports: [{ port: GRAFANA_PORT }] }], dependsOn })]
+      : []),
+
+    defaultDenyIngress(scope, NAMESPACES.certManager, dependsOn),
+    networkPolicy(scope, 'webhook-from-api-server', { namespace: NAMESPACES.certManager, pods: {}, ingress: [fromApiServer], dependsOn }),
+    networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.certManager, pods: {}, ingress: [fromPrometheus], dependsOn }),
+
+    defaultDenyIngress(scope, NAMESPACES.externalDns, dependsOn),
+    networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.externalDns, pods: {}, ingress: [fromPrometheus], dependsOn }),
+  ];
+}
