@@ -464,6 +464,33 @@ describe('observability', () => {
   });
 });
 
+describe('sizing', () => {
+  const sized = (r: Json) => expect(r).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String), memory: expect.any(String) } });
+  it.each(['aws-dev', 'azure-prod'])('%s: every container the charts run has requests and limits, reloaders and sidecars included', (env) => {
+    const stack = platform(env);
+    const kps = values(release(stack, 'kube-prometheus-stack'));
+    for (const r of [
+      kps.prometheusOperator.resources,
+      kps.prometheusOperator.prometheusConfigReloader.resources,
+      kps.prometheusOperator.admissionWebhooks.patch.resources,
+      kps.prometheus.prometheusSpec.resources,
+      kps.alertmanager.alertmanagerSpec.resources,
+      kps.grafana.resources,
+      kps.grafana.sidecar.resources,
+      kps['kube-state-metrics'].resources,
+      kps['prometheus-node-exporter'].resources,
+      values(release(stack, 'loki')).singleBinary.resources,
+      values(release(stack, 'loki')).sidecar.resources,
+      values(release(stack, 'tempo')).tempo.resources,
+      values(release(stack, 'alloy')).alloy.resources,
+      values(release(stack, 'alloy')).configReloader.resources,
+      ...['', 'webhook', 'cainjector', 'startupapicheck'].map((k) => (k ? values(release(stack, 'cert-manager'))[k] : values(release(stack, 'cert-manager'))).resources),
+      values(release(stack, 'external-dns')).resources,
+    ])
+      sized(r);
+  });
+});
+
 describe('no secret in cdktf.out', () => {
   it('holds no password, webhook URL or key material anywhere in the synthesized output', () => {
     const outdir = join(tempDir(), 'cdktf.out');

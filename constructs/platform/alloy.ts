@@ -131,6 +131,7 @@ export class Alloy extends Construct {
           resources: resourcesFor(env, 'alloy'),
         },
         global: { podSecurityContext: { runAsNonRoot: true, fsGroup: 473, seccompProfile: { type: 'RuntimeDefault' } } },
+        configReloader: { resources: resourcesFor(env, 'helper') },
         controller: {
           type: 'daemonset',
           // Every node, including tainted system and data pools: their pods log too.

@@ -85,6 +85,7 @@ export class CertManager extends Construct {
         global: { leaderElection: { namespace: NAMESPACES.certManager } },
         webhook: ha,
         cainjector: ha,
+        startupapicheck: { resources: resourcesFor(env, 'helper') },
         prometheus: { enabled: true, servicemonitor: { enabled: true } },
       },
     });

@@ -69,6 +69,7 @@ export class Loki extends Construct {
         chunksCache: { enabled: false },
         resultsCache: { enabled: false },
         lokiCanary: { enabled: false },
+        sidecar: { resources: resourcesFor(env, 'helper') },
         test: { enabled: false },
         monitoring: { serviceMonitor: { enabled: true } },
       },

@@ -85,7 +85,11 @@ export class Monitoring extends Construct {
         kubeProxy: { enabled: false },
         defaultRules: { create: true },
         additionalPrometheusRulesMap: { platform: { groups: alertGroups(env.app.mongodb.members) } },
-        prometheusOperator: { resources: resourcesFor(env, 'controller') },
+        prometheusOperator: {
+          resources: resourcesFor(env, 'controller'),
+          prometheusConfigReloader: { resources: resourcesFor(env, 'helper') },
+          admissionWebhooks: { patch: { resources: resourcesFor(env, 'helper') } },
+        },
         prometheus: {
           podDisruptionBudget: { enabled: false },
           prometheusSpec: {
@@ -119,6 +123,7 @@ export class Monitoring extends Construct {
           ingress: grafanaEdge ? grafanaIngressValues(grafanaEdge, grafanaHost(env.domain)) : { enabled: false },
           extraObjects: grafanaEdge?.companions ?? [],
           sidecar: {
+            resources: resourcesFor(env, 'helper'),
             datasources: { exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } },
           },
           additionalDataSources: grafanaDatasources(),

@@ -19,10 +19,13 @@ function size(cpu: string, memory: string, cpuLimit: string, memoryLimit: string
 }
 
 const CONTROLLER = size('50m', '128Mi', '500m', '256Mi');
+/** Config reloaders, Grafana's and Loki's k8s-sidecar, one-shot hook jobs: small, but never unbounded. */
+const HELPER = size('10m', '64Mi', '200m', '256Mi');
 
 const TIERS = {
   dev: {
     controller: CONTROLLER,
+    helper: HELPER,
     prometheus: size('250m', '1Gi', '1', '2Gi'),
     alertmanager: size('20m', '64Mi', '200m', '128Mi'),
     grafana: size('50m', '256Mi', '500m', '512Mi'),
@@ -35,6 +38,7 @@ const TIERS = {
   },
   prod: {
     controller: CONTROLLER,
+    helper: HELPER,
     prometheus: size('1', '4Gi', '4', '8Gi'),
     alertmanager: size('50m', '128Mi', '500m', '256Mi'),
     grafana: size('100m', '256Mi', '1', '1Gi'),
