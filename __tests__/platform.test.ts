@@ -445,7 +445,13 @@ describe('observability', () => {
     expect(grafana.sidecar.datasources.exemplarTraceIdDestinations).toEqual({ datasourceUid: 'tempo', traceIdLabelName: 'trace_id' });
     const [loki, tempo] = grafana.additionalDataSources;
     expect(loki.jsonData.derivedFields[0]).toMatchObject({ datasourceUid: 'tempo', url: '$$${__value.raw}' });
-    expect(tempo.jsonData).toMatchObject({ tracesToLogsV2: { datasourceUid: 'loki' }, tracesToMetrics: { datasourceUid: 'prometheus' } });
+    expect(tempo.jsonData).toMatchObject({ tracesToLogsV2: { datasourceUid: 'loki' }, tracesToMetrics: { datasourceUid: 'prometheus' }, serviceMap: { datasourceUid: 'prometheus' } });
+    // The metrics those links read: Tempo's generator writes span metrics and the service graph into Prometheus.
+    const generator = values(release(platform('aws-prod'), 'tempo')).tempo;
+    expect(generator.metricsGenerator).toMatchObject({ enabled: true, remoteWriteUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write' });
+    expect(generator.metricsGenerator.storage.path).toMatch(/^\/var\/tempo\//);
+    expect(generator.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
+    expect(values(release(platform('aws-prod'), 'kube-prometheus-stack')).prometheus.prometheusSpec.enableRemoteWriteReceiver).toBe(true);
     const dashboards = resources(platform('aws-prod'), 'kubernetes_config_map_v1');
     expect(dashboards.map((c) => c.metadata.name).sort()).toEqual(['dashboard-platform-cluster', 'dashboard-platform-mongodb', 'dashboard-platform-rocketchat']);
     expect(dashboards.every((c) => c.metadata.labels.grafana_dashboard === '1')).toBe(true);

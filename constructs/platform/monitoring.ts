@@ -105,6 +105,8 @@ export class Monitoring extends Construct {
             scrapeConfigSelectorNilUsesHelmValues: false,
             // Exemplars carry trace ids from instrumented apps to Grafana's Tempo links.
             enableFeatures: ['exemplar-storage'],
+            // Tempo's metrics generator writes span metrics here; only pods in monitoring can reach Prometheus (network-policies.ts).
+            enableRemoteWriteReceiver: true,
             resources: resourcesFor(env, 'prometheus'),
           },
         },

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from './chart-release';
-import { NAMESPACES, STORAGE_CLASSES } from './names';
+import { NAMESPACES, STORAGE_CLASSES, TELEMETRY } from './names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
 import { resourcesFor } from './sizing';
 
@@ -47,6 +47,16 @@ export class Tempo extends Construct {
             otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
           },
           reportingEnabled: false,
+          // Span metrics and the service graph, written to Prometheus: what Grafana's
+          // traces-to-metrics links and service map read (grafana-datasources.ts).
+          metricsGenerator: {
+            enabled: true,
+            remoteWriteUrl: `${TELEMETRY.prometheusUrl}/api/v1/write`,
+            // On the persistent volume (/var/tempo), not the chart's /tmp defaults.
+            storage: { path: '/var/tempo/generator/wal' },
+            traces_storage: { path: '/var/tempo/generator/traces' },
+          },
+          overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
           resources: resourcesFor(env, 'tempo'),
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
         },
