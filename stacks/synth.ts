@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
-import { cpSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadEnvironments } from '../config/load';
 import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
 import { RULES, checkStacks, formatFinding, type Suppression } from '../policies';
@@ -26,6 +27,16 @@ function suppressionProblems(suppressions: readonly Suppression[], rules: readon
     ...(rules.some((r) => r.id === s.rule) ? [] : [`config/policy-suppressions: [${i}].rule: "${s.rule}" is not a rule (allowed: ${rules.map((r) => r.id).join(', ')})`]),
     ...(s.reason.trim().length >= 20 ? [] : [`config/policy-suppressions: [${i}].reason: ${JSON.stringify(s.reason)} does not explain the waiver (allowed: a sentence of 20 characters or more)`]),
   ]);
+}
+
+/** Moves every file of `from` to the same place under `to`, replacing what is there and keeping everything else. */
+function moveInto(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    if (entry.isDirectory()) moveInto(source, join(to, entry.name));
+    else renameSync(source, join(to, entry.name));
+  }
 }
 
 /**
@@ -60,8 +71,8 @@ export function run(
       log('Policy waivers in effect (config/policy-suppressions.ts):');
       for (const s of report.suppressed) log(`  ${formatFinding(s)} [waived: ${s.reason}]`);
     }
-    // Copy rather than replace: cdktf.out/stacks/* also holds .terraform caches from deploys.
-    cpSync(staging, target, { recursive: true, force: true });
+    // File by file rather than replacing the directory: cdktf.out/stacks/* also holds .terraform caches from deploys.
+    moveInto(staging, target);
     return app;
   } finally {
     rmSync(staging, { recursive: true, force: true });
