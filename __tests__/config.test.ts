@@ -200,7 +200,7 @@ const cases: BadCase[] = [
     title: 'Kubernetes version without pinned EKS add-ons',
     base: 'aws-prod',
     change: (c) => (c.kubernetes.version = '1.33'),
-    problems: ['config/aws-prod: kubernetes.version: "1.33" has no pinned EKS add-on versions in config/versions.ts (allowed: 1.34, 1.35)'],
+    problems: ['config/aws-prod: kubernetes.version: "1.33" has no pinned EKS add-on and cluster-autoscaler versions in config/versions.ts (allowed: 1.34, 1.35)'],
   },
   {
     title: 'prod API endpoint open to the internet',

@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import awsDevConfig from '../config/environments/aws-dev';
 import { CHARTS } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { AGC_INGRESS_CLASS } from '../constructs/azure/https-edge';
 import { alloyConfig } from '../constructs/platform/alloy';
 import { run } from '../stacks/synth';
 import { ENVIRONMENTS } from '../config/environments';
-import { byPath, only, resources, synthExamples, tempDir, type Json } from './helpers';
+import { byPath, clone, only, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -41,6 +42,19 @@ describe('platform charts', () => {
       expect([r.repository, r.version, r.namespace, r.atomic, r.create_namespace]).toEqual([pin.repository, pin.version, namespace, true, false]);
     }
   });
+  it('runs the cluster-autoscaler image built for the cluster minor', () => {
+    expect(values(release(platform('aws-prod'), 'cluster-autoscaler')).image).toEqual({ tag: 'v1.35.0' });
+    const config = clone(awsDevConfig) as Record<string, any>;
+    config.kubernetes.version = '1.34';
+    const outdir = tempDir();
+    try {
+      run({ 'aws-dev': config }, undefined, outdir, { log: () => undefined });
+      expect(values(release(readOutdir(outdir).stacks['aws-dev-platform']!, 'cluster-autoscaler')).image).toEqual({ tag: 'v1.34.5' });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   it('installs the AWS-only add-ons on EKS and the AGC controller on AKS', () => {
     for (const [chart, pin] of [['aws-load-balancer-controller', CHARTS.awsLoadBalancerController], ['metrics-server', CHARTS.metricsServer], ['cluster-autoscaler', CHARTS.clusterAutoscaler]] as const) {
       expect(release(platform('aws-prod'), chart)).toMatchObject({ repository: pin.repository, version: pin.version, namespace: 'kube-system' });

@@ -1,6 +1,6 @@
 /** Cross-field rules for AWS environments. */
 import { isArmInstanceType } from './schema-aws';
-import { EKS_ADDON_VERSIONS } from './versions';
+import { CLUSTER_AUTOSCALER_IMAGES, EKS_ADDON_VERSIONS } from './versions';
 import { arr, blocksAt, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type Problem } from './rules-kit';
 
 export function awsRules(env: Loose, problems: Problem[]): void {
@@ -65,11 +65,12 @@ export function awsRules(env: Loose, problems: Problem[]): void {
 function clusterRules(env: Loose, problems: Problem[]): void {
   const k8s = obj(env.kubernetes);
   const version = k8s.version;
-  const pinned = Object.keys(EKS_ADDON_VERSIONS);
+  // Both pins follow the cluster minor: add-ons through the EKS API, the autoscaler image through its chart.
+  const pinned = Object.keys(EKS_ADDON_VERSIONS).filter((v) => v in CLUSTER_AUTOSCALER_IMAGES);
   if (typeof version === 'string' && /^1\.\d+$/.test(version) && !pinned.includes(version)) {
     problems.push({
       path: 'kubernetes.version',
-      message: `"${version}" has no pinned EKS add-on versions in config/versions.ts (allowed: ${pinned.join(', ')})`,
+      message: `"${version}" has no pinned EKS add-on and cluster-autoscaler versions in config/versions.ts (allowed: ${pinned.join(', ')})`,
     });
   }
   arr(k8s.publicEndpointCidrs).forEach((cidr, i) => {

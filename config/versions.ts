@@ -33,6 +33,17 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
   },
 };
 
+/**
+ * cluster-autoscaler images per Kubernetes minor: the autoscaler supports only
+ * the minor it was built for. Source: kubernetes/autoscaler release tags
+ * cluster-autoscaler-1.34.5 (2026-07-22) and cluster-autoscaler-1.35.0 (the
+ * chart 9.59.0 default image), images at registry.k8s.io/autoscaling/cluster-autoscaler.
+ */
+export const CLUSTER_AUTOSCALER_IMAGES: Readonly<Record<string, string>> = {
+  '1.34': 'v1.34.5',
+  '1.35': 'v1.35.0',
+};
+
 export interface ChartPin {
   /** Helm repository URL, or an oci:// registry path without the chart name. */
   readonly repository: string;
@@ -109,7 +120,7 @@ export const CHARTS = {
     repository: 'https://kubernetes.github.io/autoscaler',
     chart: 'cluster-autoscaler',
     version: '9.59.0',
-    source: 'kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler at tag cluster-autoscaler-chart-9.59.0 (image v1.35.0: must match the cluster minor)',
+    source: 'kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler at tag cluster-autoscaler-chart-9.59.0 (image per cluster minor: CLUSTER_AUTOSCALER_IMAGES)',
   },
   psmdbOperator: {
     repository: 'https://percona.github.io/percona-helm-charts/',

@@ -8,7 +8,7 @@
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
+import { CHARTS, CLUSTER_AUTOSCALER_IMAGES } from '../../config/versions';
 import { clusterName, stableSuffix } from '../naming';
 import { chartRelease } from '../platform/chart-release';
 import type {
@@ -156,6 +156,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
       values: {
         cloudProvider: 'aws',
         awsRegion: region,
+        image: { tag: CLUSTER_AUTOSCALER_IMAGES[env.kubernetes.version] },
         autoDiscovery: { clusterName: cluster },
         rbac: { serviceAccount: { create: true, name: autoscalerSa.name, annotations: autoscaler.serviceAccountAnnotations } },
         extraArgs: { 'balance-similar-node-groups': true, expander: 'least-waste', 'skip-nodes-with-system-pods': false },
