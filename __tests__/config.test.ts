@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
@@ -389,6 +389,21 @@ describe('cdktf app entry point', () => {
     );
     expect(readdirSync(outdir)).toEqual(['marker']);
     rmSync(outdir, { recursive: true });
+  });
+
+  it('leaves an earlier cdktf.out exactly as it was when a config field is invalid', () => {
+    const parent = tempDir();
+    const outdir = join(parent, 'cdktf.out');
+    mkdirSync(join(outdir, 'stacks', 'aws-prod-network'), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', 'aws-prod-network', 'cdk.tf.json'), '{"earlier": true}');
+    const registry = registryWith('aws-prod', (c) => (c.kubernetes.nodePools[0].minSize = 12));
+    expect(problemsOf(() => run(registry, undefined, outdir))).toEqual([
+      'config/aws-prod: kubernetes.nodePools[0].desiredSize: sizes min 12, desired 3, max 9 are out of order (allowed: minSize <= desiredSize <= maxSize)',
+    ]);
+    expect(readdirSync(parent)).toEqual(['cdktf.out']);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['aws-prod-network']);
+    expect(readFileSync(join(outdir, 'stacks', 'aws-prod-network', 'cdk.tf.json'), 'utf8')).toBe('{"earlier": true}');
+    rmSync(parent, { recursive: true });
   });
 
   it('synthesizes only the selected environments', () => {
