@@ -525,7 +525,20 @@ describe('no secret in cdktf.out', () => {
     };
     walk(outdir);
     const text = files.map((f) => readFileSync(f, 'utf8')).join('\n');
-    expect(text).not.toMatch(/hooks\.slack\.com|-----BEGIN|AKIA[0-9A-Z]{16}|"admin-password":\s*"[^$]/);
+    const leaks: [string, RegExp][] = [
+      ['Slack webhook', /hooks\.slack\.com/],
+      ['Slack token', /xox[abprs]-[0-9A-Za-z-]{10,}/],
+      ['PEM private key or certificate', /-----BEGIN/],
+      ['AWS access key id', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+      ['Azure storage connection string', /AccountKey=|SharedAccessSignature=|[?&]sig=[0-9A-Za-z%]{20,}/],
+      ['Azure storage account key', /"[0-9A-Za-z+/]{86}=="/],
+      ['GitHub token', /\bgh[pousr]_[0-9A-Za-z]{30,}/],
+      // Keys named password/secret/token (or ending in _password etc.) hold a reference or a file path, never a value.
+      ['password-like key with a literal value', /"(?:[\w.-]*[_.-])?(password|passwd|secret|token)":\s*"(?!\$\{|\/)[^"]+"/],
+    ];
+    // Helm values are JSON inside JSON strings: unescape once so their keys are seen too.
+    const unescaped = text.replace(/\\"/g, '"');
+    expect(leaks.filter(([, pattern]) => pattern.test(text) || pattern.test(unescaped)).map(([name]) => name)).toEqual([]);
     for (const stack of Object.keys(stacks).filter((s) => s.endsWith('-platform'))) {
       const secrets = resources(stacks[stack]!, 'kubernetes_secret_v1');
       for (const s of secrets) {
