@@ -251,7 +251,7 @@ describe('aws cluster stack', () => {
         'kube-proxy': 'v1.35.3-eksbuild.13',
         'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
         coredns: 'v1.14.2-eksbuild.4',
-        'aws-ebs-csi-driver': 'v1.60.0-eksbuild.1',
+        'aws-ebs-csi-driver': 'v1.62.0-eksbuild.1',
       });
     });
 

@@ -8,13 +8,14 @@ export type EksAddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'eks-pod-ident
 /**
  * EKS managed add-on versions per Kubernetes minor version. Only versions with
  * a full row here can be deployed on AWS (config validation says so).
- * Sources, read 2026-11-23:
- * - kube-proxy, coredns: the "latest version per Kubernetes version" tables in the
- *   EKS user guide (managing-kube-proxy, managing-coredns).
- * - vpc-cni, aws-ebs-csi-driver, eks-pod-identity-agent: AWS publishes no per-version
- *   table; these are the defaults `aws eks describe-addon-versions --kubernetes-version <v>`
- *   returned in mid 2026 as quoted in public configurations. Confirm with that command
- *   before an upgrade.
+ * Sources (pins set 2026-11-23, re-verified 2026-12-01 from stored public copies):
+ * - kube-proxy: EKS user guide managing-kube-proxy.md table (docs.aws.amazon.com/ja_jp copy, lists up to 1.36).
+ * - coredns: EKS user guide managing-coredns.md table (docs.amazonaws.cn/en_us copy); newer builds exist.
+ * - vpc-cni: public Terraform configs quoting describe-addon-versions, 1.34 on 2026-06-24/07-15, 1.35 on 2026-05-23.
+ * - eks-pod-identity-agent: same kind of configs, 1.34 on 2026-06-24/07-15; 1.35 in 1.35 tfvars/report (undated).
+ * - aws-ebs-csi-driver: 1.34 describe output 2026-06-24/07-15; 1.35 catalog in a 1.35 migration doc 2026-07-21.
+ * AWS publishes no per-version table for the last three: run
+ * `aws eks describe-addon-versions --kubernetes-version <v>` before an upgrade.
  */
 export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddonName, string>>>> = {
   '1.34': {
@@ -29,7 +30,7 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
     'kube-proxy': 'v1.35.3-eksbuild.13',
     coredns: 'v1.14.2-eksbuild.4',
     'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
-    'aws-ebs-csi-driver': 'v1.60.0-eksbuild.1',
+    'aws-ebs-csi-driver': 'v1.62.0-eksbuild.1',
   },
 };
 
