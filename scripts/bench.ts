@@ -6,7 +6,8 @@
  * times each. Prints the fastest and the median run of each, their ratios and
  * peak RSS. The gate uses the fastest runs: on a shared 2-core VM the median
  * moves by ±15% between identical runs, while the minimum is the closest
- * reading of the work itself. Exits 1 past the targets.
+ * reading of the work itself. Also prints one in-process breakdown of the
+ * full synth (scripts/bench-phases.ts). Exits 1 past the targets.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -49,6 +50,20 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** One in-process breakdown of the full synth (scripts/bench-phases.ts). */
+function phases(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/bench-phases.ts'], {
+    cwd: root,
+    env: { ...process.env, CDKTF_OUTDIR: join(dir, 'cdktf.out') },
+    encoding: 'utf8',
+  });
+  rmSync(dir, { recursive: true, force: true });
+  if (result.status !== 0) throw new Error(`bench-phases failed:\n${result.stderr}`);
+  const p = JSON.parse(result.stdout) as Record<string, number>;
+  return `start-up and load ${p.load}, build ${p.build}, synth ${p.synth}, policy ${p.policy}`;
+}
+
 const floor: Sample[] = [];
 const full: Sample[] = [];
 once('main.ts'); // warm the file system cache and tsx's transform cache
@@ -70,6 +85,7 @@ console.log(`floor (1 resource):    ${floorS.toFixed(2)} s fastest, ${floorMedia
 console.log(`full synth (all envs): ${fullS.toFixed(2)} s fastest, ${fullMedian.toFixed(2)} s median, peak RSS ${peakRss.toFixed(0)} MB`);
 console.log(`ratio full/floor:      ${ratio.toFixed(2)} fastest (target <= ${TARGET_RATIO}), ${(fullMedian / floorMedian).toFixed(2)} median`);
 console.log(`peak RSS:              ${peakRss.toFixed(0)} MB (target <= ${TARGET_RSS_MB} MB)`);
+console.log(`full synth, in process (ms, one run): ${phases()}`);
 
 if (ratio > TARGET_RATIO || peakRss > TARGET_RSS_MB) {
   console.error('benchmark targets missed');
