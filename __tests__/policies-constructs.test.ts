@@ -42,7 +42,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { App, TerraformStack } from 'cdktf';
+import { App, DataTerraformRemoteStateLocal, TerraformStack, Token } from 'cdktf';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AwsEnvironment } from '../config/schema';
@@ -131,7 +131,9 @@ beforeAll(() => {
     name: 'good', cidr: '10.1.0.0/16', zones: ['eu-west-1a'], publicSubnetCidrs: ['10.1.0.0/24'], privateSubnetCidrs: ['10.1.1.0/24'], natGateways: 'single', clusterName: 'good',
   });
   new VpcFlowLogs(aws, 'good-flow-logs', { name: 'good', vpcId: network.vpc.id, retentionDays: 30, ...account });
-  const privateSubnetIds = network.privateSubnets.map((s) => s.id);
+  // As the cluster stack does: the private subnets come from the network contract (AWS-EKS-005).
+  const contract = new DataTerraformRemoteStateLocal(aws, 'good-network-state', { path: 'network.tfstate' });
+  const privateSubnetIds = Token.asList(contract.get('private_subnet_ids'));
   const controlPlane = new EksControlPlane(aws, 'good-control-plane', {
     name: 'good', version: '1.34', vpcId: network.vpc.id, subnetIds: privateSubnetIds, publicEndpointCidrs: ['198.51.100.0/24'],
     adminRoleArns: ['arn:aws:iam::111111111111:role/admin'], logRetentionDays: 30, supportType: 'STANDARD', deletionProtection: true, ...account,
@@ -263,7 +265,7 @@ const cases: Array<[string, string[]]> = [
   ['AWS-EKS-002', ['bad-aws/open-cluster: does not log audit, authenticator']],
   ['AWS-EKS-003', ['bad-aws/open-cluster: exposes its API endpoint to 0.0.0.0/0']],
   ['AWS-EKS-004', ['bad-aws/open-cluster: uses aws-auth or an implicit creator admin']],
-  ['AWS-EKS-005', ['bad-aws/open-cluster: is not placed only in private subnets', 'bad-aws/public-nodes: is not placed only in private subnets']],
+  ['AWS-EKS-005', ["bad-aws/open-cluster: is not placed only in the network contract's private subnets", "bad-aws/public-nodes: is not placed only in the network contract's private subnets"]],
   ['AWS-EKS-006', ['bad-aws/public-nodes: has no launch template']],
   ['AWS-IAM-001', ['bad-aws/static-key: creates a long-lived credential']],
   ['AWS-IAM-002', ['bad-aws/any-subject: can be assumed by any subject of the identity provider']],

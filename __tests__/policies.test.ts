@@ -60,7 +60,7 @@ const cases: Array<[string, Record<string, Json>, string]> = [
   ['AWS-EKS-002', fixture({ aws_eks_cluster: { c: { ...goodCluster, enabled_cluster_log_types: ['api'] } } }), 's/c: AWS-EKS-002 does not log audit, authenticator'],
   ['AWS-EKS-003', fixture({ aws_eks_cluster: { c: { ...goodCluster, vpc_config: { ...goodCluster.vpc_config, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] } } } }), 's/c: AWS-EKS-003 exposes its API endpoint to 0.0.0.0/0'],
   ['AWS-EKS-004', fixture({ aws_eks_cluster: { c: { ...goodCluster, access_config: { authentication_mode: 'API_AND_CONFIG_MAP' } } } }), 's/c: AWS-EKS-004 uses aws-auth or an implicit creator admin'],
-  ['AWS-EKS-005', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.public_subnet_ids}', launch_template: { id: '${t}' } } } }), 's/g: AWS-EKS-005 is not placed only in private subnets'],
+  ['AWS-EKS-005', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.public_subnet_ids}', launch_template: { id: '${t}' } } } }), "s/g: AWS-EKS-005 is not placed only in the network contract's private subnets"],
   ['AWS-EKS-006', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.private_subnet_ids}' } } }), 's/g: AWS-EKS-006 has no launch template'],
   ['AWS-IAM-001', fixture({ aws_iam_access_key: { a: { user: 'ci' } } }), 's/a: AWS-IAM-001 creates a long-lived credential'],
   ['AWS-IAM-002', fixture({ aws_iam_role: { r: { assume_role_policy: '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"x:aud":"sts.amazonaws.com"}}}]}' } } }), 's/r: AWS-IAM-002 can be assumed by any subject of the identity provider'],
@@ -274,6 +274,21 @@ describe('disk encryption rules', () => {
       azurerm_kubernetes_cluster: { k: { default_node_pool: [{ name: 'system' }], disk_encryption_set_id: '${azurerm_disk_encryption_set.s.id}' } },
       azurerm_kubernetes_cluster_node_pool: { plain: { name: 'apps', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}' } },
     }))).toEqual([]);
+  });
+
+  it('AZ-LOG-001 accepts either spelling of Entra-only workspaces, and AWS-EKS-005 only the network contract\'s private subnets', () => {
+    expect(only('AZ-LOG-001', fixture({
+      azurerm_log_analytics_workspace: { current: { local_authentication_enabled: false }, deprecated: { local_authentication_disabled: true }, keys: { local_authentication_enabled: true } },
+    }))).toEqual(['s/keys: accepts workspace keys']);
+    const template = { launch_template: { id: '${t}' } };
+    expect(only('AWS-EKS-005', fixture({
+      aws_eks_node_group: {
+        contract: { ...template, subnet_ids: '${data.terraform_remote_state.net.outputs.private_subnet_ids}' },
+        indexed: { ...template, subnet_ids: ['${data.terraform_remote_state.net.outputs.private_subnet_ids[0]}'] },
+        literal: { ...template, subnet_ids: ['subnet-0123456789abcdef0'] },
+        named: { ...template, subnet_ids: ['${aws_subnet.private-a.id}'] },
+      },
+    }))).toEqual(["s/literal: is not placed only in the network contract's private subnets", "s/named: is not placed only in the network contract's private subnets"]);
   });
 
   it('AWS-EBS-001 checks EBS StorageClasses as resources and in Helm values, and leaves other provisioners alone', () => {

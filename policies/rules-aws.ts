@@ -83,9 +83,12 @@ export const awsRules = [
     each('aws_eks_cluster', (b) =>
       b.access_config?.authentication_mode === 'API' && b.access_config?.bootstrap_cluster_creator_admin_permissions === false ? undefined : 'uses aws-auth or an implicit creator admin')),
   rule('AWS-EKS-005', 'EKS nodes run only in private subnets', 'CIS EKS 5.4.x', 'pass the network contract\'s private_subnet_ids',
+    // Only the network contract knows which subnets are private: a literal id or another reference cannot be checked.
     each(['aws_eks_node_group', 'aws_eks_cluster'], (b) => {
-      const subnets = JSON.stringify(b.subnet_ids ?? b.vpc_config?.subnet_ids ?? '');
-      return /public/.test(subnets) || !/private/.test(subnets) ? 'is not placed only in private subnets' : undefined;
+      const subnets = b.subnet_ids ?? b.vpc_config?.subnet_ids;
+      const fromContract = (v: unknown) => typeof v === 'string' && /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.private_subnet_ids(\[\d+\])?\}$/.test(v);
+      const ok = Array.isArray(subnets) ? subnets.length > 0 && subnets.every(fromContract) : fromContract(subnets);
+      return ok ? undefined : 'is not placed only in the network contract\'s private subnets';
     })),
   rule('AWS-EKS-006', 'EKS node groups use a launch template', '', 'give the node group a launch_template (EksNodePool does), so IMDS and volume rules apply',
     each('aws_eks_node_group', (b) => (b.launch_template?.id || b.launch_template?.name ? undefined : 'has no launch template'))),

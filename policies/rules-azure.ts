@@ -34,7 +34,8 @@ export const azureRules = [
       asList(subnet.body.delegation).length > 0 || stack.referencing('azurerm_subnet_network_security_group_association', 'subnet_id', subnet).length > 0
         ? [] : [{ resource: subnet, message: 'has no network security group' }])),
   rule('AZ-LOG-001', 'Log Analytics workspaces accept Entra ID auth only', 'MCSB LT-3 (spirit)', 'set local_authentication_enabled = false',
-    each('azurerm_log_analytics_workspace', (b) => (b.local_authentication_enabled === false ? undefined : 'accepts workspace keys'))),
+    // azurerm 4.x still accepts the deprecated local_authentication_disabled; either spelling counts.
+    each('azurerm_log_analytics_workspace', (b) => (b.local_authentication_enabled === false || b.local_authentication_disabled === true ? undefined : 'accepts workspace keys'))),
   rule('AZ-AKS-001', 'AKS local accounts are disabled', 'CKV_AZURE_141', 'set local_account_disabled = true',
     each('azurerm_kubernetes_cluster', (b) => (b.local_account_disabled === true ? undefined : 'keeps the static admin kubeconfig'))),
   rule('AZ-AKS-002', 'AKS uses Entra ID with Azure RBAC', 'CKV_AZURE_5', 'set azure_active_directory_role_based_access_control with azure_rbac_enabled = true',
