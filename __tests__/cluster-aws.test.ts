@@ -176,14 +176,14 @@ describe('aws cluster stack', () => {
     it('allows hop limit 2 only for a pool that asks for it', () => {
       const stack = prodWith((c) => (c.kubernetes.nodePools[0].imdsHopLimit = 2));
       expect(byPath(stack, 'aws_launch_template', 'pool-general/launch-template').metadata_options.http_put_response_hop_limit).toBe(2);
-      expect(byPath(stack, 'aws_launch_template', 'pool-data/launch-template').metadata_options.http_put_response_hop_limit).toBe(1);
+      expect(byPath(stack, 'aws_launch_template', 'pool-data-a/launch-template').metadata_options.http_put_response_hop_limit).toBe(1);
     });
 
     it('follows the recommended AL2023 release for the pool architecture, so applies roll nodes onto patched AMIs', () => {
       const stack = prodWith((c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7g.xlarge', 'm8g.xlarge']));
       expect(byPath(stack, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({
         ami_type: 'AL2023_ARM_64_STANDARD',
-        release_version: expect.stringMatching(/^\$\{data\.aws_ssm_parameter\.pool-general_ami-release_\w+\.insecure_value\}$/),
+        release_version: '${data.aws_ssm_parameter.ami-release-1-35-al2023-arm-64-standard.insecure_value}',
       });
       const parameters = Object.values<Json>(stack.data.aws_ssm_parameter).map((p) => p.name).sort();
       expect(parameters).toEqual([
@@ -193,7 +193,7 @@ describe('aws cluster stack', () => {
     });
 
     it('encrypts gp3 root volumes with the EBS customer key', () => {
-      expect(template('data').block_device_mappings[0]).toEqual({
+      expect(template('data-a').block_device_mappings[0]).toEqual({
         device_name: '/dev/xvda',
         ebs: { volume_type: 'gp3', volume_size: 100, encrypted: 'true', delete_on_termination: 'true', kms_key_id: expect.stringMatching(/aws_kms_key\.ebs-key_\w+\.arn/) },
       });
@@ -206,19 +206,36 @@ describe('aws cluster stack', () => {
     });
 
     it('places node groups in private subnets only, on AL2023, with the configured sizes, labels and taints', () => {
-      const data = group('data');
-      expect(data).toMatchObject({
-        node_group_name_prefix: 'aws-prod-data-',
+      const general = group('general');
+      expect(general).toMatchObject({
+        node_group_name_prefix: 'aws-prod-general-',
         ami_type: 'AL2023_x86_64_STANDARD',
         capacity_type: 'ON_DEMAND',
-        instance_types: ['r7i.xlarge'],
-        scaling_config: { min_size: 3, desired_size: 3, max_size: 6 },
-        labels: { workload: 'data', 'node-pool': 'data' },
-        taint: [{ key: 'workload', value: 'data', effect: 'NO_SCHEDULE' }],
+        instance_types: ['m7i.xlarge'],
+        scaling_config: { min_size: 3, desired_size: 3, max_size: 9 },
+        labels: { workload: 'general', 'node-pool': 'general' },
+        taint: [],
         lifecycle: { ignore_changes: ['scaling_config[0].desired_size'], create_before_destroy: true },
       });
-      expect(data.subnet_ids).toBe('${data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids}');
-      expect(template('data').vpc_security_group_ids).toEqual([expect.stringMatching(/security-groups_nodes/)]);
+      expect(general.subnet_ids).toBe('${data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids}');
+      expect(template('general').vpc_security_group_ids).toEqual([expect.stringMatching(/security-groups_nodes/)]);
+    });
+
+    it('gives a perZone pool one group per zone, each in that zone\'s private subnet with the per-zone sizes', () => {
+      const zones = ['a', 'b', 'c'].map((z, i) => {
+        const g = group(`data-${z}`);
+        expect(g).toMatchObject({
+          node_group_name_prefix: `aws-prod-data-${z}-`,
+          instance_types: ['r7i.xlarge'],
+          scaling_config: { min_size: 1, desired_size: 1, max_size: 2 },
+          labels: { workload: 'data', 'node-pool': 'data' },
+          taint: [{ key: 'workload', value: 'data', effect: 'NO_SCHEDULE' }],
+        });
+        expect(g.subnet_ids).toEqual([`\${element(data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids, ${i})}`]);
+        return g;
+      });
+      expect(zones).toHaveLength(3);
+      expect(Object.keys(prod.resource.aws_eks_node_group)).toHaveLength(4);
     });
 
     it('runs dev on spot across several instance types', () => {
@@ -230,7 +247,7 @@ describe('aws cluster stack', () => {
 
     it('tags each Auto Scaling group for cluster-autoscaler discovery and scale-from-zero', () => {
       const tags = resources(prod, 'aws_autoscaling_group_tag')
-        .filter((t) => t.autoscaling_group_name.includes('pool-data'))
+        .filter((t) => t.autoscaling_group_name.includes('pool-data-b_'))
         .map((t) => [t.tag.key, t.tag.value]);
       expect(tags).toEqual([
         ['k8s.io/cluster-autoscaler/enabled', 'true'],
@@ -238,6 +255,8 @@ describe('aws cluster stack', () => {
         ['k8s.io/cluster-autoscaler/node-template/label/workload', 'data'],
         ['k8s.io/cluster-autoscaler/node-template/label/node-pool', 'data'],
         ['k8s.io/cluster-autoscaler/node-template/taint/workload', 'data:NoSchedule'],
+        // A per-zone group tells the autoscaler its zone, so it can scale up from zero for a zonal volume.
+        ['k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone', 'eu-west-1b'],
       ]);
     });
   });
@@ -257,13 +276,13 @@ describe('aws cluster stack', () => {
 
     it('installs networking add-ons before nodes, and coredns and EBS CSI after them', () => {
       const nodeGroups = Object.keys(prod.resource.aws_eks_node_group).map((k) => `aws_eks_node_group.${k}`);
-      expect(nodeGroups).toHaveLength(2);
+      expect(nodeGroups).toHaveLength(4);
       for (const name of ['coredns', 'aws-ebs-csi-driver']) expect([...addon(name).depends_on].sort()).toEqual(nodeGroups.sort());
       for (const name of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) expect(addon(name).depends_on).toBeUndefined();
       const before = Object.entries<Json>(prod.resource.aws_eks_addon)
         .filter(([, a]) => ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].includes(a.addon_name))
         .map(([k]) => `aws_eks_addon.${k}`);
-      for (const pool of ['general', 'data']) expect(group(pool).depends_on).toEqual(expect.arrayContaining(before));
+      for (const pool of ['general', 'data-a', 'data-b', 'data-c']) expect(group(pool).depends_on).toEqual(expect.arrayContaining(before));
       function group(pool: string): Json {
         return byPath(prod, 'aws_eks_node_group', `pool-${pool}/node-group`);
       }

@@ -69,7 +69,7 @@ let stacks: Record<string, Json>;
 
 const account = { accountId: '111111111111', region: 'eu-west-1', partition: 'aws' };
 const pool: AwsEnvironment['kubernetes']['nodePools'][number] = {
-  name: 'apps', instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGb: 50, imdsHopLimit: 1, labels: {}, taints: [],
+  name: 'apps', instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGb: 50, imdsHopLimit: 1, perZone: false, labels: {}, taints: [],
 };
 
 beforeAll(() => {

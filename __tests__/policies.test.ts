@@ -285,6 +285,7 @@ describe('disk encryption rules', () => {
       aws_eks_node_group: {
         contract: { ...template, subnet_ids: '${data.terraform_remote_state.net.outputs.private_subnet_ids}' },
         indexed: { ...template, subnet_ids: ['${data.terraform_remote_state.net.outputs.private_subnet_ids[0]}'] },
+        element: { ...template, subnet_ids: ['${element(data.terraform_remote_state.net.outputs.private_subnet_ids, 2)}'] },
         literal: { ...template, subnet_ids: ['subnet-0123456789abcdef0'] },
         named: { ...template, subnet_ids: ['${aws_subnet.private-a.id}'] },
       },

@@ -1,5 +1,5 @@
 /** The AWS environment: account, VPC and EKS settings. */
-import { cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
+import { bool, cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
 import { appFields } from './schema-app';
 import { platformFields } from './schema-platform';
 import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
@@ -44,6 +44,12 @@ const awsNodePool = object({
   diskSizeGb: optional(int(20, 1000), 50),
   /** IMDSv2 hop limit: 1 keeps pods away from the node role; 2 only for pods that truly need IMDS. */
   imdsHopLimit: optional(int(1, 2), 1),
+  /**
+   * One node group per availability zone, with min/desired/max per zone. For pools whose pods
+   * keep zonal EBS volumes (databases): cluster-autoscaler can then add a node in the zone a
+   * pending pod's volume is in, which a group spanning all zones does not guarantee.
+   */
+  perZone: optional(bool(), false),
   labels: optional(record(text('a Kubernetes label key', LABEL_KEY), text('a Kubernetes label value', LABEL_VALUE), 'an object of label key to value'), {}),
   taints: optional(
     list(

@@ -86,7 +86,10 @@ export const awsRules = [
     // Only the network contract knows which subnets are private: a literal id or another reference cannot be checked.
     each(['aws_eks_node_group', 'aws_eks_cluster'], (b) => {
       const subnets = b.subnet_ids ?? b.vpc_config?.subnet_ids;
-      const fromContract = (v: unknown) => typeof v === 'string' && /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.private_subnet_ids(\[\d+\])?\}$/.test(v);
+      const contract = String.raw`data\.terraform_remote_state\.[\w-]+\.outputs\.private_subnet_ids`;
+      const whole = new RegExp(String.raw`^\$\{${contract}(\[\d+\])?\}$`);
+      const oneOf = new RegExp(String.raw`^\$\{element\(${contract}, \d+\)\}$`);
+      const fromContract = (v: unknown) => typeof v === 'string' && (whole.test(v) || oneOf.test(v));
       const ok = Array.isArray(subnets) ? subnets.length > 0 && subnets.every(fromContract) : fromContract(subnets);
       return ok ? undefined : 'is not placed only in the network contract\'s private subnets';
     })),

@@ -2,6 +2,7 @@
  * `<env>-cluster` on AWS: the EKS control plane, IRSA, node pools, add-ons and
  * their identities; reads the aws-network contract, publishes aws-cluster.
  */
+import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
 import { EKS_ADDON_VERSIONS } from '../config/versions';
@@ -66,19 +67,24 @@ export class AwsClusterStack extends LayerStack {
 
     const ebsKey = new EbsKey(this, 'ebs-key', { clusterName: name, accountId, partition });
     const nodeRole = new EksNodeRole(this, 'node-role', { clusterName: name, partition });
-    const pools = k8s.nodePools.map(
-      (pool) =>
-        new EksNodePool(this, `pool-${pool.name}`, {
-          name: `${name}-${pool.name}`,
-          clusterName: cluster.name,
-          kubernetesVersion: k8s.version,
-          pool,
-          nodeRole,
-          subnetIds: net.privateSubnetIds,
-          securityGroupId: controlPlane.securityGroups.nodes.id,
-          ebsKeyArn: ebsKey.arn,
-          dependsOn: addons.beforeNodes,
-        }),
+    const nodePool = (id: string, pool: (typeof k8s.nodePools)[number], subnetIds: string[], zone?: string) =>
+      new EksNodePool(this, `pool-${id}`, {
+        name: `${name}-${id}`,
+        clusterName: cluster.name,
+        kubernetesVersion: k8s.version,
+        pool,
+        nodeRole,
+        subnetIds,
+        securityGroupId: controlPlane.securityGroups.nodes.id,
+        ebsKeyArn: ebsKey.arn,
+        zone,
+        dependsOn: addons.beforeNodes,
+      });
+    // The network contract lists private subnets in availabilityZones order.
+    const pools = k8s.nodePools.flatMap((pool) =>
+      pool.perZone
+        ? env.network.availabilityZones.map((zone, i) => nodePool(`${pool.name}-${zone.slice(-1)}`, pool, [Fn.element(net.privateSubnetIds, i)], zone))
+        : [nodePool(pool.name, pool, net.privateSubnetIds)],
     );
 
     const ebsCsi = new WorkloadRole(this, 'ebs-csi-identity', {

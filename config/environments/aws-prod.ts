@@ -37,12 +37,15 @@ export default defineEnvironment({
         labels: { workload: 'general' },
       },
       {
+        // One group per zone (sizes per zone): MongoDB members keep zonal EBS volumes, and the
+        // autoscaler must be able to add a node in the zone a rescheduled member's volume is in.
         name: 'data',
+        perZone: true,
         instanceTypes: ['r7i.xlarge'],
         capacityType: 'ON_DEMAND',
-        minSize: 3,
-        desiredSize: 3,
-        maxSize: 6,
+        minSize: 1,
+        desiredSize: 1,
+        maxSize: 2,
         diskSizeGb: 100,
         labels: { workload: 'data' },
         taints: [{ key: 'workload', value: 'data', effect: 'NO_SCHEDULE' }],

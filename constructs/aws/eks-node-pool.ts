@@ -12,7 +12,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Token, type ITerraformDependable } from 'cdktf';
+import { TerraformStack, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { isArmInstanceType } from '../../config/schema-aws';
@@ -52,6 +52,8 @@ export interface EksNodePoolProps {
   readonly subnetIds: string[];
   readonly securityGroupId: string;
   readonly ebsKeyArn: string;
+  /** The one zone of a per-zone group: told to cluster-autoscaler for scale-from-zero. */
+  readonly zone?: string;
   /** What must exist before nodes join: the networking add-ons. */
   readonly dependsOn: ITerraformDependable[];
 }
@@ -107,9 +109,7 @@ export class EksNodePool extends Construct {
     // recommended AL2023 release, so each apply rolls nodes onto patched images
     // (maxUnavailable below), as terraform-aws-eks' use_latest_ami_release_version does.
     const amiType = amiTypeFor(pool.instanceTypes);
-    const release = new DataAwsSsmParameter(this, 'ami-release', {
-      name: recommendedReleaseParameter(props.kubernetesVersion, amiType),
-    });
+    const release = recommendedRelease(this, props.kubernetesVersion, amiType);
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName,
@@ -141,11 +141,19 @@ export class EksNodePool extends Construct {
       [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
       ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s.io/cluster-autoscaler/node-template/label/${k}`, v])),
       ...Object.fromEntries(pool.taints.map((t) => [`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value}:${taintEffect(t.effect)}`])),
+      ...(props.zone ? { 'k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone': props.zone } : {}),
     };
     Object.entries(asgTags).forEach(([key, value], i) => {
       new AutoscalingGroupTagA(this, `asg-tag-${i}`, { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } });
     });
   }
+}
+
+/** One SSM lookup per stack for each version and AMI type, shared by the pools that use it. */
+function recommendedRelease(scope: Construct, kubernetesVersion: string, amiType: string): DataAwsSsmParameter {
+  const stack = TerraformStack.of(scope);
+  const id = `ami-release-${kubernetesVersion}-${amiType}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return (stack.node.tryFindChild(id) as DataAwsSsmParameter | undefined) ?? new DataAwsSsmParameter(stack, id, { name: recommendedReleaseParameter(kubernetesVersion, amiType) });
 }
 
 /** EKS spells taint effects NO_SCHEDULE; Kubernetes (and the autoscaler's tags) NoSchedule. */
