@@ -160,6 +160,18 @@ describe('azure cluster stack', () => {
       });
     });
 
+    it('assigns the pod security baseline initiative to the cluster in audit mode, sparing system and node-exporter namespaces', () => {
+      const assignment = only(prod, 'azurerm_resource_policy_assignment');
+      expect(assignment).toMatchObject({
+        resource_id: expect.stringMatching(/^\$\{azurerm_kubernetes_cluster\.aks_cluster_\w+\.id\}$/),
+        policy_definition_id: '/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d',
+      });
+      expect(JSON.parse(assignment.parameters)).toEqual({
+        effect: { value: 'audit' },
+        excludedNamespaces: { value: ['kube-system', 'gatekeeper-system', 'azure-arc', 'monitoring-node'] },
+      });
+    });
+
     it('runs Defender only where config asks', () => {
       expect(aks().microsoft_defender).toEqual({ log_analytics_workspace_id: network('azure-prod', 'log_analytics_workspace_id') });
       expect(aks(dev).microsoft_defender).toBeUndefined();

@@ -11,9 +11,11 @@ import {
   KubernetesCluster,
   type KubernetesClusterMaintenanceWindowAutoUpgrade,
 } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { ResourcePolicyAssignment } from '@cdktf/provider-azurerm/lib/resource-policy-assignment';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
+import { NAMESPACES } from '../platform/names';
 import type { ClusterIdentities } from './cluster-identities';
 import { poolSettings, UPGRADE_SURGE, type AzureNodePool } from './node-pools';
 
@@ -131,5 +133,23 @@ export class AksCluster extends Construct {
       dependsOn: [...props.dependsOn],
       lifecycle: { ignoreChanges: ['default_node_pool[0].node_count'] },
     });
+
+    // The add-on alone enforces nothing: assign the built-in initiative "Kubernetes cluster pod
+    // security baseline standards for Linux-based workloads" in audit mode. Namespace Pod Security
+    // labels already enforce (restricted); this reports drift in Azure Policy compliance.
+    new ResourcePolicyAssignment(this, 'pod-security-baseline', {
+      name: 'pod-security-baseline',
+      resourceId: this.cluster.id,
+      policyDefinitionId: POD_SECURITY_BASELINE_INITIATIVE,
+      description: 'Audit pods against the Kubernetes baseline Pod Security Standard',
+      parameters: JSON.stringify({
+        effect: { value: 'audit' },
+        // node-exporter needs host network, PID and filesystem (its namespace is labelled privileged).
+        excludedNamespaces: { value: ['kube-system', 'gatekeeper-system', 'azure-arc', NAMESPACES.nodeMetrics] },
+      }),
+    });
   }
 }
+
+/** Built-in policy set: Kubernetes cluster pod security baseline standards for Linux-based workloads. */
+export const POD_SECURITY_BASELINE_INITIATIVE = '/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d';
