@@ -214,7 +214,11 @@ describe('uploads', () => {
     expect(vars.OVERWRITE_SETTING_FileUpload_S3_AWSAccessKeyId).toBe('');
     expect(vars.OVERWRITE_SETTING_FileUpload_S3_AWSSecretAccessKey).toBe('');
     expect(vars.OVERWRITE_SETTING_FileUpload_S3_Bucket).toMatch(/^\$\{aws_s3_bucket\.cloud_uploads-bucket/);
-    expect(values(rocketchat('aws-prod')).serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.cloud_uploads-identity/);
+    const sa = resources(stack, 'kubernetes_service_account_v1').find((s) => s.metadata.name === 'rocketchat')!;
+    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.cloud_uploads-identity/);
+    // No Kubernetes API token in the internet-facing pods; IRSA projects its own.
+    expect(sa.automount_service_account_token).toBe(false);
+    expect(values(rocketchat('aws-prod')).serviceAccount).toEqual({ create: false, name: expect.stringMatching(/^\$\{kubernetes_service_account_v1\.rocketchat_service-account_\w+\.metadata\[0\]\.name\}$/) });
     const cors = resources(stack, 'aws_s3_bucket_cors_configuration');
     expect(cors).toHaveLength(1);
     expect(cors[0]!.cors_rule[0].allowed_origins).toEqual(['https://chat.example.com']);

@@ -8,6 +8,7 @@
  */
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, type ITerraformDependable } from 'cdktf';
@@ -89,6 +90,18 @@ export class RocketChat extends Construct {
     });
 
     const uploads = cloud.uploads({ namespace: ns, name: ROCKETCHAT.serviceAccount });
+    // Ours rather than the chart's: the chart cannot turn off the Kubernetes API token, and an
+    // internet-facing app needs none (IRSA and workload identity project their own tokens).
+    const serviceAccount = new ServiceAccountV1(this, 'service-account', {
+      metadata: {
+        name: ROCKETCHAT.serviceAccount,
+        namespace: ns,
+        annotations: { ...uploads.identity.serviceAccountAnnotations },
+        labels: { ...uploads.identity.serviceAccountLabels },
+      },
+      automountServiceAccountToken: false,
+      dependsOn: props.dependsOn,
+    });
     const ingress = cloud.edge.ingressFor({
       host: env.domain,
       namespace: ns,
@@ -129,7 +142,7 @@ export class RocketChat extends Construct {
         resources: resourcesFor(env, 'rocketchat'),
         securityContext: { runAsUser: 65533, runAsGroup: 65533, fsGroup: 65533, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         containerSecurityContext: { runAsUser: 65533, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-        serviceAccount: { create: true, name: ROCKETCHAT.serviceAccount, annotations: uploads.identity.serviceAccountAnnotations },
+        serviceAccount: { create: false, name: serviceAccount.metadata.name },
         podLabels: uploads.identity.podLabels,
         prometheusScraping: { enabled: true, port: ROCKETCHAT.metricsPort },
         podMonitor: { enabled: true, interval: '30s' },
@@ -142,7 +155,7 @@ export class RocketChat extends Construct {
           tls: ingress.tlsSecretName ? [{ secretName: ingress.tlsSecretName, hosts: [env.domain] }] : [],
         },
       },
-      dependsOn: [...props.dependsOn, bootstrapSecret],
+      dependsOn: [...props.dependsOn, bootstrapSecret, serviceAccount],
     });
 
     if (ingress.companions.length > 0) {
