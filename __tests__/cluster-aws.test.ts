@@ -236,6 +236,10 @@ describe('aws cluster stack', () => {
       });
       expect(zones).toHaveLength(3);
       expect(Object.keys(prod.resource.aws_eks_node_group)).toHaveLength(4);
+      // Each zone's group waits for the previous one, so an AMI roll drains one database member at a time.
+      expect(zones[0]!.depends_on.some((d: string) => d.startsWith('aws_eks_node_group.'))).toBe(false);
+      expect(zones[1]!.depends_on).toContainEqual(expect.stringMatching(/^aws_eks_node_group\.pool-data-a_node-group_/));
+      expect(zones[2]!.depends_on).toContainEqual(expect.stringMatching(/^aws_eks_node_group\.pool-data-b_node-group_/));
     });
 
     it('runs dev on spot across several instance types', () => {

@@ -134,8 +134,11 @@ describe('network policies', () => {
       policy_types: ['Ingress'],
       ingress: [{ from: [{ namespace_selector: {} }], ports: [{ port: '4317', protocol: 'TCP' }, { port: '4318', protocol: 'TCP' }] }],
     });
+    // Only the webhook servers, only their port, from any source: Cilium (AKS) never matches the API server's konnectivity path with an ipBlock.
+    expect(p['monitoring/webhooks-from-api-server']!.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'kube-prometheus-stack-prometheus-operator' } });
+    expect(p['cert-manager/webhook-from-api-server']!.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'webhook', 'app.kubernetes.io/component': 'webhook' } });
     for (const key of ['monitoring/webhooks-from-api-server', 'cert-manager/webhook-from-api-server']) {
-      expect(p[key]!.ingress).toEqual([{ from: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: [{ port: '10250', protocol: 'TCP' }] }]);
+      expect(p[key]!.ingress).toEqual([{ from: [], ports: [{ port: '10250', protocol: 'TCP' }] }]);
     }
     for (const ns of ['cert-manager', 'external-dns']) expect(p[`${ns}/metrics-from-prometheus`]!.ingress).toEqual([{ from: [prometheus] }]);
   });
@@ -420,7 +423,7 @@ describe('observability', () => {
     expect(expr('CertificateExpiringSoon')).toContain('< 14 * 86400');
     // Completed Job pods are never ready; only phases that should become ready count.
     expect(expr('PodNotReady')).toContain('kube_pod_status_phase{phase=~"Pending|Running|Unknown"} == 1');
-    expect(expr('MongoDBMembersMissing')).toBe('(count(mongodb_up == 1) or vector(0)) < 3');
+    expect(expr('MongoDBMembersMissing')).toBe('(count(mongodb_up{namespace="mongodb"} == 1) or vector(0)) < 3');
     expect(expr('RocketChatHighLatencyP99')).toMatch(/^max\(rocketchat_rest_api\{quantile="0\.99"\} and on \(pod, method, entrypoint, user_agent, status, version\) rate\(rocketchat_rest_api_count\[10m\]\) > 0\.1\) > 2$/);
     expect(expr('RocketChatHigh5xxRate')).toContain('status=~"5.."');
   });

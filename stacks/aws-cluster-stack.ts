@@ -2,7 +2,7 @@
  * `<env>-cluster` on AWS: the EKS control plane, IRSA, node pools, add-ons and
  * their identities; reads the aws-network contract, publishes aws-cluster.
  */
-import { Fn } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
 import { EKS_ADDON_VERSIONS } from '../config/versions';
@@ -67,7 +67,7 @@ export class AwsClusterStack extends LayerStack {
 
     const ebsKey = new EbsKey(this, 'ebs-key', { clusterName: name, accountId, partition });
     const nodeRole = new EksNodeRole(this, 'node-role', { clusterName: name, partition });
-    const nodePool = (id: string, pool: (typeof k8s.nodePools)[number], subnetIds: string[], zone?: string) =>
+    const nodePool = (id: string, pool: (typeof k8s.nodePools)[number], subnetIds: string[], zone?: string, after: ITerraformDependable[] = []) =>
       new EksNodePool(this, `pool-${id}`, {
         name: `${name}-${id}`,
         clusterName: cluster.name,
@@ -78,14 +78,17 @@ export class AwsClusterStack extends LayerStack {
         securityGroupId: controlPlane.securityGroups.nodes.id,
         ebsKeyArn: ebsKey.arn,
         zone,
-        dependsOn: addons.beforeNodes,
+        dependsOn: [...addons.beforeNodes, ...after],
       });
     // The network contract lists private subnets in availabilityZones order.
-    const pools = k8s.nodePools.flatMap((pool) =>
-      pool.perZone
-        ? env.network.availabilityZones.map((zone, i) => nodePool(`${pool.name}-${zone.slice(-1)}`, pool, [Fn.element(net.privateSubnetIds, i)], zone))
-        : [nodePool(pool.name, pool, net.privateSubnetIds)],
-    );
+    // A per-zone pool's groups wait for each other, so an AMI roll replaces one zone's nodes at a
+    // time: with one database member per zone, the PDB then never blocks two drains at once.
+    const perZone = (pool: (typeof k8s.nodePools)[number]) =>
+      env.network.availabilityZones.reduce<EksNodePool[]>(
+        (groups, zone, i) => [...groups, nodePool(`${pool.name}-${zone.slice(-1)}`, pool, [Fn.element(net.privateSubnetIds, i)], zone, groups.slice(-1).map((g) => g.nodeGroup))],
+        [],
+      );
+    const pools = k8s.nodePools.flatMap((pool) => (pool.perZone ? perZone(pool) : [nodePool(pool.name, pool, net.privateSubnetIds)]));
 
     const ebsCsi = new WorkloadRole(this, 'ebs-csi-identity', {
       roleName: `${name}-ebs-csi`,

@@ -8,6 +8,7 @@
  * label and no maxAgeSeconds, so its quantiles cover each pod's lifetime),
  * and Grafana Alloy's write paths to Loki and Tempo.
  */
+import { NAMESPACES } from './names';
 
 export interface AlertRule {
   readonly alert: string;
@@ -62,9 +63,9 @@ export function alertGroups(mongodbMembers: number): readonly AlertGroup[] {
       rules: [
         alert('MongoDBDown', 'mongodb_up == 0', '2m', 'critical',
           'MongoDB member down', 'The exporter of {{ $labels.namespace }}/{{ $labels.pod }} cannot reach its mongod.'),
-        // A member whose pod is gone has no exporter, so mongodb_up == 0 never fires for it; this
-        // also fires between the platform and the app deploys, while no replica set exists yet.
-        alert('MongoDBMembersMissing', `(count(mongodb_up == 1) or vector(0)) < ${mongodbMembers}`, '5m', 'critical',
+        // A member whose pod is gone has no exporter, so mongodb_up == 0 never fires for it. Only the
+        // app layer's replica set counts; 15 minutes covers the gap between the platform and app deploys.
+        alert('MongoDBMembersMissing', `(count(mongodb_up{namespace="${NAMESPACES.mongodb}"} == 1) or vector(0)) < ${mongodbMembers}`, '15m', 'critical',
           'MongoDB replica set has members missing', `{{ $value }} of ${mongodbMembers} members are up and reporting.`),
         alert('MongoDBReplicationLag', 'max by (namespace, pod) (mongodb_mongod_replset_member_replication_lag) > 10', '5m', 'warning',
           'MongoDB replication lag above 10 s', '{{ $labels.namespace }}/{{ $labels.pod }} lags the primary by {{ $value }} s.'),

@@ -11,6 +11,11 @@
  *   Grafana when it is exposed. Nothing else: Loki and Alertmanager have no
  *   authentication of their own.
  * - cert-manager: the API server reaches its webhook; Prometheus scrapes.
+ *
+ * Webhook pods take their port from any source: the API server calls from
+ * the control plane's ENIs on EKS, and through konnectivity-agent on AKS,
+ * whose pod and node addresses Cilium never matches with an ipBlock (AKS
+ * documents this limit). Only the webhook pods are opened, on that port only.
  * - external-dns: Prometheus scrapes.
  * node-exporter runs on the host network, where NetworkPolicies do not apply.
  */
@@ -27,11 +32,14 @@ export interface PlatformNetworkPoliciesProps {
 
 /** Port of the Prometheus operator's and cert-manager's webhooks (their charts' default). */
 export const WEBHOOK_PORT = 10250;
+/** Pod labels of the webhook servers: kube-prometheus-stack 88.5.3 prometheus-operator.labels, cert-manager v1.21.1 webhook-deployment.yaml. */
+const PROMETHEUS_OPERATOR_PODS = { 'app.kubernetes.io/name': 'kube-prometheus-stack-prometheus-operator' };
+const CERT_MANAGER_WEBHOOK_PODS = { 'app.kubernetes.io/name': 'webhook', 'app.kubernetes.io/component': 'webhook' };
 const GRAFANA_PORT = 3000;
 const OTLP_PORTS = [{ port: 4317 }, { port: 4318 }];
 
-/** The API server calls webhooks from the control plane, outside the pod network, at addresses that differ per cloud. */
-const fromApiServer: Rule = { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: WEBHOOK_PORT }] };
+/** No peers: every source, so the API server is let in whatever address it calls from (see above). */
+const fromApiServer: Rule = { peers: [], ports: [{ port: WEBHOOK_PORT }] };
 const fromPrometheus: Rule = { peers: [{ pods: POD_SELECTORS.prometheus.labels, namespace: POD_SELECTORS.prometheus.namespace }] };
 
 export function platformNetworkPolicies(scope: Construct, props: PlatformNetworkPoliciesProps): ITerraformDependable[] {
@@ -42,13 +50,13 @@ export function platformNetworkPolicies(scope: Construct, props: PlatformNetwork
     defaultDenyIngress(scope, monitoring, dependsOn),
     networkPolicy(scope, 'within-namespace', { namespace: monitoring, pods: {}, ingress: [{ peers: [{ namespace: monitoring }] }], dependsOn }),
     networkPolicy(scope, 'otlp-from-workloads', { namespace: monitoring, pods: POD_SELECTORS.alloy.labels, ingress: [{ peers: [{ anyNamespace: true }], ports: OTLP_PORTS }], dependsOn }),
-    networkPolicy(scope, 'webhooks-from-api-server', { namespace: monitoring, pods: {}, ingress: [fromApiServer], dependsOn }),
+    networkPolicy(scope, 'webhooks-from-api-server', { namespace: monitoring, pods: PROMETHEUS_OPERATOR_PODS, ingress: [fromApiServer], dependsOn }),
     ...(grafanaEdge
       ? [networkPolicy(scope, 'grafana-from-load-balancer', { namespace: monitoring, pods: POD_SELECTORS.grafana.labels, ingress: [{ peers: grafanaEdge.map((cidr) => ({ cidr })), ports: [{ port: GRAFANA_PORT }] }], dependsOn })]
       : []),
 
     defaultDenyIngress(scope, NAMESPACES.certManager, dependsOn),
-    networkPolicy(scope, 'webhook-from-api-server', { namespace: NAMESPACES.certManager, pods: {}, ingress: [fromApiServer], dependsOn }),
+    networkPolicy(scope, 'webhook-from-api-server', { namespace: NAMESPACES.certManager, pods: CERT_MANAGER_WEBHOOK_PODS, ingress: [fromApiServer], dependsOn }),
     networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.certManager, pods: {}, ingress: [fromPrometheus], dependsOn }),
 
     defaultDenyIngress(scope, NAMESPACES.externalDns, dependsOn),
