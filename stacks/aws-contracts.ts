@@ -9,7 +9,7 @@ export const awsNetworkContract = defineContract('aws-network', {
   vpcId: { kind: 'string', description: 'VPC id' },
   vpcCidr: { kind: 'string', description: 'VPC IPv4 CIDR block' },
   availabilityZones: { kind: 'list', description: 'Availability zones, in subnet order' },
-  privateSubnetIds: { kind: 'list', description: 'Private subnet ids (nodes, internal load balancers), one per zone' },
+  privateSubnetIds: { kind: 'list', description: 'Private subnet ids (nodes, internal load balancers), one per zone, in availabilityZones order (per-zone node pools pick theirs by index)' },
   publicSubnetIds: { kind: 'list', description: 'Public subnet ids (internet-facing load balancers), one per zone' },
   privateRouteTableIds: { kind: 'list', description: 'Route tables of the private subnets' },
   natPublicIps: { kind: 'list', description: 'Egress addresses of the NAT gateways, for allow-lists' },
