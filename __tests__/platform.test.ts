@@ -254,6 +254,8 @@ describe('HTTPS only', () => {
     // TLS 1.3 with 1.2 as the floor, no older protocol.
     expect(v.defaultSSLPolicy).toMatch(/^ELBSecurityPolicy-TLS13-1-2-/);
     expect(v).toMatchObject({ defaultSSLPolicy: ALB_SSL_POLICY, ingressClass: 'alb', enableServiceMutatorWebhook: false, region: 'eu-west-1' });
+    // Enforced for the whole class, not only by each Ingress's annotations.
+    expect(v.ingressClassParams).toEqual({ create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443' } });
     // Grafana is exposed in the dev examples only.
     const grafana = values(release(platform('aws-dev'), 'kube-prometheus-stack')).grafana.ingress;
     expect(grafana).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['grafana.dev.chat.example.com'], tls: [{ hosts: ['grafana.dev.chat.example.com'] }] });

@@ -123,6 +123,9 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
           enableServiceMutatorWebhook: false,
           ingressClass: 'alb',
           createIngressClassResource: true,
+          // Class-wide, over any Ingress's own annotations: every alb Ingress gets the TLS 1.2+
+          // policy and redirects HTTP to 443, even one written without this project's contract.
+          ingressClassParams: { create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443' } },
         },
       }),
     ];
