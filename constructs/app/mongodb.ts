@@ -13,7 +13,6 @@
  */
 import { Password } from '@cdktf/provider-random/lib/password';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
@@ -22,6 +21,7 @@ import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objec
 import { CLUSTER_ISSUERS, NAMESPACES, STORAGE_CLASSES } from '../platform/names';
 import type { SecretStore } from '../platform/platform-cloud';
 import type { BackupStorage, Placement } from './app-cloud';
+import { identityServiceAccount } from './service-account';
 
 export const MONGODB = {
   namespace: NAMESPACES.mongodb,
@@ -125,16 +125,7 @@ export class MongoReplicaSet extends Construct {
       dependsOn: props.dependsOn,
     });
 
-    const serviceAccount = new ServiceAccountV1(this, 'service-account', {
-      metadata: {
-        name: MONGODB.serviceAccount,
-        namespace: ns,
-        annotations: { ...backups.identity.serviceAccountAnnotations },
-        labels: { ...backups.identity.serviceAccountLabels },
-      },
-      automountServiceAccountToken: false,
-      dependsOn: props.dependsOn,
-    });
+    const serviceAccount = identityServiceAccount(this, { namespace: ns, name: MONGODB.serviceAccount }, backups.identity, props.dependsOn);
 
     const objects: KubernetesObject[] = [
       replicaSetResource(env, backups, placement, systemUsers.metadata.name, appUser.metadata.name),

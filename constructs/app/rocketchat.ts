@@ -8,7 +8,6 @@
  */
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, type ITerraformDependable } from 'cdktf';
@@ -21,6 +20,7 @@ import { TELEMETRY } from '../platform/names';
 import { resourcesFor } from '../platform/sizing';
 import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';
+import { identityServiceAccount } from './service-account';
 
 export const ROCKETCHAT = {
   namespace: 'rocketchat',
@@ -89,19 +89,10 @@ export class RocketChat extends Construct {
       dependsOn: props.dependsOn,
     });
 
-    const uploads = cloud.uploads({ namespace: ns, name: ROCKETCHAT.serviceAccount });
-    // Ours rather than the chart's: the chart cannot turn off the Kubernetes API token, and an
-    // internet-facing app needs none (IRSA and workload identity project their own tokens).
-    const serviceAccount = new ServiceAccountV1(this, 'service-account', {
-      metadata: {
-        name: ROCKETCHAT.serviceAccount,
-        namespace: ns,
-        annotations: { ...uploads.identity.serviceAccountAnnotations },
-        labels: { ...uploads.identity.serviceAccountLabels },
-      },
-      automountServiceAccountToken: false,
-      dependsOn: props.dependsOn,
-    });
+    const sa = { namespace: ns, name: ROCKETCHAT.serviceAccount };
+    const uploads = cloud.uploads(sa);
+    // Ours rather than the chart's: the chart cannot turn off the API token an internet-facing app does not need.
+    const serviceAccount = identityServiceAccount(this, sa, uploads.identity, props.dependsOn);
     const ingress = cloud.edge.ingressFor({
       host: env.domain,
       namespace: ns,
