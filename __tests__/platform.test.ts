@@ -243,6 +243,17 @@ describe('identity bindings', () => {
       role_definition_name: 'Storage Blob Data Contributor',
       scope: expect.stringMatching(/^\$\{azurerm_storage_container\.cloud_tempo-container_.+\.id\}$/),
     });
+    // Azure: external-dns may change any record of the zone; cert-manager only its TXT records, through a custom role.
+    const azureZone = expect.stringMatching(/^\$\{data\.azurerm_dns_zone\.cloud_zone_\w+\.id\}$/);
+    expect(byPath(azure, 'azurerm_role_assignment', 'cloud/external-dns-dns-identity/role-0')).toMatchObject({ role_definition_name: 'DNS Zone Contributor', scope: azureZone });
+    const acmeGrant = byPath(azure, 'azurerm_role_assignment', 'cloud/cert-manager-dns-identity/role-0');
+    expect(acmeGrant).toMatchObject({ scope: azureZone, role_definition_id: expect.stringMatching(/^\$\{azurerm_role_definition\.cloud_acme-dns01-role_\w+\.role_definition_resource_id\}$/) });
+    expect(acmeGrant.role_definition_name).toBeUndefined();
+    expect(only(azure, 'azurerm_role_definition')).toMatchObject({
+      scope: azureZone,
+      assignable_scopes: [azureZone],
+      permissions: [{ actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'] }],
+    });
   });
 });
 

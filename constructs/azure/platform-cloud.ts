@@ -10,6 +10,7 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -25,7 +26,7 @@ import type {
   WorkloadIdentityBinding,
 } from '../platform/platform-cloud';
 import { AzureHttpsEdge } from './https-edge';
-import { grantRole } from './role';
+import { grantRole, type Role } from './role';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
 import { WorkloadIdentity } from './workload-identity';
@@ -68,7 +69,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
     const resourceGroupId = (name: string) => `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
     const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-platform`, location });
     const resourceGroupName = group.name;
-    const identity = (name: string, sa: { namespace: string; name: string }, scopeId: string, roles: string[]) =>
+    const identity = (name: string, sa: { namespace: string; name: string }, scopeId: string, roles: Role[]) =>
       new WorkloadIdentity(this, `${name}-identity`, {
         name: `id-${env.name}-${name}`,
         resourceGroupName,
@@ -92,10 +93,21 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
 
     const zoneGroup = env.platform.dnsZoneResourceGroup;
     const zone = new DataAzurermDnsZone(this, 'zone', { name: env.platform.dnsZone, resourceGroupName: zoneGroup });
+    // cert-manager's DNS01 solver only reads the zone and writes TXT records; DNS Zone
+    // Contributor would let it change every record. Created on first use, assignable on the zone only.
+    let acmeRole: RoleDefinition | undefined;
+    const acmeChallengeRole = (): RoleDefinition =>
+      (acmeRole ??= new RoleDefinition(this, 'acme-dns01-role', {
+        name: `${env.name} ACME DNS01 TXT records`,
+        scope: zone.id,
+        description: `Read the ${env.platform.dnsZone} zone and manage its TXT records (cert-manager DNS01)`,
+        permissions: [{ actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'] }],
+        assignableScopes: [zone.id],
+      }));
     this.dns = {
       zoneName: env.platform.dnsZone,
       bind: (name, sa, options) => {
-        const id = identity(name, sa, zone.id, ['DNS Zone Contributor']);
+        const id = identity(name, sa, zone.id, [options?.acmeChallengesOnly ? { definitionId: acmeChallengeRole().roleDefinitionResourceId } : 'DNS Zone Contributor']);
         if (options?.listZones) {
           grantRole(this, `${name}-zone-group-reader`, {
             role: 'Reader',

@@ -1,9 +1,11 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import type { Construct } from 'constructs';
 
+/** A built-in role by name (e.g. "Network Contributor"), or a custom role definition's resource id. */
+export type Role = string | { readonly definitionId: string };
+
 export interface RoleGrant {
-  /** A built-in role name, e.g. "Network Contributor". */
-  readonly role: string;
+  readonly role: Role;
   /** The one resource the role applies to. */
   readonly scope: string;
   readonly principalId: string;
@@ -19,7 +21,7 @@ export interface RoleGrant {
 export function grantRole(scope: Construct, id: string, grant: RoleGrant): RoleAssignment {
   return new RoleAssignment(scope, id, {
     scope: grant.scope,
-    roleDefinitionName: grant.role,
+    ...(typeof grant.role === 'string' ? { roleDefinitionName: grant.role } : { roleDefinitionId: grant.role.definitionId }),
     principalId: grant.principalId,
     principalType: 'ServicePrincipal',
     description: grant.description,

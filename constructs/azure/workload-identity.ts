@@ -9,7 +9,7 @@
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
-import { grantRole } from './role';
+import { grantRole, type Role } from './role';
 
 /** The audience Entra ID expects on Kubernetes service account tokens it exchanges. */
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -25,7 +25,7 @@ export interface WorkloadIdentityProps {
   readonly serviceAccount: string;
   /** The one resource the workload may act on, and its roles there. */
   readonly scope: string;
-  readonly roles: readonly string[];
+  readonly roles: readonly Role[];
 }
 
 export class WorkloadIdentity extends Construct {
