@@ -60,24 +60,17 @@ export function networkPolicy(scope: Construct, name: string, props: PolicyProps
   });
 }
 
-/** Denies all traffic to and from every pod in the namespace; each allow below opens one path. */
-export function defaultDeny(scope: Construct, namespace: string, dependsOn?: ITerraformDependable[]): NetworkPolicyV1 {
-  return new NetworkPolicyV1(scope, `netpol-${namespace}-default-deny`, {
-    metadata: { name: 'default-deny', namespace },
-    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-    dependsOn,
-  });
-}
-
 /**
- * Denies all traffic into every pod of the namespace; egress stays open. For
- * platform namespaces whose components call cloud APIs, the API server and
- * ACME endpoints at addresses a NetworkPolicy cannot name.
+ * Denies all traffic to and from every pod in the namespace; each allow opens
+ * one path. `ingress-only` leaves egress open, for platform namespaces whose
+ * components call cloud APIs, the API server and ACME endpoints at addresses
+ * a NetworkPolicy cannot name.
  */
-export function defaultDenyIngress(scope: Construct, namespace: string, dependsOn?: ITerraformDependable[]): NetworkPolicyV1 {
-  return new NetworkPolicyV1(scope, `netpol-${namespace}-default-deny-ingress`, {
-    metadata: { name: 'default-deny-ingress', namespace },
-    spec: { podSelector: {}, policyTypes: ['Ingress'] },
+export function defaultDeny(scope: Construct, namespace: string, dependsOn?: ITerraformDependable[], directions: 'both' | 'ingress-only' = 'both'): NetworkPolicyV1 {
+  const name = directions === 'both' ? 'default-deny' : 'default-deny-ingress';
+  return new NetworkPolicyV1(scope, `netpol-${namespace}-${name}`, {
+    metadata: { name, namespace },
+    spec: { podSelector: {}, policyTypes: directions === 'both' ? ['Ingress', 'Egress'] : ['Ingress'] },
     dependsOn,
   });
 }

@@ -67,7 +67,8 @@ export class AwsClusterStack extends LayerStack {
 
     const ebsKey = new EbsKey(this, 'ebs-key', { clusterName: name, accountId, partition });
     const nodeRole = new EksNodeRole(this, 'node-role', { clusterName: name, partition });
-    const nodePool = (id: string, pool: (typeof k8s.nodePools)[number], subnetIds: string[], zone?: string, after: ITerraformDependable[] = []) =>
+    type Pool = (typeof k8s.nodePools)[number];
+    const nodePool = (id: string, pool: Pool, subnetIds: string[], perZone: { zone?: string; after?: ITerraformDependable[] } = {}) =>
       new EksNodePool(this, `pool-${id}`, {
         name: `${name}-${id}`,
         clusterName: cluster.name,
@@ -77,18 +78,21 @@ export class AwsClusterStack extends LayerStack {
         subnetIds,
         securityGroupId: controlPlane.securityGroups.nodes.id,
         ebsKeyArn: ebsKey.arn,
-        zone,
-        dependsOn: [...addons.beforeNodes, ...after],
+        zone: perZone.zone,
+        dependsOn: [...addons.beforeNodes, ...(perZone.after ?? [])],
       });
     // The network contract lists private subnets in availabilityZones order.
     // A per-zone pool's groups wait for each other, so an AMI roll replaces one zone's nodes at a
     // time: with one database member per zone, the PDB then never blocks two drains at once.
-    const perZone = (pool: (typeof k8s.nodePools)[number]) =>
+    const zonalGroups = (pool: Pool) =>
       env.network.availabilityZones.reduce<EksNodePool[]>(
-        (groups, zone, i) => [...groups, nodePool(`${pool.name}-${zone.slice(-1)}`, pool, [Fn.element(net.privateSubnetIds, i)], zone, groups.slice(-1).map((g) => g.nodeGroup))],
+        (groups, zone, i) => [
+          ...groups,
+          nodePool(`${pool.name}-${zone.slice(-1)}`, pool, [Fn.element(net.privateSubnetIds, i)], { zone, after: groups.slice(-1).map((g) => g.nodeGroup) }),
+        ],
         [],
       );
-    const pools = k8s.nodePools.flatMap((pool) => (pool.perZone ? perZone(pool) : [nodePool(pool.name, pool, net.privateSubnetIds)]));
+    const pools = k8s.nodePools.flatMap((pool) => (pool.perZone ? zonalGroups(pool) : [nodePool(pool.name, pool, net.privateSubnetIds)]));
 
     const ebsCsi = new WorkloadRole(this, 'ebs-csi-identity', {
       roleName: `${name}-ebs-csi`,

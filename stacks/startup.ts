@@ -29,7 +29,7 @@ interface CommonJsModule {
 type Loader = (module: CommonJsModule, filename: string) => unknown;
 
 /** Packages known to ship plain CommonJS: cdktf, constructs and the prebuilt providers. */
-const JSII_COMMONJS = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]lib[\\/][^\\/]+(?:[\\/][^\\/]+)*\.js$/;
+const JSII_COMMONJS = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]lib[\\/].+\.js$/;
 
 if (process.env.CDKTF_SOURCE_MAPS !== '1') {
   process.setSourceMapsEnabled(false);

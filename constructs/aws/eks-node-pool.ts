@@ -63,12 +63,6 @@ export function amiTypeFor(instanceTypes: readonly string[]): string {
   return instanceTypes.every(isArmInstanceType) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
 }
 
-/** The SSM parameter AWS publishes with the recommended AL2023 release for a Kubernetes version and AMI type. */
-export function recommendedReleaseParameter(kubernetesVersion: string, amiType: string): string {
-  const arch = amiType === 'AL2023_ARM_64_STANDARD' ? 'arm64' : 'x86_64';
-  return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/recommended/release_version`;
-}
-
 export class EksNodePool extends Construct {
   readonly nodeGroup: EksNodeGroup;
 
@@ -149,11 +143,18 @@ export class EksNodePool extends Construct {
   }
 }
 
-/** One SSM lookup per stack for each version and AMI type, shared by the pools that use it. */
+/**
+ * The SSM parameter AWS publishes with the recommended AL2023 release for a
+ * Kubernetes version and AMI type: one lookup per stack, shared by the pools that use it.
+ */
 function recommendedRelease(scope: Construct, kubernetesVersion: string, amiType: string): DataAwsSsmParameter {
   const stack = TerraformStack.of(scope);
   const id = `ami-release-${kubernetesVersion}-${amiType}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  return (stack.node.tryFindChild(id) as DataAwsSsmParameter | undefined) ?? new DataAwsSsmParameter(stack, id, { name: recommendedReleaseParameter(kubernetesVersion, amiType) });
+  const arch = amiType === 'AL2023_ARM_64_STANDARD' ? 'arm64' : 'x86_64';
+  return (
+    (stack.node.tryFindChild(id) as DataAwsSsmParameter | undefined) ??
+    new DataAwsSsmParameter(stack, id, { name: `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/recommended/release_version` })
+  );
 }
 
 /** EKS spells taint effects NO_SCHEDULE; Kubernetes (and the autoscaler's tags) NoSchedule. */

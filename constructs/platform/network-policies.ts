@@ -21,7 +21,7 @@
  */
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { defaultDenyIngress, networkPolicy, type Rule } from '../network-policy';
+import { defaultDeny, networkPolicy, type Rule } from '../network-policy';
 import { NAMESPACES, POD_SELECTORS } from './names';
 
 export interface PlatformNetworkPoliciesProps {
@@ -47,7 +47,7 @@ export function platformNetworkPolicies(scope: Construct, props: PlatformNetwork
   const monitoring = NAMESPACES.monitoring;
   const grafanaEdge = props.grafanaEdgeSourceCidrs;
   return [
-    defaultDenyIngress(scope, monitoring, dependsOn),
+    defaultDeny(scope, monitoring, dependsOn, 'ingress-only'),
     networkPolicy(scope, 'within-namespace', { namespace: monitoring, pods: {}, ingress: [{ peers: [{ namespace: monitoring }] }], dependsOn }),
     networkPolicy(scope, 'otlp-from-workloads', { namespace: monitoring, pods: POD_SELECTORS.alloy.labels, ingress: [{ peers: [{ anyNamespace: true }], ports: OTLP_PORTS }], dependsOn }),
     networkPolicy(scope, 'webhooks-from-api-server', { namespace: monitoring, pods: PROMETHEUS_OPERATOR_PODS, ingress: [fromApiServer], dependsOn }),
@@ -55,11 +55,11 @@ export function platformNetworkPolicies(scope: Construct, props: PlatformNetwork
       ? [networkPolicy(scope, 'grafana-from-load-balancer', { namespace: monitoring, pods: POD_SELECTORS.grafana.labels, ingress: [{ peers: grafanaEdge.map((cidr) => ({ cidr })), ports: [{ port: GRAFANA_PORT }] }], dependsOn })]
       : []),
 
-    defaultDenyIngress(scope, NAMESPACES.certManager, dependsOn),
+    defaultDeny(scope, NAMESPACES.certManager, dependsOn, 'ingress-only'),
     networkPolicy(scope, 'webhook-from-api-server', { namespace: NAMESPACES.certManager, pods: CERT_MANAGER_WEBHOOK_PODS, ingress: [fromApiServer], dependsOn }),
     networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.certManager, pods: {}, ingress: [fromPrometheus], dependsOn }),
 
-    defaultDenyIngress(scope, NAMESPACES.externalDns, dependsOn),
+    defaultDeny(scope, NAMESPACES.externalDns, dependsOn, 'ingress-only'),
     networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.externalDns, pods: {}, ingress: [fromPrometheus], dependsOn }),
   ];
 }
