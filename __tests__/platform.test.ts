@@ -384,8 +384,19 @@ describe('observability', () => {
     expect(loki).toMatchObject({ deploymentMode: 'Monolithic', singleBinary: { replicas: 3 }, read: { replicas: 0 }, write: { replicas: 0 }, backend: { replicas: 0 } });
     const tempo = values(release(stack, 'tempo')).tempo;
     expect(tempo.retention).toBe('168h');
-    expect(tempo.receivers).toEqual({ jaeger: null, otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } });
     expect(values(release(platform('azure-dev'), 'tempo')).tempo.retention).toBe('72h');
+  });
+
+  it('receives OTLP alone in Tempo: no Jaeger Service port, no Jaeger receiver in its config', () => {
+    for (const env of ['aws-dev', 'azure-prod']) {
+      const tempo = values(release(platform(env), 'tempo'));
+      expect(tempo.tempo.receivers).toEqual({
+        jaeger: { protocols: { grpc: null, thrift_binary: null, thrift_compact: null, thrift_http: null } },
+        otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
+      });
+      expect(tempo.config).toContain('receivers:\n    {{- toYaml (omit .Values.tempo.receivers "jaeger") | nindent 8 }}\n');
+      expect(tempo.config).not.toContain('toYaml .Values.tempo.receivers');
+    }
   });
 
   it('keeps Loki and Tempo data in object storage reached without keys', () => {

@@ -26,6 +26,60 @@ function traceStorage(location: BucketLocation): object {
   }
 }
 
+/**
+ * The chart's default `config` (tempo 2.2.4 values.yaml), line for line, except that the
+ * distributor's receivers omit `jaeger`: an empty Jaeger receiver is a startup error in
+ * Tempo's OpenTelemetry receiver ("must specify at least one protocol"), and any protocol
+ * left in would listen. Re-diff against the chart's `config` when the chart version moves.
+ */
+const TEMPO_CONFIG = `stream_over_http_enabled: {{ .Values.tempo.streamOverHttpEnabled }}
+memberlist:
+  cluster_label: "{{ .Release.Name }}.{{ .Release.Namespace }}"
+multitenancy_enabled: {{ .Values.tempo.multitenancyEnabled }}
+usage_report:
+  reporting_enabled: {{ .Values.tempo.reportingEnabled }}
+compactor:
+  compaction:
+    block_retention: {{ .Values.tempo.retention }}
+distributor:
+  receivers:
+    {{- toYaml (omit .Values.tempo.receivers "jaeger") | nindent 8 }}
+ingester:
+  {{- toYaml .Values.tempo.ingester | nindent 6 }}
+server:
+  {{- toYaml .Values.tempo.server | nindent 6 }}
+storage:
+  {{- toYaml .Values.tempo.storage | nindent 6 }}
+querier:
+  {{- toYaml .Values.tempo.querier | nindent 6 }}
+query_frontend:
+  {{- toYaml .Values.tempo.queryFrontend | nindent 6 }}
+overrides:
+  {{- toYaml .Values.tempo.overrides | nindent 6 }}
+  {{- if .Values.tempo.metricsGenerator.enabled }}
+metrics_generator:
+  {{- if .Values.tempo.metricsGenerator.processor }}
+  processor:
+    {{- toYaml .Values.tempo.metricsGenerator.processor | nindent 8 }}
+  {{- end }}
+  {{- if .Values.tempo.metricsGenerator.registry }}
+  registry:
+    {{- toYaml .Values.tempo.metricsGenerator.registry | nindent 8 }}
+  {{- end }}
+  storage:
+    path: {{ .Values.tempo.metricsGenerator.storage.path | quote }}
+    {{- if .Values.tempo.metricsGenerator.storage.remote_write }}
+    remote_write:
+      {{- toYaml .Values.tempo.metricsGenerator.storage.remote_write | nindent 10 }}
+    {{- else }}
+    remote_write:
+      - url: {{ .Values.tempo.metricsGenerator.remoteWriteUrl }}
+    {{- end }}
+  traces_storage:
+    path: {{ .Values.tempo.metricsGenerator.traces_storage.path | quote }}
+  {{- end }}
+`;
+
 export class Tempo extends Construct {
   readonly release: Release;
 
@@ -41,9 +95,12 @@ export class Tempo extends Construct {
         tempo: {
           storage: { trace: traceStorage(location) },
           retention: `${env.platform.observability.tracesRetentionDays * 24}h`,
-          // OTLP only; `null` removes the chart's default Jaeger receivers.
+          // OTLP only. The chart's Service template reads every
+          // `jaeger.protocols.<p>.endpoint`, so `jaeger` itself must stay a map (null fails
+          // to render); nulling each protocol leaves `jaeger: {protocols: {}}`, which opens
+          // no Service port, and TEMPO_CONFIG keeps it out of Tempo's receivers.
           receivers: {
-            jaeger: null,
+            jaeger: { protocols: { grpc: null, thrift_binary: null, thrift_compact: null, thrift_http: null } },
             otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
           },
           reportingEnabled: false,
@@ -62,6 +119,7 @@ export class Tempo extends Construct {
         },
         serviceAccount: { name: TEMPO_SERVICE_ACCOUNT.name, annotations: identity.serviceAccountAnnotations, labels: identity.serviceAccountLabels },
         podLabels: identity.podLabels,
+        config: TEMPO_CONFIG,
         persistence: { enabled: true, size: '10Gi', storageClassName: STORAGE_CLASSES.standard },
         serviceMonitor: { enabled: true },
       },
