@@ -166,12 +166,14 @@ describe('MongoDB backups', () => {
 });
 
 describe('Rocket.Chat', () => {
-  it.each(ENVS)('%s: official chart pinned, bundled MongoDB and microservices off, connection string from a secret', (env) => {
+  it.each(ENVS)('%s: official chart pinned, bundled MongoDB, microservices and NATS off, connection string from a secret', (env) => {
     const r = rocketchat(env);
     expect([r.repository, r.version, r.namespace]).toEqual([CHARTS.rocketchat.repository, CHARTS.rocketchat.version, 'rocketchat']);
     const v = values(r);
     expect(v.mongodb).toEqual({ enabled: false, serviceMonitor: { enabled: false } });
     expect(v.microservices).toEqual({ enabled: false });
+    // Without it the chart's NATS subchart deploys for the monolith too (Helm misreads its condition).
+    expect(v.nats).toEqual({ enabled: false });
     expect(v.existingMongodbSecret).toEqual(SECRET_REF);
     expect(v.externalMongodbUrl).toBeUndefined();
     expect(v.podMonitor.enabled).toBe(true);

@@ -121,6 +121,10 @@ export class RocketChat extends Construct {
         existingMongodbSecret: props.mongoConnectionSecret,
         // Scaling the monolith needs no NATS; microservices mode is for very large Enterprise installs.
         microservices: { enabled: false },
+        // The monolith gets no TRANSPORTER without nats.enabled, yet the subchart still deploys:
+        // Helm does not trim the space in Chart.yaml's `condition: nats.enabled, microservices.enabled`,
+        // so only an explicit nats.enabled (documented in values.yaml) decides.
+        nats: { enabled: false },
         extraSecret: bootstrapSecret.metadata.name,
         extraEnv: [
           ...Object.entries(uploads.settings).map(([k, v]) => env_(`OVERWRITE_SETTING_${k}`, v)),
