@@ -1,5 +1,6 @@
 /** Synthesizes into a temporary directory and reads the result back as JSON. */
 import { rmSync } from 'node:fs';
+import { inject } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { ConfigError } from '../config/load';
 import { readOutdir, tempDir, type Json, type Synthesized } from '../scripts/synth-output';
@@ -8,8 +9,9 @@ import { run } from '../stacks/synth';
 export { readOutdir, tempDir, type Json, type Synthesized };
 export { parsePolicy } from '../policies/engine';
 
-/** Synthesizes the example environments (all, or the given selection). */
+/** The example environments: all of them from the run's one synth (global-setup.ts), or a fresh synth of a selection. */
 export function synthExamples(selection?: string): Synthesized {
+  if (selection === undefined) return readOutdir(examplesOutdir());
   const outdir = tempDir();
   try {
     run(ENVIRONMENTS, selection, outdir, { log: () => undefined });
@@ -17,6 +19,11 @@ export function synthExamples(selection?: string): Synthesized {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Where global-setup.ts synthesized every example environment for this run. */
+export function examplesOutdir(): string {
+  return inject('examplesOutdir');
 }
 
 /** Resource bodies of one type in a stack, without cdktf's metadata. */

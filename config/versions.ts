@@ -53,6 +53,15 @@ export interface ChartPin {
   readonly version: string;
   /** Where the version and the values keys were read. */
   readonly source: string;
+  /**
+   * sha256 of the package the render checks (scripts/render/charts.ts). `index`: the
+   * digest the repository's index.yaml publishes for this version (charts:pull also
+   * verifies downloads against the live index). `built`: the repository publishes no
+   * package we could read offline, so this is the reproducible package built from the
+   * release tag (../shared/charts/README.md says how); a pulled upstream package is
+   * checked against the live index instead. Absent: no offline copy exists (OCI on MCR).
+   */
+  readonly package?: { readonly sha256: string; readonly from: 'index' | 'built' };
 }
 
 /**
@@ -68,6 +77,7 @@ export const CHARTS = {
     chart: 'aws-load-balancer-controller',
     version: '3.5.0',
     source: 'aws/eks-charts stable/aws-load-balancer-controller (app v3.5.0)',
+    package: { sha256: '45051f634b33e10baccb3354d0681b7de787c60445e599fa276e0c9aedd4ccd5', from: 'index' },
   },
   albController: {
     repository: 'oci://mcr.microsoft.com/application-lb/charts',
@@ -80,60 +90,70 @@ export const CHARTS = {
     chart: 'cert-manager',
     version: 'v1.21.1',
     source: 'cert-manager/cert-manager deploy/charts/cert-manager at tag v1.21.1',
+    package: { sha256: '5de5ff08eeafa809a56717f0cdc9d8691d2ea3fc9be05981853b6e8a0106647f', from: 'built' },
   },
   externalDns: {
     repository: 'https://kubernetes-sigs.github.io/external-dns/',
     chart: 'external-dns',
     version: '1.21.1',
     source: 'kubernetes-sigs/external-dns charts/external-dns at tag external-dns-helm-chart-1.21.1 (app 0.21.0)',
+    package: { sha256: 'c627eebeea3cac18bc13b1cd11705d6a6b5b1e2d183fcd73e409943609a24250', from: 'built' },
   },
   kubePrometheusStack: {
     repository: 'https://prometheus-community.github.io/helm-charts',
     chart: 'kube-prometheus-stack',
     version: '88.5.3',
     source: 'prometheus-community/helm-charts charts/kube-prometheus-stack at tag kube-prometheus-stack-88.5.3 (grafana subchart 12.11.1)',
+    package: { sha256: '40006653cc4a69424ffdc2639095fe515a3450d54a4d2b1989048799e2693105', from: 'built' },
   },
   loki: {
     repository: 'https://grafana-community.github.io/helm-charts',
     chart: 'loki',
     version: '18.11.0',
     source: 'grafana-community/helm-charts charts/loki at tag loki-18.11.0 (app 3.7.6); moved from grafana/helm-charts on 2026-03-16',
+    package: { sha256: '0ce69b52da2d4766f045c83a525693696cbafc49e4f6330235b5365f7e169998', from: 'built' },
   },
   tempo: {
     repository: 'https://grafana-community.github.io/helm-charts',
     chart: 'tempo',
     version: '2.2.4',
     source: 'grafana-community/helm-charts charts/tempo at tag tempo-2.2.4 (app 2.10.8), the monolithic chart',
+    package: { sha256: '3c3ee4d9f25d476e2e67b815967624d79302ddcb459af2c873132b693f661e06', from: 'built' },
   },
   alloy: {
     repository: 'https://grafana.github.io/helm-charts',
     chart: 'alloy',
     version: '1.11.1',
     source: 'grafana/alloy operations/helm/charts/alloy at tag helm-chart/1.11.1 (app v1.18.1)',
+    package: { sha256: 'b2a56a076cc712b048db1f59e5b06d15a62cee6d072422f7a4a2e8a9c42efdfe', from: 'built' },
   },
   metricsServer: {
     repository: 'https://kubernetes-sigs.github.io/metrics-server/',
     chart: 'metrics-server',
     version: '3.13.1',
     source: 'kubernetes-sigs/metrics-server charts/metrics-server at tag metrics-server-helm-chart-3.13.1 (app 0.8.1)',
+    package: { sha256: '40de0101eebe25942cff2af344cf99189a439244b311ffa468675d677e8d8b8c', from: 'built' },
   },
   clusterAutoscaler: {
     repository: 'https://kubernetes.github.io/autoscaler',
     chart: 'cluster-autoscaler',
     version: '9.59.0',
     source: 'kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler at tag cluster-autoscaler-chart-9.59.0 (image per cluster minor: CLUSTER_AUTOSCALER_IMAGES)',
+    package: { sha256: '4cfc8ba0a3479635314a04c7113715f23bf05decefefc02bc32f96de614c18ea', from: 'built' },
   },
   psmdbOperator: {
     repository: 'https://percona.github.io/percona-helm-charts/',
     chart: 'psmdb-operator',
     version: '1.22.0',
     source: 'percona/percona-helm-charts charts/psmdb-operator at tag psmdb-operator-1.22.0 (operator 1.22.0; CRDs in the chart\'s crds/)',
+    package: { sha256: '9d5d8d15ae020ecf403fefb0d55ef3df2468e44980557e27789504617ad43221', from: 'built' },
   },
   rocketchat: {
     repository: 'https://rocketchat.github.io/helm-charts',
     chart: 'rocketchat',
     version: '7.0.2',
     source: 'RocketChat/helm-charts rocketchat/ at tag rocketchat-7.0.2 (app 8.6.1, image tag = appVersion)',
+    package: { sha256: 'be4b8c61a47d636ffe2cc3a22fc35e242583cd80b2601b7b49ecc457c1ae9fc2', from: 'index' },
   },
 } as const satisfies Record<string, ChartPin>;
 

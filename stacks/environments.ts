@@ -59,6 +59,15 @@ function stacksFor(env: Environment): CloudStacks<Environment> {
   return (env.cloud === 'aws' ? aws : azure) as CloudStacks<Environment>;
 }
 
+/** The layer stacks every environment has, in deploy order (each stack class names itself `<env>-<layer>`). */
+export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
+
+/** Every stack `buildEnvironments` makes for these environments: shared state stores once, then each env's layers. */
+export function stackNames(envs: readonly Environment[]): string[] {
+  const stores = envs.map((env) => stacksFor(env).stateStore(env)?.id).filter((id): id is string => !!id);
+  return [...new Set(stores), ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
+}
+
 export function buildEnvironments(app: App, envs: readonly Environment[]): void {
   const stores = new Set<string>();
   for (const env of envs) {
