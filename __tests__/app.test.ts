@@ -112,6 +112,15 @@ describe('MongoDB backups', () => {
     ]);
   });
 
+  it('sizes the backup-agent sidecar per tier: CPU and memory requests and a memory limit, no CPU limit', () => {
+    const prod = { requests: { cpu: '300m', memory: '1Gi' }, limits: { memory: '1536Mi' } };
+    const dev = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '768Mi' } };
+    expect(replicaSet('aws-prod').spec.backup.resources).toEqual(prod);
+    expect(replicaSet('azure-prod').spec.backup.resources).toEqual(prod);
+    expect(replicaSet('aws-dev').spec.backup.resources).toEqual(dev);
+    expect(replicaSet('azure-dev').spec.backup.resources).toEqual(dev);
+  });
+
   it('keeps a week per weekly backup', () => {
     expect(backupsToKeep('0 2 * * 0', 90)).toBe(13);
     expect(backupsToKeep('0 2 * * *', 90)).toBe(90);

@@ -63,6 +63,19 @@ const RESTRICTED_CONTAINER = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
+/**
+ * pbm-agent, the backup-agent container the operator adds to every mongod pod. Idle, it only
+ * polls PBM's control collections; the member that takes the nightly logical backup streams
+ * every collection through zstd into multipart uploads, and the PITR slicer uploads oplog
+ * chunks every few minutes. Percona's example cr.yaml gives it 300m and 1G (limit 1.2G); dev's
+ * 20 GB database needs less. No CPU limit, as for mongod: compression is CPU-bound and
+ * throttling it would only stretch the backup window.
+ */
+const BACKUP_AGENT_RESOURCES = {
+  dev: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '768Mi' } },
+  prod: { requests: { cpu: '300m', memory: '1Gi' }, limits: { memory: '1536Mi' } },
+} as const satisfies Record<Environment['tier'], object>;
+
 export interface MongoReplicaSetProps {
   readonly env: Environment;
   readonly backups: BackupStorage;
@@ -219,6 +232,7 @@ function replicaSetResource(env: Environment, backups: BackupStorage, placement:
       backup: {
         enabled: true,
         image: IMAGES.perconaBackupMongodb,
+        resources: BACKUP_AGENT_RESOURCES[env.tier],
         containerSecurityContext: RESTRICTED_CONTAINER,
         storages: { [BACKUP_STORAGE]: { main: true, ...backups.storage } },
         pitr: { enabled: true, oplogSpanMin: plan.pitrOplogSpanMinutes, compressionType: 'zstd' },
