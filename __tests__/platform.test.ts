@@ -387,6 +387,10 @@ describe('observability', () => {
     expect(values(release(platform('azure-dev'), 'tempo')).tempo.retention).toBe('72h');
   });
 
+  it.each(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod'])('%s: gives Prometheus a startup-probe budget the CRD accepts (>= 60 s), not the chart\'s 0', (env) => {
+    expect(values(release(platform(env), 'kube-prometheus-stack')).prometheus.prometheusSpec.maximumStartupDurationSeconds).toBe(900);
+  });
+
   it('receives OTLP alone in Tempo: no Jaeger Service port, no Jaeger receiver in its config', () => {
     for (const env of ['aws-dev', 'azure-prod']) {
       const tempo = values(release(platform(env), 'tempo'));

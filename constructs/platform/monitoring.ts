@@ -108,6 +108,10 @@ export class Monitoring extends Construct {
             // Tempo's metrics generator writes span metrics here; only pods in monitoring can reach Prometheus (network-policies.ts).
             enableRemoteWriteReceiver: true,
             resources: resourcesFor(env, 'prometheus'),
+            // The operator's own default, stated: the chart's `0` means "unset" only where Helm
+            // reads numbers as floats. Helm 3.18.0 reads them as json.Number, `if 0` is true there,
+            // and the rendered 0 fails the Prometheus CRD (minimum 60).
+            maximumStartupDurationSeconds: 900,
           },
         },
         alertmanager: {
