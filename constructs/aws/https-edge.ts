@@ -13,7 +13,7 @@ import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import type { Release } from '@cdktf/provider-helm/lib/release';
-import { TerraformIterator } from 'cdktf';
+import { FOR_EXPRESSION_VALUE, TerraformIterator, Token, forExpression, propertyAccess } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
@@ -81,7 +81,13 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
       keyAlgorithm: 'EC_prime256v1',
       lifecycle: { createBeforeDestroy: true },
     });
-    const options = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, 'domain_name');
+    // Keyed straight off the set, as the AWS provider documents: cdktf's fromComplexList wraps it in tolist(), and
+    // a set whose elements hold unknown record values converts to a wholly unknown list, so the first plan of every
+    // environment failed with "for_each keys derived from resource attributes that cannot be determined until apply".
+    const validationOptions = this.certificate.interpolationForAttribute('domain_validation_options');
+    const options = TerraformIterator.fromMap(
+      Token.asAnyMap(forExpression(validationOptions, FOR_EXPRESSION_VALUE, propertyAccess(FOR_EXPRESSION_VALUE, ['domain_name']))),
+    );
     const records = new Route53Record(this, 'validation-record', {
       forEach: options,
       zoneId: props.zoneId,
