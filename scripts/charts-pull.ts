@@ -28,7 +28,8 @@ export function indexEntry(index: string, pin: ChartPin): { url: string; digest:
   return { url: new URL(entry.urls[0], pin.repository.endsWith('/') ? pin.repository : `${pin.repository}/`).toString(), digest: entry.digest };
 }
 
-async function pullHttp(pin: ChartPin, target: string): Promise<string> {
+/** Pulls one pin from an HTTP repository into `target`; returns what it did. */
+export async function pullHttp(pin: ChartPin, target: string): Promise<string> {
   const sidecar = `${target}.sha256`;
   if (existsSync(target) && existsSync(sidecar) && sha256(readFileSync(target)) === readFileSync(sidecar, 'utf8').trim()) return 'cached';
   const base = pin.repository.replace(/\/$/, '');
