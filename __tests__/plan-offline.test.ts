@@ -13,7 +13,7 @@ import type { Environment } from '../config/schema';
 import { offlineCopy } from '../scripts/offline-plan/copy';
 import { TerraformMissingError, formatReport, planOffline, terraformVersion, type PlanReport } from '../scripts/offline-plan/plan';
 import { providerMode, providerSource } from '../scripts/offline-plan/providers';
-import { clone, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
+import { synthExamples, tempDir, type Json, type Synthesized } from './helpers';
 
 const SKIP = process.env.SKIP_OFFLINE_PLAN === '1';
 const PLAN_TIMEOUT = 240_000;
@@ -43,7 +43,7 @@ describe('offline copies', () => {
     );
     expect(copies.flatMap((c) => c.problems.map((p) => `${c.stack}: ${p}`))).toEqual([]);
     for (const copy of copies) {
-      expect(copy.module.terraform, copy.stack).toBeUndefined();
+      expect(copy.module.terraform?.backend, copy.stack).toBeUndefined();
       expect(copy.module.provider, copy.stack).toBeUndefined();
       expect(Object.keys(copy.module.data ?? {}), copy.stack).toEqual([]);
       expect(JSON.stringify(copy.module), copy.stack).not.toMatch(/data\.terraform_remote_state\./);
@@ -80,33 +80,57 @@ describe.skipIf(SKIP)('offline plan', () => {
   it(
     'catches a for_each over values unknown at plan, a CIDR that does not fit, an output the producer does not publish and an invalid enum value',
     async () => {
-      const stacks = clone(examples.stacks);
-      const platform = stacks['aws-dev-platform']!;
-      const network = stacks['aws-dev-network']!;
-      const app = stacks['aws-dev-app']!;
-
-      // The ACM validation records keyed through tolist(), as they were before the fix: every key unknown until apply.
-      const record = Object.values<Json>(platform.resource.aws_route53_record)[0]!;
-      record.for_each = (record.for_each as string).replace(/in (aws_acm_certificate\.[\w-]+\.domain_validation_options)/, 'in tolist($1)');
-      expect(record.for_each).toMatch(/tolist\(/);
-
-      // A subnet carved from the VPC's block with a number that does not fit in 8 more bits.
-      const vpc = Object.keys(network.resource.aws_vpc)[0]!;
-      Object.values<Json>(network.resource.aws_subnet)[0]!.cidr_block = `\${cidrsubnet(aws_vpc.${vpc}.cidr_block, 8, 256)}`;
-
-      // A consumer reading an output its producer never published.
-      const mutatedApp = JSON.parse(JSON.stringify(app).replace('aws-dev-cluster-state.outputs.cluster_name', 'aws-dev-cluster-state.outputs.cluster_arn')) as Json;
-      // An enum value the AWS provider refuses at plan time.
-      Object.values<Json>(mutatedApp.resource.aws_s3_bucket_versioning)[0]!.versioning_configuration.status = 'On';
-      stacks['aws-dev-app'] = mutatedApp;
-
-      const report = await planOffline({ stacks, envs, only: ['aws-dev-platform', 'aws-dev-network', 'aws-dev-app'], workdir: workdir() });
+      // Small hand-made stacks, next to the real producers they read from; only the enum case needs the AWS provider.
+      const meta = (stack: string, path: string) => ({ metadata: { path: `${stack}/${path}`, uniqueId: path.replace(/\//g, '_') } });
+      const remoteState = (consumer: string, producer: string) => ({ [`${producer}-state`]: examples.stacks[consumer]!.data.terraform_remote_state[`${producer}-state`] });
+      const stacks: Record<string, Json> = {
+        ...examples.stacks,
+        // An id random makes at apply, used as a for_each key.
+        'aws-prod-app': {
+          terraform: { required_providers: { random: { source: 'hashicorp/random', version: '3.7.2' } } },
+          provider: { random: [{}] },
+          resource: {
+            random_id: { suffix: { '//': meta('aws-prod-app', 'suffix'), byte_length: 4 } },
+            terraform_data: { buckets: { '//': meta('aws-prod-app', 'buckets'), for_each: '${toset(["uploads-${random_id.suffix.hex}"])}', input: '${each.key}' } },
+          },
+        },
+        // A subnet carved from the network contract's VPC block with a number that does not fit in 8 more bits.
+        'aws-prod-cluster': {
+          terraform: { required_providers: {} },
+          data: { terraform_remote_state: remoteState('aws-prod-cluster', 'aws-prod-network') },
+          resource: {
+            terraform_data: {
+              pods: { '//': meta('aws-prod-cluster', 'pods-subnet'), input: '${cidrsubnet(data.terraform_remote_state.aws-prod-network-state.outputs.vpc_cidr, 8, 256)}' },
+            },
+          },
+        },
+        // A consumer reading an output its producer never published.
+        'aws-dev-app': {
+          terraform: { required_providers: {} },
+          data: { terraform_remote_state: remoteState('aws-dev-app', 'aws-dev-cluster') },
+          resource: {
+            terraform_data: { arn: { '//': meta('aws-dev-app', 'cluster-arn'), input: '${data.terraform_remote_state.aws-dev-cluster-state.outputs.cluster_arn}' } },
+          },
+        },
+        // An enum value the AWS provider refuses at plan time.
+        'aws-dev-network': {
+          terraform: { required_providers: examples.stacks['aws-dev-network']!.terraform.required_providers },
+          provider: examples.stacks['aws-dev-network']!.provider,
+          resource: {
+            aws_s3_bucket_versioning: {
+              versioning: { '//': meta('aws-dev-network', 'bucket/versioning'), bucket: 'example-bucket', versioning_configuration: { status: 'On' } },
+            },
+          },
+        },
+      };
+      const only = ['aws-prod-app', 'aws-prod-cluster', 'aws-dev-app', 'aws-dev-network'];
+      const report = await planOffline({ stacks, envs, only, workdir: workdir() });
       console.log(formatReport(report).join('\n'));
-      expect(report.results.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
-      expect(errorsOf(report, 'aws-dev-platform').join('\n')).toMatch(/aws-dev-platform\/cloud\/edge\/validation-record .*Invalid for_each argument.*cannot be determined until apply/);
-      expect(errorsOf(report, 'aws-dev-network').join('\n')).toMatch(/aws-dev-network\/vpc\/.* \(aws_subnet\..*\): .*cidrsubnet.*does not accommodate a subnet numbered 256/);
-      expect(errorsOf(report, 'aws-dev-app').join('\n')).toMatch(/Unsupported attribute.*"cluster_arn"/);
-      expect(errorsOf(report, 'aws-dev-app').join('\n')).toMatch(/aws-dev-app\/cloud\/.*\(aws_s3_bucket_versioning\..*\): .*to be one of.*got On/);
+      expect(report.results.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+      expect(errorsOf(report, 'aws-prod-app').join('\n')).toMatch(/^aws-prod-app\/buckets \(terraform_data\.buckets\): Invalid for_each argument: .*cannot be determined until apply/);
+      expect(errorsOf(report, 'aws-prod-cluster').join('\n')).toMatch(/^aws-prod-cluster\/pods-subnet \(terraform_data\.pods\): .*cidrsubnet.*does not accommodate a subnet numbered 256/);
+      expect(errorsOf(report, 'aws-dev-app').join('\n')).toMatch(/^aws-dev-app\/cluster-arn \(terraform_data\.arn\): Unsupported attribute: .*"cluster_arn"/);
+      expect(errorsOf(report, 'aws-dev-network').join('\n')).toMatch(/^aws-dev-network\/bucket\/versioning \(aws_s3_bucket_versioning\.versioning\): .*to be one of.*got On/);
     },
     PLAN_TIMEOUT,
   );

@@ -241,6 +241,7 @@ export function offlineCopy(stack: string, options: CopyOptions): OfflineCopy {
   }
 
   j.resource = resources;
+  if (Object.keys(requiredProviders).length > 0) j.terraform = { required_providers: requiredProviders };
   if (Object.keys(locals).length > 0) j.locals = locals;
 
   const rewrite = (ref: Reference): string | undefined => {

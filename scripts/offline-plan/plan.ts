@@ -131,7 +131,10 @@ function batchRoot(copies: readonly OfflineCopy[]): Batch {
     }
     modules[copy.stack] = { source: `./stacks/${copy.stack}`, ...(Object.keys(mapping).length > 0 ? { providers: mapping } : {}) };
   }
-  return { root: { terraform: { required_providers: required }, provider: providers, module: modules }, aliases };
+  const root: Json = { module: modules };
+  if (Object.keys(required).length > 0) root.terraform = { required_providers: required };
+  if (Object.keys(providers).length > 0) root.provider = providers;
+  return { root, aliases };
 }
 
 function cliConfig(source: ProviderSource): string {
