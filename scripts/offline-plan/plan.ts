@@ -219,6 +219,8 @@ export async function planOffline(options: PlanOptions): Promise<PlanReport> {
       const batch = batchRoot(pending);
       writeFileSync(join(workdir, 'main.tf.json'), `${JSON.stringify(batch.root, null, 1)}\n`);
       log(`offline plan: terraform ${version}, ${pending.length} stack(s), providers from ${source.kind === 'mirror' ? source.dir : 'the registry'}`);
+      // Versions are exact in the copies and may change with the provider source: a lock from an earlier run would refuse them.
+      rmSync(join(workdir, '.terraform.lock.hcl'), { force: true });
       const t0 = Date.now();
       const init = await terraform(['init', '-input=false', '-backend=false', '-no-color'], workdir, env);
       if (init.code !== 0) {
@@ -283,6 +285,12 @@ export function formatReport(report: PlanReport): string[] {
     if (r.status === 'failed') return `  FAILED       ${name}  ${r.errors.length} error(s)`;
     return `  not planned  ${name}  ${r.reason}`;
   });
+  // What the copies changed besides stubbing, once per distinct note: relaxed versions, stand-ins, dropped arguments.
+  const notes = new Map<string, string[]>();
+  for (const r of report.results.filter((r) => r.status !== 'not planned')) {
+    for (const note of r.notes.filter((n) => !n.endsWith('is stubbed') && !n.includes('is stubbed ('))) notes.set(note, [...(notes.get(note) ?? []), r.stack]);
+  }
+  const noteLines = [...notes].map(([note, stacks]) => `note: ${note} [${stacks.length === report.results.filter((r) => r.status !== 'not planned').length ? 'every planned stack' : stacks.join(', ')}]`);
   const errors = report.results.flatMap((r) => r.errors.map((e) => `${r.status === 'not planned' ? 'warning' : 'error'}: ${r.stack}: ${e}`));
-  return [`Offline plan (terraform ${report.terraform}, ${report.seconds.toFixed(1)} s):`, ...lines, ...errors];
+  return [`Offline plan (terraform ${report.terraform}, ${report.seconds.toFixed(1)} s):`, ...lines, ...noteLines, ...errors];
 }

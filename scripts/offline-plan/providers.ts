@@ -91,11 +91,11 @@ export function providerMode(source: string, pinned: string, from: ProviderSourc
     const versions = mirrorVersions(from.dir, name);
     version = versions.includes(pinned) ? pinned : versions.at(-1);
   }
+  const offline = NEEDS_NETWORK_TO_CONFIGURE[name];
   if (version === undefined) {
     if (STAND_IN_WHEN_ABSENT.has(name)) return { kind: 'stand-in', reason: `${name} is not in ${where}` };
-    return { kind: 'missing', reason: `${name} ${pinned} is not in ${where}` };
+    return { kind: 'missing', reason: `${name} ${pinned} is not in ${where}${offline ? `; even installed, ${offline}` : ''}` };
   }
-  const offline = NEEDS_NETWORK_TO_CONFIGURE[name];
   if (offline) return { kind: 'missing', reason: offline };
   return { kind: 'real', version };
 }
