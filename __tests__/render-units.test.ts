@@ -5,6 +5,7 @@ import { CHARTS } from '../config/versions';
 import { chartPackage, ChartMissingError, pinOf } from '../scripts/render/charts';
 import { unzipMember } from '../scripts/render/helm-binary';
 import { podSecurityViolations } from '../scripts/render/pod-security';
+import { CrdSchemas, loadModels, modelProblem } from '../scripts/render/schema';
 import { mergeMaps, releaseValues, resolveTemplate, setPath } from '../scripts/render/values';
 
 describe('values as the helm provider builds them', () => {
@@ -82,6 +83,33 @@ describe('Pod Security Standards', () => {
     ]);
     expect(podSecurityViolations({ ...restrictedPod, containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext, runAsUser: 0 } }] }, 'restricted')).toEqual([
       { field: 'spec.containers[app].securityContext.runAsUser', problem: 'runs as UID 0 (Pod Security restricted)' },
+    ]);
+  });
+});
+
+describe('schemas', () => {
+  it('validates built-in kinds with kubernetes-models: a Deployment without a selector fails, a complete one passes', async () => {
+    const broken = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i:1' }] } } } };
+    const valid = { ...broken, spec: { ...broken.spec, selector: { matchLabels: { app: 'x' } } } };
+    await loadModels([broken]);
+    expect(modelProblem(broken)).toMatch(/selector/);
+    expect(modelProblem(valid)).toBeUndefined();
+  });
+
+  it('validates custom resources against their CRD, unknown fields included', () => {
+    const crd = {
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget' },
+        versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 }, port: { 'x-kubernetes-int-or-string': true } } } } } } }],
+      },
+    };
+    const schemas = new CrdSchemas([crd]);
+    const widget = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
+    expect(schemas.problems(widget({ size: 2, port: 'http' }))).toEqual([]);
+    expect(schemas.problems(widget({ size: 0, sise: 2 }))).toEqual([
+      { field: 'spec.sise', problem: 'is not in the CRD schema (the API server would drop it)' },
+      { field: 'spec.size', problem: 'must be >= 1 (CRD schema)' },
     ]);
   });
 });

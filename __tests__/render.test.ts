@@ -25,7 +25,7 @@ describe('rendered Helm releases', () => {
     synth = readOutdir(examplesOutdir());
     const started = Date.now();
     releases = await renderStacks(synth, { kubeVersions, outdir: examplesOutdir() });
-    report = auditRendered(synth, releases);
+    report = await auditRendered(synth, releases);
     const lines = [
       `render audit: ${releases.length} releases with ${helmBinary().version} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       ...report.notes.map((n) => `  not checked: ${n}`),
@@ -74,7 +74,7 @@ describe('the render audit catches', () => {
     const synth: Synthesized = { manifest: base.manifest, stacks: { ...base.stacks, [stack]: clone(base.stacks[stack]!) } };
     mutate(synth.stacks[stack]!);
     const releases = await renderStacks(synth, { kubeVersions, outdir: examplesOutdir(), only: [stack], filter: (_s, id) => release(id) });
-    return auditRendered(synth, releases, []).findings.map(formatAuditFinding);
+    return (await auditRendered(synth, releases, [])).findings.map(formatAuditFinding);
   }
 
   function releaseId(stack: Json, prefix: string): string {
@@ -97,6 +97,21 @@ describe('the render audit catches', () => {
       }),
     );
     expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^aws-dev-platform \/ external-dns \/ helm_release \/ external-dns_\w+ \/ chart: Error: .* \[render\]$/)]));
+  });
+
+  it('a custom resource field its CRD does not declare, and a built-in object of the wrong shape', async () => {
+    const findings = await findingsAfter('aws-dev-platform', (id) => id.startsWith('cert-manager'), (s) => {
+      editValues(s, 'cert-manager_issuers', (v) => {
+        v.objects[0].spec.acmee = { server: 'https://acme.example' };
+      });
+      s.resource.kubernetes_network_policy_v1['netpol-cert-manager-default-deny-ingress'].spec.policy_types = 'Ingress';
+    });
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws-dev-platform \/ cluster-issuers \/ ClusterIssuer \/ \S+ \/ spec\.acmee: is not in the CRD schema \(the API server would drop it\) \[schema\]$/),
+        expect.stringMatching(/^aws-dev-platform \/ terraform \/ NetworkPolicy \/ cert-manager\/default-deny-ingress \/ -: .*policyTypes.* \[schema\]$/),
+      ]),
+    );
   });
 
   it('a container without requests and a memory limit', async () => {

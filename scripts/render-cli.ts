@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`rendered ${releases.length} releases in ${((Date.now() - started) / 1000).toFixed(1)} s into ${outdir}/rendered/\n`);
 
-  const audit = auditRendered(synth, releases);
+  const audit = await auditRendered(synth, releases);
   for (const n of audit.notes) process.stdout.write(`note: ${n}\n`);
   for (const w of audit.unusedWaivers) process.stderr.write(`waiver matches nothing, remove it: ${JSON.stringify(w)}\n`);
   for (const w of audit.waived) process.stdout.write(`waived: ${formatAuditFinding(w)} [${w.reason}]\n`);

@@ -11,7 +11,7 @@ import { CLUSTER_SCOPED, matchesSelector, podModels, renderedObjects, terraformO
 import { podSecurityViolations, type Level } from './pod-security';
 import type { RenderedRelease } from './render';
 import { skippedCharts } from './charts';
-import { CrdSchemas, modelModule, modelProblem } from './schema';
+import { CrdSchemas, loadModels, modelModule, modelProblem } from './schema';
 
 export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference';
 
@@ -55,9 +55,10 @@ function hasImagePin(image: string): boolean {
   return !!tag && tag !== 'latest';
 }
 
-function auditEnvironment(env: string, releases: readonly RenderedRelease[], synth: Synthesized, add: (f: AuditFinding) => void, notes: string[]): void {
+async function auditEnvironment(env: string, releases: readonly RenderedRelease[], synth: Synthesized, add: (f: AuditFinding) => void, notes: string[]): Promise<void> {
   const stacks = Object.keys(synth.stacks).filter((s) => s.startsWith(`${env}-`));
   const objects: ClusterObject[] = [...renderedObjects(releases), ...stacks.flatMap((s) => terraformObjects(s, synth.stacks[s]!))];
+  await loadModels(objects.map((o) => o.object));
   const skippedNamespaces = new Set(releases.filter((r) => r.skipped).map((r) => r.namespace));
   for (const r of releases) {
     if (r.error) add({ rule: 'render', stack: r.stack, release: r.name, kind: 'helm_release', name: r.id, field: 'chart', problem: r.error });
@@ -191,11 +192,11 @@ function waiverMatches(w: RenderWaiver, f: AuditFinding): boolean {
   );
 }
 
-export function auditRendered(synth: Synthesized, releases: readonly RenderedRelease[], waivers: readonly RenderWaiver[] = RENDER_WAIVERS): AuditReport {
+export async function auditRendered(synth: Synthesized, releases: readonly RenderedRelease[], waivers: readonly RenderWaiver[] = RENDER_WAIVERS): Promise<AuditReport> {
   const all: AuditFinding[] = [];
   const notes: string[] = [];
   const envs = [...new Set(releases.map((r) => r.stack.replace(/-(platform|app|cluster|network)$/, '')))];
-  for (const env of envs) auditEnvironment(env, releases.filter((r) => r.stack.startsWith(`${env}-`)), synth, (f) => all.push(f), notes);
+  for (const env of envs) await auditEnvironment(env, releases.filter((r) => r.stack.startsWith(`${env}-`)), synth, (f) => all.push(f), notes);
   const skipped = skippedCharts();
   const active = waivers.filter((w) => !w.whileSkipped || skipped.has(w.whileSkipped));
   const findings: AuditFinding[] = [];

@@ -70,6 +70,11 @@ export function terraformObjects(stackName: string, stack: Json): ClusterObject[
     for (const body of Object.values<Json>(stack.resource?.[type] ?? {})) {
       const object: Json = { apiVersion, kind };
       for (const [k, v] of Object.entries(body)) if (!TERRAFORM_ONLY.has(k)) object[camel(k)] = convert(stack, v, k);
+      // The provider takes a Secret's `data` in plain text and base64-encodes it: the API's stringData.
+      if (kind === 'Secret' && object.data) {
+        object.stringData = object.data;
+        delete object.data;
+      }
       out.push({ object, origin: 'terraform', stack: stackName });
     }
   }

@@ -17,18 +17,31 @@ export function modelModule(apiVersion: string): string | undefined {
   return undefined;
 }
 
-/** kubernetes-models' verdict on one object, or undefined when it validates. */
+type Models = Record<string, new (data: Json) => { validate(): void }>;
+const loadedModels = new Map<string, Models>();
+
+/** Loads (ESM, so asynchronously) the model packages the objects need; modelProblem then runs synchronously. */
+export async function loadModels(objects: readonly Json[]): Promise<void> {
+  const paths = new Set(objects.map((o) => modelModule(o.apiVersion)).filter((p): p is string => !!p && !loadedModels.has(p)));
+  await Promise.all(
+    [...paths].map(async (path) => {
+      try {
+        loadedModels.set(path, (await import(path)) as Models);
+      } catch {
+        // A group/version the packages do not ship: modelProblem reports the object as unmodelled.
+        loadedModels.set(path, {});
+      }
+    }),
+  );
+}
+
+/** kubernetes-models' verdict on one object: undefined when it validates, a message when it does not or no model covers it. */
 export function modelProblem(object: Json): string | undefined {
   const path = modelModule(object.apiVersion);
-  if (!path) return undefined;
-  let models: Record<string, new (data: Json) => { validate(): void }>;
-  try {
-    models = require(path) as typeof models;
-  } catch {
-    return undefined;
-  }
+  const models = path ? loadedModels.get(path) : undefined;
+  if (!path || !models) throw new Error(`modelProblem: ${object.apiVersion} was not loaded with loadModels`);
   const Model = models[object.kind];
-  if (!Model) return undefined;
+  if (!Model) return `no model for ${object.apiVersion} ${object.kind}`;
   try {
     new Model(object).validate();
     return undefined;
