@@ -1,12 +1,18 @@
 /**
- * Synthesizes every example environment once per test run; test files read the
- * result (synthExamples() without a selection, the render audit) instead of
- * each paying for a full synth of their own.
+ * Once per test run: synthesizes every example environment, then renders every
+ * helm_release with Helm (scripts/render). Test files read both results
+ * (synthExamples() without a selection, renderedExamples()) instead of each
+ * paying for a synth or a render of their own. A render that cannot run (no
+ * chart package, no Helm) is recorded, not thrown: the render tests fail with
+ * its message and every other test still runs.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ENVIRONMENTS } from '../config/environments';
-import { tempDir } from '../scripts/synth-output';
+import { loadEnvironments } from '../config/load';
+import { renderStacks } from '../scripts/render/render';
+import { readOutdir, tempDir } from '../scripts/synth-output';
 import { run } from '../stacks/synth';
 
 declare module 'vitest' {
@@ -15,9 +21,20 @@ declare module 'vitest' {
   }
 }
 
-export default function setup(project: TestProject): () => void {
+/** Where renderedExamples() finds the render of the run: `{ seconds, releases }` or `{ error }`. */
+export const RENDERED_FILE = 'rendered-releases.json';
+
+export default async function setup(project: TestProject): Promise<() => void> {
   const outdir = tempDir();
   run(ENVIRONMENTS, undefined, outdir, { log: () => undefined });
   project.provide('examplesOutdir', outdir);
+  const started = Date.now();
+  try {
+    const kubeVersions = Object.fromEntries(loadEnvironments(ENVIRONMENTS, undefined).map((e) => [e.name, e.kubernetes.version]));
+    const releases = await renderStacks(readOutdir(outdir), { kubeVersions, outdir });
+    writeFileSync(join(outdir, RENDERED_FILE), JSON.stringify({ seconds: (Date.now() - started) / 1000, releases }));
+  } catch (error) {
+    writeFileSync(join(outdir, RENDERED_FILE), JSON.stringify({ error: (error as Error).message }));
+  }
   return () => rmSync(outdir, { recursive: true, force: true });
 }

@@ -1,9 +1,11 @@
 /** Synthesizes into a temporary directory and reads the result back as JSON. */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { ConfigError } from '../config/load';
 import { readOutdir, tempDir, type Json, type Synthesized } from '../scripts/synth-output';
+import type { RenderedRelease } from '../scripts/render/render';
 import { run } from '../stacks/synth';
 
 export { readOutdir, tempDir, type Json, type Synthesized };
@@ -24,6 +26,29 @@ export function synthExamples(selection?: string): Synthesized {
 /** Where global-setup.ts synthesized every example environment for this run. */
 export function examplesOutdir(): string {
   return inject('examplesOutdir');
+}
+
+let rendered: { seconds: number; releases: RenderedRelease[] } | undefined;
+
+/**
+ * Every helm_release of every example stack as Helm renders it (global-setup.ts did the
+ * rendering once for the run). Throws the render's own error when it could not run.
+ * Shared within a worker: treat it as read-only.
+ */
+export function renderedExamples(): { seconds: number; releases: RenderedRelease[] } {
+  if (!rendered) {
+    const file = JSON.parse(readFileSync(join(examplesOutdir(), 'rendered-releases.json'), 'utf8')) as { error?: string; seconds: number; releases: RenderedRelease[] };
+    if (file.error) throw new Error(`the render could not run: ${file.error}`);
+    rendered = file;
+  }
+  return rendered;
+}
+
+/** The objects one release of one stack renders, e.g. rendered('aws-prod-app', 'rocketchat'). */
+export function renderedObjectsOf(stack: string, release: string): Json[] {
+  const match = renderedExamples().releases.find((r) => r.stack === stack && r.name === release);
+  if (!match) throw new Error(`no rendered release ${release} in ${stack}`);
+  return match.objects.map((o) => o.object);
 }
 
 /** Resource bodies of one type in a stack, without cdktf's metadata. */

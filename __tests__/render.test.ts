@@ -12,7 +12,7 @@ import { auditRendered, formatAuditFinding, type AuditReport } from '../scripts/
 import { skippedCharts } from '../scripts/render/charts';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { renderStacks, type RenderedRelease } from '../scripts/render/render';
-import { clone, examplesOutdir, readOutdir, type Json, type Synthesized } from './helpers';
+import { clone, examplesOutdir, readOutdir, renderedExamples, type Json, type Synthesized } from './helpers';
 
 const kubeVersions = Object.fromEntries(loadEnvironments(ENVIRONMENTS, undefined).map((e) => [e.name, e.kubernetes.version]));
 
@@ -23,11 +23,12 @@ describe('rendered Helm releases', () => {
 
   beforeAll(async () => {
     synth = readOutdir(examplesOutdir());
+    const render = renderedExamples();
+    releases = render.releases;
     const started = Date.now();
-    releases = await renderStacks(synth, { kubeVersions, outdir: examplesOutdir() });
     report = await auditRendered(synth, releases);
     const lines = [
-      `render audit: ${releases.length} releases with ${helmBinary().version} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `render: ${releases.length} releases with ${helmBinary().version} in ${render.seconds.toFixed(1)} s (global setup); audit ${((Date.now() - started) / 1000).toFixed(1)} s`,
       ...report.notes.map((n) => `  not checked: ${n}`),
       ...report.waived.map((w) => `  waived: ${formatAuditFinding(w)} [${w.reason}]`),
     ];
