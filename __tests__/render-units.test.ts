@@ -2,6 +2,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHARTS } from '../config/versions';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../constructs/quantity';
 import { chartPackage, ChartMissingError, pinOf } from '../scripts/render/charts';
 import { unzipMember } from '../scripts/render/helm-binary';
 import { podSecurityViolations } from '../scripts/render/pod-security';
@@ -84,6 +85,15 @@ describe('Pod Security Standards', () => {
     expect(podSecurityViolations({ ...restrictedPod, containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext, runAsUser: 0 } }] }, 'restricted')).toEqual([
       { field: 'spec.containers[app].securityContext.runAsUser', problem: 'runs as UID 0 (Pod Security restricted)' },
     ]);
+  });
+});
+
+describe('quantities', () => {
+  it('reads CPU and memory quantities and writes them back readably', () => {
+    expect([milliCpu('500m'), milliCpu('2'), milliCpu('1.5'), milliCpu(0)]).toEqual([500, 2000, 1500, 0]);
+    expect([bytes('1536Mi'), bytes('4Gi'), bytes('1G'), bytes('512')]).toEqual([1536 * 2 ** 20, 4 * 2 ** 30, 1e9, 512]);
+    expect([cpuQuantity(2000), cpuQuantity(2250), memoryQuantity(15 * 2 ** 30), memoryQuantity(1536 * 2 ** 20 + 1)]).toEqual(['2', '2250m', '15Gi', '1537Mi']);
+    expect(() => bytes('1.5 GB')).toThrow('"1.5 GB" is not a memory quantity');
   });
 });
 

@@ -162,6 +162,19 @@ describe('the render audit catches', () => {
     expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^aws-dev-platform \/ external-dns \/ Deployment \/ external-dns\/external-dns \/ spec\.containers\[external-dns\]\.image: \S+:latest has no pinned tag or digest \[image\]$/)]));
   });
 
+  it('a namespace budget smaller than what its pods ask for at their largest scale', async () => {
+    const findings = await findingsAfter('aws-prod-app', (id) => id.startsWith('rocketchat_release'), (s) => {
+      s.resource.kubernetes_resource_quota_v1 = { small: { metadata: { name: 'budget', namespace: 'rocketchat' }, spec: { hard: { 'requests.memory': '4Gi', pods: '5' } } } };
+    });
+    // aws-prod: the autoscaler's 9 replicas plus a surge of 1, 1536Mi requested each.
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.requests.memory: the rendered pods need 15Gi at their largest scale (rocketchat-rocketchat x10), above the quota\'s 4Gi [quota]',
+        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.pods: the rendered pods need 10 at their largest scale (rocketchat-rocketchat x10), above the quota\'s 5 [quota]',
+      ]),
+    );
+  });
+
   it('an autoscaler whose target is not rendered', async () => {
     const findings = await findingsAfter('aws-prod-app', (id) => id.startsWith('rocketchat_release'), (s) => {
       const hpa = Object.values<Json>(s.resource.kubernetes_horizontal_pod_autoscaler_v2)[0]!;

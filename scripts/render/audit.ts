@@ -6,6 +6,7 @@
  * config/render-waivers.ts, each with its reason, and are printed on every run.
  */
 import { RENDER_WAIVERS, type RenderWaiver } from '../../config/render-waivers';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../../constructs/quantity';
 import type { Json, Synthesized } from '../synth-output';
 import { CLUSTER_SCOPED, matchesSelector, podModels, renderedObjects, terraformObjects, type ClusterObject, type PodModel } from './objects';
 import { podSecurityViolations, type Level } from './pod-security';
@@ -13,7 +14,7 @@ import type { RenderedRelease } from './render';
 import { skippedCharts } from './charts';
 import { CrdSchemas, loadModels, modelModule, modelProblem } from './schema';
 
-export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference';
+export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference' | 'quota';
 
 export interface AuditFinding {
   readonly rule: AuditRule;
@@ -176,8 +177,49 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
       }),
     );
   }
+  auditQuotas(objects, pods, at);
   for (const o of objects) {
     if (!o.object.metadata?.namespace && !CLUSTER_SCOPED.has(o.object.kind) && o.origin === 'terraform') at(o, 'metadata.namespace', 'namespaced object without a namespace', 'schema');
+  }
+}
+
+/** What one pod asks for: its containers summed, or its largest init container where that is more (the scheduler's rule). */
+function podNeeds(spec: Json, defaults: Json | undefined): Record<'cpu' | 'memory' | 'limitMemory', number> {
+  const of = (c: Json) => ({
+    cpu: milliCpu(c.resources?.requests?.cpu ?? defaults?.defaultRequest?.cpu ?? 0),
+    memory: bytes(c.resources?.requests?.memory ?? defaults?.defaultRequest?.memory ?? 0),
+    limitMemory: bytes(c.resources?.limits?.memory ?? defaults?.default?.memory ?? 0),
+  });
+  const containers = ((spec.containers ?? []) as Json[]).map(of);
+  const inits = ((spec.initContainers ?? []) as Json[]).map(of);
+  const sum = (key: 'cpu' | 'memory' | 'limitMemory') => containers.reduce((t, c) => t + c[key], 0);
+  const init = (key: 'cpu' | 'memory' | 'limitMemory') => Math.max(0, ...inits.map((c) => c[key]));
+  return { cpu: Math.max(sum('cpu'), init('cpu')), memory: Math.max(sum('memory'), init('memory')), limitMemory: Math.max(sum('limitMemory'), init('limitMemory')) };
+}
+
+/** Every namespace budget must hold what its rendered pods ask for at their largest scale. */
+function auditQuotas(objects: readonly ClusterObject[], pods: readonly PodModel[], at: (o: ClusterObject, field: string, problem: string, rule: AuditRule) => void): void {
+  for (const quota of objects.filter((o) => o.object.kind === 'ResourceQuota')) {
+    const ns = quota.object.metadata.namespace;
+    const hard: Record<string, string> = quota.object.spec?.hard ?? {};
+    const defaults = objects.find((o) => o.object.kind === 'LimitRange' && o.object.metadata.namespace === ns)?.object.spec?.limits?.find((l: Json) => l.type === 'Container');
+    const inNamespace = pods.filter((p) => p.namespace === ns);
+    const need = { cpu: 0, memory: 0, limitMemory: 0, pods: 0 };
+    for (const pod of inNamespace) {
+      const one = podNeeds(pod.spec, defaults);
+      need.cpu += pod.maxPods * one.cpu;
+      need.memory += pod.maxPods * one.memory;
+      need.limitMemory += pod.maxPods * one.limitMemory;
+      need.pods += pod.maxPods;
+    }
+    const who = inNamespace.map((p) => `${p.name} x${p.maxPods}`).join(', ');
+    const check = (key: string, needed: number, limit: number | undefined, show: (n: number) => string) => {
+      if (limit !== undefined && needed > limit) at(quota, `spec.hard.${key}`, `the rendered pods need ${show(needed)} at their largest scale (${who}), above the quota's ${hard[key]}`, 'quota');
+    };
+    check('requests.cpu', need.cpu, hard['requests.cpu'] ? milliCpu(hard['requests.cpu']) : undefined, cpuQuantity);
+    check('requests.memory', need.memory, hard['requests.memory'] ? bytes(hard['requests.memory']) : undefined, memoryQuantity);
+    check('limits.memory', need.limitMemory, hard['limits.memory'] ? bytes(hard['limits.memory']) : undefined, memoryQuantity);
+    check('pods', need.pods, hard.pods ? Number(hard.pods) : undefined, String);
   }
 }
 

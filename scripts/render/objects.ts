@@ -27,6 +27,8 @@ export interface PodModel {
   readonly spec: Json;
   /** How the pod was obtained when an operator builds it. */
   readonly modelledFrom?: string;
+  /** Pods of this template at the largest scale: autoscaler maximum or replicas, plus a rolling update's surge. */
+  readonly maxPods: number;
 }
 
 const TERRAFORM_KINDS: Readonly<Record<string, { apiVersion: string; kind: string }>> = {
@@ -38,12 +40,14 @@ const TERRAFORM_KINDS: Readonly<Record<string, { apiVersion: string; kind: strin
   kubernetes_secret_v1: { apiVersion: 'v1', kind: 'Secret' },
   kubernetes_config_map_v1: { apiVersion: 'v1', kind: 'ConfigMap' },
   kubernetes_storage_class_v1: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' },
+  kubernetes_resource_quota_v1: { apiVersion: 'v1', kind: 'ResourceQuota' },
+  kubernetes_limit_range_v1: { apiVersion: 'v1', kind: 'LimitRange' },
 };
 
 /** Maps whose keys are data (label names, file names), never converted. */
-const DATA_MAPS = new Set(['labels', 'annotations', 'match_labels', 'data', 'binary_data', 'parameters']);
+const DATA_MAPS = new Set(['labels', 'annotations', 'match_labels', 'data', 'binary_data', 'parameters', 'hard', 'default', 'default_request', 'max', 'min']);
 /** Terraform block names that differ from the API field beyond snake_case. */
-const RENAMES: Readonly<Record<string, string>> = { metric: 'metrics', storage_provisioner: 'provisioner' };
+const RENAMES: Readonly<Record<string, string>> = { metric: 'metrics', storage_provisioner: 'provisioner', limit: 'limits' };
 /** Top-level arguments that belong to the provider, not to the object. */
 const TERRAFORM_ONLY = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'timeouts', 'wait_for_default_secret', 'wait_for_service_account_token', 'wait_for_rollout', '//']);
 
@@ -147,9 +151,10 @@ function prometheusOperatorPod(cr: Json, main: string, reloaderResources: Json |
  * replset's resources. Defaults when unset (psmdb_defaults.go): pod fsGroup 1001,
  * containers runAsNonRoot with runAsUser 1001.
  */
-function perconaPods(cr: Json): { name: string; labels: Record<string, string>; template: Json }[] {
+function perconaPods(cr: Json): { name: string; size: number; labels: Record<string, string>; template: Json }[] {
   const spec = cr.spec ?? {};
   return (spec.replsets ?? []).map((rs: Json) => {
+    const size: number = rs.size ?? 3;
     const containerSecurity = rs.containerSecurityContext ?? { runAsNonRoot: true, runAsUser: 1001 };
     const labels = {
       'app.kubernetes.io/name': 'percona-server-mongodb',
@@ -167,6 +172,7 @@ function perconaPods(cr: Json): { name: string; labels: Record<string, string>; 
     containers.push(...(rs.sidecars ?? []));
     return {
       name: `${cr.metadata.name}-${rs.name}`,
+      size,
       labels,
       template: {
         metadata: { labels },
@@ -182,6 +188,23 @@ function perconaPods(cr: Json): { name: string; labels: Record<string, string>; 
   });
 }
 
+/** A rolling update's extra pods: maxSurge as a count or a percentage of replicas (rounded up), 25% by default. */
+function surge(object: Json, replicas: number): number {
+  if (object.kind !== 'Deployment' || object.spec?.strategy?.type === 'Recreate') return 0;
+  const value = object.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
+  return typeof value === 'string' && value.endsWith('%') ? Math.ceil((replicas * Number(value.slice(0, -1))) / 100) : Number(value);
+}
+
+function maxPods(object: Json, objects: readonly ClusterObject[]): number {
+  if (object.kind === 'Pod' || object.kind === 'CronJob') return 1;
+  if (object.kind === 'Job') return object.spec?.parallelism ?? 1;
+  const hpa = objects.find(
+    (o) => o.object.kind === 'HorizontalPodAutoscaler' && o.object.metadata?.namespace === object.metadata?.namespace && o.object.spec?.scaleTargetRef?.kind === object.kind && o.object.spec?.scaleTargetRef?.name === object.metadata?.name,
+  );
+  const replicas: number = hpa?.object.spec?.maxReplicas ?? object.spec?.replicas ?? 1;
+  return replicas + surge(object, replicas);
+}
+
 /** Every pod template the environment runs, workloads first, then operator-built pods. */
 export function podModels(objects: readonly ClusterObject[], reloaderResources: (stack: string) => Json | undefined): PodModel[] {
   const pods: PodModel[] = [];
@@ -189,7 +212,7 @@ export function podModels(objects: readonly ClusterObject[], reloaderResources: 
     const namespace = object.metadata?.namespace ?? 'default';
     const template = WORKLOADS[object.kind]?.(object);
     if (template) {
-      pods.push({ stack, origin, kind: object.kind, name: object.metadata.name, namespace, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {} });
+      pods.push({ stack, origin, kind: object.kind, name: object.metadata.name, namespace, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {}, maxPods: maxPods(object, objects) });
       continue;
     }
     const name = object.metadata?.name;
@@ -197,11 +220,11 @@ export function podModels(objects: readonly ClusterObject[], reloaderResources: 
       const main = object.kind.toLowerCase();
       const labels = { 'app.kubernetes.io/name': main, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'prometheus-operator', [main]: name, 'operator.prometheus.io/name': name };
       const pod = prometheusOperatorPod(object, main, reloaderResources(stack), labels);
-      pods.push({ stack, origin, kind: object.kind, name, namespace, labels: pod.metadata.labels, spec: pod.spec, modelledFrom: `${object.kind} ${name} (prometheus-operator defaults)` });
+      pods.push({ stack, origin, kind: object.kind, name, namespace, labels: pod.metadata.labels, spec: pod.spec, modelledFrom: `${object.kind} ${name} (prometheus-operator defaults)`, maxPods: (object.spec?.replicas ?? 1) * (object.spec?.shards ?? 1) });
     }
     if (object.apiVersion === 'psmdb.percona.com/v1' && object.kind === 'PerconaServerMongoDB') {
       for (const pod of perconaPods(object)) {
-        pods.push({ stack, origin, kind: 'PerconaServerMongoDB', name: pod.name, namespace, labels: pod.labels, spec: pod.template.spec, modelledFrom: `PerconaServerMongoDB ${name} (operator 1.22.0 defaults)` });
+        pods.push({ stack, origin, kind: 'PerconaServerMongoDB', name: pod.name, namespace, labels: pod.labels, spec: pod.template.spec, modelledFrom: `PerconaServerMongoDB ${name} (operator 1.22.0 defaults)`, maxPods: pod.size });
       }
     }
   }
