@@ -7,7 +7,7 @@
  * templates gated on .Capabilities render as on the real cluster.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -172,8 +172,11 @@ export async function renderStacks(synth: Synthesized, options: RenderOptions): 
   });
   const renderable = (job: Job): job is Job & { chartPath: string } => !job.skipped && !!job.chartPath;
 
-  // First pass without CRD API versions; the platform's CRDs then give each environment its --api-versions.
-  const first = await pool(jobs, (job): Promise<HelmResult> => (renderable(job) ? helmTemplate(job, options.kubeVersions[job.env]!, [], scratch) : Promise.resolve({})));
+  // The platform renders first, without CRD API versions: its CRDs give each environment its
+  // --api-versions. Then every release renders once more only if its chart asks for API versions
+  // (or was not rendered yet); a platform release that does not ask keeps its first render.
+  const isPlatform = (job: Job) => job.stack === `${job.env}-platform`;
+  const first = await pool(jobs, (job): Promise<HelmResult> => (renderable(job) && isPlatform(job) ? helmTemplate(job, options.kubeVersions[job.env]!, [], scratch) : Promise.resolve({})));
   const crds = new Map<string, RenderedObject[]>();
   const platformStacks = new Set(Object.keys(synth.stacks).filter((s) => s.endsWith('-platform')));
   for (const env of new Set(jobs.map((j) => j.env))) {
@@ -187,11 +190,14 @@ export async function renderStacks(synth: Synthesized, options: RenderOptions): 
   }
   const apiVersions = new Map([...crds].map(([env, objects]) => [env, crdApiVersions(objects)]));
 
-  const second = await pool(jobs, (job): Promise<HelmResult> => {
-    const index = jobs.indexOf(job);
-    if (!renderable(job) || !usesApiVersions(job.chartPath) || (apiVersions.get(job.env) ?? []).length === 0) return Promise.resolve(first[index]!);
-    return helmTemplate(job, options.kubeVersions[job.env]!, apiVersions.get(job.env)!, scratch);
-  });
+  const second = await pool(
+    jobs.map((job, index) => ({ job, index })),
+    ({ job, index }): Promise<HelmResult> => {
+      if (!renderable(job) || (isPlatform(job) && !usesApiVersions(job.chartPath))) return Promise.resolve(first[index]!);
+      return helmTemplate(job, options.kubeVersions[job.env]!, usesApiVersions(job.chartPath) ? (apiVersions.get(job.env) ?? []) : [], scratch);
+    },
+  );
+  rmSync(scratch, { recursive: true, force: true });
 
   return jobs.map((job, i) => {
     const result = second[i]!;
