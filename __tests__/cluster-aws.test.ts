@@ -179,17 +179,20 @@ describe('aws cluster stack', () => {
       expect(byPath(stack, 'aws_launch_template', 'pool-data-a/launch-template').metadata_options.http_put_response_hop_limit).toBe(1);
     });
 
-    it('follows the recommended AL2023 release for the pool architecture, so applies roll nodes onto patched AMIs', () => {
-      const stack = prodWith((c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7g.xlarge', 'm8g.xlarge']));
-      expect(byPath(stack, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({
-        ami_type: 'AL2023_ARM_64_STANDARD',
-        release_version: '${data.aws_ssm_parameter.ami-release-1-35-al2023-arm-64-standard.insecure_value}',
+    it('runs every node group at the release pinned in config, with no lookup that could roll nodes on an unrelated apply', () => {
+      const releases = resources(prod, 'aws_eks_node_group').map((g) => g.release_version);
+      expect(releases).toEqual(['1.35.6-20260714', '1.35.6-20260714', '1.35.6-20260714', '1.35.6-20260714']);
+      expect(prod.data?.aws_ssm_parameter).toBeUndefined();
+      expect(resources(dev, 'aws_eks_node_group').map((g) => g.release_version)).toEqual(['1.35.6-20260714']);
+    });
+
+    it('keeps one release for arm64 pools too, with the AMI type of their architecture', () => {
+      const stack = prodWith((c) => {
+        c.kubernetes.nodePools[0].instanceTypes = ['m7g.xlarge', 'm8g.xlarge'];
+        c.kubernetes.nodeImageRelease = '1.35.7-20260801';
       });
-      const parameters = Object.values<Json>(stack.data.aws_ssm_parameter).map((p) => p.name).sort();
-      expect(parameters).toEqual([
-        '/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/arm64/standard/recommended/release_version',
-        '/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version',
-      ]);
+      expect(byPath(stack, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({ ami_type: 'AL2023_ARM_64_STANDARD', release_version: '1.35.7-20260801' });
+      expect(byPath(stack, 'aws_eks_node_group', 'pool-data-a/node-group')).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', release_version: '1.35.7-20260801' });
     });
 
     it('encrypts gp3 root volumes with the EBS customer key', () => {

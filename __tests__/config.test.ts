@@ -96,6 +96,22 @@ const cases: BadCase[] = [
     ],
   },
   {
+    title: 'node image release for another Kubernetes minor',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodeImageRelease = '1.34.9-20260714'),
+    problems: [
+      'config/aws-prod: kubernetes.nodeImageRelease: "1.34.9-20260714" is a release for Kubernetes 1.34, but the cluster runs 1.35 (allowed: a 1.35.<patch>-<yyyymmdd> release)',
+    ],
+  },
+  {
+    title: 'node image release that is not a release version',
+    base: 'aws-dev',
+    change: (c) => (c.kubernetes.nodeImageRelease = 'latest'),
+    problems: [
+      'config/aws-dev: kubernetes.nodeImageRelease: "latest" is not valid (allowed: an EKS AMI release version such as 1.35.6-20260714)',
+    ],
+  },
+  {
     title: 'unsupported Kubernetes version',
     base: 'azure-dev',
     change: (c) => (c.kubernetes.version = '1.29'),
@@ -199,7 +215,10 @@ const cases: BadCase[] = [
   {
     title: 'Kubernetes version without pinned EKS add-ons',
     base: 'aws-prod',
-    change: (c) => (c.kubernetes.version = '1.33'),
+    change: (c) => {
+      c.kubernetes.version = '1.33';
+      c.kubernetes.nodeImageRelease = '1.33.8-20260714';
+    },
     problems: ['config/aws-prod: kubernetes.version: "1.33" has no pinned EKS add-on and cluster-autoscaler versions in config/versions.ts (allowed: 1.34, 1.35)'],
   },
   {

@@ -139,7 +139,7 @@ beforeAll(() => {
     adminRoleArns: ['arn:aws:iam::111111111111:role/admin'], logRetentionDays: 30, supportType: 'STANDARD', deletionProtection: true, ...account,
   });
   new EksNodePool(aws, 'good-node-pool', {
-    name: 'good-apps', clusterName: controlPlane.cluster.name, kubernetesVersion: '1.34', pool,
+    name: 'good-apps', clusterName: controlPlane.cluster.name, kubernetesVersion: '1.34', releaseVersion: '1.34.9-20260714', pool,
     nodeRole: new EksNodeRole(aws, 'good-node-role', { clusterName: 'good', partition: 'aws' }),
     subnetIds: privateSubnetIds, securityGroupId: controlPlane.securityGroups.nodes.id, ebsKeyArn: goodKey.key.arn, dependsOn: [],
   });

@@ -73,6 +73,14 @@ function clusterRules(env: Loose, problems: Problem[]): void {
       message: `"${version}" has no pinned EKS add-on and cluster-autoscaler versions in config/versions.ts (allowed: ${pinned.join(', ')})`,
     });
   }
+  const release = k8s.nodeImageRelease;
+  const releaseMinor = typeof release === 'string' ? /^(1\.\d+)\.\d+-\d{8}$/.exec(release)?.[1] : undefined;
+  if (typeof version === 'string' && releaseMinor && releaseMinor !== version) {
+    problems.push({
+      path: 'kubernetes.nodeImageRelease',
+      message: `"${release}" is a release for Kubernetes ${releaseMinor}, but the cluster runs ${version} (allowed: a ${version}.<patch>-<yyyymmdd> release)`,
+    });
+  }
   arr(k8s.publicEndpointCidrs).forEach((cidr, i) => {
     const opens = env.tier === 'prod' ? tooWide(cidr) : undefined;
     if (opens) {

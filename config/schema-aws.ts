@@ -91,6 +91,13 @@ export const awsEnvironmentSchema = object({
   }),
   kubernetes: object({
     version: kubernetesVersion,
+    /**
+     * The EKS AL2023 AMI release every node group runs, "<kubernetes patch>-<yyyymmdd>" (one value
+     * covers x86_64 and arm64). Nodes roll only when this changes. The newest recommended release:
+     * aws ssm get-parameter --name /aws/service/eks/optimized-ami/<version>/amazon-linux-2023/x86_64/standard/recommended/release_version --query Parameter.Value --output text
+     * (release notes: github.com/awslabs/amazon-eks-ami/releases).
+     */
+    nodeImageRelease: text('an EKS AMI release version such as 1.35.6-20260714', /^1\.\d+\.\d+-\d{8}$/),
     nodePools: list(awsNodePool, 1, 10, 'node pools'),
     /** Sources allowed to reach the public API endpoint; empty keeps the endpoint private only. */
     publicEndpointCidrs: list(cidr(), 0, 40, 'CIDR blocks (empty: private endpoint only)'),

@@ -73,6 +73,7 @@ export class AwsClusterStack extends LayerStack {
         name: `${name}-${id}`,
         clusterName: cluster.name,
         kubernetesVersion: k8s.version,
+        releaseVersion: k8s.nodeImageRelease,
         pool,
         nodeRole,
         subnetIds,
@@ -82,7 +83,7 @@ export class AwsClusterStack extends LayerStack {
         dependsOn: [...addons.beforeNodes, ...(perZone.after ?? [])],
       });
     // The network contract lists private subnets in availabilityZones order.
-    // A per-zone pool's groups wait for each other, so an AMI roll replaces one zone's nodes at a
+    // A per-zone pool's groups wait for each other, so a node image roll replaces one zone's nodes at a
     // time: with one database member per zone, the PDB then never blocks two drains at once.
     const zonalGroups = (pool: Pool) =>
       env.network.availabilityZones.reduce<EksNodePool[]>(

@@ -25,6 +25,8 @@ export default defineEnvironment({
   },
   kubernetes: {
     version: '1.35',
+    // Newest 1.35 release in awslabs/amazon-eks-ami's CHANGELOG (AMI release v20260714); nodes roll only when this changes.
+    nodeImageRelease: '1.35.6-20260714',
     nodePools: [
       {
         name: 'general',

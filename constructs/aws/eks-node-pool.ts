@@ -2,17 +2,17 @@
  * Managed node groups in private subnets only. Each pool gets a launch
  * template that requires IMDSv2 (hop limit 1 unless the pool asks for 2, so
  * pods cannot borrow the node role) and encrypts its gp3 root volume with the
- * cluster's EBS key; AL2023 AMIs for the pool's architecture. The shared node
+ * cluster's EBS key; AL2023 AMIs for the pool's architecture, at the release
+ * pinned in config. The shared node
  * role has only the two policies nodes need: the VPC CNI's permissions live on
  * the aws-node service account's own role instead.
  */
 import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
-import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { TerraformStack, Token, type ITerraformDependable } from 'cdktf';
+import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { isArmInstanceType } from '../../config/schema-aws';
@@ -47,6 +47,8 @@ export interface EksNodePoolProps {
   /** The cluster's name as a reference, so the pool waits for the cluster. */
   readonly clusterName: string;
   readonly kubernetesVersion: string;
+  /** The EKS AMI release (kubernetes.nodeImageRelease), the same for every pool and architecture. */
+  readonly releaseVersion: string;
   readonly pool: NodePoolConfig;
   readonly nodeRole: EksNodeRole;
   readonly subnetIds: string[];
@@ -99,11 +101,9 @@ export class EksNodePool extends Construct {
       ],
     });
 
-    // Managed node groups keep their first AMI until told otherwise: follow the
-    // recommended AL2023 release, so each apply rolls nodes onto patched images
-    // (maxUnavailable below), as terraform-aws-eks' use_latest_ami_release_version does.
+    // A release from config, not AWS's "recommended" parameter: nodes roll (maxUnavailable
+    // below) only when someone changes the pin, never on an unrelated apply of this stack.
     const amiType = amiTypeFor(pool.instanceTypes);
-    const release = recommendedRelease(this, props.kubernetesVersion, amiType);
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName,
@@ -111,7 +111,7 @@ export class EksNodePool extends Construct {
       // type) creates the new one before draining the old.
       nodeGroupNamePrefix: `${name}-`,
       version: props.kubernetesVersion,
-      releaseVersion: release.insecureValue,
+      releaseVersion: props.releaseVersion,
       nodeRoleArn: props.nodeRole.role.arn,
       subnetIds: props.subnetIds,
       amiType,
@@ -141,20 +141,6 @@ export class EksNodePool extends Construct {
       new AutoscalingGroupTagA(this, `asg-tag-${i}`, { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } });
     });
   }
-}
-
-/**
- * The SSM parameter AWS publishes with the recommended AL2023 release for a
- * Kubernetes version and AMI type: one lookup per stack, shared by the pools that use it.
- */
-function recommendedRelease(scope: Construct, kubernetesVersion: string, amiType: string): DataAwsSsmParameter {
-  const stack = TerraformStack.of(scope);
-  const id = `ami-release-${kubernetesVersion}-${amiType}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  const arch = amiType === 'AL2023_ARM_64_STANDARD' ? 'arm64' : 'x86_64';
-  return (
-    (stack.node.tryFindChild(id) as DataAwsSsmParameter | undefined) ??
-    new DataAwsSsmParameter(stack, id, { name: `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/recommended/release_version` })
-  );
 }
 
 /** EKS spells taint effects NO_SCHEDULE; Kubernetes (and the autoscaler's tags) NoSchedule. */
