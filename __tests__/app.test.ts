@@ -192,11 +192,11 @@ describe('Rocket.Chat', () => {
     expect(envVars(r).TRACING_ENABLED).toBe('true');
   });
 
-  it('scales aws-prod between replicas and maxReplicas on CPU and memory, and has one replica without an HPA in dev', () => {
+  it('scales aws-prod between replicas and maxReplicas on CPU, and has one replica without an HPA in dev', () => {
     const hpa = resources(app('aws-prod'), 'kubernetes_horizontal_pod_autoscaler_v2')[0]!;
     expect(hpa.spec.scale_target_ref).toEqual({ api_version: 'apps/v1', kind: 'Deployment', name: 'rocketchat-rocketchat' });
     expect([hpa.spec.min_replicas, hpa.spec.max_replicas]).toEqual([3, 9]);
-    expect(hpa.spec.metric.map((m: Json) => [m.resource.name, m.resource.target.average_utilization])).toEqual([['cpu', 70], ['memory', 80]]);
+    expect(hpa.spec.metric.map((m: Json) => [m.resource.name, m.resource.target.average_utilization])).toEqual([['cpu', 70]]);
     expect(values(rocketchat('aws-prod'))).toMatchObject({ replicaCount: 3, podDisruptionBudget: { enabled: true }, minAvailable: 2 });
     expect(resources(app('aws-dev'), 'kubernetes_horizontal_pod_autoscaler_v2')).toEqual([]);
     expect(values(rocketchat('aws-dev')).replicaCount).toBe(1);

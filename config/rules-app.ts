@@ -1,5 +1,6 @@
 /** Cross-field rules for the app block, the same on both clouds. */
 import { arr, obj, type Loose, type Problem } from './rules-kit';
+import { ROLLOUT_DEFAULTS } from './schema-app';
 
 function licenseRules(rocketchat: Loose, problems: Problem[]): void {
   const { replicas, licenseSecret } = rocketchat;
@@ -17,6 +18,28 @@ function licenseRules(rocketchat: Loose, problems: Problem[]): void {
     problems.push({
       path: 'app.rocketchat.licenseSecret',
       message: `is missing but up to ${most} replicas are configured; more than one Rocket.Chat replica needs an Enterprise license (allowed: the name of a secret holding the license, or replicas 1 without autoscaling above 1)`,
+    });
+  }
+}
+
+/** A leaving pod must outlive the load balancer's drain, and the drain must outlive the pod's preStop serving. */
+function rolloutRules(rocketchat: Loose, problems: Problem[]): void {
+  const rollout = obj(rocketchat.rollout);
+  const seconds = (key: keyof typeof ROLLOUT_DEFAULTS) => (rollout[key] === undefined ? ROLLOUT_DEFAULTS[key] : rollout[key]);
+  const preStop = seconds('preStopSeconds');
+  const drain = seconds('drainSeconds');
+  const grace = seconds('terminationGracePeriodSeconds');
+  if (typeof preStop !== 'number' || typeof drain !== 'number' || typeof grace !== 'number') return;
+  if (drain < preStop) {
+    problems.push({
+      path: 'app.rocketchat.rollout.drainSeconds',
+      message: `${drain} is below preStopSeconds ${preStop}, so the load balancer would cut connections the pod still serves (allowed: an integer from ${preStop} to 900)`,
+    });
+  }
+  if (grace <= preStop + drain) {
+    problems.push({
+      path: 'app.rocketchat.rollout.terminationGracePeriodSeconds',
+      message: `${grace} is not more than preStopSeconds + drainSeconds (${preStop + drain}), so Kubernetes would kill pods with connections still draining (allowed: an integer from ${preStop + drain + 1} to 3600)`,
     });
   }
 }
@@ -44,6 +67,7 @@ function nodePoolRule(env: Loose, mongodb: Loose, problems: Problem[]): void {
 export function appRules(env: Loose, problems: Problem[]): void {
   const app = obj(env.app);
   licenseRules(obj(app.rocketchat), problems);
+  rolloutRules(obj(app.rocketchat), problems);
   nodePoolRule(env, obj(app.mongodb), problems);
   const { coolAfterDays: cool, deleteAfterDays: remove } = obj(app.backups);
   if (typeof cool === 'number' && typeof remove === 'number' && remove <= cool) {

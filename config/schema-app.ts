@@ -5,23 +5,52 @@
  * node pool names, retention order) are in rules-app.ts.
  */
 import { email, secretName } from './schema-platform';
-import { int, maybe, object, oneOf, text } from './schema-kit';
+import { int, maybe, object, oneOf, optional, text } from './schema-kit';
 
 const cpu = text('a CPU quantity such as 500m or 2', /^([1-9]\d{0,4}m|[1-9]\d?(\.\d{1,3})?)$/);
 const memory = text('a memory quantity such as 512Mi or 4Gi', /^[1-9]\d{0,5}(Mi|Gi)$/);
 const percent = int(10, 95);
 
+/**
+ * How a Rocket.Chat pod leaves during a rollout, a scale-in or a node drain. The load balancer
+ * needs a few seconds to stop sending a terminating pod requests (the AWS Load Balancer
+ * Controller deregisters the target, the ALB propagates it; AGC reprograms its backends), so the
+ * pod keeps serving for `preStopSeconds` before Rocket.Chat gets SIGTERM. Rules (rules-app.ts):
+ * drainSeconds >= preStopSeconds, terminationGracePeriodSeconds > preStopSeconds + drainSeconds.
+ */
+export const ROLLOUT_DEFAULTS = { preStopSeconds: 20, drainSeconds: 30, terminationGracePeriodSeconds: 60, maxSurge: 1 } as const;
+
+const rollout = object({
+  /** Seconds a terminating pod keeps serving (preStop sleep) while the load balancer stops sending it new requests. */
+  preStopSeconds: optional(int(5, 120), ROLLOUT_DEFAULTS.preStopSeconds),
+  /** Seconds the load balancer lets a leaving pod's open connections finish (AWS: target group deregistration delay; AGC has no such setting). */
+  drainSeconds: optional(int(5, 900), ROLLOUT_DEFAULTS.drainSeconds),
+  /** Seconds Kubernetes waits for a terminating pod before killing it. */
+  terminationGracePeriodSeconds: optional(int(30, 3600), ROLLOUT_DEFAULTS.terminationGracePeriodSeconds),
+  /** New pods a rollout starts before it stops an old one; no pod is ever taken away first (maxUnavailable 0). */
+  maxSurge: optional(int(1, 10), ROLLOUT_DEFAULTS.maxSurge),
+});
+
+/** Seconds of lower recommendations the autoscaler waits out before it removes a pod. */
+export const SCALE_DOWN_STABILIZATION_DEFAULT = 300;
+
 const rocketchat = object({
   /** Pods when autoscaling is off, and the autoscaler's floor when it is on. More than one needs licenseSecret. */
   replicas: int(1, 50),
-  /** Horizontal pod autoscaler on CPU and memory utilisation of the requests; absent keeps `replicas` fixed. */
+  /**
+   * Horizontal pod autoscaler on CPU utilisation of the requests; absent keeps `replicas` fixed.
+   * Not on memory: a Node.js heap grows to its limit and rarely shrinks, so a memory target scales
+   * out and never back in.
+   */
   autoscaling: maybe(
     object({
       maxReplicas: int(1, 50),
       cpuTargetPercent: percent,
-      memoryTargetPercent: percent,
+      /** Scale-in waits this long: each removed pod drops its websockets, and their clients reconnect elsewhere. */
+      scaleDownStabilizationSeconds: optional(int(60, 3600), SCALE_DOWN_STABILIZATION_DEFAULT),
     }),
   ),
+  rollout: optional(rollout, { ...ROLLOUT_DEFAULTS }),
   /** Secret (Secrets Manager / Key Vault) holding the Enterprise license text; required for more than one replica. */
   licenseSecret: maybe(secretName),
   /** The first administrator; its password is generated and kept in the cloud's secret store. */

@@ -6,6 +6,7 @@
  * placement) comes from the AppCloud (constructs/aws/app-cloud.ts,
  * constructs/azure/app-cloud.ts).
  */
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/schema';
@@ -15,7 +16,7 @@ import { appNetworkPolicies } from '../constructs/app/network-policies';
 import { ROCKETCHAT, RocketChat } from '../constructs/app/rocketchat';
 import { LayerStack } from '../constructs/layer-stack';
 import { stackName } from '../constructs/naming';
-import { podSecurityNamespace } from '../constructs/platform/namespaces';
+import { podSecurityLabels } from '../constructs/platform/namespaces';
 import { stateLocation } from '../constructs/state-backend';
 
 /** Builds the cloud side inside the stack: providers, contract reads, the AppCloud. */
@@ -28,7 +29,13 @@ export class AppStack extends LayerStack {
     const cloud = connect(this);
     new RandomProvider(this, 'random');
 
-    const namespace = podSecurityNamespace(this, ROCKETCHAT.namespace, 'restricted', 'rocketchat');
+    // podSecurityNamespace's object and address, plus the labels the cloud's edge reads from the namespace.
+    const namespace = new NamespaceV1(this, `namespace-${ROCKETCHAT.namespace}`, {
+      metadata: {
+        name: ROCKETCHAT.namespace,
+        labels: { ...podSecurityLabels('restricted'), 'app.kubernetes.io/part-of': 'rocketchat', ...cloud.edge.namespaceLabels },
+      },
+    });
     const backups = cloud.backups({ namespace: MONGODB.namespace, name: MONGODB.serviceAccount }, env.app.backups);
     // Policies first: pods start with their paths already open and nothing else.
     const policies = appNetworkPolicies(this, {

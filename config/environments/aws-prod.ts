@@ -77,7 +77,7 @@ export default defineEnvironment({
   app: {
     rocketchat: {
       replicas: 3,
-      autoscaling: { maxReplicas: 9, cpuTargetPercent: 70, memoryTargetPercent: 80 },
+      autoscaling: { maxReplicas: 9, cpuTargetPercent: 70 },
       licenseSecret: 'aws-prod-rocketchat-license',
       adminEmail: 'platform-team@example.com',
       smtp: { host: 'smtp.example.com', port: 587, username: 'rocketchat', passwordSecret: 'aws-prod-rocketchat-smtp', from: 'chat@example.com' },

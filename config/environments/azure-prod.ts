@@ -86,7 +86,7 @@ export default defineEnvironment({
   app: {
     rocketchat: {
       replicas: 2,
-      autoscaling: { maxReplicas: 6, cpuTargetPercent: 70, memoryTargetPercent: 80 },
+      autoscaling: { maxReplicas: 6, cpuTargetPercent: 70 },
       licenseSecret: 'azure-prod-rocketchat-license',
       adminEmail: 'platform-team@example.org',
       smtp: { host: 'smtp.example.org', port: 587, username: 'rocketchat', passwordSecret: 'azure-prod-rocketchat-smtp', from: 'chat@example.org' },

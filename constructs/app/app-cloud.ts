@@ -8,10 +8,18 @@
 import type { IngressBackend, IngressSettings, SecretStore, ServiceAccountRef, WorkloadIdentityBinding } from '../platform/platform-cloud';
 import type { Rule } from '../network-policy';
 
+/** A backend of the app, with how long the edge lets a leaving pod's connections finish. */
+export interface AppBackend extends IngressBackend {
+  /** Config `app.rocketchat.rollout.drainSeconds`; an edge without such a setting relies on the pod's preStop and grace period. */
+  readonly drainSeconds: number;
+}
+
 export interface AppEdge {
-  ingressFor(backend: IngressBackend): IngressSettings;
+  ingressFor(backend: AppBackend): IngressSettings;
   /** Address ranges the load balancer reaches pods from (ALB nodes in the public subnets, the AGC subnet). */
   readonly sourceCidrs: readonly string[];
+  /** Labels the app namespace carries for the edge (AWS: the controller injects target-health readiness gates into its pods). */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
 }
 
 /** Where Rocket.Chat keeps uploaded files, and what its pods need to get there. */

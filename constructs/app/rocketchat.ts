@@ -2,9 +2,11 @@
  * Rocket.Chat from its official chart: the bundled MongoDB off (the replica
  * set in mongodb.ts instead), the monolith without microservices/NATS, the
  * platform's HTTPS ingress, PodMonitor, traces to Alloy, uploads per cloud,
- * and an HPA when config asks for one. Secrets reach the pod only through
- * Kubernetes secrets Terraform fills: the connection string, and a bootstrap
- * secret with the first admin, the license and the SMTP URL.
+ * and an HPA when config asks for one (on CPU, owning the replica count), with
+ * rollout settings the chart lacks applied by a post-renderer (rolloutPatch).
+ * Secrets reach the pod only through Kubernetes secrets Terraform fills: the
+ * connection string, and a bootstrap secret with the first admin, the license
+ * and the SMTP URL.
  */
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -20,6 +22,7 @@ import { TELEMETRY } from '../platform/names';
 import { resourcesFor } from '../platform/sizing';
 import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';
+import { patchPostRenderer, type ObjectPatch } from './post-renderer';
 import { identityServiceAccount } from './service-account';
 
 export const ROCKETCHAT = {
@@ -27,6 +30,8 @@ export const ROCKETCHAT = {
   release: 'rocketchat',
   /** The chart's fullname: `<release>-rocketchat`. */
   deployment: 'rocketchat-rocketchat',
+  /** The Deployment's container (templates/chat-deployment.yaml). */
+  container: 'rocketchat',
   serviceAccount: 'rocketchat',
   /** Container port behind the Service's port 80 (templates/chat-deployment.yaml). */
   httpPort: 3000,
@@ -48,6 +53,36 @@ export const ROCKETCHAT = {
 export const ROCKETCHAT_POD_LABELS = { 'app.kubernetes.io/name': 'rocketchat', 'app.kubernetes.io/instance': ROCKETCHAT.release } as const;
 
 const BOOTSTRAP_SECRET = 'rocketchat-bootstrap';
+
+/**
+ * What the chart (7.0.2, templates/chat-deployment.yaml) cannot be told through values, applied by
+ * the release's post-renderer:
+ * - with an autoscaler, no `spec.replicas`: the chart always renders replicaCount, and every
+ *   upgrade would reset the count the HPA chose. Without the field Helm's three-way merge leaves
+ *   the live count alone (replicaCount still decides the chart's PodDisruptionBudget).
+ * - surge-only rollouts: the chart hard-codes maxUnavailable 1.
+ * - a preStop wait (the kubelet's sleep action, no shell needed in the image) and a grace period:
+ *   the chart has neither value.
+ */
+export function rolloutPatch(env: Environment): ObjectPatch {
+  const { rollout, autoscaling } = env.app.rocketchat;
+  return {
+    kind: 'Deployment',
+    name: ROCKETCHAT.deployment,
+    remove: autoscaling ? [['spec', 'replicas']] : [],
+    merge: {
+      spec: {
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rollout.maxSurge, maxUnavailable: 0 } },
+        template: {
+          spec: {
+            terminationGracePeriodSeconds: rollout.terminationGracePeriodSeconds,
+            containers: [{ name: ROCKETCHAT.container, lifecycle: { preStop: { sleep: { seconds: rollout.preStopSeconds } } } }],
+          },
+        },
+      },
+    },
+  };
+}
 
 export interface RocketChatProps {
   readonly env: Environment;
@@ -99,6 +134,7 @@ export class RocketChat extends Construct {
       serviceName: ROCKETCHAT.deployment,
       servicePort: ROCKETCHAT.servicePort,
       healthCheckPath: ROCKETCHAT.healthCheckPath,
+      drainSeconds: rocketchat.rollout.drainSeconds,
     });
     const env_ = (name: string, value: string) => ({ name, value });
 
@@ -152,6 +188,7 @@ export class RocketChat extends Construct {
       },
       dependsOn: [...props.dependsOn, bootstrapSecret, serviceAccount],
     });
+    this.release.putPostrender(patchPostRenderer(this, 'post-renderer', rolloutPatch(env)));
 
     if (ingress.companions.length > 0) {
       new ClusterObjects(this, 'edge-objects', { name: 'rocketchat-edge', namespace: ns, objects: [...ingress.companions], dependsOn: [this.release] });
@@ -165,10 +202,17 @@ export class RocketChat extends Construct {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: ROCKETCHAT.deployment },
           minReplicas: rocketchat.replicas,
           maxReplicas: autoscaling.maxReplicas,
-          metric: [
-            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuTargetPercent } } },
-            { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscaling.memoryTargetPercent } } },
-          ],
+          // CPU only: a Node.js heap rarely shrinks, so a memory target would scale out and never back in.
+          metric: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuTargetPercent } } }],
+          behavior: {
+            // One pod a minute, after the stabilization window: each pod removed drops its websockets onto the others.
+            scaleDown: [
+              {
+                stabilizationWindowSeconds: autoscaling.scaleDownStabilizationSeconds,
+                policy: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+              },
+            ],
+          },
         },
         dependsOn: [this.release],
       });

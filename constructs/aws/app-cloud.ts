@@ -12,7 +12,7 @@ import type { AppCloud, BackupRetention, BackupStorage, Placement, UploadStorage
 import { clusterName, stableSuffix } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
-import { albIngressSettings, albSourceCidrs } from './https-edge';
+import { ALB_READINESS_GATE_LABELS, albIngressSettings, albSourceCidrs } from './https-edge';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
@@ -61,8 +61,10 @@ export class AwsAppCloud extends Construct implements AppCloud {
         ...options,
       });
     this.edge = {
-      ingressFor: (backend) => albIngressSettings(env, props.certificateArn, backend),
+      ingressFor: (backend) => albIngressSettings(env, props.certificateArn, backend, backend.drainSeconds),
       sourceCidrs: albSourceCidrs(env),
+      // IP targets: without the gate a rollout can replace every pod before the ALB finds one healthy.
+      namespaceLabels: ALB_READINESS_GATE_LABELS,
     };
   }
 

@@ -26,8 +26,20 @@ import { WorkloadRole, type WorkloadBinding } from './workload-role';
 /** TLS 1.3 and 1.2 only, forward-secret ciphers (AWS "Res" policy); the controller's own default still allows TLS 1.0. */
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
 
-/** Settings an Ingress needs on the ALB; the certificate ARN comes from the platform contract. */
-export function albIngressSettings(env: AwsEnvironment, certificateArn: string, backend: IngressBackend): IngressSettings {
+/**
+ * The controller's mutating webhook adds a `target-health.elbv2.k8s.aws` readiness gate to pods
+ * created in a namespace with this label (aws-load-balancer-controller v3.5.0
+ * docs/deploy/pod_readiness_gate.md): a new pod counts as Ready only once its IP target is healthy
+ * in the ALB, so a rollout never stops an old pod before its replacement takes traffic.
+ */
+export const ALB_READINESS_GATE_LABELS = { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } as const;
+
+/**
+ * Settings an Ingress needs on the ALB; the certificate ARN comes from the platform contract.
+ * `drainSeconds` becomes the target group's deregistration delay (ALB default 300 s): how long a
+ * deregistering pod keeps its open connections.
+ */
+export function albIngressSettings(env: AwsEnvironment, certificateArn: string, backend: IngressBackend, drainSeconds?: number): IngressSettings {
   return {
     className: 'alb',
     annotations: {
@@ -43,6 +55,8 @@ export function albIngressSettings(env: AwsEnvironment, certificateArn: string, 
       'alb.ingress.kubernetes.io/healthcheck-path': backend.healthCheckPath,
       'alb.ingress.kubernetes.io/success-codes': '200',
       'alb.ingress.kubernetes.io/load-balancer-attributes': 'routing.http.drop_invalid_header_fields.enabled=true',
+      // Annotation from aws-load-balancer-controller v3.5.0 docs/guide/ingress/annotations.md (target-group-attributes).
+      ...(drainSeconds === undefined ? {} : { 'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${drainSeconds}` }),
     },
     companions: [],
   };

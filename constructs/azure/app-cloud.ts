@@ -52,6 +52,8 @@ export class AzureAppCloud extends Construct implements AppCloud {
     this.edge = {
       ingressFor: (backend) => agcIngressSettings(props.applicationLoadBalancerId, props.frontendName, backend),
       sourceCidrs: agcSourceCidrs(env),
+      // AGC has no readiness gate: it sends traffic only to ready endpoints of the Service and to targets its health probe passes.
+      namespaceLabels: {},
     };
   }
 

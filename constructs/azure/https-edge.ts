@@ -26,7 +26,16 @@ import { WorkloadIdentity } from './workload-identity';
 export const AGC_INGRESS_CLASS = 'azure-alb-external';
 const CONTROLLER = { namespace: 'azure-alb-system', name: 'alb-controller-sa' } as const;
 
-/** Ingress settings on AGC; the load balancer id and frontend name come from the platform contract. */
+/**
+ * Ingress settings on AGC; the load balancer id and frontend name come from the platform contract.
+ *
+ * Drain: alb.networking.azure.io/v1 (HealthCheckPolicy, RoutePolicy, BackendTLSPolicy,
+ * BackendLoadBalancingPolicy, IngressExtension, FrontendTLSPolicy; Microsoft Learn "Application
+ * Gateway for Containers API specification for Kubernetes") has no connection-draining setting.
+ * The ALB Controller drops a terminating pod from the backends when its EndpointSlice marks it not
+ * ready; the pod's preStop wait and grace period (config app.rocketchat.rollout) carry the drain.
+ * The probe takes a pod out after three failed checks, ten seconds apart, if it dies unannounced.
+ */
 export function agcIngressSettings(albId: string, frontendName: string, backend: IngressBackend): IngressSettings {
   const base = backend.host.replace(/\./g, '-');
   const target = { 'alb.networking.azure.io/alb-id': albId, 'alb.networking.azure.io/alb-frontend': frontendName };

@@ -47,7 +47,9 @@ const TERRAFORM_KINDS: Readonly<Record<string, { apiVersion: string; kind: strin
 /** Maps whose keys are data (label names, file names), never converted. */
 const DATA_MAPS = new Set(['labels', 'annotations', 'match_labels', 'data', 'binary_data', 'parameters', 'hard', 'default', 'default_request', 'max', 'min']);
 /** Terraform block names that differ from the API field beyond snake_case. */
-const RENAMES: Readonly<Record<string, string>> = { metric: 'metrics', storage_provisioner: 'provisioner', limit: 'limits' };
+const RENAMES: Readonly<Record<string, string>> = { metric: 'metrics', storage_provisioner: 'provisioner', limit: 'limits', policy: 'policies' };
+/** Nested blocks of at most one item: Terraform JSON holds a list, the API one object. */
+const SINGLE_BLOCKS = new Set(['scale_down', 'scale_up']);
 /** Top-level arguments that belong to the provider, not to the object. */
 const TERRAFORM_ONLY = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'timeouts', 'wait_for_default_secret', 'wait_for_service_account_token', 'wait_for_rollout', '//']);
 
@@ -59,7 +61,7 @@ function convert(stack: Json, value: unknown, key = ''): unknown {
     // The provider takes ports and replicas as strings where the API has numbers.
     return key === 'port' && /^\d+$/.test(text) ? Number(text) : text;
   }
-  if (Array.isArray(value)) return value.map((v) => convert(stack, v, key));
+  if (Array.isArray(value)) return SINGLE_BLOCKS.has(key) && value.length === 1 ? convert(stack, value[0], key) : value.map((v) => convert(stack, v, key));
   if (value && typeof value === 'object') {
     if (DATA_MAPS.has(key)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(stack, v, '')]));
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), convert(stack, v, k)]));

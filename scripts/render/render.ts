@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse, stringify } from 'yaml';
 import type { Json, Synthesized } from '../synth-output';
@@ -56,6 +56,8 @@ interface Job {
   readonly id: string;
   readonly body: Json;
   readonly chartPath?: string;
+  /** The stack's directory in the outdir, where Terraform runs (and so the release's post-renderer). */
+  readonly stackDir: string;
   readonly skipped?: string;
   readonly values: Values;
 }
@@ -103,19 +105,35 @@ interface HelmResult {
   readonly error?: string;
 }
 
+/**
+ * A release's `postrender` block as `helm template` flags, run where the helm provider runs it:
+ * Helm starts binary_path with args from Terraform's working directory, the stack directory, so
+ * relative asset paths resolve there. NODE_PATH lets a Node.js post-renderer find the project's
+ * packages when the outdir lies outside the project (tests synthesize into a temporary directory).
+ */
+export function postRenderer(body: Json, stackDir: string): { flags: string[]; cwd?: string; nodePath?: string } {
+  const block = Array.isArray(body.postrender) ? body.postrender[0] : body.postrender;
+  if (!block?.binary_path) return { flags: [] };
+  const flags = ['--post-renderer', block.binary_path, ...(block.args ?? []).flatMap((arg: string) => ['--post-renderer-args', arg])];
+  return { flags, cwd: resolve(stackDir), nodePath: join(__dirname, '..', '..', 'node_modules') };
+}
+
 function helmTemplate(job: Job, kubeVersion: string, apiVersions: readonly string[], scratch: string): Promise<HelmResult> {
-  const valuesFile = join(scratch, `${job.stack}--${job.id}.values.json`);
+  const valuesFile = resolve(scratch, `${job.stack}--${job.id}.values.json`);
   writeFileSync(valuesFile, JSON.stringify(job.values));
+  const post = postRenderer(job.body, job.stackDir);
   const args = [
-    'template', job.body.name, job.chartPath!,
+    'template', job.body.name, resolve(job.chartPath!),
     '--namespace', job.body.namespace ?? 'default',
     '--kube-version', `v${kubeVersion}.0`,
     '--include-crds',
     '--values', valuesFile,
     ...apiVersions.flatMap((v) => ['--api-versions', v]),
+    ...post.flags,
   ];
+  const env = { ...process.env, HELM_CACHE_HOME: resolve(scratch, 'cache'), HELM_CONFIG_HOME: resolve(scratch, 'config'), HELM_DATA_HOME: resolve(scratch, 'data'), ...(post.nodePath ? { NODE_PATH: post.nodePath } : {}) };
   return new Promise((resolve) => {
-    execFile(helmBinary().path, args, { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: join(scratch, 'cache'), HELM_CONFIG_HOME: join(scratch, 'config'), HELM_DATA_HOME: join(scratch, 'data') } }, (error, stdout, stderr) => {
+    execFile(helmBinary().path, args, { maxBuffer: 256 * 1024 * 1024, env, cwd: post.cwd }, (error, stdout, stderr) => {
       if (error) resolve({ error: (stderr || error.message).trim().split('\n').slice(0, 5).join(' | ') });
       else resolve({ output: stdout });
     });
@@ -152,10 +170,11 @@ export function crdApiVersions(objects: readonly RenderedObject[]): string[] {
 function jobsOf(synth: Synthesized, stack: string, env: string, outdir: string): Job[] {
   const skip = skippedCharts();
   return Object.entries<Json>(synth.stacks[stack]?.resource?.helm_release ?? {}).map(([id, body]) => {
-    const base = { stack, env, id, body, values: releaseValues(synth.stacks[stack]!, body) };
+    const stackDir = join(outdir, synth.manifest.stacks[stack].workingDirectory);
+    const base = { stack, env, id, body, stackDir, values: releaseValues(synth.stacks[stack]!, body) };
     if (skip.has(body.chart)) return { ...base, skipped: `RENDER_SKIP_CHARTS names ${body.chart}: no offline copy of ${body.repository}/${body.chart} ${body.version}` };
     const pin = pinOf(body.repository, body.chart, body.version);
-    const chartPath = pin ? chartPackage(pin) : join(outdir, synth.manifest.stacks[stack].workingDirectory, body.chart);
+    const chartPath = pin ? chartPackage(pin) : join(stackDir, body.chart);
     return { ...base, chartPath };
   });
 }

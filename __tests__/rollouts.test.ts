@@ -1,0 +1,178 @@
+/**
+ * Issue 16, items 2 and 3: the HPA alone owns the Rocket.Chat replica count, and rollouts,
+ * scale-ins and node drains lose no requests on either edge. Rendered manifests come from the
+ * run's one render (global-setup.ts); the post-renderer and its harness step are tested directly.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import type { Environment } from '../config/schema';
+import { POST_RENDERER_SCRIPT } from '../constructs/app/post-renderer';
+import { ROCKETCHAT, rolloutPatch } from '../constructs/app/rocketchat';
+import { postRenderer } from '../scripts/render/render';
+import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
+
+const { patchManifests } = require(POST_RENDERER_SCRIPT) as { patchManifests: (text: string, patch: object) => string };
+
+let stacks: Record<string, Json>;
+beforeAll(() => {
+  stacks = synthExamples().stacks;
+});
+
+const rendered = (env: string, release: string, kind: string, name?: string): Json => {
+  const found = renderedObjectsOf(`${env}-app`, release).filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const deployment = (env: string): Json => rendered(env, ROCKETCHAT.release, 'Deployment', ROCKETCHAT.deployment);
+const container = (env: string): Json => deployment(env).spec.template.spec.containers.find((c: Json) => c.name === ROCKETCHAT.container);
+const hpa = (env: string): Json => {
+  const all = resources(stacks[`${env}-app`]!, 'kubernetes_horizontal_pod_autoscaler_v2');
+  expect(all).toHaveLength(1);
+  return all[0]!;
+};
+const namespaceLabels = (env: string): Record<string, string> =>
+  resources(stacks[`${env}-app`]!, 'kubernetes_namespace_v1').find((n) => n.metadata.name === ROCKETCHAT.namespace)!.metadata.labels;
+const ingressAnnotations = (env: string): Record<string, string> => rendered(env, ROCKETCHAT.release, 'Ingress').metadata.annotations;
+const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
+const parsed = (name: string): Environment => loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined)[0]!;
+const ENVS = ['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod'] as const;
+
+describe('replicas owned by the autoscaler', () => {
+  it.each(['aws-prod', 'azure-prod'])('%s: the rendered Deployment has no replicas field, so an upgrade leaves the HPA count alone', (env) => {
+    expect(deployment(env).spec).not.toHaveProperty('replicas');
+  });
+  it.each(['aws-dev', 'azure-dev'])('%s: without an autoscaler the Deployment keeps replicas from config', (env) => {
+    expect(deployment(env).spec.replicas).toBe(1);
+  });
+  it('aws-prod: the chart still renders its PodDisruptionBudget from replicaCount', () => {
+    expect(rendered('aws-prod', ROCKETCHAT.release, 'PodDisruptionBudget').spec.minAvailable).toBe(2);
+  });
+  it.each(['aws-prod', 'azure-prod'])('%s: the HPA scales on CPU only', (env) => {
+    expect(hpa(env).spec.metric).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 70 } } }]);
+  });
+  it.each(['aws-prod', 'azure-prod'])('%s: the HPA waits out 300 s of lower recommendations before scaling in', (env) => {
+    expect(hpa(env).spec.behavior.scale_down[0].stabilization_window_seconds).toBe(300);
+  });
+  it.each(['aws-prod', 'azure-prod'])('%s: the HPA removes at most one pod a minute', (env) => {
+    expect(hpa(env).spec.behavior.scale_down[0].policy).toEqual([{ type: 'Pods', value: 1, period_seconds: 60 }]);
+  });
+  it('refuses a memory target: a Node.js heap rarely shrinks', () => {
+    const input = clone(ENVIRONMENTS['aws-prod']) as Json;
+    input.app.rocketchat.autoscaling.memoryTargetPercent = 80;
+    expect(problemsOf(validate('aws-prod', input))).toContain(
+      'config/aws-prod: app.rocketchat.autoscaling.memoryTargetPercent: is not a known field (allowed: maxReplicas, cpuTargetPercent, scaleDownStabilizationSeconds)',
+    );
+  });
+});
+
+describe('zero-downtime rollouts', () => {
+  it.each(ENVS)('%s: rolling updates never take a pod away first (maxUnavailable 0)', (env) => {
+    expect(deployment(env).spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+  });
+  it.each(ENVS)('%s: rolling updates surge one pod', (env) => {
+    expect(deployment(env).spec.strategy.rollingUpdate.maxSurge).toBe(1);
+  });
+  it.each(ENVS)('%s: Rocket.Chat keeps serving 20 s after it is told to stop (preStop sleep)', (env) => {
+    expect(container(env).lifecycle).toEqual({ preStop: { sleep: { seconds: 20 } } });
+  });
+  it.each(ENVS)('%s: a terminating pod gets 60 s, more than preStop 20 s + drain 30 s', (env) => {
+    expect(deployment(env).spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+  });
+
+  it.each(['aws-dev', 'aws-prod'])('%s: the namespace asks the AWS Load Balancer Controller for target-health readiness gates', (env) => {
+    expect(namespaceLabels(env)['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
+  });
+  it.each(['aws-dev', 'aws-prod'])('%s: the namespace stays Pod Security restricted', (env) => {
+    expect(namespaceLabels(env)['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+  it.each(['azure-dev', 'azure-prod'])('%s: the namespace carries no AWS label', (env) => {
+    expect(namespaceLabels(env)).not.toHaveProperty('elbv2.k8s.aws/pod-readiness-gate-inject');
+  });
+  it.each(['aws-dev', 'aws-prod'])('%s: the ALB targets pod IPs (readiness gates need IP targets)', (env) => {
+    expect(ingressAnnotations(env)['alb.ingress.kubernetes.io/target-type']).toBe('ip');
+  });
+  it.each(['aws-dev', 'aws-prod'])('%s: the target group drains a leaving pod for 30 s (deregistration delay)', (env) => {
+    expect(ingressAnnotations(env)['alb.ingress.kubernetes.io/target-group-attributes']).toBe('deregistration_delay.timeout_seconds=30');
+  });
+
+  const probe = (env: string): Json => rendered(env, 'rocketchat-edge', 'HealthCheckPolicy').spec;
+  it.each(['azure-dev', 'azure-prod'])('%s: AGC probes the Rocket.Chat Service on /api/v1/info', (env) => {
+    expect([probe(env).targetRef.name, probe(env).default.http.path]).toEqual([ROCKETCHAT.deployment, '/api/v1/info']);
+  });
+  it.each(['azure-dev', 'azure-prod'])('%s: AGC probes every 10 s with a 5 s timeout', (env) => {
+    expect([probe(env).default.interval, probe(env).default.timeout]).toEqual(['10s', '5s']);
+  });
+  it.each(['azure-dev', 'azure-prod'])('%s: AGC takes a pod out after 3 failed probes and back after 1 success', (env) => {
+    expect([probe(env).default.unhealthyThreshold, probe(env).default.healthyThreshold]).toEqual([3, 1]);
+  });
+});
+
+describe('rollout configuration', () => {
+  const input = () => clone(ENVIRONMENTS['azure-prod']) as Json;
+  it('takes preStop, drain, grace period and surge from config', () => {
+    const env = parsed('aws-prod');
+    const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 30, drainSeconds: 45, terminationGracePeriodSeconds: 120, maxSurge: 2 } } } };
+    expect(rolloutPatch(custom).merge).toEqual({
+      spec: {
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } },
+        template: { spec: { terminationGracePeriodSeconds: 120, containers: [{ name: 'rocketchat', lifecycle: { preStop: { sleep: { seconds: 30 } } } }] } },
+      },
+    });
+  });
+  it('refuses a drain shorter than the preStop wait', () => {
+    const config = input();
+    config.app.rocketchat.rollout = { preStopSeconds: 40, drainSeconds: 30, terminationGracePeriodSeconds: 120 };
+    expect(problemsOf(validate('azure-prod', config))).toEqual([
+      'config/azure-prod: app.rocketchat.rollout.drainSeconds: 30 is below preStopSeconds 40, so the load balancer would cut connections the pod still serves (allowed: an integer from 40 to 900)',
+    ]);
+  });
+  it('refuses a grace period that does not cover preStop + drain, with the defaults filled in', () => {
+    const config = input();
+    config.app.rocketchat.rollout = { terminationGracePeriodSeconds: 50 };
+    expect(problemsOf(validate('azure-prod', config))).toEqual([
+      'config/azure-prod: app.rocketchat.rollout.terminationGracePeriodSeconds: 50 is not more than preStopSeconds + drainSeconds (50), so Kubernetes would kill pods with connections still draining (allowed: an integer from 51 to 3600)',
+    ]);
+  });
+});
+
+describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
+  const manifests = [
+    '---\n# Source: chart/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n',
+    '---\n# Source: chart/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n      - name: sidecar\n        image: side:1\n',
+  ].join('');
+  const patch = { kind: 'Deployment', name: 'web', remove: [['spec', 'replicas']], merge: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } } };
+
+  it('deletes the paths it is given', () => {
+    expect(patchManifests(manifests, patch)).not.toContain('replicas');
+  });
+  it('merges into the named container and leaves the others as they were', () => {
+    const out = patchManifests(manifests, patch);
+    expect(out).toContain('  - name: app\n          image: app:1\n          lifecycle:\n            preStop:\n              sleep:\n                seconds: 5\n        - name: sidecar\n          image: side:1\n');
+  });
+  it('passes every other document through byte for byte, Source comments included', () => {
+    const out = patchManifests(manifests, patch);
+    expect(out.startsWith('---\n# Source: chart/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n---\n# Source: chart/templates/deployment.yaml\n')).toBe(true);
+  });
+  it('fails when the chart no longer renders the object', () => {
+    expect(() => patchManifests(manifests, { ...patch, name: 'renamed' })).toThrow('expected one Deployment named renamed in the rendered chart, found 0');
+  });
+  it('fails when the chart no longer has the container', () => {
+    const missing = { ...patch, merge: { spec: { template: { spec: { containers: [{ name: 'main', lifecycle: {} }] } } } } };
+    expect(() => patchManifests(manifests, missing)).toThrow('Deployment/web.spec.template.spec.containers has no item named "main"');
+  });
+  it('the render harness runs it as the helm provider does: node with the args, from the stack directory', () => {
+    const body = { postrender: { binary_path: 'node', args: ['assets/x/patch-workload.cjs', '{"kind":"Deployment"}'] } };
+    const run = postRenderer(body, '/out/stacks/aws-prod-app');
+    expect([run.flags, run.cwd]).toEqual([
+      ['--post-renderer', 'node', '--post-renderer-args', 'assets/x/patch-workload.cjs', '--post-renderer-args', '{"kind":"Deployment"}'],
+      '/out/stacks/aws-prod-app',
+    ]);
+  });
+  it('the synthesized release runs the script shipped in the stack with the Rocket.Chat patch', () => {
+    const release = resources(stacks['aws-prod-app']!, 'helm_release').find((r) => r.chart === 'rocketchat')!;
+    expect(release.postrender.binary_path).toBe('node');
+    expect(release.postrender.args[0]).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/patch-workload\.cjs$/);
+    expect(JSON.parse(release.postrender.args[1])).toEqual(rolloutPatch(parsed('aws-prod')));
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * A Helm post-renderer that patches one rendered object of a release
+ * (post-renderers/patch-workload.cjs), for settings the pinned chart has no
+ * value for. The script travels inside cdktf.out as an asset, like
+ * charts/cluster-objects, and runs under `node` rather than as an executable:
+ * workflow artifacts drop the executable bit, and every machine that
+ * synthesizes or deploys has Node.js. The asset path in `args` is relative to
+ * the stack directory, where Terraform (and so Helm) runs; a change to the
+ * script changes its hashed path, so the release upgrades.
+ */
+import type { ReleasePostrender } from '@cdktf/provider-helm/lib/release';
+import { AssetType, TerraformAsset } from 'cdktf';
+import type { Construct } from 'constructs';
+import * as path from 'node:path';
+
+export interface ObjectPatch {
+  readonly kind: string;
+  readonly name: string;
+  /** Paths deleted from the object, e.g. ['spec', 'replicas']. */
+  readonly remove?: readonly (readonly string[])[];
+  /** Merged into the object; lists of named items (containers) merge by name into existing items. */
+  readonly merge?: object;
+}
+
+export const POST_RENDERER_SCRIPT = path.join(__dirname, '..', '..', 'post-renderers', 'patch-workload.cjs');
+
+export function patchPostRenderer(scope: Construct, id: string, patch: ObjectPatch): ReleasePostrender {
+  const script = new TerraformAsset(scope, id, { path: POST_RENDERER_SCRIPT, type: AssetType.FILE });
+  return { binaryPath: 'node', args: [script.path, JSON.stringify(patch)] };
+}
