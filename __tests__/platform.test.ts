@@ -46,6 +46,8 @@ describe('platform charts', () => {
     expect(values(release(platform('aws-prod'), 'cluster-autoscaler')).image).toEqual({ tag: 'v1.35.0' });
     const config = clone(awsDevConfig) as Record<string, any>;
     config.kubernetes.version = '1.34';
+    // The node image release must be one built for the same minor (config/rules-aws.ts).
+    config.kubernetes.nodeImageRelease = '1.34.9-20260714';
     const outdir = tempDir();
     try {
       run({ 'aws-dev': config }, undefined, outdir, { log: () => undefined });
@@ -442,8 +444,19 @@ describe('observability', () => {
       'RocketChatHigh5xxRate',
       'RocketChatHighLatencyP99',
       'RocketChatHighMeanLatency',
+      'MongoDBFullBackupTooOld',
+      'MongoDBPITRLagging',
+      'MongoDBBackupFailed',
+      'MongoDBBackupStuck',
+      'MongoDBRestoreFailed',
+      'MongoDBBackupConfigNotApplied',
+      'MongoDBBackupStatusMissing',
       'LokiIngestionFailing',
+      'LokiDiscardingLogs',
+      'LokiFlushFailing',
       'TempoIngestionFailing',
+      'TempoDiscardingSpans',
+      'TempoFlushFailing',
     ]);
     expect(expr('NodeHighCpu')).toMatch(/> 80$/);
     expect(expr('NodeHighMemory')).toMatch(/> 80$/);
@@ -460,16 +473,17 @@ describe('observability', () => {
     const stack = platform('azure-prod');
     const am = values(release(stack, 'kube-prometheus-stack')).alertmanager;
     expect(am.alertmanagerSpec.secrets).toEqual(['alertmanager-receivers']);
-    expect(am.config.receivers.map((r: Json) => r.name)).toEqual(['null', 'team-slack', 'on-call-mail']);
-    expect(am.config.receivers[1].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/alertmanager-receivers/team-slack-webhook-url');
-    expect(am.config.receivers[2].email_configs[0]).toMatchObject({ auth_password_file: '/etc/alertmanager/secrets/alertmanager-receivers/on-call-mail-smtp-password', require_tls: true });
+    expect(am.config.receivers.map((r: Json) => r.name)).toEqual(['null', 'heartbeat', 'team-slack', 'on-call-mail']);
+    expect(am.config.receivers[2].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/alertmanager-receivers/team-slack-webhook-url');
+    expect(am.config.receivers[3].email_configs[0]).toMatchObject({ auth_password_file: '/etc/alertmanager/secrets/alertmanager-receivers/on-call-mail-smtp-password', require_tls: true });
     const secret = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'alertmanager-receivers')!;
     expect(secret.data).toEqual({
       'team-slack-webhook-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
       'on-call-mail-smtp-password': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
+      'heartbeat-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
     });
     const names = Object.values<Json>(stack.data.azurerm_key_vault_secret).map((d) => d.name).sort();
-    expect(names).toEqual(['alerts-slack-webhook', 'alerts-smtp-password']);
+    expect(names).toEqual(['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password']);
   });
 
   it('generates the Grafana admin password and keeps it in the cluster and in the cloud secret store', () => {
@@ -493,7 +507,8 @@ describe('observability', () => {
     expect(tempo.jsonData).toMatchObject({ tracesToLogsV2: { datasourceUid: 'loki' }, tracesToMetrics: { datasourceUid: 'prometheus' }, serviceMap: { datasourceUid: 'prometheus' } });
     // The metrics those links read: Tempo's generator writes span metrics and the service graph into Prometheus.
     const generator = values(release(platform('aws-prod'), 'tempo')).tempo;
-    expect(generator.metricsGenerator).toMatchObject({ enabled: true, remoteWriteUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write' });
+    expect(generator.metricsGenerator).toMatchObject({ enabled: true });
+    expect(generator.metricsGenerator.storage.remote_write[0]).toEqual({ url: 'http://prometheus-kube-prometheus-stack-prometheus-0.prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' });
     expect(generator.metricsGenerator.storage.path).toMatch(/^\/var\/tempo\//);
     expect(generator.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
     expect(values(release(platform('aws-prod'), 'kube-prometheus-stack')).prometheus.prometheusSpec.enableRemoteWriteReceiver).toBe(true);

@@ -21,6 +21,9 @@ export function platformRules(env: Loose, problems: Problem[]): void {
     if (name === 'null') {
       problems.push({ path: `platform.alerting.receivers[${i}].name`, message: '"null" is the built-in receiver that drops alerts (allowed: any other name)' });
     }
+    if (name === 'heartbeat') {
+      problems.push({ path: `platform.alerting.receivers[${i}].name`, message: '"heartbeat" is the receiver of platform.alerting.heartbeat (allowed: any other name)' });
+    }
     if (seen.has(name)) {
       problems.push({ path: `platform.alerting.receivers[${i}].name`, message: `"${name}" is used by another receiver (allowed: a unique name)` });
     }
@@ -28,5 +31,11 @@ export function platformRules(env: Loose, problems: Problem[]): void {
   });
   if (env.tier === 'prod' && Array.isArray(obj(platform.alerting).receivers) && arr(obj(platform.alerting).receivers).length === 0) {
     problems.push({ path: 'platform.alerting.receivers', message: 'prod has no alert receiver, so alerts reach nobody (allowed: at least one receiver)' });
+  }
+  if (env.tier === 'prod' && platform.alerting !== undefined && obj(platform.alerting).heartbeat === undefined) {
+    problems.push({
+      path: 'platform.alerting.heartbeat',
+      message: 'prod has no heartbeat, so nobody notices when Prometheus or Alertmanager stops (allowed: { urlSecret } naming the secret with the ping URL)',
+    });
   }
 }

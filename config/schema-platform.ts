@@ -1,12 +1,12 @@
 /**
  * The platform layer's settings, the same on both clouds: DNS zone, ACME
  * contact, external-dns policy, retention of metrics/logs/traces and where
- * alerts go. Secrets (Slack webhook, SMTP password, webhook URL) are never
+ * alerts go. Secrets (Slack webhook, SMTP password, webhook and heartbeat URLs) are never
  * written here: a receiver names a secret in the environment's Secrets
  * Manager (AWS) or Key Vault (Azure) and the platform stack copies it into
  * the cluster.
  */
-import { bool, int, list, literal, object, oneOf, optional, text, variants } from './schema-kit';
+import { bool, int, list, literal, maybe, object, oneOf, optional, text, variants } from './schema-kit';
 import { domain } from './schema-common';
 
 /** A name valid in both Secrets Manager and Key Vault: letters, digits, hyphens. */
@@ -61,6 +61,17 @@ export const platformFields = {
   }),
   alerting: object({
     receivers: list(variants('type', [slackReceiver, emailReceiver, webhookReceiver], ['slack', 'email', 'webhook']), 0, 10, 'receivers'),
+    /**
+     * Dead man's switch: Alertmanager posts the always-firing Watchdog alert to this URL every
+     * minute, and the service behind it (a healthchecks.io check, a Dead Man's Snitch, a Better
+     * Stack heartbeat) alerts when the posts stop. Required in prod; absent: Watchdog is dropped.
+     */
+    heartbeat: maybe(
+      object({
+        /** Secret holding the ping URL. */
+        urlSecret: secretName,
+      }),
+    ),
   }),
   /** Grafana on https://grafana.<domain> through the same HTTPS ingress; false keeps it port-forward only. */
   exposeGrafana: optional(bool(), false),

@@ -70,6 +70,8 @@ export default defineEnvironment({
         { type: 'slack', name: 'team-slack', channel: '#rocketchat-alerts', webhookUrlSecret: 'aws-prod-alerts-slack-webhook' },
         { type: 'webhook', name: 'on-call', urlSecret: 'aws-prod-alerts-oncall-url', severities: ['critical'] },
       ],
+      // Dead man's switch: a check that alerts when Alertmanager's one-minute Watchdog pings stop.
+      heartbeat: { urlSecret: 'aws-prod-alerts-heartbeat-url' },
     },
     // Grafana's only sign-in is the local admin: reach it with kubectl port-forward, or expose it behind SSO.
     exposeGrafana: false,

@@ -79,6 +79,8 @@ export default defineEnvironment({
           severities: ['critical'],
         },
       ],
+      // Dead man's switch: a check that alerts when Alertmanager's one-minute Watchdog pings stop.
+      heartbeat: { urlSecret: 'alerts-heartbeat-url' },
     },
     // Grafana's only sign-in is the local admin: reach it with kubectl port-forward, or expose it behind SSO.
     exposeGrafana: false,

@@ -3,11 +3,16 @@
  * defaults, as a PrometheusRule `groups` list (additionalPrometheusRulesMap).
  * Metric sources: node-exporter and kube-state-metrics (kube-prometheus-stack),
  * kubelet volume stats, cert-manager's controller, the Percona MongoDB exporter
- * (app layer, compatible-mode names), Rocket.Chat's own /metrics
- * (`rocketchat_rest_api` is a prom-client Summary in seconds with a `status`
- * label and no maxAgeSeconds, so its quantiles cover each pod's lifetime),
- * and Grafana Alloy's write paths to Loki and Tempo.
+ * (app layer, compatible-mode names), the Percona operator's backup and restore
+ * status through kube-state-metrics (mongodb-backup-metrics.ts), Rocket.Chat's
+ * own /metrics (`rocketchat_rest_api` is a prom-client Summary in seconds with a
+ * `status` label and no maxAgeSeconds, so its quantiles cover each pod's
+ * lifetime), Grafana Alloy's write paths, Loki and Tempo (each scraped by its
+ * chart's ServiceMonitor).
  */
+import type { Environment } from '../../config/schema';
+import { BACKUP_CRON } from '../../config/schema-app';
+import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
 import { NAMESPACES } from './names';
 
 export interface AlertRule {
@@ -30,8 +35,86 @@ export interface AlertGroup {
 /** The Summary's labels apart from `quantile`: one series per endpoint, method, status and client. */
 const REST_SERIES = 'pod, method, entrypoint, user_agent, status, version';
 
-/** Rule groups for an environment whose replica set has `mongodbMembers` members. */
-export function alertGroups(mongodbMembers: number): readonly AlertGroup[] {
+type Backups = Environment['app']['backups'];
+
+/**
+ * Hours a full backup may take beyond its interval before the newest one counts as late: a
+ * logical backup streams every collection through zstd, a few hours for the prod examples' 200 GB.
+ */
+export const BACKUP_GRACE_HOURS = 4;
+
+/** 24 for a daily schedule (`MM HH * * *`), 168 for a weekly one (`MM HH * * D`), as BACKUP_CRON allows. */
+export function fullBackupIntervalHours(schedule: string): number {
+  const match = BACKUP_CRON.exec(schedule.trim());
+  if (!match) throw new Error(`"${schedule}" is not a daily or weekly backup schedule`);
+  return match[3] === '*' ? 24 : 7 * 24;
+}
+
+/**
+ * Seconds the newest restore point may trail now: PBM uploads an oplog slice every
+ * `pitrOplogSpanMinutes`, so a healthy lag stays under one span plus the upload; two missed
+ * slices and ten minutes for the upload and the operator's refresh mean uploads have stopped.
+ */
+export function pitrMaxLagSeconds(backups: Backups): number {
+  return (2 * backups.pitrOplogSpanMinutes + 10) * 60;
+}
+
+const BY_CLUSTER = 'namespace, psmdb_cluster';
+const inState = (states: string) => `on (namespace, name) ${M.backupState}{state=~"${states}"} == 1`;
+/** Completion times of ready backups that restore on their own (an incremental one needs its chain). */
+const READY_FULL = `${M.backupCompleted}{type!="incremental"} and ${inState('ready')}`;
+
+/**
+ * Backups watched through the operator's custom resources (mongodb-backup-metrics.ts): the
+ * newest full backup against the schedule, the newest restore point against the oplog span,
+ * failed or stuck backups, failed restores, and the backup configuration PBM runs with.
+ */
+function backupRules(backups: Backups): AlertRule[] {
+  const intervalHours = fullBackupIntervalHours(backups.fullBackupSchedule);
+  const maxAge = (intervalHours + BACKUP_GRACE_HOURS) * 3600;
+  const maxLag = pitrMaxLagSeconds(backups);
+  const cluster = '{{ $labels.namespace }}/{{ $labels.psmdb_cluster }}';
+  return [
+    // Before its first backup a cluster is measured from its creation, so a backup that never ran fires too.
+    alert('MongoDBFullBackupTooOld',
+      `(time() - max by (${BY_CLUSTER}) (${READY_FULL}) > ${maxAge}) or (time() - max by (${BY_CLUSTER}) (${M.clusterCreated}) > ${maxAge} unless on (${BY_CLUSTER}) (${READY_FULL}))`,
+      '15m', 'critical',
+      'No recent full MongoDB backup',
+      `The newest full backup of ${cluster} is {{ $value | humanizeDuration }} old; the schedule "${backups.fullBackupSchedule}" (UTC) runs every ${intervalHours} h, plus ${BACKUP_GRACE_HOURS} h to finish.`),
+    // PBM stops slicing the oplog while a logical backup writes to the same storage (pbm-agent 2.12.0
+    // canSlicingNow) and the backup carries that stretch itself; MongoDBBackupStuck covers one that never ends.
+    alert('MongoDBPITRLagging',
+      `time() - (max by (${BY_CLUSTER}) (${M.backupLatestRestorable} > 0) or max by (${BY_CLUSTER}) (${M.backupCompleted} and ${inState('ready')})) > ${maxLag} unless on (${BY_CLUSTER}) (${M.backupState}{state=~"requested|running"} == 1)`,
+      '5m', 'critical',
+      'MongoDB point-in-time recovery is behind',
+      `The newest restore point of ${cluster} is {{ $value | humanizeDuration }} old; oplog slices are uploaded every ${backups.pitrOplogSpanMinutes} min. Writes since then would be lost by a restore.`),
+    // Retention deletes only ready backups, so failed ones stay: only a failure newer than the newest success counts.
+    alert('MongoDBBackupFailed',
+      `max by (${BY_CLUSTER}) (${M.backupCreated} and ${inState('error')}) > on (${BY_CLUSTER}) (max by (${BY_CLUSTER}) (${M.backupCreated} and ${inState('ready')}) or max by (${BY_CLUSTER}) (${M.backupCreated}) * 0)`,
+      '5m', 'warning',
+      'MongoDB backup failed',
+      `The newest backup attempt of ${cluster} failed and none has succeeded since; its status.error says why.`),
+    alert('MongoDBBackupStuck',
+      `time() - (${M.backupCreated} and ${inState('waiting|requested|running')}) > ${BACKUP_GRACE_HOURS * 3600}`,
+      '5m', 'critical',
+      'MongoDB backup not finishing',
+      'Backup {{ $labels.namespace }}/{{ $labels.name }} has been waiting or running for {{ $value | humanizeDuration }}; point-in-time slicing pauses while a logical backup runs.'),
+    alert('MongoDBRestoreFailed', `${M.restoreState}{state=~"error|rejected"} == 1`, '1m', 'critical',
+      'MongoDB restore failed',
+      'Restore {{ $labels.namespace }}/{{ $labels.name }} is {{ $labels.state }}; its status.error says why.'),
+    alert('MongoDBBackupConfigNotApplied', `${M.clusterCondition}{condition="PBMReady"} == 0`, '15m', 'warning',
+      'MongoDB backup configuration not applied',
+      `The operator cannot apply the backup storage and settings of ${cluster} to PBM (condition PBMReady false).`),
+    // Without these series every rule above is silent: kube-state-metrics lost its access, or the replica set is gone.
+    alert('MongoDBBackupStatusMissing', `absent(${M.clusterCreated}{namespace="${NAMESPACES.mongodb}"})`, '30m', 'warning',
+      'MongoDB backup status not reported',
+      `kube-state-metrics reports no PerconaServerMongoDB in ${NAMESPACES.mongodb}, so no backup alert can fire.`),
+  ];
+}
+
+/** Rule groups for an environment, from its replica set size and backup plan. */
+export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[] {
+  const mongodbMembers = env.app.mongodb.members;
   return [
     {
       name: 'platform.nodes',
@@ -95,13 +178,37 @@ export function alertGroups(mongodbMembers: number): readonly AlertGroup[] {
           'Rocket.Chat REST mean latency above 1 s', 'REST calls took {{ $value | humanizeDuration }} on average over the last 10 minutes.'),
       ],
     },
+    { name: 'platform.backups', rules: backupRules(env.app.backups) },
     {
       name: 'platform.telemetry',
       rules: [
-        alert('LokiIngestionFailing', 'sum(rate(loki_write_dropped_entries_total[5m])) > 0 or sum(rate(loki_request_duration_seconds_count{route="loki_api_v1_push", status_code=~"5.."}[5m])) > 0', '10m', 'warning',
-          'Logs are not reaching Loki', 'Alloy drops log entries or Loki rejects pushes; check Loki and its object storage access.'),
-        alert('TempoIngestionFailing', 'sum(rate(otelcol_exporter_send_failed_spans_total[5m])) > 0 or sum(rate(tempo_discarded_spans_total[5m])) > 0', '10m', 'warning',
-          'Traces are not reaching Tempo', 'Alloy fails to export spans or Tempo discards them; check Tempo and its object storage access.'),
+        // loki_write_*: Alloy's loki.write (v1.18.1 internal/component/common/loki/client/metrics.go), after all retries.
+        // loki_request_duration_seconds: Loki's HTTP server (dskit; route is the path as a label value), where the ingester's push errors surface.
+        // loki_distributor_ingester_append_timeouts_total: Loki 3.7.6 pkg/distributor/distributor.go.
+        alert('LokiIngestionFailing',
+          'sum(rate(loki_write_dropped_entries_total[5m])) > 0 or sum(rate(loki_request_duration_seconds_count{route=~"loki_api_v1_push|otlp_v1_logs", status_code=~"5.."}[5m])) > 0 or sum(rate(loki_distributor_ingester_append_timeouts_total[5m])) > 0',
+          '10m', 'warning',
+          'Logs are not reaching Loki', 'Alloy drops log entries, or Loki fails pushes or times out appending to its ingester; check Loki and its object storage access.'),
+        // loki_discarded_samples_total: Loki 3.7.6 pkg/validation/validate.go, by reason (rate limits, too old, line too long).
+        alert('LokiDiscardingLogs', 'sum by (reason) (rate(loki_discarded_samples_total[5m])) > 0', '15m', 'warning',
+          'Loki discards log lines', 'Loki rejects lines for {{ $labels.reason }}, and those lines are lost; raise the limit or fix the source.'),
+        // loki_ingester_chunks_flush_failures_total: Loki 3.7.6 pkg/ingester/metrics.go.
+        alert('LokiFlushFailing', 'sum(increase(loki_ingester_chunks_flush_failures_total[15m])) > 0', '15m', 'warning',
+          'Loki cannot write chunks to object storage', "Chunks stay in memory and the WAL until a flush succeeds; check the bucket and Loki's workload identity."),
+        // otelcol_exporter_send_failed_spans_total: Alloy's otelcol.exporter.otlp (v1.18.1 docs/sources/reference/components/otelcol).
+        // tempo_receiver_refused_spans: Tempo 2.10.8 modules/distributor/receiver/metrics_provider.go, a counter named without
+        // _total; Tempo serves OpenMetrics (dskit EnableOpenMetrics), where client_golang appends _total, so both names are read.
+        // tempo_distributor_ingester_append_failures_total: Tempo 2.10.8 modules/distributor/distributor.go.
+        alert('TempoIngestionFailing',
+          'sum(rate(otelcol_exporter_send_failed_spans_total[5m])) > 0 or sum(rate({__name__=~"tempo_receiver_refused_spans(_total)?"}[5m])) > 0 or sum(rate(tempo_distributor_ingester_append_failures_total[5m])) > 0',
+          '10m', 'warning',
+          'Traces are not reaching Tempo', 'Alloy fails to export spans, or Tempo refuses them or fails to append them to its ingester; check Tempo and its object storage access.'),
+        // tempo_discarded_spans_total: Tempo 2.10.8 modules/overrides/discarded_spans.go, by reason (rate limited, trace too large, live traces exceeded).
+        alert('TempoDiscardingSpans', 'sum by (reason) (rate(tempo_discarded_spans_total[5m])) > 0', '15m', 'warning',
+          'Tempo discards spans', 'Tempo drops spans for {{ $labels.reason }}; raise the override or reduce what is sent.'),
+        // tempo_ingester_failed_flushes_total: Tempo 2.10.8 modules/ingester/flush.go.
+        alert('TempoFlushFailing', 'sum(increase(tempo_ingester_failed_flushes_total[15m])) > 0', '15m', 'warning',
+          'Tempo cannot write blocks to object storage', "Completed blocks stay on the WAL volume until a flush succeeds; check the bucket and Tempo's workload identity."),
       ],
     },
   ];

@@ -1,16 +1,36 @@
 /**
  * Alertmanager routing built from config: every receiver gets the alerts of
- * the severities it asks for; the always-firing Watchdog and anything no
- * receiver wants goes to "null". Credentials are never in this config: each
- * receiver reads its URL or password from a file in the `alertmanager-receivers`
- * Secret (mounted by alertmanagerSpec.secrets at /etc/alertmanager/secrets/<secret>/<key>).
+ * the severities it asks for; anything no receiver wants goes to "null".
+ * The always-firing Watchdog (kube-prometheus-stack's general.rules) is the
+ * dead man's switch: it goes to the heartbeat receiver every minute, and the
+ * heartbeat service (healthchecks.io, Dead Man's Snitch, Better Stack, ...)
+ * pages when the pings stop, that is when Prometheus, Alertmanager or the
+ * path out of the cluster is down. Without a heartbeat it goes to "null".
+ * Credentials are never in this config: each receiver reads its URL or
+ * password from a file in the `alertmanager-receivers` Secret (mounted by
+ * alertmanagerSpec.secrets at /etc/alertmanager/secrets/<secret>/<key>).
  */
 import type { Environment } from '../../config/schema';
 
-type Receiver = Environment['platform']['alerting']['receivers'][number];
+type Alerting = Environment['platform']['alerting'];
+type Receiver = Alerting['receivers'][number];
+type Heartbeat = NonNullable<Alerting['heartbeat']>;
 
 export const RECEIVER_SECRET = 'alertmanager-receivers';
 const SECRET_DIR = `/etc/alertmanager/secrets/${RECEIVER_SECRET}`;
+
+/** Receiver name of the dead man's switch; config/rules-platform.ts keeps it from the configured receivers. */
+export const HEARTBEAT_RECEIVER = 'heartbeat';
+/**
+ * Minutes between two pings. Alertmanager notifies on group_interval ticks, so group_interval and
+ * repeat_interval are both this; set the heartbeat check's period to it and its grace to a few more.
+ */
+export const HEARTBEAT_INTERVAL = '1m';
+
+/** The key in RECEIVER_SECRET holding the heartbeat URL, and the operator-managed secret it comes from. */
+export function heartbeatCredential(heartbeat: Heartbeat): { key: string; secretName: string } {
+  return { key: `${HEARTBEAT_RECEIVER}-url`, secretName: heartbeat.urlSecret };
+}
 
 /** The key in RECEIVER_SECRET holding a receiver's credential, and which operator-managed secret it comes from. */
 export function receiverCredential(receiver: Receiver): { key: string; secretName: string } {
@@ -41,7 +61,14 @@ function receiverConfig(receiver: Receiver): object {
   }
 }
 
-export function alertmanagerConfig(receivers: readonly Receiver[]): object {
+export function alertmanagerConfig(alerting: Pick<Alerting, 'receivers' | 'heartbeat'>): object {
+  const { receivers, heartbeat } = alerting;
+  const watchdog = heartbeat
+    ? { receiver: HEARTBEAT_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: '0s', group_interval: HEARTBEAT_INTERVAL, repeat_interval: HEARTBEAT_INTERVAL }
+    : { receiver: 'null', matchers: ['alertname = "Watchdog"'] };
+  const heartbeatReceiver = heartbeat
+    ? [{ name: HEARTBEAT_RECEIVER, webhook_configs: [{ url_file: `${SECRET_DIR}/${heartbeatCredential(heartbeat).key}`, send_resolved: false, max_alerts: 1 }] }]
+    : [];
   return {
     global: { resolve_timeout: '5m' },
     route: {
@@ -50,17 +77,14 @@ export function alertmanagerConfig(receivers: readonly Receiver[]): object {
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
-      routes: [
-        { receiver: 'null', matchers: ['alertname = "Watchdog"'] },
-        ...receivers.map((r) => ({ receiver: r.name, matchers: [`severity =~ "${r.severities.join('|')}"`], continue: true })),
-      ],
+      routes: [watchdog, ...receivers.map((r) => ({ receiver: r.name, matchers: [`severity =~ "${r.severities.join('|')}"`], continue: true }))],
     },
     // Same inhibitions as the chart's default: a critical alert silences the warning of the same name.
     inhibit_rules: [
       { source_matchers: ['severity = "critical"'], target_matchers: ['severity =~ "warning|info"'], equal: ['namespace', 'alertname'] },
       { source_matchers: ['alertname = "InfoInhibitor"'], target_matchers: ['severity = "info"'], equal: ['namespace'] },
     ],
-    receivers: [{ name: 'null' }, ...receivers.map(receiverConfig)],
+    receivers: [{ name: 'null' }, ...heartbeatReceiver, ...receivers.map(receiverConfig)],
     templates: ['/etc/alertmanager/config/*.tmpl'],
   };
 }

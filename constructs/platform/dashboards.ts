@@ -1,5 +1,6 @@
 /**
- * Grafana dashboards kept in code: cluster, Rocket.Chat and MongoDB overviews.
+ * Grafana dashboards kept in code: cluster, Rocket.Chat and MongoDB overviews
+ * (the MongoDB one with its backups' age and point-in-time lag).
  * Each is a ConfigMap labelled grafana_dashboard=1, which kube-prometheus-stack's
  * Grafana sidecar loads from every namespace. The chart's own dashboards
  * (defaultDashboardsEnabled) cover Kubernetes internals in depth.
@@ -7,6 +8,7 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
 import { NAMESPACES } from './names';
 
 interface Panel {
@@ -53,6 +55,9 @@ export const DASHBOARDS: readonly { uid: string; title: string; panels: readonly
       panel('Replication lag', 'max by (pod) (mongodb_mongod_replset_member_replication_lag)', 's', '{{pod}}'),
       panel('Connections in use', 'sum by (pod) (mongodb_ss_connections{conn_type="current"})', 'short', '{{pod}}'),
       panel('Operations per second', 'sum by (type) (rate(mongodb_ss_opcounters[5m]))', 'ops', '{{type}}'),
+      // The same signals as the platform.backups alert rules (alert-rules.ts).
+      panel('Age of the newest full backup', `time() - max by (psmdb_cluster) (${M.backupCompleted}{type!="incremental"} and on (namespace, name) ${M.backupState}{state="ready"} == 1)`, 's', '{{psmdb_cluster}}'),
+      panel('Point-in-time recovery lag', `time() - max by (psmdb_cluster) (${M.backupLatestRestorable} > 0)`, 's', '{{psmdb_cluster}}'),
     ],
   },
 ];

@@ -3,9 +3,16 @@
  * (retention and an encrypted volume from config), Alertmanager (receivers
  * from config, credentials from a Secret), Grafana (admin password generated
  * here, datasources Prometheus/Loki/Tempo linked both ways, dashboards from
- * ConfigMaps), kube-state-metrics and node-exporter (in its own privileged
+ * ConfigMaps), kube-state-metrics (also reading the Percona operator's backup
+ * status, mongodb-backup-metrics.ts) and node-exporter (in its own privileged
  * namespace, see docs/platform.md). The chart's CRDs come from its crds/
  * directory, so the PrometheusRules below install in the same release.
+ *
+ * In prod Prometheus and Alertmanager run two replicas in different zones with
+ * a disruption budget of one: a node drain or a zone loss leaves one of each
+ * evaluating rules and sending alerts. Each Prometheus replica scrapes
+ * everything into its own volume (metricsStorageGb each); the Alertmanager
+ * replicas gossip so one notification goes out.
  */
 import { Password } from '@cdktf/provider-random/lib/password';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -15,12 +22,13 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { alertGroups } from './alert-rules';
-import { alertmanagerConfig, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
+import { alertmanagerConfig, heartbeatCredential, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
 import { chartRelease } from './chart-release';
 import { grafanaDatasources } from './grafana-datasources';
+import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-metrics';
 import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from './names';
 import type { HttpsEdge, IngressSettings, SecretStore } from './platform-cloud';
-import { controllerReplicas, resourcesFor } from './sizing';
+import { resourcesFor } from './sizing';
 
 export interface MonitoringProps {
   readonly env: Environment;
@@ -31,6 +39,41 @@ export interface MonitoringProps {
 
 const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 
+/** Prometheus and Alertmanager replicas: two in prod, so rules and notifications survive a node or zone. */
+export function monitoringReplicas(env: Pick<Environment, 'tier'>): number {
+  return env.tier === 'prod' ? 2 : 1;
+}
+
+/** The name prometheus-operator gives the Prometheus the chart declares (kube-prometheus-stack.prometheus.crname). */
+const PROMETHEUS_NAME = 'kube-prometheus-stack-prometheus';
+
+/**
+ * Each Prometheus replica's own remote-write endpoint, through the operator's governing
+ * headless Service `prometheus-operated`: a write through the load-balanced Service would land
+ * on one replica only, and Grafana reads from either.
+ */
+export function prometheusWriteUrls(env: Pick<Environment, 'tier'>): string[] {
+  return Array.from(
+    { length: monitoringReplicas(env) },
+    (_, i) => `http://prometheus-${PROMETHEUS_NAME}-${i}.prometheus-operated.${NAMESPACES.monitoring}.svc.cluster.local:9090/api/v1/write`,
+  );
+}
+
+/**
+ * Replicas, disruption budget and placement for Prometheus and Alertmanager (the chart's
+ * `<component>.podDisruptionBudget` and `<component>Spec.podAntiAffinity*`). One replica in dev:
+ * a budget of one available pod would block every node drain there, so none.
+ */
+function highAvailability(env: Environment): { spec: object; podDisruptionBudget: object } {
+  const replicas = monitoringReplicas(env);
+  if (replicas === 1) return { spec: { replicas }, podDisruptionBudget: { enabled: false } };
+  return {
+    // Required, not preferred: two replicas in one zone would fall together. Zonal volumes keep each in its zone afterwards.
+    spec: { replicas, podAntiAffinity: 'hard', podAntiAffinityTopologyKey: 'topology.kubernetes.io/zone' },
+    podDisruptionBudget: { enabled: true, minAvailable: replicas - 1 },
+  };
+}
+
 export class Monitoring extends Construct {
   readonly release: Release;
 
@@ -40,6 +83,8 @@ export class Monitoring extends Construct {
     const obs = env.platform.observability;
     const ns = NAMESPACES.monitoring;
     const receivers = env.platform.alerting.receivers;
+    const heartbeat = env.platform.alerting.heartbeat;
+    const ha = highAvailability(env);
 
     // Grafana's admin password: generated here, kept in the cluster for Grafana and in the cloud's secret store for people.
     const password = new Password(this, 'grafana-admin-password', { length: 32, special: false });
@@ -53,12 +98,13 @@ export class Monitoring extends Construct {
     // Receiver credentials copied from the operator-managed secrets; nothing literal reaches the chart values.
     const receiverSecret = new SecretV1(this, 'receiver-credentials', {
       metadata: { name: RECEIVER_SECRET, namespace: ns },
-      data: Object.fromEntries(
-        receivers.map((r, i) => {
+      data: Object.fromEntries([
+        ...receivers.map((r, i) => {
           const { key, secretName } = receiverCredential(r);
           return [key, props.secrets.read(`receiver-${i}`, secretName)];
         }),
-      ),
+        ...(heartbeat ? [heartbeatCredential(heartbeat)].map(({ key, secretName }) => [key, props.secrets.read('receiver-heartbeat', secretName)]) : []),
+      ]),
       dependsOn: props.dependsOn,
     });
 
@@ -84,15 +130,18 @@ export class Monitoring extends Construct {
         // kube-proxy binds its metrics to 127.0.0.1 on EKS and is absent with Cilium on AKS.
         kubeProxy: { enabled: false },
         defaultRules: { create: true },
-        additionalPrometheusRulesMap: { platform: { groups: alertGroups(env.app.mongodb.members) } },
+        additionalPrometheusRulesMap: { platform: { groups: alertGroups(env) } },
         prometheusOperator: {
           resources: resourcesFor(env, 'controller'),
           prometheusConfigReloader: { resources: resourcesFor(env, 'helper') },
           admissionWebhooks: { patch: { resources: resourcesFor(env, 'helper') } },
         },
         prometheus: {
-          podDisruptionBudget: { enabled: false },
+          podDisruptionBudget: ha.podDisruptionBudget,
+          // Grafana keeps reading from one replica: the two scrape at different moments, and alternating would make panels flicker.
+          service: { sessionAffinity: monitoringReplicas(env) > 1 ? 'ClientIP' : 'None' },
           prometheusSpec: {
+            ...ha.spec,
             retention: `${obs.metricsRetentionDays}d`,
             // Stop before the volume is full: compaction needs headroom.
             retentionSize: `${Math.floor(obs.metricsStorageGb * 0.85)}GB`,
@@ -115,10 +164,11 @@ export class Monitoring extends Construct {
           },
         },
         alertmanager: {
-          config: alertmanagerConfig(receivers),
+          config: alertmanagerConfig({ receivers, heartbeat }),
+          podDisruptionBudget: ha.podDisruptionBudget,
           alertmanagerSpec: {
+            ...ha.spec,
             secrets: [RECEIVER_SECRET],
-            replicas: controllerReplicas(env),
             storage: volume('2Gi'),
             resources: resourcesFor(env, 'alertmanager'),
           },
@@ -140,7 +190,11 @@ export class Monitoring extends Construct {
             analytics: { reporting_enabled: false, check_for_updates: false },
           },
         },
-        'kube-state-metrics': { resources: resourcesFor(env, 'kubeStateMetrics') },
+        'kube-state-metrics': {
+          resources: resourcesFor(env, 'kubeStateMetrics'),
+          customResourceState: { enabled: true, config: PSMDB_STATE_METRICS },
+          rbac: { extraRules: PSMDB_STATE_METRICS_RBAC },
+        },
         'prometheus-node-exporter': { namespaceOverride: NAMESPACES.nodeMetrics, resources: resourcesFor(env, 'nodeExporter') },
       },
     });

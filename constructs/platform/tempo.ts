@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from './chart-release';
-import { NAMESPACES, STORAGE_CLASSES, TELEMETRY } from './names';
+import { prometheusWriteUrls } from './monitoring';
+import { NAMESPACES, STORAGE_CLASSES } from './names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
 import { resourcesFor } from './sizing';
 
@@ -108,9 +109,9 @@ export class Tempo extends Construct {
           // traces-to-metrics links and service map read (grafana-datasources.ts).
           metricsGenerator: {
             enabled: true,
-            remoteWriteUrl: `${TELEMETRY.prometheusUrl}/api/v1/write`,
-            // On the persistent volume (/var/tempo), not the chart's /tmp defaults.
-            storage: { path: '/var/tempo/generator/wal' },
+            // On the persistent volume (/var/tempo), not the chart's /tmp defaults. One write per
+            // Prometheus replica (monitoring.ts), so span metrics are complete on whichever Grafana reads.
+            storage: { path: '/var/tempo/generator/wal', remote_write: prometheusWriteUrls(env).map((url) => ({ url })) },
             traces_storage: { path: '/var/tempo/generator/traces' },
           },
           overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
