@@ -38,6 +38,7 @@ beforeAll(() => {
 const network = (env: string, output: string) => `\${data.terraform_remote_state.${env}-network-state.outputs.${output}}`;
 const aks = (stack: Json = prod): Json => only(stack, 'azurerm_kubernetes_cluster');
 const grant = (stack: Json, suffix: string): Json => byPath(stack, 'azurerm_role_assignment', suffix);
+const propagation = (stack: Json): Json => byPath(stack, 'time_sleep', 'cluster-roles-propagation');
 
 /** Validates and synthesizes azure-prod with a config change, returning its cluster stack. */
 function prodWith(change: (c: Mutable) => void): Json {
@@ -104,28 +105,42 @@ describe('azure cluster stack', () => {
         pod_cidr: '192.168.0.0/16',
         service_cidr: '172.16.0.0/16',
         dns_service_ip: '172.16.0.10',
-        outbound_type: 'userAssignedNATGateway',
+        outbound_type: 'loadBalancer',
         load_balancer_sku: 'standard',
+        load_balancer_profile: {
+          outbound_ip_address_ids: [
+            `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/${network('azure-prod', 'resource_group_name')}/providers/Microsoft.Network/publicIPAddresses/pip-azure-prod-egress`,
+          ],
+          idle_timeout_in_minutes: 4,
+        },
       });
     });
 
-    it('keeps the Azure data plane when the policy engine is Azure NPM, and can egress through its own load balancer', () => {
-      const stack = prodWith((c) => {
-        c.kubernetes.networkPolicy = 'azure';
-        c.kubernetes.outboundType = 'loadBalancer';
+    it('lets the control plane put the zone-redundant egress address on its load balancer, before the cluster exists', () => {
+      const egress = grant(prod, 'identities/control-plane-egress-ip');
+      expect(egress).toMatchObject({
+        role_definition_name: 'Network Contributor',
+        scope: `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/${network('azure-prod', 'resource_group_name')}/providers/Microsoft.Network/publicIPAddresses/pip-azure-prod-egress`,
       });
+      expect(propagation(prod).depends_on).toContainEqual(expect.stringMatching(/^azurerm_role_assignment\.identities_control-plane-egress-ip_/));
+    });
+
+    it('egresses dev through the network NAT gateway, with no load balancer profile or egress grant', () => {
+      expect(aks(dev).network_profile.outbound_type).toBe('userAssignedNATGateway');
+      expect(aks(dev).network_profile.load_balancer_profile).toBeUndefined();
+      expect(Object.keys(dev.resource.azurerm_role_assignment)).not.toContainEqual(expect.stringContaining('egress'));
+    });
+
+    it('keeps the Azure data plane when the policy engine is Azure NPM', () => {
+      const stack = prodWith((c) => (c.kubernetes.networkPolicy = 'azure'));
       expect(aks(stack).network_profile).toMatchObject({ network_policy: 'azure', network_data_plane: 'azure', outbound_type: 'loadBalancer' });
-      // AKS adds a load balancer's outbound IP to the authorized ranges itself.
-      expect(aks(stack).api_server_access_profile.authorized_ip_ranges).toEqual(['198.51.100.0/24', '203.0.113.16/28']);
     });
 
-    it('limits the public API server to the configured ranges plus the NAT egress address', () => {
+    it('limits the public API server to the configured ranges, plus the NAT egress address that AKS does not add itself', () => {
       expect(aks().private_cluster_enabled).toBe(false);
-      expect(aks().api_server_access_profile.authorized_ip_ranges).toEqual([
-        '198.51.100.0/24',
-        '203.0.113.16/28',
-        `${network('azure-prod', 'nat_public_ip')}/32`,
-      ]);
+      // AKS adds its load balancer's outbound addresses to the authorized ranges itself.
+      expect(aks().api_server_access_profile.authorized_ip_ranges).toEqual(['198.51.100.0/24', '203.0.113.16/28']);
+      expect(aks(dev).api_server_access_profile.authorized_ip_ranges).toContain(`${network('azure-dev', 'nat_public_ip')}/32`);
     });
 
     it('builds a private cluster without a public FQDN when config asks', () => {
@@ -224,12 +239,13 @@ describe('azure cluster stack', () => {
       const operator = grant(prod, 'identities/control-plane-kubelet-operator');
       expect(operator.role_definition_name).toBe('Managed Identity Operator');
       expect(operator.scope).toMatch(/identities_kubelet_\w+\.id/);
-      expect(aks().depends_on).toEqual(
+      expect(propagation(prod).depends_on).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^azurerm_role_assignment\.identities_control-plane-subnet_/),
           expect.stringMatching(/^azurerm_role_assignment\.identities_control-plane-kubelet-operator_/),
         ]),
       );
+      expect(aks().depends_on).toEqual([expect.stringMatching(/^time_sleep\.cluster-roles-propagation$/)]);
     });
   });
 
@@ -355,7 +371,7 @@ describe('azure cluster stack', () => {
       const reader = grant(prod, 'identities/control-plane-disk-encryption-reader');
       expect(reader.role_definition_name).toBe('Reader');
       expect(reader.scope).toMatch(/azurerm_disk_encryption_set\./);
-      expect(aks().depends_on).toEqual(
+      expect(propagation(prod).depends_on).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/disk-encryption_set-key-access_/),
           expect.stringMatching(/identities_control-plane-disk-encryption-reader_/),
@@ -363,7 +379,39 @@ describe('azure cluster stack', () => {
       );
       const officer = grant(prod, 'disk-encryption/deployer-crypto-officer');
       expect(officer).toMatchObject({ role_definition_name: 'Key Vault Crypto Officer' });
-      expect(only(prod, 'azurerm_key_vault_key').depends_on).toEqual([expect.stringMatching(/disk-encryption_deployer-crypto-officer_/)]);
+    });
+  });
+
+  describe('waits for role assignments to take effect (first apply in one go)', () => {
+    const sleep = (stack: Json, suffix: string): Json => byPath(stack, 'time_sleep', suffix);
+
+    it('creates the disk key only 10 minutes after the deployer becomes Key Vault Crypto Officer', () => {
+      const wait = sleep(prod, 'disk-encryption/deployer-crypto-officer-propagation');
+      expect(wait.create_duration).toBe('10m');
+      expect(wait.depends_on).toEqual([expect.stringMatching(/^azurerm_role_assignment\.disk-encryption_deployer-crypto-officer_/)]);
+      expect(wait.triggers.role_assignment_ids).toMatch(/azurerm_role_assignment\.disk-encryption_deployer-crypto-officer_\w+\.id/);
+      expect(only(prod, 'azurerm_key_vault_key').depends_on).toEqual([expect.stringMatching(/^time_sleep\.disk-encryption_deployer-crypto-officer-propagation_/)]);
+    });
+
+    it('creates the cluster only 10 minutes after every role it and its disk encryption set need', () => {
+      const wait = propagation(prod);
+      expect(wait.create_duration).toBe('10m');
+      const roles = (wait.depends_on as string[]).map((d) => d.replace(/^azurerm_role_assignment\.(.*)_[0-9A-F]{8}$/, '$1')).sort();
+      expect(roles).toEqual([
+        'disk-encryption_set-key-access',
+        'identities_control-plane-disk-encryption-reader',
+        'identities_control-plane-egress-ip',
+        'identities_control-plane-kubelet-operator',
+        'identities_control-plane-subnet',
+      ]);
+      expect(aks().depends_on).toEqual([expect.stringMatching(/^time_sleep\.cluster-roles-propagation$/)]);
+      expect((propagation(dev).depends_on as string[]).length).toBe(2);
+      expect(aks(dev).depends_on).toEqual([expect.stringMatching(/^time_sleep\.cluster-roles-propagation$/)]);
+    });
+
+    it('configures the time provider once per stack that waits', () => {
+      expect(prod.terraform.required_providers.time).toEqual({ source: 'hashicorp/time', version: '0.13.1' });
+      expect(prod.provider.time).toEqual([{}]);
     });
 
     it('keeps platform-managed keys where config asks', () => {

@@ -96,6 +96,22 @@ const cases: BadCase[] = [
     ],
   },
   {
+    title: 'single-zone NAT egress in Azure prod',
+    base: 'azure-prod',
+    change: (c) => (c.kubernetes.outboundType = 'userAssignedNATGateway'),
+    problems: [
+      'config/azure-prod: kubernetes.outboundType: "userAssignedNATGateway" sends every zone\'s egress through one zonal NAT gateway, so one zone\'s outage cuts egress for every zone in prod (allowed: loadBalancer, whose zone-redundant outbound address survives a zone loss)',
+    ],
+  },
+  {
+    title: 'an idle timeout longer than the load balancer outbound rule allows',
+    base: 'azure-prod',
+    change: (c) => (c.network.natIdleTimeoutMinutes = 120),
+    problems: [
+      'config/azure-prod: network.natIdleTimeoutMinutes: 120 is longer than an AKS load balancer outbound rule allows (allowed: 4 to 100 with outboundType loadBalancer)',
+    ],
+  },
+  {
     title: 'node image release for another Kubernetes minor',
     base: 'aws-prod',
     change: (c) => (c.kubernetes.nodeImageRelease = '1.34.9-20260714'),

@@ -2,9 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { byPath, only, resources, synthExamples, type Json } from './helpers';
 
 let prod: Json;
+let dev: Json;
 
 beforeAll(() => {
-  prod = synthExamples('azure-prod').stacks['azure-prod-network']!;
+  const { stacks } = synthExamples('azure-dev,azure-prod');
+  prod = stacks['azure-prod-network']!;
+  dev = stacks['azure-dev-network']!;
 });
 
 describe('azure network stack', () => {
@@ -83,10 +86,24 @@ describe('azure network stack', () => {
     ]);
   });
 
-  it('sends node egress through a zonal NAT gateway with a static Standard public IP', () => {
-    expect(only(prod, 'azurerm_nat_gateway')).toMatchObject({ sku_name: 'Standard', zones: ['1'], idle_timeout_in_minutes: 4 });
-    expect(only(prod, 'azurerm_public_ip')).toMatchObject({ sku: 'Standard', allocation_method: 'Static', zones: ['1'] });
-    expect(only(prod, 'azurerm_subnet_nat_gateway_association').subnet_id).toContain('nodes-subnet');
+  it('gives prod egress a static Standard public IP in all three zones, and no NAT gateway, which would take the flows from the load balancer', () => {
+    expect(byPath(prod, 'azurerm_public_ip', 'egress/public-ip')).toMatchObject({
+      name: 'pip-azure-prod-egress',
+      sku: 'Standard',
+      allocation_method: 'Static',
+      zones: ['1', '2', '3'],
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(resources(prod, 'azurerm_nat_gateway')).toEqual([]);
+    expect(resources(prod, 'azurerm_subnet_nat_gateway_association')).toEqual([]);
+    expect(prod.output.nat_public_ip.value).toMatch(/^\$\{azurerm_public_ip\.egress_public-ip_\w+\.ip_address\}$/);
+    expect(prod.output.nat_gateway_id.value).toBe('');
+  });
+
+  it('sends dev node egress through one zonal NAT gateway with a static Standard public IP', () => {
+    expect(only(dev, 'azurerm_nat_gateway')).toMatchObject({ sku_name: 'Standard', zones: ['1'], idle_timeout_in_minutes: 4 });
+    expect(only(dev, 'azurerm_public_ip')).toMatchObject({ sku: 'Standard', allocation_method: 'Static', zones: ['1'] });
+    expect(only(dev, 'azurerm_subnet_nat_gateway_association').subnet_id).toContain('nodes-subnet');
   });
 
   it('keeps a Log Analytics workspace with Entra-only access and the configured retention', () => {
@@ -94,8 +111,9 @@ describe('azure network stack', () => {
   });
 
   it('sends VNet, NSG, public IP and NAT diagnostics to Log Analytics', () => {
-    const targets = resources(prod, 'azurerm_monitor_diagnostic_setting').map((d) => d.target_resource_id.split('.')[0]);
-    expect(targets.sort()).toEqual([
+    const targets = (stack: Json) => resources(stack, 'azurerm_monitor_diagnostic_setting').map((d) => d.target_resource_id.split('.')[0]).sort();
+    expect(targets(prod)).toEqual(['${azurerm_network_security_group', '${azurerm_network_security_group', '${azurerm_public_ip', '${azurerm_virtual_network']);
+    expect(targets(dev)).toEqual([
       '${azurerm_nat_gateway', '${azurerm_network_security_group', '${azurerm_network_security_group', '${azurerm_public_ip', '${azurerm_virtual_network',
     ]);
     const nsg = byPath(prod, 'azurerm_monitor_diagnostic_setting', 'nsg-nodes-diagnostics');

@@ -136,6 +136,21 @@ function clusterRules(env: Loose, vnet: NamedBlock | undefined, pods: NamedBlock
     }
   }
 
+  // azurerm 4.55 only has the zonal Standard NAT gateway, so NAT egress lives in one zone (docs/decisions.md).
+  if (prod && k8s.outboundType === 'userAssignedNATGateway') {
+    problems.push({
+      path: 'kubernetes.outboundType',
+      message: '"userAssignedNATGateway" sends every zone\'s egress through one zonal NAT gateway, so one zone\'s outage cuts egress for every zone in prod (allowed: loadBalancer, whose zone-redundant outbound address survives a zone loss)',
+    });
+  }
+  const idleTimeout = obj(env.network).natIdleTimeoutMinutes;
+  if (k8s.outboundType === 'loadBalancer' && typeof idleTimeout === 'number' && idleTimeout > 100) {
+    problems.push({
+      path: 'network.natIdleTimeoutMinutes',
+      message: `${idleTimeout} is longer than an AKS load balancer outbound rule allows (allowed: 4 to 100 with outboundType loadBalancer)`,
+    });
+  }
+
   const upgrades = obj(k8s.upgrades);
   if (prod && (upgrades.nodeOsChannel === 'None' || upgrades.nodeOsChannel === 'Unmanaged')) {
     problems.push({

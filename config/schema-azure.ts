@@ -79,6 +79,7 @@ export const azureEnvironmentSchema = object({
     /** Azure CNI overlay pod range: outside the VNet; the node NSG admits pod-to-pod traffic from it. */
     podCidr: cidr(),
     zones: list(zone, 1, 3, 'availability zones'),
+    /** Idle timeout of outbound flows: the NAT gateway's, or the load balancer outbound rule's (4-100 there). */
     natIdleTimeoutMinutes: int(4, 120),
     logRetentionDays: int(30, 730),
     flowLogs: object({
@@ -96,13 +97,16 @@ export const azureEnvironmentSchema = object({
     /** Entra ID groups whose members are cluster admins; local accounts are disabled. */
     adminGroupObjectIds: list(text('an Entra ID group object id (lowercase UUID)', UUID), 1, 10, 'group object ids'),
     apiServer: object({
-      /** authorized-ranges: public endpoint limited to the ranges below (plus the NAT egress IP); private: VNet only. */
+      /** authorized-ranges: public endpoint limited to the ranges below (plus the cluster's egress IP); private: VNet only. */
       access: oneOf(['authorized-ranges', 'private']),
       authorizedIpRanges: list(cidr(), 0, 200, 'CIDR blocks'),
     }),
     /** Cilium (eBPF) is Microsoft's recommendation; Azure Network Policy Manager on Linux retires 2028-09-30. */
     networkPolicy: oneOf(['cilium', 'azure']),
-    /** userAssignedNATGateway uses the network layer's NAT gateway; loadBalancer gives AKS its own outbound IP. */
+    /**
+     * userAssignedNATGateway: the network layer's NAT gateway, zonal (one zone's outage cuts all egress), so dev only.
+     * loadBalancer: AKS's load balancer outbound rule on the network layer's zone-redundant public IP; required in prod.
+     */
     outboundType: oneOf(['userAssignedNATGateway', 'loadBalancer']),
     /** Kubernetes service range: outside the VNet, the pod range and AKS's reserved ranges. */
     serviceCidr: cidr(),

@@ -5,7 +5,8 @@
  * publishes azure-cluster.
  */
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { Fn, type ITerraformDependable } from 'cdktf';
+import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AzureEnvironment } from '../config/schema';
 import { AksCluster } from '../constructs/azure/aks-cluster';
@@ -14,9 +15,11 @@ import { ClusterIdentities } from '../constructs/azure/cluster-identities';
 import { ContainerInsights } from '../constructs/azure/container-insights';
 import { applyDefaultTags } from '../constructs/azure/default-tags';
 import { DiskEncryption } from '../constructs/azure/disk-encryption';
+import { egressIpId } from '../constructs/azure/egress-ip';
 import { ClusterKeyVault } from '../constructs/azure/key-vault';
 import { UserNodePool } from '../constructs/azure/node-pools';
 import { azurermProvider } from '../constructs/azure/provider';
+import { afterRolePropagation } from '../constructs/azure/role-propagation';
 import { LayerStack } from '../constructs/layer-stack';
 import { aksNodeResourceGroupName, clusterName, stableSuffix, stackName, standardTags } from '../constructs/naming';
 import { consume, publish } from '../constructs/remote-state';
@@ -63,7 +66,7 @@ export class AzureClusterStack extends LayerStack {
       workspaceId: net.logAnalyticsWorkspaceId,
     });
 
-    const prerequisites: ITerraformDependable[] = [];
+    const prerequisites: RoleAssignment[] = [];
     let diskEncryptionSetId: string | undefined;
     if (k8s.diskEncryption === 'customer-managed-key') {
       const disks = new DiskEncryption(this, 'disk-encryption', { name, resourceGroupName, location, vault: keyVault.vault });
@@ -76,9 +79,20 @@ export class AzureClusterStack extends LayerStack {
       prerequisites.push(disks.keyAccess);
       diskEncryptionSetId = disks.set.id;
     }
+    let outboundIpId: string | undefined;
+    if (k8s.outboundType === 'loadBalancer') {
+      outboundIpId = egressIpId(subscriptionId, net.resourceGroupName, env.name);
+      identities.grantControlPlane(
+        'control-plane-egress-ip',
+        'Network Contributor',
+        outboundIpId,
+        'AKS control plane: put the zone-redundant egress address on the cluster load balancer outbound rule',
+      );
+    }
     prerequisites.push(...identities.grants);
 
-    // With its own NAT egress the cluster reaches its public API server from that address, which AKS does not add itself.
+    // With its own NAT egress the cluster reaches its public API server from that address, which AKS does
+    // not add itself (it does add its load balancer's outbound addresses, our egress IP included).
     const ownEgress = k8s.outboundType === 'userAssignedNATGateway' ? [`${net.natPublicIp}/32`] : [];
     const systemPool = k8s.nodePools.find((p) => p.mode === 'System')!;
     const aks = new AksCluster(this, 'aks', {
@@ -91,11 +105,14 @@ export class AzureClusterStack extends LayerStack {
       systemPool,
       nodeSubnetId: net.nodeSubnetId,
       podCidr: env.network.podCidr,
+      outboundIpId,
+      outboundIdleTimeoutMinutes: env.network.natIdleTimeoutMinutes,
       authorizedIpRanges: [...k8s.apiServer.authorizedIpRanges, ...ownEgress],
       identities,
       workspaceId: net.logAnalyticsWorkspaceId,
       diskEncryptionSetId,
-      dependsOn: prerequisites,
+      // AKS checks its identity's rights on the subnet and the disk encryption set, and the set's on the key, at creation.
+      dependsOn: [afterRolePropagation(this, 'cluster-roles-propagation', prerequisites)],
     });
     const cluster = aks.cluster;
 

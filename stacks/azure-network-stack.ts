@@ -1,7 +1,8 @@
 /**
  * `<env>-network` on Azure: resource group, Log Analytics workspace, VNet with
- * NSG-protected subnets, NAT egress, diagnostics and VNet flow logs; publishes
- * the azure-network contract.
+ * NSG-protected subnets, egress (a NAT gateway, or a zone-redundant address for
+ * AKS's load balancer), diagnostics and VNet flow logs; publishes the
+ * azure-network contract.
  */
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
@@ -9,6 +10,7 @@ import type { Construct } from 'constructs';
 import type { AzureEnvironment } from '../config/schema';
 import { applyDefaultTags } from '../constructs/azure/default-tags';
 import { sendDiagnostics } from '../constructs/azure/diagnostics';
+import { ZoneRedundantEgressIp } from '../constructs/azure/egress-ip';
 import { VnetFlowLogs } from '../constructs/azure/flow-logs';
 import { NatEgress } from '../constructs/azure/nat-gateway';
 import { azurermProvider } from '../constructs/azure/provider';
@@ -55,19 +57,28 @@ export class AzureNetworkStack extends LayerStack {
       podCidr: net.podCidr,
     });
 
-    const nat = new NatEgress(this, 'nat', {
-      name: env.name,
-      resourceGroupName,
-      location,
-      zone: net.zones[0]!,
-      idleTimeoutMinutes: net.natIdleTimeoutMinutes,
-      subnetId: vnet.nodeSubnet.id,
-    });
-
     const workspaceId = workspace.id;
+    // A NAT gateway on the node subnet would take every outbound flow from the load balancer,
+    // so the load-balancer design gets only its address here.
+    let egress: { natGatewayId: string; publicIp: string };
+    if (env.kubernetes.outboundType === 'userAssignedNATGateway') {
+      const nat = new NatEgress(this, 'nat', {
+        name: env.name,
+        resourceGroupName,
+        location,
+        zone: net.zones[0]!,
+        idleTimeoutMinutes: net.natIdleTimeoutMinutes,
+        subnetId: vnet.nodeSubnet.id,
+      });
+      sendDiagnostics(this, 'nat-ip-diagnostics', { targetResourceId: nat.publicIp.id, workspaceId, logs: true, metrics: true });
+      sendDiagnostics(this, 'nat-diagnostics', { targetResourceId: nat.gateway.id, workspaceId, logs: false, metrics: true });
+      egress = { natGatewayId: nat.gateway.id, publicIp: nat.publicIp.ipAddress };
+    } else {
+      const ip = new ZoneRedundantEgressIp(this, 'egress', { envName: env.name, resourceGroupName, location, zones: net.zones });
+      sendDiagnostics(this, 'egress-ip-diagnostics', { targetResourceId: ip.publicIp.id, workspaceId, logs: true, metrics: true });
+      egress = { natGatewayId: '', publicIp: ip.publicIp.ipAddress };
+    }
     sendDiagnostics(this, 'vnet-diagnostics', { targetResourceId: vnet.vnet.id, workspaceId, logs: true, metrics: true });
-    sendDiagnostics(this, 'nat-ip-diagnostics', { targetResourceId: nat.publicIp.id, workspaceId, logs: true, metrics: true });
-    sendDiagnostics(this, 'nat-diagnostics', { targetResourceId: nat.gateway.id, workspaceId, logs: false, metrics: true });
     for (const [key, nsg] of vnet.securityGroups) {
       sendDiagnostics(this, `nsg-${key}-diagnostics`, { targetResourceId: nsg.id, workspaceId, logs: true, metrics: false });
     }
@@ -92,8 +103,9 @@ export class AzureNetworkStack extends LayerStack {
       nodeSubnetId: vnet.nodeSubnet.id,
       ingressSubnetId: vnet.ingressSubnet.id,
       privateEndpointSubnetId: vnet.privateEndpointSubnet.id,
-      natGatewayId: nat.gateway.id,
-      natPublicIp: nat.publicIp.ipAddress,
+      // Empty without a NAT gateway; natPublicIp is the egress address in both designs.
+      natGatewayId: egress.natGatewayId,
+      natPublicIp: egress.publicIp,
       logAnalyticsWorkspaceId: workspaceId,
     });
   }

@@ -42,10 +42,11 @@ export default defineEnvironment({
     ],
     skuTier: 'Standard',
     adminGroupObjectIds: ['00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000b2'],
-    // Admin network and CI runners; the NAT gateway's egress address is added by the cluster stack.
+    // Admin network and CI runners; the cluster's egress address is added by the cluster stack.
     apiServer: { access: 'authorized-ranges', authorizedIpRanges: ['198.51.100.0/24', '203.0.113.16/28'] },
     networkPolicy: 'cilium',
-    outboundType: 'userAssignedNATGateway',
+    // Egress through AKS's load balancer on a zone-redundant address: survives a zone loss, which one zonal NAT gateway does not.
+    outboundType: 'loadBalancer',
     serviceCidr: '172.16.0.0/16',
     dnsServiceIp: '172.16.0.10',
     upgrades: { channel: 'patch', nodeOsChannel: 'NodeImage' },

@@ -32,6 +32,10 @@ export interface AksClusterProps {
   readonly systemPool: AzureNodePool;
   readonly nodeSubnetId: string;
   readonly podCidr: string;
+  /** With outboundType loadBalancer: the zone-redundant public IP AKS's outbound rule uses (network layer). */
+  readonly outboundIpId?: string;
+  /** Idle timeout of outbound flows (network.natIdleTimeoutMinutes), for the load balancer's outbound rule. */
+  readonly outboundIdleTimeoutMinutes: number;
   /** Sources allowed to the public API server (config ranges plus the cluster's own egress). */
   readonly authorizedIpRanges: readonly string[];
   readonly identities: ClusterIdentities;
@@ -106,6 +110,10 @@ export class AksCluster extends Construct {
         dnsServiceIp: k8s.dnsServiceIp,
         outboundType: k8s.outboundType,
         loadBalancerSku: 'standard',
+        // Our own address instead of one AKS makes: it survives cluster rebuilds and stays allow-listed.
+        loadBalancerProfile: props.outboundIpId
+          ? { outboundIpAddressIds: [props.outboundIpId], idleTimeoutInMinutes: props.outboundIdleTimeoutMinutes }
+          : undefined,
       },
 
       defaultNodePool: {

@@ -11,6 +11,7 @@ import { KeyVaultKey } from '@cdktf/provider-azurerm/lib/key-vault-key';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { grantRole } from './role';
+import { afterRolePropagation } from './role-propagation';
 
 export interface DiskEncryptionProps {
   readonly name: string;
@@ -22,7 +23,7 @@ export interface DiskEncryptionProps {
 export class DiskEncryption extends Construct {
   readonly set: DiskEncryptionSet;
   readonly key: KeyVaultKey;
-  /** AKS must not use the set before its identity may use the key. */
+  /** AKS must not use the set before its identity may use the key: wait for its propagation. */
   readonly keyAccess: RoleAssignment;
 
   constructor(scope: Construct, id: string, props: DiskEncryptionProps) {
@@ -37,6 +38,8 @@ export class DiskEncryption extends Construct {
       principalId: deployer.objectId,
       description: 'Lets the identity that applies the cluster stack create and rotate the disk encryption key',
     });
+    // The key is created through the vault's data plane, which refuses the deployer until the role takes effect.
+    const officerActive = afterRolePropagation(this, 'deployer-crypto-officer-propagation', [officer]);
 
     this.key = new KeyVaultKey(this, 'key', {
       name: `${name}-disks`,
@@ -49,7 +52,7 @@ export class DiskEncryption extends Construct {
         expireAfter: 'P1Y',
         notifyBeforeExpiry: 'P30D',
       },
-      dependsOn: [officer],
+      dependsOn: [officerActive],
       lifecycle: { preventDestroy: true },
     });
 

@@ -69,8 +69,11 @@ const ALWAYS_STAND_IN: Readonly<Record<string, string>> = {
   'hashicorp/kubernetes': 'its plans talk to the Kubernetes API',
 };
 
-/** Providers that work offline when installed, and can be stood in for when not (no network, no state). */
-const STAND_IN_WHEN_ABSENT = new Set(['hashicorp/random']);
+/**
+ * Providers that work offline when installed, and can be stood in for when not (no network, no
+ * state). time's sleeps only delay an apply; a plan of a stand-in loses nothing.
+ */
+const STAND_IN_WHEN_ABSENT = new Set(['hashicorp/random', 'hashicorp/time']);
 
 /**
  * Providers that cannot be configured without the network even when
