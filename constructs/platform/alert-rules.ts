@@ -80,7 +80,7 @@ function backupRules(backups: Backups): AlertRule[] {
       `(time() - max by (${BY_CLUSTER}) (${READY_FULL}) > ${maxAge}) or (time() - max by (${BY_CLUSTER}) (${M.clusterCreated}) > ${maxAge} unless on (${BY_CLUSTER}) (${READY_FULL}))`,
       '15m', 'critical',
       'No recent full MongoDB backup',
-      `The newest full backup of ${cluster} is {{ $value | humanizeDuration }} old; the schedule "${backups.fullBackupSchedule}" (UTC) runs every ${intervalHours} h, plus ${BACKUP_GRACE_HOURS} h to finish.`),
+      `The newest full backup of ${cluster} is {{ $value | humanizeDuration }} old (with none yet, the cluster is); the schedule "${backups.fullBackupSchedule}" (UTC) runs every ${intervalHours} h, plus ${BACKUP_GRACE_HOURS} h to finish.`),
     // PBM stops slicing the oplog while a logical backup writes to the same storage (pbm-agent 2.12.0
     // canSlicingNow) and the backup carries that stretch itself; MongoDBBackupStuck covers one that never ends.
     alert('MongoDBPITRLagging',
