@@ -1,6 +1,6 @@
 /**
  * `<env>-app`, the same on both clouds: the rocketchat namespace, network
- * policies for it and the database namespace, the MongoDB replica set with
+ * policies and resource budgets for it and the database namespace, the MongoDB replica set with
  * its backups, and Rocket.Chat behind the platform's HTTPS edge. Everything
  * cloud-specific (edge settings, secret store, uploads, backup storage, node
  * placement) comes from the AppCloud (constructs/aws/app-cloud.ts,
@@ -12,10 +12,12 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/schema';
 import type { AppCloud } from '../constructs/app/app-cloud';
 import { MONGODB, MongoReplicaSet } from '../constructs/app/mongodb';
+import { NamespaceBudget } from '../constructs/app/namespace-budget';
 import { appNetworkPolicies } from '../constructs/app/network-policies';
 import { ROCKETCHAT, RocketChat } from '../constructs/app/rocketchat';
 import { LayerStack } from '../constructs/layer-stack';
 import { stackName } from '../constructs/naming';
+import { operatorPodBudget } from '../constructs/platform/mongodb-operator';
 import { podSecurityLabels } from '../constructs/platform/namespaces';
 import { stateLocation } from '../constructs/state-backend';
 
@@ -52,11 +54,14 @@ export class AppStack extends LayerStack {
       clientNamespace: ROCKETCHAT.namespace,
       dependsOn: [namespace, ...policies],
     });
-    new RocketChat(this, 'rocketchat', {
+    const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,
       mongoConnectionSecret: database.connectionSecret.metadata.name,
       dependsOn: [namespace, ...policies, ...database.ready],
     });
+    // Budgets from what each namespace is planned to run at its largest; the render audit holds them to the rendered pods.
+    new NamespaceBudget(this, 'budget-rocketchat', { namespace: ROCKETCHAT.namespace, pods: [rocketchat.podBudget], dependsOn: [namespace] });
+    new NamespaceBudget(this, 'budget-mongodb', { namespace: MONGODB.namespace, pods: [database.podBudget, operatorPodBudget(env)], dependsOn: [namespace] });
   }
 }

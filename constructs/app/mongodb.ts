@@ -21,6 +21,7 @@ import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objec
 import { CLUSTER_ISSUERS, NAMESPACES, STORAGE_CLASSES } from '../platform/names';
 import type { SecretStore } from '../platform/platform-cloud';
 import type { BackupStorage, Placement } from './app-cloud';
+import { podBudget, type PodBudget } from './namespace-budget';
 import { identityServiceAccount } from './service-account';
 
 export const MONGODB = {
@@ -92,15 +93,23 @@ export function backupsToKeep(schedule: string, deleteAfterDays: number): number
   return weekly ? Math.max(1, Math.ceil(deleteAfterDays / 7)) : deleteAfterDays;
 }
 
+/** mongodb_exporter beside each member: a few collectors every 30 s. */
+const EXPORTER_RESOURCES = { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } as const;
+
 export class MongoReplicaSet extends Construct {
   /** Secret in the client namespace with key `mongo-uri` (the chart's existingMongodbSecret). */
   readonly connectionSecret: SecretV1;
   readonly ready: ITerraformDependable[];
+  /** The members' share of the mongodb namespace's budget: mongod, the backup agent and the exporter, per member. */
+  readonly podBudget: PodBudget;
 
   constructor(scope: Construct, id: string, props: MongoReplicaSetProps) {
     super(scope, id);
     const { env, backups, placement } = props;
     const ns = MONGODB.namespace;
+    const { members, cpu, memory } = env.app.mongodb;
+    // The operator replaces members one at a time and never surges: members is the most that run.
+    this.podBudget = podBudget('mongod', members, [{ requests: { cpu, memory }, limits: { memory } }, BACKUP_AGENT_RESOURCES[env.tier], EXPORTER_RESOURCES]);
     // Letters and digits only: the passwords go into connection URIs unescaped.
     const password = (name: string) => new Password(this, `${name}-password`, { length: 32, special: false }).result;
 
@@ -270,7 +279,7 @@ function exporterSidecar(usersSecret: string): object {
     ],
     ports: [{ name: 'metrics', containerPort: MONGODB.exporterPort }],
     volumeMounts: [{ name: 'ssl', mountPath: ssl, readOnly: true }],
-    resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    resources: EXPORTER_RESOURCES,
     securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
   };
 }

@@ -20,6 +20,7 @@ import { chartRelease } from '../platform/chart-release';
 import { ClusterObjects } from '../platform/cluster-objects';
 import { TELEMETRY } from '../platform/names';
 import { resourcesFor } from '../platform/sizing';
+import { podBudget, type PodBudget } from './namespace-budget';
 import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';
 import { patchPostRenderer, type ObjectPatch } from './post-renderer';
@@ -93,12 +94,16 @@ export interface RocketChatProps {
 
 export class RocketChat extends Construct {
   readonly release: Release;
+  /** Rocket.Chat's share of its namespace's budget: the most pods the autoscaler runs, plus a rollout's surge. */
+  readonly podBudget: PodBudget;
 
   constructor(scope: Construct, id: string, props: RocketChatProps) {
     super(scope, id);
     const { env, cloud } = props;
     const { rocketchat } = env.app;
     const ns = ROCKETCHAT.namespace;
+    const mostPods = (rocketchat.autoscaling?.maxReplicas ?? rocketchat.replicas) + rocketchat.rollout.maxSurge;
+    this.podBudget = podBudget('rocketchat', mostPods, [resourcesFor(env, 'rocketchat')]);
 
     const adminPassword = new Password(this, 'admin-password', { length: 32, special: false }).result;
     cloud.secrets.keep('admin-secret', `${env.name}-rocketchat-admin-password`, adminPassword, `Rocket.Chat first administrator for ${env.name} (user ${ROCKETCHAT.adminUser})`);

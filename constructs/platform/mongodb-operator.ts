@@ -12,8 +12,14 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from './chart-release';
+import { podBudget, type PodBudget } from '../app/namespace-budget';
 import { NAMESPACES } from './names';
 import { resourcesFor } from './sizing';
+
+/** The operator's share of the mongodb namespace's budget: one replica, and one more while it rolls. */
+export function operatorPodBudget(env: Environment): PodBudget {
+  return podBudget('psmdb-operator', 2, [resourcesFor(env, 'controller')]);
+}
 
 export class MongoDbOperator extends Construct {
   readonly release: Release;

@@ -1,0 +1,41 @@
+/**
+ * Namespace budgets (issue 16, item 8): a ResourceQuota and a LimitRange in each app namespace,
+ * sized from config at the largest planned scale with 25% headroom. The render audit
+ * (__tests__/render.test.ts, rule `quota`) holds them to the rendered pods.
+ */
+import { describe, expect, it } from 'vitest';
+import { resources, synthExamples } from './helpers';
+
+const { stacks } = synthExamples();
+const quota = (stack: string, namespace: string) => resources(stacks[stack]!, 'kubernetes_resource_quota_v1').find((q) => q.metadata.namespace === namespace);
+const limitRange = (stack: string, namespace: string) => resources(stacks[stack]!, 'kubernetes_limit_range_v1').find((l) => l.metadata.namespace === namespace);
+
+describe('namespace budgets', () => {
+  it('bound Rocket.Chat in aws-prod by the autoscaler maximum plus the rollout surge: (9 + 1) pods of 500m / 1536Mi / 3Gi, +25%', () => {
+    expect(quota('aws-prod-app', 'rocketchat')).toEqual({
+      metadata: { name: 'budget', namespace: 'rocketchat' },
+      spec: { hard: { pods: '13', 'requests.cpu': '6250m', 'requests.memory': '19200Mi', 'limits.memory': '38400Mi' } },
+      depends_on: ['kubernetes_namespace_v1.namespace-rocketchat'],
+    });
+  });
+
+  it('bound MongoDB in aws-prod by its 3 members (mongod, backup agent, exporter) and the operator with its surge, +25%', () => {
+    // Per member: mongod 2 CPU / 16Gi (request = limit), backup agent 300m / 1Gi / 1536Mi, exporter 20m / 64Mi / 128Mi.
+    // Operator: 50m / 128Mi / 256Mi, two pods while it rolls.
+    expect(quota('aws-prod-app', 'mongodb')?.spec.hard).toEqual({ pods: '7', 'requests.cpu': '8825m', 'requests.memory': '65840Mi', 'limits.memory': '68320Mi' });
+  });
+
+  it('leaves CPU limits out of every quota: mongod and the backup agent run without them on purpose', () => {
+    for (const stack of ['aws-dev-app', 'aws-prod-app', 'azure-dev-app', 'azure-prod-app']) {
+      for (const ns of ['rocketchat', 'mongodb']) expect(Object.keys(quota(stack, ns)!.spec.hard), `${stack} ${ns}`).not.toContain('limits.cpu');
+    }
+  });
+
+  it('gives containers that state no resources small defaults, which the quota requires', () => {
+    for (const stack of ['aws-dev-app', 'azure-prod-app']) {
+      for (const ns of ['rocketchat', 'mongodb']) {
+        expect(limitRange(stack, ns)?.spec.limit, `${stack} ${ns}`).toEqual([{ type: 'Container', default_request: { cpu: '50m', memory: '64Mi' }, default: { memory: '256Mi' } }]);
+      }
+    }
+  });
+});
