@@ -12,7 +12,7 @@ export const azureNetworkContract = defineContract('azure-network', {
   nodeSubnetId: { kind: 'string', description: 'Subnet for AKS nodes (egress through the NAT gateway)' },
   ingressSubnetId: { kind: 'string', description: 'Subnet delegated to Application Gateway for Containers' },
   privateEndpointSubnetId: { kind: 'string', description: 'Subnet for private endpoints' },
-  natGatewayId: { kind: 'string', description: 'NAT gateway serving the node subnet' },
+  natGatewayId: { kind: 'string', description: 'NAT gateway serving the node subnet; empty where egress leaves through the cluster load balancer (prod)' },
   natPublicIp: { kind: 'string', description: 'Egress address of the NAT gateway, for allow-lists' },
   logAnalyticsWorkspaceId: { kind: 'string', description: 'Log Analytics workspace for diagnostics and Container Insights' },
 });

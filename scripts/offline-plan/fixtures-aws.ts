@@ -91,18 +91,6 @@ export const awsFixtures: CloudFixtures<AwsEnvironment> = {
       },
       sensitive: ['secret_string', 'secret_binary'],
     }),
-    // data.aws_ssm_parameter: only the public EKS AMI release parameters are read; their value is "<kubernetes>.<patch>-<yyyymmdd>"
-    // (awslabs/amazon-eks-ami releases, e.g. 1.33.0-20250519).
-    aws_ssm_parameter: (args, env) => {
-      const name = String(args.name);
-      const release = /^\/aws\/service\/eks\/optimized-ami\/(\d+\.\d+)\/amazon-linux-2023\/(x86_64|arm64)\/(standard|nvidia|neuron)\/recommended\/release_version$/.exec(name);
-      if (!release) throw new Error(`no offline stub for SSM parameter ${name}; add its value to scripts/offline-plan/fixtures-aws.ts`);
-      const value = `${release[1]}.2-20261110`;
-      return {
-        values: { id: name, name, arn: `arn:aws:ssm:${env.aws.region}::parameter${name}`, type: 'String', value, insecure_value: value, version: 1, with_decryption: true },
-        sensitive: ['value'],
-      };
-    },
     // data.aws_iam_role: service-linked roles live under /aws-service-role/<service>/ (IAM user guide, "Service-linked roles").
     aws_iam_role: (args, env) => {
       const name = String(args.name);

@@ -59,6 +59,8 @@ export function secretValue(env: Environment, name: string): string {
     // The webhook receiver's schema asks for an https URL.
     if (receiver.type === 'webhook' && receiver.urlSecret === name) return 'https://oncall.example.com/integrations/alertmanager/offline-plan';
   }
+  // A dead man's switch check URL (healthchecks.io's documented ping format), https like the webhook receivers.
+  if (env.platform.alerting.heartbeat?.urlSecret === name) return 'https://hc-ping.com/00000000-0000-4000-8000-000000000000';
   const rocketchat = env.app.rocketchat;
   // Rocket.Chat's ROCKETCHAT_LICENSE is the opaque base64 blob from cloud.rocket.chat.
   if (rocketchat.licenseSecret === name) return Buffer.from('offline-plan Rocket.Chat enterprise license stub').toString('base64');
