@@ -2,15 +2,17 @@
  * Once per test run: synthesizes every example environment, then renders every
  * helm_release with Helm (scripts/render). Test files read both results
  * (synthExamples() without a selection, renderedExamples()) instead of each
- * paying for a synth or a render of their own. A render that cannot run (no
- * chart package, no Helm) is recorded, not thrown: the render tests fail with
- * its message and every other test still runs.
+ * paying for a synth or a render of their own. Pinned charts missing from
+ * .charts/ and CHARTS_DIR are pulled first where a network allows. A render
+ * that cannot run (no chart package, no Helm) is recorded, not thrown: the
+ * render tests fail with its message and every other test still runs.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
+import { pullMissing } from '../scripts/charts-pull';
 import { renderStacks } from '../scripts/render/render';
 import { readOutdir, tempDir } from '../scripts/synth-output';
 import { run } from '../stacks/synth';
@@ -30,6 +32,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide('examplesOutdir', outdir);
   const started = Date.now();
   try {
+    // A fresh machine with network pulls what it lacks; offline, CHARTS_DIR must hold the packages.
+    await pullMissing();
     const kubeVersions = Object.fromEntries(loadEnvironments(ENVIRONMENTS, undefined).map((e) => [e.name, e.kubernetes.version]));
     const releases = await renderStacks(readOutdir(outdir), { kubeVersions, outdir });
     writeFileSync(join(outdir, RENDERED_FILE), JSON.stringify({ seconds: (Date.now() - started) / 1000, releases }));

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CHARTS, type ChartPin } from '../config/versions';
-import { CACHE_DIR, packageName, sha256 } from './render/charts';
+import { CACHE_DIR, ChartMissingError, chartPackage, packageName, sha256, skippedCharts } from './render/charts';
 import { helmBinary } from './render/helm-binary';
 
 async function download(url: string): Promise<Buffer> {
@@ -50,6 +50,36 @@ function pullOci(pin: ChartPin, target: string): string {
   if (existsSync(target)) return 'cached';
   const output = execFileSync(helmBinary().path, ['pull', `${pin.repository}/${pin.chart}`, '--version', pin.version, '--destination', CACHE_DIR], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return `pulled (${output.match(/Digest: (\S+)/)?.[1] ?? 'no digest printed'})`;
+}
+
+/**
+ * Pulls the pins that are neither in .charts/ nor in CHARTS_DIR (and not skipped), so `npm test`
+ * on a fresh machine with network needs no separate step. Failures are returned, not thrown: the
+ * render then fails on the missing chart with the command that fixes it.
+ */
+export async function pullMissing(): Promise<string[]> {
+  const problems: string[] = [];
+  for (const pin of Object.values(CHARTS) as ChartPin[]) {
+    if (skippedCharts().has(pin.chart)) continue;
+    try {
+      chartPackage(pin);
+      continue;
+    } catch (error) {
+      if (!(error instanceof ChartMissingError) || existsSync(join(CACHE_DIR, packageName(pin)))) {
+        problems.push(`${pin.chart} ${pin.version}: ${(error as Error).message}`);
+        continue;
+      }
+    }
+    try {
+      mkdirSync(CACHE_DIR, { recursive: true });
+      const target = join(CACHE_DIR, packageName(pin));
+      if (pin.repository.startsWith('oci://')) pullOci(pin, target);
+      else await pullHttp(pin, target);
+    } catch (error) {
+      problems.push(`${pin.chart} ${pin.version}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
 }
 
 async function main(): Promise<void> {
