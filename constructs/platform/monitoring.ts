@@ -130,6 +130,19 @@ export class Monitoring extends Construct {
         // kube-proxy binds its metrics to 127.0.0.1 on EKS and is absent with Cilium on AKS.
         kubeProxy: { enabled: false },
         defaultRules: { create: true },
+        // Helm installs crds/ once and never upgrades it. The chart's own hook (pre-install,
+        // pre-upgrade, pre-rollback) applies this chart version's monitoring.coreos.com CRDs
+        // server-side before the operator rolls, so a chart bump brings its CRDs in the same deploy.
+        crds: {
+          upgradeJob: {
+            enabled: true,
+            // The init container only runs bzcat on the packaged CRDs: docker.io/library/busybox 1.37.0 (2024-09-26), not the chart's `latest`.
+            // The kubectl image follows the cluster's own version (chart default, registry.k8s.io/kubectl:v<server version>).
+            image: { busybox: { tag: '1.37.0' } },
+            // kubectl holds the whole CRD set (4.4 MB of YAML) while it applies it.
+            resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+          },
+        },
         additionalPrometheusRulesMap: { platform: { groups: alertGroups(env) } },
         prometheusOperator: {
           resources: resourcesFor(env, 'controller'),
