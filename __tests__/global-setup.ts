@@ -13,7 +13,7 @@ import type { TestProject } from 'vitest/node';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { pullMissing } from '../scripts/charts-pull';
-import { renderStacks } from '../scripts/render/render';
+import { kubeVersionsOf, renderStacks } from '../scripts/render/render';
 import { readOutdir, tempDir } from '../scripts/synth-output';
 import { run } from '../stacks/synth';
 
@@ -34,8 +34,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   try {
     // A fresh machine with network pulls what it lacks; offline, CHARTS_DIR must hold the packages.
     await pullMissing();
-    const kubeVersions = Object.fromEntries(loadEnvironments(ENVIRONMENTS, undefined).map((e) => [e.name, e.kubernetes.version]));
-    const releases = await renderStacks(readOutdir(outdir), { kubeVersions, outdir });
+    const releases = await renderStacks(readOutdir(outdir), { kubeVersions: kubeVersionsOf(loadEnvironments(ENVIRONMENTS, undefined)), outdir });
     writeFileSync(join(outdir, RENDERED_FILE), JSON.stringify({ seconds: (Date.now() - started) / 1000, releases }));
   } catch (error) {
     writeFileSync(join(outdir, RENDERED_FILE), JSON.stringify({ error: (error as Error).message }));

@@ -4,19 +4,12 @@
  * schemas: types and required fields. An apiVersion without a model is
  * reported too, so nothing passes unchecked by accident.
  */
+import { modelModule } from '../scripts/render/schema';
 import type { Json } from './helpers';
 
 export interface FoundObject {
   readonly where: string;
   readonly object: Json;
-}
-
-/** Which package models an apiVersion (group/version or core version). */
-function modelModule(apiVersion: string): string | undefined {
-  if (/^(acme\.)?cert-manager\.io\/v\d/.test(apiVersion)) return `@kubernetes-models/cert-manager/${apiVersion}`;
-  if (/^monitoring\.coreos\.com\/v\d/.test(apiVersion)) return `@kubernetes-models/prometheus-operator/${apiVersion}`;
-  if (/^([a-z0-9-]+\.)*k8s\.io\/v\d|^(apps|batch|autoscaling|policy)\/v\d|^v1$/.test(apiVersion)) return `kubernetes-models/${apiVersion}`;
-  return undefined;
 }
 
 function collect(value: unknown, where: string, out: FoundObject[]): void {

@@ -11,10 +11,10 @@ import { loadEnvironments } from '../config/load';
 import { auditRendered, formatAuditFinding, type AuditReport } from '../scripts/render/audit';
 import { skippedCharts } from '../scripts/render/charts';
 import { helmBinary } from '../scripts/render/helm-binary';
-import { renderStacks, type RenderedRelease } from '../scripts/render/render';
+import { kubeVersionsOf, renderStacks, type RenderedRelease } from '../scripts/render/render';
 import { clone, examplesOutdir, readOutdir, renderedExamples, type Json, type Synthesized } from './helpers';
 
-const kubeVersions = Object.fromEntries(loadEnvironments(ENVIRONMENTS, undefined).map((e) => [e.name, e.kubernetes.version]));
+const kubeVersions = kubeVersionsOf(loadEnvironments(ENVIRONMENTS, undefined));
 
 describe('rendered Helm releases', () => {
   let synth: Synthesized;

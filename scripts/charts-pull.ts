@@ -52,6 +52,13 @@ function pullOci(pin: ChartPin, target: string): string {
   return `pulled (${output.match(/Digest: (\S+)/)?.[1] ?? 'no digest printed'})`;
 }
 
+/** Pulls one pin into .charts/ the way its repository serves it; returns what it did. */
+async function pullPin(pin: ChartPin): Promise<string> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const target = join(CACHE_DIR, packageName(pin));
+  return pin.repository.startsWith('oci://') ? pullOci(pin, target) : pullHttp(pin, target);
+}
+
 /**
  * Pulls the pins that are neither in .charts/ nor in CHARTS_DIR (and not skipped), so `npm test`
  * on a fresh machine with network needs no separate step. Failures are returned, not thrown: the
@@ -71,10 +78,7 @@ export async function pullMissing(): Promise<string[]> {
       }
     }
     try {
-      mkdirSync(CACHE_DIR, { recursive: true });
-      const target = join(CACHE_DIR, packageName(pin));
-      if (pin.repository.startsWith('oci://')) pullOci(pin, target);
-      else await pullHttp(pin, target);
+      await pullPin(pin);
     } catch (error) {
       problems.push(`${pin.chart} ${pin.version}: ${(error as Error).message}`);
     }
@@ -83,12 +87,10 @@ export async function pullMissing(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  mkdirSync(CACHE_DIR, { recursive: true });
   let failed = 0;
   for (const pin of Object.values(CHARTS) as ChartPin[]) {
-    const target = join(CACHE_DIR, packageName(pin));
     try {
-      const how = pin.repository.startsWith('oci://') ? pullOci(pin, target) : await pullHttp(pin, target);
+      const how = await pullPin(pin);
       process.stdout.write(`${pin.chart} ${pin.version}: ${how}\n`);
     } catch (error) {
       failed++;

@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { ConfigError, loadEnvironments } from '../config/load';
 import { run } from '../stacks/synth';
 import { auditRendered, formatAuditFinding } from './render/audit';
-import { renderStacks } from './render/render';
+import { kubeVersionsOf, renderStacks } from './render/render';
 import { readOutdir } from './synth-output';
 
 async function main(): Promise<void> {
@@ -21,8 +21,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new ConfigError(unknown.map((s) => `render: ${s} is not a synthesized stack (allowed: ${Object.keys(synth.stacks).join(', ')})`));
 
   const started = Date.now();
-  const kubeVersions = Object.fromEntries(envs.map((e) => [e.name, e.kubernetes.version]));
-  const releases = await renderStacks(synth, { kubeVersions, outdir, only: only.length > 0 ? only : undefined, write: true });
+  const releases = await renderStacks(synth, { kubeVersions: kubeVersionsOf(envs), outdir, only: only.length > 0 ? only : undefined, write: true });
   for (const r of releases) {
     const state = r.skipped ? `skipped (${r.skipped})` : r.error ? `ERROR ${r.error}` : `${r.objects.length} objects`;
     process.stdout.write(`${r.stack}/${r.name} [${r.chart}]: ${state}\n`);

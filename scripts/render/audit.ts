@@ -71,8 +71,10 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
   const atPod = (p: PodModel, field: string, problem: string, rule: AuditRule) =>
     add({ rule, stack: p.stack, release: p.origin, kind: p.kind, name: `${p.namespace}/${p.name}`, field, problem: p.modelledFrom ? `${problem}; modelled from ${p.modelledFrom}` : problem });
 
+  const byKind = (kind: string) => objects.filter((o) => o.object.kind === kind);
+
   // Schemas.
-  const crds = new CrdSchemas(objects.filter((o) => o.object.kind === 'CustomResourceDefinition').map((o) => o.object));
+  const crds = new CrdSchemas(byKind('CustomResourceDefinition').map((o) => o.object));
   for (const o of objects) {
     const { apiVersion, kind } = o.object;
     if (crds.has(apiVersion, kind)) for (const p of crds.problems(o.object)) at(o, p.field, p.problem, 'schema');
@@ -109,7 +111,7 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
   const unknowable = (ns: string) => skippedNamespaces.has(ns);
   const isEmpty = (s: Json | undefined) => !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 
-  const policies = objects.filter((o) => o.object.kind === 'NetworkPolicy');
+  const policies = byKind('NetworkPolicy');
   for (const o of policies) {
     const ns = o.object.metadata.namespace;
     const spec = o.object.spec ?? {};
@@ -140,7 +142,6 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
     if (!selecting.some(allows)) atPod(pod, 'metadata.labels', `no NetworkPolicy in ${pod.namespace} allows it any traffic beyond DNS (selected by: ${selecting.map((o) => o.object.metadata.name).join(', ') || 'none'})`, 'network-policy');
   }
 
-  const byKind = (kind: string) => objects.filter((o) => o.object.kind === kind);
   const services = byKind('Service');
   for (const o of services) {
     const selector = o.object.spec?.selector;

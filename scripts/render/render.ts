@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse, stringify } from 'yaml';
+import type { Environment } from '../../config/schema';
 import type { Json, Synthesized } from '../synth-output';
 import { chartPackage, pinOf, skippedCharts } from './charts';
 import { helmBinary } from './helm-binary';
@@ -35,6 +36,11 @@ export interface RenderedRelease {
   readonly error?: string;
   /** Why it was not rendered (RENDER_SKIP_CHARTS). */
   readonly skipped?: string;
+}
+
+/** Kubernetes minor per environment, as RenderOptions.kubeVersions takes it. */
+export function kubeVersionsOf(envs: readonly Environment[]): Record<string, string> {
+  return Object.fromEntries(envs.map((e) => [e.name, e.kubernetes.version]));
 }
 
 export interface RenderOptions {
