@@ -2,7 +2,7 @@
 import { bool, cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
 import { appFields } from './schema-app';
 import { platformFields } from './schema-platform';
-import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
+import { delivery, domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy API). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -75,6 +75,7 @@ export const awsEnvironmentSchema = object({
   tier,
   domain,
   tags,
+  delivery,
   aws: object({
     accountId: text('a 12-digit AWS account id', /^\d{12}$/),
     region: text('an AWS region such as eu-west-1', /^[a-z]{2}(-[a-z]+)+-\d$/),

@@ -2,7 +2,7 @@
 import { bool, cidr, int, list, literal, object, oneOf, optional, text, variants } from './schema-kit';
 import { appFields } from './schema-app';
 import { platformFields } from './schema-platform';
-import { domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier, UUID } from './schema-common';
+import { delivery, domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier, UUID } from './schema-common';
 
 /**
  * Minor versions AKS supports in standard (community) support, from the AKS
@@ -62,6 +62,7 @@ export const azureEnvironmentSchema = object({
   tier,
   domain,
   tags,
+  delivery,
   azure: object({
     subscriptionId: text('a subscription id (lowercase UUID)', UUID),
     tenantId: text('a tenant id (lowercase UUID)', UUID),

@@ -1,5 +1,5 @@
 /** Schema pieces every cloud shares. */
-import { int, literal, object, oneOf, record, text } from './schema-kit';
+import { int, list, literal, object, oneOf, record, text } from './schema-kit';
 
 /**
  * Kubernetes minor versions the project accepts. Source: the EKS and AKS
@@ -31,3 +31,21 @@ export const localBackend = object({
 
 export const kubernetesVersion = oneOf(SUPPORTED_KUBERNETES_VERSIONS);
 export const sizes = { minSize: int(0, 100), desiredSize: int(0, 100), maxSize: int(1, 100) };
+
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const runnerLabels = list(text('a runner label such as self-hosted or ubuntu-24.04', RUNNER_LABEL), 1, 10, 'runner labels');
+
+/**
+ * How CI reaches this environment. The repository pins the OIDC trust of the environment's CI
+ * identities; the runner labels are the `runs-on` of its plan and deploy jobs, so a cluster with a
+ * private or IP-restricted API endpoint is planned and applied from runners that can reach it.
+ */
+export const delivery = object({
+  /** GitHub repository (owner/name) whose workflows plan and deploy this environment. */
+  repository: text('a GitHub repository as owner/name, such as example-org/rocketchat-platform', GITHUB_REPOSITORY),
+  /** `runs-on` labels of the jobs that plan (pull requests, drift checks, the gated plan). */
+  planRunner: runnerLabels,
+  /** `runs-on` labels of the jobs that apply. */
+  deployRunner: runnerLabels,
+});

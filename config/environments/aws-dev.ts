@@ -7,6 +7,13 @@ export default defineEnvironment({
   tier: 'dev',
   domain: 'dev.chat.example.com',
   tags: { owner: 'platform-team', 'cost-center': 'cc-1234' },
+  // CI plans and applies from self-hosted runners inside the network: the cluster API admits only
+  // the VPN ranges below, which GitHub-hosted runners are not in.
+  delivery: {
+    repository: 'example-org/rocketchat-platform',
+    planRunner: ['self-hosted', 'linux', 'x64', 'aws-dev'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-dev'],
+  },
   aws: { accountId: '111111111111', region: 'eu-west-1' },
   state: {
     type: 's3',

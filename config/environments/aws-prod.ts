@@ -7,6 +7,13 @@ export default defineEnvironment({
   tier: 'prod',
   domain: 'chat.example.com',
   tags: { owner: 'platform-team', 'cost-center': 'cc-1234', 'data-classification': 'confidential' },
+  // CI plans and applies from self-hosted runners inside the network: the cluster API admits only
+  // the VPN ranges below, which GitHub-hosted runners are not in.
+  delivery: {
+    repository: 'example-org/rocketchat-platform',
+    planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-prod'],
+  },
   aws: { accountId: '222222222222', region: 'eu-west-1' },
   state: {
     type: 's3',

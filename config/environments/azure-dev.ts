@@ -7,6 +7,13 @@ export default defineEnvironment({
   tier: 'dev',
   domain: 'dev.chat.example.org',
   tags: { owner: 'platform-team', 'cost-center': 'cc-1234' },
+  // CI plans and applies from self-hosted runners inside the network: the cluster API admits only
+  // the VPN ranges below, which GitHub-hosted runners are not in.
+  delivery: {
+    repository: 'example-org/rocketchat-platform',
+    planRunner: ['self-hosted', 'linux', 'x64', 'azure-dev'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'azure-dev'],
+  },
   azure: {
     subscriptionId: '00000000-0000-0000-0000-000000000001',
     tenantId: '00000000-0000-0000-0000-0000000000aa',
