@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { only, synthExamples, type Json } from './helpers';
+import { byPath, only, synthExamples, type Json } from './helpers';
 
 let stacks: Record<string, Json>;
 
@@ -17,9 +17,10 @@ describe('state bootstrap stacks', () => {
     ]);
   });
 
-  it('keeps its own state locally at a repository-relative path', () => {
-    expect(stacks['bootstrap-exrctfstatedev01']!.terraform.backend).toEqual({
-      local: { path: '../../../terraform-state/bootstrap-exrctfstatedev01.tfstate' },
+  it('keeps its own state in the store it creates (local only for the first apply: __tests__/delivery.test.ts)', () => {
+    expect(stacks['bootstrap-exrctfstatedev01']!.terraform.backend.azurerm).toMatchObject({
+      storage_account_name: 'exrctfstatedev01',
+      key: 'bootstrap/bootstrap-exrctfstatedev01.tfstate',
     });
   });
 
@@ -80,7 +81,7 @@ describe('state bootstrap stacks', () => {
     it('creates a private container, a delete lock and data access for the deployer', () => {
       expect(only(s, 'azurerm_storage_container')).toMatchObject({ name: 'tfstate', container_access_type: 'private', lifecycle: { prevent_destroy: true } });
       expect(only(s, 'azurerm_management_lock').lock_level).toBe('CanNotDelete');
-      expect(only(s, 'azurerm_role_assignment')).toMatchObject({
+      expect(byPath(s, 'azurerm_role_assignment', 'deployer-state-access')).toMatchObject({
         role_definition_name: 'Storage Blob Data Contributor',
         principal_id: '${data.azurerm_client_config.current.object_id}',
       });

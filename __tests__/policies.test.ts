@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { ConfigError } from '../config/load';
 import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
+import { RENDER_WAIVERS } from '../config/render-waivers';
 import { RULES, checkStacks, formatFinding } from '../policies';
 import type { Json } from '../policies/engine';
 import { policiesDocument } from '../scripts/policies-doc';
@@ -330,11 +331,19 @@ describe('policy checks at synth', () => {
     expect(existsSync(`${outdir}.staging`)).toBe(false);
   });
 
-  it('print every waiver in effect with its reason', () => {
+  it('print one line for the waivers in effect: their count and where they are listed', () => {
     const lines: string[] = [];
-    run(ENVIRONMENTS, 'azure-dev', join(tempDir(), 'cdktf.out'), { log: (l) => lines.push(l) });
+    run(ENVIRONMENTS, 'azure-dev', join(tempDir(), 'cdktf.out'), { log: (l) => lines.push(l), listWaivers: false });
     expect(lines).toEqual([
-      'Policy waivers in effect (config/policy-suppressions.ts):',
+      `Waivers: 6 policy findings waived by 4 entries of config/policy-suppressions.ts; ${RENDER_WAIVERS.length} render audit waivers in config/render-waivers.ts (applied by npm test). SHOW_WAIVERS=1 lists them.`,
+    ]);
+  });
+
+  it('print every waiver in effect with its reason on request', () => {
+    const lines: string[] = [];
+    run(ENVIRONMENTS, 'azure-dev', join(tempDir(), 'cdktf.out'), { log: (l) => lines.push(l), listWaivers: true });
+    expect(lines.slice(0, 7)).toEqual([
+      `Waivers: 6 policy findings waived by 4 entries of config/policy-suppressions.ts; ${RENDER_WAIVERS.length} render audit waivers in config/render-waivers.ts (applied by npm test):`,
       `  azure-dev-app/cloud/backup-storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[1]!.reason}]`,
       ...['aks/cluster: AZ-AKS-007 node pool system', 'pool-apps/pool: AZ-AKS-007 node pool apps', 'pool-spot/pool: AZ-AKS-007 node pool spot'].map(
         (p) => `  azure-dev-cluster/${p} has neither host encryption nor a disk encryption set — ${RULES.find((r) => r.id === 'AZ-AKS-007')!.fix} [waived: ${POLICY_SUPPRESSIONS[3]!.reason}]`,
@@ -342,6 +351,8 @@ describe('policy checks at synth', () => {
       `  azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[0]!.reason}]`,
       `  azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs) [waived: ${POLICY_SUPPRESSIONS[2]!.reason}]`,
     ]);
+    expect(lines.slice(7)).toHaveLength(RENDER_WAIVERS.length);
+    expect(lines[7]).toBe(`  render schema in azure-(dev|prod)-(app|platform) (HealthCheckPolicy apiVersion) [waived: ${RENDER_WAIVERS[0]!.reason}]`);
   });
 
   it('refuse a waiver for an unknown rule or without a reason', () => {

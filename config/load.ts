@@ -73,6 +73,23 @@ function sharedStateProblems(envs: readonly Environment[]): string[] {
   return problems;
 }
 
+/** One S3 state store per AWS account: its bootstrap stack creates the account's one GitHub OIDC provider. */
+function storePerAccountProblems(envs: readonly Environment[]): string[] {
+  const first = new Map<string, { env: string; bucket: string }>();
+  const problems: string[] = [];
+  for (const env of envs) {
+    if (env.cloud !== 'aws' || env.state.type !== 's3') continue;
+    const seen = first.get(env.aws.accountId);
+    if (!seen) first.set(env.aws.accountId, { env: env.name, bucket: env.state.bucket });
+    else if (seen.bucket !== env.state.bucket) {
+      problems.push(
+        `config/${env.name}: state.bucket: "${env.state.bucket}" is a second state store in AWS account ${env.aws.accountId}, where ${seen.env} keeps its state in ${seen.bucket} (allowed: one S3 state store per account; its bootstrap stack creates the account's GitHub OIDC provider)`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** Parses ENVIRONMENTS (comma separated); empty or unset selects every environment. */
 export function selectEnvironments(selection: string | undefined, known: readonly string[]): string[] {
   const wanted = (selection ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -96,7 +113,7 @@ export function loadEnvironments(
   const problems = checked.flatMap((c) => c.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const envs = checked.map((c) => c.env!);
-  const shared = sharedStateProblems(envs);
+  const shared = [...sharedStateProblems(envs), ...storePerAccountProblems(envs)];
   if (shared.length > 0) throw new ConfigError(shared);
   return envs;
 }

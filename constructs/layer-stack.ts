@@ -9,6 +9,17 @@ import { configureBackend, type StateLocation } from './state-backend';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
+/**
+ * Every stack's `terraform.required_version`: S3-native state locking (`use_lockfile`) arrived in
+ * Terraform 1.10, and an older Terraform would silently ignore the lock file and plan unlocked.
+ */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10';
+
+function withRequiredVersion(tf: Record<string, unknown>): Record<string, unknown> {
+  const terraform = (tf.terraform ?? {}) as Record<string, unknown>;
+  return { ...tf, terraform: { required_version: TERRAFORM_REQUIRED_VERSION, ...terraform } };
+}
+
 /** The stack's Terraform elements, not descending into nested stacks (cdktf's terraformElements). */
 function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
   if (TerraformElement.isTerraformElement(node)) into.push(node);
@@ -50,7 +61,7 @@ export class LayerStack extends TerraformStack {
    */
   override toTerraform(): Record<string, unknown> {
     const raw = (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
-    if (Object.keys(raw).length > 0) return super.toTerraform() as Record<string, unknown>;
+    if (Object.keys(raw).length > 0) return withRequiredVersion(super.toTerraform() as Record<string, unknown>);
     const resolve = (value: unknown): Record<string, unknown> => Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER });
     const elements = elementsOf(this);
     const metadata: Record<string, unknown> = {
@@ -67,6 +78,6 @@ export class LayerStack extends TerraformStack {
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
     for (const e of elements) deepMerge(tf, resolve(e.toTerraform()));
-    return tf;
+    return withRequiredVersion(tf);
   }
 }

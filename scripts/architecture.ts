@@ -49,7 +49,8 @@ export function architectureMermaid(app: SynthesizedApp): string {
   }
 
   for (const consumer of layers) {
-    for (const producer of app.manifest.stacks[consumer]?.dependencies ?? []) {
+    // A layer's dependency on its state store is drawn above as its dotted "state" edge.
+    for (const producer of (app.manifest.stacks[consumer]?.dependencies ?? []).filter((d: string) => !d.startsWith('bootstrap-'))) {
       const read = [...outputsRead(app.stacks[consumer]!, `${producer}-state`)].sort();
       lines.push(`  ${node(producer)} -->|"${read.join('<br/>')}"| ${node(consumer)}`);
     }

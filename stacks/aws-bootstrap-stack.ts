@@ -1,32 +1,40 @@
 /**
- * `bootstrap-<bucket>`: the S3 bucket and KMS key that hold every other stack's
- * state in one AWS account. Its own state is local (terraform-state/, git-ignored).
+ * `bootstrap-<bucket>`: the S3 bucket and KMS key that hold every other stack's state in one AWS
+ * account, the account's GitHub Actions OIDC provider, and the plan and deploy roles of every
+ * environment whose state lives here. Identities live here rather than in an environment layer
+ * because CI needs them before it can deploy any layer, and because CI then never applies the stack
+ * that defines its own rights: people apply bootstrap stacks. The roles' Kubernetes access needs the
+ * cluster, so the cluster layer grants it (constructs/aws/eks-ci-access.ts).
+ * Its own state lives in the bucket after the first apply (stacks/bootstrap-state.ts).
  */
 import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
+import { CiRoles } from '../constructs/aws/ci-roles';
+import { githubOidcProvider } from '../constructs/aws/github-oidc-provider';
 import { CustomerKey } from '../constructs/aws/kms-key';
 import { partitionOf } from '../constructs/aws/policy';
 import { awsProvider } from '../constructs/aws/provider';
 import { SecureBucket } from '../constructs/aws/secure-bucket';
 import { LayerStack } from '../constructs/layer-stack';
-import { localState } from '../constructs/state-backend';
-
-export const BOOTSTRAP_STATE_DIRECTORY = 'terraform-state';
+import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from './bootstrap-state';
 
 /** State history is small and precious: a year of old versions to roll back to. */
 const STATE_VERSION_DAYS = 365;
 
 export class AwsBootstrapStack extends LayerStack {
-  constructor(scope: Construct, id: string, env: AwsEnvironment, bucket: string, region: string) {
-    super(scope, id, localState(BOOTSTRAP_STATE_DIRECTORY, id));
-    const accountId = env.aws.accountId;
-    awsProvider(this, { accountId, region, tags: { ...env.tags, project: 'rocketchat', 'managed-by': 'cdktf', purpose: 'terraform-state' } });
+  /** `envs`: every environment whose state this bucket holds (at least one), sorted by name. */
+  constructor(scope: Construct, id: string, envs: readonly AwsEnvironment[], bucket: string, region: string) {
+    super(scope, id, bootstrapStateLocation(id, { type: 's3', bucket, region, key: `${BOOTSTRAP_KEY_PREFIX}/${id}.tfstate` }));
+    const first = envs[0]!;
+    const accountId = first.aws.accountId;
+    const partition = partitionOf(region);
+    awsProvider(this, { accountId, region, tags: { ...first.tags, project: 'rocketchat', 'managed-by': 'cdktf', purpose: 'terraform-state' } });
 
     const key = new CustomerKey(this, 'state-key', {
       description: `Encrypts Terraform state in ${bucket}`,
       alias: `${bucket}`,
       accountId,
-      partition: partitionOf(region),
+      partition,
       preventDestroy: true,
     });
     new SecureBucket(this, 'state', {
@@ -34,5 +42,18 @@ export class AwsBootstrapStack extends LayerStack {
       kmsKeyArn: key.key.arn,
       noncurrentVersionDays: STATE_VERSION_DAYS,
     });
+
+    const github = githubOidcProvider(this, 'github-oidc');
+    for (const env of envs) {
+      if (env.state.type !== 's3') continue;
+      new CiRoles(this, `ci-${env.name}`, {
+        env,
+        partition,
+        githubOidcProviderArn: github.arn,
+        stateBucket: bucket,
+        stateKeyPrefix: env.state.keyPrefix,
+        stateKmsKeyArn: key.key.arn,
+      });
+    }
   }
 }

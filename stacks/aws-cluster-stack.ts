@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
 import { EKS_ADDON_VERSIONS } from '../config/versions';
 import { EbsKey, ebsCsiKeyStatements } from '../constructs/aws/ebs-key';
+import { EksCiAccess } from '../constructs/aws/eks-ci-access';
 import { EksAddons } from '../constructs/aws/eks-addons';
 import { EksControlPlane } from '../constructs/aws/eks-control-plane';
 import { EksNodePool, EksNodeRole } from '../constructs/aws/eks-node-pool';
@@ -45,6 +46,8 @@ export class AwsClusterStack extends LayerStack {
       deletionProtection: env.tier === 'prod',
     });
     const cluster = controlPlane.cluster;
+    // CI identities exist where the bootstrap stack of a remote state store made them; CI cannot use local state.
+    if (env.state.type === 's3') new EksCiAccess(this, 'ci-access', { env, partition, clusterName: cluster.name });
     const irsa: WorkloadBinding = {
       kind: 'irsa',
       oidcProviderArn: controlPlane.oidcProvider.arn,

@@ -4,6 +4,7 @@
  * aws-platform contract for the app layer.
  */
 import type { AwsEnvironment } from '../config/schema';
+import { CiPlanClusterReader } from '../constructs/aws/ci-plan-cluster-reader';
 import { AwsPlatformCloud } from '../constructs/aws/platform-cloud';
 import { partitionOf } from '../constructs/aws/policy';
 import type { LayerStack } from '../constructs/layer-stack';
@@ -26,6 +27,7 @@ export function connectAws(env: AwsEnvironment, network: LayerStack, cluster: La
       ebsKmsKeyArn: eks.ebsKmsKeyArn,
     });
     publish(stack, awsPlatformContract, { certificateArn: cloud.edge.certificate.arn });
+    new CiPlanClusterReader(stack, 'ci-plan-cluster-reader');
     return cloud;
   };
 }

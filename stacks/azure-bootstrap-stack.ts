@@ -1,8 +1,10 @@
 /**
  * `bootstrap-<storage account>`: the storage account and container that hold
- * every other stack's state in one subscription. Its own state is local
- * (terraform-state/, git-ignored). Whoever runs it gets blob data access;
- * CI identities need "Storage Blob Data Contributor" on the container too.
+ * every other stack's state in one subscription, and the GitHub Actions plan and
+ * deploy identities of every environment whose state lives here (why here:
+ * stacks/aws-bootstrap-stack.ts; what they may do: constructs/azure/ci-identities.ts).
+ * Whoever runs it gets blob data access. Its own state lives in the container
+ * after the first apply (stacks/bootstrap-state.ts).
  */
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
@@ -13,10 +15,10 @@ import type { Construct } from 'constructs';
 import type { AzureEnvironment } from '../config/schema';
 import { applyDefaultTags } from '../constructs/azure/default-tags';
 import { azurermProvider } from '../constructs/azure/provider';
+import { AzureCiIdentities } from '../constructs/azure/ci-identities';
 import { SecureStorageAccount } from '../constructs/azure/secure-storage-account';
 import { LayerStack } from '../constructs/layer-stack';
-import { localState } from '../constructs/state-backend';
-import { BOOTSTRAP_STATE_DIRECTORY } from './aws-bootstrap-stack';
+import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from './bootstrap-state';
 
 export interface AzureStateStore {
   readonly resourceGroupName: string;
@@ -25,9 +27,11 @@ export interface AzureStateStore {
 }
 
 export class AzureBootstrapStack extends LayerStack {
-  constructor(scope: Construct, id: string, env: AzureEnvironment, store: AzureStateStore) {
-    super(scope, id, localState(BOOTSTRAP_STATE_DIRECTORY, id));
+  /** `envs`: every environment whose state this account holds (at least one), sorted by name. */
+  constructor(scope: Construct, id: string, envs: readonly AzureEnvironment[], store: AzureStateStore) {
+    const env = envs[0]!;
     const { subscriptionId, tenantId, location } = env.azure;
+    super(scope, id, bootstrapStateLocation(id, { type: 'azurerm', ...store, key: `${BOOTSTRAP_KEY_PREFIX}/${id}.tfstate`, subscriptionId, tenantId }));
     azurermProvider(this, { subscriptionId, tenantId });
     applyDefaultTags(this, { ...env.tags, project: 'rocketchat', 'managed-by': 'cdktf', purpose: 'terraform-state' });
 
@@ -64,5 +68,14 @@ export class AzureBootstrapStack extends LayerStack {
       principalId: current.objectId,
       description: 'Lets the identity that bootstrapped state read and write it with Entra ID auth',
     });
+
+    for (const ciEnv of envs) {
+      new AzureCiIdentities(this, `ci-${ciEnv.name}`, {
+        env: ciEnv,
+        resourceGroupName: group.name,
+        location,
+        stateContainerId: container.id,
+      });
+    }
   }
 }

@@ -9,6 +9,7 @@ import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment
 import { Fn } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AzureEnvironment } from '../config/schema';
+import { AksCiAccess } from '../constructs/azure/aks-ci-access';
 import { AksCluster } from '../constructs/azure/aks-cluster';
 import { sendClusterDiagnostics } from '../constructs/azure/aks-diagnostics';
 import { ClusterIdentities } from '../constructs/azure/cluster-identities';
@@ -119,6 +120,11 @@ export class AzureClusterStack extends LayerStack {
     const placement = { subnetId: net.nodeSubnetId, version: k8s.version };
     for (const pool of k8s.nodePools.filter((p) => p.mode === 'User')) {
       new UserNodePool(this, `pool-${pool.name}`, { clusterId: cluster.id, pool, placement });
+    }
+
+    // CI identities exist where the bootstrap stack of a remote state store made them; CI cannot use local state.
+    if (env.state.type === 'azurerm') {
+      new AksCiAccess(this, 'ci-access', { env, identityResourceGroupName: env.state.resourceGroupName, clusterId: cluster.id, keyVaultId: keyVault.vault.id });
     }
 
     sendClusterDiagnostics(this, 'cluster-diagnostics', cluster.id, net.logAnalyticsWorkspaceId);

@@ -3,7 +3,7 @@
  * state (shared by environments using the same store), then its layers in
  * deploy order. Each cloud supplies the same two things.
  */
-import type { App } from 'cdktf';
+import type { App, TerraformStack } from 'cdktf';
 import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/schema';
 import { AppStack } from './app-stack';
 import { connectAwsApp } from './aws-app';
@@ -19,10 +19,13 @@ import { connectAzure } from './azure-platform';
 import { PlatformStack } from './platform-stack';
 
 interface CloudStacks<E extends Environment> {
-  /** The bootstrap stack id for the env's remote state store, and how to build it; none for local state. */
-  stateStore(env: E): { id: string; build(app: App): void } | undefined;
+  /**
+   * The bootstrap stack id for the env's remote state store, and how to build it for every environment
+   * whose state it holds (their CI identities live there); none for local state.
+   */
+  stateStore(env: E): { id: string; build(app: App, envs: E[]): TerraformStack } | undefined;
   /** The env's layers in deploy order: network, cluster, platform, app. */
-  layers(app: App, env: E): void;
+  layers(app: App, env: E): TerraformStack[];
 }
 
 const aws: CloudStacks<AwsEnvironment> = {
@@ -30,13 +33,13 @@ const aws: CloudStacks<AwsEnvironment> = {
     const state = env.state;
     if (state.type !== 's3') return undefined;
     const id = `bootstrap-${state.bucket}`;
-    return { id, build: (app) => new AwsBootstrapStack(app, id, env, state.bucket, state.region) };
+    return { id, build: (app, envs) => new AwsBootstrapStack(app, id, envs, state.bucket, state.region) };
   },
   layers(app, env) {
     const network = new AwsNetworkStack(app, env);
     const cluster = new AwsClusterStack(app, env, network);
     const platform = new PlatformStack(app, env, connectAws(env, network, cluster));
-    new AppStack(app, env, connectAwsApp(env, cluster, platform));
+    return [network, cluster, platform, new AppStack(app, env, connectAwsApp(env, cluster, platform))];
   },
 };
 
@@ -45,13 +48,13 @@ const azure: CloudStacks<AzureEnvironment> = {
     const state = env.state;
     if (state.type !== 'azurerm') return undefined;
     const id = `bootstrap-${state.storageAccountName}`;
-    return { id, build: (app) => new AzureBootstrapStack(app, id, env, state) };
+    return { id, build: (app, envs) => new AzureBootstrapStack(app, id, envs, state) };
   },
   layers(app, env) {
     const network = new AzureNetworkStack(app, env);
     const cluster = new AzureClusterStack(app, env, network);
     const platform = new PlatformStack(app, env, connectAzure(env, network, cluster));
-    new AppStack(app, env, connectAzureApp(env, network, cluster, platform));
+    return [network, cluster, platform, new AppStack(app, env, connectAzureApp(env, network, cluster, platform))];
   },
 };
 
@@ -68,14 +71,24 @@ export function stackNames(envs: readonly Environment[]): string[] {
   return [...new Set(stores), ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
 }
 
-export function buildEnvironments(app: App, envs: readonly Environment[]): void {
-  const stores = new Set<string>();
+/**
+ * Builds the selected environments. A state store's bootstrap stack is built for every environment in
+ * `registered` whose state it holds (default: the selection), so synthesizing a subset never drops another
+ * environment's CI identities from a shared store. Every layer depends on its store's bootstrap stack, so
+ * `cdktf deploy` never starts a layer before the bucket or account holding its state exists.
+ */
+export function buildEnvironments(app: App, envs: readonly Environment[], registered: readonly Environment[] = envs): void {
+  const stores = new Map<string, TerraformStack>();
   for (const env of envs) {
     const store = stacksFor(env).stateStore(env);
     if (store && !stores.has(store.id)) {
-      stores.add(store.id);
-      store.build(app);
+      const sharing = [env, ...registered.filter((other) => other.name !== env.name && stacksFor(other).stateStore(other)?.id === store.id)];
+      stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name))));
     }
   }
-  for (const env of envs) stacksFor(env).layers(app, env);
+  for (const env of envs) {
+    const store = stacksFor(env).stateStore(env);
+    const layers = stacksFor(env).layers(app, env);
+    if (store) for (const layer of layers) layer.addDependency(stores.get(store.id)!);
+  }
 }

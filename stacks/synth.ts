@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadEnvironments } from '../config/load';
 import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
+import { RENDER_WAIVERS } from '../config/render-waivers';
 import { RULES, checkStacks, formatFinding, type Suppression } from '../policies';
 import type { Rule } from '../policies/engine';
 import { readOutdir } from '../scripts/synth-output';
@@ -20,6 +21,26 @@ export interface RunOptions {
   readonly suppressions?: readonly Suppression[];
   /** Where waivers in effect are reported. */
   readonly log?: (line: string) => void;
+  /** Every waived finding with its reason instead of the one-line count (default: SHOW_WAIVERS=1). */
+  readonly listWaivers?: boolean;
+}
+
+/** The count and where waivers are listed, one line; the list itself on request. */
+function reportWaivers(suppressed: readonly (Parameters<typeof formatFinding>[0] & { reason: string })[], options: RunOptions): void {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const list = options.listWaivers ?? process.env.SHOW_WAIVERS === '1';
+  const entries = new Set(suppressed.map((s) => s.reason)).size;
+  log(
+    `Waivers: ${suppressed.length} policy findings waived by ${entries} entries of config/policy-suppressions.ts; ` +
+      `${RENDER_WAIVERS.length} render audit waivers in config/render-waivers.ts (applied by npm test)` +
+      (list ? ':' : '. SHOW_WAIVERS=1 lists them.'),
+  );
+  if (!list) return;
+  for (const s of suppressed) log(`  ${formatFinding(s)} [waived: ${s.reason}]`);
+  for (const w of RENDER_WAIVERS) {
+    const where = [w.release && `release ${w.release}`, w.kind, w.name, w.field].filter(Boolean).join(' ');
+    log(`  render ${w.rule} in ${w.stacks}${where ? ` (${where})` : ''} [waived: ${w.reason}]`);
+  }
 }
 
 function suppressionProblems(suppressions: readonly Suppression[], rules: readonly Rule[]): string[] {
@@ -56,21 +77,19 @@ export function run(
   const waiverProblems = suppressionProblems(suppressions, rules);
   if (waiverProblems.length > 0) throw new ConfigError(waiverProblems);
   const envs = loadEnvironments(registry, selection);
+  // A shared state store's bootstrap stack holds every registered environment's CI identities, whatever the selection.
+  const registered = selection?.trim() ? loadEnvironments(registry, undefined) : envs;
 
   const target = outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const staging = `${target}.staging`;
   rmSync(staging, { recursive: true, force: true });
   try {
     const app = new App({ outdir: staging });
-    buildEnvironments(app, envs);
+    buildEnvironments(app, envs, registered);
     app.synth();
     const report = checkStacks(readOutdir(staging).stacks, rules, suppressions);
     if (report.violations.length > 0) throw new PolicyError(report.violations.map(formatFinding));
-    if (report.suppressed.length > 0) {
-      const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-      log('Policy waivers in effect (config/policy-suppressions.ts):');
-      for (const s of report.suppressed) log(`  ${formatFinding(s)} [waived: ${s.reason}]`);
-    }
+    reportWaivers(report.suppressed, options);
     // File by file rather than replacing the directory: cdktf.out/stacks/* also holds .terraform caches from deploys.
     moveInto(staging, target);
     return app;

@@ -46,7 +46,7 @@ export default defineEnvironment({
     ],
     // The deployers' VPN egress; the API is also reachable privately from inside the VPC.
     publicEndpointCidrs: ['203.0.113.0/24'],
-    adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin', 'arn:aws:iam::111111111111:role/ci-deploy'],
+    adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin'],
     logRetentionDays: 90,
     supportType: 'STANDARD',
   },

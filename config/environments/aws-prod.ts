@@ -62,7 +62,7 @@ export default defineEnvironment({
     ],
     // The deployers' VPN egress; the API is also reachable privately from inside the VPC.
     publicEndpointCidrs: ['198.51.100.0/24'],
-    adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin', 'arn:aws:iam::222222222222:role/ci-deploy'],
+    adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'],
     logRetentionDays: 365,
     supportType: 'EXTENDED',
   },

@@ -6,6 +6,8 @@ export interface Statement {
   readonly Action: string | string[];
   /** Omitted in trust policies, where IAM rejects it. */
   readonly Resource?: string | string[];
+  /** Everything except these (Deny statements that fence a broad managed policy). */
+  readonly NotResource?: string | string[];
   readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 

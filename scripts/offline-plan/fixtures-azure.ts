@@ -6,6 +6,7 @@
  * not planned offline today (docs/offline-plan.md); the offline copies are
  * still written, so these stubs keep up with the stacks.
  */
+import { createHash } from 'node:crypto';
 import type { AzureEnvironment } from '../../config/schema';
 import { azureClusterContract, azureNetworkContract, azurePlatformContract } from '../../stacks/azure-contracts';
 import { CA_DATA, contractFixture, secretValue, type CloudFixtures } from './fixtures';
@@ -13,6 +14,12 @@ import { CA_DATA, contractFixture, secretValue, type CloudFixtures } from './fix
 /** ARM resource ids: /subscriptions/<id>/resourceGroups/<group>/providers/<namespace>/<type>/<name> (ARM docs, "Resource ID"). */
 function resourceId(env: AzureEnvironment, group: string, type: string, name: string): string {
   return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${group}/providers/${type}/${name}`;
+}
+
+/** A stable GUID per name and purpose, so each identity's ids differ as Entra's do. */
+function guid(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('/')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 const networkGroup = (env: AzureEnvironment) => `rg-${env.name}-network`;
@@ -97,6 +104,19 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
         tags: {},
       },
       sensitive: ['value'],
+    }),
+    // data.azurerm_user_assigned_identity: a CI identity the bootstrap stack created in the state store's group.
+    azurerm_user_assigned_identity: (args, env) => ({
+      values: {
+        id: resourceId(env, String(args.resource_group_name), 'Microsoft.ManagedIdentity/userAssignedIdentities', String(args.name)),
+        name: args.name,
+        resource_group_name: args.resource_group_name,
+        location: env.azure.location,
+        principal_id: guid(String(args.name), 'principal'),
+        client_id: guid(String(args.name), 'client'),
+        tenant_id: env.azure.tenantId,
+        tags: {},
+      },
     }),
     // data.azurerm_client_config: the deploying identity (a CI service principal) in the environment's tenant and subscription.
     azurerm_client_config: (_args, env) => ({

@@ -1,0 +1,349 @@
+/**
+ * Workstation delivery and the CI identities: Terraform version floor, bootstrap ordering and its
+ * state's move into its store, the deploy wrapper, and what each CI identity is trusted by and may
+ * do in the cloud and in Kubernetes, read from the synthesized stacks.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import { CI_PLAN_SECRET_NAMESPACES } from '../constructs/ci/kubernetes-scope';
+import { bootstrapSteps } from '../scripts/bootstrap';
+import { deployCommand } from '../scripts/deploy-environment';
+import { run } from '../stacks/synth';
+import { byPath, parsePolicy, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
+
+const synth = synthExamples();
+const stack = (name: string): Json => synth.stacks[name]!;
+const AWS_STORE = 'bootstrap-example-rocketchat-tfstate-222222222222';
+const AZURE_STORE = 'bootstrap-exrctfstateprod01';
+const statements = (policy: string): Json[] => parsePolicy(policy).Statement;
+
+describe('every stack', () => {
+  it('declares the Terraform version S3-native locking needs', () => {
+    expect(Object.keys(synth.stacks).length).toBeGreaterThanOrEqual(20);
+    for (const [name, s] of Object.entries(synth.stacks)) expect(s.terraform?.required_version, name).toBe('>= 1.10');
+  });
+
+  it('of a layer depends on its state store\'s bootstrap stack, so deploy never starts one before its state exists', () => {
+    const manifest = synth.manifest as { stacks: Record<string, { dependencies: string[] }> };
+    expect(manifest.stacks['aws-prod-network']!.dependencies).toEqual([AWS_STORE]);
+    expect(manifest.stacks['aws-dev-network']!.dependencies).toEqual(['bootstrap-example-rocketchat-tfstate-111111111111']);
+    expect(manifest.stacks['azure-prod-network']!.dependencies).toEqual([AZURE_STORE]);
+    expect(manifest.stacks['azure-dev-app']!.dependencies).toContain('bootstrap-exrctfstatedev01');
+    for (const [name, s] of Object.entries(manifest.stacks)) {
+      if (name.startsWith('bootstrap-')) expect(s.dependencies, name).toEqual([]);
+      else expect(s.dependencies.filter((d) => d.startsWith('bootstrap-')), name).toHaveLength(1);
+    }
+  });
+});
+
+describe('bootstrap state', () => {
+  it('lives in the store the bootstrap stack creates, under bootstrap/, locked', () => {
+    expect(stack(AWS_STORE).terraform.backend).toEqual({
+      s3: { bucket: 'example-rocketchat-tfstate-222222222222', key: `bootstrap/${AWS_STORE}.tfstate`, region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
+    expect(stack(AZURE_STORE).terraform.backend.azurerm).toMatchObject({
+      storage_account_name: 'exrctfstateprod01',
+      container_name: 'tfstate',
+      resource_group_name: 'rg-rocketchat-tfstate-prod',
+      key: `bootstrap/${AZURE_STORE}.tfstate`,
+      use_azuread_auth: true,
+    });
+  });
+
+  it('is local only for the stacks BOOTSTRAP_LOCAL_STATE names (the first apply)', () => {
+    const before = process.env.BOOTSTRAP_LOCAL_STATE;
+    process.env.BOOTSTRAP_LOCAL_STATE = 'bootstrap-example-rocketchat-tfstate-111111111111';
+    try {
+      const dev = synthExamples('aws-dev');
+      expect(dev.stacks['bootstrap-example-rocketchat-tfstate-111111111111']!.terraform.backend).toEqual({
+        local: { path: '../../../terraform-state/bootstrap-example-rocketchat-tfstate-111111111111.tfstate' },
+      });
+      expect(dev.stacks['aws-dev-network']!.terraform.backend.s3.bucket).toBe('example-rocketchat-tfstate-111111111111');
+    } finally {
+      if (before === undefined) delete process.env.BOOTSTRAP_LOCAL_STATE;
+      else process.env.BOOTSTRAP_LOCAL_STATE = before;
+    }
+  });
+
+  it('moves into the store with a scripted terraform init -migrate-state after the first apply', () => {
+    const show = (migrateOnly: boolean) =>
+      bootstrapSteps('bootstrap-exrctfstatedev01', { migrateOnly }).map((s) => `${Object.entries(s.env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${s.command} ${s.args.join(' ')}`);
+    const migration = [
+      'BOOTSTRAP_LOCAL_STATE=bootstrap-exrctfstatedev01 CHECKPOINT_DISABLE=1 CDKTF_OUTDIR=cdktf.out node_modules/.bin/tsx main.ts',
+      'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 init -input=false',
+      'CDKTF_OUTDIR=cdktf.out node_modules/.bin/tsx main.ts',
+      'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 init -input=false -migrate-state -force-copy',
+      'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 state list',
+    ];
+    expect(show(true)).toEqual(migration);
+    expect(show(false)).toEqual([
+      'BOOTSTRAP_LOCAL_STATE=bootstrap-exrctfstatedev01 CHECKPOINT_DISABLE=1 CDKTF_OUTDIR=cdktf.out node_modules/.bin/cdktf deploy bootstrap-exrctfstatedev01',
+      ...migration,
+    ]);
+    expect(() => bootstrapSteps('aws-prod-network', { migrateOnly: true })).toThrow('"aws-prod-network" is not a bootstrap stack');
+  });
+});
+
+describe('workstation deploys', () => {
+  it('deploy one environment\'s layers in order, one at a time, past the separately applied bootstrap stack', () => {
+    const c = deployCommand('aws-prod', []);
+    expect(c.args).toEqual(['deploy', 'aws-prod-network', 'aws-prod-cluster', 'aws-prod-platform', 'aws-prod-app', '--ignore-missing-stack-dependencies', '--parallelism', '1']);
+    expect(c.env).toEqual({ ENVIRONMENTS: 'aws-prod', CHECKPOINT_DISABLE: '1' });
+    expect(deployCommand('azure-dev', ['app', 'cluster'], ['--auto-approve']).args).toEqual([
+      'deploy', 'azure-dev-cluster', 'azure-dev-app', '--ignore-missing-stack-dependencies', '--parallelism', '1', '--auto-approve',
+    ]);
+    expect(() => deployCommand('aws-qa', [])).toThrow('"aws-qa" is not an environment (allowed: aws-dev, aws-prod, azure-dev, azure-prod)');
+    expect(() => deployCommand('aws-dev', ['db'])).toThrow('"db" is not a layer (allowed: network, cluster, platform, app)');
+  });
+
+  it('rely on a cdktf-cli flag that exists in the pinned 0.21.0 and skips only the dependency check', () => {
+    const cli = readFileSync('node_modules/cdktf-cli/bundle/bin/cmds/handlers.js', 'utf8');
+    expect(JSON.parse(readFileSync('node_modules/cdktf-cli/package.json', 'utf8')).version).toBe('0.21.0');
+    expect(cli).toContain('e.ignoreMissingStackDependencies||yUe(n)');
+    expect(cli).toContain('The following dependencies are not included in the stacks to run');
+  });
+
+  it('run the local tsx directly, not through npx', () => {
+    expect(JSON.parse(readFileSync('cdktf.json', 'utf8')).app).toBe('node_modules/.bin/tsx main.ts');
+  });
+});
+
+describe('AWS CI roles (bootstrap stack)', () => {
+  const boot = stack(AWS_STORE);
+  const role = (name: string) => resources(boot, 'aws_iam_role').find((r) => r.name === name)!;
+
+  it('trust GitHub\'s OIDC provider, created once in the account', () => {
+    expect(resources(boot, 'aws_iam_openid_connect_provider')).toEqual([
+      { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'], tags: { Name: 'github-actions' } },
+    ]);
+  });
+
+  it('pin each role to the repository and its one GitHub environment, exact strings only', () => {
+    const trust = (name: string) => statements(role(name).assume_role_policy);
+    expect(trust('aws-prod-ci-plan')).toEqual([
+      {
+        Sid: 'GitHubActionsOneEnvironment',
+        Effect: 'Allow',
+        Principal: { Federated: '${aws_iam_openid_connect_provider.github-oidc.arn}' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': 'repo:example-org/rocketchat-platform:environment:aws-prod-plan',
+          },
+        },
+      },
+    ]);
+    expect(trust('aws-prod-ci-deploy')[0]!.Condition).toEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': 'repo:example-org/rocketchat-platform:environment:aws-prod',
+      },
+    });
+    expect(statements(resources(stack('bootstrap-example-rocketchat-tfstate-111111111111'), 'aws_iam_role').find((r) => r.name === 'aws-dev-ci-plan')!.assume_role_policy)[0]!.Condition.StringEquals[
+      'token.actions.githubusercontent.com:sub'
+    ]).toBe('repo:example-org/rocketchat-platform:environment:aws-dev-plan');
+    expect(role('aws-prod-ci-plan').max_session_duration).toBe(3600);
+    expect(role('aws-prod-ci-deploy').max_session_duration).toBe(7200);
+  });
+
+  it('give the plan role read-only access, its own state and lock file, and no object outside its state', () => {
+    const attached = resources(boot, 'aws_iam_role_policy_attachment').filter((a) => a.role === '${aws_iam_role.ci-aws-prod_plan_C8E717B7.name}');
+    expect(attached.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const policy = statements(byPath(boot, 'aws_iam_role_policy', 'ci-aws-prod/plan-state').policy);
+    const sid = (s: string) => policy.find((p) => p.Sid === s);
+    const state = 'arn:aws:s3:::example-rocketchat-tfstate-222222222222/rocketchat/aws-prod-*';
+    expect(sid('StateRead')).toMatchObject({ Effect: 'Allow', Action: 's3:GetObject', Resource: state });
+    expect(sid('StateLockFile')).toMatchObject({ Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${state}.tflock` });
+    expect(sid('StateKey')).toMatchObject({ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: '${aws_kms_key.state-key_753BFC90.arn}' });
+    expect(sid('NoObjectReadsBeyondOwnState')).toEqual({ Sid: 'NoObjectReadsBeyondOwnState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: state });
+    expect(sid('EnvironmentSecretValues')!.Resource).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-*',
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-heartbeat-url-??????',
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-oncall-url-??????',
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-slack-webhook-??????',
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-rocketchat-license-??????',
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-rocketchat-smtp-??????',
+    ]);
+    expect(policy.filter((p) => p.Effect === 'Allow').flatMap((p) => [p.Action].flat())).not.toContain('s3:*');
+  });
+
+  it('give the deploy role administrator access fenced away from CI trust and the state store', () => {
+    const attached = resources(boot, 'aws_iam_role_policy_attachment').filter((a) => a.role === '${aws_iam_role.ci-aws-prod_deploy_887568E1.name}');
+    expect(attached.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
+    const fence = statements(byPath(boot, 'aws_iam_role_policy', 'ci-aws-prod/deploy-fence').policy);
+    expect(fence.every((s) => s.Effect === 'Deny')).toBe(true);
+    const sid = (s: string) => fence.find((p) => p.Sid === s)!;
+    expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:role/*-ci-plan', 'arn:aws:iam::222222222222:role/*-ci-deploy']);
+    expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Action).toContain('iam:UpdateAssumeRolePolicy');
+    expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toBe('${aws_iam_openid_connect_provider.github-oidc.arn}');
+    expect(sid('StateStoreStaysAsBootstrapped')).toMatchObject({ Resource: 'arn:aws:s3:::example-rocketchat-tfstate-222222222222' });
+    expect(sid('StateStoreStaysAsBootstrapped').Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning']));
+    expect(sid('StateKeyStaysUsable').Action).toContain('kms:ScheduleKeyDeletion');
+  });
+
+  it('publish the role ARNs the workflows assume', () => {
+    expect(Object.keys(boot.output).sort()).toEqual(['aws_prod_ci_deploy_role_arn', 'aws_prod_ci_plan_role_arn']);
+  });
+});
+
+describe('AWS CI Kubernetes access (cluster and platform layers)', () => {
+  const cluster = stack('aws-prod-cluster');
+  const entries = resources(cluster, 'aws_eks_access_entry');
+  const associations = resources(cluster, 'aws_eks_access_policy_association');
+  const ofPrincipal = (arn: string) => {
+    const key = Object.entries(cluster.resource.aws_eks_access_entry).find(([, e]) => (e as Json).principal_arn === arn)![0];
+    return associations.filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`).map((a) => ({ policy: a.policy_arn, scope: a.access_scope }));
+  };
+
+  it('make the deploy role cluster admin', () => {
+    expect(entries).toContainEqual({ cluster_name: '${aws_eks_cluster.control-plane_cluster_47C848BD.name}', principal_arn: 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy', type: 'STANDARD' });
+    expect(ofPrincipal('arn:aws:iam::222222222222:role/aws-prod-ci-deploy')).toEqual([
+      { policy: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', scope: { type: 'cluster' } },
+    ]);
+    expect(entries.map((e) => e.principal_arn)).not.toContain('arn:aws:iam::222222222222:role/ci-deploy');
+  });
+
+  it('let the plan role read everything but Secrets, and Secrets only where Helm keeps release records', () => {
+    expect(entries).toContainEqual({
+      cluster_name: '${aws_eks_cluster.control-plane_cluster_47C848BD.name}',
+      principal_arn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
+      type: 'STANDARD',
+      kubernetes_groups: ['rocketchat-ci-plan'],
+    });
+    expect(ofPrincipal('arn:aws:iam::222222222222:role/aws-prod-ci-plan')).toEqual([
+      {
+        policy: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
+        scope: { type: 'namespace', namespaces: ['cert-manager', 'external-dns', 'kube-system', 'mongodb', 'monitoring', 'rocketchat'] },
+      },
+      { policy: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', scope: { type: 'cluster' } },
+    ]);
+  });
+
+  it('bind the plan group to a read-only ClusterRole for cluster-scoped kinds, without Secrets', () => {
+    const platform = stack('aws-prod-platform');
+    const [role] = resources(platform, 'kubernetes_cluster_role_v1');
+    const rules = role!.rule as Json[];
+    expect(rules.every((r) => JSON.stringify(r.verbs) === '["get","list","watch"]')).toBe(true);
+    expect(rules.flatMap((r) => r.resources)).toEqual(expect.arrayContaining(['storageclasses', 'customresourcedefinitions', 'clusterroles', 'clusterissuers', 'namespaces']));
+    expect(rules.flatMap((r) => r.resources)).not.toContain('secrets');
+    expect(rules.flatMap((r) => r.resources)).not.toContain('*');
+    expect(resources(platform, 'kubernetes_cluster_role_binding_v1')[0]!.subject).toEqual([{ api_group: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rocketchat-ci-plan' }]);
+  });
+});
+
+describe('Azure CI identities (bootstrap stack)', () => {
+  const boot = stack(AZURE_STORE);
+
+  it('trust exactly one GitHub environment each, through GitHub\'s issuer and the token-exchange audience', () => {
+    expect(resources(boot, 'azurerm_user_assigned_identity').map((i) => i.name).sort()).toEqual(['azure-prod-ci-deploy', 'azure-prod-ci-plan']);
+    const credentials = resources(boot, 'azurerm_federated_identity_credential').map(({ issuer, audience, subject, name }) => ({ issuer, audience, subject, name }));
+    expect(credentials).toEqual([
+      { name: 'github-azure-prod', issuer: 'https://token.actions.githubusercontent.com', audience: ['api://AzureADTokenExchange'], subject: 'repo:example-org/rocketchat-platform:environment:azure-prod' },
+      { name: 'github-azure-prod-plan', issuer: 'https://token.actions.githubusercontent.com', audience: ['api://AzureADTokenExchange'], subject: 'repo:example-org/rocketchat-platform:environment:azure-prod-plan' },
+    ]);
+    expect(resources(stack('bootstrap-exrctfstatedev01'), 'azurerm_federated_identity_credential').map((c) => c.subject)).toEqual([
+      'repo:example-org/rocketchat-platform:environment:azure-dev',
+      'repo:example-org/rocketchat-platform:environment:azure-dev-plan',
+    ]);
+  });
+
+  it('give the plan identity Reader and state access, the deploy identity Contributor and bounded role assignment', () => {
+    const grants = (who: string) =>
+      Object.entries<Json>(boot.resource.azurerm_role_assignment)
+        .filter(([, a]) => a.principal_id === `\${azurerm_user_assigned_identity.${who}.principal_id}`)
+        .map(([, a]) => `${a.role_definition_name ?? 'custom'} @ ${a.scope}`);
+    const subscription = '/subscriptions/00000000-0000-0000-0000-000000000002';
+    expect(grants('ci-azure-prod_plan_3CE5C745')).toEqual([`Reader @ ${subscription}`, 'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}']);
+    expect(grants('ci-azure-prod_deploy_3CE30187')).toEqual([
+      `Contributor @ ${subscription}`,
+      `Role Based Access Control Administrator @ ${subscription}`,
+      `custom @ ${subscription}`,
+      'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}',
+    ]);
+    const rbacAdmin = byPath(boot, 'azurerm_role_assignment', 'ci-azure-prod/deploy-role-assignments');
+    expect(rbacAdmin.condition_version).toBe('2.0');
+    for (const id of ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168']) expect(rbacAdmin.condition).toContain(id);
+    expect(Object.keys(boot.output).sort()).toEqual(['azure_prod_ci_deploy_client_id', 'azure_prod_ci_plan_client_id']);
+  });
+});
+
+describe('Azure CI Kubernetes access (cluster layer)', () => {
+  const cluster = stack('azure-prod-cluster');
+  const assignments = Object.entries<Json>(cluster.resource.azurerm_role_assignment).filter(([k]) => k.startsWith('ci-access'));
+  const of = (who: 'plan' | 'deploy') => assignments.filter(([, a]) => a.principal_id === `\${data.azurerm_user_assigned_identity.ci-access_${who === 'plan' ? 'plan_5CC6E32B' : 'deploy_BC02036D'}.principal_id}`).map(([, a]) => a);
+  const clusterId = '${azurerm_kubernetes_cluster.aks_cluster_D4B35EC5.id}';
+
+  it('look the identities up where the bootstrap stack made them', () => {
+    expect(resources(cluster, 'azurerm_user_assigned_identity').map((i) => i.name)).not.toContain('azure-prod-ci-plan');
+    expect(Object.values<Json>(cluster.data.azurerm_user_assigned_identity).map(({ name, resource_group_name }) => ({ name, resource_group_name }))).toEqual([
+      { name: 'azure-prod-ci-deploy', resource_group_name: 'rg-rocketchat-tfstate-prod' },
+      { name: 'azure-prod-ci-plan', resource_group_name: 'rg-rocketchat-tfstate-prod' },
+    ]);
+  });
+
+  it('make the deploy identity cluster admin and Key Vault secrets officer', () => {
+    expect(of('deploy').map((a) => `${a.role_definition_name} @ ${a.scope}`)).toEqual([
+      `Azure Kubernetes Service RBAC Cluster Admin @ ${clusterId}`,
+      'Key Vault Secrets Officer @ ${azurerm_key_vault.key-vault_FE1F1979.id}',
+    ]);
+  });
+
+  it('let the plan identity read everything but Secrets, and Secrets only in release namespaces', () => {
+    const definitions = resources(cluster, 'azurerm_role_definition').filter((d) => d.name.startsWith('azure-prod CI plan'));
+    expect(definitions.map((d) => ({ name: d.name, permissions: d.permissions, scope: d.scope }))).toEqual([
+      {
+        name: 'azure-prod CI plan Kubernetes reader',
+        scope: clusterId,
+        permissions: [{ data_actions: ['Microsoft.ContainerService/managedClusters/*/read'], not_data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }],
+      },
+      { name: 'azure-prod CI plan release secrets reader', scope: clusterId, permissions: [{ data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }] },
+    ]);
+    const plan = of('plan');
+    expect(plan.filter((a) => a.role_definition_name).map((a) => a.role_definition_name)).toEqual(['Key Vault Secrets User']);
+    expect(plan.find((a) => a.role_definition_id?.includes('plan-kubernetes-reader-role'))!.scope).toBe(clusterId);
+    expect(plan.filter((a) => a.role_definition_id?.includes('plan-release-secrets-role')).map((a) => a.scope)).toEqual(
+      ['azure-alb-system', 'cert-manager', 'external-dns', 'mongodb', 'monitoring', 'rocketchat'].map((ns) => `${clusterId}/namespaces/${ns}`),
+    );
+    expect(plan.some((a) => a.role_definition_name === 'Azure Kubernetes Service RBAC Cluster Admin')).toBe(false);
+  });
+});
+
+describe('the plan identity\'s Secret namespaces', () => {
+  it('cover every namespace where a stack installs a Helm release or manages a Secret', () => {
+    for (const cloud of ['aws', 'azure'] as const) {
+      const used = new Set<string>();
+      for (const [name, s] of Object.entries(synth.stacks)) {
+        if (!name.startsWith(`${cloud}-`)) continue;
+        for (const r of resources(s, 'helm_release')) used.add(r.namespace);
+        for (const r of resources(s, 'kubernetes_secret_v1')) used.add(r.metadata.namespace);
+      }
+      expect([...used].sort(), cloud).toEqual([...CI_PLAN_SECRET_NAMESPACES[cloud]]);
+    }
+  });
+});
+
+describe('a state store shared by several environments', () => {
+  it('keeps every registered environment\'s CI identities when a subset is synthesized', () => {
+    const prod = ENVIRONMENTS['aws-prod'] as Json;
+    const registry = { 'aws-prod': prod, 'aws-stage': { ...prod, name: 'aws-stage', tier: 'prod' } };
+    const outdir = tempDir();
+    run(registry, 'aws-stage', outdir, { log: () => undefined });
+    const boot = readOutdir(outdir).stacks[AWS_STORE]!;
+    expect(resources(boot, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['aws-prod-ci-deploy', 'aws-prod-ci-plan', 'aws-stage-ci-deploy', 'aws-stage-ci-plan']);
+    expect(resources(boot, 'aws_iam_openid_connect_provider')).toHaveLength(1);
+    expect(Object.keys(readOutdir(outdir).stacks).sort()).toEqual(['aws-stage-app', 'aws-stage-cluster', 'aws-stage-network', 'aws-stage-platform', AWS_STORE]);
+  });
+});
+
+describe('AWS state stores', () => {
+  it('are one per account, because each creates the account\'s only GitHub OIDC provider', () => {
+    const prod = ENVIRONMENTS['aws-prod'] as Json;
+    const second = { ...prod, name: 'aws-stage', state: { ...prod.state, bucket: 'example-rocketchat-tfstate-stage' } };
+    expect(problemsOf(() => loadEnvironments({ 'aws-prod': prod, 'aws-stage': second }, undefined))).toEqual([
+      'config/aws-stage: state.bucket: "example-rocketchat-tfstate-stage" is a second state store in AWS account 222222222222, where aws-prod keeps its state in example-rocketchat-tfstate-222222222222 (allowed: one S3 state store per account; its bootstrap stack creates the account\'s GitHub OIDC provider)',
+    ]);
+  });
+});
