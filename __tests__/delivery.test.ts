@@ -15,7 +15,7 @@ import { byPath, parsePolicy, problemsOf, readOutdir, resources, synthExamples, 
 
 const synth = synthExamples();
 const stack = (name: string): Json => synth.stacks[name]!;
-const AWS_STORE = 'bootstrap-example-rocketchat-tfstate-222222222222';
+const AWS_STORE = 'bootstrap-aws-222222222222';
 const AZURE_STORE = 'bootstrap-exrctfstateprod01';
 const statements = (policy: string): Json[] => parsePolicy(policy).Statement;
 
@@ -28,7 +28,7 @@ describe('every stack', () => {
   it('of a layer depends on its state store\'s bootstrap stack, so deploy never starts one before its state exists', () => {
     const manifest = synth.manifest as { stacks: Record<string, { dependencies: string[] }> };
     expect(manifest.stacks['aws-prod-network']!.dependencies).toEqual([AWS_STORE]);
-    expect(manifest.stacks['aws-dev-network']!.dependencies).toEqual(['bootstrap-example-rocketchat-tfstate-111111111111']);
+    expect(manifest.stacks['aws-dev-network']!.dependencies).toEqual(['bootstrap-aws-111111111111']);
     expect(manifest.stacks['azure-prod-network']!.dependencies).toEqual([AZURE_STORE]);
     expect(manifest.stacks['azure-dev-app']!.dependencies).toContain('bootstrap-exrctfstatedev01');
     for (const [name, s] of Object.entries(manifest.stacks)) {
@@ -54,11 +54,11 @@ describe('bootstrap state', () => {
 
   it('is local only for the stacks BOOTSTRAP_LOCAL_STATE names (the first apply)', () => {
     const before = process.env.BOOTSTRAP_LOCAL_STATE;
-    process.env.BOOTSTRAP_LOCAL_STATE = 'bootstrap-example-rocketchat-tfstate-111111111111';
+    process.env.BOOTSTRAP_LOCAL_STATE = 'bootstrap-aws-111111111111';
     try {
       const dev = synthExamples('aws-dev');
-      expect(dev.stacks['bootstrap-example-rocketchat-tfstate-111111111111']!.terraform.backend).toEqual({
-        local: { path: '../../../terraform-state/bootstrap-example-rocketchat-tfstate-111111111111.tfstate' },
+      expect(dev.stacks['bootstrap-aws-111111111111']!.terraform.backend).toEqual({
+        local: { path: '../../../terraform-state/bootstrap-aws-111111111111.tfstate' },
       });
       expect(dev.stacks['aws-dev-network']!.terraform.backend.s3.bucket).toBe('example-rocketchat-tfstate-111111111111');
     } finally {
@@ -142,7 +142,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
         'token.actions.githubusercontent.com:sub': 'repo:example-org/rocketchat-platform:environment:aws-prod',
       },
     });
-    expect(statements(resources(stack('bootstrap-example-rocketchat-tfstate-111111111111'), 'aws_iam_role').find((r) => r.name === 'aws-dev-ci-plan')!.assume_role_policy)[0]!.Condition.StringEquals[
+    expect(statements(resources(stack('bootstrap-aws-111111111111'), 'aws_iam_role').find((r) => r.name === 'aws-dev-ci-plan')!.assume_role_policy)[0]!.Condition.StringEquals[
       'token.actions.githubusercontent.com:sub'
     ]).toBe('repo:example-org/rocketchat-platform:environment:aws-dev-plan');
     expect(role('aws-prod-ci-plan').max_session_duration).toBe(3600);
@@ -344,6 +344,16 @@ describe('AWS state stores', () => {
     const second = { ...prod, name: 'aws-stage', state: { ...prod.state, bucket: 'example-rocketchat-tfstate-stage' } };
     expect(problemsOf(() => loadEnvironments({ 'aws-prod': prod, 'aws-stage': second }, undefined))).toEqual([
       'config/aws-stage: state.bucket: "example-rocketchat-tfstate-stage" is a second state store in AWS account 222222222222, where aws-prod keeps its state in example-rocketchat-tfstate-222222222222 (allowed: one S3 state store per account; its bootstrap stack creates the account\'s GitHub OIDC provider)',
+    ]);
+  });
+});
+
+describe('stack names', () => {
+  it('fit the 31-character column of cdktf list, so each can be copied from it', () => {
+    for (const name of Object.keys(synth.stacks)) expect(name.length, name).toBeLessThanOrEqual(31);
+    const prod = ENVIRONMENTS['aws-prod'] as Json;
+    expect(problemsOf(() => loadEnvironments({ 'aws-production-eu-west-1': { ...prod, name: 'aws-production-eu-west-1' } }, undefined))).toEqual([
+      'config/aws-production-eu-west-1: name: "aws-production-eu-west-1" makes stack names such as aws-production-eu-west-1-platform longer than 31 characters, which cdktf list wraps (allowed: at most 22 characters)',
     ]);
   });
 });

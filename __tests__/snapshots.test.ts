@@ -38,7 +38,7 @@ describe('synthesized stacks', () => {
     expect(Object.keys(stacks).sort()).toEqual(expected.sort());
     // The examples: four environments sharing no state store.
     expect(expected).toHaveLength(4 * 4 + 4);
-    expect(expected).toContain('bootstrap-example-rocketchat-tfstate-222222222222');
+    expect(expected).toContain('bootstrap-aws-222222222222');
   });
 
   it('keeps no snapshot of a stack that is no longer synthesized', () => {

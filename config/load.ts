@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { crossFieldProblems } from './rules';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
+import { stackNameProblems } from './stack-names';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -113,7 +114,7 @@ export function loadEnvironments(
   const problems = checked.flatMap((c) => c.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const envs = checked.map((c) => c.env!);
-  const shared = [...sharedStateProblems(envs), ...storePerAccountProblems(envs)];
+  const shared = [...envs.flatMap(stackNameProblems), ...sharedStateProblems(envs), ...storePerAccountProblems(envs)];
   if (shared.length > 0) throw new ConfigError(shared);
   return envs;
 }

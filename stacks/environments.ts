@@ -5,6 +5,7 @@
  */
 import type { App, TerraformStack } from 'cdktf';
 import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/schema';
+import { stateStoreStackId } from '../config/stack-names';
 import { AppStack } from './app-stack';
 import { connectAwsApp } from './aws-app';
 import { AwsBootstrapStack } from './aws-bootstrap-stack';
@@ -32,7 +33,7 @@ const aws: CloudStacks<AwsEnvironment> = {
   stateStore(env) {
     const state = env.state;
     if (state.type !== 's3') return undefined;
-    const id = `bootstrap-${state.bucket}`;
+    const id = stateStoreStackId(env)!;
     return { id, build: (app, envs) => new AwsBootstrapStack(app, id, envs, state.bucket, state.region) };
   },
   layers(app, env) {
@@ -47,7 +48,7 @@ const azure: CloudStacks<AzureEnvironment> = {
   stateStore(env) {
     const state = env.state;
     if (state.type !== 'azurerm') return undefined;
-    const id = `bootstrap-${state.storageAccountName}`;
+    const id = stateStoreStackId(env)!;
     return { id, build: (app, envs) => new AzureBootstrapStack(app, id, envs, state) };
   },
   layers(app, env) {

@@ -6,6 +6,7 @@
  * built-in terraform_data resource that still evaluates all its arguments.
  */
 import type { AwsEnvironment, Environment } from '../../config/schema';
+import { stateStoreStackId } from '../../config/stack-names';
 import { layerOf } from '../../constructs/naming';
 import type { Json } from '../synth-output';
 import type { CloudFixtures, DataStub } from './fixtures';
@@ -58,9 +59,7 @@ const APPLY_TIME = 'offline_apply_time';
 export function environmentOf(stack: string, envs: readonly Environment[]): Environment | undefined {
   return envs.find((env) => {
     if (stack.startsWith(`${env.name}-`)) return true;
-    const state = env.state;
-    const store = state.type === 's3' ? state.bucket : state.type === 'azurerm' ? state.storageAccountName : undefined;
-    return store !== undefined && stack === `bootstrap-${store}`;
+    return stack === stateStoreStackId(env);
   });
 }
 
