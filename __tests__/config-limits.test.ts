@@ -10,8 +10,11 @@ import awsDev from '../config/environments/aws-dev';
 import awsProd from '../config/environments/aws-prod';
 import azureDev from '../config/environments/azure-dev';
 import azureProd from '../config/environments/azure-prod';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import { builtNames } from '../config/rules-names';
 import { run } from '../stacks/synth';
-import { clone, problemsOf, tempDir } from './helpers';
+import { clone, problemsOf, synthExamples, tempDir, type Json } from './helpers';
 
 type Mutable = Record<string, any>;
 type Base = 'aws-dev' | 'aws-prod' | 'azure-dev' | 'azure-prod';
@@ -27,7 +30,8 @@ interface BadCase {
 export function registryWith(base: Base, change: (c: Mutable) => void): Record<string, unknown> {
   const config = clone(bases[base]) as Mutable;
   change(config);
-  return { [base]: config };
+  // A case that renames the environment renames its file too.
+  return { [typeof config.name === 'string' ? config.name : base]: config };
 }
 
 const facts: BadCase[] = [
@@ -139,7 +143,161 @@ const facts: BadCase[] = [
   },
 ];
 
-const cases: BadCase[] = [...facts];
+const long = (prefix: string, length: number) => `${prefix}${'x'.repeat(length - prefix.length)}`;
+
+const naming: BadCase[] = [
+  {
+    title: 'an environment name too long for the S3 bucket and IAM role names built from it',
+    base: 'aws-dev',
+    change: (c) => (c.name = long('aws-', 46)),
+    problems: [
+      `config/${long('aws-', 46)}: name: "${long('aws-', 46)}" makes the S3 bucket name "${long('aws-', 46)}-mongodb-backups-87ac18fb", which is 71 characters (allowed: 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)`,
+      `config/${long('aws-', 46)}: name: "${long('aws-', 46)}" makes the IAM role name "${long('aws-', 46)}-cluster-autoscaler", which is 65 characters (allowed: 1-64 characters of letters, digits and _+=,.@-)`,
+      `config/${long('aws-', 46)}: kubernetes.nodePools[0].name: "general" makes the node group name prefix "${long('aws-', 46)}-general-", which is 55 characters (allowed: 1-37 characters of letters, digits, _ and -)`,
+    ],
+  },
+  {
+    title: 'a node pool name that leaves the node group name prefix over 37 characters',
+    base: 'aws-dev',
+    change: (c) => (c.kubernetes.nodePools[0].name = 'general-purpose-x86-64-workers'),
+    problems: [
+      'config/aws-dev: kubernetes.nodePools[0].name: "general-purpose-x86-64-workers" makes the node group name prefix "aws-dev-general-purpose-x86-64-workers-", which is 39 characters (allowed: 1-37 characters of letters, digits, _ and -)',
+    ],
+  },
+  {
+    title: 'a per-zone pool whose zone letter pushes the node group name prefix over 37 characters',
+    base: 'aws-prod',
+    change: (c) => {
+      c.kubernetes.nodePools[1].name = 'mongodb-replica-set-member';
+      c.app.mongodb.nodePool = 'mongodb-replica-set-member';
+    },
+    problems: [
+      'config/aws-prod: kubernetes.nodePools[1].name: "mongodb-replica-set-member" makes the node group name prefix "aws-prod-mongodb-replica-set-member-a-", which is 38 characters (allowed: 1-37 characters of letters, digits, _ and -)',
+    ],
+  },
+  {
+    title: 'a state bucket with the xn-- prefix S3 reserves',
+    base: 'aws-dev',
+    change: (c) => (c.state.bucket = 'xn--rocketchat-tfstate'),
+    problems: ['config/aws-dev: state.bucket: "xn--rocketchat-tfstate" starts with "xn--", which S3 reserves (allowed: no xn--, sthree-, amzn-s3-demo- prefix)'],
+  },
+  {
+    title: 'a state bucket with the -s3alias suffix S3 reserves',
+    base: 'aws-dev',
+    change: (c) => (c.state.bucket = 'rocketchat-tfstate-s3alias'),
+    problems: ['config/aws-dev: state.bucket: "rocketchat-tfstate-s3alias" ends with "-s3alias", which S3 reserves (allowed: no -s3alias, --ol-s3, .mrap, --x-s3, --table-s3 suffix)'],
+  },
+  {
+    title: 'a state bucket with two adjacent dots',
+    base: 'aws-prod',
+    change: (c) => (c.state.bucket = 'example..tfstate'),
+    problems: ['config/aws-prod: state.bucket: "example..tfstate" has two adjacent dots (allowed: dots only between labels)'],
+  },
+  {
+    title: 'a state bucket named like an IP address',
+    base: 'aws-prod',
+    change: (c) => (c.state.bucket = '192.168.10.20'),
+    problems: ['config/aws-prod: state.bucket: "192.168.10.20" is formatted as an IP address (allowed: a name that is not an IP address)'],
+  },
+  {
+    title: 'an Azure environment name too long for the AKS DNS prefix',
+    base: 'azure-dev',
+    change: (c) => (c.name = long('azure-', 55)),
+    problems: [
+      `config/${long('azure-', 55)}: name: "${long('azure-', 55)}" is also the AKS DNS prefix, which is 55 characters (allowed: 1-54 characters of letters, digits and hyphens, starting and ending with a letter or digit)`,
+    ],
+  },
+  {
+    title: 'an Azure environment name too long for the Log Analytics workspace name',
+    base: 'azure-prod',
+    change: (c) => (c.name = long('azure-', 60)),
+    problems: [
+      `config/${long('azure-', 60)}: name: "${long('azure-', 60)}" makes the Log Analytics workspace name "log-${long('azure-', 60)}", which is 64 characters (allowed: 4-63 characters of letters, digits and hyphens, starting and ending with a letter or digit)`,
+      `config/${long('azure-', 60)}: name: "${long('azure-', 60)}" is also the AKS DNS prefix, which is 60 characters (allowed: 1-54 characters of letters, digits and hyphens, starting and ending with a letter or digit)`,
+    ],
+  },
+  {
+    title: 'a node label too long for the autoscaler\'s scale-from-zero tag',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodePools[0].labels = { [`platform.example.com/${'a'.repeat(62)}`]: 'x' }),
+    problems: [
+      `config/aws-prod: kubernetes.nodePools[0].labels.platform.example.com/${'a'.repeat(62)}: makes the Auto Scaling group tag "k8s.io/cluster-autoscaler/node-template/label/platform.example.com/${'a'.repeat(62)}" (cluster-autoscaler's scale-from-zero label), which is 129 characters (allowed: a label key of at most 82 characters)`,
+    ],
+  },
+  {
+    title: 'a taint key too long for the autoscaler\'s scale-from-zero tag',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodePools[1].taints[0].key = `platform.example.com/${'w'.repeat(62)}`),
+    problems: [
+      `config/aws-prod: kubernetes.nodePools[1].taints[0].key: makes the Auto Scaling group tag "k8s.io/cluster-autoscaler/node-template/taint/platform.example.com/${'w'.repeat(62)}" (cluster-autoscaler's scale-from-zero taint), which is 129 characters (allowed: a taint key of at most 82 characters)`,
+    ],
+  },
+];
+
+const tags: BadCase[] = [
+  {
+    title: 'a tag key with the aws: prefix',
+    base: 'aws-dev',
+    change: (c) => (c.tags['aws:owner'] = 'platform'),
+    problems: ['config/aws-dev: tags.aws:owner: tag key "aws:owner" starts with "aws:", which AWS reserves for its own tags (allowed: any other prefix)'],
+  },
+  {
+    title: 'a tag key with a character AWS refuses',
+    base: 'aws-prod',
+    change: (c) => (c.tags['cost#center'] = 'cc-1'),
+    problems: ['config/aws-prod: tags.cost#center: tag key "cost#center" has a character AWS refuses in tags (allowed: letters, digits, spaces and _ . : / = + - @)'],
+  },
+  {
+    title: 'a tag value with a character AWS refuses',
+    base: 'aws-dev',
+    change: (c) => (c.tags.team = 'chat, platform'),
+    problems: ['config/aws-dev: tags.team: tag value "chat, platform" has a character AWS refuses in tags (allowed: letters, digits, spaces and _ . : / = + - @)'],
+  },
+  {
+    title: 'a tag key the project sets on every resource',
+    base: 'azure-dev',
+    change: (c) => (c.tags.environment = 'development'),
+    problems: ['config/azure-dev: tags.environment: "environment" is set by the project on every resource, so this value would be replaced (allowed: any key but environment, project, managed-by)'],
+  },
+  {
+    title: 'two tag keys that differ only in case',
+    base: 'aws-dev',
+    change: (c) => (c.tags.Owner = 'someone'),
+    problems: ['config/aws-dev: tags.Owner: "Owner" differs from the tag "owner" only in case, and AWS compares tag keys without case (allowed: one spelling of each key)'],
+  },
+  {
+    title: 'a tag key that differs from a project tag only in case',
+    base: 'azure-prod',
+    change: (c) => (c.tags.Project = 'chat'),
+    problems: ['config/azure-prod: tags.Project: "Project" differs from the tag "project" only in case, and Azure compares tag keys without case (allowed: one spelling of each key)'],
+  },
+  {
+    title: 'an Azure tag name with a slash',
+    base: 'azure-dev',
+    change: (c) => (c.tags['team/owner'] = 'platform'),
+    problems: ['config/azure-dev: tags.team/owner: tag key "team/owner" contains "/", which Azure refuses in tag names (allowed: no < > % & \\ ? /)'],
+  },
+  {
+    title: 'an Azure tag name with a reserved prefix',
+    base: 'azure-prod',
+    change: (c) => (c.tags.microsoftTeam = 'platform'),
+    problems: ['config/azure-prod: tags.microsoftTeam: tag key "microsoftTeam" starts with "microsoft", which Azure reserves (allowed: any other prefix)'],
+  },
+  {
+    title: 'a tag key longer than 128 characters',
+    base: 'azure-dev',
+    change: (c) => (c.tags['k'.repeat(129)] = 'v'),
+    problems: [`config/azure-dev: tags.${'k'.repeat(129)}: "${'k'.repeat(56)}... is not valid (allowed: a tag key of 1-128 characters without control characters)`],
+  },
+  {
+    title: 'a tag value longer than 256 characters',
+    base: 'aws-prod',
+    change: (c) => (c.tags.owner = 'o'.repeat(257)),
+    problems: [`config/aws-prod: tags.owner: "${'o'.repeat(56)}... is not valid (allowed: a tag value of up to 256 characters without control characters)`],
+  },
+];
+
+const cases: BadCase[] = [...facts, ...naming, ...tags];
 
 describe('configuration the clouds would refuse at apply', () => {
   it('has one case per distinct mistake', () => {
@@ -150,5 +308,46 @@ describe('configuration the clouds would refuse at apply', () => {
     const outdir = join(tempDir(), 'cdktf.out');
     expect(problemsOf(() => run(registryWith(base, change), undefined, outdir))).toEqual(problems);
     expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+describe('valid configuration refused before', () => {
+  const accepted = (base: Base, change: (c: Mutable) => void) => {
+    const registry = registryWith(base, change);
+    return () => loadEnvironments(registry, undefined);
+  };
+
+  it('accepts AWS tags with spaces, slashes, @ and non-ASCII letters', () => {
+    expect(accepted('aws-dev', (c) => (c.tags = { 'Cost Center': 'Zürich ops', 'team/owner': 'chat@example.com', '2fa': 'on=yes+1' }))).not.toThrow();
+  });
+
+  it('accepts Azure tag values with commas, parentheses and #', () => {
+    expect(accepted('azure-dev', (c) => (c.tags = { 'cost-center': 'cc-1234, shared (#2)', Owner: 'Ünal' }))).not.toThrow();
+  });
+});
+
+describe('names validation checks are the names the stacks create', () => {
+  const envs = loadEnvironments(ENVIRONMENTS, undefined);
+  const synthesized = synthExamples();
+  const named: Record<string, string> = {
+    aws_iam_role: 'name',
+    aws_s3_bucket: 'bucket',
+    aws_eks_node_group: 'node_group_name_prefix',
+    aws_launch_template: 'name',
+    aws_eks_cluster: 'name',
+    azurerm_storage_account: 'name',
+    azurerm_key_vault: 'name',
+    azurerm_log_analytics_workspace: 'name',
+    azurerm_resource_group: 'name',
+    azurerm_user_assigned_identity: 'name',
+    azurerm_kubernetes_cluster: 'dns_prefix',
+  };
+  it.each(envs.map((e) => [e.name, e] as const))('%s', (name, env) => {
+    const built = new Set(builtNames(env));
+    const created = Object.entries(synthesized.stacks)
+      .filter(([stack]) => stack.startsWith(`${name}-`))
+      .flatMap(([, json]) => Object.entries(named).flatMap(([type, field]) => Object.values<Json>(json.resource?.[type] ?? {}).map((r) => String(r[field]))));
+    expect(created.length).toBeGreaterThan(10);
+    expect(created.filter((n) => !built.has(n))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { crossFieldProblems } from './rules';
+import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
 
 export class ConfigError extends Error {
@@ -32,6 +33,7 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
     lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
   }
   lines.push(...crossFieldProblems(input));
+  if (result.success) lines.push(...namingProblems(result.output));
   const seen = new Set<string>();
   const problems = lines
     .map(({ path, message }) => `config/${file}: ${path || '(root)'}: ${message}`)

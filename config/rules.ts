@@ -7,6 +7,7 @@ import { appRules } from './rules-app';
 import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
 import { awsFactRules, azureFactRules } from './rules-facts';
+import { tagRules } from './rules-names';
 import { arr, obj, type Problem } from './rules-kit';
 import { platformRules } from './rules-platform';
 
@@ -44,6 +45,7 @@ export function crossFieldProblems(input: unknown): Problem[] {
   if (env.cloud === 'azure') azureFactRules(env, problems);
   checkNodePools(obj(env.kubernetes).nodePools, problems);
   platformRules(env, problems);
+  tagRules(env, problems);
   appRules(env, problems);
   return problems;
 }
