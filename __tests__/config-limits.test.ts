@@ -12,6 +12,7 @@ import azureDev from '../config/environments/azure-dev';
 import azureProd from '../config/environments/azure-prod';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
+import { environmentFiles, unregisteredProblems } from '../config/registry';
 import { builtNames } from '../config/rules-names';
 import { run } from '../stacks/synth';
 import { clone, problemsOf, synthExamples, tempDir, type Json } from './helpers';
@@ -308,6 +309,85 @@ describe('configuration the clouds would refuse at apply', () => {
     const outdir = join(tempDir(), 'cdktf.out');
     expect(problemsOf(() => run(registryWith(base, change), undefined, outdir))).toEqual(problems);
     expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+interface RegistryCase {
+  readonly title: string;
+  readonly registry: Record<string, unknown>;
+  readonly selection: string;
+  readonly files?: string[];
+  readonly problems: string[];
+}
+
+const examples = { 'aws-dev': awsDev, 'aws-prod': awsProd, 'azure-dev': azureDev, 'azure-prod': azureProd };
+const withChanged = (base: Base, change: (c: Mutable) => void) => ({ ...examples, ...registryWith(base, change) });
+
+const registryCases: RegistryCase[] = [
+  {
+    title: 'an S3 bucket and a storage account that make the same bootstrap stack, the other environment unselected',
+    registry: withChanged('aws-dev', (c) => (c.state.bucket = 'exrctfstatedev01')),
+    selection: 'aws-dev',
+    problems: [
+      'config/azure-dev: state.storageAccountName: makes the bootstrap stack "bootstrap-exrctfstatedev01" for a storage account with container tfstate, but aws-dev makes the same stack for an S3 bucket, and one stack can create only one (allowed: the same store in every environment that shares it, or a name no other environment uses)',
+    ],
+  },
+  {
+    title: 'a shared state bucket whose region clashes with an unselected environment',
+    registry: withChanged('aws-prod', (c) => {
+      c.aws.accountId = '111111111111';
+      c.state.bucket = awsDev.state.bucket;
+      c.state.region = 'eu-central-1';
+    }),
+    selection: 'aws-prod',
+    problems: [
+      'config/aws-prod: state.bucket: s3 bucket example-rocketchat-tfstate-111111111111 is in account 111111111111, region eu-central-1 here but in account 111111111111, region eu-west-1 for aws-dev (allowed: the same account, region and resource group in every environment that shares it)',
+    ],
+  },
+  {
+    title: 'a shared storage account with another container than the environment that bootstraps it',
+    registry: withChanged('azure-prod', (c) => {
+      c.azure.subscriptionId = azureDev.azure.subscriptionId;
+      c.state = { ...azureDev.state, containerName: 'tfstate-prod' };
+    }),
+    selection: 'azure-prod',
+    problems: [
+      'config/azure-prod: state.storageAccountName: makes the bootstrap stack "bootstrap-exrctfstatedev01" for a storage account with container tfstate-prod, but azure-dev makes the same stack for a storage account with container tfstate, and one stack can create only one (allowed: the same store in every environment that shares it, or a name no other environment uses)',
+    ],
+  },
+  {
+    title: 'two environments serving the same domain',
+    registry: withChanged('aws-dev', (c) => (c.domain = 'chat.example.com')),
+    selection: 'aws-dev',
+    problems: [
+      'config/aws-prod: domain: "chat.example.com" is also the domain of aws-dev, and two clusters would fight over its DNS records and certificates (allowed: a domain no other environment uses)',
+    ],
+  },
+  {
+    title: 'an environment file that is not registered',
+    registry: examples,
+    selection: 'aws-dev',
+    files: ['aws-dev', 'aws-prod', 'aws-staging', 'azure-dev', 'azure-prod'],
+    problems: [
+      'config/aws-staging: (file): config/environments/aws-staging.ts exists but is not in ENVIRONMENTS in config/environments/index.ts, so it is never validated or synthesized (allowed: register it there, or delete the file)',
+    ],
+  },
+];
+
+describe('checks across every registered environment, whatever ENVIRONMENTS selects', () => {
+  it.each(registryCases)('rejects $title with exact messages and writes nothing', ({ registry, selection, files, problems }) => {
+    const outdir = join(tempDir(), 'cdktf.out');
+    expect(problemsOf(() => run(registry, selection, outdir, { environmentFiles: files }))).toEqual(problems);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('does not let a broken unselected environment block the selected ones (it fails when selected)', () => {
+    const registry = withChanged('azure-dev', (c) => (c.network.vnetCidr = 'nope'));
+    expect(loadEnvironments(registry, 'aws-dev').map((e) => e.name)).toEqual(['aws-dev']);
+  });
+
+  it('finds every file in config/environments registered', () => {
+    expect(unregisteredProblems(environmentFiles(join(__dirname, '..', 'config', 'environments')), ENVIRONMENTS)).toEqual([]);
   });
 });
 
