@@ -9,7 +9,7 @@ import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import type { AppCloud, BackupRetention, BackupStorage, Placement, UploadStorage } from '../app/app-cloud';
-import { clusterName, stableSuffix } from '../naming';
+import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { ALB_READINESS_GATE_LABELS, albIngressSettings, albSourceCidrs } from './https-edge';
@@ -17,6 +17,7 @@ import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
 import { irsaIdentity, workloadRoles } from './workload-role';
+import { awsBucketName } from '../../config/names';
 
 export interface AwsAppCloudProps {
   readonly env: AwsEnvironment;
@@ -55,7 +56,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
     this.role = workloadRoles(this, clusterName(env), { kind: 'irsa', oidcProviderArn: props.oidcProviderArn, oidcIssuerUrl: props.oidcIssuerUrl });
     this.bucket = (purpose, options) =>
       new SecureBucket(this, `${purpose}-bucket`, {
-        bucketName: `${env.name}-${purpose}-${stableSuffix(accountId, env.name, purpose)}`,
+        bucketName: awsBucketName(env.name, accountId, purpose),
         kmsKeyArn: this.keyArn,
         noncurrentVersionDays: UNDO_DAYS,
         ...options,
