@@ -6,6 +6,7 @@
 import { appRules } from './rules-app';
 import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
+import { drRules } from './rules-dr';
 import { awsFactRules, azureFactRules } from './rules-facts';
 import { tagRules } from './rules-names';
 import { arr, obj, type Problem } from './rules-kit';
@@ -47,5 +48,6 @@ export function crossFieldProblems(input: unknown): Problem[] {
   platformRules(env, problems);
   tagRules(env, problems);
   appRules(env, problems);
+  drRules(env, problems);
   return problems;
 }
