@@ -6,6 +6,7 @@
 import { appRules } from './rules-app';
 import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
+import { deliveryRules } from './rules-delivery';
 import { arr, obj, type Problem } from './rules-kit';
 import { platformRules } from './rules-platform';
 
@@ -42,5 +43,6 @@ export function crossFieldProblems(input: unknown): Problem[] {
   checkNodePools(obj(env.kubernetes).nodePools, problems);
   platformRules(env, problems);
   appRules(env, problems);
+  deliveryRules(env, problems);
   return problems;
 }
