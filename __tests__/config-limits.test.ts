@@ -102,7 +102,10 @@ const facts: BadCase[] = [
   {
     title: 'a Network Watcher name left from another location',
     base: 'azure-prod',
-    change: (c) => (c.azure.location = 'northeurope'),
+    change: (c) => {
+      c.azure.location = 'northeurope';
+      c.app.backups.dr = { region: 'westeurope' };
+    },
     problems: [
       'config/azure-prod: network.flowLogs.networkWatcherName: "NetworkWatcher_westeurope" is the Network Watcher of westeurope, but the environment is in northeurope (allowed: NetworkWatcher_northeurope, or the name of the watcher you created in northeurope)',
     ],
