@@ -328,7 +328,7 @@ describe('the plan identity\'s Secret namespaces', () => {
 describe('a state store shared by several environments', () => {
   it('keeps every registered environment\'s CI identities when a subset is synthesized', () => {
     const prod = ENVIRONMENTS['aws-prod'] as Json;
-    const registry = { 'aws-prod': prod, 'aws-stage': { ...prod, name: 'aws-stage', tier: 'prod' } };
+    const registry = { 'aws-prod': prod, 'aws-stage': { ...prod, name: 'aws-stage', tier: 'prod', domain: 'stage.chat.example.com' } };
     const outdir = tempDir();
     run(registry, 'aws-stage', outdir, { log: () => undefined });
     const boot = readOutdir(outdir).stacks[AWS_STORE]!;
@@ -341,7 +341,7 @@ describe('a state store shared by several environments', () => {
 describe('AWS state stores', () => {
   it('are one per account, because each creates the account\'s only GitHub OIDC provider', () => {
     const prod = ENVIRONMENTS['aws-prod'] as Json;
-    const second = { ...prod, name: 'aws-stage', state: { ...prod.state, bucket: 'example-rocketchat-tfstate-stage' } };
+    const second = { ...prod, name: 'aws-stage', domain: 'stage.chat.example.com', state: { ...prod.state, bucket: 'example-rocketchat-tfstate-stage' } };
     expect(problemsOf(() => loadEnvironments({ 'aws-prod': prod, 'aws-stage': second }, undefined))).toEqual([
       'config/aws-stage: state.bucket: "example-rocketchat-tfstate-stage" is a second state store in AWS account 222222222222, where aws-prod keeps its state in example-rocketchat-tfstate-222222222222 (allowed: one S3 state store per account; its bootstrap stack creates the account\'s GitHub OIDC provider)',
     ]);

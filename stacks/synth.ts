@@ -1,7 +1,7 @@
 import { App } from 'cdktf';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadEnvironments } from '../config/load';
+import { ConfigError, loadEnvironments, registeredEnvironments } from '../config/load';
 import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
 import { RENDER_WAIVERS } from '../config/render-waivers';
 import { RULES, checkStacks, formatFinding, type Suppression } from '../policies';
@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly suppressions?: readonly Suppression[];
   /** Where waivers in effect are reported. */
   readonly log?: (line: string) => void;
+  /** Environment names of the files in config/environments, so a file left out of the registry is pointed out. */
+  readonly environmentFiles?: readonly string[];
   /** Every waived finding with its reason instead of the one-line count (default: SHOW_WAIVERS=1). */
   readonly listWaivers?: boolean;
 }
@@ -76,9 +78,9 @@ export function run(
   const suppressions = options.suppressions ?? POLICY_SUPPRESSIONS;
   const waiverProblems = suppressionProblems(suppressions, rules);
   if (waiverProblems.length > 0) throw new ConfigError(waiverProblems);
-  const envs = loadEnvironments(registry, selection);
+  const envs = loadEnvironments(registry, selection, options.environmentFiles);
   // A shared state store's bootstrap stack holds every registered environment's CI identities, whatever the selection.
-  const registered = selection?.trim() ? loadEnvironments(registry, undefined) : envs;
+  const registered = selection?.trim() ? registeredEnvironments(registry) : envs;
 
   const target = outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const staging = `${target}.staging`;
