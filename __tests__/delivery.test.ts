@@ -293,13 +293,15 @@ describe('Azure CI Kubernetes access (cluster layer)', () => {
 
   it('let the plan identity read everything but Secrets, and Secrets only in release namespaces', () => {
     const definitions = resources(cluster, 'azurerm_role_definition').filter((d) => d.name.startsWith('azure-prod CI plan'));
-    expect(definitions.map((d) => ({ name: d.name, permissions: d.permissions, scope: d.scope }))).toEqual([
+    const group = '${azurerm_resource_group.resource-group.id}';
+    expect(definitions.map((d) => ({ name: d.name, permissions: d.permissions, scope: d.scope, assignable: d.assignable_scopes }))).toEqual([
       {
         name: 'azure-prod CI plan Kubernetes reader',
-        scope: clusterId,
+        scope: group,
+        assignable: [group],
         permissions: [{ data_actions: ['Microsoft.ContainerService/managedClusters/*/read'], not_data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }],
       },
-      { name: 'azure-prod CI plan release secrets reader', scope: clusterId, permissions: [{ data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }] },
+      { name: 'azure-prod CI plan release secrets reader', scope: group, assignable: [group], permissions: [{ data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }] },
     ]);
     const plan = of('plan');
     expect(plan.filter((a) => a.role_definition_name).map((a) => a.role_definition_name)).toEqual(['Key Vault Secrets User']);

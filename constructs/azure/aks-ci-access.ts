@@ -26,6 +26,8 @@ export interface AksCiAccessProps {
   /** The state store's resource group, where the bootstrap stack created the identities. */
   readonly identityResourceGroupName: string;
   readonly clusterId: string;
+  /** The cluster's resource group id: custom roles are defined and assignable there (Azure takes resource groups, not single resources, as assignable scopes). */
+  readonly roleDefinitionScope: string;
   readonly keyVaultId: string;
 }
 
@@ -46,19 +48,19 @@ export class AksCiAccess extends Construct {
 
     const readAllButSecrets = new RoleDefinition(this, 'plan-kubernetes-reader-role', {
       name: `${env.name} CI plan Kubernetes reader`,
-      scope: clusterId,
+      scope: props.roleDefinitionScope,
       description: 'Reads every Kubernetes object except Secrets',
       permissions: [{ dataActions: [`${KUBERNETES_DATA}/*/read`], notDataActions: [`${KUBERNETES_DATA}/secrets/read`] }],
-      assignableScopes: [clusterId],
+      assignableScopes: [props.roleDefinitionScope],
     });
     grantRole(this, 'plan-kubernetes-reader', { role: { definitionId: readAllButSecrets.roleDefinitionResourceId }, scope: clusterId, principalId: plan, description: why('Plans refresh Kubernetes objects') });
 
     const readSecrets = new RoleDefinition(this, 'plan-release-secrets-role', {
       name: `${env.name} CI plan release secrets reader`,
-      scope: clusterId,
+      scope: props.roleDefinitionScope,
       description: 'Reads Secrets (Helm release records) in the namespace it is assigned on',
       permissions: [{ dataActions: [`${KUBERNETES_DATA}/secrets/read`] }],
-      assignableScopes: [clusterId],
+      assignableScopes: [props.roleDefinitionScope],
     });
     for (const namespace of CI_PLAN_SECRET_NAMESPACES.azure) {
       grantRole(this, `plan-secrets-${namespace}`, {
