@@ -359,3 +359,13 @@ describe('stack names', () => {
     ]);
   });
 });
+
+describe('kubernetes.adminRoleArns', () => {
+  it('refuses the CI roles, which get their own access entries', () => {
+    const prod = ENVIRONMENTS['aws-prod'] as Json;
+    const config = { ...prod, kubernetes: { ...prod.kubernetes, adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin', 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy'] } };
+    expect(problemsOf(() => loadEnvironments({ ...ENVIRONMENTS, 'aws-prod': config }, 'aws-prod'))).toEqual([
+      'config/aws-prod: kubernetes.adminRoleArns[1]: "arn:aws:iam::222222222222:role/aws-prod-ci-deploy" is a CI role, which the cluster layer already grants its own access (allowed: people\'s roles only)',
+    ]);
+  });
+});

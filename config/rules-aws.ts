@@ -5,6 +5,13 @@ import { CLUSTER_AUTOSCALER_IMAGES, EKS_ADDON_VERSIONS } from './versions';
 import { arr, blocksAt, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type Problem } from './rules-kit';
 
 export function awsRules(env: Loose, problems: Problem[]): void {
+  // The cluster layer gives the CI roles their own access entries (constructs/aws/eks-ci-access.ts); a second entry for the same role fails the apply.
+  arr(obj(env.kubernetes).adminRoleArns).forEach((arn, i) => {
+    const ci = typeof arn === 'string' ? /:role\/(.+-ci-(?:plan|deploy))$/.exec(arn)?.[1] : undefined;
+    if (ci && ci.startsWith(`${String(env.name)}-`)) {
+      problems.push({ path: `kubernetes.adminRoleArns[${i}]`, message: `"${arn}" is a CI role, which the cluster layer already grants its own access (allowed: people's roles only)` });
+    }
+  });
   const network = obj(env.network);
   const region = obj(env.aws).region;
   const zones = arr(network.availabilityZones);
