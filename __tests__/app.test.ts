@@ -160,10 +160,10 @@ describe('MongoDB backups', () => {
     expect(resources(app('azure-prod'), 'kubernetes_annotations')).toEqual([]);
   });
 
-  it('Azure: a dedicated private GZRS account in prod, cool tier from config, the key only in a Kubernetes secret', () => {
+  it('Azure: a dedicated private RA-GZRS account in prod (app.backups.dr), cool tier from config, the key only in a Kubernetes secret', () => {
     const stack = app('azure-prod');
     const account = resources(stack, 'azurerm_storage_account')[0]!;
-    expect(account).toMatchObject({ account_replication_type: 'GZRS', public_network_access_enabled: false, shared_access_key_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(account).toMatchObject({ account_replication_type: 'RAGZRS', public_network_access_enabled: false, shared_access_key_enabled: true, lifecycle: { prevent_destroy: true } });
     expect(resources(stack, 'azurerm_private_endpoint')).toHaveLength(1);
     const policy = resources(stack, 'azurerm_storage_management_policy')[0]!;
     expect(policy.rule[0].actions.base_blob.tier_to_cool_after_days_since_modification_greater_than).toBe(30);

@@ -23,6 +23,7 @@ import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/pla
 import { controllerReplicas, resourcesFor } from '../platform/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
 import { WorkloadRole, type WorkloadBinding } from './workload-role';
+import { awsRoleName } from '../../config/names';
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers (AWS "Res" policy); the controller's own default still allows TLS 1.0. */
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
@@ -117,7 +118,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
 
     const serviceAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
     const role = new WorkloadRole(this, 'identity', {
-      roleName: `${props.clusterName}-lb-controller`,
+      roleName: awsRoleName(props.clusterName, 'lb-controller'),
       description: 'AWS Load Balancer Controller: ALBs and NLBs for Ingresses and Services',
       namespace: serviceAccount.namespace,
       serviceAccount: serviceAccount.name,

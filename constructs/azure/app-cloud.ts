@@ -15,11 +15,11 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type UploadStorage } from '../app/app-cloud';
-import { stableSuffix } from '../naming';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { agcIngressSettings, agcSourceCidrs } from './https-edge';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
+import { azureResourceGroupName, azureStorageAccountName } from '../../config/names';
 
 export interface AzureAppCloudProps {
   readonly env: AzureEnvironment;
@@ -35,7 +35,20 @@ export interface AzureAppCloudProps {
 
 /** Storage account names: 3-24 lowercase letters and digits, globally unique. */
 export function backupAccountName(env: AzureEnvironment): string {
-  return `bak${env.name.replace(/[^a-z0-9]/g, '').slice(0, 13)}${stableSuffix(env.azure.subscriptionId, env.name, 'mongodb-backups')}`;
+  return azureStorageAccountName(env.name, env.azure.subscriptionId, 'mongodb-backups');
+}
+
+/**
+ * Geo-zone-redundant in prod: a regional outage must not take the backups with the cluster. With
+ * `app.backups.dr` the secondary (the paired region, rules-dr.ts) is also readable (RA-GZRS), so
+ * a restore there can read the backups without waiting for an account failover. Why not object
+ * replication to a second account: PBM signs in with an account key only, so a second account
+ * means a second key in the cluster, a second private endpoint and lifecycle policy, for a copy
+ * that is just as asynchronous (docs/restore.md, "Region lost").
+ */
+export function backupReplication(env: AzureEnvironment): 'ZRS' | 'GZRS' | 'RAGZRS' {
+  if (env.app.backups.dr) return 'RAGZRS';
+  return env.tier === 'prod' ? 'GZRS' : 'ZRS';
 }
 
 /** Days a deleted or overwritten blob version stays restorable. */
@@ -73,13 +86,12 @@ export class AzureAppCloud extends Construct implements AppCloud {
   backups(sa: ServiceAccountRef, retention: BackupRetention): BackupStorage {
     const { env } = this.props;
     const { location } = env.azure;
-    const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-app`, location });
-    // Geo-zone-redundant in prod: a regional outage must not take the backups with the cluster.
+    const group = new ResourceGroup(this, 'resource-group', { name: azureResourceGroupName(env.name, 'app'), location });
     const account = new SecureStorageAccount(this, 'backup-storage', {
       name: backupAccountName(env),
       resourceGroupName: group.name,
       location,
-      replication: env.tier === 'prod' ? 'GZRS' : 'ZRS',
+      replication: backupReplication(env),
       softDeleteDays: UNDO_DAYS,
       sharedKeyAccess: true,
       publicNetworkAccess: false,
