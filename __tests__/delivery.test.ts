@@ -3,6 +3,7 @@
  * state's move into its store, the deploy wrapper, and what each CI identity is trusted by and may
  * do in the cloud and in Kubernetes, read from the synthesized stacks.
  */
+import { App, Testing } from 'cdktf';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
@@ -10,6 +11,7 @@ import { loadEnvironments } from '../config/load';
 import { CI_PLAN_SECRET_NAMESPACES } from '../constructs/ci/kubernetes-scope';
 import { bootstrapSteps } from '../scripts/bootstrap';
 import { deployCommand } from '../scripts/deploy-environment';
+import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
 import { run } from '../stacks/synth';
 import { byPath, parsePolicy, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
 
@@ -367,5 +369,25 @@ describe('kubernetes.adminRoleArns', () => {
     expect(problemsOf(() => loadEnvironments({ ...ENVIRONMENTS, 'aws-prod': config }, 'aws-prod'))).toEqual([
       'config/aws-prod: kubernetes.adminRoleArns[1]: "arn:aws:iam::222222222222:role/aws-prod-ci-deploy" is a CI role, which the cluster layer already grants its own access (allowed: people\'s roles only)',
     ]);
+  });
+});
+
+describe('a restoring environment\'s plan role', () => {
+  it('may read the source environment\'s replicated database secrets, and only those of it', () => {
+    const prod = ENVIRONMENTS['aws-prod'] as Json;
+    const restoring = {
+      ...prod,
+      name: 'aws-dr',
+      app: { ...prod.app, restore: { from: { environment: 'aws-prod', store: 'replica-bucket', prefix: 'aws-prod', region: 'eu-central-1' }, backup: 'latest' } },
+    };
+    const app = new App();
+    const boot = new AwsBootstrapStack(app, 'bootstrap-aws-222222222222', [restoring as never], 'example-rocketchat-tfstate-222222222222', 'eu-west-1');
+    const json = JSON.parse(Testing.synth(boot)) as Json;
+    const policy = statements(Object.values<Json>(json.resource.aws_iam_role_policy).find((p) => p.name === 'state-and-secrets')!.policy);
+    const resourcesOf = policy.find((s) => s.Sid === 'EnvironmentSecretValues')!.Resource as string[];
+    expect(resourcesOf).toContain('arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-mongodb-users-??????');
+    expect(resourcesOf).toContain('arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-mongodb-encryption-key-??????');
+    expect(resourcesOf).toContain('arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-dr-*');
+    expect(resourcesOf).not.toContain('arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-*');
   });
 });

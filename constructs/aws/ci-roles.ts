@@ -24,6 +24,7 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ciIdentities, type CiIdentity } from '../../config/delivery';
 import type { AwsEnvironment } from '../../config/schema';
+import { mongoSecretNames } from '../app/mongodb-secrets';
 import { GITHUB_OIDC } from '../ci/github-oidc';
 import { managedPolicyArn, policyDocument, type Statement } from './policy';
 
@@ -49,6 +50,14 @@ export function configSecretNames(value: unknown, found = new Set<string>()): st
     }
   }
   return [...found].sort();
+}
+
+/** A restoring environment reads its source's database secrets (replicated into its region) at plan. */
+function restoreSourceSecrets(env: AwsEnvironment): string[] {
+  const source = env.app.restore?.from.environment;
+  if (!source) return [];
+  const names = mongoSecretNames(source);
+  return [names.users, names.encryptionKey];
 }
 
 export function githubTrust(providerArn: string, identity: CiIdentity): string {
@@ -103,7 +112,7 @@ export class CiRoles extends Construct {
         Effect: 'Allow',
         Action: 'secretsmanager:GetSecretValue',
         // Secrets Manager appends six random characters to every secret ARN.
-        Resource: [secretArn(`${env.name}-*`), ...configSecretNames(env).map((name) => secretArn(`${name}-??????`))],
+        Resource: [secretArn(`${env.name}-*`), ...[...configSecretNames(env), ...restoreSourceSecrets(env)].map((name) => secretArn(`${name}-??????`))],
       },
       {
         Sid: 'SecretKeysThroughSecretsManager',
