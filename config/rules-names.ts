@@ -61,8 +61,16 @@ export function builtNames(env: Environment): string[] {
 /** Every name of the environment that breaks its cloud's rule; one problem per field and kind of name. */
 export function namingProblems(env: Environment): Problem[] {
   const built = env.cloud === 'aws' ? awsNames(env) : azureNames(env);
-  const seen = new Set<string>();
   const problems: Problem[] = [];
+  // The Grafana host is a certificate and DNS name: at most 253 characters in all.
+  const grafana = names.grafanaHost(env.domain);
+  if (env.platform.exposeGrafana && grafana.length > 253) {
+    problems.push({
+      path: 'domain',
+      message: `"${env.domain}" makes the Grafana host name ${grafana.length} characters with exposeGrafana true (allowed: a domain of at most ${253 - (grafana.length - env.domain.length)} characters, or exposeGrafana false)`,
+    });
+  }
+  const seen = new Set<string>();
   // Longest first, so the one reported per field and kind is the one that needs the most room.
   for (const b of [...built].sort((x, y) => y.name.length - x.name.length)) {
     const wrong = b.rule(b.name);

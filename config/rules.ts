@@ -8,6 +8,7 @@ import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
 import { awsFactRules, azureFactRules } from './rules-facts';
 import { tagRules } from './rules-names';
+import { duplicateRules } from './rules-duplicates';
 import { arr, obj, type Problem } from './rules-kit';
 import { platformRules } from './rules-platform';
 
@@ -46,6 +47,7 @@ export function crossFieldProblems(input: unknown): Problem[] {
   checkNodePools(obj(env.kubernetes).nodePools, problems);
   platformRules(env, problems);
   tagRules(env, problems);
+  duplicateRules(env, problems);
   appRules(env, problems);
   return problems;
 }
