@@ -44,7 +44,7 @@ describe('preflight checks in the synthesized stacks', () => {
 
   it('the AWS platform and app stacks check every secret they read, by name', () => {
     const secret = (name: string) =>
-      `Preflight: Secrets Manager has no secret named "${name}" in this account and region. Create it before planning this stack: aws secretsmanager create-secret --name ${name} --secret-string '<value>' (docs/operations.md says what each secret holds).`;
+      `Preflight: Secrets Manager has no secret named "${name}" in this account and region. Create it before planning this stack: aws secretsmanager create-secret --name ${name} --secret-string '<value>' (README.md, "Deploying", lists the secrets an environment needs).`;
     expect(messages('aws-prod-platform').sort()).toEqual(['aws-prod-alerts-heartbeat-url', 'aws-prod-alerts-oncall-url', 'aws-prod-alerts-slack-webhook'].map(secret));
     expect(messages('aws-prod-app').sort()).toEqual(['aws-prod-rocketchat-license', 'aws-prod-rocketchat-smtp'].map(secret));
     expect(messages('aws-dev-platform')).toEqual([secret('aws-dev-alerts-slack-webhook')]);
@@ -66,7 +66,7 @@ describe('preflight checks in the synthesized stacks', () => {
     expect(messages('azure-prod-platform').sort()).toEqual([
       ...['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password'].map(
         (name) =>
-          `Preflight: Key Vault kv-azure-prod-32583f has no secret named "${name}". Create it before planning this stack: az keyvault secret set --vault-name kv-azure-prod-32583f --name ${name} --value '<value>' (docs/operations.md says what each secret holds).`,
+          `Preflight: Key Vault kv-azure-prod-32583f has no secret named "${name}". Create it before planning this stack: az keyvault secret set --vault-name kv-azure-prod-32583f --name ${name} --value '<value>' (README.md, "Deploying", lists the secrets an environment needs).`,
       ),
       'Preflight: no Azure DNS zone "example.org" in resource group "rg-dns" of this subscription; external-dns and cert-manager write records there. Create it (az network dns zone create --resource-group rg-dns --name example.org), delegate it from its parent zone, then plan again.',
     ]);

@@ -19,7 +19,7 @@ export function secretsManagerStore(scope: Construct, kmsKeyArn: string): Secret
           precondition: [
             preflight(
               Fn.contains(found.names, name),
-              `Secrets Manager has no secret named "${name}" in this account and region. Create it before planning this stack: aws secretsmanager create-secret --name ${name} --secret-string '<value>' (docs/operations.md says what each secret holds).`,
+              `Secrets Manager has no secret named "${name}" in this account and region. Create it before planning this stack: aws secretsmanager create-secret --name ${name} --secret-string '<value>' (README.md, "Deploying", lists the secrets an environment needs).`,
             ),
           ],
         },

@@ -20,7 +20,7 @@ export function keyVaultStore(scope: Construct, keyVaultId: string, keyVaultName
           precondition: [
             preflight(
               Fn.contains(names.names, name),
-              `Key Vault ${keyVaultName} has no secret named "${name}". Create it before planning this stack: az keyvault secret set --vault-name ${keyVaultName} --name ${name} --value '<value>' (docs/operations.md says what each secret holds).`,
+              `Key Vault ${keyVaultName} has no secret named "${name}". Create it before planning this stack: az keyvault secret set --vault-name ${keyVaultName} --name ${name} --value '<value>' (README.md, "Deploying", lists the secrets an environment needs).`,
             ),
           ],
         },
