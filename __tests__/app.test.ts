@@ -27,7 +27,8 @@ const replicaSet = (env: string): Json => objects(env, 'rocketchat-mongodb').fin
 const envVars = (r: Json): Record<string, string> => Object.fromEntries(values(r).extraEnv.map((e: Json) => [e.name, e.value]));
 const policy = (env: string, namespace: string, name: string): Json =>
   resources(app(env), 'kubernetes_network_policy_v1').find((p) => p.metadata.namespace === namespace && p.metadata.name === name)!;
-const ENVS = ['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod'] as const;
+/** Every registered environment: one added by the README's steps is checked too. */
+const ENVS = Object.keys(ENVIRONMENTS);
 const config = (name: string): Environment => ENVIRONMENTS[name] as Environment;
 /** A reference to a secret this stack creates: the dependency is implied and the name comes from one place. */
 const SECRET_REF = expect.stringMatching(/^\$\{kubernetes_secret_v1\.[^}]+\.metadata\[0\]\.name\}$/);
@@ -159,10 +160,10 @@ describe('MongoDB backups', () => {
     expect(resources(app('azure-prod'), 'kubernetes_annotations')).toEqual([]);
   });
 
-  it('Azure: a dedicated private GZRS account in prod, cool tier from config, the key only in a Kubernetes secret', () => {
+  it('Azure: a dedicated private RA-GZRS account in prod (app.backups.dr), cool tier from config, the key only in a Kubernetes secret', () => {
     const stack = app('azure-prod');
     const account = resources(stack, 'azurerm_storage_account')[0]!;
-    expect(account).toMatchObject({ account_replication_type: 'GZRS', public_network_access_enabled: false, shared_access_key_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(account).toMatchObject({ account_replication_type: 'RAGZRS', public_network_access_enabled: false, shared_access_key_enabled: true, lifecycle: { prevent_destroy: true } });
     expect(resources(stack, 'azurerm_private_endpoint')).toHaveLength(1);
     const policy = resources(stack, 'azurerm_storage_management_policy')[0]!;
     expect(policy.rule[0].actions.base_blob.tier_to_cool_after_days_since_modification_greater_than).toBe(30);

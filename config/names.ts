@@ -71,6 +71,19 @@ export function awsBucketName(envName: string, accountId: string, purpose: strin
   return `${envName}-${purpose}-${stableSuffix(accountId, envName, purpose)}`;
 }
 
+/** Buckets copied to the DR region when `app.backups.dr` is set (constructs/aws/dr-region.ts). */
+export const AWS_REPLICATED_PURPOSES = ['mongodb-backups', 'uploads'] as const;
+
+/** The DR region's replica of a bucket. */
+export function awsReplicaBucketName(envName: string, accountId: string, purpose: string): string {
+  return `${envName}-${purpose}-dr-${stableSuffix(accountId, envName, purpose, 'dr')}`;
+}
+
+/** The role S3 assumes to replicate a bucket to the DR region. */
+export function awsReplicationRoleName(envName: string, purpose: string): string {
+  return `${envName}-${purpose}-replication`;
+}
+
 /** IAM roles the stacks create, `<cluster>-<purpose>`. */
 export const AWS_ROLE_PURPOSES = [
   'eks-cluster',

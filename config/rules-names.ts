@@ -35,6 +35,14 @@ function awsNames(env: AwsEnvironment): Built[] {
       );
     }
   });
+  if (env.app.backups.dr) {
+    for (const p of names.AWS_REPLICATED_PURPOSES) {
+      built.push(
+        { path: 'name', value: env.name, what: 'S3 bucket name', name: names.awsReplicaBucketName(env.name, env.aws.accountId, p), rule: names.s3BucketName },
+        { path: 'name', value: env.name, what: 'IAM role name', name: names.awsReplicationRoleName(env.name, p), rule: names.iamRoleName },
+      );
+    }
+  }
   if (env.state.type === 's3') built.push({ path: 'state.bucket', value: env.state.bucket, what: 'S3 bucket name', name: env.state.bucket, rule: names.s3BucketName });
   return built;
 }

@@ -6,6 +6,8 @@
 import { appRules } from './rules-app';
 import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
+import { deliveryRules } from './rules-delivery';
+import { drRules } from './rules-dr';
 import { awsFactRules, azureFactRules } from './rules-facts';
 import { tagRules } from './rules-names';
 import { duplicateRules } from './rules-duplicates';
@@ -49,5 +51,7 @@ export function crossFieldProblems(input: unknown): Problem[] {
   tagRules(env, problems);
   duplicateRules(env, problems);
   appRules(env, problems);
+  drRules(env, problems);
+  deliveryRules(env, problems);
   return problems;
 }

@@ -7,6 +7,9 @@
 import { email, secretName } from './schema-platform';
 import { int, maybe, object, oneOf, optional, text } from './schema-kit';
 
+/** AWS regions (eu-west-1) and Azure locations (westeurope). */
+const REGION = /^[a-z]{2,}(-[a-z]+)*(-?\d)?$/;
+
 /** Kubernetes quantities in the forms constructs/quantity.ts reads: decimal cores or millicores; bytes with an SI or binary suffix. */
 const cpu = text('a CPU quantity such as 500m, 0.5 or 2', /^(\d{1,6}m|\d{1,3}(\.\d{1,3})?)$/);
 const memory = text('a memory quantity such as 512Mi, 1.5Gi, 4Gi or 4G', /^\d{1,9}(\.\d{1,3})?(k|M|G|T|Ki|Mi|Gi|Ti)?$/);
@@ -93,10 +96,46 @@ const backups = object({
   coolAfterDays: int(30, 3650),
   /** Backups and their oplog are deleted after this many days. */
   deleteAfterDays: int(7, 3650),
+  /**
+   * A second copy of the backups in another region (docs/restore.md, "Region lost"). AWS: S3
+   * replication of the backup and uploads buckets to buckets in `region`, with their own keys.
+   * Azure: the backup account becomes RA-GZRS, whose read-only secondary is the location's paired
+   * region, so `region` must be that pair (rules-dr.ts). Absent: backups stay in the region.
+   */
+  dr: maybe(object({ region: text('a region other than the environment\'s own, such as eu-central-1 or northeurope', REGION) })),
+});
+
+/** PBM names a backup after the UTC second it started (`pbm list`): 2026-11-23T01:30:21Z. */
+export const BACKUP_NAME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * This environment starts from another environment's backups (docs/restore.md): the app layer
+ * synthesizes a PerconaServerMongoDBRestore with an external backup source, and the replica set
+ * takes the source environment's users and encryption key from the secret store, so the restored
+ * system users can still log in. Remove it once the environment serves: the restore runs once.
+ * Rules (rules-dr.ts): not from this environment's own store, times in the past and after the
+ * backup they replay from.
+ */
+const restore = object({
+  from: object({
+    /** The environment whose backups these are; its secrets (`<environment>-mongodb-users`, ...) are read from this environment's region. */
+    environment: text('an environment name such as aws-prod', /^(aws|azure)-[a-z0-9-]{1,20}$/),
+    /** The store holding them: an S3 bucket (the source's DR replica, output dr_backup_bucket of its app stack). */
+    store: text('an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    /** PBM's prefix in that store: the source environment's name. */
+    prefix: text('a prefix such as aws-prod', /^[a-z0-9][a-z0-9-]{0,62}$/),
+    /** The store's region. */
+    region: text('a region such as eu-central-1', REGION),
+  }),
+  /** `latest`: the newest full backup in the store when this environment is first deployed (then frozen); or a PBM backup name. */
+  backup: text('"latest" or a backup name from pbm list such as 2026-11-23T01:30:21Z', new RegExp(`^latest$|${BACKUP_NAME.source}`)),
+  /** Replay the oplog up to this UTC second (YYYY-MM-DDTHH:MM:SSZ), or `latest` for every slice in the store; absent: the backup alone. */
+  pointInTime: maybe(text('"latest" or a UTC time such as 2026-11-23T14:15:00Z', new RegExp(`^latest$|${BACKUP_NAME.source}`))),
 });
 
 export const appFields = {
   rocketchat,
   mongodb,
   backups,
+  restore: maybe(restore),
 };

@@ -93,6 +93,7 @@ export default defineEnvironment({
     },
     // The tainted r7i "data" pool: 32 GiB per node, members never share a node with Rocket.Chat bursts.
     mongodb: { members: 3, storageGb: 200, cpu: '2', memory: '16Gi', nodePool: 'data' },
-    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90 },
+    // A copy of every backup and upload in Frankfurt: aws-dr restores from it when eu-west-1 is lost.
+    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90, dr: { region: 'eu-central-1' } },
   },
 });

@@ -102,6 +102,7 @@ export default defineEnvironment({
       smtp: { host: 'smtp.example.org', port: 587, username: 'rocketchat', passwordSecret: 'azure-prod-rocketchat-smtp', from: 'chat@example.org' },
     },
     mongodb: { members: 3, storageGb: 200, cpu: '2', memory: '8Gi', nodePool: 'apps' },
-    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90 },
+    // RA-GZRS: the backups are also readable in the paired region, North Europe.
+    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90, dr: { region: 'northeurope' } },
   },
 });

@@ -11,7 +11,6 @@
  * kubernetes_manifest: the backup storage (bucket, key ARN) is only known
  * after apply, which kubernetes_manifest cannot plan.
  */
-import { Password } from '@cdktf/provider-random/lib/password';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -22,6 +21,7 @@ import { CLUSTER_ISSUERS, NAMESPACES, STORAGE_CLASSES } from '../platform/names'
 import type { SecretStore } from '../platform/platform-cloud';
 import type { BackupStorage, Placement } from './app-cloud';
 import { podBudget, type PodBudget } from './namespace-budget';
+import { mongoSecrets, SYSTEM_USERS } from './mongodb-secrets';
 import { identityServiceAccount } from './service-account';
 
 export const MONGODB = {
@@ -45,15 +45,6 @@ export const MONGOD_POD_LABELS = {
 
 /** The client certificate (and CA) Rocket.Chat presents: mongod requires one once it has a CA file. */
 export const MONGODB_CLIENT_TLS = { secretName: 'mongodb-client-tls', mountPath: '/etc/mongodb-client' } as const;
-
-/** System users the operator manages (psmdb_types.go EnvMongoDB*), all with generated passwords. */
-const SYSTEM_USERS = {
-  BACKUP: 'backup',
-  DATABASE_ADMIN: 'databaseAdmin',
-  CLUSTER_ADMIN: 'clusterAdmin',
-  CLUSTER_MONITOR: 'clusterMonitor',
-  USER_ADMIN: 'userAdmin',
-} as const;
 
 const BACKUP_STORAGE = 'main';
 
@@ -110,10 +101,8 @@ export class MongoReplicaSet extends Construct {
     const { members, cpu, memory } = env.app.mongodb;
     // The operator replaces members one at a time and never surges: members is the most that run.
     this.podBudget = podBudget('mongod', members, [{ requests: { cpu, memory }, limits: { memory } }, BACKUP_AGENT_RESOURCES[env.tier], EXPORTER_RESOURCES]);
-    // Letters and digits only: the passwords go into connection URIs unescaped.
-    const password = (name: string) => new Password(this, `${name}-password`, { length: 32, special: false }).result;
-
-    const systemPasswords = Object.fromEntries(Object.values(SYSTEM_USERS).map((user) => [user, password(`system-${user}`)]));
+    const secrets = mongoSecrets(this, env, props.secrets);
+    const systemPasswords = secrets.system;
     const systemUsers = new SecretV1(this, 'system-users', {
       metadata: { name: `${MONGODB.cluster}-users`, namespace: ns },
       data: Object.fromEntries(
@@ -130,8 +119,14 @@ export class MongoReplicaSet extends Construct {
       systemPasswords[SYSTEM_USERS.DATABASE_ADMIN]!,
       `MongoDB databaseAdmin password for ${env.name} (user ${SYSTEM_USERS.DATABASE_ADMIN}; break-glass and restores)`,
     );
+    // Ours, not the operator's: it creates one only when the named secret is missing (docs/app.md).
+    const encryptionKey = new SecretV1(this, 'encryption-key-secret', {
+      metadata: { name: `${MONGODB.cluster}-encryption-key`, namespace: ns },
+      data: { 'encryption-key': secrets.encryptionKey },
+      dependsOn: props.dependsOn,
+    });
 
-    const appPassword = password('rocketchat');
+    const appPassword = secrets.app;
     const appUser = new SecretV1(this, 'app-user', {
       metadata: { name: `${MONGODB.cluster}-app-user`, namespace: ns },
       data: { password: appPassword },
@@ -150,7 +145,7 @@ export class MongoReplicaSet extends Construct {
     const serviceAccount = identityServiceAccount(this, { namespace: ns, name: MONGODB.serviceAccount }, backups.identity, props.dependsOn);
 
     const objects: KubernetesObject[] = [
-      replicaSetResource(env, backups, placement, systemUsers.metadata.name, appUser.metadata.name),
+      replicaSetResource(env, backups, placement, { users: systemUsers.metadata.name, encryptionKey: encryptionKey.metadata.name }, appUser.metadata.name),
       clientCertificate(props.clientNamespace),
       exporterPodMonitor(),
     ];
@@ -158,13 +153,14 @@ export class MongoReplicaSet extends Construct {
       name: 'rocketchat-mongodb',
       namespace: ns,
       objects,
-      dependsOn: [...props.dependsOn, systemUsers, appUser, serviceAccount],
+      dependsOn: [...props.dependsOn, systemUsers, encryptionKey, appUser, serviceAccount],
     });
     this.ready = [release.release, this.connectionSecret];
   }
 }
 
-function replicaSetResource(env: Environment, backups: BackupStorage, placement: Placement, usersSecret: string, appUserSecret: string): KubernetesObject {
+function replicaSetResource(env: Environment, backups: BackupStorage, placement: Placement, secrets: { users: string; encryptionKey: string }, appUserSecret: string): KubernetesObject {
+  const usersSecret = secrets.users;
   const { mongodb, backups: plan } = env.app;
   const memory = mongodb.memory;
   return {
@@ -183,7 +179,7 @@ function replicaSetResource(env: Environment, backups: BackupStorage, placement:
       updateStrategy: 'SmartUpdate',
       // Versions are pinned in config/versions.ts; the operator neither upgrades nor calls check.percona.com.
       upgradeOptions: { apply: 'disabled' },
-      secrets: { users: usersSecret, encryptionKey: `${MONGODB.cluster}-encryption-key` },
+      secrets: { users: usersSecret, encryptionKey: secrets.encryptionKey },
       initContainerSecurityContext: RESTRICTED_CONTAINER,
       tls: {
         mode: 'requireTLS',

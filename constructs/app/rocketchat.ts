@@ -10,7 +10,6 @@
  */
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { Password } from '@cdktf/provider-random/lib/password';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -23,6 +22,7 @@ import { resourcesFor } from '../platform/sizing';
 import { podBudget, type PodBudget } from './namespace-budget';
 import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';
+import { rocketchatAdminPassword } from './mongodb-secrets';
 import { patchPostRenderer, type ObjectPatch } from './post-renderer';
 import { identityServiceAccount } from './service-account';
 
@@ -105,7 +105,7 @@ export class RocketChat extends Construct {
     const mostPods = (rocketchat.autoscaling?.maxReplicas ?? rocketchat.replicas) + rocketchat.rollout.maxSurge;
     this.podBudget = podBudget('rocketchat', mostPods, [resourcesFor(env, 'rocketchat')]);
 
-    const adminPassword = new Password(this, 'admin-password', { length: 32, special: false }).result;
+    const adminPassword = rocketchatAdminPassword(this, env, cloud.secrets);
     cloud.secrets.keep('admin-secret', `${env.name}-rocketchat-admin-password`, adminPassword, `Rocket.Chat first administrator for ${env.name} (user ${ROCKETCHAT.adminUser})`);
     const bootstrap: Record<string, string> = {
       ADMIN_USERNAME: ROCKETCHAT.adminUser,

@@ -6,6 +6,7 @@
  * published it.
  */
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import type { AppCloud, BackupRetention, BackupStorage, Placement, UploadStorage } from '../app/app-cloud';
@@ -13,6 +14,7 @@ import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { ALB_READINESS_GATE_LABELS, albIngressSettings, albSourceCidrs } from './https-edge';
+import { DrRegion, replicaBucketName } from './dr-region';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
@@ -36,6 +38,8 @@ export class AwsAppCloud extends Construct implements AppCloud {
   readonly edge: AppCloud['edge'];
   readonly secrets: SecretStore;
   private readonly bucket: (purpose: string, options?: { infrequentAccessAfterDays?: number; corsOrigins?: string[] }) => SecureBucket;
+  /** Config `app.backups.dr`: the region both buckets and the app secrets are copied to. */
+  readonly dr?: DrRegion;
   private readonly role: ReturnType<typeof workloadRoles>;
   private readonly keyArn: string;
 
@@ -52,15 +56,22 @@ export class AwsAppCloud extends Construct implements AppCloud {
       preventDestroy: true,
     });
     this.keyArn = key.key.arn;
-    this.secrets = secretsManagerStore(this, this.keyArn);
+    const drRegion = env.app.backups.dr?.region;
+    const dr = drRegion ? new DrRegion(this, 'dr', { env, region: drRegion, partition }) : undefined;
+    this.dr = dr;
+    this.secrets = secretsManagerStore(this, this.keyArn, dr ? { region: dr.region, kmsKeyArn: dr.key('secrets') } : undefined);
     this.role = workloadRoles(this, clusterName(env), { kind: 'irsa', oidcProviderArn: props.oidcProviderArn, oidcIssuerUrl: props.oidcIssuerUrl });
-    this.bucket = (purpose, options) =>
-      new SecureBucket(this, `${purpose}-bucket`, {
+    this.bucket = (purpose, options) => {
+      const bucket = new SecureBucket(this, `${purpose}-bucket`, {
         bucketName: awsBucketName(env.name, accountId, purpose),
         kmsKeyArn: this.keyArn,
         noncurrentVersionDays: UNDO_DAYS,
         ...options,
       });
+      // The replica keeps the same undo window and tiering; CORS is for browsers, which never read the replica.
+      dr?.replicate(purpose, bucket, this.keyArn, { noncurrentVersionDays: UNDO_DAYS, infrequentAccessAfterDays: options?.infrequentAccessAfterDays });
+      return bucket;
+    };
     this.edge = {
       ingressFor: (backend) => albIngressSettings(env, props.certificateArn, backend, backend.drainSeconds),
       sourceCidrs: albSourceCidrs(env),
@@ -140,6 +151,10 @@ export class AwsAppCloud extends Construct implements AppCloud {
   backups(sa: ServiceAccountRef, retention: BackupRetention): BackupStorage {
     const { env } = this.props;
     const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays }).bucket;
+    if (this.dr) {
+      // What a DR environment's app.restore.from.store names (docs/restore.md, "Region lost").
+      new TerraformOutput(this, 'dr_backup_bucket', { value: replicaBucketName(env, 'mongodb-backups'), description: `The replica of the backup bucket in ${this.dr.region}` }).overrideLogicalId('dr_backup_bucket');
+    }
     const role = this.role('mongodb-backups', 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, bucketReadWrite(bucket.arn, this.keyArn));
     this.operatorAccess(bucket.arn);
     return {

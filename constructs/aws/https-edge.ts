@@ -17,6 +17,7 @@ import { FOR_EXPRESSION_VALUE, TerraformIterator, Token, forExpression, property
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
+import { ChartCrds } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor } from '../platform/sizing';
@@ -125,11 +126,13 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
       statements: lbControllerStatements(props.partition),
     });
     const replicas = controllerReplicas(env);
+    const crds = new ChartCrds(this, 'crds', { pin: CHARTS.awsLoadBalancerController, namespace: serviceAccount.namespace });
     this.ready = [
       chartRelease(this, 'controller', {
         pin: CHARTS.awsLoadBalancerController,
         namespace: serviceAccount.namespace,
-        dependsOn: [validation, role.role],
+        dependsOn: [validation, role.role, crds.release],
+        skipCrds: true,
         values: {
           clusterName: props.clusterName,
           // Nodes require IMDSv2 with hop limit 1, so pods cannot look these up.

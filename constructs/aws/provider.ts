@@ -9,10 +9,12 @@ export interface AwsAccountProps {
 
 /**
  * The AWS provider pinned to one account: a plan run with credentials for any
- * other account fails before it changes anything.
+ * other account fails before it changes anything. `alias`: a second region
+ * in the same stack (the DR region).
  */
-export function awsProvider(scope: Construct, props: AwsAccountProps): AwsProvider {
-  return new AwsProvider(scope, 'aws', {
+export function awsProvider(scope: Construct, props: AwsAccountProps, alias?: string): AwsProvider {
+  return new AwsProvider(scope, alias ? `aws-${alias}` : 'aws', {
+    alias,
     region: props.region,
     allowedAccountIds: [props.accountId],
     defaultTags: [{ tags: props.tags }],

@@ -1,4 +1,8 @@
-/** Secrets Manager as the SecretStore: secrets encrypted with a customer key, 30 days to undo a deletion. */
+/**
+ * Secrets Manager as the SecretStore: secrets encrypted with a customer key, 30 days to undo a
+ * deletion, and, with a DR region, a replica there (its own key) that a restore in that region
+ * reads by the same name while the primary region is down.
+ */
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { DataAwsSecretsmanagerSecrets } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secrets';
 import { Fn } from 'cdktf';
@@ -8,7 +12,12 @@ import type { Construct } from 'constructs';
 import type { SecretStore } from '../platform/platform-cloud';
 import { preflight } from '../preflight';
 
-export function secretsManagerStore(scope: Construct, kmsKeyArn: string): SecretStore {
+export interface SecretReplica {
+  readonly region: string;
+  readonly kmsKeyArn: string;
+}
+
+export function secretsManagerStore(scope: Construct, kmsKeyArn: string, replica?: SecretReplica): SecretStore {
   return {
     read: (sid, name) => {
       // ListSecrets matches names by prefix; the condition wants this exact name.
@@ -26,7 +35,13 @@ export function secretsManagerStore(scope: Construct, kmsKeyArn: string): Secret
       }).secretString;
     },
     keep: (sid, name, value, description) => {
-      const secret = new SecretsmanagerSecret(scope, sid, { name, description, kmsKeyId: kmsKeyArn, recoveryWindowInDays: 30 });
+      const secret = new SecretsmanagerSecret(scope, sid, {
+        name,
+        description,
+        kmsKeyId: kmsKeyArn,
+        recoveryWindowInDays: 30,
+        replica: replica ? [{ region: replica.region, kmsKeyId: replica.kmsKeyArn }] : undefined,
+      });
       new SecretsmanagerSecretVersion(scope, `${sid}-version`, { secretId: secret.id, secretString: value });
     },
   };

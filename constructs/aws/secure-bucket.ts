@@ -12,6 +12,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, type Statement } from './policy';
 
@@ -24,14 +25,20 @@ export interface SecureBucketProps {
   readonly infrequentAccessAfterDays?: number;
   /** Browser origins allowed to GET and PUT objects directly (presigned uploads); absent: no CORS. */
   readonly corsOrigins?: string[];
+  /** The provider of another region (DR replicas); absent: the stack's default provider. */
+  readonly provider?: TerraformProvider;
 }
 
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** Replication needs versioning on before it can be configured. */
+  readonly versioning: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    const { provider } = props;
     this.bucket = new S3Bucket(this, 'bucket', {
+      provider,
       bucket: props.bucketName,
       forceDestroy: false,
       lifecycle: { preventDestroy: true },
@@ -39,21 +46,25 @@ export class SecureBucket extends Construct {
     const bucket = this.bucket.id;
 
     new S3BucketOwnershipControls(this, 'ownership', {
+      provider,
       bucket,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
     const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
+      provider,
       bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketVersioningA(this, 'versioning', {
+    this.versioning = new S3BucketVersioningA(this, 'versioning', {
+      provider,
       bucket,
       versioningConfiguration: { status: 'Enabled' },
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      provider,
       bucket,
       rule: [
         {
@@ -63,6 +74,7 @@ export class SecureBucket extends Construct {
       ],
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      provider,
       bucket,
       rule: [
         {
@@ -77,6 +89,7 @@ export class SecureBucket extends Construct {
     });
     const arn = this.bucket.arn;
     new S3BucketPolicy(this, 'tls-only', {
+      provider,
       bucket,
       policy: policyDocument([
         {
@@ -101,6 +114,7 @@ export class SecureBucket extends Construct {
     });
     if (props.corsOrigins?.length) {
       new S3BucketCorsConfiguration(this, 'cors', {
+      provider,
         bucket,
         corsRule: [
           {

@@ -38,6 +38,19 @@ export function backupAccountName(env: AzureEnvironment): string {
   return azureStorageAccountName(env.name, env.azure.subscriptionId, 'mongodb-backups');
 }
 
+/**
+ * Geo-zone-redundant in prod: a regional outage must not take the backups with the cluster. With
+ * `app.backups.dr` the secondary (the paired region, rules-dr.ts) is also readable (RA-GZRS), so
+ * a restore there can read the backups without waiting for an account failover. Why not object
+ * replication to a second account: PBM signs in with an account key only, so a second account
+ * means a second key in the cluster, a second private endpoint and lifecycle policy, for a copy
+ * that is just as asynchronous (docs/restore.md, "Region lost").
+ */
+export function backupReplication(env: AzureEnvironment): 'ZRS' | 'GZRS' | 'RAGZRS' {
+  if (env.app.backups.dr) return 'RAGZRS';
+  return env.tier === 'prod' ? 'GZRS' : 'ZRS';
+}
+
 /** Days a deleted or overwritten blob version stays restorable. */
 const UNDO_DAYS = 30;
 
@@ -74,12 +87,11 @@ export class AzureAppCloud extends Construct implements AppCloud {
     const { env } = this.props;
     const { location } = env.azure;
     const group = new ResourceGroup(this, 'resource-group', { name: azureResourceGroupName(env.name, 'app'), location });
-    // Geo-zone-redundant in prod: a regional outage must not take the backups with the cluster.
     const account = new SecureStorageAccount(this, 'backup-storage', {
       name: backupAccountName(env),
       resourceGroupName: group.name,
       location,
-      replication: env.tier === 'prod' ? 'GZRS' : 'ZRS',
+      replication: backupReplication(env),
       softDeleteDays: UNDO_DAYS,
       sharedKeyAccess: true,
       publicNetworkAccess: false,

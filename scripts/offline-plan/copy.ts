@@ -241,7 +241,15 @@ export function offlineCopy(stack: string, options: CopyOptions): OfflineCopy {
   }
 
   j.resource = resources;
-  if (Object.keys(requiredProviders).length > 0) j.terraform = { required_providers: requiredProviders };
+  if (Object.keys(requiredProviders).length > 0) {
+    // A module receives aliased configurations (the DR region's aws.dr) only if it declares them.
+    const withAliases: Json = { ...requiredProviders };
+    for (const p of providers.filter((p) => p.alias && requiredProviders[p.type])) {
+      const entry = withAliases[p.type] as Json;
+      withAliases[p.type] = { ...entry, configuration_aliases: [...((entry.configuration_aliases as string[] | undefined) ?? []), `${p.type}.${p.alias}`] };
+    }
+    j.terraform = { required_providers: withAliases };
+  }
   if (Object.keys(locals).length > 0) j.locals = locals;
 
   const rewrite = (ref: Reference): string | undefined => {

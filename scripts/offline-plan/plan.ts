@@ -127,7 +127,7 @@ function batchRoot(copies: readonly OfflineCopy[]): Batch {
         (providers[p.type] ??= []).push({ ...p.config, alias: alias.split('.')[1] });
       }
       aliases.set(alias, [...(aliases.get(alias) ?? []), copy.stack]);
-      mapping[p.type] = alias;
+      mapping[p.alias ? `${p.type}.${p.alias}` : p.type] = alias;
     }
     modules[copy.stack] = { source: `./stacks/${copy.stack}`, ...(Object.keys(mapping).length > 0 ? { providers: mapping } : {}) };
   }

@@ -1,0 +1,131 @@
+/**
+ * Disaster-recovery rules: the second backup region (`app.backups.dr`) and the declarative
+ * restore (`app.restore`). Each refusal names the field, the value, what is allowed and the fix,
+ * because these are read in the middle of an incident.
+ */
+import { obj, type Loose, type Problem } from './rules-kit';
+import { BACKUP_NAME } from './schema-app';
+
+/**
+ * Azure geo-redundant storage copies to the location's fixed pair only (Azure docs, "Azure
+ * cross-region replication pairings"), so the DR region of an Azure environment is that pair.
+ */
+export const AZURE_PAIRED_REGIONS: Readonly<Record<string, string>> = {
+  westeurope: 'northeurope',
+  northeurope: 'westeurope',
+  germanywestcentral: 'germanynorth',
+  francecentral: 'francesouth',
+  swedencentral: 'swedensouth',
+  uksouth: 'ukwest',
+  ukwest: 'uksouth',
+  switzerlandnorth: 'switzerlandwest',
+  norwayeast: 'norwaywest',
+  eastus: 'westus',
+  westus: 'eastus',
+  eastus2: 'centralus',
+  centralus: 'eastus2',
+};
+
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+function primaryRegion(env: Loose): { path: string; region: unknown } {
+  return env.cloud === 'azure' ? { path: 'azure.location', region: obj(env.azure).location } : { path: 'aws.region', region: obj(env.aws).region };
+}
+
+function drRegionRules(env: Loose, problems: Problem[]): void {
+  const dr = obj(obj(obj(env.app).backups).dr);
+  const wanted = dr.region;
+  if (typeof wanted !== 'string') return;
+  const path = 'app.backups.dr.region';
+  const { path: primaryPath, region } = primaryRegion(env);
+  if (wanted === region) {
+    problems.push({
+      path,
+      message: `"${wanted}" is this environment's own region (${primaryPath}), so one regional outage takes the backups and their copy (allowed: any other region; fix: name the region the DR environment runs in, such as ${env.cloud === 'azure' ? (AZURE_PAIRED_REGIONS[wanted] ?? 'the paired region') : 'eu-central-1'})`,
+    });
+    return;
+  }
+  if (env.cloud === 'azure' && typeof region === 'string') {
+    const pair = AZURE_PAIRED_REGIONS[region];
+    if (wanted !== pair) {
+      problems.push({
+        path,
+        message: `"${wanted}" is not the paired region of ${primaryPath} "${region}"; geo-redundant storage copies only to the pair (allowed: ${pair ?? 'a location with a known pair'}; fix: set it to ${pair ?? 'the pair of azure.location'})`,
+      });
+    }
+  }
+  if (env.cloud === 'aws' && !AWS_REGION.test(wanted)) {
+    problems.push({ path, message: `"${wanted}" is not an AWS region (allowed: a region such as eu-central-1; fix: use the region code, not a location name)` });
+  }
+}
+
+/** "2026-11-23T01:30:21Z" as milliseconds, or undefined when the calendar has no such second (2026-02-30). */
+export function utcSecond(text: string): number | undefined {
+  if (!BACKUP_NAME.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || new Date(ms).toISOString().replace('.000Z', 'Z') !== text ? undefined : ms;
+}
+
+function restoreRules(env: Loose, problems: Problem[], now: number): void {
+  const app = obj(env.app);
+  if (app.restore === undefined) return;
+  const restore = obj(app.restore);
+  const from = obj(restore.from);
+  if (env.cloud === 'azure') {
+    problems.push({
+      path: 'app.restore',
+      message: 'is not supported on Azure yet: the backup account is reachable only through its own private endpoint (allowed: leave it out; fix: restore by hand as docs/restore.md describes)',
+    });
+    return;
+  }
+  // The environment's own store receives this environment's new backups and PITR slices while the restore reads it.
+  if (typeof from.environment === 'string' && from.environment === env.name) {
+    problems.push({
+      path: 'app.restore.from.environment',
+      message: `"${from.environment}" is this environment, which writes its backups and oplog slices to that store while the restore reads it (allowed: another environment's backups, such as its DR replica; fix: restore in place by hand, docs/restore.md "In place")`,
+    });
+  }
+  if (typeof from.prefix === 'string' && from.prefix === env.name) {
+    problems.push({
+      path: 'app.restore.from.prefix',
+      message: `"${from.prefix}" is the prefix this environment writes its own backups under, so PBM would read its own live metadata (allowed: the source environment's prefix, such as ${typeof from.environment === 'string' && from.environment !== env.name ? from.environment : 'aws-prod'}; fix: set it to from.environment)`,
+    });
+  }
+  const backup = restore.backup;
+  const backupMs = typeof backup === 'string' && backup !== 'latest' ? utcSecond(backup) : undefined;
+  if (typeof backup === 'string' && backup !== 'latest' && BACKUP_NAME.test(backup)) {
+    if (backupMs === undefined) {
+      problems.push({ path: 'app.restore.backup', message: `"${backup}" is not a real UTC second (allowed: "latest" or a backup name from pbm list; fix: copy the name from pbm list)` });
+    } else if (backupMs > now) {
+      problems.push({ path: 'app.restore.backup', message: `"${backup}" is in the future, so no such backup exists yet (allowed: "latest" or a backup name from pbm list; fix: copy the name from pbm list)` });
+    }
+  }
+  const point = restore.pointInTime;
+  if (typeof point !== 'string' || point === 'latest' || !BACKUP_NAME.test(point)) return;
+  const path = 'app.restore.pointInTime';
+  const pointMs = utcSecond(point);
+  if (pointMs === undefined) {
+    problems.push({ path, message: `"${point}" is not a real UTC second (allowed: "latest" or YYYY-MM-DDTHH:MM:SSZ with a valid date; fix: check the day of the month)` });
+    return;
+  }
+  if (pointMs > now) {
+    problems.push({ path, message: `"${point}" is in the future (allowed: a UTC time before now, or "latest" for the newest oplog slice; fix: use "latest" or a past time)` });
+  }
+  if (backup === 'latest') {
+    problems.push({
+      path,
+      message: `"${point}" needs a named backup: "latest" may have started after it (allowed: app.restore.backup set to the newest backup that started before ${point}, or pointInTime "latest"; fix: pick it from pbm list)`,
+    });
+  } else if (backupMs !== undefined && pointMs <= backupMs) {
+    problems.push({
+      path,
+      message: `"${point}" is not after app.restore.backup "${backup}", the backup the oplog is replayed from (allowed: a time after ${backup}; fix: pick an older backup, or a later time)`,
+    });
+  }
+}
+
+/** `now` is a parameter so tests can pin it; the loader passes the clock. */
+export function drRules(env: Loose, problems: Problem[], now: number = Date.now()): void {
+  drRegionRules(env, problems);
+  restoreRules(env, problems, now);
+}
