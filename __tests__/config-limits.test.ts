@@ -275,7 +275,7 @@ const tags: BadCase[] = [
     title: 'two tag keys that differ only in case',
     base: 'aws-dev',
     change: (c) => (c.tags.Owner = 'someone'),
-    problems: ['config/aws-dev: tags.Owner: "Owner" differs from the tag "owner" only in case, and AWS compares tag keys without case (allowed: one spelling of each key)'],
+    problems: ['config/aws-dev: tags.Owner: "Owner" differs from the tag "owner" only in case, and IAM, whose roles carry every tag, compares tag keys without case (allowed: one spelling of each key)'],
   },
   {
     title: 'a tag key that differs from a project tag only in case',

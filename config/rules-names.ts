@@ -123,7 +123,7 @@ export function tagRules(env: Loose, problems: Problem[]): void {
     // Both clouds compare tag keys without case: "Owner" and "owner" on one resource is refused.
     const clash = [...project, ...seen.keys()].find((other) => other.toLowerCase() === k.toLowerCase());
     if (clash !== undefined) {
-      problems.push({ path: `tags.${k}`, message: `"${k}" differs from the tag "${clash}" only in case, and ${aws ? 'AWS' : 'Azure'} compares tag keys without case (allowed: one spelling of each key)` });
+      problems.push({ path: `tags.${k}`, message: `"${k}" differs from the tag "${clash}" only in case, and ${aws ? 'IAM, whose roles carry every tag,' : 'Azure'} compares tag keys without case (allowed: one spelling of each key)` });
     }
     seen.set(k, k);
   }
