@@ -12,6 +12,7 @@ describe('state bootstrap stacks', () => {
     expect(Object.keys(stacks).filter((s) => s.startsWith('bootstrap-')).sort()).toEqual([
       'bootstrap-example-rocketchat-tfstate-111111111111',
       'bootstrap-example-rocketchat-tfstate-222222222222',
+      'bootstrap-example-rocketchat-tfstate-dr-222222222222',
       'bootstrap-exrctfstatedev01',
       'bootstrap-exrctfstateprod01',
     ]);

@@ -31,7 +31,7 @@ export const RENDER_WAIVERS: readonly RenderWaiver[] = [
   { rule: 'schema', stacks: 'azure-(dev|prod)-(app|platform)', kind: 'IngressExtension', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
   {
     rule: 'network-policy',
-    stacks: '(aws|azure)-(dev|prod)-platform',
+    stacks: '(aws|azure)-(dev|prod|dr)-platform',
     release: 'kube-prometheus-stack',
     kind: 'DaemonSet',
     name: 'monitoring-node/kube-prometheus-stack-prometheus-node-exporter',
