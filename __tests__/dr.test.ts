@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreResource } from '../constructs/app/mongodb-restore';
+import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './helpers';
 
 let stacks: Record<string, Json>;
@@ -388,5 +389,16 @@ describe('restore configuration', () => {
     expect(problemsOf(validate('azure-prod', input))).toEqual([
       'config/azure-prod: app.restore: is not supported on Azure yet: the backup account is reachable only through its own private endpoint (allowed: leave it out; fix: restore by hand as docs/restore.md describes)',
     ]);
+  });
+});
+
+describe('recovery time and point estimates (docs/restore.md)', () => {
+  it('aws-prod: 200 GB at 50 GB/h logical is 4 h of data restore; region lost adds 1.25 h of provisioning; RPO 5 min (+15 min replication)', () => {
+    const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
+    expect(restoreEstimate(prod!)).toEqual({
+      dataHours: { logical: 4, physical: 0.8 },
+      rtoHours: { inPlace: 4, clusterLost: 4.75, regionLost: 5.25 },
+      rpoMinutes: { inPlace: 5, regionLost: 20 },
+    });
   });
 });
