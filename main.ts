@@ -6,11 +6,13 @@
  */
 import './stacks/startup';
 import { ENVIRONMENTS } from './config/environments';
+import { join } from 'node:path';
 import { ConfigError } from './config/load';
+import { environmentFiles } from './config/registry';
 import { PolicyError, run } from './stacks/synth';
 
 try {
-  run(ENVIRONMENTS, process.env.ENVIRONMENTS);
+  run(ENVIRONMENTS, process.env.ENVIRONMENTS, undefined, { environmentFiles: environmentFiles(join(__dirname, 'config', 'environments')) });
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`Invalid configuration, nothing was synthesized:\n${error.problems.join('\n')}\n`);

@@ -85,7 +85,7 @@ const cases: BadCase[] = [
     title: 'zone outside the region',
     base: 'aws-dev',
     change: (c) => (c.network.availabilityZones[2] = 'eu-central-1c'),
-    problems: ['config/aws-dev: network.availabilityZones[2]: "eu-central-1c" is not in region eu-west-1 (allowed: eu-west-1a, eu-west-1b, ...)'],
+    problems: ['config/aws-dev: network.availabilityZones[2]: "eu-central-1c" is not in region eu-west-1 (allowed: eu-west-1a, eu-west-1b, eu-west-1c)'],
   },
   {
     title: 'single NAT gateway in prod',

@@ -4,7 +4,9 @@
  *   config/<env>: <field path>: <what is wrong> (allowed: ...)
  */
 import * as v from 'valibot';
+import { registryProblems, unregisteredProblems } from './registry';
 import { crossFieldProblems } from './rules';
+import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
 
 export class ConfigError extends Error {
@@ -32,6 +34,7 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
     lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
   }
   lines.push(...crossFieldProblems(input));
+  if (result.success) lines.push(...namingProblems(result.output));
   const seen = new Set<string>();
   const problems = lines
     .map(({ path, message }) => `config/${file}: ${path || '(root)'}: ${message}`)
@@ -86,17 +89,26 @@ export function selectEnvironments(selection: string | undefined, known: readonl
   return [...new Set(wanted)];
 }
 
-/** Validates the selected environments; throws ConfigError listing every problem found. */
+/**
+ * Validates the selected environments; throws ConfigError listing every problem found. The
+ * registry-wide checks (shared state stores, bootstrap stack ids, global names) look at every
+ * registered environment that parses, selected or not: an environment left out of this synth still
+ * owns its names. `files` (the environment files on disk) points out files left out of the registry.
+ */
 export function loadEnvironments(
   registry: Readonly<Record<string, unknown>>,
   selection: string | undefined,
+  files: readonly string[] = [],
 ): Environment[] {
-  const names = selectEnvironments(selection, Object.keys(registry).sort());
+  const all = Object.keys(registry).sort();
+  const names = selectEnvironments(selection, all);
   const checked = names.map((name) => checkEnvironment(name, registry[name]));
-  const problems = checked.flatMap((c) => c.problems);
+  const problems = [...unregisteredProblems(files, registry), ...checked.flatMap((c) => c.problems)];
   if (problems.length > 0) throw new ConfigError(problems);
   const envs = checked.map((c) => c.env!);
-  const shared = sharedStateProblems(envs);
-  if (shared.length > 0) throw new ConfigError(shared);
+  const others = all.filter((n) => !names.includes(n)).flatMap((n) => checkEnvironment(n, registry[n]).env ?? []);
+  const every = [...envs, ...others].sort((a, b) => a.name.localeCompare(b.name));
+  const shared = [...sharedStateProblems(every), ...registryProblems(every)];
+  if (shared.length > 0) throw new ConfigError([...new Set(shared)]);
   return envs;
 }

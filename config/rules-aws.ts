@@ -1,5 +1,6 @@
 /** Cross-field rules for AWS environments. */
 import { isArmInstanceType } from './schema-aws';
+import { awsZonesOf } from './facts/aws-regions';
 import { CLUSTER_AUTOSCALER_IMAGES, EKS_ADDON_VERSIONS } from './versions';
 import { arr, blocksAt, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type Problem } from './rules-kit';
 
@@ -14,7 +15,7 @@ export function awsRules(env: Loose, problems: Problem[]): void {
     if (typeof region === 'string' && !new RegExp(`^${region}[a-z]$`).test(zone)) {
       problems.push({
         path: `network.availabilityZones[${i}]`,
-        message: `"${zone}" is not in region ${region} (allowed: ${region}a, ${region}b, ...)`,
+        message: `"${zone}" is not in region ${region} (allowed: ${awsZonesOf(region)?.join(', ') ?? `${region}a, ${region}b, ...`})`,
       });
     }
     if (seenZones.has(zone)) {

@@ -3,6 +3,7 @@ import { contains, formatAddress, overlaps, parseCidr, type Cidr } from './cidr'
 import { arr, block, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type NamedBlock, type Problem } from './rules-kit';
 import { AKS_KUBERNETES_VERSIONS } from './schema-azure';
 import { SUPPORTED_KUBERNETES_VERSIONS } from './schema-common';
+import { AZURE_VM_SIZES, maxEphemeralOsDiskGiB } from './facts/azure-vm-sizes';
 
 export function azureRules(env: Loose, problems: Problem[]): void {
   const network = obj(env.network);
@@ -160,10 +161,10 @@ function clusterRules(env: Loose, vnet: NamedBlock | undefined, pods: NamedBlock
   }
 }
 
-/** Size names from the v4 generation on carry a "d" feature letter when they have a local temp disk (D4ds_v5, E8ads_v6). */
+/** Sizes in the facts table with neither a cache nor a temp disk (unknown sizes are reported by rules-facts.ts). */
 function lacksLocalDisk(vmSize: string): boolean {
-  const match = /^Standard_[A-Z]+\d+(?:-\d+)?([a-z]*)_v(\d+)$/.exec(vmSize);
-  return match !== null && Number(match[2]) >= 4 && !match[1]!.includes('d');
+  const size = AZURE_VM_SIZES[vmSize];
+  return size !== undefined && maxEphemeralOsDiskGiB(size) === 0;
 }
 
 function nodePoolRules(env: Loose, problems: Problem[]): void {

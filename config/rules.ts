@@ -6,7 +6,10 @@
 import { appRules } from './rules-app';
 import { awsRules } from './rules-aws';
 import { azureRules } from './rules-azure';
+import { deliveryRules } from './rules-delivery';
 import { drRules } from './rules-dr';
+import { awsFactRules, azureFactRules } from './rules-facts';
+import { tagRules } from './rules-names';
 import { arr, obj, type Problem } from './rules-kit';
 import { platformRules } from './rules-platform';
 
@@ -40,9 +43,13 @@ export function crossFieldProblems(input: unknown): Problem[] {
   const problems: Problem[] = [];
   if (env.cloud === 'aws') awsRules(env, problems);
   if (env.cloud === 'azure') azureRules(env, problems);
+  if (env.cloud === 'aws') awsFactRules(env, problems);
+  if (env.cloud === 'azure') azureFactRules(env, problems);
   checkNodePools(obj(env.kubernetes).nodePools, problems);
   platformRules(env, problems);
+  tagRules(env, problems);
   appRules(env, problems);
   drRules(env, problems);
+  deliveryRules(env, problems);
   return problems;
 }

@@ -1,6 +1,7 @@
 /** The AWS environment: account, VPC and EKS settings. */
 import { bool, cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
 import { appFields } from './schema-app';
+import { AWS_INSTANCE_TYPES } from './facts/aws-instance-types';
 import { platformFields } from './schema-platform';
 import { delivery, domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
 
@@ -112,8 +113,12 @@ export const awsEnvironmentSchema = object({
   app: object(appFields),
 });
 
-/** Graviton (arm64) families carry a "g" after the generation digit: m7g, c7gn, r8g, t4g. */
+/**
+ * The architecture of an instance type, from the facts table (config/facts/aws-instance-types.ts);
+ * for a type not in it, Graviton's naming: a "g" after the generation digit (m7g, c7gn, r8g, t4g).
+ * The node pool's AMI follows this, so the AMI and the validation cannot disagree.
+ */
 export function isArmInstanceType(instanceType: string): boolean {
-  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
+  const known = AWS_INSTANCE_TYPES[instanceType];
+  return known ? known.architecture === 'arm64' : /^[a-z]+\d+g[a-z]*\./.test(instanceType);
 }
-

@@ -10,15 +10,16 @@ export const SUPPORTED_KUBERNETES_VERSIONS = ['1.32', '1.33', '1.34', '1.35'] as
 
 export const ENV_NAME = /^(aws|azure)-[a-z0-9]+(-[a-z0-9]+)*$/;
 export const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const TAG_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,62}$/;
-const TAG_VALUE = /^[A-Za-z0-9 _.:/=+@-]{0,256}$/;
+// Shape only: each cloud's character set, reserved prefixes and lengths are checked on the final tags (config/rules-names.ts).
+const TAG_KEY = /^[^\p{Cc}]{1,128}$/u;
+const TAG_VALUE = /^[^\p{Cc}]{0,256}$/u;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const tier = oneOf(['dev', 'prod']);
 export const domain = text('a lowercase DNS name such as chat.example.com', DOMAIN);
 export const tags = record(
-  text('a tag key: a letter, then up to 62 letters, digits, _ . : -', TAG_KEY),
-  text('a tag value of up to 256 letters, digits, spaces and _ . : / = + @ -', TAG_VALUE),
+  text('a tag key of 1-128 characters without control characters', TAG_KEY),
+  text('a tag value of up to 256 characters without control characters', TAG_VALUE),
   'an object of tag key to tag value',
 );
 export const keyPrefix = text('a path prefix such as rocketchat/prod', /^[a-z0-9][a-z0-9/_-]{0,100}[a-z0-9]$/);

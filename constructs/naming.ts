@@ -1,6 +1,6 @@
 /** Names shared by more than one layer live here so layers agree on them. */
-import { createHash } from 'node:crypto';
 import type { Environment } from '../config/schema';
+import { aksNodeResourceGroupName as nodeResourceGroup, finalTags } from '../config/names';
 
 /** Every environment's layers, in deploy order. */
 export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
@@ -20,20 +20,15 @@ export function clusterName(env: Environment): string {
   return env.name;
 }
 
-/**
- * Globally unique names (S3 buckets, storage accounts) need a suffix that is
- * stable for one environment and different between accounts.
- */
-export function stableSuffix(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 8);
-}
+/** Cloud names and their rules live in config/names.ts, where validation checks the same names. */
+export { stableSuffix } from '../config/names';
 
 /** Tags every resource carries, on top of the environment's own. */
 export function standardTags(env: Environment): Record<string, string> {
-  return { ...env.tags, environment: env.name, project: 'rocketchat', 'managed-by': 'cdktf' };
+  return finalTags(env.name, env.tags);
 }
 
 /** The resource group AKS creates for an environment's nodes (the cluster layer names it, the platform reads it). */
 export function aksNodeResourceGroupName(env: Environment): string {
-  return `rg-${env.name}-cluster-nodes`;
+  return nodeResourceGroup(env.name);
 }

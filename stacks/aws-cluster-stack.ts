@@ -18,6 +18,7 @@ import { clusterName, stackName, standardTags } from '../constructs/naming';
 import { consume, publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { awsClusterContract, awsNetworkContract } from './aws-contracts';
+import { awsRoleName, nodeGroupName } from '../config/names';
 
 export class AwsClusterStack extends LayerStack {
   constructor(scope: Construct, env: AwsEnvironment, network: LayerStack) {
@@ -52,7 +53,7 @@ export class AwsClusterStack extends LayerStack {
     };
 
     const vpcCni = new WorkloadRole(this, 'vpc-cni-identity', {
-      roleName: `${name}-vpc-cni`,
+      roleName: awsRoleName(name, 'vpc-cni'),
       description: 'VPC CNI: assigns pod addresses',
       namespace: 'kube-system',
       serviceAccount: 'aws-node',
@@ -70,7 +71,7 @@ export class AwsClusterStack extends LayerStack {
     type Pool = (typeof k8s.nodePools)[number];
     const nodePool = (id: string, pool: Pool, subnetIds: string[], perZone: { zone?: string; after?: ITerraformDependable[] } = {}) =>
       new EksNodePool(this, `pool-${id}`, {
-        name: `${name}-${id}`,
+        name: nodeGroupName(name, pool.name, perZone.zone),
         clusterName: cluster.name,
         kubernetesVersion: k8s.version,
         releaseVersion: k8s.nodeImageRelease,
@@ -96,7 +97,7 @@ export class AwsClusterStack extends LayerStack {
     const pools = k8s.nodePools.flatMap((pool) => (pool.perZone ? zonalGroups(pool) : [nodePool(pool.name, pool, net.privateSubnetIds)]));
 
     const ebsCsi = new WorkloadRole(this, 'ebs-csi-identity', {
-      roleName: `${name}-ebs-csi`,
+      roleName: awsRoleName(name, 'ebs-csi'),
       description: 'EBS CSI driver: creates and attaches encrypted volumes',
       namespace: 'kube-system',
       serviceAccount: 'ebs-csi-controller-sa',

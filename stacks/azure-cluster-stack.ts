@@ -21,15 +21,15 @@ import { UserNodePool } from '../constructs/azure/node-pools';
 import { azurermProvider } from '../constructs/azure/provider';
 import { afterRolePropagation } from '../constructs/azure/role-propagation';
 import { LayerStack } from '../constructs/layer-stack';
-import { aksNodeResourceGroupName, clusterName, stableSuffix, stackName, standardTags } from '../constructs/naming';
+import { aksNodeResourceGroupName, clusterName, stackName, standardTags } from '../constructs/naming';
 import { consume, publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { azureClusterContract, azureNetworkContract } from './azure-contracts';
+import { azureKeyVaultName, azureResourceGroupName } from '../config/names';
 
 /** Key Vault names are global: 3-24 characters, no double or trailing hyphens. */
 export function keyVaultName(env: AzureEnvironment): string {
-  const base = env.name.slice(0, 13).replace(/-+$/, '');
-  return `kv-${base}-${stableSuffix(env.azure.subscriptionId, env.name).slice(0, 6)}`;
+  return azureKeyVaultName(env.name, env.azure.subscriptionId);
 }
 
 export class AzureClusterStack extends LayerStack {
@@ -43,7 +43,7 @@ export class AzureClusterStack extends LayerStack {
     applyDefaultTags(this, standardTags(env));
     const net = consume(this, network, azureNetworkContract);
 
-    const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-cluster`, location });
+    const group = new ResourceGroup(this, 'resource-group', { name: azureResourceGroupName(env.name, 'cluster'), location });
     const resourceGroupName = group.name;
 
     const identities = new ClusterIdentities(this, 'identities', {

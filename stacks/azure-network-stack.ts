@@ -16,10 +16,11 @@ import { NatEgress } from '../constructs/azure/nat-gateway';
 import { azurermProvider } from '../constructs/azure/provider';
 import { Vnet } from '../constructs/azure/vnet';
 import { LayerStack } from '../constructs/layer-stack';
-import { stableSuffix, stackName, standardTags } from '../constructs/naming';
+import { stackName, standardTags } from '../constructs/naming';
 import { publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { azureNetworkContract } from './azure-contracts';
+import { azureResourceGroupName, azureStorageAccountName, logAnalyticsName } from '../config/names';
 
 export class AzureNetworkStack extends LayerStack {
   constructor(scope: Construct, env: AzureEnvironment) {
@@ -31,13 +32,13 @@ export class AzureNetworkStack extends LayerStack {
     applyDefaultTags(this, standardTags(env));
 
     const group = new ResourceGroup(this, 'resource-group', {
-      name: `rg-${env.name}-network`,
+      name: azureResourceGroupName(env.name, 'network'),
       location,
     });
     const resourceGroupName = group.name;
 
     const workspace = new LogAnalyticsWorkspace(this, 'log-analytics', {
-      name: `log-${env.name}`,
+      name: logAnalyticsName(env.name),
       resourceGroupName,
       location,
       sku: 'PerGB2018',
@@ -85,7 +86,7 @@ export class AzureNetworkStack extends LayerStack {
 
     new VnetFlowLogs(this, 'flow-logs', {
       name: env.name,
-      storageAccountName: `st${env.name.replace(/-/g, '').slice(0, 12)}fl${stableSuffix(subscriptionId, env.name).slice(0, 6)}`,
+      storageAccountName: azureStorageAccountName(env.name, subscriptionId, 'flow-logs'),
       resourceGroupName,
       location,
       vnetId: vnet.vnet.id,

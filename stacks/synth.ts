@@ -20,6 +20,8 @@ export interface RunOptions {
   readonly suppressions?: readonly Suppression[];
   /** Where waivers in effect are reported. */
   readonly log?: (line: string) => void;
+  /** Environment names of the files in config/environments, so a file left out of the registry is pointed out. */
+  readonly environmentFiles?: readonly string[];
 }
 
 function suppressionProblems(suppressions: readonly Suppression[], rules: readonly Rule[]): string[] {
@@ -55,7 +57,7 @@ export function run(
   const suppressions = options.suppressions ?? POLICY_SUPPRESSIONS;
   const waiverProblems = suppressionProblems(suppressions, rules);
   if (waiverProblems.length > 0) throw new ConfigError(waiverProblems);
-  const envs = loadEnvironments(registry, selection);
+  const envs = loadEnvironments(registry, selection, options.environmentFiles);
 
   const target = outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const staging = `${target}.staging`;

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import type { AppCloud, BackupRetention, BackupStorage, Placement, RestoreFrom, RestoreSource, UploadStorage } from '../app/app-cloud';
 import { latestBackupIn, restoreSourceRead } from './restore-source';
-import { clusterName, stableSuffix } from '../naming';
+import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { ALB_READINESS_GATE_LABELS, albIngressSettings, albSourceCidrs } from './https-edge';
@@ -20,6 +20,7 @@ import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
 import { irsaIdentity, workloadRoles } from './workload-role';
+import { awsBucketName } from '../../config/names';
 
 export interface AwsAppCloudProps {
   readonly env: AwsEnvironment;
@@ -63,7 +64,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
     this.role = workloadRoles(this, clusterName(env), { kind: 'irsa', oidcProviderArn: props.oidcProviderArn, oidcIssuerUrl: props.oidcIssuerUrl });
     this.bucket = (purpose, options) => {
       const bucket = new SecureBucket(this, `${purpose}-bucket`, {
-        bucketName: `${env.name}-${purpose}-${stableSuffix(accountId, env.name, purpose)}`,
+        bucketName: awsBucketName(env.name, accountId, purpose),
         kmsKeyArn: this.keyArn,
         noncurrentVersionDays: UNDO_DAYS,
         ...options,

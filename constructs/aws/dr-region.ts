@@ -16,8 +16,9 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
+import { awsReplicaBucketName, awsReplicationRoleName } from '../../config/names';
 import type { AwsEnvironment } from '../../config/schema';
-import { stableSuffix, standardTags } from '../naming';
+import { standardTags } from '../naming';
 import { CustomerKey } from './kms-key';
 import { policyDocument, type Statement } from './policy';
 import { awsProvider } from './provider';
@@ -103,7 +104,7 @@ export class DrRegion extends Construct {
     const src = source.bucket.arn;
     const dst = replica.bucket.arn;
     const role = new IamRole(this, `${purpose}-replication-role`, {
-      name: `${env.name}-${purpose}-replication`,
+      name: awsReplicationRoleName(env.name, purpose),
       description: `S3 replication of ${source.bucket.bucket} to ${this.region}`,
       assumeRolePolicy: policyDocument([
         {
@@ -183,7 +184,7 @@ export class DrRegion extends Construct {
 
 /** The replica of `<env>-<purpose>-<suffix>`: named from config alone, so a DR environment can name it without the primary's state. */
 export function replicaBucketName(env: AwsEnvironment, purpose: string): string {
-  return `${env.name}-${purpose}-dr-${stableSuffix(env.aws.accountId, env.name, purpose, 'dr')}`;
+  return awsReplicaBucketName(env.name, env.aws.accountId, purpose);
 }
 
 /**

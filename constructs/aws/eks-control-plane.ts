@@ -18,6 +18,7 @@ import { EncryptedLogGroup } from './encrypted-log-group';
 import { EksSecurityGroups } from './eks-security-groups';
 import { CustomerKey } from './kms-key';
 import { managedPolicyArn, policyDocument } from './policy';
+import { awsRoleName } from '../../config/names';
 
 /** All five: audit and authenticator for forensics, the rest to debug scheduling and controllers. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
@@ -67,7 +68,7 @@ export class EksControlPlane extends Construct {
     });
 
     const role = new IamRole(this, 'role', {
-      name: `${name}-eks-cluster`,
+      name: awsRoleName(name, 'eks-cluster'),
       description: 'EKS control plane',
       assumeRolePolicy: policyDocument([
         { Sid: 'EksService', Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },

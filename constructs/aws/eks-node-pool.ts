@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { isArmInstanceType } from '../../config/schema-aws';
 import { managedPolicyArn, policyDocument } from './policy';
+import { ASG_LABEL_TAG_PREFIX, ASG_TAINT_TAG_PREFIX, awsRoleName, nodeGroupNamePrefix } from '../../config/names';
 
 type NodePoolConfig = AwsEnvironment['kubernetes']['nodePools'][number];
 
@@ -29,7 +30,7 @@ export class EksNodeRole extends Construct {
   constructor(scope: Construct, id: string, props: { clusterName: string; partition: string }) {
     super(scope, id);
     this.role = new IamRole(this, 'role', {
-      name: `${props.clusterName}-eks-nodes`,
+      name: awsRoleName(props.clusterName, 'eks-nodes'),
       description: 'EKS managed node groups',
       assumeRolePolicy: policyDocument([
         { Sid: 'Ec2Instances', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
@@ -109,7 +110,7 @@ export class EksNodePool extends Construct {
       clusterName,
       // A prefix, so a change that replaces the group (instance types, capacity
       // type) creates the new one before draining the old.
-      nodeGroupNamePrefix: `${name}-`,
+      nodeGroupNamePrefix: nodeGroupNamePrefix(name),
       version: props.kubernetesVersion,
       releaseVersion: props.releaseVersion,
       nodeRoleArn: props.nodeRole.role.arn,
@@ -133,9 +134,9 @@ export class EksNodePool extends Construct {
     const asgTags: Record<string, string> = {
       'k8s.io/cluster-autoscaler/enabled': 'true',
       [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
-      ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s.io/cluster-autoscaler/node-template/label/${k}`, v])),
-      ...Object.fromEntries(pool.taints.map((t) => [`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value}:${taintEffect(t.effect)}`])),
-      ...(props.zone ? { 'k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone': props.zone } : {}),
+      ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`${ASG_LABEL_TAG_PREFIX}${k}`, v])),
+      ...Object.fromEntries(pool.taints.map((t) => [`${ASG_TAINT_TAG_PREFIX}${t.key}`, `${t.value}:${taintEffect(t.effect)}`])),
+      ...(props.zone ? { [`${ASG_LABEL_TAG_PREFIX}topology.kubernetes.io/zone`]: props.zone } : {}),
     };
     Object.entries(asgTags).forEach(([key, value], i) => {
       new AutoscalingGroupTagA(this, `asg-tag-${i}`, { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } });

@@ -10,6 +10,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { policyDocument } from './policy';
+import { awsRoleName } from '../../config/names';
 
 export interface VpcFlowLogsProps {
   readonly name: string;
@@ -39,7 +40,7 @@ export class VpcFlowLogs extends Construct {
     const logGroupArn = logs.arn;
 
     const role = new IamRole(this, 'delivery-role', {
-      name: `${props.name}-vpc-flow-logs`,
+      name: awsRoleName(props.name, 'vpc-flow-logs'),
       description: 'Delivers VPC flow logs to CloudWatch Logs',
       assumeRolePolicy: policyDocument([
         {

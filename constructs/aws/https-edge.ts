@@ -17,11 +17,13 @@ import { FOR_EXPRESSION_VALUE, TerraformIterator, Token, forExpression, property
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
+import { ChartCrds } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor } from '../platform/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
 import { WorkloadRole, type WorkloadBinding } from './workload-role';
+import { awsRoleName } from '../../config/names';
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers (AWS "Res" policy); the controller's own default still allows TLS 1.0. */
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
@@ -116,7 +118,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
 
     const serviceAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
     const role = new WorkloadRole(this, 'identity', {
-      roleName: `${props.clusterName}-lb-controller`,
+      roleName: awsRoleName(props.clusterName, 'lb-controller'),
       description: 'AWS Load Balancer Controller: ALBs and NLBs for Ingresses and Services',
       namespace: serviceAccount.namespace,
       serviceAccount: serviceAccount.name,
@@ -124,11 +126,13 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
       statements: lbControllerStatements(props.partition),
     });
     const replicas = controllerReplicas(env);
+    const crds = new ChartCrds(this, 'crds', { pin: CHARTS.awsLoadBalancerController, namespace: serviceAccount.namespace });
     this.ready = [
       chartRelease(this, 'controller', {
         pin: CHARTS.awsLoadBalancerController,
         namespace: serviceAccount.namespace,
-        dependsOn: [validation, role.role],
+        dependsOn: [validation, role.role, crds.release],
+        skipCrds: true,
         values: {
           clusterName: props.clusterName,
           // Nodes require IMDSv2 with hop limit 1, so pods cannot look these up.

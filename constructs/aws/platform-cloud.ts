@@ -9,7 +9,7 @@ import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zon
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGES } from '../../config/versions';
-import { clusterName, stableSuffix } from '../naming';
+import { clusterName } from '../naming';
 import { chartRelease } from '../platform/chart-release';
 import type {
   BlockStorage,
@@ -24,6 +24,7 @@ import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
 import { irsaIdentity, workloadRoles, type WorkloadBinding } from './workload-role';
+import { awsBucketName } from '../../config/names';
 
 export interface AwsPlatformCloudProps {
   readonly env: AwsEnvironment;
@@ -107,7 +108,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
     this.objectStore = {
       bucket: (purpose, sa) => {
         const bucket = new SecureBucket(this, `${purpose}-bucket`, {
-          bucketName: `${env.name}-${purpose}-${stableSuffix(accountId, env.name, purpose)}`,
+          bucketName: awsBucketName(env.name, accountId, purpose),
           kmsKeyArn: keyArn,
           noncurrentVersionDays: 30,
         }).bucket;

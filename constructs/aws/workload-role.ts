@@ -15,6 +15,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ServiceAccountRef, WorkloadIdentityBinding } from '../platform/platform-cloud';
 import { policyDocument, type Statement } from './policy';
+import { awsRoleName } from '../../config/names';
 
 export type WorkloadBinding =
   | { readonly kind: 'irsa'; readonly oidcProviderArn: string; readonly oidcIssuerUrl: string }
@@ -96,7 +97,7 @@ function trustStatement({ binding, namespace, serviceAccount }: WorkloadRoleProp
 export function workloadRoles(scope: Construct, prefix: string, binding: WorkloadBinding) {
   return (name: string, description: string, sa: ServiceAccountRef, statements: Statement[]): WorkloadRole =>
     new WorkloadRole(scope, `${name}-identity`, {
-      roleName: `${prefix}-${name}`,
+      roleName: awsRoleName(prefix, name),
       description,
       namespace: sa.namespace,
       serviceAccount: sa.name,

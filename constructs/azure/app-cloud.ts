@@ -15,11 +15,11 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreSource, type UploadStorage } from '../app/app-cloud';
-import { stableSuffix } from '../naming';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { agcIngressSettings, agcSourceCidrs } from './https-edge';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
+import { azureResourceGroupName, azureStorageAccountName } from '../../config/names';
 
 export interface AzureAppCloudProps {
   readonly env: AzureEnvironment;
@@ -35,7 +35,7 @@ export interface AzureAppCloudProps {
 
 /** Storage account names: 3-24 lowercase letters and digits, globally unique. */
 export function backupAccountName(env: AzureEnvironment): string {
-  return `bak${env.name.replace(/[^a-z0-9]/g, '').slice(0, 13)}${stableSuffix(env.azure.subscriptionId, env.name, 'mongodb-backups')}`;
+  return azureStorageAccountName(env.name, env.azure.subscriptionId, 'mongodb-backups');
 }
 
 /**
@@ -86,7 +86,7 @@ export class AzureAppCloud extends Construct implements AppCloud {
   backups(sa: ServiceAccountRef, retention: BackupRetention): BackupStorage {
     const { env } = this.props;
     const { location } = env.azure;
-    const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-app`, location });
+    const group = new ResourceGroup(this, 'resource-group', { name: azureResourceGroupName(env.name, 'app'), location });
     const account = new SecureStorageAccount(this, 'backup-storage', {
       name: backupAccountName(env),
       resourceGroupName: group.name,

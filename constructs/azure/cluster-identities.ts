@@ -10,6 +10,7 @@ import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { grantRole } from './role';
+import { azureIdentityName } from '../../config/names';
 
 export interface ClusterIdentitiesProps {
   readonly clusterName: string;
@@ -28,12 +29,12 @@ export class ClusterIdentities extends Construct {
     super(scope, id);
     const { clusterName, resourceGroupName, location } = props;
     this.controlPlane = new UserAssignedIdentity(this, 'control-plane', {
-      name: `id-${clusterName}-control-plane`,
+      name: azureIdentityName(clusterName, 'control-plane'),
       resourceGroupName,
       location,
     });
     this.kubelet = new UserAssignedIdentity(this, 'kubelet', {
-      name: `id-${clusterName}-kubelet`,
+      name: azureIdentityName(clusterName, 'kubelet'),
       resourceGroupName,
       location,
     });

@@ -22,6 +22,7 @@ import { podSecurityNamespace } from '../platform/namespaces';
 import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
 import { grantRole } from './role';
 import { WorkloadIdentity } from './workload-identity';
+import { azureIdentityName } from '../../config/names';
 
 export const AGC_INGRESS_CLASS = 'azure-alb-external';
 const CONTROLLER = { namespace: 'azure-alb-system', name: 'alb-controller-sa' } as const;
@@ -130,7 +131,7 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
     });
 
     const identity = new WorkloadIdentity(this, 'controller-identity', {
-      name: `id-${env.name}-alb-controller`,
+      name: azureIdentityName(env.name, 'alb-controller'),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       oidcIssuerUrl: props.oidcIssuerUrl,

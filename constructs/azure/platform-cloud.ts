@@ -16,7 +16,7 @@ import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-man
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
-import { aksNodeResourceGroupName, stableSuffix } from '../naming';
+import { aksNodeResourceGroupName } from '../naming';
 import type {
   BlockStorage,
   DnsZone,
@@ -30,6 +30,7 @@ import { grantRole, type Role } from './role';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
 import { WorkloadIdentity } from './workload-identity';
+import { azureIdentityName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
 
 export interface AzurePlatformCloudProps {
   readonly env: AzureEnvironment;
@@ -50,7 +51,7 @@ function federated(identity: WorkloadIdentity): WorkloadIdentityBinding {
 
 /** Storage account names: 3-24 lowercase letters and digits, globally unique. */
 export function observabilityAccountName(env: AzureEnvironment): string {
-  return `obs${env.name.replace(/[^a-z0-9]/g, '').slice(0, 13)}${stableSuffix(env.azure.subscriptionId, env.name, 'observability')}`;
+  return azureStorageAccountName(env.name, env.azure.subscriptionId, 'observability');
 }
 
 export class AzurePlatformCloud extends Construct implements PlatformCloud {
@@ -67,11 +68,11 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
     const { env } = props;
     const { subscriptionId, tenantId, location } = env.azure;
     const resourceGroupId = (name: string) => `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
-    const group = new ResourceGroup(this, 'resource-group', { name: `rg-${env.name}-platform`, location });
+    const group = new ResourceGroup(this, 'resource-group', { name: azureResourceGroupName(env.name, 'platform'), location });
     const resourceGroupName = group.name;
     const identity = (name: string, sa: { namespace: string; name: string }, scopeId: string, roles: Role[]) =>
       new WorkloadIdentity(this, `${name}-identity`, {
-        name: `id-${env.name}-${name}`,
+        name: azureIdentityName(env.name, name),
         resourceGroupName,
         location,
         oidcIssuerUrl: props.oidcIssuerUrl,

@@ -21,6 +21,8 @@ export interface ChartReleaseProps {
   readonly timeoutSeconds?: number;
   /** Adopt existing objects the chart also renders (a namespace we create with Pod Security labels). */
   readonly takeOwnership?: boolean;
+  /** The chart's crds/ are installed and upgraded by a ChartCrds release instead (chart-crds.ts). */
+  readonly skipCrds?: boolean;
 }
 
 export function chartRelease(scope: Construct, id: string, props: ChartReleaseProps): Release {
@@ -42,5 +44,6 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     values: [JSON.stringify(props.values)],
     dependsOn: props.dependsOn,
     takeOwnership: props.takeOwnership,
+    skipCrds: props.skipCrds,
   });
 }

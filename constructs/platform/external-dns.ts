@@ -23,6 +23,8 @@ export class ExternalDns extends Construct {
       pin: CHARTS.externalDns,
       namespace: NAMESPACES.externalDns,
       dependsOn: [...props.dependsOn, ...dns.externalDnsPrerequisites('external-dns-config', NAMESPACES.externalDns, props.dependsOn)],
+      // Its crds/ holds only DNSEndpoint, which a `crd` source would read; the sources here are not that.
+      skipCrds: true,
       values: {
         ...dns.externalDnsValues(),
         domainFilters: [dns.zoneName],

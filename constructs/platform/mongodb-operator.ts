@@ -1,8 +1,9 @@
 /**
  * The Percona Operator for MongoDB, installed here rather than in the app
- * layer: its chart brings the PerconaServerMongoDB CRDs, which must exist
- * before the app stack's replica set (rendered by its cluster-objects chart)
- * is installed, and stay when the app stack is destroyed. Installed once per
+ * layer: the PerconaServerMongoDB CRDs (applied and upgraded by its ChartCrds
+ * release, before the operator) must exist before the app stack's replica set
+ * (rendered by its cluster-objects chart) is installed, and stay when the app
+ * stack is destroyed. Installed once per
  * cluster, namespace-scoped: it watches only the `mongodb` namespace with a
  * Role, not a ClusterRole.
  */
@@ -11,6 +12,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
+import { ChartCrds } from './chart-crds';
 import { chartRelease } from './chart-release';
 import { podBudget, type PodBudget } from '../app/namespace-budget';
 import { NAMESPACES } from './names';
@@ -26,6 +28,7 @@ export class MongoDbOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: { env: Environment; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
+    const crds = new ChartCrds(this, 'crds', { pin: CHARTS.psmdbOperator, namespace: NAMESPACES.mongodb, dependsOn: props.dependsOn });
     this.release = chartRelease(this, 'release', {
       pin: CHARTS.psmdbOperator,
       namespace: NAMESPACES.mongodb,
@@ -40,7 +43,8 @@ export class MongoDbOperator extends Construct {
         resources: resourcesFor(props.env, 'controller'),
         logStructured: true,
       },
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.dependsOn, crds.release],
+      skipCrds: true,
     });
   }
 }

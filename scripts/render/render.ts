@@ -132,7 +132,8 @@ function helmTemplate(job: Job, kubeVersion: string, apiVersions: readonly strin
     'template', job.body.name, resolve(job.chartPath!),
     '--namespace', job.body.namespace ?? 'default',
     '--kube-version', `v${kubeVersion}.0`,
-    '--include-crds',
+    // Helm installs crds/ unless the release skips them (ChartCrds releases install those instead).
+    ...(job.body.skip_crds === true ? [] : ['--include-crds']),
     '--values', valuesFile,
     ...apiVersions.flatMap((v) => ['--api-versions', v]),
     ...post.flags,

@@ -1,0 +1,230 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { changedStacks, stackHashes } from '../scripts/ci/changes';
+import { missingOutputs, remoteReads, waitingFromPlanError, waitingText } from '../scripts/ci/remote-outputs';
+import { runStacks, type Mode } from '../scripts/ci/run-stacks';
+import { open, seal } from '../scripts/ci/seal';
+import { environmentMarkdown, planLines } from '../scripts/ci/summary';
+import { dependencyOrder, deployOrder } from '../scripts/ci/targets';
+import { synthExamples, tempDir, type Json } from './helpers';
+
+process.env.RUN_STACKS_QUIET = '1';
+const { stacks } = synthExamples();
+
+describe('CI: which stacks a pull request changes', () => {
+  const dir = tempDir();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (path: string, text: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write('manifest.json', JSON.stringify({ stacks: { a: { workingDirectory: 'stacks/a' }, b: { workingDirectory: 'stacks/b' } } }));
+  write('stacks/a/cdk.tf.json', '{"resource":{}}');
+  write('stacks/b/cdk.tf.json', '{"resource":{}}');
+  write('stacks/b/assets/chart/values.yaml', 'x: 1\n');
+
+  it('hashes every synthesized file of a stack (assets included), not Terraform working files', () => {
+    const before = stackHashes(dir);
+    write('stacks/a/.terraform/terraform.tfstate', '{}');
+    write('stacks/a/tfplan', 'binary');
+    expect(stackHashes(dir)).toEqual(before);
+    write('stacks/b/assets/chart/values.yaml', 'x: 2\n');
+    const after = stackHashes(dir);
+    expect(changedStacks(before, after)).toEqual(['b']);
+  });
+
+  it('plans new stacks, and every stack when the base could not be synthesized', () => {
+    expect(changedStacks({ a: 'same' }, { a: 'same', b: 'new' })).toEqual(['b']);
+    expect(changedStacks(undefined, { b: '1', a: '2' })).toEqual(['a', 'b']);
+  });
+});
+
+describe('CI: dependency order', () => {
+  it('puts every producer before its consumers across the whole manifest, bootstrap stacks first', () => {
+    const manifest = synthExamples().manifest as { stacks: Record<string, { dependencies?: string[] }> };
+    const order = dependencyOrder(manifest);
+    for (const [stack, { dependencies = [] }] of Object.entries(manifest.stacks)) {
+      for (const dep of dependencies) expect(order.indexOf(dep), `${dep} before ${stack}`).toBeLessThan(order.indexOf(stack));
+    }
+    expect(deployOrder(manifest, 'azure-prod')).toEqual(['azure-prod-network', 'azure-prod-cluster', 'azure-prod-platform', 'azure-prod-app']);
+  });
+
+  it('keeps only the selected stacks, still in dependency order, and refuses a cycle', () => {
+    const fake = { stacks: { 'x-app': { dependencies: ['x-platform'] }, 'x-cluster': { dependencies: ['x-network'] }, 'x-network': {}, 'x-platform': { dependencies: ['x-cluster'] } } };
+    expect(dependencyOrder(fake, ['x-app', 'x-network'])).toEqual(['x-network', 'x-app']);
+    expect(() => deployOrder(fake, 'y')).toThrow('no stacks for environment "y" in the manifest');
+    expect(() => dependencyOrder({ stacks: { 'a-app': { dependencies: ['a-network'] }, 'a-network': { dependencies: ['a-app'] } } })).toThrow('dependency cycle: a-app -> a-network -> a-app');
+  });
+});
+
+describe('CI: a consumer waiting for its producer', () => {
+  it('maps each remote state of a synthesized consumer to its producer and the outputs it reads', () => {
+    expect(remoteReads(stacks['aws-prod-app']!, stacks)).toEqual([
+      {
+        dataSource: 'aws-prod-cluster-state',
+        producer: 'aws-prod-cluster',
+        outputs: ['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'oidc_issuer_url', 'oidc_provider_arn', 'region'],
+      },
+      { dataSource: 'aws-prod-platform-state', producer: 'aws-prod-platform', outputs: ['certificate_arn'] },
+    ]);
+    expect(remoteReads(stacks['azure-dev-app']!, stacks).map((r) => r.producer)).toEqual(['azure-dev-cluster', 'azure-dev-network', 'azure-dev-platform']);
+  });
+
+  it('waits for outputs missing from the producer state, and for a producer with no state at all', () => {
+    const reads = remoteReads(stacks['aws-prod-app']!, stacks);
+    const applied = { 'aws-prod-cluster': ['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'oidc_provider_arn', 'region'] };
+    const waiting = missingOutputs(reads, applied);
+    expect(waitingText(waiting)).toBe('waiting for aws-prod-cluster to apply oidc_issuer_url; waiting for aws-prod-platform to apply certificate_arn');
+  });
+
+  it('reads the two remote-state errors from plan output, and nothing else as waiting', () => {
+    const reads = [{ dataSource: 'p-state', producer: 'p', outputs: ['a', 'b'] }];
+    const noState = 'Error: Unable to find remote state\n\n  with data.terraform_remote_state.p-state,\n  on cdk.tf.json line 2\n\nNo stored state was found';
+    expect(waitingFromPlanError(noState, reads)).toEqual([{ producer: 'p', outputs: ['a', 'b'] }]);
+    const other = `${noState}\n\nError: Invalid provider configuration\n\nsomething else`;
+    expect(waitingFromPlanError(other, reads)).toBeUndefined();
+    expect(waitingFromPlanError('no error at all', reads)).toBeUndefined();
+  });
+});
+
+describe('CI: run-stacks with terraform (builtin provider only, local state)', () => {
+  const outdir = tempDir();
+  const out = join(outdir, 'plans');
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const stack = (name: string, body: Json) => {
+    mkdirSync(join(outdir, 'stacks', name), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: `../../state/${name}.tfstate` } } }, ...body }));
+  };
+  writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({
+    stacks: {
+      'x-network': { workingDirectory: 'stacks/x-network', synthesizedStackPath: 'stacks/x-network/cdk.tf.json' },
+      'x-cluster': { workingDirectory: 'stacks/x-cluster', synthesizedStackPath: 'stacks/x-cluster/cdk.tf.json', dependencies: ['x-network'] },
+    },
+  }));
+  const producer = (outputs: Record<string, string>) =>
+    stack('x-network', { resource: { terraform_data: { n: { input: 'net' } } }, output: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v }])) });
+  producer({ vpc_id: 'vpc-1' });
+  stack('x-cluster', {
+    data: { terraform_remote_state: { 'x-network-state': { backend: 'local', config: { path: '../../state/x-network.tfstate' } } } },
+    resource: { terraform_data: { c: { input: '${data.terraform_remote_state.x-network-state.outputs.vpc_id}/${data.terraform_remote_state.x-network-state.outputs.subnet_ids}' } } },
+  });
+  const run = (mode: Mode) => runStacks(mode, { outdir, out, stacks: ['x-network', 'x-cluster'], lock: true, planJson: false, environment: 'x' });
+  const statuses = (r: ReturnType<typeof run>) => r.result.stacks.map((s) => `${s.stack}: ${s.status}: ${s.headline}`);
+
+  it('plans a producer, and its consumer waits for the output the producer has not applied', () => {
+    const first = run('plan');
+    expect(statuses(first)).toEqual([
+      'x-network: changes: Plan: 1 to add, 0 to change, 0 to destroy.',
+      'x-cluster: waiting: waiting for x-network to apply subnet_ids, vpc_id',
+    ]);
+    expect(first.exitCode).toBe(0);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| `x-cluster` | ⏳ waiting | waiting for x-network to apply subnet_ids, vpc_id |');
+  });
+
+  it('applies exactly the saved plans and leaves the waiting consumer for the next run', () => {
+    const applied = run('apply');
+    expect(statuses(applied)).toEqual([
+      'x-network: applied: Plan: 1 to add, 0 to change, 0 to destroy.',
+      'x-cluster: waiting: waiting for x-network to apply subnet_ids, vpc_id: plan it with the next deploy run',
+    ]);
+  });
+
+  it('still waits for an output the applied producer lacks; the real plan error says the same', () => {
+    expect(statuses(run('plan'))[1]).toBe('x-cluster: waiting: waiting for x-network to apply subnet_ids');
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const plan = spawnSync('terraform', [`-chdir=${join(outdir, 'stacks/x-cluster')}`, 'plan', '-input=false', '-no-color'], { encoding: 'utf8' });
+    expect(plan.status).toBe(1);
+    expect(waitingFromPlanError(`${plan.stdout}${plan.stderr}`, remoteReads(JSON.parse(readFileSync(join(outdir, 'stacks/x-cluster/cdk.tf.json'), 'utf8')) as Json, {}))).toEqual([{ producer: 'x-network', outputs: ['subnet_ids'] }]);
+  });
+
+  it('deploys producer then consumer in one run once the contract is complete (dev)', () => {
+    producer({ vpc_id: 'vpc-1', subnet_ids: 'a,b' });
+    const deployed = run('deploy');
+    expect(deployed.result.stacks.map((s) => s.status)).toEqual(['applied', 'applied']);
+    expect(deployed.exitCode).toBe(0);
+    expect(run('drift').exitCode).toBe(0);
+  });
+
+  it('refuses a saved consumer plan whose producer output changed after the plan, and drift sees it', () => {
+    stack('x-cluster', {
+      data: { terraform_remote_state: { 'x-network-state': { backend: 'local', config: { path: '../../state/x-network.tfstate' } } } },
+      resource: { terraform_data: { c: { input: 'v2-${data.terraform_remote_state.x-network-state.outputs.vpc_id}/${data.terraform_remote_state.x-network-state.outputs.subnet_ids}' } } },
+    });
+    expect(run('plan').result.stacks.map((s) => s.status)).toEqual(['no-changes', 'changes']);
+    producer({ vpc_id: 'vpc-2', subnet_ids: 'a,b' });
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    spawnSync('terraform', [`-chdir=${join(outdir, 'stacks/x-network')}`, 'apply', '-auto-approve', '-input=false'], { encoding: 'utf8' });
+    const applied = run('apply');
+    expect(statuses(applied)[1]).toBe('x-cluster: failed: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values');
+    expect(applied.exitCode).toBe(1);
+    expect(run('drift').exitCode).toBe(2);
+  });
+});
+
+describe('CI: sealed plan bundles', () => {
+  it('opens only with the private key, and refuses a tampered bundle', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 3072, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const plain = Buffer.from('tfplan with a secret: hunter2');
+    const sealed = seal(plain, publicKey);
+    expect(sealed.includes(Buffer.from('hunter2'))).toBe(false);
+    expect(open(sealed, privateKey).toString()).toBe('tfplan with a secret: hunter2');
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    expect(() => open(sealed, other.privateKey)).toThrow();
+    const tampered = Buffer.from(sealed);
+    tampered[tampered.length - 1]! ^= 1;
+    expect(() => open(tampered, privateKey)).toThrow();
+  });
+});
+
+describe('CI: plan summaries', () => {
+  it('keeps the resource lines and the totals of terraform show', () => {
+    const show = 'Terraform will perform the following actions:\n\n  # aws_eks_cluster.this will be updated in-place\n  ~ resource "aws_eks_cluster" "this" {\n\nPlan: 0 to add, 1 to change, 0 to destroy.\n';
+    expect(planLines(show)).toEqual({ headline: 'Plan: 0 to add, 1 to change, 0 to destroy.', details: ['# aws_eks_cluster.this will be updated in-place'] });
+    const md = environmentMarkdown({ environment: 'aws-dev', stacks: [{ stack: 'aws-dev-app', status: 'failed', headline: 'plan failed: a|b' }], costNote: 'Cost estimate skipped: no INFRACOST_API_KEY secret is configured (README, "CI set-up").' });
+    expect(md).toContain('| `aws-dev-app` | ❌ failed | plan failed: a\\|b |  |');
+    expect(md).toContain('_Cost estimate skipped: no INFRACOST_API_KEY secret is configured');
+  });
+});
+
+describe('CI: the one plan comment', () => {
+  const { MARKER, commentBody, upsertComment } = require('../scripts/ci/plan-comment.cjs') as {
+    MARKER: string;
+    commentBody: (run: { targets: Array<{ environment: string; stacks: string }>; summariesDir: string; synthResult: string; planResult: string; runUrl: string; sha: string }) => string;
+    upsertComment: (github: unknown, where: Record<string, unknown>, body: string) => Promise<string>;
+  };
+  const summaries = tempDir();
+  afterAll(() => rmSync(summaries, { recursive: true, force: true }));
+  mkdirSync(join(summaries, 'plan-summary-aws-dev'));
+  writeFileSync(join(summaries, 'plan-summary-aws-dev', 'summary.md'), '### aws-dev\n\n| `aws-dev-app` | 📝 changes |\n');
+  const run = { summariesDir: summaries, synthResult: 'success', planResult: 'failure', runUrl: 'https://example.test/run/1', sha: '0123456789abcdef' };
+
+  it('summarizes every planned environment, and says which failed before planning', () => {
+    const body = commentBody({ ...run, targets: [{ environment: 'aws-dev', stacks: 'aws-dev-app' }, { environment: 'azure-prod', stacks: 'azure-prod-network azure-prod-app' }] });
+    expect(body.startsWith('<!-- cdktf-plan-summary -->\n## Terraform plans')).toBe(true);
+    expect(body).toContain('| `aws-dev-app` | 📝 changes |');
+    expect(body).toContain('❌ No plan (plan job failure): `azure-prod-network`, `azure-prod-app` not planned. See [the run](https://example.test/run/1).');
+    expect(body).toContain('Updated for 0123456 by [this run]');
+    expect(commentBody({ ...run, targets: [] })).toContain("No stack's synthesized configuration changed: nothing to plan.");
+    expect(commentBody({ ...run, synthResult: 'failure', targets: [] })).toContain('❌ Synth failure: no stack could be planned.');
+  });
+
+  it('updates the comment carrying the marker, or creates one', async () => {
+    const calls: string[] = [];
+    const fake = (existing: Array<{ id: number; body: string }>) => ({
+      paginate: async () => existing,
+      rest: {
+        issues: {
+          listComments: () => undefined,
+          updateComment: async (a: { comment_id: number }) => void calls.push(`update ${a.comment_id}`),
+          createComment: async () => void calls.push('create'),
+        },
+      },
+    });
+    const where = { owner: 'o', repo: 'r', issue_number: 7 };
+    expect(await upsertComment(fake([{ id: 1, body: 'hello' }, { id: 2, body: `${MARKER}\nold` }]), where, 'new')).toBe('updated');
+    expect(await upsertComment(fake([{ id: 1, body: 'hello' }]), where, 'new')).toBe('created');
+    expect(calls).toEqual(['update 2', 'create']);
+  });
+});

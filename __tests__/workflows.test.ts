@@ -1,0 +1,223 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import { targets, type Manifest } from '../scripts/ci/targets';
+import { synthExamples } from './helpers';
+
+type Job = Record<string, any>;
+type Workflow = { on: any; permissions: any; jobs: Record<string, Job>; env?: Record<string, string> };
+
+const dir = join(__dirname, '..', '.github', 'workflows');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+const text = (file: string) => readFileSync(join(dir, file), 'utf8');
+const workflow = (file: string) => parse(text(file)) as Workflow;
+const ci = workflow('ci.yml');
+const deploy = workflow('deploy.yml');
+const deployEnv = workflow('deploy-environment.yml');
+const drift = workflow('drift.yml');
+const runs = (job: Job): string => (job.steps ?? []).map((s: Job) => s.run ?? '').join('\n');
+const uses = (job: Job): string[] => (job.steps ?? []).flatMap((s: Job) => (s.uses ? [String(s.uses)] : []));
+const stepIndex = (job: Job, pred: (s: Job) => boolean) => (job.steps as Job[]).findIndex(pred);
+
+describe('workflows: the matrix comes from the registry and the synthesized manifest', () => {
+  it('lists no environment anywhere under .github (every one comes from the registry)', () => {
+    for (const file of files) for (const name of Object.keys(ENVIRONMENTS)) expect(text(file), `${file} names ${name}`).not.toContain(name);
+  });
+
+  it('PR plans: matrix.ts over the head and base synth picks the changed stacks, one job per environment on its plan runner', () => {
+    const synth = ci.jobs.synth!;
+    expect(runs(synth)).toContain('npx tsx scripts/ci/matrix.ts changed base-hashes.json head-hashes.json > changed.json');
+    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json)');
+    expect(synth.outputs.targets).toBe('${{ steps.targets.outputs.targets }}');
+    const plan = ci.jobs.plan!;
+    expect(plan.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.targets) }}');
+    expect(plan['runs-on']).toBe('${{ matrix.planRunner }}');
+    expect(plan.environment).toBe('${{ matrix.planEnvironment }}');
+    expect(plan.env.STACKS).toBe('${{ matrix.stacks }}');
+    expect(runs(plan)).toContain('npx tsx scripts/ci/run-stacks.ts plan --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans --no-lock --plan-json');
+  });
+
+  it('targets list each environment with its stacks in dependency order, runners and identities from config', () => {
+    const manifest = synthExamples().manifest as Manifest & { stacks: Record<string, { dependencies?: string[] }> };
+    const all = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest);
+    expect(all.map((t) => t.environment)).toEqual(Object.keys(ENVIRONMENTS).sort());
+    const awsProd = all.find((t) => t.environment === 'aws-prod')!;
+    expect(awsProd).toMatchObject({
+      stacks: 'aws-prod-network aws-prod-cluster aws-prod-platform aws-prod-app',
+      gated: true,
+      planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod'],
+      planEnvironment: 'aws-prod-plan',
+      deployEnvironment: 'aws-prod',
+      planRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
+      deployRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy',
+      awsRegion: 'eu-west-1',
+    });
+    expect(all.find((t) => t.environment === 'azure-dev')).toMatchObject({
+      gated: false,
+      deployEnvironment: 'azure-dev',
+      azureTenantId: '00000000-0000-0000-0000-0000000000aa',
+      planRoleArn: '',
+    });
+    for (const target of all) {
+      const order = target.stacks.split(' ');
+      for (const [i, stack] of order.entries()) {
+        for (const dep of manifest.stacks[stack]!.dependencies ?? []) if (order.includes(dep)) expect(order.indexOf(dep)).toBeLessThan(i);
+      }
+    }
+    const changedOnly = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { stacks: ['azure-prod-app', 'azure-prod-network'] });
+    expect(changedOnly.map((t) => [t.environment, t.stacks])).toEqual([['azure-prod', 'azure-prod-network azure-prod-app']]);
+  });
+
+  it('deploys: the environment list is the registry by tier (dispatch takes any registered name), prod after dev', () => {
+    expect(deploy.on.workflow_dispatch.inputs.environment.type).toBe('string');
+    expect(runs(deploy.jobs.synth!)).toContain('npx tsx scripts/ci/matrix.ts targets --tier dev');
+    expect(runs(deploy.jobs.synth!)).toContain('npx tsx scripts/ci/matrix.ts targets --tier prod');
+    expect(deploy.jobs.dev!.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.dev) }}');
+    expect(deploy.jobs.prod!.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.prod) }}');
+    expect(deploy.jobs.prod!.needs).toEqual(['synth', 'dev']);
+    expect(deploy.jobs.prod!.if).toContain("needs.dev.result == 'success'");
+    for (const job of ['dev', 'prod']) {
+      expect(deploy.jobs[job]!.uses).toBe('./.github/workflows/deploy-environment.yml');
+      expect(deploy.jobs[job]!.with.target).toBe('${{ toJSON(matrix) }}');
+      expect(deploy.jobs[job]!.concurrency).toEqual({ group: 'deploy-${{ matrix.environment }}', 'cancel-in-progress': false });
+    }
+    expect(drift.jobs.drift!.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.targets) }}');
+  });
+});
+
+describe('workflows: prod applies only the saved plans, after an approval that follows the plan', () => {
+  const { plan, apply, deploy: straight } = deployEnv.jobs as Record<string, Job>;
+
+  it('plans every stack with the plan identity and publishes the plan before anything waits for approval', () => {
+    expect(plan!.if).toBe('fromJSON(inputs.target).gated');
+    expect(plan!.environment).toBe('${{ fromJSON(inputs.target).planEnvironment }}');
+    expect(plan!['runs-on']).toBe('${{ fromJSON(inputs.target).planRunner }}');
+    expect(runs(plan!)).toContain('run-stacks.ts plan --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans --no-lock');
+    expect(runs(plan!)).not.toMatch(/run-stacks\.ts (apply|deploy)|terraform apply/);
+    const published = stepIndex(plan!, (s) => String(s.run ?? '').includes('GITHUB_STEP_SUMMARY'));
+    const artifact = stepIndex(plan!, (s) => s.with?.name === 'plan-summary-${{ fromJSON(inputs.target).environment }}');
+    expect(published).toBeGreaterThan(0);
+    expect(artifact).toBeGreaterThan(published);
+    expect(plan!.steps[published].if).toBe('always()');
+    expect(uses(plan!).some((u) => u.startsWith('aws-actions/configure-aws-credentials@'))).toBe(true);
+    expect(plan!.steps.find((s: Job) => s.uses?.startsWith('aws-actions/'))!.with['role-to-assume']).toBe('${{ fromJSON(inputs.target).planRoleArn }}');
+  });
+
+  it('carries the saved plans sealed, for one day', () => {
+    const seal = plan!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts seal'));
+    expect(seal.env.PLAN_SEALING_PUBLIC_KEY).toBe('${{ vars.PLAN_SEALING_PUBLIC_KEY }}');
+    const upload = plan!.steps.find((s: Job) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}');
+    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin', 'retention-days': 1 });
+    const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
+    expect(open.env.PLAN_SEALING_PRIVATE_KEY).toBe('${{ secrets.PLAN_SEALING_PRIVATE_KEY }}');
+  });
+
+  it('applies after the plan job, in the deploy environment (its reviewers), from the saved plans only', () => {
+    expect(apply!.needs).toBe('plan');
+    expect(apply!.if).toBe("fromJSON(inputs.target).gated && needs.plan.result == 'success'");
+    expect(apply!.environment).toBe('${{ fromJSON(inputs.target).deployEnvironment }}');
+    expect(plan!.environment).not.toBe(apply!.environment);
+    expect(runs(apply!)).toContain('run-stacks.ts apply --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans');
+    expect(runs(apply!)).not.toMatch(/run-stacks\.ts (plan|deploy|drift)|terraform (plan|apply)/);
+    expect(apply!.steps.find((s: Job) => s.uses?.startsWith('aws-actions/'))!.with['role-to-assume']).toBe('${{ fromJSON(inputs.target).deployRoleArn }}');
+    expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'run-stacks.ts'), 'utf8')).toContain("terraform(dir, ['apply', '-input=false', '-no-color', LOCK_TIMEOUT, PLAN_FILE])");
+  });
+
+  it('dev plans and applies straight away, only when not gated', () => {
+    expect(straight!.if).toBe('${{ !fromJSON(inputs.target).gated }}');
+    expect(straight!.environment).toBe('${{ fromJSON(inputs.target).deployEnvironment }}');
+    expect(runs(straight!)).toContain('run-stacks.ts deploy');
+  });
+
+  it('removes plan files whatever happens, in every job that makes or opens them', () => {
+    const jobs: Array<[string, Job]> = [
+      ...Object.entries(deployEnv.jobs),
+      ['ci plan', ci.jobs.plan!],
+      ['drift', drift.jobs.drift!],
+    ];
+    for (const [name, job] of jobs) {
+      const cleanup = (job.steps as Job[]).at(-1)!;
+      expect(cleanup.if, name).toBe('always()');
+      expect(cleanup.run, name).toMatch(/^rm -rf plans .*cdktf\.out\/stacks\/\*\/tfplan/);
+    }
+  });
+});
+
+describe('workflows: least privilege', () => {
+  const all = files.flatMap((file) => Object.entries(workflow(file).jobs).map(([name, job]) => [`${file} ${name}`, job, workflow(file)] as const));
+  const oidcLogin = (job: Job) => uses(job).some((u) => /^(aws-actions\/configure-aws-credentials|azure\/login)@/.test(u));
+
+  it('grants nothing at the top, and every job states its own permissions', () => {
+    for (const file of files) expect(workflow(file).permissions, file).toEqual({});
+    for (const [name, job] of all) expect(job.permissions, name).toBeDefined();
+  });
+
+  it('id-token: write only where a job logs in with OIDC (or calls the workflow that does)', () => {
+    for (const [name, job] of all) {
+      const wantsToken = oidcLogin(job) || job.uses === './.github/workflows/deploy-environment.yml';
+      expect(job.permissions['id-token'] === 'write', name).toBe(wantsToken);
+    }
+  });
+
+  it('pull-requests: write only in the comment job; nothing else writes; contents read at most', () => {
+    for (const [name, job] of all) {
+      const perms = job.permissions as Record<string, string>;
+      const writes = Object.entries(perms).filter(([, level]) => level === 'write').map(([scope]) => scope);
+      expect(writes.filter((s) => s !== 'id-token'), name).toEqual(name === 'ci.yml comment' ? ['pull-requests'] : []);
+      if (perms.contents) expect(perms.contents, name).toBe('read');
+    }
+  });
+
+  it('pins every action by full commit SHA with its version in a comment', () => {
+    for (const file of files) {
+      for (const line of text(file).split('\n').filter((l) => /^\s*(- )?uses: /.test(l))) {
+        if (line.includes('./.github/workflows/')) continue;
+        expect(line, file).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+      }
+    }
+  });
+});
+
+describe('workflows: pull requests', () => {
+  it('skips plans on fork pull requests with a message, instead of failing at login', () => {
+    const sameRepo = 'github.event.pull_request.head.repo.full_name == github.repository';
+    expect(ci.jobs.plan!.if).toContain(sameRepo);
+    expect(ci.jobs.comment!.if).toContain(sameRepo);
+    expect(ci.jobs['plan-skipped']!.if).toBe('github.event.pull_request.head.repo.full_name != github.repository');
+    expect(runs(ci.jobs['plan-skipped']!)).toContain('Plans skipped: pull requests from forks get no OIDC token or secrets');
+  });
+
+  it('updates one comment on every run, failure included', () => {
+    const comment = ci.jobs.comment!;
+    expect(comment.needs).toEqual(['synth', 'plan']);
+    expect(comment.if).toMatch(/^always\(\) && /);
+    expect(comment.steps.at(-1).with.script).toContain('upsertComment(github');
+  });
+
+  it('estimates cost with Infracost only when its API key is configured', () => {
+    const plan = ci.jobs.plan!;
+    expect(plan.env.INFRACOST_API_KEY).toBe('${{ secrets.INFRACOST_API_KEY }}');
+    expect(plan.steps.find((s: Job) => s.uses?.startsWith('infracost/actions/setup@')).if).toBe("env.INFRACOST_API_KEY != ''");
+  });
+
+  it('runs Node from .nvmrc, a supported LTS line, and caches Terraform providers', () => {
+    const nvmrc = readFileSync(join(__dirname, '..', '.nvmrc'), 'utf8').trim();
+    expect(['22', '24']).toContain(nvmrc);
+    const engines = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines).toBe('^22.12.0 || >=24.0.0');
+    for (const file of files) {
+      for (const job of Object.values(workflow(file).jobs)) {
+        for (const step of (job.steps ?? []) as Job[]) {
+          if (String(step.uses).startsWith('actions/setup-node@')) expect(step.with, file).toEqual({ 'node-version-file': '.nvmrc', cache: 'npm' });
+        }
+        if (uses(job).some((u) => u.startsWith('hashicorp/setup-terraform@'))) {
+          expect(runs(job), file).toContain('TF_PLUGIN_CACHE_DIR=$RUNNER_TEMP/terraform-plugins');
+          expect(job.steps.find((s: Job) => s.with?.path === '${{ runner.temp }}/terraform-plugins').uses).toMatch(/^actions\/cache@/);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Checks across every registered environment, whatever ENVIRONMENTS selects: a synth of one
+ * environment must not create a bootstrap stack, a state store or a global name that another
+ * environment's synth creates differently. Also finds environment files that are not registered.
+ */
+import { readdirSync } from 'node:fs';
+import * as names from './names';
+import type { Environment } from './schema';
+
+/** The bootstrap stack an environment's remote state store gets (stacks/environments.ts builds it with this id). */
+export function bootstrapStackId(env: Environment): string | undefined {
+  if (env.state.type === 's3') return `bootstrap-${env.state.bucket}`;
+  if (env.state.type === 'azurerm') return `bootstrap-${env.state.storageAccountName}`;
+  return undefined;
+}
+
+/**
+ * What one bootstrap stack creates, beyond what load.ts's shared-store check compares (account,
+ * region, subscription, resource group): the kind of store, and the one container it makes.
+ */
+function storeOf(env: Environment): { field: string; text: string } | undefined {
+  const state = env.state;
+  if (state.type === 's3') return { field: 'state.bucket', text: `an S3 bucket` };
+  if (state.type === 'azurerm') return { field: 'state.storageAccountName', text: `a storage account with container ${state.containerName}` };
+  return undefined;
+}
+
+/** Names that are unique across a whole cloud (S3 buckets, storage accounts, Key Vaults) or that two environments cannot share (domains). */
+function globalNames(env: Environment): Array<{ field: string; kind: string; name: string }> {
+  const at = (kind: string, name: string) => ({ field: 'name', kind, name });
+  const own =
+    env.cloud === 'aws'
+      ? names.AWS_BUCKET_PURPOSES.map((p) => at('S3 bucket', names.awsBucketName(env.name, env.aws.accountId, p)))
+      : [
+          at('Key Vault', names.azureKeyVaultName(env.name, env.azure.subscriptionId)),
+          ...(['flow-logs', 'observability', 'mongodb-backups'] as const).map((p) => at('storage account', names.azureStorageAccountName(env.name, env.azure.subscriptionId, p))),
+        ];
+  return [...own, { field: 'domain', kind: 'domain', name: env.domain }];
+}
+
+export function registryProblems(envs: readonly Environment[]): string[] {
+  const problems: string[] = [];
+  const stacks = new Map<string, { env: string; store: string }>();
+  const owners = new Map<string, { env: string; kind: string }>();
+  for (const env of envs) {
+    const id = bootstrapStackId(env);
+    const store = storeOf(env);
+    if (id && store) {
+      const seen = stacks.get(id);
+      if (!seen) stacks.set(id, { env: env.name, store: store.text });
+      else if (seen.store !== store.text) {
+        problems.push(
+          `config/${env.name}: ${store.field}: makes the bootstrap stack "${id}" for ${store.text}, but ${seen.env} makes the same stack for ${seen.store}, and one stack can create only one (allowed: the same store in every environment that shares it, or a name no other environment uses)`,
+        );
+      }
+      // A shared store is one name for several environments; anything else with its name is a clash.
+      const storeName = env.state.type === 's3' ? env.state.bucket : env.state.type === 'azurerm' ? env.state.storageAccountName : '';
+      if (!owners.has(storeName)) owners.set(storeName, { env: env.name, kind: 'state store' });
+      else if (owners.get(storeName)!.kind !== 'state store') {
+        problems.push(`config/${env.name}: ${store.field}: "${storeName}" is also the ${owners.get(storeName)!.kind} of ${owners.get(storeName)!.env} (allowed: a name no other environment uses)`);
+      }
+    }
+    for (const { field, kind, name } of globalNames(env)) {
+      const seen = owners.get(name);
+      if (!seen) owners.set(name, { env: env.name, kind });
+      else if (seen.env !== env.name) {
+        problems.push(`config/${env.name}: ${field}: "${name}" is also the ${seen.kind} of ${seen.env}, and ${kind === 'domain' ? 'two clusters would fight over its DNS records and certificates' : `${kind} names are unique across the cloud`} (allowed: a ${kind} no other environment uses)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Environment names of the files in config/environments (every .ts file but index.ts). */
+export function environmentFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.endsWith('.d.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+export function unregisteredProblems(files: readonly string[], registry: Readonly<Record<string, unknown>>): string[] {
+  return files
+    .filter((f) => !(f in registry))
+    .map(
+      (f) =>
+        `config/${f}: (file): config/environments/${f}.ts exists but is not in ENVIRONMENTS in config/environments/index.ts, so it is never validated or synthesized (allowed: register it there, or delete the file)`,
+    );
+}
