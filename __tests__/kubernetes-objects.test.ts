@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
 import { synthExamples } from './helpers';
 import { collectObjects, objectProblem, type FoundObject } from './kubernetes-objects';
 
@@ -13,7 +14,7 @@ describe('Kubernetes objects written in code', () => {
     const platform = ['cert-manager.io/v1 Certificate', 'cert-manager.io/v1 ClusterIssuer'];
     const app = ['cert-manager.io/v1 Certificate', 'monitoring.coreos.com/v1 PodMonitor', 'psmdb.percona.com/v1 PerconaServerMongoDB'];
     const agcEdge = ['alb.networking.azure.io/v1 HealthCheckPolicy', 'alb.networking.azure.io/v1 IngressExtension', 'networking.k8s.io/v1 Ingress'];
-    for (const env of ['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod']) {
+    for (const env of Object.keys(ENVIRONMENTS)) {
       expect(kinds(`${env}-platform`), `${env}-platform`).toEqual(expect.arrayContaining(platform));
       expect(kinds(`${env}-app`), `${env}-app`).toEqual(expect.arrayContaining(env.startsWith('azure-') ? [...app, ...agcEdge] : app));
     }

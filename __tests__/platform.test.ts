@@ -36,7 +36,7 @@ describe('platform charts', () => {
     ['alloy', CHARTS.alloy, 'monitoring'],
     ['psmdb-operator', CHARTS.psmdbOperator, 'mongodb'],
   ] as const;
-  it.each(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod'])('%s installs every component from its pinned repository, version and namespace', (env) => {
+  it.each(Object.keys(ENVIRONMENTS))('%s installs every component from its pinned repository, version and namespace', (env) => {
     for (const [chart, pin, namespace] of common) {
       const r = release(platform(env), chart);
       expect([r.repository, r.version, r.namespace, r.atomic, r.create_namespace]).toEqual([pin.repository, pin.version, namespace, true, false]);
@@ -389,7 +389,7 @@ describe('observability', () => {
     expect(values(release(platform('azure-dev'), 'tempo')).tempo.retention).toBe('72h');
   });
 
-  it.each(['aws-dev', 'aws-prod', 'azure-dev', 'azure-prod'])('%s: gives Prometheus a startup-probe budget the CRD accepts (>= 60 s), not the chart\'s 0', (env) => {
+  it.each(Object.keys(ENVIRONMENTS))('%s: gives Prometheus a startup-probe budget the CRD accepts (>= 60 s), not the chart\'s 0', (env) => {
     expect(values(release(platform(env), 'kube-prometheus-stack')).prometheus.prometheusSpec.maximumStartupDurationSeconds).toBe(900);
   });
 

@@ -27,11 +27,11 @@ const AGC_REASON =
   'GitHub CI pulls the chart and validates these objects against its CRDs. __tests__/kubernetes-objects.test.ts checks their structure meanwhile.';
 
 export const RENDER_WAIVERS: readonly RenderWaiver[] = [
-  { rule: 'schema', stacks: 'azure-(dev|prod)-(app|platform)', kind: 'HealthCheckPolicy', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
-  { rule: 'schema', stacks: 'azure-(dev|prod)-(app|platform)', kind: 'IngressExtension', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
+  { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'HealthCheckPolicy', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
+  { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'IngressExtension', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
   {
     rule: 'network-policy',
-    stacks: '(aws|azure)-(dev|prod|dr)-platform',
+    stacks: '(aws|azure)-[a-z0-9-]+-platform',
     release: 'kube-prometheus-stack',
     kind: 'DaemonSet',
     name: 'monitoring-node/kube-prometheus-stack-prometheus-node-exporter',

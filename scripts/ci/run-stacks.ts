@@ -27,7 +27,7 @@ interface Options {
   readonly outdir: string;
   readonly out: string;
   readonly stacks: readonly string[];
-  /** Read-only identities cannot write the state lock: PR plans and drift checks plan without it. */
+  /** PR plans, drift checks and gated plans write no state and hold no lock; applies wait for it (-lock-timeout). */
   readonly lock: boolean;
   readonly planJson: boolean;
   readonly environment: string;
