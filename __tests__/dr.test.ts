@@ -8,6 +8,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreResource } from '../constructs/app/mongodb-restore';
 import { restoreEstimate } from '../constructs/app/restore-estimate';
+import { heldForRestore, rolloutPatch } from '../constructs/app/rocketchat';
 import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './helpers';
 
 let stacks: Record<string, Json>;
@@ -277,9 +278,27 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     expect(kept).toEqual(expect.arrayContaining(['aws-dr-mongodb-users', 'aws-dr-mongodb-encryption-key', 'aws-dr-rocketchat-admin-password']));
   });
 
+  it('keeps Rocket.Chat without pods and without an autoscaler while the restore runs (serve: false)', () => {
+    const stack = app('aws-dr');
+    expect(JSON.parse(release('rocketchat').values[0]).replicaCount).toBe(0);
+    expect(resources(stack, 'kubernetes_horizontal_pod_autoscaler_v2')).toEqual([]);
+    // aws-prod, same Rocket.Chat settings, serving: 3 replicas and the autoscaler.
+    expect(JSON.parse(resources(app('aws-prod'), 'helm_release').find((r) => r.name === 'rocketchat')!.values[0]).replicaCount).toBe(3);
+    expect(resources(app('aws-prod'), 'kubernetes_horizontal_pod_autoscaler_v2')).toHaveLength(1);
+  });
+
+  it('hands the replica count to the autoscaler once serve is true, and not before', () => {
+    const [dr] = loadEnvironments({ 'aws-dr': ENVIRONMENTS['aws-dr'] }, undefined);
+    expect(heldForRestore(dr!)).toBe(true);
+    expect(rolloutPatch(dr!).remove).toEqual([]);
+    const serving = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, serve: true } } };
+    expect(heldForRestore(serving)).toBe(false);
+    expect(rolloutPatch(serving).remove).toEqual([['spec', 'replicas']]);
+  });
+
   it('builds a date restore from a named backup in the format the CRD validates', () => {
     const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod', latestBackup: () => 'unused' };
-    const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z' };
+    const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z', serve: false };
     expect(restoreResource(restore, source, restore.backup).spec).toEqual({
       clusterName: 'rocketchat-mongodb',
       backupSource: { type: 'logical', destination: 's3://b/aws-prod/2026-11-22T01:30:09Z', s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } },

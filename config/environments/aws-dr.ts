@@ -106,6 +106,8 @@ export default defineEnvironment({
       from: { environment: 'aws-prod', store: 'aws-prod-mongodb-backups-dr-48e7e59a', prefix: 'aws-prod', region: 'eu-central-1' },
       backup: 'latest',
       pointInTime: 'latest',
+      // Rocket.Chat stays without pods until the restore is ready; then set serve: true and deploy again.
+      serve: false,
     },
   },
 });
