@@ -771,7 +771,7 @@ const cases: BadCase[] = [
     title: 'flag that is not a boolean',
     base: 'azure-dev',
     change: (c) => (c.kubernetes.nodePools[2].spot = 'yes'),
-    problems: ['config/azure-dev: kubernetes.nodePools[2].spot: "yes" is not valid (allowed: true, false)'],
+    problems: ['config/azure-dev: kubernetes.nodePools[2].spot: must be true or false, got string "yes" (allowed: true, false)'],
   },
 ];
 

@@ -56,6 +56,14 @@ const facts: BadCase[] = [
     ],
   },
   {
+    title: 'a DR backup region that does not exist',
+    base: 'aws-prod',
+    change: (c) => (c.app.backups.dr = { region: 'eu-central-3' }),
+    problems: [
+      'config/aws-prod: app.backups.dr.region: "eu-central-3" is not an AWS commercial Region; did you mean "eu-central-1"? (allowed: us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, ca-west-1, mx-central-1, sa-east-1, eu-west-1, eu-west-2, eu-west-3, eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, il-central-1, me-south-1, me-central-1, af-south-1, ap-east-1, ap-east-2, ap-south-1, ap-south-2, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-southeast-6, ap-southeast-7; config/facts/aws-regions.ts)',
+    ],
+  },
+  {
     title: 'an availability zone letter the region does not have',
     base: 'aws-prod',
     change: (c) => (c.network.availabilityZones[2] = 'eu-west-1d'),
@@ -267,7 +275,7 @@ const tags: BadCase[] = [
     title: 'two tag keys that differ only in case',
     base: 'aws-dev',
     change: (c) => (c.tags.Owner = 'someone'),
-    problems: ['config/aws-dev: tags.Owner: "Owner" differs from the tag "owner" only in case, and AWS compares tag keys without case (allowed: one spelling of each key)'],
+    problems: ['config/aws-dev: tags.Owner: "Owner" differs from the tag "owner" only in case, and IAM, whose roles carry every tag, compares tag keys without case (allowed: one spelling of each key)'],
   },
   {
     title: 'a tag key that differs from a project tag only in case',
@@ -301,11 +309,203 @@ const tags: BadCase[] = [
   },
 ];
 
-const cases: BadCase[] = [...facts, ...naming, ...tags];
+const capacity: BadCase[] = [
+  {
+    title: 'a pool whose nodes cannot fit the largest platform add-on',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.nodePools[0].instanceTypes = ['t3.medium']),
+    problems: [
+      'config/aws-prod: kubernetes.nodePools: no untainted pool has nodes that fit prometheus, which requests 1010m CPU and 4160Mi (prod sizing) next to 330m CPU and 440Mi of DaemonSets: the largest, t3.medium in pool general, has 1930m CPU and 3554Mi allocatable (allowed: a pool with larger nodes)',
+    ],
+  },
+  {
+    title: 'MongoDB memory larger than a node of its pool',
+    base: 'aws-prod',
+    change: (c) => (c.app.mongodb.memory = '32Gi'),
+    problems: [
+      'config/aws-prod: app.mongodb.memory: "32Gi" does not fit one r7i.xlarge node of pool data, which has 3590m CPU and 31335Mi allocatable after 330m CPU and 440Mi of DaemonSets (allowed: at most 31335Mi, or larger nodes)',
+    ],
+  },
+  {
+    title: 'MongoDB CPU larger than a node of its pool',
+    base: 'azure-prod',
+    change: (c) => (c.app.mongodb.cpu = '8'),
+    problems: [
+      'config/azure-prod: app.mongodb.cpu: "8" does not fit one Standard_D8ds_v5 node of pool apps, which has 7220m CPU and 26731Mi allocatable after 600m CPU and 1120Mi of DaemonSets (allowed: at most 7220m CPU, or larger nodes)',
+    ],
+  },
+  {
+    title: 'more MongoDB members than its pool can have nodes',
+    base: 'aws-prod',
+    change: (c) => (c.app.mongodb.members = 7),
+    problems: ['config/aws-prod: app.mongodb.members: 7 members need 7 nodes (one member per node), but pool data has at most 6 (allowed: at most 6 members, or a larger maxSize)'],
+  },
+  {
+    title: 'every pool the add-ons can use at 0 nodes',
+    base: 'aws-dev',
+    change: (c) => {
+      c.kubernetes.nodePools[0].minSize = 0;
+      c.kubernetes.nodePools[0].desiredSize = 0;
+    },
+    problems: [
+      'config/aws-dev: kubernetes.nodePools: every untainted pool (general) has minSize 0, so no node runs cluster-autoscaler to add the first one, and the coredns add-on hangs DEGRADED with no node (allowed: minSize 1 or more on one of them)',
+    ],
+  },
+  {
+    title: 'no pool the platform add-ons may run on',
+    base: 'azure-dev',
+    change: (c) => c.kubernetes.nodePools.splice(1, 1),
+    problems: [
+      'config/azure-dev: kubernetes.nodePools: has no User pool that is not spot, so the platform add-ons (Prometheus, Loki, cert-manager, ...) and Rocket.Chat have nowhere to run (allowed: at least one User pool that is not spot)',
+    ],
+  },
+  {
+    title: 'private subnets too small for the nodes and the VPC addresses of their pods',
+    base: 'aws-dev',
+    change: (c) => {
+      c.network.privateSubnetCidrs = ['10.10.32.0/24', '10.10.64.0/24', '10.10.96.0/24'];
+      c.kubernetes.nodePools[0].instanceTypes = ['m7i.4xlarge', 'm6i.4xlarge'];
+      c.kubernetes.nodePools[0].maxSize = 20;
+    },
+    problems: ['a', 'b', 'c'].map(
+      (z, i) =>
+        `config/aws-dev: network.privateSubnetCidrs[${i}]: "10.10.${32 * (i + 1)}.0/24" has 251 usable addresses, but the nodes that can land in eu-west-1${z} take up to 2400 addresses (general 10 nodes x 240: the VPC CNI gives every pod a VPC address from its node's interfaces) (allowed: a larger block, or smaller maxSize)`,
+    ),
+  },
+  {
+    title: 'a node subnet too small for the pools and their upgrade surge',
+    base: 'azure-dev',
+    change: (c) => (c.network.nodeSubnetCidr = '10.30.0.0/28'),
+    problems: [
+      'config/azure-dev: network.nodeSubnetCidr: "10.30.0.0/28" has 11 usable addresses, but the pools\' maxSize plus the 33% upgrade surge need 14 (allowed: a larger block, or smaller maxSize)',
+    ],
+  },
+];
+
+/** 246 characters: a valid DNS name, but grafana.<it> is 254. */
+const longDomain = `${Array.from({ length: 3 }, () => 'd'.repeat(63)).join('.')}.${'e'.repeat(50)}.com`;
+
+const extra: BadCase[] = [
+  {
+    title: 'MongoDB with no CPU request',
+    base: 'aws-dev',
+    change: (c) => (c.app.mongodb.cpu = '0'),
+    problems: ['config/aws-dev: app.mongodb.cpu: "0" requests under 100m, so members starve next to busier pods and elections time out (allowed: 100m or more)'],
+  },
+  {
+    title: 'MongoDB memory below what mongod needs',
+    base: 'azure-dev',
+    change: (c) => (c.app.mongodb.memory = '256Mi'),
+    problems: ['config/azure-dev: app.mongodb.memory: "256Mi" is below the 512Mi mongod needs: its WiredTiger cache alone takes 256 MiB, and the limit equals the request (allowed: 512Mi or more)'],
+  },
+  {
+    title: 'a domain too long for the Grafana host built from it',
+    base: 'aws-dev',
+    change: (c) => {
+      c.domain = longDomain;
+      c.platform.dnsZone = `${'e'.repeat(50)}.com`;
+    },
+    problems: [
+      `config/aws-dev: domain: "${longDomain}" makes the Grafana host name 254 characters with exposeGrafana true (allowed: a domain of at most 245 characters, or exposeGrafana false)`,
+    ],
+  },
+];
+
+const messages: BadCase[] = [
+  {
+    title: 'a number where a string is required',
+    base: 'aws-dev',
+    change: (c) => (c.network.vpcCidr = 5),
+    problems: ['config/aws-dev: network.vpcCidr: must be a string, got number 5 (allowed: an IPv4 CIDR block such as 10.0.0.0/16)'],
+  },
+  {
+    title: 'a tag value given as a number',
+    base: 'azure-prod',
+    change: (c) => (c.tags['cost-center'] = 1234),
+    problems: ['config/azure-prod: tags.cost-center: must be a string, got number 1234 (allowed: a tag value of up to 256 characters without control characters)'],
+  },
+  {
+    title: 'a string where a list is required',
+    base: 'aws-dev',
+    change: (c) => (c.kubernetes.adminRoleArns = 'arn:aws:iam::111111111111:role/platform-admin'),
+    problems: [
+      'config/aws-dev: kubernetes.adminRoleArns: must be a list, got string "arn:aws:iam::111111111111:role/platform-admin" (allowed: a list of 1 to 20 IAM role ARNs)',
+    ],
+  },
+  {
+    title: 'a quoted number where a number is required',
+    base: 'azure-dev',
+    change: (c) => (c.keyVault.softDeleteRetentionDays = '7'),
+    problems: ['config/azure-dev: keyVault.softDeleteRetentionDays: must be a number, got string "7" (allowed: an integer from 7 to 90)'],
+  },
+  {
+    title: 'a quoted number where one of a few numbers is required',
+    base: 'aws-prod',
+    change: (c) => (c.app.rocketchat.smtp.port = '587'),
+    problems: ['config/aws-prod: app.rocketchat.smtp.port: must be a number, got string "587" (allowed: 587, 465)'],
+  },
+  {
+    title: 'a string where true or false is required',
+    base: 'azure-dev',
+    change: (c) => (c.platform.exposeGrafana = 'yes'),
+    problems: ['config/azure-dev: platform.exposeGrafana: must be true or false, got string "yes" (allowed: true, false)'],
+  },
+  {
+    title: 'a memory quantity in a unit Kubernetes does not know',
+    base: 'aws-dev',
+    change: (c) => (c.app.mongodb.memory = '4GB'),
+    problems: ['config/aws-dev: app.mongodb.memory: "4GB" is not valid (allowed: a memory quantity such as 512Mi, 1.5Gi, 4Gi or 4G)'],
+  },
+];
+
+const duplicates: BadCase[] = [
+  {
+    title: 'an interface endpoint listed twice',
+    base: 'aws-prod',
+    change: (c) => c.network.interfaceEndpoints.push('ec2'),
+    problems: ['config/aws-prod: network.interfaceEndpoints[9]: "ec2" is listed twice (allowed: one VPC endpoint per service)'],
+  },
+  {
+    title: 'an admin role listed twice',
+    base: 'aws-dev',
+    change: (c) => c.kubernetes.adminRoleArns.push('arn:aws:iam::111111111111:role/platform-admin'),
+    problems: ['config/aws-dev: kubernetes.adminRoleArns[2]: "arn:aws:iam::111111111111:role/platform-admin" is listed twice (allowed: one EKS access entry per role)'],
+  },
+  {
+    title: 'an instance type listed twice in a pool',
+    base: 'aws-dev',
+    change: (c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7i.large', 'm6i.large', 'm7i.large']),
+    problems: ['config/aws-dev: kubernetes.nodePools[0].instanceTypes[2]: "m7i.large" is listed twice (allowed: each instance type once; EKS refuses a repeated type)'],
+  },
+  {
+    title: 'an API server range listed twice',
+    base: 'azure-prod',
+    change: (c) => c.kubernetes.apiServer.authorizedIpRanges.push('198.51.100.0/24'),
+    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "198.51.100.0/24" is listed twice (allowed: each range once in the API server access list)'],
+  },
+  {
+    title: 'a Key Vault firewall range listed twice',
+    base: 'azure-prod',
+    change: (c) => c.keyVault.allowedIpRanges.push('203.0.113.16/28'),
+    problems: ['config/azure-prod: keyVault.allowedIpRanges[2]: "203.0.113.16/28" is listed twice (allowed: each range once in the vault firewall)'],
+  },
+  {
+    title: 'an admin role ARN of another AWS partition',
+    base: 'aws-prod',
+    change: (c) => (c.kubernetes.adminRoleArns[1] = 'arn:aws-us-gov:iam::222222222222:role/ci-deploy'),
+    problems: [
+      'config/aws-prod: kubernetes.adminRoleArns[1]: "arn:aws-us-gov:iam::222222222222:role/ci-deploy" is in the aws-us-gov partition, but the cluster is in a commercial AWS Region (allowed: an arn:aws:iam:: role ARN)',
+    ],
+  },
+];
+
+const cases: BadCase[] = [...facts, ...naming, ...tags, ...capacity, ...extra, ...messages, ...duplicates];
 
 describe('configuration the clouds would refuse at apply', () => {
   it('has one case per distinct mistake', () => {
-    expect(new Set(cases.map((c) => c.title)).size).toBe(cases.length);
+    const titles = [...cases, ...registryCases].map((c) => c.title);
+    expect(new Set(titles).size).toBe(titles.length);
+    expect(titles.length).toBeGreaterThanOrEqual(60);
   });
 
   it.each(cases)('rejects $title with exact messages and writes nothing', ({ base, change, problems }) => {
@@ -402,6 +602,11 @@ describe('valid configuration refused before', () => {
 
   it('accepts AWS tags with spaces, slashes, @ and non-ASCII letters', () => {
     expect(accepted('aws-dev', (c) => (c.tags = { 'Cost Center': 'Zürich ops', 'team/owner': 'chat@example.com', '2fa': 'on=yes+1' }))).not.toThrow();
+  });
+
+  it('accepts Kubernetes quantities with decimals and SI suffixes', () => {
+    expect(accepted('aws-dev', (c) => Object.assign(c.app.mongodb, { cpu: '0.5', memory: '1.5Gi' }))).not.toThrow();
+    expect(accepted('azure-dev', (c) => Object.assign(c.app.mongodb, { cpu: '1500m', memory: '2G' }))).not.toThrow();
   });
 
   it('accepts Azure tag values with commas, parentheses and #', () => {

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { registryProblems, unregisteredProblems } from './registry';
 import { crossFieldProblems } from './rules';
+import { capacityProblems } from './rules-capacity';
 import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
 
@@ -34,7 +35,8 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
     lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
   }
   lines.push(...crossFieldProblems(input));
-  if (result.success) lines.push(...namingProblems(result.output));
+  // Names and capacity are judged on an otherwise sound environment, so one mistake is not reported twice.
+  if (result.success && lines.length === 0) lines.push(...namingProblems(result.output), ...capacityProblems(result.output));
   const seen = new Set<string>();
   const problems = lines
     .map(({ path, message }) => `config/${file}: ${path || '(root)'}: ${message}`)

@@ -115,6 +115,11 @@ export function nodeGroupNamePrefix(groupName: string): string {
   return `${groupName}-`;
 }
 
+/** Grafana's public host when exposeGrafana is on. */
+export function grafanaHost(domain: string): string {
+  return `grafana.${domain}`;
+}
+
 // Azure
 
 /** Key Vault names are global: 3-24 characters, no double or trailing hyphens. */

@@ -33,6 +33,9 @@ function awsRegion(value: unknown, path: string, problems: Problem[]): void {
 export function awsFactRules(env: Loose, problems: Problem[]): void {
   awsRegion(obj(env.aws).region, 'aws.region', problems);
   if (obj(env.state).type === 's3') awsRegion(obj(env.state).region, 'state.region', problems);
+  const app = obj(env.app);
+  awsRegion(obj(obj(app.backups).dr).region, 'app.backups.dr.region', problems);
+  awsRegion(obj(obj(app.restore).from).region, 'app.restore.from.region', problems);
 
   const region = obj(env.aws).region;
   const zones = typeof region === 'string' ? awsZonesOf(region) : undefined;
@@ -60,6 +63,12 @@ export function awsFactRules(env: Loose, problems: Problem[]): void {
 
 export function azureFactRules(env: Loose, problems: Problem[]): void {
   const location = obj(env.azure).location;
+  // The DR region must be a real location too (rules-dr.ts holds it to the pair).
+  const dr = obj(obj(obj(env.app).backups).dr).region;
+  if (typeof dr === 'string' && LOCATION_SHAPE.test(dr) && !azureLocationKnown(dr)) {
+    const known = [...AZURE_ZONAL_LOCATIONS, ...AZURE_NON_ZONAL_LOCATIONS];
+    problems.push({ path: 'app.backups.dr.region', message: `"${dr}" is not an Azure region${hint(dr, known)} (allowed: the paired region of azure.location)` });
+  }
   if (typeof location === 'string' && LOCATION_SHAPE.test(location)) {
     if (!azureLocationKnown(location)) {
       const known = [...AZURE_ZONAL_LOCATIONS, ...AZURE_NON_ZONAL_LOCATIONS];

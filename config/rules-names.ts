@@ -69,8 +69,16 @@ export function builtNames(env: Environment): string[] {
 /** Every name of the environment that breaks its cloud's rule; one problem per field and kind of name. */
 export function namingProblems(env: Environment): Problem[] {
   const built = env.cloud === 'aws' ? awsNames(env) : azureNames(env);
-  const seen = new Set<string>();
   const problems: Problem[] = [];
+  // The Grafana host is a certificate and DNS name: at most 253 characters in all.
+  const grafana = names.grafanaHost(env.domain);
+  if (env.platform.exposeGrafana && grafana.length > 253) {
+    problems.push({
+      path: 'domain',
+      message: `"${env.domain}" makes the Grafana host name ${grafana.length} characters with exposeGrafana true (allowed: a domain of at most ${253 - (grafana.length - env.domain.length)} characters, or exposeGrafana false)`,
+    });
+  }
+  const seen = new Set<string>();
   // Longest first, so the one reported per field and kind is the one that needs the most room.
   for (const b of [...built].sort((x, y) => y.name.length - x.name.length)) {
     const wrong = b.rule(b.name);
@@ -115,7 +123,7 @@ export function tagRules(env: Loose, problems: Problem[]): void {
     // Both clouds compare tag keys without case: "Owner" and "owner" on one resource is refused.
     const clash = [...project, ...seen.keys()].find((other) => other.toLowerCase() === k.toLowerCase());
     if (clash !== undefined) {
-      problems.push({ path: `tags.${k}`, message: `"${k}" differs from the tag "${clash}" only in case, and ${aws ? 'AWS' : 'Azure'} compares tag keys without case (allowed: one spelling of each key)` });
+      problems.push({ path: `tags.${k}`, message: `"${k}" differs from the tag "${clash}" only in case, and ${aws ? 'IAM, whose roles carry every tag,' : 'Azure'} compares tag keys without case (allowed: one spelling of each key)` });
     }
     seen.set(k, k);
   }

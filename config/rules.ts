@@ -10,6 +10,7 @@ import { deliveryRules } from './rules-delivery';
 import { drRules } from './rules-dr';
 import { awsFactRules, azureFactRules } from './rules-facts';
 import { tagRules } from './rules-names';
+import { duplicateRules } from './rules-duplicates';
 import { arr, obj, type Problem } from './rules-kit';
 import { platformRules } from './rules-platform';
 
@@ -48,6 +49,7 @@ export function crossFieldProblems(input: unknown): Problem[] {
   checkNodePools(obj(env.kubernetes).nodePools, problems);
   platformRules(env, problems);
   tagRules(env, problems);
+  duplicateRules(env, problems);
   appRules(env, problems);
   drRules(env, problems);
   deliveryRules(env, problems);

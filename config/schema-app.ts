@@ -10,8 +10,9 @@ import { bool, int, maybe, object, oneOf, optional, text } from './schema-kit';
 /** AWS regions (eu-west-1) and Azure locations (westeurope). */
 const REGION = /^[a-z]{2,}(-[a-z]+)*(-?\d)?$/;
 
-const cpu = text('a CPU quantity such as 500m or 2', /^([1-9]\d{0,4}m|[1-9]\d?(\.\d{1,3})?)$/);
-const memory = text('a memory quantity such as 512Mi or 4Gi', /^[1-9]\d{0,5}(Mi|Gi)$/);
+/** Kubernetes quantities in the forms constructs/quantity.ts reads: decimal cores or millicores; bytes with an SI or binary suffix. */
+const cpu = text('a CPU quantity such as 500m, 0.5 or 2', /^(\d{1,6}m|\d{1,3}(\.\d{1,3})?)$/);
+const memory = text('a memory quantity such as 512Mi, 1.5Gi, 4Gi or 4G', /^\d{1,9}(\.\d{1,3})?(k|M|G|T|Ki|Mi|Gi|Ti)?$/);
 const percent = int(10, 95);
 
 /**

@@ -30,17 +30,33 @@ function explain(allowed: string): Message {
       : `${show(issue.input)} is not valid (allowed: ${allowed})`;
 }
 
+/** What a value is, as a config author would name it: "number 5", "string \"5\"", "a list". */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list ${show(value)}`;
+  return `${typeof value === 'object' ? 'an object' : typeof value} ${show(value)}`;
+}
+
+/** For a value of the wrong type: says which type is needed and which was given. */
+function wrongType(needed: string, allowed: string): Message {
+  return (issue) => (issue.input === undefined ? `is required (allowed: ${allowed})` : `must be ${needed}, got ${kindOf(issue.input)} (allowed: ${allowed})`);
+}
+
 export function text(allowed: string, pattern?: RegExp) {
   const message = explain(allowed);
-  return described(v.pipe(v.string(message), v.regex(pattern ?? /[\s\S]*/, message)), allowed);
+  return described(v.pipe(v.string(wrongType('a string', allowed)), v.regex(pattern ?? /[\s\S]*/, message)), allowed);
 }
 
 export function oneOf<const T extends readonly (string | number)[]>(values: T) {
   const allowed = values.join(', ');
+  const type = typeof values[0];
   return described(
-    v.picklist(values, (issue) =>
-      issue.input === undefined ? `is required (allowed: ${allowed})` : `${show(issue.input)} is not supported (allowed: ${allowed})`,
-    ),
+    v.picklist(values, (issue) => {
+      if (issue.input === undefined) return `is required (allowed: ${allowed})`;
+      // "587" for 587, or 2 for "2": the value is right but quoted (or not) the wrong way.
+      if (values.every((x) => typeof x === type) && typeof issue.input !== type) return wrongType(`a ${type}`, allowed)(issue);
+      return `${show(issue.input)} is not supported (allowed: ${allowed})`;
+    }),
     allowed,
   );
 }
@@ -52,18 +68,18 @@ export function literal<const T extends string>(value: T) {
 export function int(min: number, max: number) {
   const allowed = `an integer from ${min} to ${max}`;
   const message = explain(allowed);
-  return described(v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message)), allowed);
+  return described(v.pipe(v.number(wrongType('a number', allowed)), v.integer(message), v.minValue(min, message), v.maxValue(max, message)), allowed);
 }
 
 export function bool() {
-  return described(v.boolean(explain('true, false')), 'true, false');
+  return described(v.boolean(wrongType('true or false', 'true, false')), 'true, false');
 }
 
 export function cidr() {
   const allowed = 'an IPv4 CIDR block such as 10.0.0.0/16';
   return described(
     v.pipe(
-      v.string(explain(allowed)),
+      v.string(wrongType('a string', allowed)),
       v.rawCheck(({ dataset, addIssue }) => {
         if (!dataset.typed) return;
         const parsed = parseCidr(dataset.value);
@@ -77,7 +93,7 @@ export function cidr() {
 export function list<T extends v.GenericSchema>(item: T, min: number, max: number, what: string) {
   const allowed = `a list of ${min === max ? min : `${min} to ${max}`} ${what}`;
   const message = explain(allowed);
-  return described(v.pipe(v.array(item, message), v.minLength(min, message), v.maxLength(max, message)), allowed);
+  return described(v.pipe(v.array(item, wrongType('a list', allowed)), v.minLength(min, message), v.maxLength(max, message)), allowed);
 }
 
 export function record<K extends v.GenericSchema<string, string>, V extends v.GenericSchema>(key: K, value: V, allowed: string) {

@@ -7,9 +7,11 @@
  * `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
  */
 import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
+import { DataAwsIamRoles } from '@cdktf/provider-aws/lib/data-aws-iam-roles';
 import { Construct } from 'constructs';
 import { CustomerKey } from './kms-key';
 import type { Statement } from './policy';
+import { preflight } from '../preflight';
 
 export interface EbsKeyProps {
   readonly clusterName: string;
@@ -22,7 +24,21 @@ export class EbsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EbsKeyProps) {
     super(scope, id);
-    const autoscaling = new DataAwsIamRole(this, 'autoscaling-service-role', { name: 'AWSServiceRoleForAutoScaling' });
+    const linked = new DataAwsIamRoles(this, 'autoscaling-service-role-preflight', {
+      nameRegex: '^AWSServiceRoleForAutoScaling$',
+      pathPrefix: '/aws-service-role/autoscaling.amazonaws.com/',
+    });
+    const autoscaling = new DataAwsIamRole(this, 'autoscaling-service-role', {
+      name: 'AWSServiceRoleForAutoScaling',
+      lifecycle: {
+        precondition: [
+          preflight(
+            `\${length(${linked.fqn}.names) > 0}`,
+            'the Auto Scaling service-linked role AWSServiceRoleForAutoScaling does not exist in this account, so node groups would fail mid-apply. Create it once per account: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
+          ),
+        ],
+      },
+    });
     const key = new CustomerKey(this, 'key', {
       description: `Encrypts EBS volumes of ${props.clusterName}`,
       alias: `${props.clusterName}/ebs`,

@@ -19,7 +19,7 @@ import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud'
 import { agcIngressSettings, agcSourceCidrs } from './https-edge';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
-import { azureResourceGroupName, azureStorageAccountName } from '../../config/names';
+import { azureKeyVaultName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
 
 export interface AzureAppCloudProps {
   readonly env: AzureEnvironment;
@@ -61,7 +61,7 @@ export class AzureAppCloud extends Construct implements AppCloud {
   constructor(scope: Construct, id: string, private readonly props: AzureAppCloudProps) {
     super(scope, id);
     const { env } = props;
-    this.secrets = keyVaultStore(this, props.keyVaultId);
+    this.secrets = keyVaultStore(this, props.keyVaultId, azureKeyVaultName(env.name, env.azure.subscriptionId));
     this.edge = {
       ingressFor: (backend) => agcIngressSettings(props.applicationLoadBalancerId, props.frontendName, backend),
       sourceCidrs: agcSourceCidrs(env),

@@ -4,8 +4,10 @@
  * log is a child of the region's Network Watcher, which Azure creates itself.
  */
 import type { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { DataAzurermResources } from '@cdktf/provider-azurerm/lib/data-azurerm-resources';
 import { NetworkWatcherFlowLog } from '@cdktf/provider-azurerm/lib/network-watcher-flow-log';
 import { Construct } from 'constructs';
+import { preflight } from '../preflight';
 import { SecureStorageAccount } from './secure-storage-account';
 
 export interface VnetFlowLogsProps {
@@ -23,6 +25,20 @@ export interface VnetFlowLogsProps {
 export class VnetFlowLogs extends Construct {
   constructor(scope: Construct, id: string, props: VnetFlowLogsProps) {
     super(scope, id);
+    // Listed across the subscription (no resource group filter), so a missing watcher group is also a clear preflight failure.
+    const { networkWatcherName: watcher, networkWatcherResourceGroup: group, location } = props;
+    const watchers = new DataAzurermResources(this, 'network-watcher-preflight', {
+      type: 'Microsoft.Network/networkWatchers',
+      name: watcher,
+      lifecycle: {
+        postcondition: [
+          preflight(
+            `\${length([for r in self.resources : r if lower(r.resource_group_name) == "${group.toLowerCase()}" && r.location == "${location}"]) == 1}`,
+            `no Network Watcher "${watcher}" in resource group "${group}" in ${location}, which VNet flow logs need. Azure creates NetworkWatcher_${location} in NetworkWatcherRG with a region's first VNet unless the subscription opted out; create it with: az network watcher configure --resource-group ${group} --locations ${location} --enabled true (and set network.flowLogs to its name and group).`,
+          ),
+        ],
+      },
+    });
     const storage = new SecureStorageAccount(this, 'storage', {
       name: props.storageAccountName,
       resourceGroupName: props.resourceGroupName,
@@ -33,6 +49,7 @@ export class VnetFlowLogs extends Construct {
       sharedKeyAccess: true,
     });
     new NetworkWatcherFlowLog(this, 'flow-log', {
+      dependsOn: [watchers],
       name: `fl-${props.name}-vnet`,
       networkWatcherName: props.networkWatcherName,
       resourceGroupName: props.networkWatcherResourceGroup,

@@ -6,6 +6,7 @@
  * is a user-assigned identity federated with one service account.
  */
 import { DataAzurermDnsZone } from '@cdktf/provider-azurerm/lib/data-azurerm-dns-zone';
+import { DataAzurermResources } from '@cdktf/provider-azurerm/lib/data-azurerm-resources';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
@@ -30,7 +31,8 @@ import { grantRole, type Role } from './role';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
 import { WorkloadIdentity } from './workload-identity';
-import { azureIdentityName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
+import { azureIdentityName, azureKeyVaultName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
+import { preflight } from '../preflight';
 
 export interface AzurePlatformCloudProps {
   readonly env: AzureEnvironment;
@@ -93,7 +95,19 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
     };
 
     const zoneGroup = env.platform.dnsZoneResourceGroup;
-    const zone = new DataAzurermDnsZone(this, 'zone', { name: env.platform.dnsZone, resourceGroupName: zoneGroup });
+    const zones = new DataAzurermResources(this, 'zone-preflight', { type: 'Microsoft.Network/dnszones', name: env.platform.dnsZone });
+    const zone = new DataAzurermDnsZone(this, 'zone', {
+      name: env.platform.dnsZone,
+      resourceGroupName: zoneGroup,
+      lifecycle: {
+        precondition: [
+          preflight(
+            `\${length([for r in ${zones.fqn}.resources : r if lower(r.resource_group_name) == "${zoneGroup.toLowerCase()}"]) > 0}`,
+            `no Azure DNS zone "${env.platform.dnsZone}" in resource group "${zoneGroup}" of this subscription; external-dns and cert-manager write records there. Create it (az network dns zone create --resource-group ${zoneGroup} --name ${env.platform.dnsZone}), delegate it from its parent zone, then plan again.`,
+          ),
+        ],
+      },
+    });
     // cert-manager's DNS01 solver only reads the zone and writes TXT records; DNS Zone
     // Contributor would let it change every record. Created on first use, assignable on the zone only.
     let acmeRole: RoleDefinition | undefined;
@@ -191,7 +205,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       },
     };
 
-    this.secrets = keyVaultStore(this, props.keyVaultId);
+    this.secrets = keyVaultStore(this, props.keyVaultId, azureKeyVaultName(env.name, env.azure.subscriptionId));
 
     this.edge = new AzureHttpsEdge(this, 'edge', {
       env,

@@ -50,6 +50,5 @@ export const POD_SELECTORS = {
   mongodbOperator: { namespace: NAMESPACES.mongodb, labels: { 'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' } },
 } as const;
 
-export function grafanaHost(domain: string): string {
-  return `grafana.${domain}`;
-}
+/** The builder validation checks (config/names.ts). */
+export { grafanaHost } from '../../config/names';

@@ -107,6 +107,21 @@ export const awsFixtures: CloudFixtures<AwsEnvironment> = {
         },
       };
     },
+    // data.aws_secretsmanager_secrets (the preflight listing): the secret exists, so the listing holds its name and ARN.
+    aws_secretsmanager_secrets: (args, env) => {
+      const name = String(((args.filter as Array<{ values: string[] }> | undefined) ?? [])[0]?.values[0]);
+      return { values: { id: env.aws.region, names: [name], arns: [arn(env, 'secretsmanager', `secret:${name}-Ab12Cd`)], filter: args.filter } };
+    },
+    // data.aws_iam_roles (the preflight listing of the Auto Scaling service-linked role): present once per account.
+    aws_iam_roles: (args, env) => ({
+      values: {
+        id: env.aws.region,
+        name_regex: args.name_regex,
+        path_prefix: args.path_prefix,
+        names: ['AWSServiceRoleForAutoScaling'],
+        arns: [`arn:aws:iam::${env.aws.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`],
+      },
+    }),
     // data.aws_iam_role: service-linked roles live under /aws-service-role/<service>/ (IAM user guide, "Service-linked roles").
     aws_iam_role: (args, env) => {
       const name = String(args.name);

@@ -98,6 +98,31 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
       },
       sensitive: ['value'],
     }),
+    // data.azurerm_key_vault_secrets (the preflight listing): every secret the environment's config names exists in the vault.
+    azurerm_key_vault_secrets: (args, env) => ({
+      values: {
+        id: resourceId(env, clusterGroup(env), 'Microsoft.KeyVault/vaults', vaultName(env)),
+        key_vault_id: args.key_vault_id,
+        names: configuredSecrets(env),
+        secrets: configuredSecrets(env).map((name) => ({ name, id: `https://${vaultName(env)}.vault.azure.net/secrets/${name}`, enabled: true, tags: {} })),
+      },
+    }),
+    // data.azurerm_resources (the preflight listings of the DNS zone and Network Watcher): the resource exists where the config says.
+    azurerm_resources: (args, env) => {
+      const type = String(args.type);
+      const group = type === 'Microsoft.Network/networkWatchers' ? env.network.flowLogs.networkWatcherResourceGroup : env.platform.dnsZoneResourceGroup;
+      const location = type === 'Microsoft.Network/networkWatchers' ? env.azure.location : 'global';
+      return {
+        values: {
+          id: `resource-${type}-${String(args.name)}`,
+          name: args.name,
+          type,
+          resource_group_name: args.resource_group_name ?? null,
+          required_tags: null,
+          resources: [{ id: resourceId(env, group, type, String(args.name)), name: args.name, type, resource_group_name: group, location, tags: {} }],
+        },
+      };
+    },
     // data.azurerm_client_config: the deploying identity (a CI service principal) in the environment's tenant and subscription.
     azurerm_client_config: (_args, env) => ({
       values: {
@@ -111,3 +136,10 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
   },
   computedLocally: [],
 };
+
+/** Every Key Vault secret the environment's config names (receivers, heartbeat, license, SMTP). */
+function configuredSecrets(env: AzureEnvironment): string[] {
+  const receivers = env.platform.alerting.receivers.map((r) => (r.type === 'slack' ? r.webhookUrlSecret : r.type === 'email' ? r.passwordSecret : r.urlSecret));
+  const { licenseSecret, smtp } = env.app.rocketchat;
+  return [...receivers, env.platform.alerting.heartbeat?.urlSecret, licenseSecret, smtp?.passwordSecret].filter((n): n is string => n !== undefined);
+}
