@@ -13,7 +13,7 @@ describe('architecture picture', () => {
     const edge = mermaid.split('\n').find((l) => l.includes('aws_prod_network -->'))!;
     expect(edge).toContain('private_subnet_ids');
     expect(edge.trim().endsWith('aws_prod_cluster')).toBe(true);
-    expect(mermaid).toContain('bootstrap_aws_222222222222 -.->|state| aws_prod_network');
+    expect(mermaid).toContain('bootstrap_euw1_222222222222 -.->|state| aws_prod_network');
   });
 
   it('is up to date in docs/architecture.md (run npm run graph)', () => {

@@ -10,8 +10,9 @@ beforeAll(() => {
 describe('state bootstrap stacks', () => {
   it('creates one per state store, named after it', () => {
     expect(Object.keys(stacks).filter((s) => s.startsWith('bootstrap-')).sort()).toEqual([
-      'bootstrap-aws-111111111111',
-      'bootstrap-aws-222222222222',
+      'bootstrap-euc1-222222222222',
+      'bootstrap-euw1-111111111111',
+      'bootstrap-euw1-222222222222',
       'bootstrap-exrctfstatedev01',
       'bootstrap-exrctfstateprod01',
     ]);
@@ -26,7 +27,7 @@ describe('state bootstrap stacks', () => {
 
   describe('aws', () => {
     let s: Json;
-    beforeAll(() => (s = stacks['bootstrap-aws-222222222222']!));
+    beforeAll(() => (s = stacks['bootstrap-euw1-222222222222']!));
 
     it('protects the bucket and its key from destroy', () => {
       expect(only(s, 'aws_s3_bucket')).toMatchObject({ bucket: 'example-rocketchat-tfstate-222222222222', force_destroy: false, lifecycle: { prevent_destroy: true } });

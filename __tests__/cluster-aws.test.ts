@@ -49,7 +49,7 @@ function prodWith(change: (c: Record<string, any>) => void): Json {
 describe('aws cluster stack', () => {
   it('reads the network contract through remote state and deploys after the network', () => {
     expect(prod.data.terraform_remote_state['aws-prod-network-state'].config.key).toBe('rocketchat/aws-prod-network.tfstate');
-    expect(manifest.stacks['aws-prod-cluster'].dependencies).toEqual(['aws-prod-network', 'bootstrap-aws-222222222222']);
+    expect(manifest.stacks['aws-prod-cluster'].dependencies).toEqual(['aws-prod-network', 'bootstrap-euw1-222222222222']);
     expect(cluster().vpc_config.subnet_ids).toBe('${data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids}');
   });
 

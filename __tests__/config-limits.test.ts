@@ -528,12 +528,12 @@ const withChanged = (base: Base, change: (c: Mutable) => void) => ({ ...examples
 
 const registryCases: RegistryCase[] = [
   {
-    // AWS bootstrap stacks are named after the account (bootstrap-aws-<account>), so they cannot clash with Azure's.
-    title: 'a second S3 state store in an account whose store another, unselected environment bootstraps',
+    // AWS bootstrap stacks are named after the region and account (bootstrap-euw1-<account>), so they cannot clash with Azure's.
+    title: 'a second S3 state store in an account and region whose store another, unselected environment bootstraps',
     registry: withChanged('aws-prod', (c) => (c.aws.accountId = '111111111111')),
     selection: 'aws-prod',
     problems: [
-      'config/aws-prod: state.bucket: "example-rocketchat-tfstate-222222222222" is a second state store in AWS account 111111111111, where aws-dev keeps its state in example-rocketchat-tfstate-111111111111 (allowed: one S3 state store per account; its bootstrap stack creates the account\'s GitHub OIDC provider)',
+      'config/aws-prod: state.bucket: "example-rocketchat-tfstate-222222222222" is a second state store in AWS account 111111111111 and region eu-west-1, where aws-dev keeps its state in example-rocketchat-tfstate-111111111111 (allowed: one S3 state store per account and region; its bootstrap stack is named after both)',
     ],
   },
   {

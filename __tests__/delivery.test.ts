@@ -17,7 +17,7 @@ import { byPath, parsePolicy, problemsOf, readOutdir, resources, synthExamples, 
 
 const synth = synthExamples();
 const stack = (name: string): Json => synth.stacks[name]!;
-const AWS_STORE = 'bootstrap-aws-222222222222';
+const AWS_STORE = 'bootstrap-euw1-222222222222';
 const AZURE_STORE = 'bootstrap-exrctfstateprod01';
 const statements = (policy: string): Json[] => parsePolicy(policy).Statement;
 
@@ -30,7 +30,7 @@ describe('every stack', () => {
   it('of a layer depends on its state store\'s bootstrap stack, so deploy never starts one before its state exists', () => {
     const manifest = synth.manifest as { stacks: Record<string, { dependencies: string[] }> };
     expect(manifest.stacks['aws-prod-network']!.dependencies).toEqual([AWS_STORE]);
-    expect(manifest.stacks['aws-dev-network']!.dependencies).toEqual(['bootstrap-aws-111111111111']);
+    expect(manifest.stacks['aws-dev-network']!.dependencies).toEqual(['bootstrap-euw1-111111111111']);
     expect(manifest.stacks['azure-prod-network']!.dependencies).toEqual([AZURE_STORE]);
     expect(manifest.stacks['azure-dev-app']!.dependencies).toContain('bootstrap-exrctfstatedev01');
     for (const [name, s] of Object.entries(manifest.stacks)) {
@@ -56,11 +56,11 @@ describe('bootstrap state', () => {
 
   it('is local only for the stacks BOOTSTRAP_LOCAL_STATE names (the first apply)', () => {
     const before = process.env.BOOTSTRAP_LOCAL_STATE;
-    process.env.BOOTSTRAP_LOCAL_STATE = 'bootstrap-aws-111111111111';
+    process.env.BOOTSTRAP_LOCAL_STATE = 'bootstrap-euw1-111111111111';
     try {
       const dev = synthExamples('aws-dev');
-      expect(dev.stacks['bootstrap-aws-111111111111']!.terraform.backend).toEqual({
-        local: { path: '../../../terraform-state/bootstrap-aws-111111111111.tfstate' },
+      expect(dev.stacks['bootstrap-euw1-111111111111']!.terraform.backend).toEqual({
+        local: { path: '../../../terraform-state/bootstrap-euw1-111111111111.tfstate' },
       });
       expect(dev.stacks['aws-dev-network']!.terraform.backend.s3.bucket).toBe('example-rocketchat-tfstate-111111111111');
     } finally {
@@ -96,7 +96,7 @@ describe('workstation deploys', () => {
     expect(deployCommand('azure-dev', ['app', 'cluster'], ['--auto-approve']).args).toEqual([
       'deploy', 'azure-dev-cluster', 'azure-dev-app', '--ignore-missing-stack-dependencies', '--parallelism', '1', '--auto-approve',
     ]);
-    expect(() => deployCommand('aws-qa', [])).toThrow('"aws-qa" is not an environment (allowed: aws-dev, aws-prod, azure-dev, azure-prod)');
+    expect(() => deployCommand('aws-qa', [])).toThrow('"aws-qa" is not an environment (allowed: aws-dev, aws-dr, aws-prod, azure-dev, azure-prod)');
     expect(() => deployCommand('aws-dev', ['db'])).toThrow('"db" is not a layer (allowed: network, cluster, platform, app)');
   });
 
@@ -116,8 +116,9 @@ describe('AWS CI roles (bootstrap stack)', () => {
   const boot = stack(AWS_STORE);
   const role = (name: string) => resources(boot, 'aws_iam_role').find((r) => r.name === name)!;
 
-  it('trust GitHub\'s OIDC provider, created once in the account', () => {
-    expect(resources(boot, 'aws_iam_openid_connect_provider')).toEqual([
+  it('trust GitHub\'s OIDC provider, created once in the account by its first store\'s stack', () => {
+    expect(resources(boot, 'aws_iam_openid_connect_provider')).toEqual([]);
+    expect(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_openid_connect_provider')).toEqual([
       { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'], tags: { Name: 'github-actions' } },
     ]);
   });
@@ -128,7 +129,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
       {
         Sid: 'GitHubActionsOneEnvironment',
         Effect: 'Allow',
-        Principal: { Federated: '${aws_iam_openid_connect_provider.github-oidc.arn}' },
+        Principal: { Federated: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' },
         Action: 'sts:AssumeRoleWithWebIdentity',
         Condition: {
           StringEquals: {
@@ -144,7 +145,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
         'token.actions.githubusercontent.com:sub': 'repo:example-org/rocketchat-platform:environment:aws-prod',
       },
     });
-    expect(statements(resources(stack('bootstrap-aws-111111111111'), 'aws_iam_role').find((r) => r.name === 'aws-dev-ci-plan')!.assume_role_policy)[0]!.Condition.StringEquals[
+    expect(statements(resources(stack('bootstrap-euw1-111111111111'), 'aws_iam_role').find((r) => r.name === 'aws-dev-ci-plan')!.assume_role_policy)[0]!.Condition.StringEquals[
       'token.actions.githubusercontent.com:sub'
     ]).toBe('repo:example-org/rocketchat-platform:environment:aws-dev-plan');
     expect(role('aws-prod-ci-plan').max_session_duration).toBe(3600);
@@ -180,7 +181,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
     const sid = (s: string) => fence.find((p) => p.Sid === s)!;
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:role/*-ci-plan', 'arn:aws:iam::222222222222:role/*-ci-deploy']);
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Action).toContain('iam:UpdateAssumeRolePolicy');
-    expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toBe('${aws_iam_openid_connect_provider.github-oidc.arn}');
+    expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toBe('arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com');
     expect(sid('StateStoreStaysAsBootstrapped')).toMatchObject({ Resource: 'arn:aws:s3:::example-rocketchat-tfstate-222222222222' });
     expect(sid('StateStoreStaysAsBootstrapped').Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning']));
     expect(sid('StateKeyStaysUsable').Action).toContain('kms:ScheduleKeyDeletion');
@@ -343,11 +344,18 @@ describe('a state store shared by several environments', () => {
 });
 
 describe('AWS state stores', () => {
-  it('are one per account, because each creates the account\'s only GitHub OIDC provider', () => {
+  it('are one per account and region, and only the account\'s first creates its one GitHub OIDC provider', () => {
+    // aws-dr's store (eu-central-1) sorts first in account 222222222222; aws-prod's names the provider by ARN.
+    expect(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_openid_connect_provider')).toHaveLength(1);
+    expect(statements(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_role').find((r) => r.name === 'aws-dr-ci-plan')!.assume_role_policy)[0]!.Principal).toEqual({
+      Federated: '${aws_iam_openid_connect_provider.github-oidc.arn}',
+    });
+    expect(resources(stack('bootstrap-euw1-222222222222'), 'aws_iam_openid_connect_provider')).toEqual([]);
+    expect(resources(stack('bootstrap-euw1-111111111111'), 'aws_iam_openid_connect_provider')).toHaveLength(1);
     const prod = ENVIRONMENTS['aws-prod'] as Json;
     const second = { ...prod, name: 'aws-stage', domain: 'stage.chat.example.com', state: { ...prod.state, bucket: 'example-rocketchat-tfstate-stage' } };
     expect(problemsOf(() => loadEnvironments({ 'aws-prod': prod, 'aws-stage': second }, undefined))).toEqual([
-      'config/aws-stage: state.bucket: "example-rocketchat-tfstate-stage" is a second state store in AWS account 222222222222, where aws-prod keeps its state in example-rocketchat-tfstate-222222222222 (allowed: one S3 state store per account; its bootstrap stack creates the account\'s GitHub OIDC provider)',
+      'config/aws-stage: state.bucket: "example-rocketchat-tfstate-stage" is a second state store in AWS account 222222222222 and region eu-west-1, where aws-prod keeps its state in example-rocketchat-tfstate-222222222222 (allowed: one S3 state store per account and region; its bootstrap stack is named after both)',
     ]);
   });
 });
@@ -381,7 +389,7 @@ describe('a restoring environment\'s plan role', () => {
       app: { ...prod.app, restore: { from: { environment: 'aws-prod', store: 'replica-bucket', prefix: 'aws-prod', region: 'eu-central-1' }, backup: 'latest' } },
     };
     const app = new App();
-    const boot = new AwsBootstrapStack(app, 'bootstrap-aws-222222222222', [restoring as never], 'example-rocketchat-tfstate-222222222222', 'eu-west-1');
+    const boot = new AwsBootstrapStack(app, 'bootstrap-euw1-222222222222', [restoring as never], 'example-rocketchat-tfstate-222222222222', 'eu-west-1');
     const json = JSON.parse(Testing.synth(boot)) as Json;
     const policy = statements(Object.values<Json>(json.resource.aws_iam_role_policy).find((p) => p.name === 'state-and-secrets')!.policy);
     const resourcesOf = policy.find((s) => s.Sid === 'EnvironmentSecretValues')!.Resource as string[];

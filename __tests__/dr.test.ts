@@ -6,6 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
+import { restoreResource } from '../constructs/app/mongodb-restore';
+import { restoreEstimate } from '../constructs/app/restore-estimate';
+import { heldForRestore, rolloutPatch } from '../constructs/app/rocketchat';
 import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './helpers';
 
 let stacks: Record<string, Json>;
@@ -194,5 +197,227 @@ describe('secrets a new cluster needs, kept outside the cluster', () => {
   it('azure-prod: users and encryption key in Key Vault', () => {
     const names = resources(app('azure-prod'), 'azurerm_key_vault_secret').map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['azure-prod-mongodb-users', 'azure-prod-mongodb-encryption-key', 'azure-prod-rocketchat-admin-password']));
+  });
+});
+
+describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup, every oplog slice)', () => {
+  const release = (name: string): Json => resources(app('aws-dr'), 'helm_release').find((r) => r.name === name)!;
+  const releaseAddress = (name: string): string => {
+    const [id] = Object.entries<Json>(app('aws-dr').resource.helm_release).find(([, r]) => r.name === name)!;
+    return `helm_release.${id}`;
+  };
+
+  it('synthesizes a PerconaServerMongoDBRestore with the replica bucket as external backup source and PITR to the newest slice', () => {
+    const objects = JSON.parse(release('rocketchat-mongodb-restore').values[0]).objects as Json[];
+    expect(objects).toEqual([
+      {
+        apiVersion: 'psmdb.percona.com/v1',
+        kind: 'PerconaServerMongoDBRestore',
+        metadata: { name: 'restore-from-aws-prod', namespace: 'mongodb' },
+        spec: {
+          clusterName: 'rocketchat-mongodb',
+          backupSource: {
+            type: 'logical',
+            destination: expect.stringMatching(/^s3:\/\/aws-prod-mongodb-backups-dr-48e7e59a\/aws-prod\/\$\{terraform_data\.mongodb-restore_latest-backup_[0-9A-F]+\.output\.name\}$/),
+            s3: { bucket: 'aws-prod-mongodb-backups-dr-48e7e59a', region: 'eu-central-1', prefix: 'aws-prod' },
+          },
+          pitr: { type: 'latest' },
+        },
+      },
+    ]);
+  });
+
+  it('finds the newest backup by listing <prefix>/*.pbm.json at plan time and freezes it on first apply', () => {
+    const stack = app('aws-dr');
+    const listing = Object.values<Json>(stack.data.aws_s3_objects)[0]!;
+    expect(listing).toMatchObject({ bucket: 'aws-prod-mongodb-backups-dr-48e7e59a', prefix: 'aws-prod/', delimiter: '/' });
+    const frozen = byPath(stack, 'terraform_data', '/mongodb-restore/latest-backup');
+    expect(frozen.lifecycle).toEqual({ ignore_changes: ['input'] });
+    expect(frozen.input.name).toBe(
+      `\${element(reverse(sort(flatten(regexall("(?m)^aws-prod/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)[.]pbm[.]json$", join("\\n", data.aws_s3_objects.${Object.keys(stack.data.aws_s3_objects)[0]}.keys))))), 0)}`,
+    );
+  });
+
+  it('orders the restore after the replica set and Rocket.Chat after the restore', () => {
+    expect(release('rocketchat-mongodb-restore').depends_on).toContain(releaseAddress('rocketchat-mongodb'));
+    expect(release('rocketchat').depends_on).toContain(releaseAddress('rocketchat-mongodb-restore'));
+  });
+
+  it('lets the backup agent read the source bucket and decrypt only through S3 in eu-central-1 for that bucket', () => {
+    const policy = JSON.parse(byPath(app('aws-dr'), 'aws_iam_role_policy', '/cloud/mongodb-backups-identity/inline').policy).Statement as Json[];
+    expect(policy.filter((s) => s.Sid.startsWith('RestoreSource'))).toEqual([
+      { Sid: 'RestoreSourceList', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a' },
+      { Sid: 'RestoreSourceObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*' },
+      {
+        Sid: 'RestoreSourceKey',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a', 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*'] },
+        },
+      },
+    ]);
+  });
+
+  it("takes aws-prod's users, encryption key and admin password from the Secrets Manager replicas in eu-central-1, and keeps them as its own", () => {
+    const stack = app('aws-dr');
+    const reads = Object.fromEntries(Object.entries<Json>(stack.data.aws_secretsmanager_secret_version).map(([id, d]) => [d.secret_id, id]));
+    expect(Object.keys(reads).sort()).toEqual(['aws-dr-rocketchat-license', 'aws-dr-rocketchat-smtp', 'aws-prod-mongodb-encryption-key', 'aws-prod-mongodb-users', 'aws-prod-rocketchat-admin-password']);
+    const users = `jsondecode(data.aws_secretsmanager_secret_version.${reads['aws-prod-mongodb-users']}.secret_string)`;
+    const system = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-users')!;
+    expect(system.data.MONGODB_DATABASE_ADMIN_PASSWORD).toBe(`\${${users}.databaseAdmin}`);
+    expect(system.data.MONGODB_BACKUP_PASSWORD).toBe(`\${${users}.backup}`);
+    const key = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-encryption-key')!;
+    expect(key.data['encryption-key']).toBe(`\${data.aws_secretsmanager_secret_version.${reads['aws-prod-mongodb-encryption-key']}.secret_string}`);
+    // Nothing generated that a restored database would not accept.
+    expect(Object.keys(stack.resource.random_password ?? {})).toEqual([]);
+    expect(stack.resource.random_bytes).toBeUndefined();
+    const kept = resources(stack, 'aws_secretsmanager_secret').map((s) => s.name);
+    expect(kept).toEqual(expect.arrayContaining(['aws-dr-mongodb-users', 'aws-dr-mongodb-encryption-key', 'aws-dr-rocketchat-admin-password']));
+  });
+
+  it('keeps Rocket.Chat without pods and without an autoscaler while the restore runs (serve: false)', () => {
+    const stack = app('aws-dr');
+    expect(JSON.parse(release('rocketchat').values[0]).replicaCount).toBe(0);
+    expect(resources(stack, 'kubernetes_horizontal_pod_autoscaler_v2')).toEqual([]);
+    // aws-prod, same Rocket.Chat settings, serving: 3 replicas and the autoscaler.
+    expect(JSON.parse(resources(app('aws-prod'), 'helm_release').find((r) => r.name === 'rocketchat')!.values[0]).replicaCount).toBe(3);
+    expect(resources(app('aws-prod'), 'kubernetes_horizontal_pod_autoscaler_v2')).toHaveLength(1);
+  });
+
+  it('hands the replica count to the autoscaler once serve is true, and not before', () => {
+    const [dr] = loadEnvironments({ 'aws-dr': ENVIRONMENTS['aws-dr'] }, undefined);
+    expect(heldForRestore(dr!)).toBe(true);
+    expect(rolloutPatch(dr!).remove).toEqual([]);
+    const serving = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, serve: true } } };
+    expect(heldForRestore(serving)).toBe(false);
+    expect(rolloutPatch(serving).remove).toEqual([['spec', 'replicas']]);
+  });
+
+  it('builds a date restore from a named backup in the format the CRD validates', () => {
+    const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod', latestBackup: () => 'unused' };
+    const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z', serve: false };
+    expect(restoreResource(restore, source, restore.backup).spec).toEqual({
+      clusterName: 'rocketchat-mongodb',
+      backupSource: { type: 'logical', destination: 's3://b/aws-prod/2026-11-22T01:30:09Z', s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } },
+      pitr: { type: 'date', date: '2026-11-22 14:15:00' },
+    });
+    expect(restoreResource({ ...restore, pointInTime: undefined }, source, restore.backup).spec).not.toHaveProperty('pitr');
+  });
+});
+
+describe('the DR environment aws-dr', () => {
+  const layers = ['network', 'cluster', 'platform', 'app'].map((l) => `aws-dr-${l}`);
+
+  it('has its own state store in eu-central-1 and reads no state of aws-prod (whose store is in the lost region)', () => {
+    expect(Object.keys(stacks)).toEqual(expect.arrayContaining(['bootstrap-euc1-222222222222', ...layers]));
+    for (const name of layers) {
+      const stack = stacks[name]!;
+      expect(stack.terraform.backend.s3, name).toMatchObject({ bucket: 'example-rocketchat-tfstate-dr-222222222222', region: 'eu-central-1' });
+      for (const remote of Object.values<Json>(stack.data?.terraform_remote_state ?? {})) {
+        expect(remote.config.bucket, name).toBe('example-rocketchat-tfstate-dr-222222222222');
+        expect(remote.config.key, name).toMatch(/\/aws-dr-/);
+      }
+      expect((stack.provider.aws as Json[])[0]!.region, name).toBe('eu-central-1');
+    }
+  });
+
+  it("restores from the bucket aws-prod replicates its backups into", () => {
+    const store = JSON.parse(resources(app('aws-dr'), 'helm_release').find((r) => r.name === 'rocketchat-mongodb-restore')!.values[0]).objects[0].spec.backupSource.s3.bucket;
+    expect(store).toBe(app('aws-prod').output.dr_backup_bucket.value);
+    expect(store).toBe(byPath(app('aws-prod'), 'aws_s3_bucket', '/cloud/dr/mongodb-backups-replica/bucket').bucket);
+  });
+
+  it('does not clash with aws-prod: its own names for state, cluster, roles, keys and secrets', () => {
+    const names = (env: string, type: string, field: string): string[] =>
+      ['cluster', 'platform', 'app'].flatMap((l) => resources(stacks[`${env}-${l}`]!, type).map((r) => r[field] as string));
+    for (const [type, field] of [['aws_iam_role', 'name'], ['aws_kms_alias', 'name'], ['aws_secretsmanager_secret', 'name'], ['aws_s3_bucket', 'bucket'], ['aws_eks_cluster', 'name']] as const) {
+      const prod = new Set(names('aws-prod', type, field));
+      expect(names('aws-dr', type, field).filter((n) => prod.has(n)), type).toEqual([]);
+    }
+  });
+});
+
+describe('restore configuration', () => {
+  const dr = (): Json => base('aws-dr');
+
+  it("refuses restoring from the environment's own live store", () => {
+    const input = dr();
+    input.app.restore.from.environment = 'aws-dr';
+    input.app.restore.from.prefix = 'aws-dr';
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.from.environment: "aws-dr" is this environment, which writes its backups and oplog slices to that store while the restore reads it (allowed: another environment\'s backups, such as its DR replica; fix: restore in place by hand, docs/restore.md "In place")',
+      'config/aws-dr: app.restore.from.prefix: "aws-dr" is the prefix this environment writes its own backups under, so PBM would read its own live metadata (allowed: the source environment\'s prefix, such as aws-prod; fix: set it to from.environment)',
+    ]);
+  });
+
+  it('refuses a point in time before (or at) the backup it replays from', () => {
+    const input = dr();
+    input.app.restore.backup = '2026-11-22T01:30:09Z';
+    input.app.restore.pointInTime = '2026-11-21T23:00:00Z';
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.pointInTime: "2026-11-21T23:00:00Z" is not after app.restore.backup "2026-11-22T01:30:09Z", the backup the oplog is replayed from (allowed: a time after 2026-11-22T01:30:09Z; fix: pick an older backup, or a later time)',
+    ]);
+  });
+
+  it('refuses a point in time in the future', () => {
+    const input = dr();
+    input.app.restore.backup = '2026-11-22T01:30:09Z';
+    input.app.restore.pointInTime = '2999-01-01T00:00:00Z';
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.pointInTime: "2999-01-01T00:00:00Z" is in the future (allowed: a UTC time before now, or "latest" for the newest oplog slice; fix: use "latest" or a past time)',
+    ]);
+  });
+
+  it('refuses a malformed point in time, and a date the calendar does not have', () => {
+    const input = dr();
+    input.app.restore.backup = '2026-11-22T01:30:09Z';
+    input.app.restore.pointInTime = '2026-11-22 14:15';
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.pointInTime: "2026-11-22 14:15" is not valid (allowed: "latest" or a UTC time such as 2026-11-23T14:15:00Z)',
+    ]);
+    input.app.restore.pointInTime = '2026-02-30T10:00:00Z';
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.pointInTime: "2026-02-30T10:00:00Z" is not a real UTC second (allowed: "latest" or YYYY-MM-DDTHH:MM:SSZ with a valid date; fix: check the day of the month)',
+    ]);
+  });
+
+  it('refuses a point in time on top of "latest", which may be newer than it', () => {
+    const input = dr();
+    input.app.restore.pointInTime = '2026-11-22T14:15:00Z';
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.pointInTime: "2026-11-22T14:15:00Z" needs a named backup: "latest" may have started after it (allowed: app.restore.backup set to the newest backup that started before 2026-11-22T14:15:00Z, or pointInTime "latest"; fix: pick it from pbm list)',
+    ]);
+  });
+
+  it('refuses a future backup name and a source store in another region', () => {
+    const input = dr();
+    input.app.restore.backup = '2999-01-01T00:00:00Z';
+    input.app.restore.from.region = 'eu-west-1';
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.from.region: "eu-west-1" is not this environment\'s region aws.region "eu-central-1"; a restore reads the copy in its own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
+      'config/aws-dr: app.restore.backup: "2999-01-01T00:00:00Z" is in the future, so no such backup exists yet (allowed: "latest" or a backup name from pbm list; fix: copy the name from pbm list)',
+    ]);
+  });
+
+  it('refuses app.restore on Azure', () => {
+    const input = base('azure-prod');
+    input.app.restore = { from: { environment: 'azure-dev', store: 'bakazuredev0000', prefix: 'azure-dev', region: 'westeurope' }, backup: 'latest' };
+    expect(problemsOf(validate('azure-prod', input))).toEqual([
+      'config/azure-prod: app.restore: is not supported on Azure yet: the backup account is reachable only through its own private endpoint (allowed: leave it out; fix: restore by hand as docs/restore.md describes)',
+    ]);
+  });
+});
+
+describe('recovery time and point estimates (docs/restore.md)', () => {
+  it('aws-prod: 200 GB at 50 GB/h logical is 4 h of data restore; region lost adds 1.25 h of provisioning; RPO 5 min (+15 min replication)', () => {
+    const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
+    expect(restoreEstimate(prod!)).toEqual({
+      dataHours: { logical: 4, physical: 0.8 },
+      rtoHours: { inPlace: 4, clusterLost: 4.75, regionLost: 5.25 },
+      rpoMinutes: { inPlace: 5, regionLost: 20 },
+    });
   });
 });

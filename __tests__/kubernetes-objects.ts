@@ -50,8 +50,8 @@ const UNMODELLED: Readonly<Record<string, { kinds: readonly string[]; reason: st
     reason: 'Application Gateway for Containers CRDs ship only inside the MCR-hosted alb-controller chart; fields follow Microsoft Learn (docs/platform.md)',
   },
   'psmdb.percona.com/v1': {
-    kinds: ['PerconaServerMongoDB'],
-    reason: 'Percona publishes no TypeScript models; fields follow operator v1.22.0 deploy/cr.yaml and pkg/apis/psmdb/v1/psmdb_types.go (docs/app.md), and __tests__/app.test.ts asserts the spec',
+    kinds: ['PerconaServerMongoDB', 'PerconaServerMongoDBRestore'],
+    reason: 'Percona publishes no TypeScript models; fields follow operator v1.22.0 deploy/cr.yaml, deploy/backup/restore.yaml and pkg/apis/psmdb/v1 (docs/app.md), __tests__/app.test.ts and __tests__/dr.test.ts assert the specs, and the render audit validates them against the pinned CRD',
   },
 };
 

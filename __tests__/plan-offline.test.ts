@@ -68,7 +68,7 @@ describe.skipIf(SKIP)('offline plan', () => {
       console.log(formatReport(report).join('\n'));
       expect(report.results.filter((r) => r.status === 'failed').flatMap((r) => r.errors.map((e) => `${r.stack}: ${e}`))).toEqual([]);
       const needsAws = Object.keys(examples.stacks).filter((s) => examples.stacks[s]!.terraform.required_providers.aws);
-      expect(needsAws).toEqual(expect.arrayContaining(['aws-dev-network', 'aws-prod-app', 'bootstrap-aws-222222222222']));
+      expect(needsAws).toEqual(expect.arrayContaining(['aws-dev-network', 'aws-prod-app', 'bootstrap-euw1-222222222222']));
       if (providerMode('hashicorp/aws', '6.25.0', report.source).kind === 'real') {
         expect(report.results.filter((r) => r.status === 'planned').map((r) => r.stack)).toEqual(expect.arrayContaining(needsAws));
       }

@@ -120,6 +120,7 @@ describe('policy rules', () => {
     expect(report.violations.map(formatFinding)).toEqual([]);
     expect(report.suppressed.map((s) => `${s.stack}/${s.path} ${s.rule}`)).toEqual([
       'aws-dev-platform/namespace-monitoring-node K8S-003',
+      'aws-dr-platform/namespace-monitoring-node K8S-003',
       'aws-prod-platform/namespace-monitoring-node K8S-003',
       'azure-dev-app/cloud/backup-storage/account AZ-ST-005',
       'azure-dev-cluster/aks/cluster AZ-AKS-007',

@@ -113,6 +113,8 @@ export class ProviderSchemas {
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, instances] of Object.entries<Json>(stack[kind] ?? {})) {
         if (kind === 'data' && type === 'terraform_remote_state') continue;
+        // terraform_data is built into Terraform (no provider binding); its only arguments are input/triggers_replace.
+        if (kind === 'resource' && type === 'terraform_data') continue;
         const schema = this.find(kind, type);
         for (const [name, body] of Object.entries<Json>(instances)) {
           const where = `${stackName} ${kind} ${type}.${name}`;

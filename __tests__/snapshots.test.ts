@@ -38,7 +38,7 @@ describe('synthesized stacks', () => {
     expect(Object.keys(stacks).sort()).toEqual(expected.sort());
     // Four layers per registered environment, plus one bootstrap stack per state store (the examples share none).
     expect(expected.filter((s) => !s.startsWith('bootstrap-'))).toHaveLength(Object.keys(ENVIRONMENTS).length * 4);
-    expect(expected).toContain('bootstrap-aws-222222222222');
+    expect(expected).toContain('bootstrap-euw1-222222222222');
   });
 
   it('keeps no snapshot of a stack that is no longer synthesized', () => {

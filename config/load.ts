@@ -79,17 +79,18 @@ function sharedStateProblems(envs: readonly Environment[]): string[] {
   return problems;
 }
 
-/** One S3 state store per AWS account: its bootstrap stack creates the account's one GitHub OIDC provider. */
+/** One S3 state store per AWS account and region: its bootstrap stack is named after both. */
 function storePerAccountProblems(envs: readonly Environment[]): string[] {
   const first = new Map<string, { env: string; bucket: string }>();
   const problems: string[] = [];
   for (const env of envs) {
     if (env.cloud !== 'aws' || env.state.type !== 's3') continue;
-    const seen = first.get(env.aws.accountId);
-    if (!seen) first.set(env.aws.accountId, { env: env.name, bucket: env.state.bucket });
+    const where = `${env.aws.accountId} ${env.state.region}`;
+    const seen = first.get(where);
+    if (!seen) first.set(where, { env: env.name, bucket: env.state.bucket });
     else if (seen.bucket !== env.state.bucket) {
       problems.push(
-        `config/${env.name}: state.bucket: "${env.state.bucket}" is a second state store in AWS account ${env.aws.accountId}, where ${seen.env} keeps its state in ${seen.bucket} (allowed: one S3 state store per account; its bootstrap stack creates the account's GitHub OIDC provider)`,
+        `config/${env.name}: state.bucket: "${env.state.bucket}" is a second state store in AWS account ${env.aws.accountId} and region ${env.state.region}, where ${seen.env} keeps its state in ${seen.bucket} (allowed: one S3 state store per account and region; its bootstrap stack is named after both)`,
       );
     }
   }

@@ -91,6 +91,13 @@ function restoreRules(env: Loose, problems: Problem[], now: number): void {
       message: `"${from.prefix}" is the prefix this environment writes its own backups under, so PBM would read its own live metadata (allowed: the source environment's prefix, such as ${typeof from.environment === 'string' && from.environment !== env.name ? from.environment : 'aws-prod'}; fix: set it to from.environment)`,
     });
   }
+  const region = obj(env.aws).region;
+  if (typeof from.region === 'string' && typeof region === 'string' && from.region !== region) {
+    problems.push({
+      path: 'app.restore.from.region',
+      message: `"${from.region}" is not this environment's region aws.region "${region}"; a restore reads the copy in its own region (allowed: ${region}; fix: restore from the source's DR replica in ${region}, or deploy this environment there)`,
+    });
+  }
   const backup = restore.backup;
   const backupMs = typeof backup === 'string' && backup !== 'latest' ? utcSecond(backup) : undefined;
   if (typeof backup === 'string' && backup !== 'latest' && BACKUP_NAME.test(backup)) {

@@ -5,7 +5,7 @@
  * node pool names, retention order) are in rules-app.ts.
  */
 import { email, secretName } from './schema-platform';
-import { int, maybe, object, oneOf, optional, text } from './schema-kit';
+import { bool, int, maybe, object, oneOf, optional, text } from './schema-kit';
 
 /** AWS regions (eu-west-1) and Azure locations (westeurope). */
 const REGION = /^[a-z]{2,}(-[a-z]+)*(-?\d)?$/;
@@ -112,7 +112,8 @@ export const BACKUP_NAME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
  * This environment starts from another environment's backups (docs/restore.md): the app layer
  * synthesizes a PerconaServerMongoDBRestore with an external backup source, and the replica set
  * takes the source environment's users and encryption key from the secret store, so the restored
- * system users can still log in. Remove it once the environment serves: the restore runs once.
+ * system users can still log in. It stays in the config afterwards: the operator never repeats a
+ * finished restore, and the secrets keep coming from the source.
  * Rules (rules-dr.ts): not from this environment's own store, times in the past and after the
  * backup they replay from.
  */
@@ -131,6 +132,13 @@ const restore = object({
   backup: text('"latest" or a backup name from pbm list such as 2026-11-23T01:30:21Z', new RegExp(`^latest$|${BACKUP_NAME.source}`)),
   /** Replay the oplog up to this UTC second (YYYY-MM-DDTHH:MM:SSZ), or `latest` for every slice in the store; absent: the backup alone. */
   pointInTime: maybe(text('"latest" or a UTC time such as 2026-11-23T14:15:00Z', new RegExp(`^latest$|${BACKUP_NAME.source}`))),
+  /**
+   * false (the default) while the restore runs: Rocket.Chat is deployed with no pods (and no
+   * autoscaler), because a client writing while PBM drops and re-inserts collections can fail the
+   * restore. Set it to true once the restore is `ready`. Keep `app.restore` afterwards: it also
+   * says whose users and key this database has.
+   */
+  serve: optional(bool(), false),
 });
 
 export const appFields = {

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/schema';
 import type { AppCloud } from '../constructs/app/app-cloud';
 import { MONGODB, MongoReplicaSet } from '../constructs/app/mongodb';
+import { MongoRestore } from '../constructs/app/mongodb-restore';
 import { NamespaceBudget } from '../constructs/app/namespace-budget';
 import { appNetworkPolicies } from '../constructs/app/network-policies';
 import { ROCKETCHAT, RocketChat } from '../constructs/app/rocketchat';
@@ -54,11 +55,15 @@ export class AppStack extends LayerStack {
       clientNamespace: ROCKETCHAT.namespace,
       dependsOn: [namespace, ...policies],
     });
+    // app.restore: the data comes from another environment's backups before Rocket.Chat is deployed (docs/restore.md).
+    const restore = env.app.restore
+      ? new MongoRestore(this, 'mongodb-restore', { restore: env.app.restore, source: cloud.restoreSource(env.app.restore.from), dependsOn: database.ready }).ready
+      : [];
     const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,
       mongoConnectionSecret: database.connectionSecret.metadata.name,
-      dependsOn: [namespace, ...policies, ...database.ready],
+      dependsOn: [namespace, ...policies, ...database.ready, ...restore],
     });
     // Budgets from what each namespace is planned to run at its largest; the render audit holds them to the rendered pods.
     new NamespaceBudget(this, 'budget-rocketchat', { namespace: ROCKETCHAT.namespace, pods: [rocketchat.podBudget], dependsOn: [namespace] });

@@ -10,7 +10,7 @@
 import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
 import { CiRoles } from '../constructs/aws/ci-roles';
-import { githubOidcProvider } from '../constructs/aws/github-oidc-provider';
+import { githubOidcProvider, githubOidcProviderArn } from '../constructs/aws/github-oidc-provider';
 import { CustomerKey } from '../constructs/aws/kms-key';
 import { partitionOf } from '../constructs/aws/policy';
 import { awsProvider } from '../constructs/aws/provider';
@@ -23,7 +23,8 @@ const STATE_VERSION_DAYS = 365;
 
 export class AwsBootstrapStack extends LayerStack {
   /** `envs`: every environment whose state this bucket holds (at least one), sorted by name. */
-  constructor(scope: Construct, id: string, envs: readonly AwsEnvironment[], bucket: string, region: string) {
+  /** `ownsGithubProvider`: this store's stack creates the account's GitHub OIDC provider (the account's first store by stack id). */
+  constructor(scope: Construct, id: string, envs: readonly AwsEnvironment[], bucket: string, region: string, ownsGithubProvider = true) {
     super(scope, id, bootstrapStateLocation(id, { type: 's3', bucket, region, key: `${BOOTSTRAP_KEY_PREFIX}/${id}.tfstate` }));
     const first = envs[0]!;
     const accountId = first.aws.accountId;
@@ -43,13 +44,13 @@ export class AwsBootstrapStack extends LayerStack {
       noncurrentVersionDays: STATE_VERSION_DAYS,
     });
 
-    const github = githubOidcProvider(this, 'github-oidc');
+    const githubArn = ownsGithubProvider ? githubOidcProvider(this, 'github-oidc').arn : githubOidcProviderArn(partition, accountId);
     for (const env of envs) {
       if (env.state.type !== 's3') continue;
       new CiRoles(this, `ci-${env.name}`, {
         env,
         partition,
-        githubOidcProviderArn: github.arn,
+        githubOidcProviderArn: githubArn,
         stateBucket: bucket,
         stateKeyPrefix: env.state.keyPrefix,
         stateKmsKeyArn: key.key.arn,

@@ -24,7 +24,7 @@ interface CloudStacks<E extends Environment> {
    * The bootstrap stack id for the env's remote state store, and how to build it for every environment
    * whose state it holds (their CI identities live there); none for local state.
    */
-  stateStore(env: E): { id: string; build(app: App, envs: E[]): TerraformStack } | undefined;
+  stateStore(env: E): { id: string; build(app: App, envs: E[], registered: readonly Environment[]): TerraformStack } | undefined;
   /** The env's layers in deploy order: network, cluster, platform, app. */
   layers(app: App, env: E): TerraformStack[];
 }
@@ -34,7 +34,10 @@ const aws: CloudStacks<AwsEnvironment> = {
     const state = env.state;
     if (state.type !== 's3') return undefined;
     const id = stateStoreStackId(env)!;
-    return { id, build: (app, envs) => new AwsBootstrapStack(app, id, envs, state.bucket, state.region) };
+    // IAM has one GitHub OIDC provider per account: the account's first store (by stack id) creates it, the others use it.
+    const ownsGithubProvider = (registered: readonly Environment[]) =>
+      registered.flatMap((e) => (e.cloud === 'aws' && e.aws.accountId === env.aws.accountId ? [stateStoreStackId(e)] : [])).filter(Boolean).sort()[0] === id;
+    return { id, build: (app, envs, registered) => new AwsBootstrapStack(app, id, envs, state.bucket, state.region, ownsGithubProvider(registered)) };
   },
   layers(app, env) {
     const network = new AwsNetworkStack(app, env);
@@ -84,7 +87,7 @@ export function buildEnvironments(app: App, envs: readonly Environment[], regist
     const store = stacksFor(env).stateStore(env);
     if (store && !stores.has(store.id)) {
       const sharing = [env, ...registered.filter((other) => other.name !== env.name && stacksFor(other).stateStore(other)?.id === store.id)];
-      stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name))));
+      stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name)), [...registered, ...envs]));
     }
   }
   for (const env of envs) {

@@ -3,6 +3,7 @@
  * its name and values, and register it here (README, "Adding an environment").
  */
 import awsDev from './aws-dev';
+import awsDr from './aws-dr';
 import awsProd from './aws-prod';
 import azureDev from './azure-dev';
 import azureProd from './azure-prod';
@@ -10,6 +11,7 @@ import azureProd from './azure-prod';
 export const ENVIRONMENTS: Readonly<Record<string, unknown>> = {
   'aws-dev': awsDev,
   'aws-prod': awsProd,
+  'aws-dr': awsDr,
   'azure-dev': azureDev,
   'azure-prod': azureProd,
 };

@@ -47,6 +47,24 @@ export interface BackupStorage {
   readonly egress: Rule;
 }
 
+/** Config `app.restore.from`: another environment's backups. */
+export interface RestoreFrom {
+  readonly environment: string;
+  readonly store: string;
+  readonly prefix: string;
+  readonly region: string;
+}
+
+/** Where a restore reads another environment's backups (the restore resource's `backupSource`). */
+export interface RestoreSource {
+  /** The storage block of `backupSource` (`s3` / `azure`), read with the mongod pods' own identity. */
+  readonly storage: object;
+  /** What PBM's backup destinations start with in that store: `s3://<bucket>/<prefix>`. */
+  readonly destinationPrefix: string;
+  /** The newest full backup in the store, found when the plan is made. */
+  latestBackup(): string;
+}
+
 /** Where a workload's pods may run: the node pool's labels, and tolerations for its taints. */
 export interface Placement {
   readonly nodeSelector: Readonly<Record<string, string>>;
@@ -61,6 +79,8 @@ export interface AppCloud {
   readonly secrets: SecretStore;
   uploads(serviceAccount: ServiceAccountRef): UploadStorage;
   backups(serviceAccount: ServiceAccountRef, retention: BackupRetention): BackupStorage;
+  /** Config `app.restore`: the source store; the backup identity can already read it (backups() grants it). */
+  restoreSource(from: RestoreFrom): RestoreSource;
   /** Placement on a node pool from config; undefined: anywhere the scheduler likes. */
   nodePool(name: string | undefined): Placement;
 }

@@ -65,8 +65,14 @@ const BOOTSTRAP_SECRET = 'rocketchat-bootstrap';
  * - a preStop wait (the kubelet's sleep action, no shell needed in the image) and a grace period:
  *   the chart has neither value.
  */
+/** `app.restore` with `serve: false`: Rocket.Chat is deployed without pods until the restored database is ready. */
+export function heldForRestore(env: Environment): boolean {
+  return env.app.restore !== undefined && !env.app.restore.serve;
+}
+
 export function rolloutPatch(env: Environment): ObjectPatch {
-  const { rollout, autoscaling } = env.app.rocketchat;
+  const { rollout } = env.app.rocketchat;
+  const autoscaling = heldForRestore(env) ? undefined : env.app.rocketchat.autoscaling;
   return {
     kind: 'Deployment',
     name: ROCKETCHAT.deployment,
@@ -151,7 +157,7 @@ export class RocketChat extends Construct {
       timeoutSeconds: 1200,
       values: {
         host: env.domain,
-        replicaCount: rocketchat.replicas,
+        replicaCount: heldForRestore(env) ? 0 : rocketchat.replicas,
         // The chart renders the PDB only for more than one replica; one pod may always be down for a drain.
         podDisruptionBudget: { enabled: true },
         minAvailable: Math.max(1, rocketchat.replicas - 1),
@@ -199,7 +205,7 @@ export class RocketChat extends Construct {
       new ClusterObjects(this, 'edge-objects', { name: 'rocketchat-edge', namespace: ns, objects: [...ingress.companions], dependsOn: [this.release] });
     }
 
-    const { autoscaling } = rocketchat;
+    const autoscaling = heldForRestore(env) ? undefined : rocketchat.autoscaling;
     if (autoscaling) {
       new HorizontalPodAutoscalerV2(this, 'autoscaler', {
         metadata: { name: ROCKETCHAT.deployment, namespace: ns },

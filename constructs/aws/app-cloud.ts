@@ -9,7 +9,8 @@ import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
-import type { AppCloud, BackupRetention, BackupStorage, Placement, UploadStorage } from '../app/app-cloud';
+import type { AppCloud, BackupRetention, BackupStorage, Placement, RestoreFrom, RestoreSource, UploadStorage } from '../app/app-cloud';
+import { latestBackupIn, restoreSourceRead } from './restore-source';
 import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
@@ -116,6 +117,8 @@ export class AwsAppCloud extends Construct implements AppCloud {
       { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn },
       { Sid: 'ReadAndDeleteBackups', Effect: 'Allow', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${bucketArn}/*` },
       { Sid: 'BucketKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.keyArn },
+      // app.restore: the operator resyncs PBM's catalogue from the source store it configures for the restore.
+      ...(this.props.env.app.restore ? restoreSourceRead(this.props.partition, this.props.env.app.restore.from) : []),
     ]);
     const fieldManager = 'cdktf-app-layer';
     const annotation = new Annotations(this, 'operator-service-account-role', {
@@ -155,7 +158,12 @@ export class AwsAppCloud extends Construct implements AppCloud {
       // What a DR environment's app.restore.from.store names (docs/restore.md, "Region lost").
       new TerraformOutput(this, 'dr_backup_bucket', { value: replicaBucketName(env, 'mongodb-backups'), description: `The replica of the backup bucket in ${this.dr.region}` }).overrideLogicalId('dr_backup_bucket');
     }
-    const role = this.role('mongodb-backups', 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, bucketReadWrite(bucket.arn, this.keyArn));
+    const restore = env.app.restore;
+    const role = this.role('mongodb-backups', restore ? `MongoDB backups (pbm-agent): reads and writes its own bucket, reads ${restore.from.store}` : 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, [
+      ...bucketReadWrite(bucket.arn, this.keyArn),
+      // app.restore: the same agent reads the source store; read-only, and its key only through S3 for that bucket.
+      ...(restore ? restoreSourceRead(this.props.partition, restore.from) : []),
+    ]);
     this.operatorAccess(bucket.arn);
     return {
       identity: irsaIdentity(role),
@@ -172,6 +180,15 @@ export class AwsAppCloud extends Construct implements AppCloud {
       },
       // S3 (gateway endpoint, public prefixes) and STS for the IRSA token exchange: HTTPS to any address.
       egress: { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
+    };
+  }
+
+  restoreSource(from: RestoreFrom): RestoreSource {
+    return {
+      // No credentialsSecret: pbm-agent reads with the IRSA role backups() granted, as it writes its own store.
+      storage: { s3: { bucket: from.store, region: from.region, prefix: from.prefix } },
+      destinationPrefix: `s3://${from.store}/${from.prefix}`,
+      latestBackup: () => latestBackupIn(this, from),
     };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The account's IAM OIDC provider for GitHub Actions. IAM allows one provider per issuer URL in an
- * account, so it is created once per account, by the bootstrap stack of the account's state store
- * (config refuses two S3 state stores in one account), and CI roles of every environment in that
- * account trust it. No thumbprint: IAM validates token.actions.githubusercontent.com through its own
+ * account, so the bootstrap stack of the account's first state store (by stack id, over every
+ * registered environment) creates it, and the CI roles of every environment in that account trust
+ * it; other stores' bootstrap stacks name it by its ARN. IAM is global, so a store whose region is
+ * lost does not take the provider with it. No thumbprint: IAM validates token.actions.githubusercontent.com through its own
  * trusted CA library.
  */
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';

@@ -14,7 +14,7 @@ import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-man
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
-import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type UploadStorage } from '../app/app-cloud';
+import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreSource, type UploadStorage } from '../app/app-cloud';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { agcIngressSettings, agcSourceCidrs } from './https-edge';
 import { keyVaultStore } from './secret-store';
@@ -131,5 +131,10 @@ export class AzureAppCloud extends Construct implements AppCloud {
       // Only the private endpoint subnet: the account has no public network access.
       egress: { peers: [{ cidr: env.network.privateEndpointSubnetCidr }], ports: [{ port: 443 }] },
     };
+  }
+
+  restoreSource(): RestoreSource {
+    // config/rules-dr.ts refuses app.restore on Azure before synth: the source account answers only its own private endpoint.
+    throw new Error('app.restore is not supported on Azure (config validation refuses it)');
   }
 }

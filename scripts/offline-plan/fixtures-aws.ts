@@ -91,6 +91,22 @@ export const awsFixtures: CloudFixtures<AwsEnvironment> = {
       },
       sensitive: ['secret_string', 'secret_binary'],
     }),
+    // data.aws_s3_objects: PBM's listing of a backup prefix with delimiter "/": its init marker and one <name>.pbm.json per backup (PBM storage layout).
+    aws_s3_objects: (args) => {
+      const prefix = String(args.prefix ?? '');
+      return {
+        values: {
+          id: String(args.bucket),
+          bucket: args.bucket,
+          prefix,
+          delimiter: args.delimiter ?? '',
+          keys: [`${prefix}.pbm.init`, `${prefix}2026-11-21T01:30:12Z.pbm.json`, `${prefix}2026-11-22T01:30:09Z.pbm.json`],
+          common_prefixes: [`${prefix}2026-11-21T01:30:12Z/`, `${prefix}2026-11-22T01:30:09Z/`, `${prefix}pbmPitr/`],
+          owners: [],
+          request_charged: '',
+        },
+      };
+    },
     // data.aws_secretsmanager_secrets (the preflight listing): the secret exists, so the listing holds its name and ARN.
     aws_secretsmanager_secrets: (args, env) => {
       const name = String(((args.filter as Array<{ values: string[] }> | undefined) ?? [])[0]?.values[0]);

@@ -66,6 +66,13 @@ export function secretValue(env: Environment, name: string): string {
   if (rocketchat.licenseSecret === name) return Buffer.from('offline-plan Rocket.Chat enterprise license stub').toString('base64');
   // MAIL_URL urlencodes the SMTP password: characters that need encoding keep that path exercised.
   if (rocketchat.smtp?.passwordSecret === name) return 'offline/plan:smtp@pass word';
+  // app.restore reads the source environment's secrets (constructs/app/mongodb-secrets.ts): users as JSON, the key as base64 of 32 bytes.
+  const source = env.app.restore?.from.environment;
+  if (source && name === `${source}-mongodb-users`) {
+    return JSON.stringify(Object.fromEntries(['backup', 'databaseAdmin', 'clusterAdmin', 'clusterMonitor', 'userAdmin', 'rocketchat'].map((u) => [u, `offlinePlan${u}Password0123456789`.slice(0, 32)])));
+  }
+  if (source && name === `${source}-mongodb-encryption-key`) return Buffer.alloc(32, 7).toString('base64');
+  if (source && name === `${source}-rocketchat-admin-password`) return 'offlinePlanAdminPassword01234567';
   throw new Error(`secret "${name}" is named by no config field the offline fixtures know; add its shape to secretValue in scripts/offline-plan/fixtures.ts`);
 }
 

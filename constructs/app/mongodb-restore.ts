@@ -1,0 +1,67 @@
+/**
+ * Config `app.restore`: the environment comes up with another environment's data. A
+ * PerconaServerMongoDBRestore with an external `backupSource` (the source store, read with the
+ * mongod pods' own identity) and, when asked, an oplog replay (`pitr`). The operator waits for
+ * the replica set and its backup agents before it starts (logical.go: "Waiting for pbm-agent"),
+ * pauses PITR uploads while it runs, and never repeats a restore that reached `ready` or `error`.
+ *
+ * `backup: latest` is resolved when the environment is first planned and frozen in state
+ * (terraform_data with ignore_changes): a later apply, after the source wrote newer backups, must
+ * not change the restore resource, or a surprised reviewer might think it restores again.
+ */
+import { DataResource, Token, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Environment } from '../../config/schema';
+import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
+import type { RestoreSource } from './app-cloud';
+import { MONGODB } from './mongodb';
+
+type Restore = NonNullable<Environment['app']['restore']>;
+
+/** The operator's pitr.date format (CRD validation: YYYY-MM-DD HH:MM:SS, UTC). */
+export function pitrDate(utc: string): string {
+  return utc.replace('T', ' ').replace(/Z$/, '');
+}
+
+export function restoreResource(restore: Restore, source: RestoreSource, backupName: string): KubernetesObject {
+  const { pointInTime } = restore;
+  return {
+    apiVersion: 'psmdb.percona.com/v1',
+    kind: 'PerconaServerMongoDBRestore',
+    metadata: { name: `restore-from-${restore.from.environment}`, namespace: MONGODB.namespace },
+    spec: {
+      clusterName: MONGODB.cluster,
+      // The operator takes the backup name from the destination's last segment and PBM's storage from the s3/azure block.
+      backupSource: { type: 'logical', destination: `${source.destinationPrefix}/${backupName}`, ...source.storage },
+      ...(pointInTime === undefined ? {} : { pitr: pointInTime === 'latest' ? { type: 'latest' } : { type: 'date', date: pitrDate(pointInTime) } }),
+    },
+  };
+}
+
+export interface MongoRestoreProps {
+  readonly restore: Restore;
+  readonly source: RestoreSource;
+  /** The replica set's release: the restore names its cluster. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+export class MongoRestore extends Construct {
+  readonly ready: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: MongoRestoreProps) {
+    super(scope, id);
+    const { restore, source } = props;
+    let backupName = restore.backup;
+    if (backupName === 'latest') {
+      const frozen = new DataResource(this, 'latest-backup', { input: { name: source.latestBackup() }, lifecycle: { ignoreChanges: ['input'] } });
+      backupName = Token.asString(frozen.getStringAttribute('output.name'));
+    }
+    const release = new ClusterObjects(this, 'objects', {
+      name: 'rocketchat-mongodb-restore',
+      namespace: MONGODB.namespace,
+      objects: [restoreResource(restore, source, backupName)],
+      dependsOn: props.dependsOn,
+    });
+    this.ready = [release.release];
+  }
+}
