@@ -4,7 +4,7 @@
  * (`repo:<owner>/<name>:environment:<environment>`), so trusting one GitHub environment per
  * identity pins plan identities to plan jobs and deploy identities to the approved deploy jobs.
  */
-import type { Environment } from './schema';
+import type { AwsEnvironment, Environment } from './schema';
 
 export interface CiIdentity {
   /** IAM role name (AWS) or user-assigned managed identity name (Azure). */
@@ -22,4 +22,11 @@ export function ciIdentities(env: Environment): { plan: CiIdentity; deploy: CiId
     subject: `repo:${env.delivery.repository}:environment:${githubEnvironment}`,
   });
   return { plan: identity('plan', `${env.name}-plan`), deploy: identity('deploy', env.name) };
+}
+
+/** The ARNs of the environment's CI roles (AWS): the bootstrap stack names them, the cluster layer and the CI matrix find them by name. */
+export function ciRoleArns(env: AwsEnvironment, partition = 'aws'): { plan: string; deploy: string } {
+  const ci = ciIdentities(env);
+  const arn = (name: string) => `arn:${partition}:iam::${env.aws.accountId}:role/${name}`;
+  return { plan: arn(ci.plan.name), deploy: arn(ci.deploy.name) };
 }

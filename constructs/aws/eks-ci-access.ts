@@ -12,15 +12,9 @@
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { Construct } from 'constructs';
-import { ciIdentities } from '../../config/delivery';
+import { ciRoleArns } from '../../config/delivery';
 import type { AwsEnvironment } from '../../config/schema';
 import { CI_PLAN_KUBERNETES_GROUP, CI_PLAN_SECRET_NAMESPACES } from '../ci/kubernetes-scope';
-
-export function ciRoleArns(env: AwsEnvironment, partition: string): { plan: string; deploy: string } {
-  const ci = ciIdentities(env);
-  const arn = (name: string) => `arn:${partition}:iam::${env.aws.accountId}:role/${name}`;
-  return { plan: arn(ci.plan.name), deploy: arn(ci.deploy.name) };
-}
 
 export interface EksCiAccessProps {
   readonly env: AwsEnvironment;

@@ -6,7 +6,7 @@
  * the CI identities use and are applied by an administrator (README, "Adding an environment").
  */
 import { layerOf } from '../../constructs/naming';
-import { ciIdentities } from '../../config/delivery';
+import { ciIdentities, ciRoleArns } from '../../config/delivery';
 import type { Environment } from '../../config/schema';
 
 export interface Manifest {
@@ -69,6 +69,7 @@ export function deployOrder(manifest: Manifest, environment: string): string[] {
 export function targetOf(env: Environment, stacks: readonly string[]): Target {
   const ids = ciIdentities(env);
   const aws = env.cloud === 'aws' ? env.aws : undefined;
+  const roles = env.cloud === 'aws' ? ciRoleArns(env) : undefined;
   const azure = env.cloud === 'azure' ? env.azure : undefined;
   return {
     environment: env.name,
@@ -80,8 +81,8 @@ export function targetOf(env: Environment, stacks: readonly string[]): Target {
     deployRunner: env.delivery.deployRunner,
     planEnvironment: ids.plan.githubEnvironment,
     deployEnvironment: ids.deploy.githubEnvironment,
-    planRoleArn: aws ? `arn:aws:iam::${aws.accountId}:role/${ids.plan.name}` : '',
-    deployRoleArn: aws ? `arn:aws:iam::${aws.accountId}:role/${ids.deploy.name}` : '',
+    planRoleArn: roles?.plan ?? '',
+    deployRoleArn: roles?.deploy ?? '',
     awsRegion: aws?.region ?? '',
     azureTenantId: azure?.tenantId ?? '',
     azureSubscriptionId: azure?.subscriptionId ?? '',
