@@ -9,7 +9,7 @@
  * (terraform_data with ignore_changes): a later apply, after the source wrote newer backups, must
  * not change the restore resource, or a surprised reviewer might think it restores again.
  */
-import { DataResource, Token, type ITerraformDependable } from 'cdktf';
+import { TerraformResource, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
@@ -38,6 +38,22 @@ export function restoreResource(restore: Restore, source: RestoreSource, backupN
   };
 }
 
+/**
+ * A terraform_data resource whose input is recorded once and then ignored. Built on
+ * TerraformResource rather than cdktf's DataResource, whose validation runs `terraform version`
+ * on every synth (~150 ms, and a synth error where terraform is not installed); every stack
+ * already requires Terraform >= 1.10, which has terraform_data.
+ */
+class FrozenValue extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly input: Record<string, string>) {
+    super(scope, id, { terraformResourceType: 'terraform_data', lifecycle: { ignoreChanges: ['input'] } });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.input };
+  }
+}
+
 export interface MongoRestoreProps {
   readonly restore: Restore;
   readonly source: RestoreSource;
@@ -53,7 +69,7 @@ export class MongoRestore extends Construct {
     const { restore, source } = props;
     let backupName = restore.backup;
     if (backupName === 'latest') {
-      const frozen = new DataResource(this, 'latest-backup', { input: { name: source.latestBackup() }, lifecycle: { ignoreChanges: ['input'] } });
+      const frozen = new FrozenValue(this, 'latest-backup', { name: source.latestBackup() });
       backupName = Token.asString(frozen.getStringAttribute('output.name'));
     }
     const release = new ClusterObjects(this, 'objects', {
