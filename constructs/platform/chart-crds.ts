@@ -13,6 +13,7 @@ import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import type { ChartPin } from '../../config/versions';
+import { assetHash } from '../asset-hash';
 import { chartRelease } from './chart-release';
 
 /** Where `npm run crds:vendor` writes a chart's CRD chart. */
@@ -25,7 +26,8 @@ export class ChartCrds extends Construct {
 
   constructor(scope: Construct, id: string, props: { pin: ChartPin; namespace: string; dependsOn?: ITerraformDependable[] }) {
     super(scope, id);
-    const chart = new TerraformAsset(this, 'chart', { path: crdChartDir(props.pin), type: AssetType.DIRECTORY });
+    const dir = crdChartDir(props.pin);
+    const chart = new TerraformAsset(this, 'chart', { path: dir, type: AssetType.DIRECTORY, assetHash: assetHash(dir) });
     this.release = chartRelease(this, 'release', {
       name: `${props.pin.chart}-crds`,
       pin: { chart: chart.path, version: props.pin.version },

@@ -10,7 +10,10 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import { assetHash } from '../asset-hash';
 import { chartRelease } from './chart-release';
+
+const CHART_DIR = path.join(__dirname, '..', '..', 'charts', 'cluster-objects');
 
 /** charts/cluster-objects/Chart.yaml `version`. */
 const CHART_VERSION = '1.0.0';
@@ -33,10 +36,7 @@ export class ClusterObjects extends Construct {
 
   constructor(scope: Construct, id: string, props: { name: string; namespace: string; objects: KubernetesObject[]; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
-    const chart = new TerraformAsset(this, 'chart', {
-      path: path.join(__dirname, '..', '..', 'charts', 'cluster-objects'),
-      type: AssetType.DIRECTORY,
-    });
+    const chart = new TerraformAsset(this, 'chart', { path: CHART_DIR, type: AssetType.DIRECTORY, assetHash: assetHash(CHART_DIR) });
     this.release = chartRelease(this, 'release', {
       name: props.name,
       pin: { chart: chart.path, version: CHART_VERSION },

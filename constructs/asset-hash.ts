@@ -1,0 +1,21 @@
+/**
+ * The content hash of an asset's source, computed once per process. cdktf's
+ * TerraformAsset reads and hashes its whole source on every construction: the
+ * same four sources (charts/cluster-objects, two CRD charts of ~1.6 MB and
+ * ~0.4 MB, the post-renderer script) are assets of 26 constructs in a full
+ * synth, so each was read 5-9 times (~45 ms). The hash is cdktf's own
+ * (`hashPath`), so asset paths in cdktf.out are unchanged; the sources are
+ * part of the repository and do not change while one process synthesizes.
+ */
+import { hashPath } from 'cdktf/lib/private/fs';
+
+const hashes = new Map<string, string>();
+
+export function assetHash(path: string): string {
+  let hash = hashes.get(path);
+  if (hash === undefined) {
+    hash = hashPath(path);
+    hashes.set(path, hash);
+  }
+  return hash;
+}
