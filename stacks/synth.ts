@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError, loadEnvironments, registeredEnvironments } from '../config/load';
 import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
 import { RENDER_WAIVERS } from '../config/render-waivers';
@@ -54,7 +54,12 @@ function suppressionProblems(suppressions: readonly Suppression[], rules: readon
 
 /** Moves every file of `from` to the same place under `to`, replacing what is there and keeping everything else. */
 function moveInto(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
+  // A directory new to `to` (a first synth, a new stack) moves whole: one rename instead of one per file and an rmdir per directory.
+  if (!existsSync(to)) {
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+    return;
+  }
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     if (entry.isDirectory()) moveInto(source, join(to, entry.name));
