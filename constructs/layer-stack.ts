@@ -2,9 +2,10 @@
  * A stack of one environment layer (`<env>-<layer>`) or a bootstrap stack: a
  * TerraformStack that knows where its state lives, so consumers can read it.
  */
-import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 import { deepMerge } from 'cdktf/lib/util';
 import type { Construct, IConstruct } from 'constructs';
+import { resolveDocument } from './resolve-document';
 import { configureBackend, type StateLocation } from './state-backend';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -62,7 +63,7 @@ export class LayerStack extends TerraformStack {
   override toTerraform(): Record<string, unknown> {
     const raw = (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
     if (Object.keys(raw).length > 0) return withRequiredVersion(super.toTerraform() as Record<string, unknown>);
-    const resolve = (value: unknown): Record<string, unknown> => Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER });
+    const resolve = (value: unknown): Record<string, unknown> => resolveDocument(value, this, RESOLVER) as Record<string, unknown>;
     const elements = elementsOf(this);
     const metadata: Record<string, unknown> = {
       version: (this as unknown as { cdktfVersion: string }).cdktfVersion,
