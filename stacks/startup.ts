@@ -14,6 +14,12 @@
  *    are jsii-compiled CommonJS (no `"type": "module"`, no `exports` map), so
  *    they are compiled the way Node's own CommonJS loader does; every other
  *    file still goes through tsx.
+ * 4. Those 17 MB are 12 MB of inline source maps (a base64 comment on each
+ *    file's last line, 1 MB of kubernetes-cluster's 1.5 MB), which V8 reads
+ *    and scans at every compile though nothing uses them with source maps off
+ *    (1.). They are cut before compiling: reading and compiling the ~200
+ *    modules of a full synth takes ~0.2 s instead of ~0.4 s. Only a comment
+ *    that is the file's last line is cut, so line numbers are unchanged.
  *
  * CDKTF_SOURCE_MAPS=1 restores all defaults when debugging a crash or a token
  * resolution error.
@@ -27,6 +33,9 @@ interface CommonJsModule {
   _compile(source: string, filename: string): unknown;
 }
 type Loader = (module: CommonJsModule, filename: string) => unknown;
+
+const SOURCE_MAP_COMMENT = '\n//# sourceMappingURL=';
+const NEWLINE = 0x0a;
 
 /** Packages known to ship plain CommonJS: cdktf, constructs and the prebuilt providers. */
 const JSII_COMMONJS = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]lib[\\/].+\.js$/;
@@ -45,5 +54,14 @@ if (process.env.CDKTF_SOURCE_MAPS !== '1') {
   const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
   const tsxLoader = extensions['.js']!;
   extensions['.js'] = (module, filename) =>
-    JSII_COMMONJS.test(filename) ? module._compile(readFileSync(filename, 'utf8'), filename) : tsxLoader(module, filename);
+    JSII_COMMONJS.test(filename) ? module._compile(withoutSourceMap(readFileSync(filename)), filename) : tsxLoader(module, filename);
+}
+
+/** The module's source without a `//# sourceMappingURL=` comment on its last line (4.). */
+function withoutSourceMap(source: Buffer): string {
+  const comment = source.lastIndexOf(SOURCE_MAP_COMMENT);
+  if (comment < 0) return source.toString('utf8');
+  const lineEnd = source.indexOf(NEWLINE, comment + 1);
+  const lastLine = lineEnd === -1 || lineEnd === source.length - 1;
+  return source.toString('utf8', 0, lastLine ? comment + 1 : source.length);
 }
