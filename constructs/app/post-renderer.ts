@@ -9,10 +9,10 @@
  * script changes its hashed path, so the release upgrades.
  */
 import type { ReleasePostrender } from '@cdktf/provider-helm/lib/release';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType } from 'cdktf';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
-import { assetHash } from '../asset-hash';
+import { ProjectAsset } from '../project-asset';
 
 export interface ObjectPatch {
   readonly kind: string;
@@ -26,6 +26,6 @@ export interface ObjectPatch {
 export const POST_RENDERER_SCRIPT = path.join(__dirname, '..', '..', 'post-renderers', 'patch-workload.cjs');
 
 export function patchPostRenderer(scope: Construct, id: string, patch: ObjectPatch): ReleasePostrender {
-  const script = new TerraformAsset(scope, id, { path: POST_RENDERER_SCRIPT, type: AssetType.FILE, assetHash: assetHash(POST_RENDERER_SCRIPT) });
+  const script = new ProjectAsset(scope, id, { path: POST_RENDERER_SCRIPT, type: AssetType.FILE });
   return { binaryPath: 'node', args: [script.path, JSON.stringify(patch)] };
 }

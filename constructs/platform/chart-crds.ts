@@ -9,11 +9,11 @@
  * chart's version must equal the pin's, so a forgotten re-vendor fails the plan (and the tests).
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
-import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
+import { AssetType, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import type { ChartPin } from '../../config/versions';
-import { assetHash } from '../asset-hash';
+import { ProjectAsset } from '../project-asset';
 import { chartRelease } from './chart-release';
 
 /** Where `npm run crds:vendor` writes a chart's CRD chart. */
@@ -26,8 +26,7 @@ export class ChartCrds extends Construct {
 
   constructor(scope: Construct, id: string, props: { pin: ChartPin; namespace: string; dependsOn?: ITerraformDependable[] }) {
     super(scope, id);
-    const dir = crdChartDir(props.pin);
-    const chart = new TerraformAsset(this, 'chart', { path: dir, type: AssetType.DIRECTORY, assetHash: assetHash(dir) });
+    const chart = new ProjectAsset(this, 'chart', { path: crdChartDir(props.pin), type: AssetType.DIRECTORY });
     this.release = chartRelease(this, 'release', {
       name: `${props.pin.chart}-crds`,
       pin: { chart: chart.path, version: props.pin.version },

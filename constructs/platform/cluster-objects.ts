@@ -7,10 +7,10 @@
  * cluster. The chart travels inside cdktf.out as an asset.
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
-import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
+import { AssetType, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { assetHash } from '../asset-hash';
+import { ProjectAsset } from '../project-asset';
 import { chartRelease } from './chart-release';
 
 const CHART_DIR = path.join(__dirname, '..', '..', 'charts', 'cluster-objects');
@@ -36,7 +36,7 @@ export class ClusterObjects extends Construct {
 
   constructor(scope: Construct, id: string, props: { name: string; namespace: string; objects: KubernetesObject[]; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
-    const chart = new TerraformAsset(this, 'chart', { path: CHART_DIR, type: AssetType.DIRECTORY, assetHash: assetHash(CHART_DIR) });
+    const chart = new ProjectAsset(this, 'chart', { path: CHART_DIR, type: AssetType.DIRECTORY });
     this.release = chartRelease(this, 'release', {
       name: props.name,
       pin: { chart: chart.path, version: CHART_VERSION },
