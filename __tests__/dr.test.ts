@@ -401,14 +401,6 @@ describe('restore configuration', () => {
       'config/aws-dr: app.restore.backup: "2999-01-01T00:00:00Z" is in the future, so no such backup exists yet (allowed: "latest" or a backup name from pbm list; fix: copy the name from pbm list)',
     ]);
   });
-
-  it('refuses app.restore on Azure', () => {
-    const input = base('azure-prod');
-    input.app.restore = { from: { environment: 'azure-dev', store: 'bakazuredev0000', prefix: 'azure-dev', region: 'westeurope' }, backup: 'latest' };
-    expect(problemsOf(validate('azure-prod', input))).toEqual([
-      'config/azure-prod: app.restore: is not supported on Azure yet: the backup account is reachable only through its own private endpoint (allowed: leave it out; fix: restore by hand as docs/restore.md describes)',
-    ]);
-  });
 });
 
 describe('recovery time and point estimates (docs/restore.md)', () => {
