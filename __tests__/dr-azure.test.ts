@@ -36,6 +36,20 @@ describe('azure-prod keeps what a restore elsewhere needs', () => {
     expect(app('azure-prod').output.backup_account_name.value).toMatch(/^\$\{azurerm_storage_account\.cloud_backup-storage_account_[0-9A-F]+\.name\}$/);
   });
 
+  it("mails app.backups.dr.alarmEmails when the backup account's Resource Health turns Degraded or Unavailable", () => {
+    const stack = app('azure-prod');
+    const group = byPath(stack, 'azurerm_monitor_action_group', '/cloud/backup-health/action-group');
+    expect(group.email_receiver).toEqual([{ name: 'email-0', email_address: 'oncall@example.org', use_common_alert_schema: true }]);
+    const alert = byPath(stack, 'azurerm_monitor_activity_log_alert', '/cloud/backup-health/account-health');
+    const [account] = Object.entries<Json>(stack.resource.azurerm_storage_account).find(([, a]) => a.name === 'bakazureprodf05ad632')!;
+    expect(alert.scopes).toEqual([`\${azurerm_storage_account.${account}.id}`]);
+    expect(alert.location).toBe('global');
+    expect(alert.criteria).toEqual({ category: 'ResourceHealth', resource_health: { current: ['Degraded', 'Unavailable'] } });
+    expect(alert.action).toEqual([{ action_group_id: expect.stringMatching(/^\$\{azurerm_monitor_action_group\.cloud_backup-health_action-group_[0-9A-F]+\.id\}$/) }]);
+    // No DR copy, no DR alert (azure-dev).
+    expect(resources(app('azure-dev'), 'azurerm_monitor_activity_log_alert')).toEqual([]);
+  });
+
   it('makes the backup account RA-GZRS, readable at its secondary in North Europe', () => {
     expect(resources(app('azure-prod'), 'azurerm_storage_account').find((a) => a.name === 'bakazureprodf05ad632')!.account_replication_type).toBe('RAGZRS');
   });

@@ -5,7 +5,7 @@
  * node pool names, retention order) are in rules-app.ts.
  */
 import { email, secretName } from './schema-platform';
-import { bool, int, maybe, object, oneOf, optional, text } from './schema-kit';
+import { bool, int, list, maybe, object, oneOf, optional, text } from './schema-kit';
 
 /** AWS regions (eu-west-1) and Azure locations (westeurope). */
 const REGION = /^[a-z]{2,}(-[a-z]+)*(-?\d)?$/;
@@ -102,7 +102,18 @@ const backups = object({
    * Azure: the backup account becomes RA-GZRS, whose read-only secondary is the location's paired
    * region, so `region` must be that pair (rules-dr.ts). Absent: backups stay in the region.
    */
-  dr: maybe(object({ region: text('a region other than the environment\'s own, such as eu-central-1 or northeurope', REGION) })),
+  dr: maybe(
+    object({
+      region: text('a region other than the environment\'s own, such as eu-central-1 or northeurope', REGION),
+      /**
+       * Who hears that the DR copy is unhealthy: AWS, e-mail subscriptions to the replication
+       * alarms' SNS topic (each address confirms once, from the mail SNS sends); Azure, an action
+       * group mailed on the backup account's Resource Health. These alerts cannot go through
+       * Alertmanager (docs/decisions.md); an on-call tool's e-mail integration address works.
+       */
+      alarmEmails: list(email, 1, 5, 'e-mail addresses'),
+    }),
+  ),
 });
 
 /** PBM names a backup after the UTC second it started (`pbm list`): 2026-11-23T01:30:21Z. */

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreFrom, type RestoreSource, type UploadStorage } from '../app/app-cloud';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
+import { BackupHealthAlert } from './backup-health-alert';
 import { agcIngressSettings, agcSourceCidrs } from './https-edge';
 import { BACKUP_CONTAINER, backupAccountKeySecretName, restoreSourceIds, secondaryBlobEndpoint, sourceVaultReader } from './restore-source';
 import { keyVaultStore } from './secret-store';
@@ -100,6 +101,8 @@ export class AzureAppCloud extends Construct implements AppCloud {
       sharedKeyAccess: true,
       publicNetworkAccess: false,
     }).account;
+    const dr = env.app.backups.dr;
+    if (dr) new BackupHealthAlert(this, 'backup-health', { envName: env.name, resourceGroupName: group.name, accountId: account.id, emails: dr.alarmEmails });
     new PrivateEndpoint(this, 'backup-blob-endpoint', {
       name: `pe-${account.name}-blob`,
       resourceGroupName: group.name,
