@@ -236,7 +236,7 @@ describe('a restore source named in the registry must be what that environment c
     expect(problemsOf(load(envs))).toEqual([
       'config/aws-dr: app.restore.from.environment: "azure-prod" runs on azure, this environment on aws, and a restore reads its own cloud\'s store (allowed: an aws environment)',
       'config/azure-dr: app.restore.from.prefix: "azure-dev" is not where azure-prod writes its backups (allowed: azure-prod)',
-      'config/azure-dr: app.restore.from.region: azure-prod keeps no copy of its backups in "northeurope" (allowed: its own region, or its app.backups.dr.region; fix: set app.backups.dr.region: northeurope in azure-prod and deploy it first)',
+      'config/azure-dr: app.restore.from.region: azure-prod keeps no copy of its backups in "northeurope" (allowed: its app.backups.dr.region, where its secondary is; fix: set app.backups.dr.region: northeurope in azure-prod and deploy it first)',
     ]);
     const other = registry((e) => {
       e['azure-prod']!.azure.subscriptionId = '00000000-0000-0000-0000-000000000009';

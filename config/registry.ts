@@ -106,7 +106,9 @@ export function restoreSourceProblems(envs: readonly Environment[]): string[] {
     if (from.prefix !== source.name) at('prefix', `"${from.prefix}" is not where ${source.name} writes its backups (allowed: ${source.name})`);
     const stores = backupStoresOf(source, from.region);
     if (stores.length === 0) {
-      at('region', `${source.name} keeps no copy of its backups in "${from.region}" (allowed: its own region, or its app.backups.dr.region; fix: set app.backups.dr.region: ${from.region} in ${source.name} and deploy it first)`);
+      // Azure reads only the RA-GZRS secondary: the primary would need a writable path to the source's account.
+      const where = source.cloud === 'aws' ? 'its own region, or its app.backups.dr.region' : 'its app.backups.dr.region, where its secondary is';
+      at('region', `${source.name} keeps no copy of its backups in "${from.region}" (allowed: ${where}; fix: set app.backups.dr.region: ${from.region} in ${source.name} and deploy it first)`);
     } else if (!stores.includes(from.store)) {
       at('store', `"${from.store}" is not ${source.name}'s backup store in ${from.region} (allowed: ${stores.join(' or ')})`);
     }
