@@ -14,6 +14,7 @@ describe('state bootstrap stacks', () => {
       'bootstrap-euw1-111111111111',
       'bootstrap-euw1-222222222222',
       'bootstrap-exrctfstatedev01',
+      'bootstrap-exrctfstatedr01',
       'bootstrap-exrctfstateprod01',
     ]);
   });

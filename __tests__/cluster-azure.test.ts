@@ -426,7 +426,7 @@ describe('azure cluster stack', () => {
     it('publishes what the platform layer needs', () => {
       expect(Object.keys(prod.output).sort()).toEqual([
         'cluster_ca_certificate', 'cluster_endpoint', 'cluster_id', 'cluster_name', 'disk_encryption_set_id',
-        'key_vault_id', 'key_vault_name', 'key_vault_uri', 'kubelet_identity_client_id', 'kubelet_identity_object_id',
+        'key_vault_id', 'key_vault_name', 'key_vault_private_dns_zone_id', 'key_vault_uri', 'kubelet_identity_client_id', 'kubelet_identity_object_id',
         'location', 'log_analytics_workspace_id', 'oidc_issuer_url', 'resource_group_name',
       ]);
       expect(prod.output.oidc_issuer_url.value).toMatch(/azurerm_kubernetes_cluster\.aks_cluster_\w+\.oidc_issuer_url/);

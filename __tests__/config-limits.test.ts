@@ -58,7 +58,7 @@ const facts: BadCase[] = [
   {
     title: 'a DR backup region that does not exist',
     base: 'aws-prod',
-    change: (c) => (c.app.backups.dr = { region: 'eu-central-3' }),
+    change: (c) => (c.app.backups.dr.region = 'eu-central-3'),
     problems: [
       'config/aws-prod: app.backups.dr.region: "eu-central-3" is not an AWS commercial Region; did you mean "eu-central-1"? (allowed: us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, ca-west-1, mx-central-1, sa-east-1, eu-west-1, eu-west-2, eu-west-3, eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, il-central-1, me-south-1, me-central-1, af-south-1, ap-east-1, ap-east-2, ap-south-1, ap-south-2, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-southeast-6, ap-southeast-7; config/facts/aws-regions.ts)',
     ],
@@ -112,7 +112,7 @@ const facts: BadCase[] = [
     base: 'azure-prod',
     change: (c) => {
       c.azure.location = 'northeurope';
-      c.app.backups.dr = { region: 'westeurope' };
+      c.app.backups.dr.region = 'westeurope';
     },
     problems: [
       'config/azure-prod: network.flowLogs.networkWatcherName: "NetworkWatcher_westeurope" is the Network Watcher of westeurope, but the environment is in northeurope (allowed: NetworkWatcher_northeurope, or the name of the watcher you created in northeurope)',

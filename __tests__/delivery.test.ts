@@ -96,7 +96,8 @@ describe('workstation deploys', () => {
     expect(deployCommand('azure-dev', ['app', 'cluster'], ['--auto-approve']).args).toEqual([
       'deploy', 'azure-dev-cluster', 'azure-dev-app', '--ignore-missing-stack-dependencies', '--parallelism', '1', '--auto-approve',
     ]);
-    expect(() => deployCommand('aws-qa', [])).toThrow('"aws-qa" is not an environment (allowed: aws-dev, aws-dr, aws-prod, azure-dev, azure-prod)');
+    // Every registered environment, sorted (the registry is the one list: README, "Adding an environment").
+    expect(() => deployCommand('aws-qa', [])).toThrow(`"aws-qa" is not an environment (allowed: ${Object.keys(ENVIRONMENTS).sort().join(', ')})`);
     expect(() => deployCommand('aws-dev', ['db'])).toThrow('"db" is not a layer (allowed: network, cluster, platform, app)');
   });
 

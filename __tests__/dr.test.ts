@@ -118,6 +118,12 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
     expect(topic).toMatchObject({ name: 'aws-prod-dr-alarms', kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.cloud_dr_alarm-key_[0-9A-F]+\.arn\}$/) });
   });
 
+  it('mails the alarm topic to app.backups.dr.alarmEmails', () => {
+    expect(underDr(app('aws-prod'), 'aws_sns_topic_subscription')).toEqual([
+      { topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.cloud_dr_alarms_[0-9A-F]+\.arn\}$/), protocol: 'email', endpoint: 'platform-oncall@example.com' },
+    ]);
+  });
+
   it('publishes the replica backup bucket name the DR environment restores from', () => {
     expect(app('aws-prod').output.dr_backup_bucket.value).toBe('aws-prod-mongodb-backups-dr-48e7e59a');
   });
@@ -132,6 +138,19 @@ const base = (name: string): Json => clone(ENVIRONMENTS[name]) as Json;
 const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
 
 describe('DR region configuration', () => {
+  it('refuses a DR copy nobody is told about, and an address that is not one', () => {
+    const input = base('aws-prod');
+    delete input.app.backups.dr.alarmEmails;
+    expect(problemsOf(validate('aws-prod', input))).toEqual([
+      'config/aws-prod: app.backups.dr.alarmEmails: is required (allowed: a list of 1 to 5 e-mail addresses)',
+    ]);
+    input.app.backups.dr.alarmEmails = ['on-call'];
+    expect(problemsOf(validate('aws-prod', input))).toEqual([
+      'config/aws-prod: app.backups.dr.alarmEmails[0]: "on-call" is not valid (allowed: an e-mail address such as ops@example.com)',
+    ]);
+  });
+
+
   it('refuses a DR region equal to the primary region (AWS)', () => {
     const input = base('aws-prod');
     input.app.backups.dr.region = 'eu-west-1';
@@ -399,14 +418,6 @@ describe('restore configuration', () => {
     expect(problemsOf(validate('aws-dr', input))).toEqual([
       'config/aws-dr: app.restore.from.region: "eu-west-1" is not this environment\'s region aws.region "eu-central-1"; a restore reads the copy in its own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
       'config/aws-dr: app.restore.backup: "2999-01-01T00:00:00Z" is in the future, so no such backup exists yet (allowed: "latest" or a backup name from pbm list; fix: copy the name from pbm list)',
-    ]);
-  });
-
-  it('refuses app.restore on Azure', () => {
-    const input = base('azure-prod');
-    input.app.restore = { from: { environment: 'azure-dev', store: 'bakazuredev0000', prefix: 'azure-dev', region: 'westeurope' }, backup: 'latest' };
-    expect(problemsOf(validate('azure-prod', input))).toEqual([
-      'config/azure-prod: app.restore: is not supported on Azure yet: the backup account is reachable only through its own private endpoint (allowed: leave it out; fix: restore by hand as docs/restore.md describes)',
     ]);
   });
 });

@@ -4,7 +4,7 @@
  *   config/<env>: <field path>: <what is wrong> (allowed: ...)
  */
 import * as v from 'valibot';
-import { registryProblems, unregisteredProblems } from './registry';
+import { registryProblems, restoreSourceProblems, unregisteredProblems } from './registry';
 import { crossFieldProblems } from './rules';
 import { capacityProblems } from './rules-capacity';
 import { namingProblems } from './rules-names';
@@ -136,7 +136,7 @@ export function loadEnvironments(
   const envs = checked.map((c) => c.env!);
   const others = all.filter((n) => !names.includes(n)).flatMap((n) => checkEnvironment(n, registry[n]).env ?? []);
   const every = [...envs, ...others].sort((a, b) => a.name.localeCompare(b.name));
-  const shared = [...envs.flatMap(stackNameProblems), ...sharedStateProblems(every), ...storePerAccountProblems(every), ...registryProblems(every)];
+  const shared = [...envs.flatMap(stackNameProblems), ...sharedStateProblems(every), ...storePerAccountProblems(every), ...registryProblems(every), ...restoreSourceProblems(every)];
   if (shared.length > 0) throw new ConfigError([...new Set(shared)]);
   return envs;
 }

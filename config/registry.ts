@@ -70,6 +70,52 @@ export function registryProblems(envs: readonly Environment[]): string[] {
   return problems;
 }
 
+/** The stores that hold `source`'s backups in `region`, by what its config creates there. */
+function backupStoresOf(source: Environment, region: string): string[] {
+  if (source.cloud === 'aws') {
+    const { accountId } = source.aws;
+    return [
+      ...(source.aws.region === region ? [names.awsBucketName(source.name, accountId, 'mongodb-backups')] : []),
+      ...(source.app.backups.dr?.region === region ? [names.awsReplicaBucketName(source.name, accountId, 'mongodb-backups')] : []),
+    ];
+  }
+  // Azure: one account, read where its RA-GZRS secondary is (constructs/azure/restore-source.ts).
+  return source.app.backups.dr?.region === region ? [names.azureStorageAccountName(source.name, source.azure.subscriptionId, 'mongodb-backups')] : [];
+}
+
+/**
+ * `app.restore.from` naming a registered environment must name what that environment's config
+ * creates: a typo here is otherwise found by a failed restore during an incident.
+ */
+export function restoreSourceProblems(envs: readonly Environment[]): string[] {
+  const byName = new Map(envs.map((e) => [e.name, e]));
+  const problems: string[] = [];
+  for (const env of envs) {
+    const from = env.app.restore?.from;
+    const source = from && byName.get(from.environment);
+    if (!from || !source) continue;
+    const at = (field: string, text: string) => problems.push(`config/${env.name}: app.restore.from.${field}: ${text}`);
+    if (source.cloud !== env.cloud) {
+      at('environment', `"${from.environment}" runs on ${source.cloud}, this environment on ${env.cloud}, and a restore reads its own cloud's store (allowed: an ${env.cloud} environment)`);
+      continue;
+    }
+    if (source.cloud === 'azure' && env.cloud === 'azure' && source.azure.subscriptionId !== env.azure.subscriptionId) {
+      at('environment', `"${from.environment}" is in subscription ${source.azure.subscriptionId}, this environment in ${env.azure.subscriptionId}; the source's vault and account are found in this environment's subscription (allowed: a source in ${env.azure.subscriptionId})`);
+      continue;
+    }
+    if (from.prefix !== source.name) at('prefix', `"${from.prefix}" is not where ${source.name} writes its backups (allowed: ${source.name})`);
+    const stores = backupStoresOf(source, from.region);
+    if (stores.length === 0) {
+      // Azure reads only the RA-GZRS secondary: the primary would need a writable path to the source's account.
+      const where = source.cloud === 'aws' ? 'its own region, or its app.backups.dr.region' : 'its app.backups.dr.region, where its secondary is';
+      at('region', `${source.name} keeps no copy of its backups in "${from.region}" (allowed: ${where}; fix: set app.backups.dr.region: ${from.region} in ${source.name} and deploy it first)`);
+    } else if (!stores.includes(from.store)) {
+      at('store', `"${from.store}" is not ${source.name}'s backup store in ${from.region} (allowed: ${stores.join(' or ')})`);
+    }
+  }
+  return problems;
+}
+
 /** Environment names of the files in config/environments (every .ts file but index.ts). */
 export function environmentFiles(dir: string): string[] {
   return readdirSync(dir)

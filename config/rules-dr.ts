@@ -66,18 +66,33 @@ export function utcSecond(text: string): number | undefined {
   return Number.isNaN(ms) || new Date(ms).toISOString().replace('.000Z', 'Z') !== text ? undefined : ms;
 }
 
+/** Azure storage account names (Azure naming rules for Microsoft.Storage). */
+const AZURE_ACCOUNT = /^[a-z0-9]{3,24}$/;
+
+/**
+ * Azure reads the source's RA-GZRS secondary (constructs/azure/restore-source.ts): the store is a
+ * storage account, and the backup must be named because azurerm cannot list blobs at plan time.
+ */
+function azureRestoreRules(from: Loose, restore: Loose, problems: Problem[]): void {
+  if (typeof from.store === 'string' && !AZURE_ACCOUNT.test(from.store)) {
+    problems.push({
+      path: 'app.restore.from.store',
+      message: `"${from.store}" is not a storage account name (allowed: 3-24 lowercase letters and digits, the source's backup account; fix: copy backup_account_name from the source's app stack outputs)`,
+    });
+  }
+  if (restore.backup === 'latest') {
+    problems.push({
+      path: 'app.restore.backup',
+      message: `"latest" cannot be resolved on Azure: Terraform's azurerm provider cannot list the blobs of the source account (allowed: a backup name such as 2026-11-23T01:30:21Z; fix: list them as docs/restore.md "Region lost" shows and copy the newest, then set pointInTime "latest" to replay every oplog slice after it)`,
+    });
+  }
+}
+
 function restoreRules(env: Loose, problems: Problem[], now: number): void {
   const app = obj(env.app);
   if (app.restore === undefined) return;
   const restore = obj(app.restore);
   const from = obj(restore.from);
-  if (env.cloud === 'azure') {
-    problems.push({
-      path: 'app.restore',
-      message: 'is not supported on Azure yet: the backup account is reachable only through its own private endpoint (allowed: leave it out; fix: restore by hand as docs/restore.md describes)',
-    });
-    return;
-  }
   // The environment's own store receives this environment's new backups and PITR slices while the restore reads it.
   if (typeof from.environment === 'string' && from.environment === env.name) {
     problems.push({
@@ -91,13 +106,14 @@ function restoreRules(env: Loose, problems: Problem[], now: number): void {
       message: `"${from.prefix}" is the prefix this environment writes its own backups under, so PBM would read its own live metadata (allowed: the source environment's prefix, such as ${typeof from.environment === 'string' && from.environment !== env.name ? from.environment : 'aws-prod'}; fix: set it to from.environment)`,
     });
   }
-  const region = obj(env.aws).region;
+  const { path: regionPath, region } = primaryRegion(env);
   if (typeof from.region === 'string' && typeof region === 'string' && from.region !== region) {
     problems.push({
       path: 'app.restore.from.region',
-      message: `"${from.region}" is not this environment's region aws.region "${region}"; a restore reads the copy in its own region (allowed: ${region}; fix: restore from the source's DR replica in ${region}, or deploy this environment there)`,
+      message: `"${from.region}" is not this environment's region ${regionPath} "${region}"; a restore reads the copy in its own region (allowed: ${region}; fix: restore from the source's DR ${env.cloud === 'azure' ? 'secondary' : 'replica'} in ${region}, or deploy this environment there)`,
     });
   }
+  if (env.cloud === 'azure') azureRestoreRules(from, restore, problems);
   const backup = restore.backup;
   const backupMs = typeof backup === 'string' && backup !== 'latest' ? utcSecond(backup) : undefined;
   if (typeof backup === 'string' && backup !== 'latest' && BACKUP_NAME.test(backup)) {

@@ -5,7 +5,7 @@
  * node pool names, retention order) are in rules-app.ts.
  */
 import { email, secretName } from './schema-platform';
-import { bool, int, maybe, object, oneOf, optional, text } from './schema-kit';
+import { bool, int, list, maybe, object, oneOf, optional, text } from './schema-kit';
 
 /** AWS regions (eu-west-1) and Azure locations (westeurope). */
 const REGION = /^[a-z]{2,}(-[a-z]+)*(-?\d)?$/;
@@ -102,7 +102,18 @@ const backups = object({
    * Azure: the backup account becomes RA-GZRS, whose read-only secondary is the location's paired
    * region, so `region` must be that pair (rules-dr.ts). Absent: backups stay in the region.
    */
-  dr: maybe(object({ region: text('a region other than the environment\'s own, such as eu-central-1 or northeurope', REGION) })),
+  dr: maybe(
+    object({
+      region: text('a region other than the environment\'s own, such as eu-central-1 or northeurope', REGION),
+      /**
+       * Who hears that the DR copy is unhealthy: AWS, e-mail subscriptions to the replication
+       * alarms' SNS topic (each address confirms once, from the mail SNS sends); Azure, an action
+       * group mailed on the backup account's Resource Health. These alerts cannot go through
+       * Alertmanager (docs/decisions.md); an on-call tool's e-mail integration address works.
+       */
+      alarmEmails: list(email, 1, 5, 'e-mail addresses'),
+    }),
+  ),
 });
 
 /** PBM names a backup after the UTC second it started (`pbm list`): 2026-11-23T01:30:21Z. */
@@ -121,14 +132,18 @@ const restore = object({
   from: object({
     /** The environment whose backups these are; its secrets (`<environment>-mongodb-users`, ...) are read from this environment's region. */
     environment: text('an environment name such as aws-prod', /^(aws|azure)-[a-z0-9-]{1,20}$/),
-    /** The store holding them: an S3 bucket (the source's DR replica, output dr_backup_bucket of its app stack). */
-    store: text('an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    /**
+     * The store holding them. AWS: an S3 bucket (the source's DR replica, output dr_backup_bucket
+     * of its app stack). Azure: the source's backup account (output backup_account_name), read at
+     * its RA-GZRS secondary; the source must be in this environment's subscription.
+     */
+    store: text('an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens) or an Azure storage account name', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
     /** PBM's prefix in that store: the source environment's name. */
     prefix: text('a prefix such as aws-prod', /^[a-z0-9][a-z0-9-]{0,62}$/),
     /** The store's region. */
     region: text('a region such as eu-central-1', REGION),
   }),
-  /** `latest`: the newest full backup in the store when this environment is first deployed (then frozen); or a PBM backup name. */
+  /** `latest` (AWS only): the newest full backup in the store when this environment is first deployed (then frozen); or a PBM backup name. */
   backup: text('"latest" or a backup name from pbm list such as 2026-11-23T01:30:21Z', new RegExp(`^latest$|${BACKUP_NAME.source}`)),
   /** Replay the oplog up to this UTC second (YYYY-MM-DDTHH:MM:SSZ), or `latest` for every slice in the store; absent: the backup alone. */
   pointInTime: maybe(text('"latest" or a UTC time such as 2026-11-23T14:15:00Z', new RegExp(`^latest$|${BACKUP_NAME.source}`))),

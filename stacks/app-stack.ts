@@ -39,7 +39,8 @@ export class AppStack extends LayerStack {
         labels: { ...podSecurityLabels('restricted'), 'app.kubernetes.io/part-of': 'rocketchat', ...cloud.edge.namespaceLabels },
       },
     });
-    const backups = cloud.backups({ namespace: MONGODB.namespace, name: MONGODB.serviceAccount }, env.app.backups);
+    const backupAgent = { namespace: MONGODB.namespace, name: MONGODB.serviceAccount };
+    const backups = cloud.backups(backupAgent, env.app.backups);
     // Policies first: pods start with their paths already open and nothing else.
     const policies = appNetworkPolicies(this, {
       edgeSourceCidrs: cloud.edge.sourceCidrs,
@@ -47,22 +48,24 @@ export class AppStack extends LayerStack {
       smtpPort: env.app.rocketchat.smtp?.port,
       dependsOn: [namespace],
     });
+    // app.restore: another environment's backups and the secrets its data needs (docs/restore.md).
+    const source = env.app.restore ? cloud.restoreSource(env.app.restore.from, backupAgent) : undefined;
     const database = new MongoReplicaSet(this, 'mongodb', {
       env,
       backups,
       placement: cloud.nodePool(env.app.mongodb.nodePool),
       secrets: cloud.secrets,
+      restoreSecrets: source?.secrets,
       clientNamespace: ROCKETCHAT.namespace,
       dependsOn: [namespace, ...policies],
     });
-    // app.restore: the data comes from another environment's backups before Rocket.Chat is deployed (docs/restore.md).
-    const restore = env.app.restore
-      ? new MongoRestore(this, 'mongodb-restore', { restore: env.app.restore, source: cloud.restoreSource(env.app.restore.from), dependsOn: database.ready }).ready
-      : [];
+    // The data comes back before Rocket.Chat is deployed.
+    const restore = env.app.restore && source ? new MongoRestore(this, 'mongodb-restore', { restore: env.app.restore, source, dependsOn: database.ready }).ready : [];
     const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,
       mongoConnectionSecret: database.connectionSecret.metadata.name,
+      restoreSecrets: source?.secrets,
       dependsOn: [namespace, ...policies, ...database.ready, ...restore],
     });
     // Budgets from what each namespace is planned to run at its largest; the render audit holds them to the rendered pods.

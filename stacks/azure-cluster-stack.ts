@@ -151,6 +151,7 @@ export class AzureClusterStack extends LayerStack {
       keyVaultId: keyVault.vault.id,
       keyVaultName: keyVault.vault.name,
       keyVaultUri: keyVault.vault.vaultUri,
+      keyVaultPrivateDnsZoneId: keyVault.privateDnsZone.id,
       diskEncryptionSetId: diskEncryptionSetId ?? '',
       logAnalyticsWorkspaceId: net.logAnalyticsWorkspaceId,
     });

@@ -31,6 +31,7 @@ export const azureClusterContract = defineContract('azure-cluster', {
   keyVaultId: { kind: 'string', description: 'Key Vault of the environment (Azure RBAC)' },
   keyVaultName: { kind: 'string', description: 'Key Vault name' },
   keyVaultUri: { kind: 'string', description: 'Key Vault URI (https://<name>.vault.azure.net/)' },
+  keyVaultPrivateDnsZoneId: { kind: 'string', description: 'privatelink.vaultcore.azure.net zone linked to the VNet, for private endpoints to other vaults (a restore source\'s)' },
   diskEncryptionSetId: { kind: 'string', description: 'Disk encryption set for storage classes; empty with platform-managed keys' },
   logAnalyticsWorkspaceId: { kind: 'string', description: 'Log Analytics workspace of the environment' },
 });

@@ -94,6 +94,6 @@ export default defineEnvironment({
     // The tainted r7i "data" pool: 32 GiB per node, members never share a node with Rocket.Chat bursts.
     mongodb: { members: 3, storageGb: 200, cpu: '2', memory: '16Gi', nodePool: 'data' },
     // A copy of every backup and upload in Frankfurt: aws-dr restores from it when eu-west-1 is lost.
-    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90, dr: { region: 'eu-central-1' } },
+    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90, dr: { region: 'eu-central-1', alarmEmails: ['platform-oncall@example.com'] } },
   },
 });

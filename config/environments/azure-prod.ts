@@ -103,6 +103,6 @@ export default defineEnvironment({
     },
     mongodb: { members: 3, storageGb: 200, cpu: '2', memory: '8Gi', nodePool: 'apps' },
     // RA-GZRS: the backups are also readable in the paired region, North Europe.
-    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90, dr: { region: 'northeurope' } },
+    backups: { fullBackupSchedule: '30 1 * * *', pitrOplogSpanMinutes: 5, coolAfterDays: 30, deleteAfterDays: 90, dr: { region: 'northeurope', alarmEmails: ['oncall@example.org'] } },
   },
 });

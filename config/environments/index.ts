@@ -6,6 +6,7 @@ import awsDev from './aws-dev';
 import awsDr from './aws-dr';
 import awsProd from './aws-prod';
 import azureDev from './azure-dev';
+import azureDr from './azure-dr';
 import azureProd from './azure-prod';
 
 export const ENVIRONMENTS: Readonly<Record<string, unknown>> = {
@@ -14,4 +15,5 @@ export const ENVIRONMENTS: Readonly<Record<string, unknown>> = {
   'aws-dr': awsDr,
   'azure-dev': azureDev,
   'azure-prod': azureProd,
+  'azure-dr': azureDr,
 };

@@ -63,6 +63,8 @@ export interface RestoreSource {
   readonly destinationPrefix: string;
   /** The newest full backup in the store, found when the plan is made. */
   latestBackup(): string;
+  /** Where the source environment's secrets are read (its users, key and admin: mongodb-secrets.ts). */
+  readonly secrets: SecretStore;
 }
 
 /** Where a workload's pods may run: the node pool's labels, and tolerations for its taints. */
@@ -79,8 +81,8 @@ export interface AppCloud {
   readonly secrets: SecretStore;
   uploads(serviceAccount: ServiceAccountRef): UploadStorage;
   backups(serviceAccount: ServiceAccountRef, retention: BackupRetention): BackupStorage;
-  /** Config `app.restore`: the source store; the backup identity can already read it (backups() grants it). */
-  restoreSource(from: RestoreFrom): RestoreSource;
+  /** Config `app.restore`: the source store, read by the backup agent on `serviceAccount` (the one backups() was given). */
+  restoreSource(from: RestoreFrom, serviceAccount: ServiceAccountRef): RestoreSource;
   /** Placement on a node pool from config; undefined: anywhere the scheduler likes. */
   nodePool(name: string | undefined): Placement;
 }

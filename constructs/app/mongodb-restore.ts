@@ -23,7 +23,7 @@ export function pitrDate(utc: string): string {
   return utc.replace('T', ' ').replace(/Z$/, '');
 }
 
-export function restoreResource(restore: Restore, source: RestoreSource, backupName: string): KubernetesObject {
+export function restoreResource(restore: Restore, source: Pick<RestoreSource, 'storage' | 'destinationPrefix'>, backupName: string): KubernetesObject {
   const { pointInTime } = restore;
   return {
     apiVersion: 'psmdb.percona.com/v1',

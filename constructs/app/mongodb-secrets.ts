@@ -6,7 +6,8 @@
  * operator never invents one that would exist only in the cluster.
  *
  * An environment restoring another's backups (`app.restore`) takes that environment's values
- * instead, read from its own region's copy of the store: a logical restore brings back the
+ * instead, read where the restore source says (AWS: this region's replicas of the source's
+ * secrets; Azure: the source's Key Vault): a logical restore brings back the
  * source's users, so the operator must log in with the source's passwords, and a physical
  * backup or a retained volume opens only with the source's key. It keeps them under its own
  * names as well, so its own backups stay restorable the same way.
@@ -45,21 +46,29 @@ export interface MongoSecretValues {
   readonly encryptionKey: string;
 }
 
+/** With `app.restore`, the store the source environment's secrets are read from (RestoreSource.secrets); else undefined. */
+function restoreSecrets(env: Environment, source: SecretStore | undefined): { environment: string; store: SecretStore } | undefined {
+  const environment = env.app.restore?.from.environment;
+  if (environment === undefined) return undefined;
+  if (source === undefined) throw new Error(`${env.name}: app.restore is set but no restore source store was passed`);
+  return { environment, store: source };
+}
+
 /**
  * The values, generated or read from the restore source, and kept in the store. `scope` is the
  * replica set construct, so the generated passwords keep their addresses in state.
  */
-export function mongoSecrets(scope: Construct, env: Environment, store: SecretStore): MongoSecretValues {
+export function mongoSecrets(scope: Construct, env: Environment, store: SecretStore, restoreStore: SecretStore | undefined): MongoSecretValues {
   const own = mongoSecretNames(env.name);
-  const source = env.app.restore?.from.environment;
+  const source = restoreSecrets(env, restoreStore);
   let values: MongoSecretValues;
   if (source) {
-    const names = mongoSecretNames(source);
-    const users = Fn.jsondecode(store.read('restore-source-users', names.users));
+    const names = mongoSecretNames(source.environment);
+    const users = Fn.jsondecode(source.store.read('restore-source-users', names.users));
     values = {
       system: Object.fromEntries(Object.values(SYSTEM_USERS).map((user) => [user, Fn.lookup(users, user) as string])),
       app: Fn.lookup(users, APP_USER_KEY) as string,
-      encryptionKey: store.read('restore-source-encryption-key', names.encryptionKey),
+      encryptionKey: source.store.read('restore-source-encryption-key', names.encryptionKey),
     };
   } else {
     // Letters and digits only: the passwords go into connection URIs unescaped.
@@ -81,8 +90,8 @@ export function mongoSecrets(scope: Construct, env: Environment, store: SecretSt
 }
 
 /** Rocket.Chat's first administrator: generated, or the restore source's (the restored database holds that user). */
-export function rocketchatAdminPassword(scope: Construct, env: Environment, store: SecretStore): string {
-  const source = env.app.restore?.from.environment;
-  if (source) return store.read('restore-source-admin-password', mongoSecretNames(source).rocketchatAdmin);
+export function rocketchatAdminPassword(scope: Construct, env: Environment, restoreStore: SecretStore | undefined): string {
+  const source = restoreSecrets(env, restoreStore);
+  if (source) return source.store.read('restore-source-admin-password', mongoSecretNames(source.environment).rocketchatAdmin);
   return new Password(scope, 'admin-password', { length: 32, special: false }).result;
 }

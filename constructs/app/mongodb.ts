@@ -73,6 +73,8 @@ export interface MongoReplicaSetProps {
   readonly backups: BackupStorage;
   readonly placement: Placement;
   readonly secrets: SecretStore;
+  /** Config `app.restore`: where the source environment's users and key are read (RestoreSource.secrets). */
+  readonly restoreSecrets: SecretStore | undefined;
   /** Namespace of the client (Rocket.Chat): its connection string and client certificate go there. */
   readonly clientNamespace: string;
   readonly dependsOn: ITerraformDependable[];
@@ -101,7 +103,7 @@ export class MongoReplicaSet extends Construct {
     const { members, cpu, memory } = env.app.mongodb;
     // The operator replaces members one at a time and never surges: members is the most that run.
     this.podBudget = podBudget('mongod', members, [{ requests: { cpu, memory }, limits: { memory } }, BACKUP_AGENT_RESOURCES[env.tier], EXPORTER_RESOURCES]);
-    const secrets = mongoSecrets(this, env, props.secrets);
+    const secrets = mongoSecrets(this, env, props.secrets, props.restoreSecrets);
     const systemPasswords = secrets.system;
     const systemUsers = new SecretV1(this, 'system-users', {
       metadata: { name: `${MONGODB.cluster}-users`, namespace: ns },

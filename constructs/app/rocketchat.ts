@@ -23,6 +23,7 @@ import { podBudget, type PodBudget } from './namespace-budget';
 import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';
 import { rocketchatAdminPassword } from './mongodb-secrets';
+import type { SecretStore } from '../platform/platform-cloud';
 import { patchPostRenderer, type ObjectPatch } from './post-renderer';
 import { identityServiceAccount } from './service-account';
 
@@ -95,6 +96,8 @@ export interface RocketChatProps {
   readonly env: Environment;
   readonly cloud: AppCloud;
   readonly mongoConnectionSecret: string;
+  /** Config `app.restore`: where the source environment's admin password is read (RestoreSource.secrets). */
+  readonly restoreSecrets: SecretStore | undefined;
   readonly dependsOn: ITerraformDependable[];
 }
 
@@ -111,7 +114,7 @@ export class RocketChat extends Construct {
     const mostPods = (rocketchat.autoscaling?.maxReplicas ?? rocketchat.replicas) + rocketchat.rollout.maxSurge;
     this.podBudget = podBudget('rocketchat', mostPods, [resourcesFor(env, 'rocketchat')]);
 
-    const adminPassword = rocketchatAdminPassword(this, env, cloud.secrets);
+    const adminPassword = rocketchatAdminPassword(this, env, props.restoreSecrets);
     cloud.secrets.keep('admin-secret', `${env.name}-rocketchat-admin-password`, adminPassword, `Rocket.Chat first administrator for ${env.name} (user ${ROCKETCHAT.adminUser})`);
     const bootstrap: Record<string, string> = {
       ADMIN_USERNAME: ROCKETCHAT.adminUser,

@@ -189,6 +189,8 @@ export class AwsAppCloud extends Construct implements AppCloud {
       storage: { s3: { bucket: from.store, region: from.region, prefix: from.prefix } },
       destinationPrefix: `s3://${from.store}/${from.prefix}`,
       latestBackup: () => latestBackupIn(this, from),
+      // The source replicates its secrets into this region under their own names (dr-region.ts).
+      secrets: this.secrets,
     };
   }
 }

@@ -15,6 +15,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import { awsReplicaBucketName, awsReplicationRoleName } from '../../config/names';
 import type { AwsEnvironment } from '../../config/schema';
@@ -67,6 +68,10 @@ export class DrRegion extends Construct {
       ],
     });
     this.alarms = new SnsTopic(this, 'alarms', { name: `${env.name}-dr-alarms`, kmsMasterKeyId: alarmKey.key.arn });
+    // E-mail subscriptions stay pending until each address confirms from the mail SNS sends; until then nobody hears the alarms.
+    for (const [i, address] of (env.app.backups.dr?.alarmEmails ?? []).entries()) {
+      new SnsTopicSubscription(this, `alarm-email-${i}`, { topicArn: this.alarms.arn, protocol: 'email', endpoint: address });
+    }
   }
 
   get alarmTopicArn(): string {

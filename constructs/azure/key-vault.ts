@@ -28,6 +28,8 @@ export interface ClusterKeyVaultProps {
 
 export class ClusterKeyVault extends Construct {
   readonly vault: KeyVault;
+  /** privatelink.vaultcore.azure.net, linked to the VNet: private endpoints to other vaults register here too. */
+  readonly privateDnsZone: PrivateDnsZone;
 
   constructor(scope: Construct, id: string, props: ClusterKeyVaultProps) {
     super(scope, id);
@@ -52,6 +54,7 @@ export class ClusterKeyVault extends Construct {
     });
 
     const zone = new PrivateDnsZone(this, 'dns-zone', { name: 'privatelink.vaultcore.azure.net', resourceGroupName });
+    this.privateDnsZone = zone;
     new PrivateDnsZoneVirtualNetworkLink(this, 'dns-zone-link', {
       name: `${name}-vnet`,
       resourceGroupName,

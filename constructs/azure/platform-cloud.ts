@@ -64,6 +64,8 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
   readonly edge: AzureHttpsEdge;
   /** The VNet-linked privatelink.blob.core.windows.net zone; the app layer's backup account registers in it too. */
   readonly blobDnsZoneId: string;
+  /** rg-<env>-platform: this layer's resources, and the endpoints other layers' needs add to it. */
+  readonly resourceGroupName: string;
 
   constructor(scope: Construct, id: string, props: AzurePlatformCloudProps) {
     super(scope, id);
@@ -72,6 +74,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
     const resourceGroupId = (name: string) => `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
     const group = new ResourceGroup(this, 'resource-group', { name: azureResourceGroupName(env.name, 'platform'), location });
     const resourceGroupName = group.name;
+    this.resourceGroupName = resourceGroupName;
     const identity = (name: string, sa: { namespace: string; name: string }, scopeId: string, roles: Role[]) =>
       new WorkloadIdentity(this, `${name}-identity`, {
         name: azureIdentityName(env.name, name),

@@ -64,6 +64,7 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
       keyVaultId: resourceId(env, clusterGroup(env), 'Microsoft.KeyVault/vaults', vaultName(env)),
       keyVaultName: vaultName(env),
       keyVaultUri: `https://${vaultName(env)}.vault.azure.net/`,
+      keyVaultPrivateDnsZoneId: resourceId(env, clusterGroup(env), 'Microsoft.Network/privateDnsZones', 'privatelink.vaultcore.azure.net'),
       // The cluster stack publishes "" with platform-managed keys (contract description).
       diskEncryptionSetId: env.tier === 'prod' ? resourceId(env, clusterGroup(env), 'Microsoft.Compute/diskEncryptionSets', `des-${env.name}`) : '',
       logAnalyticsWorkspaceId: resourceId(env, networkGroup(env), 'Microsoft.OperationalInsights/workspaces', `log-${env.name}`),

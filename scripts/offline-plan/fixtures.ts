@@ -73,6 +73,8 @@ export function secretValue(env: Environment, name: string): string {
   }
   if (source && name === `${source}-mongodb-encryption-key`) return Buffer.alloc(32, 7).toString('base64');
   if (source && name === `${source}-rocketchat-admin-password`) return 'offlinePlanAdminPassword01234567';
+  // Azure: the source's backup account key, base64 of 64 bytes as Azure generates them.
+  if (source && name === `${source}-mongodb-backup-account-key`) return Buffer.alloc(64, 9).toString('base64');
   throw new Error(`secret "${name}" is named by no config field the offline fixtures know; add its shape to secretValue in scripts/offline-plan/fixtures.ts`);
 }
 

@@ -1,0 +1,248 @@
+/**
+ * Disaster recovery on Azure (issue 17): azure-dr in North Europe restores azure-prod's backups
+ * from the RA-GZRS secondary of azure-prod's backup account, with azure-prod's secrets read from
+ * azure-prod's Key Vault; the refusals that keep a restore pointed at a real copy.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './helpers';
+
+let stacks: Record<string, Json>;
+beforeAll(() => {
+  stacks = synthExamples().stacks;
+});
+
+const SUBSCRIPTION = '/subscriptions/00000000-0000-0000-0000-000000000002';
+const SOURCE_VAULT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-cluster/providers/Microsoft.KeyVault/vaults/kv-azure-prod-32583f`;
+const SOURCE_ACCOUNT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-app/providers/Microsoft.Storage/storageAccounts/bakazureprodf05ad632`;
+const RESTORE_SECRETS = ['azure-prod-mongodb-backup-account-key', 'azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password'];
+
+const app = (env: string): Json => stacks[`${env}-app`]!;
+const platform = (env: string): Json => stacks[`${env}-platform`]!;
+/** Data sources of one type keyed by their address. */
+const data = (stack: Json, type: string): Record<string, Json> => stack.data?.[type] ?? {};
+
+describe('azure-prod keeps what a restore elsewhere needs', () => {
+  it("keeps its backup account's key in its Key Vault (PBM signs in with it; a DR restore reads it there)", () => {
+    const stack = app('azure-prod');
+    const [id] = Object.entries<Json>(stack.resource.azurerm_storage_account).find(([, a]) => a.name === 'bakazureprodf05ad632')!;
+    const secret = resources(stack, 'azurerm_key_vault_secret').find((s) => s.name === 'azure-prod-mongodb-backup-account-key')!;
+    expect(secret.value).toBe(`\${azurerm_storage_account.${id}.primary_access_key}`);
+    expect(secret.key_vault_id).toBe('${data.terraform_remote_state.azure-prod-cluster-state.outputs.key_vault_id}');
+  });
+
+  it('publishes the backup account name the DR environment names as its store', () => {
+    expect(app('azure-prod').output.backup_account_name.value).toMatch(/^\$\{azurerm_storage_account\.cloud_backup-storage_account_[0-9A-F]+\.name\}$/);
+  });
+
+  it("mails app.backups.dr.alarmEmails when the backup account's Resource Health turns Degraded or Unavailable", () => {
+    const stack = app('azure-prod');
+    const group = byPath(stack, 'azurerm_monitor_action_group', '/cloud/backup-health/action-group');
+    expect(group.email_receiver).toEqual([{ name: 'email-0', email_address: 'oncall@example.org', use_common_alert_schema: true }]);
+    const alert = byPath(stack, 'azurerm_monitor_activity_log_alert', '/cloud/backup-health/account-health');
+    const [account] = Object.entries<Json>(stack.resource.azurerm_storage_account).find(([, a]) => a.name === 'bakazureprodf05ad632')!;
+    expect(alert.scopes).toEqual([`\${azurerm_storage_account.${account}.id}`]);
+    expect(alert.location).toBe('global');
+    expect(alert.criteria).toEqual({ category: 'ResourceHealth', resource_health: { current: ['Degraded', 'Unavailable'] } });
+    expect(alert.action).toEqual([{ action_group_id: expect.stringMatching(/^\$\{azurerm_monitor_action_group\.cloud_backup-health_action-group_[0-9A-F]+\.id\}$/) }]);
+    // No DR copy, no DR alert (azure-dev).
+    expect(resources(app('azure-dev'), 'azurerm_monitor_activity_log_alert')).toEqual([]);
+  });
+
+  it('makes the backup account RA-GZRS, readable at its secondary in North Europe', () => {
+    expect(resources(app('azure-prod'), 'azurerm_storage_account').find((a) => a.name === 'bakazureprodf05ad632')!.account_replication_type).toBe('RAGZRS');
+  });
+});
+
+describe('azure-dr platform layer: its way in to the source, before the app layer plans', () => {
+  const endpoint = (suffix: string): Json => byPath(platform('azure-dr'), 'azurerm_private_endpoint', suffix);
+
+  it("reaches azure-prod's backup account only at its read-only secondary, through a private endpoint in its own VNet", () => {
+    const pe = endpoint('/restore-source-access/restore-source-blob');
+    expect(pe.location).toBe('northeurope');
+    expect(pe.subnet_id).toBe('${data.terraform_remote_state.azure-dr-network-state.outputs.private_endpoint_subnet_id}');
+    expect(pe.private_service_connection).toEqual({ name: 'blob_secondary', private_connection_resource_id: SOURCE_ACCOUNT, subresource_names: ['blob_secondary'], is_manual_connection: false });
+    expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual([expect.stringMatching(/^\$\{azurerm_private_dns_zone\.cloud_blob-dns-zone_[0-9A-F]+\.id\}$/)]);
+  });
+
+  it("reaches azure-prod's Key Vault through a private endpoint registered in its own vault DNS zone", () => {
+    const pe = endpoint('/restore-source-access/restore-source-vault');
+    expect(pe.private_service_connection).toEqual({ name: 'vault', private_connection_resource_id: SOURCE_VAULT, subresource_names: ['vault'], is_manual_connection: false });
+    expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual(['${data.terraform_remote_state.azure-dr-cluster-state.outputs.key_vault_private_dns_zone_id}']);
+  });
+
+  it('grants its CI plan and deploy identities Key Vault Secrets User on exactly the four secrets a restore reads, each alone', () => {
+    const stack = platform('azure-dr');
+    const identities = Object.entries(data(stack, 'azurerm_user_assigned_identity')).map(([id, d]) => ({ id, name: d.name, group: d.resource_group_name }));
+    expect(identities.map((i) => [i.name, i.group]).sort()).toEqual([
+      ['azure-dr-ci-deploy', 'rg-rocketchat-tfstate-dr'],
+      ['azure-dr-ci-plan', 'rg-rocketchat-tfstate-dr'],
+    ]);
+    const grants = resources(stack, 'azurerm_role_assignment').filter((g) => String(g.scope).startsWith(SOURCE_VAULT));
+    expect(grants).toHaveLength(8);
+    for (const grant of grants) expect(grant.role_definition_name).toBe('Key Vault Secrets User');
+    for (const identity of identities) {
+      const scopes = grants.filter((g) => g.principal_id === `\${data.azurerm_user_assigned_identity.${identity.id}.principal_id}`).map((g) => g.scope);
+      expect(scopes.sort(), identity.name).toEqual(RESTORE_SECRETS.map((s) => `${SOURCE_VAULT}/secrets/${s}`));
+    }
+  });
+
+  it('adds nothing of the kind where app.restore is absent (azure-prod)', () => {
+    expect(Object.keys(platform('azure-prod').resource.azurerm_private_endpoint ?? {}).filter((k) => k.includes('restore'))).toEqual([]);
+  });
+});
+
+describe('azure-dr app layer: the declarative restore', () => {
+  const release = (name: string): Json => resources(app('azure-dr'), 'helm_release').find((r) => r.name === name)!;
+  const sourceReads = (): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(data(app('azure-dr'), 'azurerm_key_vault_secret'))
+        .filter(([, d]) => d.key_vault_id === SOURCE_VAULT)
+        .map(([id, d]) => [d.name as string, `data.azurerm_key_vault_secret.${id}.value`]),
+    );
+
+  it('synthesizes a PerconaServerMongoDBRestore reading the named backup at the secondary endpoint, then every oplog slice', () => {
+    const objects = JSON.parse(release('rocketchat-mongodb-restore').values[0]).objects as Json[];
+    expect(objects).toEqual([
+      {
+        apiVersion: 'psmdb.percona.com/v1',
+        kind: 'PerconaServerMongoDBRestore',
+        metadata: { name: 'restore-from-azure-prod', namespace: 'mongodb' },
+        spec: {
+          clusterName: 'rocketchat-mongodb',
+          backupSource: {
+            type: 'logical',
+            destination: 'azure://mongodb-backups/azure-prod/2026-11-23T01:30:21Z',
+            azure: {
+              container: 'mongodb-backups',
+              prefix: 'azure-prod',
+              credentialsSecret: expect.stringMatching(/^\$\{kubernetes_secret_v1\.cloud_restore-source-credentials_[0-9A-F]+\.metadata\[0\]\.name\}$/),
+              endpointUrl: 'https://bakazureprodf05ad632-secondary.blob.core.windows.net',
+            },
+          },
+          pitr: { type: 'latest' },
+        },
+      },
+    ]);
+  });
+
+  it("signs in with azure-prod's account key read from azure-prod's vault, in a secret of the mongodb namespace", () => {
+    const secret = resources(app('azure-dr'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'mongodb-restore-source-azure')!;
+    expect(secret.metadata.namespace).toBe('mongodb');
+    expect(secret.data).toEqual({ AZURE_STORAGE_ACCOUNT_NAME: 'bakazureprodf05ad632', AZURE_STORAGE_ACCOUNT_KEY: `\${${sourceReads()['azure-prod-mongodb-backup-account-key']}}` });
+  });
+
+  it("reads only the four restore secrets from azure-prod's vault, and takes users, key and admin from there", () => {
+    const reads = sourceReads();
+    expect(Object.keys(reads).sort()).toEqual(RESTORE_SECRETS);
+    const stack = app('azure-dr');
+    const users = `jsondecode(${reads['azure-prod-mongodb-users']})`;
+    const system = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-users')!;
+    expect(system.data.MONGODB_DATABASE_ADMIN_PASSWORD).toBe(`\${${users}.databaseAdmin}`);
+    const key = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-encryption-key')!;
+    expect(key.data['encryption-key']).toBe(`\${${reads['azure-prod-mongodb-encryption-key']}}`);
+    expect(Object.keys(stack.resource.random_password ?? {})).toEqual([]);
+    expect(stack.resource.random_bytes).toBeUndefined();
+    // Kept under its own names in its own vault, so its own backups restore the same way.
+    const kept = resources(stack, 'azurerm_key_vault_secret');
+    for (const name of ['azure-dr-mongodb-users', 'azure-dr-mongodb-encryption-key', 'azure-dr-rocketchat-admin-password']) {
+      expect(kept.find((s) => s.name === name)?.key_vault_id, name).toBe('${data.terraform_remote_state.azure-dr-cluster-state.outputs.key_vault_id}');
+    }
+  });
+
+  it('keeps Rocket.Chat without pods until the restore is ready (serve: false)', () => {
+    expect(JSON.parse(release('rocketchat').values[0]).replicaCount).toBe(0);
+    expect(resources(app('azure-dr'), 'kubernetes_horizontal_pod_autoscaler_v2')).toEqual([]);
+  });
+});
+
+describe('the DR environment azure-dr', () => {
+  const layers = ['network', 'cluster', 'platform', 'app'].map((l) => `azure-dr-${l}`);
+
+  it('has its own state store in North Europe and reads no state of azure-prod', () => {
+    expect(stacks['bootstrap-exrctfstatedr01']).toBeDefined();
+    for (const name of layers) {
+      const stack = stacks[name]!;
+      expect(stack.terraform.backend.azurerm, name).toMatchObject({ storage_account_name: 'exrctfstatedr01', resource_group_name: 'rg-rocketchat-tfstate-dr' });
+      for (const remote of Object.values<Json>(stack.data?.terraform_remote_state ?? {})) {
+        expect(remote.config.storage_account_name, name).toBe('exrctfstatedr01');
+        expect(remote.config.key, name).toMatch(/\/azure-dr-/);
+      }
+    }
+  });
+
+  it('does not clash with azure-prod: its own resource groups, vault, accounts and cluster', () => {
+    const names = (env: string, type: string): string[] => layers.map((l) => l.replace('azure-dr', env)).flatMap((l) => resources(stacks[l]!, type).map((r) => r.name as string));
+    for (const type of ['azurerm_resource_group', 'azurerm_key_vault', 'azurerm_storage_account', 'azurerm_kubernetes_cluster']) {
+      const prod = new Set(names('azure-prod', type));
+      expect(names('azure-dr', type).filter((n) => prod.has(n)), type).toEqual([]);
+    }
+  });
+});
+
+describe('Azure restore configuration', () => {
+  const base = (): Json => clone(ENVIRONMENTS['azure-dr']) as Json;
+  const validate = (input: Json) => () => loadEnvironments({ 'azure-dr': input }, undefined);
+
+  it('refuses "latest", which Terraform cannot resolve on Azure', () => {
+    const input = base();
+    input.app.restore.backup = 'latest';
+    expect(problemsOf(validate(input))).toEqual([
+      'config/azure-dr: app.restore.backup: "latest" cannot be resolved on Azure: Terraform\'s azurerm provider cannot list the blobs of the source account (allowed: a backup name such as 2026-11-23T01:30:21Z; fix: list them as docs/restore.md "Region lost" shows and copy the newest, then set pointInTime "latest" to replay every oplog slice after it)',
+    ]);
+  });
+
+  it('refuses a store that is not a storage account name, and a copy in another location', () => {
+    const input = base();
+    input.app.restore.from.store = 'azure-prod-backups';
+    input.app.restore.from.region = 'westeurope';
+    expect(problemsOf(validate(input))).toEqual([
+      'config/azure-dr: app.restore.from.region: "westeurope" is not this environment\'s region azure.location "northeurope"; a restore reads the copy in its own region (allowed: northeurope; fix: restore from the source\'s DR secondary in northeurope, or deploy this environment there)',
+      'config/azure-dr: app.restore.from.store: "azure-prod-backups" is not a storage account name (allowed: 3-24 lowercase letters and digits, the source\'s backup account; fix: copy backup_account_name from the source\'s app stack outputs)',
+    ]);
+  });
+});
+
+describe('a restore source named in the registry must be what that environment creates', () => {
+  const registry = (edit: (envs: Record<string, Json>) => void): Record<string, Json> => {
+    const envs = clone(ENVIRONMENTS) as Record<string, Json>;
+    edit(envs);
+    return envs;
+  };
+  const load = (envs: Record<string, Json>) => () => loadEnvironments(envs, undefined);
+
+  it('accepts the examples: aws-dr and azure-dr name their sources exactly', () => {
+    expect(() => load(registry(() => {}))()).not.toThrow();
+  });
+
+  it("refuses a store that is not the source's copy in that region (AWS and Azure)", () => {
+    const envs = registry((e) => {
+      e['aws-dr']!.app.restore.from.store = 'aws-prod-mongodb-backups-typo';
+      e['azure-dr']!.app.restore.from.store = 'bakazureprod00000000';
+    });
+    expect(problemsOf(load(envs))).toEqual([
+      'config/aws-dr: app.restore.from.store: "aws-prod-mongodb-backups-typo" is not aws-prod\'s backup store in eu-central-1 (allowed: aws-prod-mongodb-backups-dr-48e7e59a)',
+      'config/azure-dr: app.restore.from.store: "bakazureprod00000000" is not azure-prod\'s backup store in northeurope (allowed: bakazureprodf05ad632)',
+    ]);
+  });
+
+  it('refuses a source that keeps no copy in that region, a wrong prefix, another subscription and another cloud', () => {
+    const envs = registry((e) => {
+      delete e['azure-prod']!.app.backups.dr;
+      e['azure-dr']!.app.restore.from.prefix = 'azure-dev';
+      e['aws-dr']!.app.restore.from.environment = 'azure-prod';
+    });
+    expect(problemsOf(load(envs))).toEqual([
+      'config/aws-dr: app.restore.from.environment: "azure-prod" runs on azure, this environment on aws, and a restore reads its own cloud\'s store (allowed: an aws environment)',
+      'config/azure-dr: app.restore.from.prefix: "azure-dev" is not where azure-prod writes its backups (allowed: azure-prod)',
+      'config/azure-dr: app.restore.from.region: azure-prod keeps no copy of its backups in "northeurope" (allowed: its app.backups.dr.region, where its secondary is; fix: set app.backups.dr.region: northeurope in azure-prod and deploy it first)',
+    ]);
+    const other = registry((e) => {
+      e['azure-prod']!.azure.subscriptionId = '00000000-0000-0000-0000-000000000009';
+    });
+    expect(problemsOf(load(other))).toContain(
+      'config/azure-dr: app.restore.from.environment: "azure-prod" is in subscription 00000000-0000-0000-0000-000000000009, this environment in 00000000-0000-0000-0000-000000000002; the source\'s vault and account are found in this environment\'s subscription (allowed: a source in 00000000-0000-0000-0000-000000000002)',
+    );
+  });
+});
