@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse, stringify } from 'yaml';
 import type { Environment } from '../../config/schema';
@@ -124,7 +124,7 @@ export function postRenderer(body: Json, stackDir: string): { flags: string[]; c
   return { flags, cwd: resolve(stackDir), nodePath: join(__dirname, '..', '..', 'node_modules') };
 }
 
-function helmTemplate(job: Job, kubeVersion: string, apiVersions: readonly string[], scratch: string): Promise<HelmResult> {
+function runHelmTemplate(job: Job, kubeVersion: string, apiVersions: readonly string[], scratch: string): Promise<HelmResult> {
   const valuesFile = resolve(scratch, `${job.stack}--${job.id}.values.json`);
   writeFileSync(valuesFile, JSON.stringify(job.values));
   const post = postRenderer(job.body, job.stackDir);
@@ -145,6 +145,19 @@ function helmTemplate(job: Job, kubeVersion: string, apiVersions: readonly strin
       else resolve({ output: stdout });
     });
   });
+}
+
+/**
+ * What decides a render's manifests. Environments share charts and often whole values (the same
+ * add-on with the same settings), so each distinct render runs once per renderStacks call. An
+ * asset chart sits in its stack's directory under a content-hash name, so the same path relative
+ * to the stack is the same chart; anything else (a pinned package) is keyed by its absolute path.
+ */
+function renderKey(job: Job, kubeVersion: string, apiVersions: readonly string[]): string {
+  const stackDir = resolve(job.stackDir);
+  const chart = resolve(job.chartPath!);
+  const chartId = chart.startsWith(stackDir + sep) ? relative(stackDir, chart) : chart;
+  return JSON.stringify([job.body.name, job.body.namespace ?? 'default', chartId, kubeVersion, job.body.skip_crds === true, apiVersions, postRenderer(job.body, job.stackDir).flags, job.values]);
 }
 
 async function pool<T, R>(items: readonly T[], worker: (item: T) => Promise<R>): Promise<R[]> {
@@ -197,6 +210,13 @@ export async function renderStacks(synth: Synthesized, options: RenderOptions): 
     return jobsOf(synth, stack, env, options.outdir).filter((job) => !options.filter || options.filter(job.stack, job.id));
   });
   const renderable = (job: Job): job is Job & { chartPath: string } => !job.skipped && !!job.chartPath;
+  const renders = new Map<string, Promise<HelmResult>>();
+  const helmTemplate = (job: Job, kubeVersion: string, apiVersions: readonly string[], dir: string): Promise<HelmResult> => {
+    const key = renderKey(job, kubeVersion, apiVersions);
+    let render = renders.get(key);
+    if (!render) renders.set(key, (render = runHelmTemplate(job, kubeVersion, apiVersions, dir)));
+    return render;
+  };
 
   // The platform renders first, without CRD API versions: its CRDs give each environment its
   // --api-versions. Then every release renders once more only if its chart asks for API versions
