@@ -251,9 +251,10 @@ describe('identity bindings', () => {
     const acmeGrant = byPath(azure, 'azurerm_role_assignment', 'cloud/cert-manager-dns-identity/role-0');
     expect(acmeGrant).toMatchObject({ scope: azureZone, role_definition_id: expect.stringMatching(/^\$\{azurerm_role_definition\.cloud_acme-dns01-role_\w+\.role_definition_resource_id\}$/) });
     expect(acmeGrant.role_definition_name).toBeUndefined();
+    // A custom role is assignable within resource groups at the narrowest, not a single resource: the zone's group (rg-dns).
     expect(only(azure, 'azurerm_role_definition')).toMatchObject({
-      scope: azureZone,
-      assignable_scopes: [azureZone],
+      scope: '/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-dns',
+      assignable_scopes: ['/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-dns'],
       permissions: [{ actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'] }],
     });
   });

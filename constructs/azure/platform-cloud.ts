@@ -112,15 +112,18 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       },
     });
     // cert-manager's DNS01 solver only reads the zone and writes TXT records; DNS Zone
-    // Contributor would let it change every record. Created on first use, assignable on the zone only.
+    // Contributor would let it change every record. Created on first use and assigned on the zone
+    // only. The definition lives in, and is assignable within, the zone's resource group: Azure
+    // takes management groups, subscriptions or resource groups as a custom role's assignable
+    // scopes, never a single resource (Azure RBAC docs, "Azure role definitions", AssignableScopes).
     let acmeRole: RoleDefinition | undefined;
     const acmeChallengeRole = (): RoleDefinition =>
       (acmeRole ??= new RoleDefinition(this, 'acme-dns01-role', {
         name: `${env.name} ACME DNS01 TXT records`,
-        scope: zone.id,
+        scope: resourceGroupId(zoneGroup),
         description: `Read the ${env.platform.dnsZone} zone and manage its TXT records (cert-manager DNS01)`,
         permissions: [{ actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'] }],
-        assignableScopes: [zone.id],
+        assignableScopes: [resourceGroupId(zoneGroup)],
       }));
     this.dns = {
       zoneName: env.platform.dnsZone,
