@@ -4,7 +4,11 @@
  * (__tests__/render.test.ts, rule `quota`) holds them to the rendered pods.
  */
 import { describe, expect, it } from 'vitest';
-import { resources, synthExamples } from './helpers';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import { projectDaemonSetRequests } from '../config/rules-capacity';
+import { bytes, milliCpu } from '../constructs/quantity';
+import { renderedExamples, resources, synthExamples, type Json } from './helpers';
 
 const { stacks } = synthExamples();
 const quota = (stack: string, namespace: string) => resources(stacks[stack]!, 'kubernetes_resource_quota_v1').find((q) => q.metadata.namespace === namespace);
@@ -37,5 +41,32 @@ describe('namespace budgets', () => {
         expect(limitRange(stack, ns)?.spec.limit, `${stack} ${ns}`).toEqual([{ type: 'Container', default_request: { cpu: '50m', memory: '64Mi' }, default: { memory: '256Mi' } }]);
       }
     }
+  });
+});
+
+describe('DaemonSets in the node capacity rules (config/rules-capacity.ts)', () => {
+  const rendered = (env: string): { names: string[]; cpu: number; memory: number } => {
+    const sets = renderedExamples()
+      .releases.filter((r) => r.stack === `${env}-platform`)
+      .flatMap((r) => r.objects.map((o) => o.object as Json))
+      .filter((o) => o.kind === 'DaemonSet');
+    const containers = sets.flatMap((d) => [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers] as Json[]);
+    return {
+      names: sets.map((d) => d.metadata.name as string).sort(),
+      cpu: containers.reduce((a, c) => a + milliCpu(c.resources?.requests?.cpu ?? '0'), 0),
+      memory: containers.reduce((a, c) => a + bytes(c.resources?.requests?.memory ?? '0'), 0),
+    };
+  };
+
+  it('aws-prod: Alloy 100m / 256Mi, its config reloader 10m / 64Mi and node-exporter 50m / 64Mi on every node', () => {
+    const [env] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
+    expect(projectDaemonSetRequests(env!)).toEqual({ cpu: 160, memory: 384 * 1024 ** 2 });
+  });
+
+  it.each(Object.keys(ENVIRONMENTS))('%s: counts exactly what the platform renders as DaemonSets', (name) => {
+    const [env] = loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined);
+    const actual = rendered(name);
+    expect(actual.names).toEqual(['alloy', 'kube-prometheus-stack-prometheus-node-exporter']);
+    expect(projectDaemonSetRequests(env!)).toEqual({ cpu: actual.cpu, memory: actual.memory });
   });
 });

@@ -315,7 +315,7 @@ const capacity: BadCase[] = [
     base: 'aws-prod',
     change: (c) => (c.kubernetes.nodePools[0].instanceTypes = ['t3.medium']),
     problems: [
-      'config/aws-prod: kubernetes.nodePools: no untainted pool has nodes that fit prometheus, which requests 1010m CPU and 4160Mi (prod sizing) next to 330m CPU and 440Mi of DaemonSets: the largest, t3.medium in pool general, has 1930m CPU and 3554Mi allocatable (allowed: a pool with larger nodes)',
+      'config/aws-prod: kubernetes.nodePools: no untainted pool has nodes that fit prometheus, which requests 1010m CPU and 4160Mi (prod sizing) next to 340m CPU and 504Mi of DaemonSets: the largest, t3.medium in pool general, has 1930m CPU and 3554Mi allocatable (allowed: a pool with larger nodes)',
     ],
   },
   {
@@ -323,7 +323,7 @@ const capacity: BadCase[] = [
     base: 'aws-prod',
     change: (c) => (c.app.mongodb.memory = '32Gi'),
     problems: [
-      'config/aws-prod: app.mongodb.memory: "32Gi" does not fit one r7i.xlarge node of pool data, which has 3590m CPU and 31335Mi allocatable after 330m CPU and 440Mi of DaemonSets (allowed: at most 31335Mi, or larger nodes)',
+      'config/aws-prod: app.mongodb.memory: "32Gi" does not fit one r7i.xlarge node of pool data, which has 3580m CPU and 31271Mi allocatable after 340m CPU and 504Mi of DaemonSets (allowed: at most 31271Mi, or larger nodes)',
     ],
   },
   {
@@ -331,7 +331,7 @@ const capacity: BadCase[] = [
     base: 'azure-prod',
     change: (c) => (c.app.mongodb.cpu = '8'),
     problems: [
-      'config/azure-prod: app.mongodb.cpu: "8" does not fit one Standard_D8ds_v5 node of pool apps, which has 7220m CPU and 26731Mi allocatable after 600m CPU and 1120Mi of DaemonSets (allowed: at most 7220m CPU, or larger nodes)',
+      'config/azure-prod: app.mongodb.cpu: "8" does not fit one Standard_D8ds_v5 node of pool apps, which has 7210m CPU and 26667Mi allocatable after 610m CPU and 1184Mi of DaemonSets (allowed: at most 7210m CPU, or larger nodes)',
     ],
   },
   {

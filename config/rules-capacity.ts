@@ -10,7 +10,7 @@
  *   with Azure CNI overlay; CPU 60m for 1 core, 100m for 2, 140m for 4, 180m for 8, 260m for 16,
  *   420m for 32, 740m for 64; eviction 100 MiB
  *   (learn.microsoft.com/azure/aks/node-resource-reservations, read 2026-12-02).
- * DaemonSets on every node: the project's (Alloy, node-exporter, from the sizing table) plus the
+ * DaemonSets on every node: the project's (Alloy and its config reloader, node-exporter, from the sizing table) plus the
  * clouds' own, estimated below from their manifests; `kubectl describe node` shows the real sum.
  */
 import { bytes, milliCpu } from '../constructs/quantity';
@@ -55,13 +55,19 @@ function azureNode(pool: string, vmSize: string): Node | undefined {
   return { pool, size: vmSize, cpu: s.vcpu * 1000 - reservedCpu, memory: s.memoryGiB * GI - reservedMemory - 100 * MI };
 }
 
+/**
+ * Requests of the project's own DaemonSet containers on every node: Alloy, its config reloader
+ * (a 'helper'), node-exporter. __tests__/budgets.test.ts holds this to the rendered DaemonSets.
+ */
+export function projectDaemonSetRequests(env: Environment): { cpu: number; memory: number } {
+  const own = (['alloy', 'helper', 'nodeExporter'] as const).map((c) => resourcesFor(env, c).requests);
+  return { cpu: own.reduce((a, r) => a + milliCpu(r.cpu), 0), memory: own.reduce((a, r) => a + bytes(r.memory), 0) };
+}
+
 function daemonSets(env: Environment): { cpu: number; memory: number } {
-  const own = (['alloy', 'nodeExporter'] as const).map((c) => resourcesFor(env, c).requests);
+  const own = projectDaemonSetRequests(env);
   const cloud = env.cloud === 'aws' ? AWS_SYSTEM_DAEMONSETS : AZURE_SYSTEM_DAEMONSETS;
-  return {
-    cpu: cloud.cpu + own.reduce((a, r) => a + milliCpu(r.cpu), 0),
-    memory: cloud.memory + own.reduce((a, r) => a + bytes(r.memory), 0),
-  };
+  return { cpu: cloud.cpu + own.cpu, memory: cloud.memory + own.memory };
 }
 
 const cpuText = (m: number) => (m % 1000 === 0 ? `${m / 1000} CPU` : `${Math.floor(m)}m CPU`);
