@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { projectDaemonSetRequests } from '../config/rules-capacity';
-import { bytes, milliCpu } from '../constructs/quantity';
+import { podNeeds } from '../scripts/render/audit';
 import { renderedExamples, resources, synthExamples, type Json } from './helpers';
 
 const { stacks } = synthExamples();
@@ -50,11 +50,12 @@ describe('DaemonSets in the node capacity rules (config/rules-capacity.ts)', () 
       .releases.filter((r) => r.stack === `${env}-platform`)
       .flatMap((r) => r.objects.map((o) => o.object as Json))
       .filter((o) => o.kind === 'DaemonSet');
-    const containers = sets.flatMap((d) => [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers] as Json[]);
+    // Each pod's requests by the scheduler's rule, as the render audit's quota check counts them.
+    const needs = sets.map((d) => podNeeds(d.spec.template.spec, undefined));
     return {
       names: sets.map((d) => d.metadata.name as string).sort(),
-      cpu: containers.reduce((a, c) => a + milliCpu(c.resources?.requests?.cpu ?? '0'), 0),
-      memory: containers.reduce((a, c) => a + bytes(c.resources?.requests?.memory ?? '0'), 0),
+      cpu: needs.reduce((a, n) => a + n.cpu, 0),
+      memory: needs.reduce((a, n) => a + n.memory, 0),
     };
   };
 

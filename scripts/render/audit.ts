@@ -185,7 +185,7 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
 }
 
 /** What one pod asks for: its containers summed, or its largest init container where that is more (the scheduler's rule). */
-function podNeeds(spec: Json, defaults: Json | undefined): Record<'cpu' | 'memory' | 'limitMemory', number> {
+export function podNeeds(spec: Json, defaults: Json | undefined): Record<'cpu' | 'memory' | 'limitMemory', number> {
   const of = (c: Json) => ({
     cpu: milliCpu(c.resources?.requests?.cpu ?? defaults?.defaultRequest?.cpu ?? 0),
     memory: bytes(c.resources?.requests?.memory ?? defaults?.defaultRequest?.memory ?? 0),
