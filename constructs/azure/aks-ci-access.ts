@@ -11,12 +11,11 @@
  *   The built-in "Azure Kubernetes Service RBAC Reader" has no Secrets at all, so Helm could not
  *   refresh a single release with it.
  */
-import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { Construct } from 'constructs';
-import { ciIdentities } from '../../config/delivery';
 import type { AzureEnvironment } from '../../config/schema';
 import { CI_PLAN_SECRET_NAMESPACES } from '../ci/kubernetes-scope';
+import { ciPrincipalIds } from './ci-identities';
 import { grantRole } from './role';
 
 const KUBERNETES_DATA = 'Microsoft.ContainerService/managedClusters';
@@ -35,11 +34,7 @@ export class AksCiAccess extends Construct {
   constructor(scope: Construct, id: string, props: AksCiAccessProps) {
     super(scope, id);
     const { env, clusterId } = props;
-    const ci = ciIdentities(env);
-    const lookup = (which: 'plan' | 'deploy') =>
-      new DataAzurermUserAssignedIdentity(this, which, { name: ci[which].name, resourceGroupName: props.identityResourceGroupName }).principalId;
-    const plan = lookup('plan');
-    const deploy = lookup('deploy');
+    const { plan, deploy } = ciPrincipalIds(this, env, props.identityResourceGroupName);
     const why = (text: string) => `${text} (GitHub Actions, ${env.name})`;
 
     grantRole(this, 'deploy-cluster-admin', { role: 'Azure Kubernetes Service RBAC Cluster Admin', scope: clusterId, principalId: deploy, description: why('Applies install charts, CRDs and cluster roles') });

@@ -17,6 +17,7 @@
  * Key Vault and Kubernetes (Azure RBAC) roles need the cluster and its vault, so the cluster layer
  * grants them (constructs/azure/aks-ci-access.ts).
  */
+import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
@@ -42,6 +43,16 @@ export function notPrivilegedRolesCondition(): string {
     `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {${ids}}))`,
     `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {${ids}}))`,
   ].join(' AND ');
+}
+
+/**
+ * The principal ids of the environment's CI identities, looked up by their fixed names in the
+ * resource group the bootstrap stack made them in (layers grant them access; they never create them).
+ */
+export function ciPrincipalIds(scope: Construct, env: AzureEnvironment, resourceGroupName: string, idPrefix = ''): { plan: string; deploy: string } {
+  const ci = ciIdentities(env);
+  const lookup = (which: 'plan' | 'deploy') => new DataAzurermUserAssignedIdentity(scope, `${idPrefix}${which}`, { name: ci[which].name, resourceGroupName }).principalId;
+  return { plan: lookup('plan'), deploy: lookup('deploy') };
 }
 
 export interface CiIdentitiesProps {

@@ -11,15 +11,14 @@
  * help), which is what lets these ids be built from names instead of another state.
  */
 import { DataAzurermKeyVaultSecret } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret';
-import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Construct } from 'constructs';
-import { ciIdentities } from '../../config/delivery';
 import { azureKeyVaultName, azureResourceGroupName } from '../../config/names';
 import type { AzureEnvironment } from '../../config/schema';
 import type { RestoreFrom } from '../app/app-cloud';
 import { mongoSecretNames } from '../app/mongodb-secrets';
 import type { SecretStore } from '../platform/platform-cloud';
+import { ciPrincipalIds } from './ci-identities';
 import { grantRole } from './role';
 
 /** The container every environment's backup account keeps PBM's files in (app-cloud.ts). */
@@ -98,9 +97,9 @@ export class RestoreSourceAccess extends Construct {
 
     const identityGroup = props.ciIdentityResourceGroupName;
     if (identityGroup === undefined) return;
-    const ci = ciIdentities(env);
+    const principals = ciPrincipalIds(this, env, identityGroup, 'ci-');
     for (const which of ['plan', 'deploy'] as const) {
-      const principalId = new DataAzurermUserAssignedIdentity(this, `ci-${which}`, { name: ci[which].name, resourceGroupName: identityGroup }).principalId;
+      const principalId = principals[which];
       for (const secret of restoreSecretNames(from.environment)) {
         grantRole(this, `ci-${which}-${secret}`, {
           role: 'Key Vault Secrets User',
