@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { CHARTS, IMAGES } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
-import { AGC_INGRESS_CLASS } from '../constructs/azure/https-edge';
 import { backupsToKeep, MONGOD_POD_LABELS } from '../constructs/app/mongodb';
 import { ROCKETCHAT_POD_LABELS } from '../constructs/app/rocketchat';
 import { clone, problemsOf, resources, synthExamples, type Json } from './helpers';
@@ -255,15 +254,27 @@ describe('ingress', () => {
     expect(values(rocketchat('aws-prod')).host).toBe('chat.example.com');
   });
 
-  it('Azure: the AGC contract with a cert-manager certificate, health check policy and HTTP redirect', () => {
-    const ingress = values(rocketchat('azure-prod')).ingress;
-    expect(ingress).toMatchObject({ enabled: true, ingressClassName: AGC_INGRESS_CLASS, tls: [{ secretName: 'chat-example-org-tls', hosts: ['chat.example.org'] }] });
-    expect(ingress.annotations['alb.networking.azure.io/alb-id']).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.application_load_balancer_id}');
+  it('AWS: the Ingress names the platform\'s web ACL', () => {
+    const ingress = values(rocketchat('aws-prod')).ingress;
+    expect(ingress.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']).toBe('${data.terraform_remote_state.aws-prod-platform-state.outputs.web_acl_arn}');
+  });
+
+  it('Azure: no Ingress; HTTPRoutes on the edge Gateway, each with its WAF policy, and the health probe', () => {
+    expect(values(rocketchat('azure-prod')).ingress).toEqual({ enabled: false });
     const companions = objects('azure-prod', 'rocketchat-edge');
     const health = companions.find((o: Json) => o.kind === 'HealthCheckPolicy')!;
     expect(health.spec.targetRef).toMatchObject({ kind: 'Service', name: 'rocketchat-rocketchat', namespace: 'rocketchat' });
     expect(health.spec.default.http.path).toBe('/api/v1/info');
-    expect(companions.map((o: Json) => o.kind).sort()).toEqual(['HealthCheckPolicy', 'Ingress', 'IngressExtension']);
+    const routes = companions.filter((o: Json) => o.kind === 'HTTPRoute');
+    expect(routes.map((r: Json) => r.metadata.name)).toEqual(['chat-example-org', 'chat-example-org-bodies']);
+    for (const r of routes) {
+      expect(r.spec.hostnames).toEqual(['chat.example.org']);
+      expect(r.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'azure-alb-system', sectionName: 'https-chat-example-org' }]);
+    }
+    expect(routes[1]!.spec.rules[0].matches.map((m: Json) => m.path.value)).toContain('/api/v1/rooms.upload/');
+    const waf = (route: string) => companions.find((o: Json) => o.kind === 'WebApplicationFirewallPolicy' && o.spec.targetRef.name === route)!.spec.webApplicationFirewall.id;
+    expect(waf('chat-example-org')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.waf_policy_id}');
+    expect(waf('chat-example-org-bodies')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.bodies_waf_policy_id}');
   });
 });
 

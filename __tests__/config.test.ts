@@ -331,6 +331,32 @@ const cases: BadCase[] = [
     ],
   },
   {
+    title: 'a WAF that only counts in prod',
+    base: 'aws-prod',
+    change: (c) => (c.platform.waf.mode = 'count'),
+    problems: ['config/aws-prod: platform.waf.mode: "count" in prod only logs attacks and lets them through to Rocket.Chat (allowed: block; count is for tuning in dev)'],
+  },
+  {
+    title: 'a rate limit below AWS WAF\'s minimum',
+    base: 'aws-dev',
+    change: (c) => (c.platform.waf.rateLimit.requests = 5),
+    problems: ["config/aws-dev: platform.waf.rateLimit.requests: 5 is below AWS WAF's minimum rate limit (allowed: 10 to 2000000000 requests per window)"],
+  },
+  {
+    title: 'WAF exclusion paths that are not paths, and a rate window neither cloud offers',
+    base: 'azure-dev',
+    change: (c) => {
+      c.platform.waf.uploadPaths = ['api/v1/rooms.upload', '/', '/ufs/ *'];
+      c.platform.waf.rateLimit.windowMinutes = 10;
+    },
+    problems: [
+      'config/azure-dev: platform.waf.rateLimit.windowMinutes: 10 is not supported (allowed: 1, 5)',
+      ...['"api/v1/rooms.upload"', '"/"', '"/ufs/ *"'].map(
+        (value, i) => `config/azure-dev: platform.waf.uploadPaths[${i}]: ${value} is not valid (allowed: a URL path prefix such as /api/v1/rooms.upload/: "/" and at least one more character, no spaces, ?, #, * or quotes)`,
+      ),
+    ],
+  },
+  {
     title: 'retention out of range and an unknown external-dns policy',
     base: 'azure-dev',
     change: (c) => {

@@ -46,7 +46,7 @@ export function collectObjects(stacks: Record<string, Json>): FoundObject[] {
  */
 const UNMODELLED: Readonly<Record<string, { kinds: readonly string[]; reason: string }>> = {
   'alb.networking.azure.io/v1': {
-    kinds: ['HealthCheckPolicy', 'IngressExtension'],
+    kinds: ['HealthCheckPolicy', 'WebApplicationFirewallPolicy'],
     reason: 'Application Gateway for Containers CRDs ship only inside the MCR-hosted alb-controller chart; fields follow Microsoft Learn (docs/platform.md)',
   },
   'psmdb.percona.com/v1': {

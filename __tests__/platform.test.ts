@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import awsDevConfig from '../config/environments/aws-dev';
 import { CHARTS } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
-import { AGC_INGRESS_CLASS } from '../constructs/azure/https-edge';
 import { alloyConfig } from '../constructs/platform/alloy';
 import { run } from '../stacks/synth';
 import { ENVIRONMENTS } from '../config/environments';
@@ -269,7 +268,7 @@ describe('HTTPS only', () => {
     expect(v.defaultSSLPolicy).toMatch(/^ELBSecurityPolicy-TLS13-1-2-/);
     expect(v).toMatchObject({ defaultSSLPolicy: ALB_SSL_POLICY, ingressClass: 'alb', enableServiceMutatorWebhook: false, region: 'eu-west-1' });
     // Enforced for the whole class, not only by each Ingress's annotations.
-    expect(v.ingressClassParams).toEqual({ create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443' } });
+    expect(v.ingressClassParams).toEqual({ create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443', wafv2AclArn: expect.stringMatching(/^\$\{aws_wafv2_web_acl\..+\.arn\}$/) } });
     // Grafana is exposed in the dev examples only.
     const grafana = values(release(platform('aws-dev'), 'kube-prometheus-stack')).grafana.ingress;
     expect(grafana).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['grafana.dev.chat.example.com'], tls: [{ hosts: ['grafana.dev.chat.example.com'] }] });
@@ -288,13 +287,24 @@ describe('HTTPS only', () => {
       '${data.terraform_remote_state.azure-prod-network-state.outputs.ingress_subnet_id}',
     );
     const grafana = values(release(platform('azure-dev'), 'kube-prometheus-stack')).grafana;
-    expect(grafana.ingress).toMatchObject({ ingressClassName: AGC_INGRESS_CLASS, tls: [{ hosts: ['grafana.dev.chat.example.org'], secretName: 'grafana-dev-chat-example-org-tls' }] });
-    expect(grafana.ingress.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
-    const kinds = grafana.extraObjects.map((o: Json) => o.kind);
-    expect(kinds).toEqual(['HealthCheckPolicy', 'IngressExtension', 'Ingress']);
-    expect(grafana.extraObjects[1].spec.rules).toEqual([{ host: 'grafana.dev.chat.example.org', requestRedirect: { scheme: 'https', statusCode: 301 } }]);
-    expect(grafana.extraObjects[0].spec.default.http.path).toBe('/api/health');
-    expect(grafana.extraObjects[2].spec.tls).toBeUndefined();
+    expect(grafana.ingress).toEqual({ enabled: false });
+    expect(grafana.extraObjects.map((o: Json) => o.kind)).toEqual(['HTTPRoute', 'WebApplicationFirewallPolicy', 'HealthCheckPolicy']);
+    expect(grafana.extraObjects[0].spec.hostnames).toEqual(['grafana.dev.chat.example.org']);
+    expect(grafana.extraObjects[2].spec.default.http.path).toBe('/api/health');
+    const edge = values(resources(platform('azure-dev'), 'helm_release').find((r) => r.name === 'edge-gateway')!).objects as Json[];
+    const gateway = edge.find((o) => o.kind === 'Gateway')!;
+    expect(gateway.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
+    expect(gateway.spec.listeners.map((l: Json) => [l.name, l.protocol, l.hostname, l.tls?.certificateRefs[0].name])).toEqual([
+      ['http', 'HTTP', undefined, undefined],
+      ['https-dev-chat-example-org', 'HTTPS', 'dev.chat.example.org', 'dev-chat-example-org-tls'],
+      ['https-grafana-dev-chat-example-org', 'HTTPS', 'grafana.dev.chat.example.org', 'grafana-dev-chat-example-org-tls'],
+    ]);
+    // Port 80 only redirects: its one route answers every request with a 301 to https.
+    const redirect = edge.find((o) => o.kind === 'HTTPRoute')!;
+    expect(redirect.spec.parentRefs[0].sectionName).toBe('http');
+    expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    expect(edge.find((o) => o.kind === 'WebApplicationFirewallPolicy')!.spec.targetRef).toMatchObject({ kind: 'Gateway', name: 'edge' });
+    expect(values(release(platform('azure-dev'), 'cert-manager')).config.gatewayAPI).toEqual({ enabled: true });
   });
 
   it('keeps Grafana off the internet where config says so (the prod examples)', () => {

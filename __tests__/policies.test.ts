@@ -96,6 +96,8 @@ const cases: Array<[string, Record<string, Json>, string]> = [
   ['K8S-002', fixture({ helm_release: { h: { version: '1.2.3', values: ['{"image":{"repository":"rocketchat/rocket.chat","tag":"latest"}}'] } } }), 's/h: K8S-002 runs image ":latest"'],
   ['K8S-003', fixture({ kubernetes_namespace_v1: { n: { metadata: [{ name: 'app', labels: {} }] } } }), 's/n: K8S-003 has no Pod Security enforce label'],
   ['K8S-004', fixture({ kubernetes_ingress_v1: { i: { spec: [{ rule: [] }] } } }), 's/i: K8S-004 serves plain HTTP: no tls section'],
+  ['EDGE-001', fixture({ kubernetes_ingress_v1: { i: { metadata: [{ annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing' } }], spec: [{ ingress_class_name: 'alb' }] } } }),
+    's/i: EDGE-001 is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)'],
 ];
 
 describe('policy rules', () => {
@@ -216,6 +218,13 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
       's/h: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section, and its IngressExtension to-https is not defined in this stack'],
     ['a Gateway API Gateway with HTTP listeners only', release({ objects: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'apps' }, spec: { gatewayClassName: 'azure-alb-external', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }] }),
       's/h: renders Gateway apps/gw (values.objects[0]) that serves plain HTTP: no HTTPS or TLS listener'],
+    ['a Gateway whose HTTP listener admits routes from any namespace', release({ objects: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'edge' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } }] }),
+      's/h: renders Gateway edge/gw (values.objects[0]) that serves plain HTTP: HTTP listener http admits routes from other namespaces, so their redirects cannot be checked (allowedRoutes.namespaces.from: Same)'],
+    ['a Gateway whose HTTP listener serves a route instead of redirecting', release({ objects: [
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'edge' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'app', namespace: 'edge' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] } },
+    ] }),
+      's/h: renders Gateway edge/gw (values.objects[0]) that serves plain HTTP: HTTPRoute app on HTTP listener http does not redirect every request to https'],
     ['Helm values that are not JSON and mention an ingress', fixture({ helm_release: { h: { version: '1.0.0', values: ['ingress:\n  enabled: true\n'] } } }),
       's/h: has Helm values that are not JSON and mention an Ingress, which this check cannot read (write values with JSON.stringify, as chartRelease does)'],
   ])('fires on %s', (_name, stacks, line) => {
@@ -229,9 +238,10 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
     ['an ALB ingress redirecting HTTP to HTTPS', release({ ingress: { enabled: true, annotations: alb({ 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]', 'alb.ingress.kubernetes.io/ssl-redirect': '443' }) } })],
     ['an AGC redirect Ingress with its HTTPS IngressExtension', release(agc({ scheme: 'https', statusCode: 301 }))],
     ['a disabled chart ingress', release({ ingress: { enabled: false } })],
-    ['a Gateway with an HTTPS listener, and AGC and Gateway API companions', release({ objects: [
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }] } },
+    ['a Gateway with an HTTPS listener and a redirecting HTTP listener, and AGC and Gateway API companions', release({ objects: [
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw', sectionName: 'https' }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'up' }, spec: { parentRefs: [{ name: 'gw', sectionName: 'http' }], rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] }] } },
       { apiVersion: 'alb.networking.azure.io/v1', kind: 'HealthCheckPolicy', metadata: { name: 'h' }, spec: {} },
     ] })],
     ['a NetworkPolicy and networkPolicy values (their ingress: is traffic, not an Ingress)', release({ objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { ingress: [{}] } }], networkPolicy: { ingress: { enabled: true, from: [] } } })],
@@ -239,26 +249,80 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
     expect(lines(stacks)).toEqual([]);
   });
 
-  it('fires on the example stacks\' real Ingresses once their HTTPS settings are removed', () => {
-    // Rocket.Chat's Ingress is always on; Grafana's depends on platform.exposeGrafana.
-    const { stacks } = synthExamples('aws-prod,azure-prod');
-    const values = (stack: string, suffix: string) => {
-      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
-      return { release: found, doc: JSON.parse(found.values[0]) as Json };
-    };
+  it('fires on the example stacks\' real Ingress and Gateway once their HTTPS settings are removed', () => {
+    // Rocket.Chat's Ingress (AWS) is always on; on Azure the edge Gateway serves every host.
+    const { stacks } = synthExamples();
     const edit = (stack: string, suffix: string, change: (doc: Json) => void) => {
-      const { release, doc } = values(stack, suffix);
+      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
+      const doc = JSON.parse(found.values[0]) as Json;
       change(doc);
-      release.values[0] = JSON.stringify(doc);
+      found.values[0] = JSON.stringify(doc);
     };
+    const gateway = (d: Json) => d.objects.find((o: Json) => o.kind === 'Gateway');
+    const redirect = (d: Json) => d.objects.find((o: Json) => o.metadata.name === 'https-redirect');
     edit('aws-prod-app', 'rocketchat/release', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/ssl-redirect']);
-    edit('azure-prod-app', 'rocketchat/release', (d) => (d.ingress.tls = []));
-    edit('azure-prod-app', 'rocketchat/edge-objects/release', (d) => d.objects.filter((o: Json) => o.kind === 'IngressExtension').forEach((o: Json) => (o.spec.rules[0].requestRedirect.scheme = 'http')));
-    const found = lines(stacks).map((l) => l.replace(/ \(values[^)]*\)/, '').replace(/ [a-z0-9-]+\/[a-z0-9-]+-http-redirect /, ' <redirect> ').replace(/IngressExtension \S+ does not redirect \S+/, 'IngressExtension does not redirect the host'));
+    edit('azure-prod-platform', 'gateway/release', (d) => (redirect(d).spec.rules = [{ backendRefs: [{ name: 'rocketchat-rocketchat', namespace: 'rocketchat', port: 80 }] }]));
+    edit('azure-dev-platform', 'gateway/release', (d) => (gateway(d).spec.listeners = gateway(d).spec.listeners.filter((l: Json) => l.protocol === 'HTTP')));
+    const found = lines({ 'aws-prod-app': stacks['aws-prod-app']!, 'azure-prod-platform': stacks['azure-prod-platform']!, 'azure-dev-platform': stacks['azure-dev-platform']! });
     expect(found.sort()).toEqual([
-      'aws-prod-app/rocketchat/release: enables a chart Ingress that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)',
-      'azure-prod-app/rocketchat/edge-objects/release: renders Ingress <redirect> that serves plain HTTP: IngressExtension does not redirect the host to HTTPS',
-      'azure-prod-app/rocketchat/release: enables a chart Ingress that serves plain HTTP: no tls section',
+      'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)',
+      'azure-dev-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that serves plain HTTP: no HTTPS or TLS listener',
+      'azure-prod-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that serves plain HTTP: HTTPRoute https-redirect on HTTP listener http does not redirect every request to https',
+    ]);
+  });
+});
+
+describe('EDGE-001: every public frontend sits behind a WAF', () => {
+  const edge001 = RULES.filter((r) => r.id === 'EDGE-001');
+  const release = (values: Json) => fixture({ helm_release: { h: { version: '1.0.0', values: [JSON.stringify(values)] } } });
+  const lines = (stacks: Record<string, Json>) => checkStacks(stacks, edge001, []).violations.map((v) => `${v.stack}/${v.path}: ${v.message}`);
+  const albIngress = (annotations: Json) => ({ ingress: { enabled: true, ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', ...annotations } } });
+  const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'agc' }, spec: { gatewayClassName: 'azure-alb-external', listeners: [{ name: 'https', port: 443, protocol: 'HTTPS' }] } };
+  const wafPolicy = (targetRef: Json) => ({ apiVersion: 'alb.networking.azure.io/v1', kind: 'WebApplicationFirewallPolicy', metadata: { name: 'waf', namespace: 'agc' }, spec: { targetRef, webApplicationFirewall: { id: '${azurerm_web_application_firewall_policy.p.id}' } } });
+  const wholeGateway = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'agc' };
+
+  it.each<[string, Record<string, Json>, string]>([
+    ['an internet-facing ALB Ingress without a web ACL', release(albIngress({})),
+      's/h: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)'],
+    ['an Ingress on Application Gateway for Containers', release({ ingress: { enabled: true, ingressClassName: 'azure-alb-external', tls: [{ secretName: 't' }] } }),
+      's/h: enables a chart Ingress (values.ingress) that is public on Application Gateway for Containers, where no WAF can attach to an Ingress (serve it through a Gateway with a WebApplicationFirewallPolicy)'],
+    ['an AGC Gateway without a WAF policy', release({ objects: [gateway] }),
+      's/h: renders Gateway agc/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id'],
+    ['an AGC Gateway whose WAF policy covers one listener only', release({ objects: [gateway, wafPolicy({ ...wholeGateway, sectionNames: ['https'] })] }),
+      's/h: renders Gateway agc/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id'],
+    ['an internet-facing Terraform ALB without an association', fixture({ aws_lb: { lb: { internal: false, load_balancer_type: 'application' } } }),
+      's/lb: is an internet-facing ALB without an aws_wafv2_web_acl_association'],
+  ])('fires on %s', (_name, stacks, line) => {
+    expect(lines(stacks)).toEqual([line]);
+  });
+
+  it.each<[string, Record<string, Json>]>([
+    ['an internet-facing ALB Ingress naming a web ACL', release(albIngress({ 'alb.ingress.kubernetes.io/wafv2-acl-arn': '${aws_wafv2_web_acl.a.arn}' }))],
+    ['an internal ALB Ingress', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: {} } })],
+    ['an AGC Gateway with a Gateway-wide WAF policy', release({ objects: [gateway, wafPolicy(wholeGateway)] })],
+    ['a Terraform ALB with an association, and an NLB', fixture({
+      aws_lb: { lb: { load_balancer_type: 'application' }, nlb: { load_balancer_type: 'network' } },
+      aws_wafv2_web_acl_association: { a: { resource_arn: '${aws_lb.lb.arn}', web_acl_arn: '${aws_wafv2_web_acl.a.arn}' } },
+    })],
+  ])('accepts %s', (_name, stacks) => {
+    expect(lines(stacks)).toEqual([]);
+  });
+
+  it('fires on the example stacks once the web ACL or the WAF policy is taken away', () => {
+    const { stacks } = synthExamples();
+    const edit = (stack: string, suffix: string, change: (doc: Json) => void) => {
+      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
+      const doc = JSON.parse(found.values[0]) as Json;
+      change(doc);
+      found.values[0] = JSON.stringify(doc);
+    };
+    const picked = { 'aws-prod-app': stacks['aws-prod-app']!, 'azure-prod-platform': stacks['azure-prod-platform']! };
+    expect(lines(picked)).toEqual([]);
+    edit('aws-prod-app', 'rocketchat/release', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']);
+    edit('azure-prod-platform', 'gateway/release', (d) => (d.objects = d.objects.filter((o: Json) => o.kind !== 'WebApplicationFirewallPolicy')));
+    expect(lines(picked).sort()).toEqual([
+      'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)',
+      'azure-prod-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',
     ]);
   });
 });

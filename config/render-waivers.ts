@@ -28,7 +28,7 @@ const AGC_REASON =
 
 export const RENDER_WAIVERS: readonly RenderWaiver[] = [
   { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'HealthCheckPolicy', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
-  { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'IngressExtension', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
+  { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'WebApplicationFirewallPolicy', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
   {
     rule: 'network-policy',
     stacks: '(aws|azure)-[a-z0-9-]+-platform',

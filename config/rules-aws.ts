@@ -4,7 +4,17 @@ import { awsZonesOf } from './facts/aws-regions';
 import { CLUSTER_AUTOSCALER_IMAGES, EKS_ADDON_VERSIONS } from './versions';
 import { arr, blocksAt, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type Problem } from './rules-kit';
 
+/** AWS WAF's lowest rate-based rule limit, for every evaluation window (AWS WAF developer guide, rate-based rule high-level settings). */
+export const AWS_WAF_MIN_RATE_LIMIT = 10;
+
 export function awsRules(env: Loose, problems: Problem[]): void {
+  const requests = obj(obj(obj(env.platform).waf).rateLimit).requests;
+  if (typeof requests === 'number' && Number.isInteger(requests) && requests >= 1 && requests < AWS_WAF_MIN_RATE_LIMIT) {
+    problems.push({
+      path: 'platform.waf.rateLimit.requests',
+      message: `${requests} is below AWS WAF's minimum rate limit (allowed: ${AWS_WAF_MIN_RATE_LIMIT} to 2000000000 requests per window)`,
+    });
+  }
   // The cluster layer gives the CI roles their own access entries (constructs/aws/eks-ci-access.ts); a second entry for the same role fails the apply.
   arr(obj(env.kubernetes).adminRoleArns).forEach((arn, i) => {
     const ci = typeof arn === 'string' ? /:role\/(.+-ci-(?:plan|deploy))$/.exec(arn)?.[1] : undefined;

@@ -38,4 +38,11 @@ export function platformRules(env: Loose, problems: Problem[]): void {
       message: 'prod has no heartbeat, so nobody notices when Prometheus or Alertmanager stops (allowed: { urlSecret } naming the secret with the ping URL)',
     });
   }
+  const waf = obj(platform.waf);
+  if (env.tier === 'prod' && waf.mode === 'count') {
+    problems.push({
+      path: 'platform.waf.mode',
+      message: '"count" in prod only logs attacks and lets them through to Rocket.Chat (allowed: block; count is for tuning in dev)',
+    });
+  }
 }

@@ -45,6 +45,47 @@ const webhookReceiver = object({
   severities,
 });
 
+/**
+ * A URL path prefix a WAF exclusion applies to: starts with "/", has at least one more character
+ * (a bare "/" would exclude every request), and no query, fragment, wildcard or whitespace.
+ */
+export const wafPathPrefix = text(
+  'a URL path prefix such as /api/v1/rooms.upload/: "/" and at least one more character, no spaces, ?, #, * or quotes',
+  /^\/[A-Za-z0-9._~!$&()+,;=:@%/-]+$/,
+);
+
+/**
+ * Rocket.Chat's requests whose bodies the WAF's body rules (size over 8 KB, cross-site scripting,
+ * SQL injection in the body) would refuse: files, and message text (docs/platform.md, "Web
+ * application firewall", says why each path is here).
+ */
+export const ROCKETCHAT_UPLOAD_PATHS = ['/api/v1/rooms.upload/', '/api/v1/rooms.media/', '/ufs/', '/api/v1/users.setAvatar'] as const;
+export const ROCKETCHAT_MESSAGE_PATHS = [
+  '/api/v1/chat.sendMessage',
+  '/api/v1/chat.postMessage',
+  '/api/v1/chat.update',
+  '/api/v1/method.call/sendMessage',
+  '/api/v1/method.call/updateMessage',
+  '/sockjs/',
+] as const;
+
+/** The web application firewall in front of every public listener (docs/platform.md). */
+export const wafFields = object({
+  /** count: rules only log what they would block (dev, while tuning); block: they refuse it. Prod must block (rules-platform.ts). */
+  mode: oneOf(['count', 'block']),
+  /** Requests one client address may send in the window; beyond it the rest are refused until it slows down. */
+  rateLimit: object({
+    requests: int(1, 2_000_000_000),
+    windowMinutes: oneOf([1, 5]),
+  }),
+  /** Path prefixes whose bodies are files; the body rules leave them alone. */
+  uploadPaths: optional(list(wafPathPrefix, 0, 20, 'path prefixes'), [...ROCKETCHAT_UPLOAD_PATHS]),
+  /** Path prefixes whose bodies carry message text; the body rules leave them alone. */
+  messagePaths: optional(list(wafPathPrefix, 0, 20, 'path prefixes'), [...ROCKETCHAT_MESSAGE_PATHS]),
+  /** Days the WAF's request log is kept (CloudWatch Logs on AWS; the Log Analytics workspace's own retention on Azure). */
+  logRetentionDays: optional(oneOf([30, 60, 90, 180, 365]), 90),
+});
+
 export const platformFields = {
   /** Public DNS zone holding `domain`; external-dns and the ACME DNS01 solver write only here. */
   dnsZone: domain,
@@ -75,4 +116,5 @@ export const platformFields = {
   }),
   /** Grafana on https://grafana.<domain> through the same HTTPS ingress; false keeps it port-forward only. */
   exposeGrafana: optional(bool(), false),
+  waf: wafFields,
 };

@@ -221,8 +221,62 @@ export function ingressProblem(ingress: IngressView, extensions: readonly Json[]
   return open.length === 0 ? undefined : `serves plain HTTP: IngressExtension ${extensionName} does not redirect ${open.map((h) => h ?? 'requests without a host').join(', ')} to HTTPS`;
 }
 
-/** A Gateway API Gateway with no HTTPS or TLS listener. */
-export function gatewayProblem(object: Json): string | undefined {
+/**
+ * Why a Gateway API Gateway may serve plain HTTP: no HTTPS or TLS listener, or an HTTP listener
+ * that serves content. An HTTP listener passes when it admits routes from its own namespace only
+ * (`allowedRoutes.namespaces.from: Same`, so every route that can attach is in the stack that
+ * writes the Gateway) and every HTTPRoute among `routes` attached to it redirects to https.
+ */
+export function gatewayProblem(object: Json, routes: readonly Json[] = []): string | undefined {
   const listeners = asList(object.spec?.listeners) as Json[];
-  return listeners.some((l) => ['HTTPS', 'TLS'].includes(l?.protocol)) ? undefined : 'serves plain HTTP: no HTTPS or TLS listener';
+  if (!listeners.some((l) => ['HTTPS', 'TLS'].includes(l?.protocol))) return 'serves plain HTTP: no HTTPS or TLS listener';
+  const { name, namespace } = object.metadata ?? {};
+  for (const listener of listeners.filter((l) => l?.protocol === 'HTTP')) {
+    if (listener.allowedRoutes?.namespaces?.from !== 'Same') {
+      return `serves plain HTTP: HTTP listener ${listener.name} admits routes from other namespaces, so their redirects cannot be checked (allowedRoutes.namespaces.from: Same)`;
+    }
+    const attached = routes.filter((r) => (r.metadata?.namespace ?? namespace) === namespace && (asList(r.spec?.parentRefs) as Json[]).some(
+      (p) => p?.name === name && (p.namespace ?? r.metadata?.namespace) === namespace && (p.sectionName === undefined || p.sectionName === listener.name),
+    ));
+    const serving = attached.filter((r) => !(asList(r.spec?.rules) as Json[]).every(
+      (rule) => (asList(rule?.filters) as Json[]).some((f) => f?.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https'),
+    ));
+    if (serving.length > 0) return `serves plain HTTP: HTTPRoute ${serving.map((r) => r.metadata?.name).join(', ')} on HTTP listener ${listener.name} does not redirect every request to https`;
+  }
+  return undefined;
+}
+
+const AGC_CLASS = 'azure-alb-external';
+
+/**
+ * Why a public Ingress has no web application firewall, or undefined. On the AWS Load Balancer
+ * Controller an internet-facing Ingress (`scheme`, default internal) must name a web ACL
+ * (`wafv2-acl-arn`); on Application Gateway for Containers an Ingress cannot carry one at all:
+ * the WebApplicationFirewallPolicy targets only Gateways and HTTPRoutes (Microsoft Learn, "Azure
+ * Web Application Firewall on Application Gateway for Containers").
+ */
+export function ingressWafProblem(ingress: IngressView): string | undefined {
+  const alb = ingress.className === 'alb' || Object.keys(ingress.annotations).some((k) => k.startsWith(ALB));
+  if (alb) {
+    if (ingress.annotations[`${ALB}scheme`] !== 'internet-facing') return undefined;
+    const acl = ingress.annotations[`${ALB}wafv2-acl-arn`];
+    return typeof acl === 'string' && acl.trim() !== '' ? undefined : `is an internet-facing ALB without a web ACL (${ALB}wafv2-acl-arn)`;
+  }
+  if (ingress.className === AGC_CLASS || Object.keys(ingress.annotations).some((k) => k.startsWith('alb.networking.azure.io/'))) {
+    return 'is public on Application Gateway for Containers, where no WAF can attach to an Ingress (serve it through a Gateway with a WebApplicationFirewallPolicy)';
+  }
+  return undefined;
+}
+
+/** Why an AGC Gateway has no WAF: no WebApplicationFirewallPolicy among `policies` targets it with a WAF policy id. */
+export function gatewayWafProblem(gateway: Json, policies: readonly Json[]): string | undefined {
+  if (gateway.spec?.gatewayClassName !== AGC_CLASS) return undefined;
+  const { name, namespace } = gateway.metadata ?? {};
+  const attached = policies.some((p) => {
+    const target = p.spec?.targetRef ?? {};
+    const sameNamespace = (target.namespace ?? p.metadata?.namespace) === namespace;
+    return target.group === 'gateway.networking.k8s.io' && target.kind === 'Gateway' && target.name === name && sameNamespace
+      && asList(target.sectionNames).length === 0 && typeof p.spec?.webApplicationFirewall?.id === 'string' && p.spec.webApplicationFirewall.id !== '';
+  });
+  return attached ? undefined : 'has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id';
 }

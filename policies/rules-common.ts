@@ -1,6 +1,6 @@
 /** Rules for every stack: state protection, secrets, Kubernetes objects and Helm releases. */
 import { isReference, leaves, type Json } from './engine';
-import { chartIngresses, gatewayProblem, helmReleaseValues, ingressFromChart, ingressFromManifest, ingressFromResource, ingressProblem, manifests } from './kubernetes';
+import { chartIngresses, gatewayProblem, gatewayWafProblem, helmReleaseValues, ingressFromChart, ingressFromManifest, ingressFromResource, ingressProblem, ingressWafProblem, manifests } from './kubernetes';
 import { each, rule } from './rule-kit';
 
 /** Resources that hold data nobody can recreate. */
@@ -103,11 +103,12 @@ export const commonRules = [
       if (level === undefined) return 'has no Pod Security enforce label';
       return ['restricted', 'baseline'].includes(level) ? undefined : `enforces Pod Security level ${JSON.stringify(level)}`;
     })),
-  rule('K8S-004', 'Ingresses serve HTTPS only (kubernetes_ingress_v1, kubernetes_manifest, manifests in Helm values such as the cluster-objects chart, charts\' own ingress: values); Gateways have an HTTPS listener', '',
-    'give every host a tls section; on the ALB controller listen on HTTPS only or set ssl-redirect (albIngressSettings does); on AGC redirect port 80 with an IngressExtension (agcIngressSettings does)',
+  rule('K8S-004', 'Ingresses serve HTTPS only (kubernetes_ingress_v1, kubernetes_manifest, manifests in Helm values such as the cluster-objects chart, charts\' own ingress: values); Gateways have an HTTPS listener, and their HTTP listeners only redirect to https', '',
+    'give every host a tls section; on the ALB controller listen on HTTPS only or set ssl-redirect (albIngressSettings does); on a Gateway admit only same-namespace routes on HTTP listeners and make each a RequestRedirect to https (edgeGatewayObjects does)',
     (stack) => {
       const found = manifests(stack);
       const extensions = found.filter((f) => f.object.kind === 'IngressExtension' && String(f.object.apiVersion).startsWith('alb.networking.azure.io/')).map((f) => f.object);
+      const routes = found.filter((f) => f.object.kind === 'HTTPRoute' && String(f.object.apiVersion).startsWith('gateway.networking.k8s.io/')).map((f) => f.object);
       const label = (o: Json) => [o.metadata?.namespace, o.metadata?.name].filter(Boolean).join('/');
       return [
         ...['kubernetes_ingress_v1', 'kubernetes_ingress'].flatMap((type) => stack.resources(type).flatMap((resource) => {
@@ -117,7 +118,7 @@ export const commonRules = [
         ...found.flatMap(({ resource, where, object }) => {
           const group = String(object.apiVersion).split('/')[0];
           const problem = object.kind === 'Ingress' && group === 'networking.k8s.io' ? ingressProblem(ingressFromManifest(object), extensions)
-            : object.kind === 'Gateway' && group === 'gateway.networking.k8s.io' ? gatewayProblem(object)
+            : object.kind === 'Gateway' && group === 'gateway.networking.k8s.io' ? gatewayProblem(object, routes)
               : undefined;
           return problem ? [{ resource, message: `renders ${object.kind} ${label(object)} (${where}) that ${problem}` }] : [];
         }),
@@ -130,6 +131,36 @@ export const commonRules = [
             resource, message: 'has Helm values that are not JSON and mention an Ingress, which this check cannot read (write values with JSON.stringify, as chartRelease does)',
           })),
         ]),
+      ];
+    }),
+  rule('EDGE-001', 'Every public load balancer frontend sits behind a WAF: internet-facing ALB Ingresses name a web ACL; Application Gateway for Containers serves only Gateways with a WebApplicationFirewallPolicy, never Ingresses; Terraform-managed internet-facing ALBs have a web ACL association', 'FSBP ELB.16, CKV2_AWS_28',
+    'on AWS put alb.ingress.kubernetes.io/wafv2-acl-arn on the Ingress (albIngressSettings does); on Azure route through the edge Gateway, which carries a WebApplicationFirewallPolicy (AzureHttpsEdge does)',
+    (stack) => {
+      const found = manifests(stack);
+      const wafPolicies = found.filter((f) => f.object.kind === 'WebApplicationFirewallPolicy' && String(f.object.apiVersion).startsWith('alb.networking.azure.io/')).map((f) => f.object);
+      const label = (o: Json) => [o.metadata?.namespace, o.metadata?.name].filter(Boolean).join('/');
+      return [
+        ...['kubernetes_ingress_v1', 'kubernetes_ingress'].flatMap((type) => stack.resources(type).flatMap((resource) => {
+          const problem = ingressWafProblem(ingressFromResource(resource.body));
+          return problem ? [{ resource, message: problem }] : [];
+        })),
+        ...found.flatMap(({ resource, where, object }) => {
+          const group = String(object.apiVersion).split('/')[0];
+          const problem = object.kind === 'Ingress' && group === 'networking.k8s.io' ? ingressWafProblem(ingressFromManifest(object))
+            : object.kind === 'Gateway' && group === 'gateway.networking.k8s.io' ? gatewayWafProblem(object, wafPolicies)
+              : undefined;
+          return problem ? [{ resource, message: `renders ${object.kind} ${label(object)} (${where}) that ${problem}` }] : [];
+        }),
+        ...stack.resources('helm_release').flatMap((resource) => chartIngresses(resource).flatMap(({ where, ingress }) => {
+          const problem = ingressWafProblem(ingressFromChart(ingress));
+          return problem ? [{ resource, message: `enables a chart Ingress (${where}) that ${problem}` }] : [];
+        })),
+        ...['aws_lb', 'aws_alb'].flatMap((type) => stack.resources(type).flatMap((resource) => {
+          const b = resource.body;
+          const publicAlb = b.internal !== true && (b.load_balancer_type ?? 'application') === 'application';
+          return publicAlb && stack.referencing('aws_wafv2_web_acl_association', 'resource_arn', resource).length === 0
+            ? [{ resource, message: 'is an internet-facing ALB without an aws_wafv2_web_acl_association' }] : [];
+        })),
       ];
     }),
 ] as const;

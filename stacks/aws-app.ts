@@ -22,6 +22,7 @@ export function connectAwsApp(env: AwsEnvironment, cluster: LayerStack, platform
       oidcProviderArn: eks.oidcProviderArn,
       oidcIssuerUrl: eks.oidcIssuerUrl,
       certificateArn: edge.certificateArn,
+      webAclArn: edge.webAclArn,
     });
   };
 }

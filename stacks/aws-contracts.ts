@@ -32,5 +32,6 @@ export type AwsClusterOutputs = ContractValues<(typeof awsClusterContract)['outp
 
 export const awsPlatformContract = defineContract('aws-platform', {
   certificateArn: { kind: 'string', description: 'ACM certificate for the domain and its subdomains; Ingress annotations reference it' },
+  webAclArn: { kind: 'string', description: 'WAF web ACL of the environment\'s ALB; Ingress annotations reference it' },
 });
 export type AwsPlatformOutputs = ContractValues<(typeof awsPlatformContract)['outputs']>;

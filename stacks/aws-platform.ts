@@ -26,7 +26,7 @@ export function connectAws(env: AwsEnvironment, network: LayerStack, cluster: La
       oidcIssuerUrl: eks.oidcIssuerUrl,
       ebsKmsKeyArn: eks.ebsKmsKeyArn,
     });
-    publish(stack, awsPlatformContract, { certificateArn: cloud.edge.certificate.arn });
+    publish(stack, awsPlatformContract, { certificateArn: cloud.edge.certificate.arn, webAclArn: cloud.edge.webAcl.acl.arn });
     new CiPlanClusterReader(stack, 'ci-plan-cluster-reader');
     return cloud;
   };

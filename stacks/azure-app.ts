@@ -19,8 +19,8 @@ export function connectAzureApp(env: AzureEnvironment, network: LayerStack, clus
       env,
       keyVaultId: aks.keyVaultId,
       privateEndpointSubnetId: net.privateEndpointSubnetId,
-      applicationLoadBalancerId: edge.applicationLoadBalancerId,
-      frontendName: edge.frontendName,
+      wafPolicyId: edge.wafPolicyId,
+      bodiesWafPolicyId: edge.bodiesWafPolicyId,
       blobPrivateDnsZoneId: edge.blobPrivateDnsZoneId,
     });
   };

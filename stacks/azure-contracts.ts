@@ -38,8 +38,10 @@ export const azureClusterContract = defineContract('azure-cluster', {
 export type AzureClusterOutputs = ContractValues<(typeof azureClusterContract)['outputs']>;
 
 export const azurePlatformContract = defineContract('azure-platform', {
-  applicationLoadBalancerId: { kind: 'string', description: 'Application Gateway for Containers resource id (Ingress annotation alb-id)' },
-  frontendName: { kind: 'string', description: 'AGC frontend that serves the environment\'s hosts (Ingress annotation alb-frontend)' },
+  applicationLoadBalancerId: { kind: 'string', description: 'Application Gateway for Containers resource id (the edge Gateway\'s alb-id annotation)' },
+  frontendName: { kind: 'string', description: 'AGC frontend that serves the environment\'s hosts (the edge Gateway\'s address)' },
   blobPrivateDnsZoneId: { kind: 'string', description: 'privatelink.blob.core.windows.net zone linked to the VNet, for private endpoints of later storage accounts' },
+  wafPolicyId: { kind: 'string', description: 'WAF policy of the edge (Default and Bot Manager rule sets, body inspection); HTTPRoutes reference it' },
+  bodiesWafPolicyId: { kind: 'string', description: 'WAF policy without body inspection, for the HTTPRoute of upload and message paths only' },
 });
 export type AzurePlatformOutputs = ContractValues<(typeof azurePlatformContract)['outputs']>;

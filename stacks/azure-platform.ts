@@ -24,6 +24,7 @@ export function connectAzure(env: AzureEnvironment, network: LayerStack, cluster
       vnetId: net.vnetId,
       ingressSubnetId: net.ingressSubnetId,
       privateEndpointSubnetId: net.privateEndpointSubnetId,
+      logAnalyticsWorkspaceId: aks.logAnalyticsWorkspaceId,
     });
     // app.restore: the endpoints and grants the app layer's plan already needs to read the source (restore-source.ts).
     const restore = env.app.restore;
@@ -41,6 +42,8 @@ export function connectAzure(env: AzureEnvironment, network: LayerStack, cluster
     publish(stack, azurePlatformContract, {
       applicationLoadBalancerId: cloud.edge.loadBalancer.id,
       frontendName: cloud.edge.frontend.name,
+      wafPolicyId: cloud.edge.waf.edgePolicyId,
+      bodiesWafPolicyId: cloud.edge.waf.bodiesPolicyId,
       blobPrivateDnsZoneId: cloud.blobDnsZoneId,
     });
     return cloud;

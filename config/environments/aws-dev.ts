@@ -60,6 +60,8 @@ export default defineEnvironment({
     },
     // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
     exposeGrafana: true,
+    // count: the WAF logs what it would refuse while Rocket.Chat's traffic is tuned here; prod must block.
+    waf: { mode: 'count', rateLimit: { requests: 2000, windowMinutes: 5 } },
   },
   app: {
     // Community edition: one Rocket.Chat pod, no license needed.

@@ -77,6 +77,8 @@ export default defineEnvironment({
     },
     // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
     exposeGrafana: true,
+    // count: the WAF logs what it would refuse while Rocket.Chat's traffic is tuned here; prod must block.
+    waf: { mode: 'count', rateLimit: { requests: 2000, windowMinutes: 5 } },
   },
   app: {
     rocketchat: { replicas: 1, adminEmail: 'platform-team@example.org' },

@@ -191,14 +191,16 @@ export class RocketChat extends Construct {
         podLabels: uploads.identity.podLabels,
         prometheusScraping: { enabled: true, port: ROCKETCHAT.metricsPort },
         podMonitor: { enabled: true, interval: '30s' },
-        ingress: {
-          enabled: true,
-          ingressClassName: ingress.className,
-          annotations: ingress.annotations,
-          path: '/',
-          pathType: 'Prefix',
-          tls: ingress.tlsSecretName ? [{ secretName: ingress.tlsSecretName, hosts: [env.domain] }] : [],
-        },
+        ingress: ingress.ingress
+          ? {
+              enabled: true,
+              ingressClassName: ingress.ingress.className,
+              annotations: ingress.ingress.annotations,
+              path: '/',
+              pathType: 'Prefix',
+              tls: ingress.ingress.tlsSecretName ? [{ secretName: ingress.ingress.tlsSecretName, hosts: [env.domain] }] : [],
+            }
+          : { enabled: false },
       },
       dependsOn: [...props.dependsOn, bootstrapSecret, serviceAccount],
     });

@@ -30,6 +30,7 @@ export interface AwsAppCloudProps {
   readonly oidcIssuerUrl: string;
   /** From the aws-platform contract. */
   readonly certificateArn: string;
+  readonly webAclArn: string;
 }
 
 /** Days a deleted or replaced object stays recoverable as a noncurrent version. */
@@ -74,7 +75,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
       return bucket;
     };
     this.edge = {
-      ingressFor: (backend) => albIngressSettings(env, props.certificateArn, backend, backend.drainSeconds),
+      ingressFor: (backend) => albIngressSettings(env, props.certificateArn, props.webAclArn, backend, backend.drainSeconds),
       sourceCidrs: albSourceCidrs(env),
       // IP targets: without the gate a rollout can replace every pod before the ALB finds one healthy.
       namespaceLabels: ALB_READINESS_GATE_LABELS,

@@ -3,7 +3,9 @@
  * subdomains (DNS-validated in the Route53 zone), and the AWS Load Balancer
  * Controller (IngressClass `alb`) with its own IRSA role. Ingresses get an
  * internet-facing ALB listening on 443 with a TLS 1.2+ policy, port 80 only
- * redirecting to 443, and IP targets probed on the app's health path.
+ * redirecting to 443, and IP targets probed on the app's health path. The
+ * environment's WAF web ACL (web-acl.ts) is attached class-wide through the
+ * IngressClassParams and named on every Ingress.
  *
  * The certificate lives in the platform layer: it belongs to the edge, is
  * shared by every host under the domain (Rocket.Chat, Grafana), and must be
@@ -22,6 +24,7 @@ import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor } from '../platform/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
+import { AwsWebAcl } from './web-acl';
 import { WorkloadRole, type WorkloadBinding } from './workload-role';
 import { awsRoleName } from '../../config/names';
 
@@ -41,10 +44,9 @@ export const ALB_READINESS_GATE_LABELS = { 'elbv2.k8s.aws/pod-readiness-gate-inj
  * `drainSeconds` becomes the target group's deregistration delay (ALB default 300 s): how long a
  * deregistering pod keeps its open connections.
  */
-export function albIngressSettings(env: AwsEnvironment, certificateArn: string, backend: IngressBackend, drainSeconds?: number): IngressSettings {
+export function albIngressSettings(env: AwsEnvironment, certificateArn: string, webAclArn: string, backend: IngressBackend, drainSeconds?: number): IngressSettings {
   return {
-    className: 'alb',
-    annotations: {
+    ingress: { className: 'alb', annotations: {
       'alb.ingress.kubernetes.io/scheme': 'internet-facing',
       'alb.ingress.kubernetes.io/target-type': 'ip',
       // One ALB per environment, shared by its hosts.
@@ -57,9 +59,11 @@ export function albIngressSettings(env: AwsEnvironment, certificateArn: string, 
       'alb.ingress.kubernetes.io/healthcheck-path': backend.healthCheckPath,
       'alb.ingress.kubernetes.io/success-codes': '200',
       'alb.ingress.kubernetes.io/load-balancer-attributes': 'routing.http.drop_invalid_header_fields.enabled=true',
+      // Every Ingress of the group names the same ACL: the controller refuses a group whose Ingresses disagree.
+      'alb.ingress.kubernetes.io/wafv2-acl-arn': webAclArn,
       // Annotation from aws-load-balancer-controller v3.5.0 docs/guide/ingress/annotations.md (target-group-attributes).
       ...(drainSeconds === undefined ? {} : { 'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${drainSeconds}` }),
-    },
+    } },
     companions: [],
   };
 }
@@ -71,6 +75,8 @@ export interface AwsHttpsEdgeProps {
   readonly zoneId: string;
   readonly partition: string;
   readonly irsa: WorkloadBinding;
+  /** The app's health path, which the WAF must never block (an alarm watches it). */
+  readonly healthCheckPath: string;
 }
 
 /** target-type ip: the ALB's nodes in the public subnets connect to pod addresses directly. */
@@ -80,9 +86,11 @@ export function albSourceCidrs(env: AwsEnvironment): readonly string[] {
 
 export class AwsHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = 'alb';
+  readonly gatewayCertificates = false;
   readonly certificate: AcmCertificate;
   readonly ready: Release[];
   readonly sourceCidrs: readonly string[];
+  readonly webAcl: AwsWebAcl;
   private readonly env: AwsEnvironment;
 
   constructor(scope: Construct, id: string, props: AwsHttpsEdgeProps) {
@@ -116,6 +124,8 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
     });
     const validation = new AcmCertificateValidation(this, 'validation', { certificateArn: this.certificate.arn, dependsOn: [records] });
 
+    this.webAcl = new AwsWebAcl(this, 'waf', { env, partition: props.partition, healthCheckPath: props.healthCheckPath });
+
     const serviceAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
     const role = new WorkloadRole(this, 'identity', {
       roleName: awsRoleName(props.clusterName, 'lb-controller'),
@@ -131,7 +141,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
       chartRelease(this, 'controller', {
         pin: CHARTS.awsLoadBalancerController,
         namespace: serviceAccount.namespace,
-        dependsOn: [validation, role.role, crds.release],
+        dependsOn: [validation, role.role, crds.release, this.webAcl.acl],
         skipCrds: true,
         values: {
           clusterName: props.clusterName,
@@ -148,14 +158,14 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
           ingressClass: 'alb',
           createIngressClassResource: true,
           // Class-wide, over any Ingress's own annotations: every alb Ingress gets the TLS 1.2+
-          // policy and redirects HTTP to 443, even one written without this project's contract.
-          ingressClassParams: { create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443' } },
+          // policy, redirects HTTP to 443 and sits behind the WAF, even one written without this project's contract.
+          ingressClassParams: { create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443', wafv2AclArn: this.webAcl.acl.arn } },
         },
       }),
     ];
   }
 
   ingressFor(backend: IngressBackend): IngressSettings {
-    return albIngressSettings(this.env, this.certificate.arn, backend);
+    return albIngressSettings(this.env, this.certificate.arn, this.webAcl.acl.arn, backend);
   }
 }

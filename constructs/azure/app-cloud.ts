@@ -20,7 +20,7 @@ import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreFrom, type RestoreSource, type UploadStorage } from '../app/app-cloud';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { BackupHealthAlert } from './backup-health-alert';
-import { agcIngressSettings, agcSourceCidrs } from './https-edge';
+import { agcRouteSettings, agcSourceCidrs } from './https-edge';
 import { BACKUP_CONTAINER, backupAccountKeySecretName, restoreSourceIds, secondaryBlobEndpoint, sourceVaultReader } from './restore-source';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
@@ -33,8 +33,8 @@ export interface AzureAppCloudProps {
   /** From the azure-network contract. */
   readonly privateEndpointSubnetId: string;
   /** From the azure-platform contract. */
-  readonly applicationLoadBalancerId: string;
-  readonly frontendName: string;
+  readonly wafPolicyId: string;
+  readonly bodiesWafPolicyId: string;
   readonly blobPrivateDnsZoneId: string;
 }
 
@@ -68,7 +68,9 @@ export class AzureAppCloud extends Construct implements AppCloud {
     const { env } = props;
     this.secrets = keyVaultStore(this, props.keyVaultId, azureKeyVaultName(env.name, env.azure.subscriptionId));
     this.edge = {
-      ingressFor: (backend) => agcIngressSettings(props.applicationLoadBalancerId, props.frontendName, backend),
+      // Rocket.Chat's upload and message paths get the WAF policy without body inspection (config platform.waf).
+      ingressFor: (backend) =>
+        agcRouteSettings(backend, { edgePolicyId: props.wafPolicyId, bodiesPolicyId: props.bodiesWafPolicyId }, [...env.platform.waf.uploadPaths, ...env.platform.waf.messagePaths]),
       sourceCidrs: agcSourceCidrs(env),
       // AGC has no readiness gate: it sends traffic only to ready endpoints of the Service and to targets its health probe passes.
       namespaceLabels: {},

@@ -27,6 +27,7 @@ import type {
   WorkloadIdentityBinding,
 } from '../platform/platform-cloud';
 import { AzureHttpsEdge } from './https-edge';
+import { ROCKETCHAT } from '../app/rocketchat';
 import { grantRole, type Role } from './role';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
@@ -44,6 +45,7 @@ export interface AzurePlatformCloudProps {
   readonly vnetId: string;
   readonly ingressSubnetId: string;
   readonly privateEndpointSubnetId: string;
+  readonly logAnalyticsWorkspaceId: string;
 }
 
 function federated(identity: WorkloadIdentity): WorkloadIdentityBinding {
@@ -221,6 +223,8 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       subnetId: props.ingressSubnetId,
       nodeResourceGroupId: resourceGroupId(aksNodeResourceGroupName(env)),
       oidcIssuerUrl: props.oidcIssuerUrl,
+      workspaceId: props.logAnalyticsWorkspaceId,
+      healthCheckPath: ROCKETCHAT.healthCheckPath,
     });
   }
 }

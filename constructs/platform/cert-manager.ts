@@ -66,7 +66,7 @@ export class CertManager extends Construct {
   readonly release: Release;
   readonly issuers: ClusterObjects;
 
-  constructor(scope: Construct, id: string, props: { env: Environment; dns: DnsZone; dependsOn: ITerraformDependable[] }) {
+  constructor(scope: Construct, id: string, props: { env: Environment; dns: DnsZone; gatewayCertificates: boolean; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
     const { env, dns } = props;
     const identity = dns.bind('cert-manager-dns', CERT_MANAGER_SERVICE_ACCOUNT, { acmeChallengesOnly: true });
@@ -87,6 +87,8 @@ export class CertManager extends Construct {
         cainjector: ha,
         startupapicheck: { resources: resourcesFor(env, 'helper') },
         prometheus: { enabled: true, servicemonitor: { enabled: true } },
+        // The gateway-shim issues a certificate for each HTTPS listener of an annotated Gateway (edges that serve Gateways only).
+        ...(props.gatewayCertificates ? { config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', gatewayAPI: { enabled: true } } } : {}),
       },
     });
     this.issuers = new ClusterObjects(this, 'issuers', {

@@ -27,7 +27,7 @@ import { chartRelease } from './chart-release';
 import { grafanaDatasources } from './grafana-datasources';
 import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-metrics';
 import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from './names';
-import type { HttpsEdge, IngressSettings, SecretStore } from './platform-cloud';
+import type { ChartIngress, HttpsEdge, SecretStore } from './platform-cloud';
 import { resourcesFor } from './sizing';
 
 export interface MonitoringProps {
@@ -189,7 +189,7 @@ export class Monitoring extends Construct {
         grafana: {
           admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
           resources: resourcesFor(env, 'grafana'),
-          ingress: grafanaEdge ? grafanaIngressValues(grafanaEdge, grafanaHost(env.domain)) : { enabled: false },
+          ingress: grafanaEdge?.ingress ? grafanaIngressValues(grafanaEdge.ingress, grafanaHost(env.domain)) : { enabled: false },
           extraObjects: grafanaEdge?.companions ?? [],
           sidecar: {
             resources: resourcesFor(env, 'helper'),
@@ -214,7 +214,7 @@ export class Monitoring extends Construct {
   }
 }
 
-function grafanaIngressValues(ingress: IngressSettings, host: string): object {
+function grafanaIngressValues(ingress: ChartIngress, host: string): object {
   return {
     enabled: true,
     ingressClassName: ingress.className,

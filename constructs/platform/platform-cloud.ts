@@ -73,13 +73,19 @@ export interface IngressBackend {
   readonly healthCheckPath: string;
 }
 
-/** What an Ingress needs to be served on the cloud's HTTPS edge. */
-export interface IngressSettings {
+/** A chart's own Ingress, as the edge wants it. */
+export interface ChartIngress {
   readonly className: string;
   readonly annotations: Readonly<Record<string, string>>;
   /** Secret that cert-manager fills with the host's certificate; undefined when the edge holds the certificate (ACM). */
   readonly tlsSecretName?: string;
-  /** Objects to create next to the Ingress, in its namespace (Azure: the health probe and the HTTP->HTTPS redirect). */
+}
+
+/** How a backend is served on the cloud's HTTPS edge. */
+export interface IngressSettings {
+  /** The chart's Ingress; undefined when the edge routes with companions instead (Azure: Gateway API HTTPRoutes). */
+  readonly ingress?: ChartIngress;
+  /** Objects to create in the backend's namespace (Azure: its HTTPRoutes, their WAF policies and the health probe). */
   readonly companions: readonly KubernetesObject[];
 }
 
@@ -92,6 +98,8 @@ export interface HttpsEdge {
   readonly ready: ITerraformDependable[];
   /** Where the load balancer connects to pods from: what a backend's network policy lets in. */
   readonly sourceCidrs: readonly string[];
+  /** cert-manager must issue certificates for Gateway listeners (its gateway-shim, `config.enableGatewayAPI`). */
+  readonly gatewayCertificates: boolean;
 }
 
 export interface PlatformCloud {

@@ -59,6 +59,8 @@ export const awsFixtures: CloudFixtures<AwsEnvironment> = {
     contractFixture(awsPlatformContract, (env: AwsEnvironment) => ({
       // ACM certificate ARNs end in a UUID (ACM user guide).
       certificateArn: arn(env, 'acm', 'certificate/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9'),
+      // A regional web ACL's ARN: regional/webacl/<name>/<id> (AWS WAF API reference, WebACL.ARN).
+      webAclArn: arn(env, 'wafv2', `regional/webacl/${env.name}-edge/5c3b2a19-8d7e-4f60-9a1b-2c3d4e5f6a7b`),
     })),
   ],
   data: {

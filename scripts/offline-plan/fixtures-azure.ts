@@ -72,6 +72,8 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
     contractFixture(azurePlatformContract, (env: AzureEnvironment) => ({
       applicationLoadBalancerId: resourceId(env, platformGroup(env), 'Microsoft.ServiceNetworking/trafficControllers', `agc-${env.name}`),
       frontendName: `fe-${env.name}`,
+      wafPolicyId: resourceId(env, platformGroup(env), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', `waf-${env.name}-edge`),
+      bodiesWafPolicyId: resourceId(env, platformGroup(env), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', `waf-${env.name}-bodies`),
       blobPrivateDnsZoneId: resourceId(env, platformGroup(env), 'Microsoft.Network/privateDnsZones', 'privatelink.blob.core.windows.net'),
     })),
   ],
