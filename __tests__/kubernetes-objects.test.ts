@@ -13,13 +13,13 @@ describe('Kubernetes objects written in code', () => {
     const kinds = (stack: string) => [...new Set(found.filter((f) => f.where.startsWith(`${stack} `)).map((f) => `${f.object.apiVersion} ${f.object.kind}`))];
     const platform = ['cert-manager.io/v1 Certificate', 'cert-manager.io/v1 ClusterIssuer'];
     const app = ['cert-manager.io/v1 Certificate', 'monitoring.coreos.com/v1 PodMonitor', 'psmdb.percona.com/v1 PerconaServerMongoDB'];
-    const agcEdge = ['alb.networking.azure.io/v1 HealthCheckPolicy', 'alb.networking.azure.io/v1 IngressExtension', 'networking.k8s.io/v1 Ingress'];
+    const agcEdge = ['alb.networking.azure.io/v1 HealthCheckPolicy', 'alb.networking.azure.io/v1 WebApplicationFirewallPolicy', 'gateway.networking.k8s.io/v1 HTTPRoute'];
     for (const env of Object.keys(ENVIRONMENTS)) {
       expect(kinds(`${env}-platform`), `${env}-platform`).toEqual(expect.arrayContaining(platform));
       expect(kinds(`${env}-app`), `${env}-app`).toEqual(expect.arrayContaining(env.startsWith('azure-') ? [...app, ...agcEdge] : app));
     }
-    // At least: a ClusterIssuer per platform stack, a Certificate per platform and app stack, two more per app, three for the AGC edge.
-    expect(found.length).toBeGreaterThanOrEqual(4 + 8 + 4 * 2 + 2 * 3);
+    // At least: a ClusterIssuer per platform stack, a Certificate per platform and app stack, two more per app, four for the AGC edge (two routes, their WAF policies, the probe).
+    expect(found.length).toBeGreaterThanOrEqual(4 + 8 + 4 * 2 + 2 * 5);
   });
 
   it('all validate against their models in every example stack', async () => {

@@ -304,7 +304,8 @@ describe('HTTPS only', () => {
     expect(redirect.spec.parentRefs[0].sectionName).toBe('http');
     expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
     expect(edge.find((o) => o.kind === 'WebApplicationFirewallPolicy')!.spec.targetRef).toMatchObject({ kind: 'Gateway', name: 'edge' });
-    expect(values(release(platform('azure-dev'), 'cert-manager')).config.gatewayAPI).toEqual({ enabled: true });
+    expect(values(release(platform('azure-dev'), 'cert-manager')).extraArgs).toEqual(['--enable-gateway-api']);
+    expect(values(release(platform('aws-dev'), 'cert-manager')).extraArgs).toBeUndefined();
   });
 
   it('keeps Grafana off the internet where config says so (the prod examples)', () => {

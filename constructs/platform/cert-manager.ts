@@ -88,7 +88,9 @@ export class CertManager extends Construct {
         startupapicheck: { resources: resourcesFor(env, 'helper') },
         prometheus: { enabled: true, servicemonitor: { enabled: true } },
         // The gateway-shim issues a certificate for each HTTPS listener of an annotated Gateway (edges that serve Gateways only).
-        ...(props.gatewayCertificates ? { config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', gatewayAPI: { enabled: true } } } : {}),
+        // The flag behind ControllerConfiguration.enableGatewayAPI (pkg/apis/config/controller/v1alpha1); the chart's own
+        // comment suggests a gatewayAPI.enabled config key that the config types do not have, so the flag is the safe spelling.
+        ...(props.gatewayCertificates ? { extraArgs: ['--enable-gateway-api'] } : {}),
       },
     });
     this.issuers = new ClusterObjects(this, 'issuers', {
