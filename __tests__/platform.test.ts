@@ -306,6 +306,9 @@ describe('HTTPS only', () => {
     expect(edge.find((o) => o.kind === 'WebApplicationFirewallPolicy')!.spec.targetRef).toMatchObject({ kind: 'Gateway', name: 'edge' });
     expect(values(release(platform('azure-dev'), 'cert-manager')).extraArgs).toEqual(['--enable-gateway-api']);
     expect(values(release(platform('aws-dev'), 'cert-manager')).extraArgs).toBeUndefined();
+    // Without an Ingress, DNS records come from the HTTPRoutes' hostnames.
+    expect(values(release(platform('azure-dev'), 'external-dns')).sources).toEqual(['ingress', 'service', 'gateway-httproute']);
+    expect(values(release(platform('aws-dev'), 'external-dns')).sources).toEqual(['ingress', 'service']);
   });
 
   it('keeps Grafana off the internet where config says so (the prod examples)', () => {

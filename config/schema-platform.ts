@@ -59,14 +59,27 @@ export const wafPathPrefix = text(
  * SQL injection in the body) would refuse: files, and message text (docs/platform.md, "Web
  * application firewall", says why each path is here).
  */
-export const ROCKETCHAT_UPLOAD_PATHS = ['/api/v1/rooms.upload/', '/api/v1/rooms.media/', '/ufs/', '/api/v1/users.setAvatar'] as const;
+export const ROCKETCHAT_UPLOAD_PATHS = [
+  '/api/v1/rooms.upload/',
+  '/api/v1/rooms.media/',
+  '/ufs/',
+  '/api/v1/users.setAvatar',
+  '/api/v1/method.call/setAvatarFromService',
+  '/api/v1/rooms.saveRoomSettings',
+  '/api/v1/emoji-custom.create',
+  '/api/v1/emoji-custom.update',
+  '/api/v1/assets.setAsset',
+] as const;
 export const ROCKETCHAT_MESSAGE_PATHS = [
   '/api/v1/chat.sendMessage',
   '/api/v1/chat.postMessage',
   '/api/v1/chat.update',
   '/api/v1/method.call/sendMessage',
   '/api/v1/method.call/updateMessage',
+  '/api/v1/rooms.mediaConfirm/',
   '/sockjs/',
+  '/hooks/',
+  '/api/v1/livechat/message',
 ] as const;
 
 /** The web application firewall in front of every public listener (docs/platform.md). */

@@ -51,8 +51,8 @@ export class PlatformStack extends LayerStack {
     // First: the Prometheus operator CRDs, which every other chart's ServiceMonitor needs.
     const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, dependsOn: foundation });
     const afterMonitoring = [...foundation, monitoring.release];
-    new CertManager(this, 'cert-manager', { env, dns: cloud.dns, gatewayCertificates: cloud.edge.gatewayCertificates, dependsOn: afterMonitoring });
-    new ExternalDns(this, 'external-dns', { env, dns: cloud.dns, dependsOn: afterMonitoring });
+    new CertManager(this, 'cert-manager', { env, dns: cloud.dns, gatewayApi: cloud.edge.gatewayApi, dependsOn: afterMonitoring });
+    new ExternalDns(this, 'external-dns', { env, dns: cloud.dns, gatewayApi: cloud.edge.gatewayApi, dependsOn: afterMonitoring });
     const loki = new Loki(this, 'loki', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
     const tempo = new Tempo(this, 'tempo', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
     new Alloy(this, 'alloy', { env, dependsOn: [...afterMonitoring, loki.release, tempo.release] });

@@ -86,7 +86,7 @@ export function albSourceCidrs(env: AwsEnvironment): readonly string[] {
 
 export class AwsHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = 'alb';
-  readonly gatewayCertificates = false;
+  readonly gatewayApi = false;
   readonly certificate: AcmCertificate;
   readonly ready: Release[];
   readonly sourceCidrs: readonly string[];

@@ -32,6 +32,10 @@ export const AWS_MANAGED_RULE_GROUPS = {
 export const BODY_RULES = [
   { group: 'common', rule: 'SizeRestrictions_BODY', label: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body' },
   { group: 'common', rule: 'CrossSiteScripting_BODY', label: 'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body' },
+  // Message text with file paths (../), links to IP addresses, or the metadata address people discuss.
+  { group: 'common', rule: 'GenericLFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericLFI_Body' },
+  { group: 'common', rule: 'GenericRFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericRFI_Body' },
+  { group: 'common', rule: 'EC2MetaDataSSRF_BODY', label: 'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body' },
   { group: 'sqlDatabase', rule: 'SQLi_BODY', label: 'awswaf:managed:aws:sql-database:SQLi_Body' },
 ] as const;
 

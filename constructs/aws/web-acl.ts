@@ -106,7 +106,7 @@ export class AwsWebAcl extends Construct {
       treatMissingData: 'notBreaching',
       metricQuery: [
         { id: 'blocked', returnData: true, metric: { namespace: 'AWS/WAFV2', metricName: 'BlockedRequests', dimensions, period: 300, stat: 'Sum' } },
-        { id: 'band', expression: 'ANOMALY_DETECTION_BAND(blocked, 3)', label: 'Normal blocked requests' },
+        { id: 'band', expression: 'ANOMALY_DETECTION_BAND(blocked, 3)', label: 'Normal blocked requests', returnData: true },
       ],
       ...actions,
     });

@@ -179,7 +179,7 @@ export function agcSourceCidrs(env: AzureEnvironment): readonly string[] {
 
 export class AzureHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = AGC_GATEWAY_CLASS;
-  readonly gatewayCertificates = true;
+  readonly gatewayApi = true;
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly waf: AzureWaf;
   readonly frontend: ApplicationLoadBalancerFrontend;

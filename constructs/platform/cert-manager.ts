@@ -66,7 +66,7 @@ export class CertManager extends Construct {
   readonly release: Release;
   readonly issuers: ClusterObjects;
 
-  constructor(scope: Construct, id: string, props: { env: Environment; dns: DnsZone; gatewayCertificates: boolean; dependsOn: ITerraformDependable[] }) {
+  constructor(scope: Construct, id: string, props: { env: Environment; dns: DnsZone; gatewayApi: boolean; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
     const { env, dns } = props;
     const identity = dns.bind('cert-manager-dns', CERT_MANAGER_SERVICE_ACCOUNT, { acmeChallengesOnly: true });
@@ -90,7 +90,7 @@ export class CertManager extends Construct {
         // The gateway-shim issues a certificate for each HTTPS listener of an annotated Gateway (edges that serve Gateways only).
         // The flag behind ControllerConfiguration.enableGatewayAPI (pkg/apis/config/controller/v1alpha1); the chart's own
         // comment suggests a gatewayAPI.enabled config key that the config types do not have, so the flag is the safe spelling.
-        ...(props.gatewayCertificates ? { extraArgs: ['--enable-gateway-api'] } : {}),
+        ...(props.gatewayApi ? { extraArgs: ['--enable-gateway-api'] } : {}),
       },
     });
     this.issuers = new ClusterObjects(this, 'issuers', {

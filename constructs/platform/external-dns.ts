@@ -15,7 +15,7 @@ import { resourcesFor } from './sizing';
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = { namespace: NAMESPACES.externalDns, name: 'external-dns' } as const;
 
 export class ExternalDns extends Construct {
-  constructor(scope: Construct, id: string, props: { env: Environment; dns: DnsZone; dependsOn: ITerraformDependable[] }) {
+  constructor(scope: Construct, id: string, props: { env: Environment; dns: DnsZone; gatewayApi: boolean; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
     const { env, dns } = props;
     const identity = dns.bind('external-dns-dns', EXTERNAL_DNS_SERVICE_ACCOUNT, { listZones: true });
@@ -33,7 +33,8 @@ export class ExternalDns extends Construct {
         txtOwnerId: env.name,
         // A prefix keeps the ownership TXT record from colliding with CNAME records of the same name.
         txtPrefix: 'extdns-',
-        sources: ['ingress', 'service'],
+        // gateway-httproute: hostnames of HTTPRoutes, pointed at their Gateway's address (edges that serve Gateways).
+        sources: ['ingress', 'service', ...(props.gatewayApi ? ['gateway-httproute'] : [])],
         serviceAccount: { name: EXTERNAL_DNS_SERVICE_ACCOUNT.name, annotations: identity.serviceAccountAnnotations, labels: identity.serviceAccountLabels },
         podLabels: identity.podLabels,
         resources: resourcesFor(env, 'controller'),

@@ -98,8 +98,11 @@ export interface HttpsEdge {
   readonly ready: ITerraformDependable[];
   /** Where the load balancer connects to pods from: what a backend's network policy lets in. */
   readonly sourceCidrs: readonly string[];
-  /** cert-manager must issue certificates for Gateway listeners (its gateway-shim, `config.enableGatewayAPI`). */
-  readonly gatewayCertificates: boolean;
+  /**
+   * The edge serves Gateway API routes instead of Ingresses: cert-manager issues certificates for
+   * Gateway listeners (its gateway-shim) and external-dns reads HTTPRoute hostnames.
+   */
+  readonly gatewayApi: boolean;
 }
 
 export interface PlatformCloud {

