@@ -15,7 +15,7 @@
 import { ApplicationLoadBalancer } from '@cdktf/provider-azurerm/lib/application-load-balancer';
 import { ApplicationLoadBalancerFrontend } from '@cdktf/provider-azurerm/lib/application-load-balancer-frontend';
 import { ApplicationLoadBalancerSubnetAssociation } from '@cdktf/provider-azurerm/lib/application-load-balancer-subnet-association';
-import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
@@ -183,7 +183,7 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly waf: AzureWaf;
   readonly frontend: ApplicationLoadBalancerFrontend;
-  readonly ready: Release[];
+  readonly ready: ITerraformDependable[];
   readonly sourceCidrs: readonly string[];
 
   constructor(scope: Construct, id: string, props: AzureHttpsEdgeProps) {
@@ -257,9 +257,9 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
       name: 'edge-gateway',
       namespace: EDGE_GATEWAY.namespace,
       objects: edgeGatewayObjects(this.loadBalancer.id, this.frontend.name, hosts, this.waf.edgePolicyId),
-      dependsOn: [release],
+      dependsOn: [release, ...this.waf.ready],
     });
-    this.ready = [release, gateway.release];
+    this.ready = [release, gateway.release, ...this.waf.ready];
   }
 
   ingressFor(backend: IngressBackend): IngressSettings {

@@ -38,6 +38,8 @@ export class AzureWaf extends Construct {
   /** WAF policy ids the WebApplicationFirewallPolicy custom resources name. */
   readonly edgePolicyId: string;
   readonly bodiesPolicyId: string;
+  /** The security policies: a WebApplicationFirewallPolicy resource is refused until its WAF policy is referable. */
+  readonly ready: ApplicationLoadBalancerSecurityPolicy[] = [];
 
   constructor(scope: Construct, id: string, props: AzureWafProps) {
     super(scope, id);
@@ -69,12 +71,13 @@ export class AzureWaf extends Construct {
           },
         ],
       });
-      new ApplicationLoadBalancerSecurityPolicy(this, `${name}-security-policy`, {
+      const securityPolicy = new ApplicationLoadBalancerSecurityPolicy(this, `${name}-security-policy`, {
         name: `waf-${name}`,
         applicationLoadBalancerId: props.loadBalancerId,
         location: props.location,
         webApplicationFirewallPolicyId: p.id,
       });
+      this.ready.push(securityPolicy);
       return p;
     };
     this.edgePolicyId = policy('edge', true).id;
