@@ -68,7 +68,7 @@ describe('CI: a consumer waiting for its producer', () => {
         producer: 'aws-prod-cluster',
         outputs: ['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'oidc_issuer_url', 'oidc_provider_arn', 'region'],
       },
-      { dataSource: 'aws-prod-platform-state', producer: 'aws-prod-platform', outputs: ['certificate_arn'] },
+      { dataSource: 'aws-prod-platform-state', producer: 'aws-prod-platform', outputs: ['certificate_arn', 'web_acl_arn'] },
     ]);
     expect(remoteReads(stacks['azure-dev-app']!, stacks).map((r) => r.producer)).toEqual(['azure-dev-cluster', 'azure-dev-network', 'azure-dev-platform']);
   });
@@ -77,7 +77,7 @@ describe('CI: a consumer waiting for its producer', () => {
     const reads = remoteReads(stacks['aws-prod-app']!, stacks);
     const applied = { 'aws-prod-cluster': ['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'oidc_provider_arn', 'region'] };
     const waiting = missingOutputs(reads, applied);
-    expect(waitingText(waiting)).toBe('waiting for aws-prod-cluster to apply oidc_issuer_url; waiting for aws-prod-platform to apply certificate_arn');
+    expect(waitingText(waiting)).toBe('waiting for aws-prod-cluster to apply oidc_issuer_url; waiting for aws-prod-platform to apply certificate_arn, web_acl_arn');
   });
 
   it('reads the two remote-state errors from plan output, and nothing else as waiting', () => {

@@ -352,7 +352,7 @@ const cases: BadCase[] = [
     problems: [
       'config/azure-dev: platform.waf.rateLimit.windowMinutes: 10 is not supported (allowed: 1, 5)',
       ...['"api/v1/rooms.upload"', '"/"', '"/ufs/ *"'].map(
-        (value, i) => `config/azure-dev: platform.waf.uploadPaths[${i}]: ${value} is not valid (allowed: a URL path prefix such as /api/v1/rooms.upload/: "/" and at least one more character, no spaces, ?, #, * or quotes)`,
+        (value, i) => `config/azure-dev: platform.waf.uploadPaths[${i}]: ${value} is not valid (allowed: a URL path prefix such as /api/v1/rooms.upload/: "/" and 1 to 90 more characters, no spaces, ?, #, * or quotes)`,
       ),
     ],
   },

@@ -59,6 +59,8 @@ import { azurermProvider } from '../constructs/azure/provider';
 import { SecureStorageAccount } from '../constructs/azure/secure-storage-account';
 import { Vnet } from '../constructs/azure/vnet';
 import { ClusterObjects } from '../constructs/platform/cluster-objects';
+import { albIngressSettings } from '../constructs/aws/https-edge';
+import { edgeGatewayObjects } from '../constructs/azure/https-edge';
 import { StorageClasses } from '../constructs/platform/storage-classes';
 import { RULES, checkStacks, type PolicyReport } from '../policies';
 import { StackView } from '../policies/engine';
@@ -224,6 +226,14 @@ beforeAll(() => {
     objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'apps' }, spec: { rules: [{ host: 'chat.example.com' }] } }],
   });
 
+  // EDGE-001: an internet-facing ALB Ingress without a web ACL, and the real AGC Gateway without its WAF policy.
+  new Release(k8s, 'public-alb-without-waf', {
+    name: 'pub', chart: 'pub', repository: 'https://example.org', version: '1.0.0',
+    values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]', 'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:eu-west-1:111111111111:certificate/x' } } })],
+  });
+  const gatewayObjects = edgeGatewayObjects('/subscriptions/x/agc', 'public', ['chat.example.com'], '/subscriptions/x/waf');
+  new ClusterObjects(k8s, 'gateway-without-waf', { name: 'gw', namespace: 'azure-alb-system', dependsOn: [], objects: gatewayObjects.filter((o) => o.kind === 'Gateway').map((o) => ({ ...o, metadata: { ...o.metadata, name: 'bare' } })) });
+
   new RandomProvider(k8s, 'random', {});
   const password = new Password(k8s, 'good-password', { length: 32 });
   new Release(k8s, 'good-chart', {
@@ -233,6 +243,12 @@ beforeAll(() => {
   });
   new NamespaceV1(k8s, 'good-namespace', { metadata: { name: 'good', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   new StorageClasses(k8s, 'good-storage-classes', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/x' } });
+  const albSettings = albIngressSettings({ name: 'x' } as AwsEnvironment, 'arn:aws:acm:eu-west-1:111111111111:certificate/x', 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/y', { host: 'chat.example.com', namespace: 'apps', serviceName: 'web', servicePort: 80, healthCheckPath: '/' });
+  new Release(k8s, 'good-alb', {
+    name: 'alb', chart: 'alb', repository: 'https://example.org', version: '1.0.0',
+    values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: albSettings.ingress!.className, annotations: albSettings.ingress!.annotations } })],
+  });
+  new ClusterObjects(k8s, 'good-gateway', { name: 'gw', namespace: 'azure-alb-system', dependsOn: [], objects: gatewayObjects });
   new IngressV1(k8s, 'good-ingress', { metadata: { name: 'good' }, spec: { rule: [{ host: 'chat.example.com' }], tls: [{ hosts: ['chat.example.com'], secretName: 'tls' }] } });
 
   app.synth();
@@ -312,6 +328,10 @@ const cases: Array<[string, string[]]> = [
     'bad-kubernetes/plain-http: serves plain HTTP: no tls section',
     'bad-kubernetes/plain-objects/release: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section',
   ]],
+  ['EDGE-001', [
+    'bad-kubernetes/gateway-without-waf/release: renders Gateway azure-alb-system/bare (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',
+    'bad-kubernetes/public-alb-without-waf: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)',
+  ]],
 ];
 
 /** Compliant constructs (construct path, or provider block) and the rules each shows passing. */
@@ -337,6 +357,8 @@ const counterparts: Array<[string, string[]]> = [
   ['bad-kubernetes/good-storage-classes', ['AWS-EBS-001']],
   ['bad-kubernetes/azure-disk', ['AWS-EBS-001']],
   ['bad-kubernetes/good-ingress', ['K8S-004']],
+  ['bad-kubernetes/good-alb', ['K8S-004', 'EDGE-001']],
+  ['bad-kubernetes/good-gateway', ['K8S-004', 'EDGE-001']],
 ];
 
 /** `<stack>/<path>` of every synthesized block: resources, data sources, providers, outputs, locals. */

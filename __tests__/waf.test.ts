@@ -11,6 +11,9 @@
  */
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
+import { webAclCapacity } from '../constructs/aws/web-acl-rules';
 import { resources, synthExamples, type Json } from './helpers';
 
 interface Request {
@@ -95,6 +98,10 @@ function matches(statement: Json, r: Request, labels: ReadonlySet<string>): bool
         case 'ENDS_WITH': return value.endsWith(search);
         default: throw new Error(`positional constraint ${s.positional_constraint} is not modelled`);
       }
+    }
+    case 'regex_match_statement': {
+      // AWS WAF uses RE2; the project writes only escaped literals, alternation and ^, which JavaScript reads alike.
+      return new RegExp(s.regex_string as string).test(transform(field(r, one(s.field_to_match)), s.text_transformation));
     }
     default: throw new Error(`${kind} is not modelled: extend this evaluator with the statement you added`);
   }
@@ -201,6 +208,14 @@ describe('AWS WAF web ACL of aws-prod (block mode), evaluated', () => {
     const rate = rules.find((r) => r.name === 'rate-limit-per-client')!;
     expect(rate.action).toEqual({ block: {} });
     expect(rate.statement.rate_based_statement).toEqual({ limit: 20000, evaluation_window_sec: 300, aggregate_key_type: 'IP' });
+  });
+
+  it('stays within the 1500 capacity units a web ACL is priced for', () => {
+    const [awsProd] = loadEnvironments(ENVIRONMENTS, 'aws-prod');
+    expect(webAclCapacity(awsProd!.platform.waf)).toBeLessThanOrEqual(1500);
+    const regexes = JSON.stringify(rules).match(/"regex_string":"((?:[^"\\]|\\.)*)"/g)!.map((m) => JSON.parse(`{${m}}`).regex_string as string);
+    expect(regexes.length).toBeGreaterThan(0);
+    for (const regex of regexes) expect(regex.length).toBeLessThanOrEqual(200);
   });
 
   it('pins a static version of every versioned managed group', () => {

@@ -47,11 +47,12 @@ const webhookReceiver = object({
 
 /**
  * A URL path prefix a WAF exclusion applies to: starts with "/", has at least one more character
- * (a bare "/" would exclude every request), and no query, fragment, wildcard or whitespace.
+ * (a bare "/" would exclude every request), and no query, fragment, wildcard or whitespace. At
+ * most 91 characters: escaped into an AWS WAF regular expression it stays under its 200.
  */
 export const wafPathPrefix = text(
-  'a URL path prefix such as /api/v1/rooms.upload/: "/" and at least one more character, no spaces, ?, #, * or quotes',
-  /^\/[A-Za-z0-9._~!$&()+,;=:@%/-]+$/,
+  'a URL path prefix such as /api/v1/rooms.upload/: "/" and 1 to 90 more characters, no spaces, ?, #, * or quotes',
+  /^\/[A-Za-z0-9._~!$&()+,;=:@%/-]{1,90}$/,
 );
 
 /**

@@ -202,7 +202,7 @@ const AGC_EXTENSION = 'alb.networking.azure.io/alb-ingress-extension';
  * section, or, on the AWS Load Balancer Controller, with HTTPS-only listeners
  * (or HTTP redirected), or, on Application Gateway for Containers, as the
  * TLS-less twin whose IngressExtension redirects each of its hosts to HTTPS
- * (agcIngressSettings writes that pair).
+ * (the project's Azure edge used to write that pair; it now serves a Gateway, which EDGE-001 requires).
  */
 export function ingressProblem(ingress: IngressView, extensions: readonly Json[]): string | undefined {
   const hasTls = ingress.tls === true || (Array.isArray(ingress.tls) && ingress.tls.length > 0);

@@ -49,8 +49,38 @@ const PATH_TRANSFORMS = [
   { priority: 1, type: 'NORMALIZE_PATH' },
 ];
 
-function pathStartsWith(prefix: string): Json {
-  return { byte_match_statement: { search_string: prefix, positional_constraint: 'STARTS_WITH', field_to_match: { uri_path: {} }, text_transformation: PATH_TRANSFORMS } };
+/** AWS WAF accepts regular expressions of at most 200 characters (regex match statement). */
+const MAX_REGEX = 200;
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Statements matching paths that start with any of `prefixes`, packed into as few anchored
+ * alternations (`^(?:a|b)`) as the 200-character limit allows: one regex match costs 3 capacity
+ * units plus 10 per transformation, where one byte match per prefix would cost 22 units each.
+ */
+export function pathPrefixStatements(prefixes: readonly string[]): Json[] {
+  const groups: string[][] = [];
+  for (const alternative of prefixes.map(escapeRegex)) {
+    const last = groups.at(-1);
+    if (last && `^(?:${[...last, alternative].join('|')})`.length <= MAX_REGEX) last.push(alternative);
+    else groups.push([alternative]);
+  }
+  return groups.map((alternatives) => ({
+    regex_match_statement: { regex_string: `^(?:${alternatives.join('|')})`, field_to_match: { uri_path: {} }, text_transformation: PATH_TRANSFORMS },
+  }));
+}
+
+/**
+ * Web ACL capacity units (AWS WAF developer guide, "Web ACL capacity units"): above 1500 every
+ * request costs more. Managed groups at their published capacity; label match 1; rate-based 2;
+ * regex match 3 plus 10 per text transformation.
+ */
+const MANAGED_CAPACITY: Readonly<Record<keyof typeof AWS_MANAGED_RULE_GROUPS, number>> = { ipReputation: 25, knownBadInputs: 200, common: 700, sqlDatabase: 200 };
+
+export function webAclCapacity(waf: Waf): number {
+  const paths = pathPrefixStatements([...waf.uploadPaths, ...waf.messagePaths]).length * (3 + 10 * PATH_TRANSFORMS.length);
+  return 2 + Object.values(MANAGED_CAPACITY).reduce((a, b) => a + b, 0) + BODY_RULES.length + paths;
 }
 
 /** An or_statement needs two statements at least; one stands alone. */
@@ -98,7 +128,7 @@ export function webAclRules(waf: Waf): Json[] {
       name: 'body-rules-outside-rocketchat-paths',
       priority: 60,
       action,
-      statement: exempt.length === 0 ? labelled : { and_statement: { statement: [labelled, { not_statement: { statement: [anyOf(exempt.map(pathStartsWith))] } }] } },
+      statement: exempt.length === 0 ? labelled : { and_statement: { statement: [labelled, { not_statement: { statement: [anyOf(pathPrefixStatements(exempt))] } }] } },
       visibility_config: visibility('body-rules-outside-rocketchat-paths'),
     },
   ];
