@@ -9,6 +9,12 @@
  * `status` label and no maxAgeSeconds, so its quantiles cover each pod's
  * lifetime), Grafana Alloy's write paths, Loki and Tempo (each scraped by its
  * chart's ServiceMonitor).
+ *
+ * None repeats one of the chart's default rules (templates/prometheus/rules-1.14 of 88.5.3):
+ * crash loops, unready pods, filling volumes and node memory are KubePodCrashLooping,
+ * KubePodNotReady, KubePersistentVolumeFillingUp and NodeMemoryHighUtilization there, and a
+ * second rule for the same failure only pages twice. Each alert here has promtool cases
+ * (__tests__/alert-cases.ts); the objectives' burn-rate alerts are in slo-rules.ts.
  */
 import type { Environment } from '../../config/schema';
 import { BACKUP_CRON } from '../../config/schema-app';
@@ -121,22 +127,11 @@ export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[
       rules: [
         alert('NodeHighCpu', '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))) > 80', '15m', 'warning',
           'Node CPU above 80%', '{{ $labels.instance }} has used {{ $value | humanize }}% CPU for 15 minutes.'),
-        alert('NodeHighMemory', '100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) > 80', '15m', 'warning',
-          'Node memory above 80%', '{{ $labels.instance }} has used {{ $value | humanize }}% memory for 15 minutes.'),
       ],
     },
     {
       name: 'platform.workloads',
       rules: [
-        alert('PodCrashLooping', 'increase(kube_pod_container_status_restarts_total[15m]) > 3', '5m', 'warning',
-          'Pod restarting repeatedly', '{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) restarted more than 3 times in 15 minutes.'),
-        // Only pods that should become ready: Completed (Succeeded) Job pods report Ready=false forever.
-        alert('PodNotReady',
-          'sum by (namespace, pod) (kube_pod_status_ready{condition="false"} == 1 and on (namespace, pod) kube_pod_status_phase{phase=~"Pending|Running|Unknown"} == 1) > 0',
-          '15m', 'warning',
-          'Pod not ready', '{{ $labels.namespace }}/{{ $labels.pod }} has not been ready for 15 minutes.'),
-        alert('PersistentVolumeFillingUp', '100 * kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes > 80', '5m', 'warning',
-          'Volume above 80% full', 'Claim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanize }}% full; expand it (storage classes allow expansion).'),
         alert('CertificateExpiringSoon', 'certmanager_certificate_expiration_timestamp_seconds - time() < 14 * 86400', '1h', 'critical',
           'Certificate expires in less than 14 days', 'Certificate {{ $labels.namespace }}/{{ $labels.name }} has not been renewed; check cert-manager and the DNS01 solver.'),
       ],
@@ -150,10 +145,13 @@ export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[
         // app layer's replica set counts; 15 minutes covers the gap between the platform and app deploys.
         alert('MongoDBMembersMissing', `(count(mongodb_up{namespace="${NAMESPACES.mongodb}"} == 1) or vector(0)) < ${mongodbMembers}`, '15m', 'critical',
           'MongoDB replica set has members missing', `{{ $value }} of ${mongodbMembers} members are up and reporting.`),
-        alert('MongoDBReplicationLag', 'max by (namespace, pod) (mongodb_mongod_replset_member_replication_lag) > 10', '5m', 'warning',
-          'MongoDB replication lag above 10 s', '{{ $labels.namespace }}/{{ $labels.pod }} lags the primary by {{ $value }} s.'),
+        // Every member's exporter reports every secondary's lag (exporter 0.53.0 v1_compatibility.go
+        // replSetMetrics: labels name = the member's host:port, set, state, self): one alert per lagging member.
+        alert('MongoDBReplicationLag', 'max by (namespace, set, name) (mongodb_mongod_replset_member_replication_lag) > 10', '5m', 'warning',
+          'MongoDB replication lag above 10 s', 'Member {{ $labels.name }} of {{ $labels.namespace }}/{{ $labels.set }} lags the primary by {{ $value }} s.'),
+        // The two series differ in conn_type, so they are summed without it before dividing.
         alert('MongoDBConnectionsLow',
-          'mongodb_ss_connections{conn_type="available"} / (mongodb_ss_connections{conn_type="available"} + mongodb_ss_connections{conn_type="current"}) < 0.1',
+          'sum without (conn_type) (mongodb_ss_connections{conn_type="available"}) / sum without (conn_type) (mongodb_ss_connections{conn_type=~"available|current"}) < 0.1',
           '5m', 'warning',
           'MongoDB connections almost exhausted', '{{ $labels.namespace }}/{{ $labels.pod }} has less than 10% of its connections left.'),
       ],
