@@ -110,6 +110,19 @@ describe('promtool: every project alert fires on its failure and stays silent wh
   });
 });
 
+describe('missing tools', () => {
+  it('a missing promtool or amtool fails the tests with the command that installs it', () => {
+    const path = process.env.PATH;
+    process.env.PATH = dir;
+    try {
+      expect(() => toolVersion('promtool')).toThrow('promtool is not on the PATH: install it with `apt-get install -y prometheus` (Debian/Ubuntu) to run the alert tests');
+      expect(() => toolVersion('amtool')).toThrow('amtool is not on the PATH: install it with `apt-get install -y prometheus-alertmanager` (Debian/Ubuntu) to run the alert tests');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
+
 describe('amtool: the rendered Alertmanager configuration', () => {
   let amtoolVersion: string;
   const configs = new Map<string, { file: string; replaced: string[] }>();

@@ -6,14 +6,12 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 
-const INSTALL = {
-  promtool: 'apt-get install -y prometheus (Debian/Ubuntu; promtool ships with Prometheus)',
-  amtool: 'apt-get install -y prometheus-alertmanager (Debian/Ubuntu; amtool ships with Alertmanager)',
-} as const;
+/** The Debian/Ubuntu package that ships each tool (.ci/run and the CI workflow install both). */
+const INSTALL = { promtool: 'prometheus', amtool: 'prometheus-alertmanager' } as const;
 
 export class PrometheusToolMissingError extends Error {
   constructor(tool: keyof typeof INSTALL) {
-    super(`${tool} is not on the PATH: install it with \`${INSTALL[tool]}\` to run the alert tests`);
+    super(`${tool} is not on the PATH: install it with \`apt-get install -y ${INSTALL[tool]}\` (Debian/Ubuntu) to run the alert tests`);
     this.name = 'PrometheusToolMissingError';
   }
 }
