@@ -1,6 +1,7 @@
 /**
  * promtool unit tests for every alert the project writes, against aws-prod's rendered rules
- * (3 MongoDB members, a daily full backup, a 5-minute oplog span, the default objectives).
+ * (3 MongoDB members, a daily full backup, a 5-minute oplog span, the default objectives), or
+ * aws-dev's for the alerts only an environment without objectives has.
  * Each alert has a case that models the failure it names and fires, and a healthy one that stays
  * silent. Series are written as the exporters name them; `a+bxN` is promtool's expanding notation.
  */
@@ -23,6 +24,8 @@ export interface AlertCase {
 
 export interface AlertTests {
   readonly alert: string;
+  /** The example whose rendered rules the cases run against (default aws-prod). */
+  readonly env?: string;
   /** How often promtool evaluates the rules (default 1m); coarser for cases spanning days keeps the run short. */
   readonly evaluationInterval?: string;
   readonly cases: readonly AlertCase[];
@@ -134,6 +137,7 @@ export const ALERT_TESTS: readonly AlertTests[] = [
   },
   {
     alert: 'RocketChatHigh5xxRate',
+    env: 'aws-dev',
     cases: [
       {
         name: '10% of REST calls answered 5xx for 20 minutes',
@@ -171,6 +175,7 @@ export const ALERT_TESTS: readonly AlertTests[] = [
   },
   {
     alert: 'RocketChatHighMeanLatency',
+    env: 'aws-dev',
     cases: [
       {
         name: 'REST calls taking 1.5 s on average for 20 minutes',
@@ -189,27 +194,27 @@ export const ALERT_TESTS: readonly AlertTests[] = [
       {
         // Daily schedule: 24 h + 4 h to finish = 28 h; the newest ready full backup completed at t = 1000 s.
         name: 'the newest full backup completed 29 h ago',
-        interval: '10m',
-        series: { ...backup('daily-1', 'completed', '1000x200'), ...backupState('daily-1', 'ready', 200), [`kube_psmdb_created_timestamp_seconds{${CLUSTER}}`]: '0x200' },
+        interval: '15m',
+        series: { ...backup('daily-1', 'completed', '1000x130'), ...backupState('daily-1', 'ready', 130), [`kube_psmdb_created_timestamp_seconds{${CLUSTER}}`]: '0x130' },
         at: '30h',
         alerts: [{ labels: { severity: 'critical', namespace: 'mongodb', psmdb_cluster: 'rs' }, annotations: { description: 'The newest full backup of mongodb/rs is 1d 5h 43m 20s old (with none yet, the cluster is); the schedule "30 1 * * *" (UTC) runs every 24 h, plus 4 h to finish.', summary: 'No recent full MongoDB backup' } }],
       },
       {
-        name: 'a cluster two days old that never completed a backup',
-        interval: '10m',
-        series: { ...backup('daily-1', 'completed', '0x300'), ...backupState('daily-1', 'error', 300), [`kube_psmdb_created_timestamp_seconds{${CLUSTER}}`]: '0x300' },
-        at: '48h',
-        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb', psmdb_cluster: 'rs' }, annotations: { description: 'The newest full backup of mongodb/rs is 2d 0h 0m 0s old (with none yet, the cluster is); the schedule "30 1 * * *" (UTC) runs every 24 h, plus 4 h to finish.', summary: 'No recent full MongoDB backup' } }],
+        name: 'a cluster 30 h old that never completed a backup',
+        interval: '15m',
+        series: { ...backup('daily-1', 'completed', '0x130'), ...backupState('daily-1', 'error', 130), [`kube_psmdb_created_timestamp_seconds{${CLUSTER}}`]: '0x130' },
+        at: '30h',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb', psmdb_cluster: 'rs' }, annotations: { description: 'The newest full backup of mongodb/rs is 1d 6h 0m 0s old (with none yet, the cluster is); the schedule "30 1 * * *" (UTC) runs every 24 h, plus 4 h to finish.', summary: 'No recent full MongoDB backup' } }],
       },
       {
         name: 'a full backup completed 3 h ago; an incremental one is not counted but does not hide it',
-        interval: '10m',
+        interval: '15m',
         series: {
-          ...backup('daily-2', 'completed', '97200x200'),
-          ...backupState('daily-2', 'ready', 200),
-          ...backup('incr-1', 'completed', '100000x200', 'incremental'),
-          ...backupState('incr-1', 'ready', 200, 'incremental'),
-          [`kube_psmdb_created_timestamp_seconds{${CLUSTER}}`]: '0x200',
+          ...backup('daily-2', 'completed', '97200x130'),
+          ...backupState('daily-2', 'ready', 130),
+          ...backup('incr-1', 'completed', '100000x130', 'incremental'),
+          ...backupState('incr-1', 'ready', 130, 'incremental'),
+          [`kube_psmdb_created_timestamp_seconds{${CLUSTER}}`]: '0x130',
         },
         at: '30h',
         alerts: silent,
@@ -260,7 +265,7 @@ export const ALERT_TESTS: readonly AlertTests[] = [
   },
   {
     alert: 'MongoDBBackupStuck',
-    evaluationInterval: '5m',
+    evaluationInterval: '10m',
     cases: [
       {
         name: 'a backup running for 5 hours',
@@ -413,17 +418,17 @@ export const ALERT_TESTS: readonly AlertTests[] = [
         alerts: [{ labels: { severity: 'critical', slo: 'errors' }, annotations: { description: 'REST calls answered with a 5xx: 5% of the long window. The error budget of 99.9% over 24h burns at least 14.4x over 5m (and 5m), or 6x over 12m (and 5m) the sustainable rate.', summary: 'Rocket.Chat REST errors: error budget burning fast' } }],
       },
       {
-        name: 'slow burn: 0.4% failing for 3 hours opens a ticket and pages nobody',
+        name: 'slow burn: 0.4% failing for 80 minutes opens a ticket and pages nobody',
         interval: '1m',
-        series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+996x200', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0+4x200' },
-        at: '3h',
+        series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+996x90', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0+4x90' },
+        at: '80m',
         alerts: [{ labels: { severity: 'warning', slo: 'errors' }, annotations: { description: 'REST calls answered with a 5xx: 0.4% of the long window. The error budget of 99.9% over 24h burns at least 3x over 48m (and 5m), or 1x over 2h24m (and 12m) the sustainable rate.', summary: 'Rocket.Chat REST errors: error budget burning steadily' } }],
       },
       {
-        name: 'budget kept: 0.05% failing for 3 hours',
+        name: 'budget kept: 0.05% failing for 80 minutes',
         interval: '1m',
-        series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+1999x200', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0+1x200' },
-        at: '3h',
+        series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+1999x90', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0+1x90' },
+        at: '80m',
         alerts: silent,
       },
     ],

@@ -53,15 +53,18 @@ beforeAll(async () => {
   for (const env of ENVS) writeFileSync(join(dir, `${env}-${RULES_FILE}`), stringify(projectRules(env)));
   // One file per rendered group: promtool evaluates every rule it loads at every step, so each
   // case loads only its alert's group (the SLO groups' day-long windows would slow every case).
-  const groupOf = new Map<string, string>();
-  for (const group of projectRules('aws-prod').groups as Json[]) {
-    writeFileSync(join(dir, `${group.name}.rules.yml`), stringify({ groups: [group] }));
-    for (const r of group.rules) if (r.alert) groupOf.set(r.alert, group.name);
+  const groupFile = new Map<string, string>();
+  for (const env of new Set(ALERT_TESTS.map((t) => t.env ?? 'aws-prod'))) {
+    for (const group of projectRules(env).groups as Json[]) {
+      const file = `${env}.${group.name}.rules.yml`;
+      writeFileSync(join(dir, file), stringify({ groups: [group] }));
+      for (const r of group.rules) if (r.alert) groupFile.set(`${env}/${r.alert}`, file);
+    }
   }
-  const files = ALERT_TESTS.map(({ alert, cases, evaluationInterval }) => {
+  const files = ALERT_TESTS.map(({ alert, env, cases, evaluationInterval }) => {
     const file = `${alert}.test.yml`;
-    const ruleFile = `${groupOf.get(alert) ?? 'missing'}.rules.yml`;
-    writeFileSync(join(dir, file), stringify({ rule_files: [ruleFile], evaluation_interval: evaluationInterval ?? '1m', tests: cases.map((c) => promtoolTest(alert, c)) }));
+    const rules = groupFile.get(`${env ?? 'aws-prod'}/${alert}`) ?? `no group of ${env ?? 'aws-prod'} has ${alert}`;
+    writeFileSync(join(dir, file), stringify({ rule_files: [rules], evaluation_interval: evaluationInterval ?? '1m', tests: cases.map((c) => promtoolTest(alert, c)) }));
     return file;
   });
   // Every dashboard panel's query, as a recording rule, so promtool parses it too.
@@ -91,15 +94,27 @@ describe('promtool: every project alert fires on its failure and stays silent wh
     expect(elsewhere.map((r) => `${r.stack}/${r.name}`)).toEqual([]);
   });
 
-  it('every alert in aws-prod’s rendered rules has a firing and a silent case, and every case names a rendered alert', () => {
-    const rendered = alertNames(projectRules('aws-prod')).sort();
+  it('every alert any example renders has a firing and a silent case, run against an example that renders it', () => {
+    const rendered = [...new Set(ENVS.flatMap((env) => alertNames(projectRules(env))))].sort();
     expect(ALERT_TESTS.map((t) => t.alert).sort()).toEqual(rendered);
-    for (const { alert, cases } of ALERT_TESTS) {
+    for (const { alert, env, cases } of ALERT_TESTS) {
+      expect(alertNames(projectRules(env ?? 'aws-prod')), `${alert} in ${env ?? 'aws-prod'}`).toContain(alert);
       expect(cases.some((c) => c.alerts.length > 0), `${alert}: a firing case`).toBe(true);
       expect(cases.some((c) => c.alerts.length === 0), `${alert}: a silent case`).toBe(true);
     }
-    // Every example's alerts are aws-prod's, less the objectives a dev environment does not promise.
-    for (const env of ENVS) expect(alertNames(projectRules(env)).every((a) => rendered.includes(a)), env).toBe(true);
+  });
+
+  it('an environment with objectives has burn-rate alerts instead of the fixed REST 5xx and mean-latency thresholds', () => {
+    const burn = ['RocketChatAvailabilityBudgetBurn', 'RocketChatLatencyBudgetBurn', 'RocketChatErrorBudgetBurn'];
+    const fixed = ['RocketChatHigh5xxRate', 'RocketChatHighMeanLatency'];
+    for (const env of ['aws-prod', 'aws-dr', 'azure-prod', 'azure-dr']) {
+      expect(alertNames(projectRules(env)), env).toEqual(expect.arrayContaining(burn));
+      expect(alertNames(projectRules(env)).filter((a) => fixed.includes(a)), env).toEqual([]);
+    }
+    for (const env of ['aws-dev', 'azure-dev']) {
+      expect(alertNames(projectRules(env)), env).toEqual(expect.arrayContaining(fixed));
+      expect(alertNames(projectRules(env)).filter((a) => burn.includes(a)), env).toEqual([]);
+    }
   });
 
   it.each(ALERT_TESTS.map((t) => [t.alert, t.cases.map((c) => c.name).join('; ')]))('%s: %s', (alert) => {

@@ -440,9 +440,7 @@ describe('observability', () => {
       'MongoDBMembersMissing',
       'MongoDBReplicationLag',
       'MongoDBConnectionsLow',
-      'RocketChatHigh5xxRate',
       'RocketChatHighLatencyP99',
-      'RocketChatHighMeanLatency',
       'MongoDBFullBackupTooOld',
       'MongoDBPITRLagging',
       'MongoDBBackupFailed',
@@ -467,7 +465,9 @@ describe('observability', () => {
     expect(expr('CertificateExpiringSoon')).toContain('< 14 * 86400');
     expect(expr('MongoDBMembersMissing')).toBe('(count(mongodb_up{namespace="mongodb"} == 1) or vector(0)) < 3');
     expect(expr('RocketChatHighLatencyP99')).toMatch(/^max\(rocketchat_rest_api\{quantile="0\.99"\} and on \(pod, method, entrypoint, user_agent, status, version\) rate\(rocketchat_rest_api_count\[10m\]\) > 0\.1\) > 2$/);
-    expect(expr('RocketChatHigh5xxRate')).toContain('status=~"5.."');
+    // aws-prod's objectives watch REST errors and the mean (slo-rules.ts); dev keeps fixed thresholds.
+    const dev: Json[] = values(release(platform('aws-dev'), 'kube-prometheus-stack')).additionalPrometheusRulesMap.platform.groups.flatMap((g: Json) => g.rules);
+    expect(dev.find((r) => r.alert === 'RocketChatHigh5xxRate')!.expr).toContain('status=~"5.."');
   });
 
   it('routes alerts to the configured receivers, reading every credential from a mounted secret', () => {

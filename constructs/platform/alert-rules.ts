@@ -18,6 +18,7 @@
  */
 import type { Environment } from '../../config/schema';
 import { BACKUP_CRON } from '../../config/schema-app';
+import { objectivesOf } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
 import { NAMESPACES } from './names';
 
@@ -119,8 +120,11 @@ function backupRules(backups: Backups): AlertRule[] {
 }
 
 /** Rule groups for an environment, from its replica set size and backup plan. */
-export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[] {
+export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>): readonly AlertGroup[] {
   const mongodbMembers = env.app.mongodb.members;
+  // Where the environment promises objectives, their burn-rate alerts (slo-rules.ts) watch REST
+  // errors and the REST mean; a fixed threshold on the same signal would page a second time.
+  const objectives = objectivesOf(env) !== undefined;
   return [
     {
       name: 'platform.nodes',
@@ -159,10 +163,10 @@ export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[
     {
       name: 'platform.rocketchat',
       rules: [
-        alert('RocketChatHigh5xxRate',
+        ...(objectives ? [] : [alert('RocketChatHigh5xxRate',
           'sum(rate(rocketchat_rest_api_count{status=~"5.."}[5m])) / sum(rate(rocketchat_rest_api_count[5m])) > 0.05',
           '10m', 'critical',
-          'Rocket.Chat REST 5xx above 5%', '{{ $value | humanizePercentage }} of REST calls failed with a server error over 10 minutes.'),
+          'Rocket.Chat REST 5xx above 5%', '{{ $value | humanizePercentage }} of REST calls failed with a server error over 10 minutes.')]),
         // Summary quantiles cannot be aggregated across pods or series, and these span each pod's
         // lifetime: only series busy right now (over 0.1 calls/s) count, so a rare slow endpoint or an
         // old spike does not hold the alert. The mean below reacts to the last 10 minutes.
@@ -170,10 +174,10 @@ export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[
           `max(rocketchat_rest_api{quantile="0.99"} and on (${REST_SERIES}) rate(rocketchat_rest_api_count[10m]) > 0.1) > 2`,
           '10m', 'warning',
           'Rocket.Chat REST p99 latency above 2 s', 'A busy Rocket.Chat endpoint answers 1% of its calls in more than {{ $value | humanizeDuration }}.'),
-        alert('RocketChatHighMeanLatency',
+        ...(objectives ? [] : [alert('RocketChatHighMeanLatency',
           'sum(rate(rocketchat_rest_api_sum[10m])) / sum(rate(rocketchat_rest_api_count[10m])) > 1',
           '10m', 'warning',
-          'Rocket.Chat REST mean latency above 1 s', 'REST calls took {{ $value | humanizeDuration }} on average over the last 10 minutes.'),
+          'Rocket.Chat REST mean latency above 1 s', 'REST calls took {{ $value | humanizeDuration }} on average over the last 10 minutes.')]),
       ],
     },
     { name: 'platform.backups', rules: backupRules(env.app.backups) },
