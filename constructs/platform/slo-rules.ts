@@ -10,10 +10,9 @@
  *   (kube-state-metrics). Time-based: a total outage serves no request, so request metrics from
  *   the app itself would show nothing.
  * - errors: REST calls answered with a 5xx, from Rocket.Chat's own `rocketchat_rest_api` summary.
- * - latency: the REST mean over 5 minutes above the threshold, time-based. Rocket.Chat 8.6
- *   exposes no histogram: its summary's quantiles (0.01, 0.1, 0.9, 0.99; no 0.95) span each pod's
- *   lifetime and cannot be aggregated, so the share of slow calls cannot be counted. See
- *   docs/platform.md "Service level objectives".
+ * - latency: the REST mean over 5 minutes above the threshold, time-based. The REST timing is a
+ *   summary whose quantiles span each pod's lifetime and cannot be aggregated, so the share of
+ *   slow calls cannot be counted. See docs/platform.md "Service level objectives".
  */
 import { ROCKETCHAT } from '../app/rocketchat';
 import { durationSeconds, minutesDuration, type Objective, type Objectives } from '../../config/slo';
