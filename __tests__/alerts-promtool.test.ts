@@ -24,6 +24,7 @@ let dir: string;
 let promtool: ToolRun;
 let passed: Map<string, boolean>;
 let checkRules: ToolRun;
+let stacks: Record<string, Json>;
 
 afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
@@ -49,6 +50,7 @@ function promtoolTest(alert: string, c: AlertCase): object {
 
 beforeAll(async () => {
   toolVersion('promtool');
+  stacks = synthExamples().stacks;
   dir = mkdtempSync(join(tmpdir(), 'alerts-promtool-'));
   for (const env of ENVS) writeFileSync(join(dir, `${env}-${RULES_FILE}`), stringify(projectRules(env)));
   // One file per rendered group: promtool evaluates every rule it loads at every step, so each
@@ -68,7 +70,7 @@ beforeAll(async () => {
     return file;
   });
   // Every dashboard panel's query, as a recording rule, so promtool parses it too.
-  const panels = resources(synthExamples().stacks['aws-prod-platform']!, 'kubernetes_config_map_v1')
+  const panels = resources(stacks['aws-prod-platform']!, 'kubernetes_config_map_v1')
     .filter((m) => m.metadata.labels?.grafana_dashboard === '1')
     .flatMap((m) => Object.values<string>(m.data).flatMap((json) => (JSON.parse(json) as Json).panels.map((p: Json) => ({ title: p.title, expr: p.targets[0].expr }))));
   expect(panels.length).toBeGreaterThan(20);
@@ -87,7 +89,6 @@ describe('promtool: every project alert fires on its failure and stays silent wh
   });
 
   it('the only PrometheusRule the project writes is kube-prometheus-stack-platform (no other release or manifest holds one)', () => {
-    const { stacks } = synthExamples();
     const manifests = Object.values<Json>(stacks).flatMap((s) => Object.values<Json>(s.resource?.kubernetes_manifest ?? {})).filter((m) => m.manifest?.kind === 'PrometheusRule');
     expect(manifests).toEqual([]);
     const elsewhere = renderedExamples().releases.filter((r) => r.name !== 'kube-prometheus-stack' && r.objects.some((o) => o.object.kind === 'PrometheusRule'));

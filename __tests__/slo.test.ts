@@ -52,6 +52,9 @@ describe('objectives in config', () => {
   });
 
   it('refuses a window Prometheus no longer holds, or too short to alert on, and a budget no page can burn through', () => {
+    expect(problemsOf(validate('aws-prod', withSlos('aws-prod', { latency: { target: 95, thresholdMs: 500, window: '0d' } })))).toEqual([
+      'config/aws-prod: platform.slos.latency.window: "0d" is not a window an objective can be judged over (allowed: 1h to the metrics retention, platform.observability.metricsRetentionDays = 30d)',
+    ]);
     expect(problemsOf(validate('aws-prod', withSlos('aws-prod', { availability: { target: 99.9, window: '90d' }, errors: { target: 90, window: '30m' } })))).toEqual([
       'config/aws-prod: platform.slos.availability.window: "90d" is not a window an objective can be judged over (allowed: 1h to the metrics retention, platform.observability.metricsRetentionDays = 30d)',
       'config/aws-prod: platform.slos.errors.target: 90 leaves a budget that a 14.4x burn exceeds 100% errors to reach, so the page never fires (allowed: a number from 93.06 to below 100)',

@@ -1,7 +1,7 @@
 /** Cross-field rules for the platform block, the same on both clouds. */
 import { arr, obj, type Loose, type Problem } from './rules-kit';
 import { DOMAIN } from './schema-common';
-import { DEFAULT_SLOS, durationSeconds } from './slo';
+import { DEFAULT_SLOS, durationSeconds, PROMETHEUS_DURATION } from './slo';
 
 export function platformRules(env: Loose, problems: Problem[]): void {
   const platform = obj(env.platform);
@@ -64,8 +64,9 @@ function sloRules(env: Loose, platform: Loose, problems: Problem[]): void {
       problems.push({ path: `platform.slos.${name}.target`, message: `${target} leaves a budget that a ${FASTEST_BURN}x burn exceeds 100% errors to reach, so the page never fires (allowed: a number from ${lowest} to below 100)` });
     }
     const window = explicit ?? DEFAULT_SLOS[name].window;
-    const seconds = typeof window === 'string' ? durationSeconds(window) : undefined;
-    if (seconds === undefined) continue;
+    // A malformed window is the schema's to report; a well-formed zero ("0d") is too short here.
+    if (typeof window !== 'string' || !PROMETHEUS_DURATION.test(window)) continue;
+    const seconds = durationSeconds(window) ?? 0;
     if (seconds >= 3600 && seconds <= retentionDays * 86400) continue;
     problems.push(
       explicit === undefined
