@@ -7,7 +7,7 @@
  * promtool runs once for every case file; amtool once for the check and once per routed alert.
  */
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,15 @@ import { failureOf, forAmtool, promtoolPassed, runTool, toolVersion, type ToolRu
 
 const ENVS = ['aws-dev', 'aws-prod', 'aws-dr', 'azure-dev', 'azure-prod', 'azure-dr'];
 const RULES_FILE = 'rules.yml';
+const PREVIOUS = '[previous rule]';
+/** Rules as they were before issue 26, whose firing cases must fail. */
+const PREVIOUS_RULES = [
+  {
+    alert: 'MongoDBConnectionsLow',
+    expr: 'mongodb_ss_connections{conn_type="available"} / (mongodb_ss_connections{conn_type="available"} + mongodb_ss_connections{conn_type="current"}) < 0.1',
+  },
+  { alert: 'MongoDBReplicationLag', expr: 'max by (namespace, pod) (mongodb_mongod_replset_member_replication_lag) > 10' },
+];
 const DASHBOARD_RULES = 'dashboard-queries.rules.yml';
 
 let dir: string;
@@ -69,6 +78,16 @@ beforeAll(async () => {
     writeFileSync(join(dir, file), stringify({ rule_files: [rules], evaluation_interval: evaluationInterval ?? '1m', tests: cases.map((c) => promtoolTest(alert, c)) }));
     return file;
   });
+  // The same cases against the rules issue 26 replaced: they must fail, or they prove nothing.
+  for (const { alert, expr } of PREVIOUS_RULES) {
+    const file = groupFile.get(`aws-prod/${alert}`)!;
+    const spec = parse(readFileSync(join(dir, file), 'utf8')) as Json;
+    for (const r of spec.groups[0].rules) if (r.alert === alert) r.expr = expr;
+    writeFileSync(join(dir, `${alert}.previous.rules.yml`), stringify(spec));
+    const cases = ALERT_TESTS.find((t) => t.alert === alert)!.cases.filter((c) => c.alerts.length > 0);
+    writeFileSync(join(dir, `${alert}.previous.test.yml`), stringify({ rule_files: [`${alert}.previous.rules.yml`], tests: cases.map((c) => promtoolTest(alert, { ...c, name: `${c.name} ${PREVIOUS}` })) }));
+    files.push(`${alert}.previous.test.yml`);
+  }
   // Every dashboard panel's query, as a recording rule, so promtool parses it too.
   const panels = resources(stacks['aws-prod-platform']!, 'kubernetes_config_map_v1')
     .filter((m) => m.metadata.labels?.grafana_dashboard === '1')
@@ -122,7 +141,11 @@ describe('promtool: every project alert fires on its failure and stays silent wh
     const result = passed.get(`${alert}.test.yml`);
     expect(result, `promtool did not test ${alert}:\n${promtool.stdout}${promtool.stderr}`).toBeDefined();
     // The failing case's name, what was expected and what promtool got, straight from its report.
-    expect(result, failureOf(promtool.stderr, alert)).toBe(true);
+    expect(result, failureOf(promtool.stderr, alert, PREVIOUS)).toBe(true);
+  });
+
+  it.each(PREVIOUS_RULES.map((r) => [r.alert, r.expr]))('the cases catch the previous %s: %s', (alert) => {
+    expect(passed.get(`${alert}.previous.test.yml`)).toBe(false);
   });
 });
 

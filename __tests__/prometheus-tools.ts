@@ -61,9 +61,12 @@ export function promtoolPassed(stdout: string): Map<string, boolean> {
   return results;
 }
 
-/** The failure blocks on promtool's stderr that concern `alert`, or all of stderr when none names it (a file that did not load). */
-export function failureOf(stderr: string, alert: string): string {
-  const blocks = stderr.split(/^\s*FAILED:\s*$/m).filter((b) => b.includes(`alertname: ${alert},`));
+/**
+ * The failure blocks on promtool's stderr that concern `alert` (leaving out cases whose name
+ * contains `except`), or all of stderr when none names it (a file that did not load).
+ */
+export function failureOf(stderr: string, alert: string, except?: string): string {
+  const blocks = stderr.split(/^\s*FAILED:\s*$/m).filter((b) => b.includes(`alertname: ${alert},`) && !(except && b.includes(except)));
   return blocks.length > 0 ? blocks.map((b) => b.trim()).join('\n\n') : stderr;
 }
 
