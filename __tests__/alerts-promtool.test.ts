@@ -12,11 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
 import { ALERT_TESTS, type AlertCase } from './alert-cases';
 import { renderedExamples, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
 import { failureOf, forAmtool, promtoolPassed, runTool, toolVersion, type ToolRun } from './prometheus-tools';
 
-const ENVS = ['aws-dev', 'aws-prod', 'aws-dr', 'azure-dev', 'azure-prod', 'azure-dr'];
+const ENVS = Object.keys(ENVIRONMENTS);
 const RULES_FILE = 'rules.yml';
 const PREVIOUS = '[previous rule]';
 /** Rules as they were before issue 26, whose firing cases must fail. */
@@ -188,8 +190,8 @@ describe('amtool: the rendered Alertmanager configuration', () => {
     }
   });
 
-  /** Where each alert goes, per example: receivers in routing order. */
-  const ROUTES: Record<string, { watchdog: string; page: string; ticket: string }> = {
+  /** Where each alert goes in the examples: receivers in routing order. */
+  const EXAMPLE_ROUTES: Record<string, { watchdog: string; page: string; ticket: string }> = {
     'aws-prod': { watchdog: 'heartbeat', page: 'team-slack,on-call', ticket: 'team-slack' },
     'aws-dr': { watchdog: 'heartbeat', page: 'team-slack,on-call', ticket: 'team-slack' },
     'azure-prod': { watchdog: 'heartbeat', page: 'team-slack,on-call-mail', ticket: 'team-slack' },
@@ -217,6 +219,12 @@ describe('amtool: the rendered Alertmanager configuration', () => {
         }),
       ),
     );
-    expect(got).toEqual(ROUTES);
+    expect(got).toMatchObject(EXAMPLE_ROUTES);
+    // Any environment: Watchdog to its heartbeat, else dropped; each severity to the receivers that list it, else dropped.
+    for (const env of loadEnvironments(ENVIRONMENTS, undefined)) {
+      const { receivers, heartbeat } = env.platform.alerting;
+      const asking = (severity: string) => receivers.filter((r) => (r.severities as readonly string[]).includes(severity)).map((r) => r.name).join(',') || 'null';
+      expect(got[env.name], env.name).toEqual({ watchdog: heartbeat ? 'heartbeat' : 'null', page: asking('critical'), ticket: asking('warning') });
+    }
   });
 });
