@@ -21,6 +21,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
+import { objectivesOf } from '../../config/slo';
 import { alertGroups } from './alert-rules';
 import { alertmanagerConfig, heartbeatCredential, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
 import { chartRelease } from './chart-release';
@@ -29,6 +30,7 @@ import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-
 import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from './names';
 import type { HttpsEdge, IngressSettings, SecretStore } from './platform-cloud';
 import { resourcesFor } from './sizing';
+import { sloGroups } from './slo-rules';
 
 export interface MonitoringProps {
   readonly env: Environment;
@@ -143,7 +145,7 @@ export class Monitoring extends Construct {
             resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
           },
         },
-        additionalPrometheusRulesMap: { platform: { groups: alertGroups(env) } },
+        additionalPrometheusRulesMap: { platform: { groups: [...alertGroups(env), ...sloGroups(objectivesOf(env))] } },
         prometheusOperator: {
           resources: resourcesFor(env, 'controller'),
           prometheusConfigReloader: { resources: resourcesFor(env, 'helper') },
