@@ -166,11 +166,11 @@ describe('the render audit catches', () => {
     const findings = await findingsAfter('aws-prod-app', (id) => id.startsWith('rocketchat_release'), (s) => {
       s.resource.kubernetes_resource_quota_v1 = { small: { metadata: { name: 'budget', namespace: 'rocketchat' }, spec: { hard: { 'requests.memory': '4Gi', pods: '5' } } } };
     });
-    // aws-prod: the autoscaler's 9 replicas plus a surge of 1, 1536Mi requested each.
+    // aws-prod: the autoscaler's 9 replicas plus a surge of 25% (3), 1536Mi requested each.
     expect(findings).toEqual(
       expect.arrayContaining([
-        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.requests.memory: the rendered pods need 15Gi at their largest scale (rocketchat-rocketchat x10), above the quota\'s 4Gi [quota]',
-        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.pods: the rendered pods need 10 at their largest scale (rocketchat-rocketchat x10), above the quota\'s 5 [quota]',
+        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.requests.memory: the rendered pods need 18Gi at their largest scale (rocketchat-rocketchat x12), above the quota\'s 4Gi [quota]',
+        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.pods: the rendered pods need 12 at their largest scale (rocketchat-rocketchat x12), above the quota\'s 5 [quota]',
       ]),
     );
   });

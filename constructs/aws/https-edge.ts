@@ -16,6 +16,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import { FOR_EXPRESSION_VALUE, TerraformIterator, Token, forExpression, propertyAccess } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
+import { ALB_HEALTH_CHECK } from '../../config/edge-timing';
 import { CHARTS } from '../../config/versions';
 import { ChartCrds } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
@@ -39,9 +40,10 @@ export const ALB_READINESS_GATE_LABELS = { 'elbv2.k8s.aws/pod-readiness-gate-inj
 /**
  * Settings an Ingress needs on the ALB; the certificate ARN comes from the platform contract.
  * `drainSeconds` becomes the target group's deregistration delay (ALB default 300 s): how long a
- * deregistering pod keeps its open connections.
+ * deregistering pod keeps its open connections. The health check timing decides how long a new
+ * pod waits behind its readiness gate (config/edge-timing.ts, the rollout budget).
  */
-export function albIngressSettings(env: AwsEnvironment, certificateArn: string, backend: IngressBackend, drainSeconds?: number): IngressSettings {
+export function albIngressSettings(env: AwsEnvironment, certificateArn: string, backend: IngressBackend): IngressSettings {
   return {
     className: 'alb',
     annotations: {
@@ -56,9 +58,13 @@ export function albIngressSettings(env: AwsEnvironment, certificateArn: string, 
       'alb.ingress.kubernetes.io/backend-protocol': 'HTTP',
       'alb.ingress.kubernetes.io/healthcheck-path': backend.healthCheckPath,
       'alb.ingress.kubernetes.io/success-codes': '200',
+      'alb.ingress.kubernetes.io/healthcheck-interval-seconds': String(ALB_HEALTH_CHECK.intervalSeconds),
+      'alb.ingress.kubernetes.io/healthcheck-timeout-seconds': String(ALB_HEALTH_CHECK.timeoutSeconds),
+      'alb.ingress.kubernetes.io/healthy-threshold-count': String(ALB_HEALTH_CHECK.healthyThreshold),
+      'alb.ingress.kubernetes.io/unhealthy-threshold-count': String(ALB_HEALTH_CHECK.unhealthyThreshold),
       'alb.ingress.kubernetes.io/load-balancer-attributes': 'routing.http.drop_invalid_header_fields.enabled=true',
       // Annotation from aws-load-balancer-controller v3.5.0 docs/guide/ingress/annotations.md (target-group-attributes).
-      ...(drainSeconds === undefined ? {} : { 'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${drainSeconds}` }),
+      'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${backend.drainSeconds}`,
     },
     companions: [],
   };

@@ -71,7 +71,8 @@ export class CertManager extends Construct {
     const { env, dns } = props;
     const identity = dns.bind('cert-manager-dns', CERT_MANAGER_SERVICE_ACCOUNT, { acmeChallengesOnly: true });
     const replicas = controllerReplicas(env);
-    const ha = { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1 }, resources: resourcesFor(env, 'controller') };
+    // maxUnavailable, not the chart's default minAvailable 1: the same budget whatever the replica count.
+    const ha = { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1, maxUnavailable: 1 }, resources: resourcesFor(env, 'controller') };
 
     this.release = chartRelease(this, 'cert-manager', {
       pin: CHARTS.certManager,

@@ -57,6 +57,21 @@ export class Loki extends Construct {
         serviceAccount: { name: LOKI_SERVICE_ACCOUNT.name, annotations: identity.serviceAccountAnnotations, labels: identity.serviceAccountLabels },
         singleBinary: {
           replicas,
+          // Replication factor 3 needs 2 writes to succeed: one pod per zone, at most one down at a time,
+          // so a zone loss or a drain leaves a quorum. Zonal volumes keep each pod in its zone afterwards.
+          ...(replicas > 1
+            ? {
+                podDisruptionBudget: { maxUnavailable: 1 },
+                topologySpreadConstraints: [
+                  {
+                    maxSkew: 1,
+                    topologyKey: 'topology.kubernetes.io/zone',
+                    whenUnsatisfiable: 'DoNotSchedule',
+                    labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/component': 'single-binary' } },
+                  },
+                ],
+              }
+            : {}),
           resources: resourcesFor(env, 'loki'),
           persistence: { enabled: true, size: '10Gi', storageClass: STORAGE_CLASSES.standard },
         },

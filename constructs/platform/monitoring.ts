@@ -19,6 +19,7 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { terminationTiming } from '../../config/edge-timing';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { alertGroups } from './alert-rules';
@@ -28,6 +29,7 @@ import { grafanaDatasources } from './grafana-datasources';
 import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-metrics';
 import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from './names';
 import type { HttpsEdge, IngressSettings, SecretStore } from './platform-cloud';
+import { patchPostRenderer, type ObjectPatch } from './post-renderer';
 import { resourcesFor } from './sizing';
 
 export interface MonitoringProps {
@@ -38,6 +40,34 @@ export interface MonitoringProps {
 }
 
 const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+
+/** Grafana from kube-prometheus-stack's grafana subchart: its Deployment, container and the port behind Service port 80. */
+export const GRAFANA = { deployment: 'kube-prometheus-stack-grafana', container: 'grafana', httpPort: 3000, servicePort: 80 } as const;
+
+/**
+ * How a Grafana pod leaves (config/edge-timing.ts): its requests are short, so a 10 s drain. The
+ * subchart has a value for the preStop hook (`lifecycleHooks`) but none for the grace period,
+ * which the release's post-renderer sets.
+ */
+export const GRAFANA_TIMING = terminationTiming(10);
+
+/** The Grafana Deployment's grace period and preStop wait, applied after the chart renders. */
+export function grafanaTimingPatch(): ObjectPatch {
+  return {
+    kind: 'Deployment',
+    name: GRAFANA.deployment,
+    merge: {
+      spec: {
+        template: {
+          spec: {
+            terminationGracePeriodSeconds: GRAFANA_TIMING.terminationGracePeriodSeconds,
+            containers: [{ name: GRAFANA.container, lifecycle: { preStop: { sleep: { seconds: GRAFANA_TIMING.preStopSeconds } } } }],
+          },
+        },
+      },
+    },
+  };
+}
 
 /** Prometheus and Alertmanager replicas: two in prod, so rules and notifications survive a node or zone. */
 export function monitoringReplicas(env: Pick<Environment, 'tier'>): number {
@@ -109,7 +139,15 @@ export class Monitoring extends Construct {
     });
 
     const grafanaEdge = env.platform.exposeGrafana
-      ? props.edge.ingressFor({ host: grafanaHost(env.domain), namespace: ns, serviceName: 'kube-prometheus-stack-grafana', servicePort: 80, healthCheckPath: '/api/health' })
+      ? props.edge.ingressFor({
+          host: grafanaHost(env.domain),
+          namespace: ns,
+          serviceName: GRAFANA.deployment,
+          servicePort: GRAFANA.servicePort,
+          podPort: GRAFANA.httpPort,
+          healthCheckPath: '/api/health',
+          drainSeconds: GRAFANA_TIMING.drainSeconds,
+        })
       : undefined;
     const volume = (storage: string) => ({
       volumeClaimTemplate: {
@@ -196,10 +234,17 @@ export class Monitoring extends Construct {
             datasources: { exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } },
           },
           additionalDataSources: grafanaDatasources(),
+          // Nothing Grafana keeps is only in Grafana: its SQLite database lives in an emptyDir and a
+          // restart starts it empty. Datasources and dashboards come from code (ConfigMaps, read by
+          // the sidecars, not editable in the UI: allowUiUpdates false), alerting is Prometheus's and
+          // Alertmanager's, and people who sign in are Viewers. Lost on restart, by design: sessions
+          // (sign in again), preferences, and anything the break-glass admin makes by hand
+          // (docs/platform.md, "Grafana state").
           'grafana.ini': {
             server: env.platform.exposeGrafana ? { root_url: `https://${grafanaHost(env.domain)}` } : {},
             security: { cookie_secure: true, disable_gravatar: true },
-            users: { allow_sign_up: false },
+            users: { allow_sign_up: false, allow_org_create: false, auto_assign_org_role: 'Viewer' },
+            unified_alerting: { enabled: false },
             analytics: { reporting_enabled: false, check_for_updates: false },
           },
         },
@@ -211,6 +256,7 @@ export class Monitoring extends Construct {
         'prometheus-node-exporter': { namespaceOverride: NAMESPACES.nodeMetrics, resources: resourcesFor(env, 'nodeExporter') },
       },
     });
+    this.release.putPostrender(patchPostRenderer(this, 'post-renderer', [grafanaTimingPatch()]));
   }
 }
 

@@ -126,8 +126,21 @@ const WORKLOADS: Readonly<Record<string, (o: Json) => Json | undefined>> = {
  */
 const OPERATOR_CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
 
+/**
+ * The ports the operator gives the main container (pkg/alertmanager/statefulset.go: web, and the
+ * cluster's memberlist on 9094 over TCP and UDP; pkg/prometheus/statefulset.go: web).
+ */
+const OPERATOR_PORTS: Readonly<Record<string, Json[]>> = {
+  alertmanager: [
+    { name: 'mesh-tcp', containerPort: 9094, protocol: 'TCP' },
+    { name: 'mesh-udp', containerPort: 9094, protocol: 'UDP' },
+    { name: 'http-web', containerPort: 9093, protocol: 'TCP' },
+  ],
+  prometheus: [{ name: 'http-web', containerPort: 9090, protocol: 'TCP' }],
+};
+
 function prometheusOperatorPod(cr: Json, main: string, reloaderResources: Json | undefined, labels: Record<string, string>): Json {
-  const mainContainer = { name: main, image: cr.spec?.image, resources: cr.spec?.resources ?? {}, securityContext: OPERATOR_CONTAINER_SECURITY };
+  const mainContainer = { name: main, image: cr.spec?.image, resources: cr.spec?.resources ?? {}, securityContext: OPERATOR_CONTAINER_SECURITY, ports: OPERATOR_PORTS[main] ?? [] };
   // The reloader image is the operator's --prometheus-config-reloader flag, pinned in the rendered operator Deployment.
   const reloader = (name: string) => ({ name, resources: reloaderResources ?? {}, securityContext: OPERATOR_CONTAINER_SECURITY });
   const override = (containers: Json[], extra: Json[] | undefined) =>
