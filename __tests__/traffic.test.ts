@@ -14,6 +14,7 @@
  *   slowest rollout twice over.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { matchesSelector, podModels, renderedObjects, terraformObjects, type ClusterObject, type PodModel } from '../scripts/render/objects';
 import { renderedExamples, resources, synthExamples, type Json } from './helpers';
@@ -247,5 +248,82 @@ describe('peers on other nodes reach every port the pods listen on', () => {
   it('aws-prod: Alertmanager gossips on 9094 over TCP and UDP', () => {
     expect(listening('aws-prod').filter((p) => p.port === 9094).map((p) => p.protocol).sort()).toEqual(['tcp', 'udp']);
     expect([awsAdmits('aws-prod', 9094, 'tcp'), awsAdmits('aws-prod', 9094, 'udp')]).toEqual([true, true]);
+  });
+});
+
+describe('prod observability survives a node drain and a zone loss', () => {
+  const prodEnvs = ['aws-prod', 'azure-prod'];
+  const named = (env: string, k: string, name: string): Json => {
+    const found = kind(env, k).filter((o) => o.metadata.name === name);
+    expect(found, `${env}: ${k} ${name}`).toHaveLength(1);
+    return found[0]!;
+  };
+  const podLabels = (w: Json): Record<string, string> => w.spec.template.metadata.labels;
+  const budget = (env: string, w: Json) => kind(env, 'PodDisruptionBudget').filter((p) => p.metadata.namespace === w.metadata.namespace && matchesSelector(p.spec.selector, podLabels(w)));
+
+  it.each(prodEnvs)('%s: Tempo runs 2 replicas in different zones, one of which a drain may take', (env) => {
+    const tempo = named(env, 'StatefulSet', 'tempo');
+    expect(tempo.spec.replicas).toBe(2);
+    const [term] = tempo.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+    expect([term.topologyKey, matchesSelector(term.labelSelector, podLabels(tempo))]).toEqual(['topology.kubernetes.io/zone', true]);
+    expect(budget(env, tempo).map((p) => p.spec.maxUnavailable)).toEqual([1]);
+  });
+  it.each(prodEnvs)('%s: the Tempo replicas share one ring through a headless Service that publishes starting pods', (env) => {
+    const config: string = named(env, 'ConfigMap', 'tempo').data['tempo.yaml'];
+    expect(parse(config).memberlist.join_members).toEqual(['dns+tempo-memberlist.monitoring.svc.cluster.local:7946']);
+    const service = named(env, 'Service', 'tempo-memberlist');
+    expect([service.spec.clusterIP, service.spec.publishNotReadyAddresses, service.spec.ports[0].port]).toEqual(['None', true, 7946]);
+    expect(matchesSelector({ matchLabels: service.spec.selector }, podLabels(named(env, 'StatefulSet', 'tempo')))).toBe(true);
+  });
+  it.each(prodEnvs)('%s: the headless Service exists before Tempo starts (no pod forms a ring of its own)', (env) => {
+    const releases = resources(stacks[`${env}-platform`]!, 'helm_release');
+    const ha = Object.entries<Json>(stacks[`${env}-platform`]!.resource.helm_release).find(([, r]) => r.name === 'tempo-ha')![0];
+    expect(releases.find((r) => r.name === 'tempo')!.depends_on).toContain(`helm_release.${ha}`);
+  });
+  it('aws-dev: one Tempo, no ring to join', () => {
+    expect(named('aws-dev', 'StatefulSet', 'tempo').spec.replicas).toBe(1);
+    expect(named('aws-dev', 'ConfigMap', 'tempo').data['tempo.yaml']).not.toContain('join_members');
+  });
+  it.each(prodEnvs)('%s: Loki keeps write quorum (2 of replication factor 3) through a zone loss: one pod per zone, one down at a time', (env) => {
+    const loki = named(env, 'StatefulSet', 'loki');
+    expect(loki.spec.replicas).toBe(3);
+    const [spread] = loki.spec.template.spec.topologySpreadConstraints;
+    expect([spread.topologyKey, spread.maxSkew, spread.whenUnsatisfiable, matchesSelector(spread.labelSelector, podLabels(loki))]).toEqual(['topology.kubernetes.io/zone', 1, 'DoNotSchedule', true]);
+    expect(budget(env, loki).map((p) => [p.spec.maxUnavailable, p.spec.minAvailable])).toEqual([[1, undefined]]);
+    expect(named(env, 'ConfigMap', 'loki').data['config.yaml']).toMatch(/replication_factor: 3/);
+  });
+  it.each(prodEnvs)('%s: Grafana keeps nothing only in itself: no volume, provisioned dashboards not editable, no Grafana alerting, people sign in as Viewers', (env) => {
+    const grafana = named(env, 'Deployment', 'kube-prometheus-stack-grafana');
+    expect(grafana.spec.template.spec.volumes.find((v: Json) => v.name === 'storage')).toEqual({ name: 'storage', emptyDir: {} });
+    const ini: string = named(env, 'ConfigMap', 'kube-prometheus-stack-grafana').data['grafana.ini'];
+    expect(ini).toMatch(/\[unified_alerting\]\nenabled = false/);
+    expect(ini).toMatch(/auto_assign_org_role = Viewer/);
+    const providers: string = named(env, 'ConfigMap', 'kube-prometheus-stack-grafana-config-dashboards').data['provider.yaml'];
+    expect(providers).toMatch(/allowUiUpdates: false/);
+  });
+});
+
+describe('collectors read only what their pipelines need', () => {
+  it.each(ENVS)('%s: Alloy may list and watch pods and read their logs, nothing else', (env) => {
+    const role = kind(env, 'ClusterRole').find((r) => r.metadata.name === 'alloy')!;
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    ]);
+  });
+  it.each(ENVS)('%s: no ClusterRole reaches Secrets but cert-manager\'s and prometheus-operator\'s', (env) => {
+    const readers = kind(env, 'ClusterRole')
+      .filter((r) => (r.rules ?? []).some((rule: Json) => (rule.apiGroups ?? []).includes('') && (rule.resources ?? []).some((x: string) => x === 'secrets' || x === '*')))
+      .map((r) => r.metadata.name)
+      .sort();
+    expect(readers).toEqual([
+      'cert-manager-cainjector',
+      'cert-manager-controller-certificates',
+      'cert-manager-controller-challenges',
+      'cert-manager-controller-clusterissuers',
+      'cert-manager-controller-issuers',
+      'cert-manager-controller-orders',
+      'kube-prometheus-stack-operator',
+    ]);
   });
 });

@@ -21,7 +21,7 @@ import { CHARTS } from '../../config/versions';
 import { ChartCrds } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
-import { controllerReplicas, resourcesFor } from '../platform/sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
 import { WorkloadRole, type WorkloadBinding } from './workload-role';
 import { awsRoleName } from '../../config/names';
@@ -147,6 +147,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
           serviceAccount: { create: true, name: serviceAccount.name, annotations: role.serviceAccountAnnotations },
           replicaCount: replicas,
           podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
+          topologySpreadConstraints: zoneSpread(replicas, { 'app.kubernetes.io/name': 'aws-load-balancer-controller', 'app.kubernetes.io/instance': 'aws-load-balancer-controller' }),
           resources: resourcesFor(env, 'controller'),
           defaultSSLPolicy: ALB_SSL_POLICY,
           // Only Services that ask for this controller get an NLB; others keep the cluster default.

@@ -84,7 +84,9 @@ export class Loki extends Construct {
         chunksCache: { enabled: false },
         resultsCache: { enabled: false },
         lokiCanary: { enabled: false },
-        sidecar: { resources: resourcesFor(env, 'helper') },
+        // No rules sidecar: Loki evaluates no rules here (alerts are Prometheus's), and it would
+        // need a ClusterRole reading every namespace's configmaps and secrets.
+        sidecar: { resources: resourcesFor(env, 'helper'), rules: { enabled: false } },
         test: { enabled: false },
         monitoring: { serviceMonitor: { enabled: true } },
       },

@@ -100,7 +100,8 @@ function highAvailability(env: Environment): { spec: object; podDisruptionBudget
   return {
     // Required, not preferred: two replicas in one zone would fall together. Zonal volumes keep each in its zone afterwards.
     spec: { replicas, podAntiAffinity: 'hard', podAntiAffinityTopologyKey: 'topology.kubernetes.io/zone' },
-    podDisruptionBudget: { enabled: true, minAvailable: replicas - 1 },
+    // maxUnavailable (the chart's minAvailable default removed): one pod may go, whatever the count.
+    podDisruptionBudget: { enabled: true, minAvailable: null, maxUnavailable: 1 },
   };
 }
 
@@ -225,13 +226,18 @@ export class Monitoring extends Construct {
           },
         },
         grafana: {
+          // A Role in monitoring instead of the chart's ClusterRole over every namespace's configmaps
+          // and secrets: every dashboard ConfigMap lives in monitoring (dashboards.ts), and the
+          // sidecars read ConfigMaps only.
+          rbac: { namespaced: true },
           admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
           resources: resourcesFor(env, 'grafana'),
           ingress: grafanaEdge ? grafanaIngressValues(grafanaEdge, grafanaHost(env.domain)) : { enabled: false },
           extraObjects: grafanaEdge?.companions ?? [],
           sidecar: {
             resources: resourcesFor(env, 'helper'),
-            datasources: { exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } },
+            dashboards: { searchNamespace: ns, resource: 'configmap' },
+            datasources: { resource: 'configmap', exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } },
           },
           additionalDataSources: grafanaDatasources(),
           // Nothing Grafana keeps is only in Grafana: its SQLite database lives in an emptyDir and a
@@ -251,6 +257,8 @@ export class Monitoring extends Construct {
         'kube-state-metrics': {
           resources: resourcesFor(env, 'kubeStateMetrics'),
           customResourceState: { enabled: true, config: PSMDB_STATE_METRICS },
+          // No Secret collector: it lists every Secret in the cluster (data included) for metadata no rule reads.
+          collectorsExclude: ['secrets'],
           rbac: { extraRules: PSMDB_STATE_METRICS_RBAC },
         },
         'prometheus-node-exporter': { namespaceOverride: NAMESPACES.nodeMetrics, resources: resourcesFor(env, 'nodeExporter') },
