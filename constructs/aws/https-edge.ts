@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { ALB_HEALTH_CHECK } from '../../config/edge-timing';
 import { CHARTS } from '../../config/versions';
-import { ChartCrds } from '../platform/chart-crds';
+import { ChartCrds, CRD_CHARTS } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
@@ -132,7 +132,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
       statements: lbControllerStatements(props.partition),
     });
     const replicas = controllerReplicas(env);
-    const crds = new ChartCrds(this, 'crds', { pin: CHARTS.awsLoadBalancerController, namespace: serviceAccount.namespace });
+    const crds = new ChartCrds(this, 'crds', { chart: CRD_CHARTS.awsLoadBalancerController, namespace: serviceAccount.namespace });
     this.ready = [
       chartRelease(this, 'controller', {
         pin: CHARTS.awsLoadBalancerController,

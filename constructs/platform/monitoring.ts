@@ -5,8 +5,9 @@
  * here, datasources Prometheus/Loki/Tempo linked both ways, dashboards from
  * ConfigMaps), kube-state-metrics (also reading the Percona operator's backup
  * status, mongodb-backup-metrics.ts) and node-exporter (in its own privileged
- * namespace, see docs/platform.md). The chart's CRDs come from its crds/
- * directory, so the PrometheusRules below install in the same release.
+ * namespace, see docs/platform.md). The chart's CRDs come from three CRD
+ * releases applied first (chart-crds.ts), so the PrometheusRules below install
+ * in the stack's release.
  *
  * In prod Prometheus and Alertmanager run two replicas in different zones with
  * a disruption budget of one: a node drain or a zone loss leaves one of each
@@ -24,6 +25,7 @@ import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { alertGroups } from './alert-rules';
 import { alertmanagerConfig, heartbeatCredential, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
+import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
 import { grafanaDatasources } from './grafana-datasources';
 import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-metrics';
@@ -156,11 +158,16 @@ export class Monitoring extends Construct {
       },
     });
 
+    // Applied and upgraded before the stack by releases of their own: a failed stack upgrade rolls
+    // back the stack only, so the CRDs stay at the newer version (they are backward compatible).
+    const crds = CRD_CHARTS.prometheusOperator.map((chart) => new ChartCrds(this, `crds-${chart.name}`, { chart, namespace: ns, dependsOn: props.dependsOn }));
+
     this.release = chartRelease(this, 'kube-prometheus-stack', {
       pin: CHARTS.kubePrometheusStack,
       namespace: ns,
       timeoutSeconds: 900,
-      dependsOn: [...props.dependsOn, adminSecret, receiverSecret],
+      dependsOn: [...props.dependsOn, adminSecret, receiverSecret, ...crds.map((c) => c.release)],
+      skipCrds: true,
       values: {
         // EKS and AKS run these control-plane parts themselves; they cannot be scraped from the cluster.
         kubeControllerManager: { enabled: false },
@@ -169,19 +176,10 @@ export class Monitoring extends Construct {
         // kube-proxy binds its metrics to 127.0.0.1 on EKS and is absent with Cilium on AKS.
         kubeProxy: { enabled: false },
         defaultRules: { create: true },
-        // Helm installs crds/ once and never upgrades it. The chart's own hook (pre-install,
-        // pre-upgrade, pre-rollback) applies this chart version's monitoring.coreos.com CRDs
-        // server-side before the operator rolls, so a chart bump brings its CRDs in the same deploy.
-        crds: {
-          upgradeJob: {
-            enabled: true,
-            // The init container only runs bzcat on the packaged CRDs: docker.io/library/busybox 1.37.0 (2024-09-26), not the chart's `latest`.
-            // The kubectl image follows the cluster's own version (chart default, registry.k8s.io/kubectl:v<server version>).
-            image: { busybox: { tag: '1.37.0' } },
-            // kubectl holds the whole CRD set (4.4 MB of YAML) while it applies it.
-            resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-          },
-        },
+        // The monitoring.coreos.com CRDs come from the three CRD releases above, not from the
+        // chart's crds subchart (its crds/ Helm never upgrades, and its hook job re-applies the old
+        // CRDs with --force-conflicts before every rollback, with images pulled on each upgrade).
+        crds: { enabled: false },
         additionalPrometheusRulesMap: { platform: { groups: alertGroups(env) } },
         prometheusOperator: {
           resources: resourcesFor(env, 'controller'),
