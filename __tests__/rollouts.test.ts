@@ -215,6 +215,9 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
       '/out/stacks/aws-prod-app',
     ]);
   });
+  it.each(['aws-prod-platform', 'aws-prod-app', 'azure-dev-platform'])('%s: the helm provider keeps each release\'s manifest, so plans show object diffs', (stack) => {
+    expect(Object.values<Json>(stacks[stack]!.provider.helm).map((p) => p.experiments)).toEqual([{ manifest: true }]);
+  });
   it('the synthesized release runs the script shipped in the stack with the Rocket.Chat patch', () => {
     const release = resources(stacks['aws-prod-app']!, 'helm_release').find((r) => r.chart === 'rocketchat')!;
     expect(release.postrender.binary_path).toBe('node');
