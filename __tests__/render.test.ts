@@ -133,7 +133,7 @@ describe('the render audit catches', () => {
     );
     expect(findings).toEqual(
       expect.arrayContaining([
-        'aws-prod-platform / loki / StatefulSet / monitoring/loki / spec.affinity: 3 replicas with neither pod anti-affinity nor a topology spread across topology.kubernetes.io/zone: one zone can hold them all [availability]',
+        'aws-prod-platform / loki / StatefulSet / monitoring/loki / spec.affinity: 3 replicas with neither pod anti-affinity nor a topology spread across topology.kubernetes.io/zone that selects them: one zone can hold them all [availability]',
         'aws-prod-platform / loki / StatefulSet / monitoring/loki / metadata.labels: 3 replicas and no PodDisruptionBudget selects them: a drain may evict them all at once [availability]',
       ]),
     );

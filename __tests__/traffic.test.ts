@@ -271,6 +271,8 @@ describe('prod observability survives a node drain and a zone loss', () => {
   it.each(prodEnvs)('%s: the Tempo replicas share one ring through a headless Service that publishes starting pods', (env) => {
     const config: string = named(env, 'ConfigMap', 'tempo').data['tempo.yaml'];
     expect(parse(config).memberlist.join_members).toEqual(['dns+tempo-memberlist.monitoring.svc.cluster.local:7946']);
+    // One ingester per trace: a replica down refuses only its share instead of every write.
+    expect(parse(config).ingester.lifecycler.ring.replication_factor).toBe(1);
     const service = named(env, 'Service', 'tempo-memberlist');
     expect([service.spec.clusterIP, service.spec.publishNotReadyAddresses, service.spec.ports[0].port]).toEqual(['None', true, 7946]);
     expect(matchesSelector({ matchLabels: service.spec.selector }, podLabels(named(env, 'StatefulSet', 'tempo')))).toBe(true);

@@ -164,6 +164,8 @@ export class Tempo extends Construct {
             otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
           },
           reportingEnabled: false,
+          // One ingester per trace (stated: dskit's default is 3, whose quorum of 2 would need both replicas up to write).
+          ingester: { lifecycler: { ring: { replication_factor: 1 } } },
           // Span metrics and the service graph, written to Prometheus: what Grafana's
           // traces-to-metrics links and service map read (grafana-datasources.ts).
           metricsGenerator: {

@@ -203,11 +203,12 @@ function auditSecretReaders(objects: readonly ClusterObject[], at: (o: ClusterOb
 
 const ZONE = 'topology.kubernetes.io/zone';
 
-/** Required or preferred pod anti-affinity, or a topology spread, across zones. */
-function spreadsAcrossZones(spec: Json): boolean {
+/** Required or preferred pod anti-affinity, or a topology spread, across zones, whose selector counts the pod's own replicas. */
+function spreadsAcrossZones(spec: Json, labels: Readonly<Record<string, string>>): boolean {
   const anti = spec.affinity?.podAntiAffinity ?? {};
   const terms = [...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: Json) => t.podAffinityTerm)];
-  return terms.some((t: Json) => t?.topologyKey === ZONE) || (spec.topologySpreadConstraints ?? []).some((c: Json) => c.topologyKey === ZONE);
+  const counts = (t: Json) => t?.topologyKey === ZONE && t.labelSelector !== undefined && matchesSelector(t.labelSelector, labels);
+  return terms.some(counts) || (spec.topologySpreadConstraints ?? []).some(counts);
 }
 
 /**
@@ -218,7 +219,7 @@ function spreadsAcrossZones(spec: Json): boolean {
 function auditAvailability(objects: readonly ClusterObject[], pods: readonly PodModel[], atPod: (p: PodModel, field: string, problem: string, rule: AuditRule) => void): void {
   const budgets = objects.filter((o) => o.object.kind === 'PodDisruptionBudget').map((o) => o.object);
   for (const pod of pods.filter((p) => p.replicas > 1)) {
-    if (!spreadsAcrossZones(pod.spec)) atPod(pod, 'spec.affinity', `${pod.replicas} replicas with neither pod anti-affinity nor a topology spread across ${ZONE}: one zone can hold them all`, 'availability');
+    if (!spreadsAcrossZones(pod.spec, pod.labels)) atPod(pod, 'spec.affinity', `${pod.replicas} replicas with neither pod anti-affinity nor a topology spread across ${ZONE} that selects them: one zone can hold them all`, 'availability');
     const selecting = pod.operatorBudget ? [{ spec: pod.operatorBudget }] : budgets.filter((b) => b.metadata?.namespace === pod.namespace && matchesSelector(b.spec?.selector, pod.labels));
     if (selecting.length === 0) atPod(pod, 'metadata.labels', `${pod.replicas} replicas and no PodDisruptionBudget selects them: a drain may evict them all at once`, 'availability');
     else if (selecting.some((b) => b.spec?.maxUnavailable === undefined)) atPod(pod, 'metadata.labels', `its PodDisruptionBudget counts available pods (minAvailable ${selecting.map((b) => b.spec?.minAvailable).join(', ')}) instead of limiting unavailable ones: it blocks drains or lets many go as the count changes`, 'availability');
