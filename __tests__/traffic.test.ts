@@ -19,7 +19,8 @@ import { ENVIRONMENTS } from '../config/environments';
 import { matchesSelector, podModels, renderedObjects, terraformObjects, type ClusterObject, type PodModel } from '../scripts/render/objects';
 import { renderedExamples, resources, synthExamples, type Json } from './helpers';
 
-const ENVS = ['aws-dev', 'aws-prod', 'aws-dr', 'azure-dev', 'azure-prod', 'azure-dr'];
+/** Every registered environment: one added by the README's steps is checked too. */
+const ENVS = Object.keys(ENVIRONMENTS);
 const PROPAGATION = 15;
 const SHUTDOWN = 15;
 const START = 90;

@@ -45,9 +45,6 @@ const SECRET_READERS: readonly { release: string; names: readonly string[]; reas
 ];
 
 export const RENDER_WAIVERS: readonly RenderWaiver[] = [
-  ...SECRET_READERS.flatMap((r) =>
-    r.names.map((name): RenderWaiver => ({ rule: 'rbac', stacks: '(aws|azure)-[a-z0-9-]+-platform', release: r.release, kind: 'ClusterRole', name, reason: r.reason })),
-  ),
   { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'HealthCheckPolicy', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
   { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'IngressExtension', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
   {
@@ -60,4 +57,7 @@ export const RENDER_WAIVERS: readonly RenderWaiver[] = [
       'node-exporter runs with hostNetwork (it reads the node\'s network stack), and NetworkPolicy does not apply to host-network pods on either cloud (VPC CNI, Cilium); ' +
       'the node security group / NSG bounds its port 9100 instead. The monitoring-node namespace holds nothing else.',
   },
+  ...SECRET_READERS.flatMap((r) =>
+    r.names.map((name): RenderWaiver => ({ rule: 'rbac', stacks: '(aws|azure)-[a-z0-9-]+-platform', release: r.release, kind: 'ClusterRole', name, reason: r.reason })),
+  ),
 ];
