@@ -79,7 +79,7 @@ describe('platform charts', () => {
   });
   it('orders the charts: Prometheus CRDs before any ServiceMonitor, Loki and Tempo before Alloy, cert-manager before its issuers', () => {
     const stack = platform('aws-prod');
-    const kps = Object.keys(stack.resource.helm_release).find((k) => k.includes('kube-prometheus-stack'))!;
+    const kps = Object.entries<Json>(stack.resource.helm_release).find(([, r]) => r.name === 'kube-prometheus-stack')![0];
     for (const chart of ['cert-manager', 'external-dns', 'loki', 'tempo', 'alloy']) expect(release(stack, chart).depends_on).toContain(`helm_release.${kps}`);
     const alloyDeps = release(stack, 'alloy').depends_on.join(' ');
     expect(alloyDeps).toMatch(/helm_release\.loki_[0-9A-F]{8}\b/);
@@ -165,7 +165,11 @@ describe('network policies', () => {
     const deny = Object.keys(stack.resource.kubernetes_network_policy_v1).filter((id) => id.startsWith('netpol-monitoring-default-deny-ingress'));
     expect(deny).toHaveLength(1);
     const guarded = Object.entries<Json>(stack.resource.helm_release).filter(([, r]) => ['monitoring', 'cert-manager', 'external-dns'].includes(r.namespace));
-    expect(guarded.map(([, r]) => r.name).sort()).toEqual(['alloy', 'cert-manager', 'cluster-issuers', 'external-dns', 'kube-prometheus-stack', 'loki', 'tempo']);
+    expect(guarded.map(([, r]) => r.name).sort()).toEqual([
+      'alloy', 'cert-manager', 'cluster-issuers', 'external-dns', 'kube-prometheus-stack',
+      'kube-prometheus-stack-alertmanager-crds', 'kube-prometheus-stack-monitors-crds', 'kube-prometheus-stack-prometheus-crds',
+      'loki', 'tempo', 'tempo-ha',
+    ]);
     for (const [id] of guarded) expect(waitsFor(`helm_release.${id}`).has(`kubernetes_network_policy_v1.${deny[0]}`), id).toBe(true);
   });
 });

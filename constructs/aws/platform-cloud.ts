@@ -18,7 +18,7 @@ import type {
   PlatformCloud,
   SecretStore,
 } from '../platform/platform-cloud';
-import { controllerReplicas, resourcesFor } from '../platform/sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
 import { AwsHttpsEdge } from './https-edge';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
@@ -128,6 +128,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
       values: {
         replicas: controllerReplicas(env),
         podDisruptionBudget: { enabled: controllerReplicas(env) > 1, maxUnavailable: 1 },
+        topologySpreadConstraints: zoneSpread(controllerReplicas(env), { 'app.kubernetes.io/name': 'metrics-server', 'app.kubernetes.io/instance': 'metrics-server' }),
         resources: resourcesFor(env, 'controller'),
       },
     });

@@ -34,8 +34,14 @@ const CONTROLLER = { namespace: 'azure-alb-system', name: 'alb-controller-sa' } 
  * BackendLoadBalancingPolicy, IngressExtension, FrontendTLSPolicy; Microsoft Learn "Application
  * Gateway for Containers API specification for Kubernetes") has no connection-draining setting.
  * The ALB Controller drops a terminating pod from the backends when its EndpointSlice marks it not
- * ready; the pod's preStop wait and grace period (config app.rocketchat.rollout) carry the drain.
- * The probe takes a pod out after three failed checks, ten seconds apart, if it dies unannounced.
+ * ready; the pod's preStop wait and grace period (config/edge-timing.ts) carry the drain, the same
+ * numbers as on AWS. The probe takes a pod out after three failed checks, ten seconds apart, if it
+ * dies unannounced.
+ *
+ * The probe goes to the backend targets, the pod IPs ("Custom health probe for Application Gateway
+ * for Containers": `port` is "the port number used when probing the backend target"), so it names
+ * the container port, not the Service's: probing a pod on the Service port finds nothing listening
+ * and marks every backend unhealthy.
  */
 export function agcIngressSettings(albId: string, frontendName: string, backend: IngressBackend): IngressSettings {
   const base = backend.host.replace(/\./g, '-');
@@ -53,7 +59,7 @@ export function agcIngressSettings(albId: string, frontendName: string, backend:
           timeout: '5s',
           healthyThreshold: 1,
           unhealthyThreshold: 3,
-          port: backend.servicePort,
+          port: backend.podPort,
           http: { path: backend.healthCheckPath, match: { statusCodes: [{ start: 200, end: 299 }] } },
           useTLS: false,
         },
