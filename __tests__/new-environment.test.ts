@@ -59,7 +59,7 @@ describe('adding an environment (README steps in a temporary copy)', () => {
           environment: 'aws-qa',
           gated: false,
           stacks: 'aws-qa-network aws-qa-cluster aws-qa-platform aws-qa-app',
-          planRunner: ['self-hosted', 'linux', 'x64', 'aws-qa'],
+          planRunner: ['self-hosted', 'linux', 'x64', 'aws-qa', 'plan'],
           planEnvironment: 'aws-qa-plan',
           deployEnvironment: 'aws-qa',
           planRoleArn: 'arn:aws:iam::333333333333:role/aws-qa-ci-plan',
