@@ -97,6 +97,14 @@ describe('config: plan and deploy runners, reviewers, repository', () => {
     ]);
   });
 
+  it('refuses a reviewer team of another organization than the repository\'s', () => {
+    const env: Mutable = clone(azureProd);
+    env.delivery.reviewers = ['octocat', 'other-org/admins'];
+    expect(problemsOf(only('azure-prod', env))).toEqual([
+      'config/azure-prod: delivery.reviewers[1]: "other-org/admins" is a team of other-org, not of example-org, which owns delivery.repository (allowed: a GitHub login or a team of example-org, such as "example-org/platform-admins")',
+    ]);
+  });
+
   it('refuses a repository that is not owner/name', () => {
     const env: Mutable = clone(awsDev);
     env.delivery.repository = 'rocketchat-platform';

@@ -47,7 +47,7 @@ const registry = { ...ENVIRONMENTS, 'aws-qa': JSON.parse(differ(JSON.stringify(E
 describe('adding an environment (README steps in a temporary copy)', () => {
   it('synthesizes it, its own state store included', () => {
     inCopy(['main.ts'], { ENVIRONMENTS: 'aws-qa' });
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['aws-qa-app', 'aws-qa-cluster', 'aws-qa-network', 'aws-qa-platform', 'bootstrap-euw1-333333333333']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['aws-qa-app', 'aws-qa-cluster', 'aws-qa-network', 'aws-qa-platform', 'bootstrap-euw1-333333333333', 'github-rocketchat-platform']);
   }, 120_000);
 
   it('is in the PR, drift and deploy matrices, with its stacks in order, runners and identities', () => {

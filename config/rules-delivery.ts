@@ -70,6 +70,18 @@ export function deliveryRules(env: Loose, problems: Problem[]): void {
       message: `[] is empty for a prod environment, whose applies must wait for a reviewer (allowed: 1 to 6 GitHub logins or <org>/<team> slugs, such as "example-org/platform-admins")`,
     });
   }
+  // GitHub environments accept only teams of the repository's own organization as reviewers.
+  const owner = typeof delivery.repository === 'string' ? delivery.repository.split('/')[0] : undefined;
+  arr(delivery.reviewers).forEach((reviewer, i) => {
+    if (typeof reviewer !== 'string' || !owner || !reviewer.includes('/')) return;
+    const org = reviewer.split('/')[0];
+    if (org !== owner) {
+      problems.push({
+        path: `delivery.reviewers[${i}]`,
+        message: `"${reviewer}" is a team of ${org}, not of ${owner}, which owns delivery.repository (allowed: a GitHub login or a team of ${owner}, such as "${owner}/platform-admins")`,
+      });
+    }
+  });
   const why = restriction(env);
   if (!why) return;
   for (const field of ['planRunner', 'deployRunner'] as const) {

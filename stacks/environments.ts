@@ -78,10 +78,11 @@ function stacksFor(env: Environment): CloudStacks<Environment> {
 /** The layer stacks every environment has, in deploy order (each stack class names itself `<env>-<layer>`). */
 export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
 
-/** Every stack `buildEnvironments` makes for these environments: shared state stores once, then each env's layers. */
+/** Every stack `buildEnvironments` makes for these environments: shared state stores once, the repository's GitHub settings, then each env's layers. */
 export function stackNames(envs: readonly Environment[]): string[] {
   const stores = envs.map((env) => stacksFor(env).stateStore(env)?.id).filter((id): id is string => !!id);
-  return [...new Set(stores), ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
+  const settings = [...new Set(envs.map((env) => githubSettingsStackId(env.delivery.repository)))];
+  return [...new Set(stores), ...settings, ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
 }
 
 /**
