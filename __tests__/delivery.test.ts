@@ -36,10 +36,10 @@ describe('every stack', () => {
     // aws-prod's store uses the account's GitHub OIDC provider, which aws-dr's store (first by stack id) owns.
     expect(manifest.stacks[AWS_STORE]!.dependencies).toEqual(['bootstrap-euc1-222222222222']);
     // The GitHub settings stack reads the Azure stores' bootstrap outputs (AZURE_CLIENT_ID).
-    expect(manifest.stacks['github-rocketchat-platform']!.dependencies.sort()).toEqual(['bootstrap-exrctfstatedev01', 'bootstrap-exrctfstatedr01', 'bootstrap-exrctfstateprod01']);
+    expect(manifest.stacks['gh-rocketchat-platform-settings']!.dependencies.sort()).toEqual(['bootstrap-exrctfstatedev01', 'bootstrap-exrctfstatedr01', 'bootstrap-exrctfstateprod01']);
     for (const [name, s] of Object.entries(manifest.stacks)) {
       if (name.startsWith('bootstrap-') && name !== AWS_STORE) expect(s.dependencies, name).toEqual([]);
-      else if (!name.startsWith('bootstrap-') && !name.startsWith('github-')) expect(s.dependencies.filter((d) => d.startsWith('bootstrap-')), name).toHaveLength(1);
+      else if (!name.startsWith('bootstrap-') && !name.startsWith('gh-')) expect(s.dependencies.filter((d) => d.startsWith('bootstrap-')), name).toHaveLength(1);
     }
   });
 });
@@ -364,8 +364,8 @@ describe('a state store shared by several environments', () => {
     const boot = readOutdir(outdir).stacks[AWS_STORE]!;
     expect(resources(boot, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['aws-prod-ci-deploy', 'aws-prod-ci-plan', 'aws-stage-ci-deploy', 'aws-stage-ci-plan']);
     expect(resources(boot, 'aws_iam_openid_connect_provider')).toHaveLength(1);
-    // The repository's GitHub settings cover every registered environment too.
-    expect(Object.keys(readOutdir(outdir).stacks).sort()).toEqual(['aws-stage-app', 'aws-stage-cluster', 'aws-stage-network', 'aws-stage-platform', AWS_STORE, 'github-rocketchat-platform']);
+    // The repository-wide GitHub settings stack is synthesized with the whole registry only.
+    expect(Object.keys(readOutdir(outdir).stacks).sort()).toEqual(['aws-stage-app', 'aws-stage-cluster', 'aws-stage-network', 'aws-stage-platform', AWS_STORE]);
   });
 });
 

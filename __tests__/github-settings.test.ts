@@ -9,7 +9,7 @@ import { examplesOutdir, resources, synthExamples, type Json } from './helpers';
 import { readFileSync, readdirSync } from 'node:fs';
 
 const { stacks } = synthExamples();
-const settings = stacks['github-rocketchat-platform']!;
+const settings = stacks['gh-rocketchat-platform-settings']!;
 const environments = resources(settings, 'github_repository_environment');
 const env = (name: string): Json => environments.find((e) => e.environment === name)!;
 /** `${github_repository_environment.<id>.environment}` -> that environment's name. */
@@ -76,7 +76,7 @@ describe('GitHub settings stack', () => {
   });
 
   it('is applied from a workstation: local state, and no workflow or CI target names it', () => {
-    expect(settings.terraform.backend).toEqual({ local: { path: '../../../terraform-state/github-rocketchat-platform.tfstate' } });
+    expect(settings.terraform.backend).toEqual({ local: { path: '../../../terraform-state/gh-rocketchat-platform-settings.tfstate' } });
     for (const file of readdirSync('.github/workflows')) expect(readFileSync(`.github/workflows/${file}`, 'utf8'), file).not.toMatch(/github-rocketchat|github_token.*admin/i);
     process.env.CDKTF_OUT = examplesOutdir();
     try {

@@ -78,10 +78,19 @@ function stacksFor(env: Environment): CloudStacks<Environment> {
 /** The layer stacks every environment has, in deploy order (each stack class names itself `<env>-<layer>`). */
 export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
 
-/** Every stack `buildEnvironments` makes for these environments: shared state stores once, the repository's GitHub settings, then each env's layers. */
-export function stackNames(envs: readonly Environment[]): string[] {
+/** Whether `envs` is every registered environment: only then are the repositories' GitHub settings synthesized. */
+function wholeRegistry(envs: readonly Environment[], registered: readonly Environment[]): boolean {
+  const selected = new Set(envs.map((e) => e.name));
+  return registered.every((e) => selected.has(e.name));
+}
+
+/**
+ * Every stack `buildEnvironments` makes for these environments: shared state stores once, the
+ * repositories' GitHub settings (whole registry only), then each env's layers.
+ */
+export function stackNames(envs: readonly Environment[], registered: readonly Environment[] = envs): string[] {
   const stores = envs.map((env) => stacksFor(env).stateStore(env)?.id).filter((id): id is string => !!id);
-  const settings = [...new Set(envs.map((env) => githubSettingsStackId(env.delivery.repository)))];
+  const settings = wholeRegistry(envs, registered) ? [...new Set(envs.map((env) => githubSettingsStackId(env.delivery.repository)))] : [];
   return [...new Set(stores), ...settings, ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
 }
 
@@ -107,10 +116,10 @@ export function buildEnvironments(app: App, envs: readonly Environment[], regist
       if (owner) stack.addDependency(owner);
     }
   }
-  // The GitHub settings of each repository the selection deploys from, for every registered environment there.
-  const everyone = [...new Map([...registered, ...envs].map((e) => [e.name, e])).values()];
-  for (const repository of [...new Set(envs.map((e) => e.delivery.repository))].sort()) {
-    const ofRepository = everyone.filter((e) => e.delivery.repository === repository).sort((a, b) => a.name.localeCompare(b.name));
+  // The GitHub settings of each repository, with the whole registry only: they cover every environment there.
+  const repositories = wholeRegistry(envs, registered) ? [...new Set(envs.map((e) => e.delivery.repository))].sort() : [];
+  for (const repository of repositories) {
+    const ofRepository = envs.filter((e) => e.delivery.repository === repository).sort((a, b) => a.name.localeCompare(b.name));
     const settings = new GithubSettingsStack(app, githubSettingsStackId(repository), repository, ofRepository);
     // It reads the Azure stores' bootstrap outputs (client ids).
     for (const e of ofRepository) {

@@ -1,7 +1,9 @@
 /**
- * `github-<repository name>`: the GitHub settings that hold CI trust, as code. Applied by a
+ * `gh-<repository name>-settings`: the GitHub settings that hold CI trust, as code. Applied by a
  * repository administrator from a workstation (`GITHUB_TOKEN=$(gh auth token) npx cdktf deploy
- * github-<name>`), never by CI: no workflow holds a token that can change repository settings.
+ * gh-<name>-settings`), never by CI: no workflow holds a token that can change repository settings.
+ * Synthesized only with the whole registry (no ENVIRONMENTS selection): it covers every
+ * environment of the repository, and a subset must not plan the others' environments away.
  *
  * - the repository's OIDC subject template (config/delivery.ts OIDC_SUBJECT_CLAIMS), without which
  *   no CI identity's trust matches;
@@ -35,9 +37,13 @@ import { localState, remoteState, stateLocation } from '../constructs/state-back
 import { stateStoreStackId } from '../config/stack-names';
 import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from './bootstrap-state';
 
-/** The stack id for a repository (`owner/name`): cdktf list shows 31 characters. */
+/**
+ * The stack id for a repository (`owner/name`): cdktf list shows 31 characters, and no stack id may
+ * end like a layer (`-platform`, `-app`): tools find an environment's layers by that suffix.
+ */
 export function githubSettingsStackId(repository: string): string {
-  return `github-${repository.split('/')[1]!.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 31);
+  const name = repository.split('/')[1]!.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return `gh-${name.slice(0, 31 - 'gh--settings'.length).replace(/-+$/, '')}-settings`;
 }
 
 export class GithubSettingsStack extends LayerStack {
