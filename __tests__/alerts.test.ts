@@ -224,12 +224,12 @@ describe('Prometheus and Alertmanager in prod', () => {
 
   it.each(['aws-prod', 'azure-prod'])('%s: a disruption budget keeps one of each running, selecting the operator-built pods', (env) => {
     expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-prometheus').spec).toEqual({
-      minAvailable: 1,
+      maxUnavailable: 1,
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
       selector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
     });
     expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-alertmanager').spec).toEqual({
-      minAvailable: 1,
+      maxUnavailable: 1,
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
       selector: { matchLabels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'kube-prometheus-stack-alertmanager' } },
     });

@@ -197,7 +197,7 @@ describe('Rocket.Chat', () => {
     expect(hpa.spec.scale_target_ref).toEqual({ api_version: 'apps/v1', kind: 'Deployment', name: 'rocketchat-rocketchat' });
     expect([hpa.spec.min_replicas, hpa.spec.max_replicas]).toEqual([3, 9]);
     expect(hpa.spec.metric.map((m: Json) => [m.resource.name, m.resource.target.average_utilization])).toEqual([['cpu', 70]]);
-    expect(values(rocketchat('aws-prod'))).toMatchObject({ replicaCount: 3, podDisruptionBudget: { enabled: true }, minAvailable: 2 });
+    expect(values(rocketchat('aws-prod'))).toMatchObject({ replicaCount: 3, podDisruptionBudget: { enabled: false } });
     expect(resources(app('aws-dev'), 'kubernetes_horizontal_pod_autoscaler_v2')).toEqual([]);
     expect(values(rocketchat('aws-dev')).replicaCount).toBe(1);
   });

@@ -80,9 +80,12 @@ describe('state bootstrap stacks', () => {
       });
     });
 
-    it('creates a private container, a delete lock and data access for the deployer', () => {
+    it('creates a private container, a read-only lock over the store and the CI identities, and data access for the deployer', () => {
       expect(only(s, 'azurerm_storage_container')).toMatchObject({ name: 'tfstate', container_access_type: 'private', lifecycle: { prevent_destroy: true } });
-      expect(only(s, 'azurerm_management_lock').lock_level).toBe('CanNotDelete');
+      const lock = only(s, 'azurerm_management_lock');
+      expect(lock).toMatchObject({ lock_level: 'ReadOnly', scope: '${azurerm_resource_group.resource-group.id}' });
+      // Created after everything it locks, federated credentials included.
+      expect(lock.depends_on).toEqual(expect.arrayContaining(['azurerm_storage_account.state_account_58633B45', expect.stringMatching(/^azurerm_federated_identity_credential\./)]));
       expect(byPath(s, 'azurerm_role_assignment', 'deployer-state-access')).toMatchObject({
         role_definition_name: 'Storage Blob Data Contributor',
         principal_id: '${data.azurerm_client_config.current.object_id}',

@@ -15,10 +15,10 @@ const quota = (stack: string, namespace: string) => resources(stacks[stack]!, 'k
 const limitRange = (stack: string, namespace: string) => resources(stacks[stack]!, 'kubernetes_limit_range_v1').find((l) => l.metadata.namespace === namespace);
 
 describe('namespace budgets', () => {
-  it('bound Rocket.Chat in aws-prod by the autoscaler maximum plus the rollout surge: (9 + 1) pods of 500m / 1536Mi / 3Gi, +25%', () => {
+  it('bound Rocket.Chat in aws-prod by the autoscaler maximum plus a surge starting while the one before terminates: (9 + 3 + 3) pods of 500m / 1536Mi / 3Gi, +25%', () => {
     expect(quota('aws-prod-app', 'rocketchat')).toEqual({
       metadata: { name: 'budget', namespace: 'rocketchat' },
-      spec: { hard: { pods: '13', 'requests.cpu': '6250m', 'requests.memory': '19200Mi', 'limits.memory': '38400Mi' } },
+      spec: { hard: { pods: '19', 'requests.cpu': '9375m', 'requests.memory': '28800Mi', 'limits.memory': '57600Mi' } },
       depends_on: ['kubernetes_namespace_v1.namespace-rocketchat'],
     });
   });

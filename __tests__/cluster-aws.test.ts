@@ -116,7 +116,7 @@ describe('aws cluster stack', () => {
       expect(toCluster).toHaveLength(1);
       expect(toCluster[0]).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp' });
       expect(rules.every((r) => r.cidr_ipv4 === undefined && typeof r.referenced_security_group_id === 'string')).toBe(true);
-      expect(rules.map((r) => r.from_port).sort((a, b) => a - b)).toEqual([53, 53, 443, 443, 1025, 4443, 6443, 8443, 9443, 10250, 10251]);
+      expect(rules.map((r) => r.from_port).sort((a, b) => a - b)).toEqual([53, 53, 443, 443, 1025, 4443, 6443, 8443, 9094, 9443, 10250, 10251]);
     });
   });
 

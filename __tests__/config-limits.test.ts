@@ -348,7 +348,7 @@ const capacity: BadCase[] = [
       c.kubernetes.nodePools[0].desiredSize = 0;
     },
     problems: [
-      'config/aws-dev: kubernetes.nodePools: every untainted pool (general) has minSize 0, so no node runs cluster-autoscaler to add the first one, and the coredns add-on hangs DEGRADED with no node (allowed: minSize 1 or more on one of them)',
+      'config/aws-dev: kubernetes.nodePools[0].minSize: is 0 on every untainted pool (general: kubernetes.nodePools[0]), so no node runs cluster-autoscaler to add the first one, and the coredns add-on hangs DEGRADED with no node (allowed: minSize 1 or more on one of them)',
     ],
   },
   {

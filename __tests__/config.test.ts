@@ -429,6 +429,11 @@ describe('environment configuration', () => {
         'ENVIRONMENTS: "gcp-dev" is not an environment (allowed: aws-dev, aws-prod, azure-dev)',
       ]);
     });
+    it('tells a name whose file exists but is not registered where to register it', () => {
+      expect(problemsOf(() => selectEnvironments('aws-staging', known, ['aws-dev', 'aws-staging']))).toEqual([
+        'ENVIRONMENTS: "aws-staging" has a file, config/environments/aws-staging.ts, but is not registered (allowed: add it to ENVIRONMENTS in config/environments/index.ts, or one of aws-dev, aws-prod, azure-dev)',
+      ]);
+    });
   });
 });
 

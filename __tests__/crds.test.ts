@@ -1,45 +1,62 @@
 /**
- * CRDs follow their chart (issue 16, item 4). kube-prometheus-stack: the chart's pre-upgrade hook
- * job applies the monitoring.coreos.com CRDs of the pinned chart version, with pinned images and a
- * ClusterRole limited to those CRDs. psmdb-operator and aws-load-balancer-controller: a release of
- * the vendored charts/crds/<chart> applies and upgrades their crds/ before the chart, which skips
- * them. Asserted on the synthesized releases and the rendered manifests of every environment.
+ * CRDs follow their chart (issue 16, item 4; issue 26, item 5). psmdb-operator,
+ * aws-load-balancer-controller and kube-prometheus-stack (in three parts, for Helm's release size):
+ * a release of the vendored charts/crds/<name> applies and upgrades their CRDs before the chart,
+ * which skips them; a rollback of the chart never touches them. Asserted on the synthesized
+ * releases and the rendered manifests of every environment.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crdChartDir } from '../constructs/platform/chart-crds';
 import { VENDORED_CRD_CHARTS, vendoredCrdChart, withKeepPolicy } from '../scripts/crds-vendor';
 import { examplesOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
 
 const PLATFORMS = Object.keys(synthExamples().stacks).filter((s) => s.endsWith('-platform'));
-const named = (objects: Json[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
-describe.each(PLATFORMS)('%s: kube-prometheus-stack CRD upgrade job', (stack) => {
-  const objects = () => renderedObjectsOf(stack, 'kube-prometheus-stack');
+const KPS_PARTS = ['kube-prometheus-stack-alertmanager', 'kube-prometheus-stack-monitors', 'kube-prometheus-stack-prometheus'];
 
-  it('runs before install, upgrade and rollback, and is deleted once it succeeded', () => {
-    expect(named(objects(), 'Job', 'kube-prometheus-stack-crds-upgrade')?.metadata.annotations).toMatchObject({
-      'helm.sh/hook': 'pre-install,pre-upgrade,pre-rollback',
-      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
-    });
+describe.each(PLATFORMS)('%s: kube-prometheus-stack CRDs from releases of their own', (stack) => {
+  it('the stack installs no CRD and runs no CRD job (no pre-rollback downgrade, no unpinned images)', () => {
+    const release = releaseNamed(stack, 'kube-prometheus-stack')!;
+    expect([release.skip_crds, JSON.parse(release.values[0]).crds]).toEqual([true, { enabled: false }]);
+    const objects = renderedObjectsOf(stack, 'kube-prometheus-stack');
+    expect(objects.filter((o) => o.kind === CRD || (o.kind === 'Job' && o.metadata.name.includes('crds'))).map((o) => o.metadata.name)).toEqual([]);
   });
-
-  it('applies the packaged CRDs server-side, taking ownership, with pinned images', () => {
-    const pod = named(objects(), 'Job', 'kube-prometheus-stack-crds-upgrade')!.spec.template.spec;
-    expect(pod.initContainers[0].image).toBe('docker.io/busybox:1.37.0');
-    expect(pod.containers[0].image).toBe('registry.k8s.io/kubectl:v1.35.0');
-    expect(pod.containers[0].args).toEqual(expect.arrayContaining(['apply', '--server-side', '--force-conflicts']));
-    expect(pod.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } });
-    expect(Object.keys(named(objects(), 'ConfigMap', 'kube-prometheus-stack-crds-upgrade')!.binaryData)).toEqual(['crds.bz2']);
+  it('is applied after the three CRD releases', () => {
+    const release = releaseNamed(stack, 'kube-prometheus-stack')!;
+    for (const part of KPS_PARTS) expect(release.depends_on).toContain(`helm_release.${idOf(stack, `${part}-crds`)}`);
   });
+  it('the three CRD releases hold every monitoring.coreos.com CRD of the pinned chart, kept on uninstall', () => {
+    const names = KPS_PARTS.flatMap((p) => renderedObjectsOf(stack, `${p}-crds`)).filter((o) => o.kind === CRD);
+    expect(names.map((o) => o.metadata.name).sort()).toEqual(
+      ['alertmanagerconfigs', 'alertmanagers', 'podmonitors', 'probes', 'prometheusagents', 'prometheuses', 'prometheusrules', 'scrapeconfigs', 'servicemonitors', 'thanosrulers'].map((n) => `${n}.monitoring.coreos.com`),
+    );
+    for (const o of names) expect(o.metadata.annotations['helm.sh/resource-policy'], o.metadata.name).toBe('keep');
+  });
+});
 
-  it('may change only the monitoring.coreos.com CRDs', () => {
-    const rules = named(objects(), 'ClusterRole', 'kube-prometheus-stack-crds-upgrade')!.rules;
-    expect(rules).toHaveLength(1);
-    expect(rules[0].resources).toEqual(['customresourcedefinitions']);
-    expect(rules[0].resourceNames).toEqual(expect.arrayContaining(['prometheuses.monitoring.coreos.com', 'alertmanagers.monitoring.coreos.com', 'servicemonitors.monitoring.coreos.com']));
-    expect(rules[0].resourceNames.every((n: string) => n.endsWith('.monitoring.coreos.com'))).toBe(true);
+/**
+ * The Secret Helm stores a release revision in (helm/pkg/storage/driver: the release as JSON,
+ * gzipped, base64) must fit the API server's 1 MiB object limit. The release holds the chart's
+ * files and templates and the rendered manifest: for a CRD chart, each CRD twice.
+ */
+function releaseSecretBytes(dir: string): number {
+  const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
+  const files = filesUnder(dir).map((f) => ({ name: relative(dir, f), data: readFileSync(f) }));
+  const manifest = files.filter((f) => f.name.startsWith('files/')).map((f) => `---\n${f.data.toString()}`).join('\n');
+  const release = { chart: { files: files.map((f) => ({ name: f.name, data: b64(f.data) })) }, manifest };
+  return b64(gzipSync(JSON.stringify(release), { level: 9 })).length;
+}
+
+describe('Helm release size', () => {
+  it.each(VENDORED_CRD_CHARTS.map((c) => [c.name, c] as const))('%s: its release Secret stays under 1 MiB with room to grow', (_, chart) => {
+    expect(releaseSecretBytes(crdChartDir(chart))).toBeLessThan(0.75 * 1024 * 1024);
+  });
+  it('all monitoring.coreos.com CRDs in one release would not fit (why there are three)', () => {
+    const all = KPS_PARTS.map((p) => releaseSecretBytes(crdChartDir({ name: p }))).reduce((a, b) => a + b, 0);
+    expect(all).toBeGreaterThan(1024 * 1024);
   });
 });
 
@@ -51,17 +68,23 @@ const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 
 describe('vendored CRD charts (npm run crds:vendor)', () => {
-  it('vendors exactly psmdb-operator and aws-load-balancer-controller', () => {
-    expect(VENDORED_CRD_CHARTS.map((p) => `${p.chart} ${p.version}`)).toEqual(['psmdb-operator 1.22.0', 'aws-load-balancer-controller 3.5.0']);
-    expect(readdirSync(join(crdChartDir({ chart: 'x' }), '..')).sort()).toEqual(['aws-load-balancer-controller', 'psmdb-operator']);
+  it('vendors psmdb-operator, aws-load-balancer-controller and kube-prometheus-stack in three parts', () => {
+    expect(VENDORED_CRD_CHARTS.map((c) => `${c.name} ${c.pin.chart} ${c.pin.version}`)).toEqual([
+      'psmdb-operator psmdb-operator 1.22.0',
+      'aws-load-balancer-controller aws-load-balancer-controller 3.5.0',
+      'kube-prometheus-stack-prometheus kube-prometheus-stack 88.5.3',
+      'kube-prometheus-stack-alertmanager kube-prometheus-stack 88.5.3',
+      'kube-prometheus-stack-monitors kube-prometheus-stack 88.5.3',
+    ]);
+    expect(readdirSync(join(crdChartDir({ name: 'x' }), '..')).sort()).toEqual(['aws-load-balancer-controller', ...KPS_PARTS, 'psmdb-operator']);
   });
 
-  it.each(VENDORED_CRD_CHARTS.map((p) => [p.chart, p] as const))('%s: charts/crds/ equals the pinned package\'s crds/ plus the keep policy', (_, pin) => {
-    const dir = crdChartDir(pin);
-    const expected = vendoredCrdChart(pin);
+  it.each(VENDORED_CRD_CHARTS.map((c) => [c.name, c] as const))('%s: charts/crds/ equals the pinned package\'s CRD files plus the keep policy', (_, chart) => {
+    const dir = crdChartDir(chart);
+    const expected = vendoredCrdChart(chart);
     expect(filesUnder(dir).map((f) => relative(dir, f)).sort()).toEqual([...expected.keys()].sort());
     for (const [file, content] of expected) expect(readFileSync(join(dir, file), 'utf8'), file).toBe(content);
-    expect(expected.get('Chart.yaml')).toContain(`version: ${pin.version}\n`);
+    expect(expected.get('Chart.yaml')).toContain(`version: ${chart.pin.version}\n`);
   });
 
   it('adds helm.sh/resource-policy: keep to each CRD and refuses anything that is not a CRD', () => {
@@ -91,9 +114,9 @@ describe.each(PLATFORMS)('%s: CRDs applied before their charts', (stack) => {
     expect(releaseNamed(stack, 'external-dns')!.skip_crds).toBe(true);
   });
 
-  it('renders CRDs only from the *-crds releases, cert-manager and kube-prometheus-stack, every vendored one kept on uninstall', () => {
+  it('renders CRDs only from the *-crds releases and cert-manager, every vendored one kept on uninstall', () => {
     const withCrds = renderedExamples().releases.filter((r) => r.stack === stack && r.objects.some((o) => o.object.kind === CRD));
-    expect(withCrds.map((r) => r.name).sort()).toEqual([...charts.map(([c]) => `${c}-crds`), 'cert-manager', 'kube-prometheus-stack'].sort());
+    expect(withCrds.map((r) => r.name).sort()).toEqual([...charts.map(([c]) => `${c}-crds`), ...KPS_PARTS.map((p) => `${p}-crds`), 'cert-manager'].sort());
     const psmdb = renderedObjectsOf(stack, 'psmdb-operator-crds').filter((o) => o.kind === CRD);
     expect(psmdb.map((o) => o.metadata.name).sort()).toEqual(['perconaservermongodbbackups.psmdb.percona.com', 'perconaservermongodbrestores.psmdb.percona.com', 'perconaservermongodbs.psmdb.percona.com']);
     for (const [chart] of charts) {

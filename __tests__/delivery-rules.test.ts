@@ -51,3 +51,65 @@ describe('config: delivery runners must reach the cluster API', () => {
     expect(() => loadEnvironments({ 'aws-dev': env }, undefined)).not.toThrow();
   });
 });
+
+describe('config: plan and deploy runners, reviewers, repository', () => {
+  it('refuses plan and deploy label sets GitHub could match to the same runner, naming both fields', () => {
+    const env: Mutable = clone(awsDev);
+    env.delivery.planRunner = ['self-hosted', 'linux', 'x64', 'aws-dev'];
+    env.delivery.deployRunner = ['self-hosted', 'linux', 'x64', 'aws-dev'];
+    expect(problemsOf(only('aws-dev', env))).toEqual([
+      'config/aws-dev: delivery.deployRunner: ["self-hosted", "linux", "x64", "aws-dev"] and delivery.planRunner ["self-hosted", "linux", "x64", "aws-dev"] can select the same runner: GitHub runs a job on any runner carrying all its labels, and every label of delivery.planRunner is in the other set, so pull-request code could run where prod applies run (allowed: two label sets that each have a label the other lacks, such as "plan" and "deploy" pool labels)',
+    ]);
+  });
+
+  it('refuses a plan set that contains the deploy set (a deploy runner would take plan jobs), ignoring case', () => {
+    const env: Mutable = clone(awsDev);
+    env.delivery.planRunner = ['self-hosted', 'Linux', 'aws-dev', 'plan'];
+    env.delivery.deployRunner = ['self-hosted', 'linux'];
+    expect(problemsOf(only('aws-dev', env))).toEqual([expect.stringContaining('every label of delivery.deployRunner is in the other set')]);
+  });
+
+  it('accepts pools that each carry a label the other lacks', () => {
+    const env: Mutable = clone(awsDev);
+    env.delivery.planRunner = ['self-hosted', 'linux', 'aws-dev', 'plan'];
+    env.delivery.deployRunner = ['self-hosted', 'linux', 'aws-dev', 'deploy'];
+    expect(() => loadEnvironments({ 'aws-dev': env }, undefined)).not.toThrow();
+  });
+
+  it('refuses a prod environment without reviewers, and accepts a dev one', () => {
+    const env: Mutable = clone(azureProd);
+    env.delivery.reviewers = [];
+    expect(problemsOf(only('azure-prod', env))).toEqual([
+      'config/azure-prod: delivery.reviewers: [] is empty for a prod environment, whose applies must wait for a reviewer (allowed: 1 to 6 GitHub logins or <org>/<team> slugs, such as "example-org/platform-admins")',
+    ]);
+    delete env.delivery.reviewers;
+    expect(problemsOf(only('azure-prod', env))).toEqual([expect.stringMatching(/^config\/azure-prod: delivery\.reviewers: \[\] is empty for a prod environment/)]);
+    const dev: Mutable = clone(awsDev);
+    expect(dev.delivery.reviewers).toBeUndefined();
+    expect(() => loadEnvironments({ 'aws-dev': dev }, undefined)).not.toThrow();
+  });
+
+  it('refuses a reviewer that is neither a login nor <org>/<team>', () => {
+    const env: Mutable = clone(azureProd);
+    env.delivery.reviewers = ['@alice'];
+    expect(problemsOf(only('azure-prod', env))).toEqual([
+      'config/azure-prod: delivery.reviewers[0]: "@alice" is not valid (allowed: a GitHub login such as octocat or a team such as example-org/platform-admins)',
+    ]);
+  });
+
+  it('refuses a reviewer team of another organization than the repository\'s', () => {
+    const env: Mutable = clone(azureProd);
+    env.delivery.reviewers = ['octocat', 'other-org/admins'];
+    expect(problemsOf(only('azure-prod', env))).toEqual([
+      'config/azure-prod: delivery.reviewers[1]: "other-org/admins" is a team of other-org, not of example-org, which owns delivery.repository (allowed: a GitHub login or a team of example-org, such as "example-org/platform-admins")',
+    ]);
+  });
+
+  it('refuses a repository that is not owner/name', () => {
+    const env: Mutable = clone(awsDev);
+    env.delivery.repository = 'rocketchat-platform';
+    expect(problemsOf(only('aws-dev', env))).toEqual([
+      'config/aws-dev: delivery.repository: "rocketchat-platform" is not valid (allowed: a GitHub repository as owner/name, such as example-org/rocketchat-platform)',
+    ]);
+  });
+});

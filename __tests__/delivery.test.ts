@@ -33,9 +33,13 @@ describe('every stack', () => {
     expect(manifest.stacks['aws-dev-network']!.dependencies).toEqual(['bootstrap-euw1-111111111111']);
     expect(manifest.stacks['azure-prod-network']!.dependencies).toEqual([AZURE_STORE]);
     expect(manifest.stacks['azure-dev-app']!.dependencies).toContain('bootstrap-exrctfstatedev01');
+    // aws-prod's store uses the account's GitHub OIDC provider, which aws-dr's store (first by stack id) owns.
+    expect(manifest.stacks[AWS_STORE]!.dependencies).toEqual(['bootstrap-euc1-222222222222']);
+    // The GitHub settings stack reads the Azure stores' bootstrap outputs (AZURE_CLIENT_ID).
+    expect(manifest.stacks['gh-rocketchat-platform-settings']!.dependencies.sort()).toEqual(['bootstrap-exrctfstatedev01', 'bootstrap-exrctfstatedr01', 'bootstrap-exrctfstateprod01']);
     for (const [name, s] of Object.entries(manifest.stacks)) {
-      if (name.startsWith('bootstrap-')) expect(s.dependencies, name).toEqual([]);
-      else expect(s.dependencies.filter((d) => d.startsWith('bootstrap-')), name).toHaveLength(1);
+      if (name.startsWith('bootstrap-') && name !== AWS_STORE) expect(s.dependencies, name).toEqual([]);
+      else if (!name.startsWith('bootstrap-') && !name.startsWith('gh-')) expect(s.dependencies.filter((d) => d.startsWith('bootstrap-')), name).toHaveLength(1);
     }
   });
 });
@@ -120,49 +124,60 @@ describe('AWS CI roles (bootstrap stack)', () => {
   it('trust GitHub\'s OIDC provider, created once in the account by its first store\'s stack', () => {
     expect(resources(boot, 'aws_iam_openid_connect_provider')).toEqual([]);
     expect(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_openid_connect_provider')).toEqual([
-      { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'], tags: { Name: 'github-actions' } },
+      { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'], tags: { Name: 'github-actions' }, lifecycle: { prevent_destroy: true } },
     ]);
   });
 
-  it('pin each role to the repository and its one GitHub environment, exact strings only', () => {
+  it('pin each role to named workflow files at named refs, in its GitHub environment (access-matrix.test.ts evaluates them)', () => {
     const trust = (name: string) => statements(role(name).assume_role_policy);
-    expect(trust('aws-prod-ci-plan')).toEqual([
+    const repo = 'example-org/rocketchat-platform';
+    expect(trust('aws-prod-ci-deploy')).toEqual([
       {
-        Sid: 'GitHubActionsOneEnvironment',
+        Sid: 'GitHubDeployEnvironment0',
         Effect: 'Allow',
         Principal: { Federated: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' },
         Action: 'sts:AssumeRoleWithWebIdentity',
         Condition: {
           StringEquals: {
             'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-            'token.actions.githubusercontent.com:sub': 'repo:example-org/rocketchat-platform:environment:aws-prod-plan',
+            'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`,
+            'token.actions.githubusercontent.com:ref': 'refs/heads/main',
+            'token.actions.githubusercontent.com:job_workflow_ref': `${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`,
           },
         },
       },
     ]);
-    expect(trust('aws-prod-ci-deploy')[0]!.Condition).toEqual({
-      StringEquals: {
-        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-        'token.actions.githubusercontent.com:sub': 'repo:example-org/rocketchat-platform:environment:aws-prod',
+    // Prod plans only after merge: drift and the gated plan, both from main.
+    expect(trust('aws-prod-ci-plan').map((s) => s.Condition.StringEquals['token.actions.githubusercontent.com:sub'])).toEqual([
+      `repo:${repo}:environment:aws-prod-plan:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/drift.yml@refs/heads/main`,
+      `repo:${repo}:environment:aws-prod-plan:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`,
+    ]);
+    // Dev plans also from pull requests, whose ref carries the pull request number.
+    const devPlan = statements(resources(stack('bootstrap-euw1-111111111111'), 'aws_iam_role').find((r) => r.name === 'aws-dev-ci-plan')!.assume_role_policy);
+    expect(devPlan[0]!.Condition).toEqual({
+      StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+      StringLike: {
+        'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-dev-plan:ref:refs/pull/*/merge:job_workflow_ref:${repo}/.github/workflows/ci.yml@refs/pull/*/merge`,
+        'token.actions.githubusercontent.com:ref': 'refs/pull/*/merge',
+        'token.actions.githubusercontent.com:job_workflow_ref': `${repo}/.github/workflows/ci.yml@refs/pull/*/merge`,
       },
     });
-    expect(statements(resources(stack('bootstrap-euw1-111111111111'), 'aws_iam_role').find((r) => r.name === 'aws-dev-ci-plan')!.assume_role_policy)[0]!.Condition.StringEquals[
-      'token.actions.githubusercontent.com:sub'
-    ]).toBe('repo:example-org/rocketchat-platform:environment:aws-dev-plan');
+    expect(devPlan).toHaveLength(2);
     expect(role('aws-prod-ci-plan').max_session_duration).toBe(3600);
     expect(role('aws-prod-ci-deploy').max_session_duration).toBe(7200);
   });
 
-  it('give the plan role read-only access, its own state and lock file, and no object outside its state', () => {
+  it('give the plan role read-only access, its own and its store\'s bootstrap state, no object outside them and no writes', () => {
     const attached = resources(boot, 'aws_iam_role_policy_attachment').filter((a) => a.role === '${aws_iam_role.ci-aws-prod_plan_C8E717B7.name}');
     expect(attached.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const policy = statements(byPath(boot, 'aws_iam_role_policy', 'ci-aws-prod/plan-state').policy);
     const sid = (s: string) => policy.find((p) => p.Sid === s);
-    const state = 'arn:aws:s3:::example-rocketchat-tfstate-222222222222/rocketchat/aws-prod-*';
+    const state = ['arn:aws:s3:::example-rocketchat-tfstate-222222222222/rocketchat/aws-prod-*', 'arn:aws:s3:::example-rocketchat-tfstate-222222222222/bootstrap/bootstrap-euw1-222222222222.tfstate'];
     expect(sid('StateRead')).toMatchObject({ Effect: 'Allow', Action: 's3:GetObject', Resource: state });
-    expect(sid('StateLockFile')).toMatchObject({ Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${state}.tflock` });
-    expect(sid('StateKey')).toMatchObject({ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: '${aws_kms_key.state-key_753BFC90.arn}' });
+    expect(sid('StateLockFile')).toBeUndefined();
+    expect(sid('StateKey')).toMatchObject({ Action: 'kms:Decrypt', Resource: '${aws_kms_key.state-key_753BFC90.arn}' });
     expect(sid('NoObjectReadsBeyondOwnState')).toEqual({ Sid: 'NoObjectReadsBeyondOwnState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: state });
+    expect(sid('PlansWriteNoObject')).toMatchObject({ Effect: 'Deny', Resource: 'arn:aws:s3:::*/*' });
     expect(sid('EnvironmentSecretValues')!.Resource).toEqual([
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-*',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-heartbeat-url-??????',
@@ -174,7 +189,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
     expect(policy.filter((p) => p.Effect === 'Allow').flatMap((p) => [p.Action].flat())).not.toContain('s3:*');
   });
 
-  it('give the deploy role administrator access fenced away from CI trust and the state store', () => {
+  it('give the deploy role administrator access fenced away from CI trust and every state store of the account', () => {
     const attached = resources(boot, 'aws_iam_role_policy_attachment').filter((a) => a.role === '${aws_iam_role.ci-aws-prod_deploy_887568E1.name}');
     expect(attached.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
     const fence = statements(byPath(boot, 'aws_iam_role_policy', 'ci-aws-prod/deploy-fence').policy);
@@ -183,9 +198,13 @@ describe('AWS CI roles (bootstrap stack)', () => {
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:role/*-ci-plan', 'arn:aws:iam::222222222222:role/*-ci-deploy']);
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Action).toContain('iam:UpdateAssumeRolePolicy');
     expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toBe('arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com');
-    expect(sid('StateStoreStaysAsBootstrapped')).toMatchObject({ Resource: 'arn:aws:s3:::example-rocketchat-tfstate-222222222222' });
-    expect(sid('StateStoreStaysAsBootstrapped').Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning']));
-    expect(sid('StateKeyStaysUsable').Action).toContain('kms:ScheduleKeyDeletion');
+    expect(sid('StateStoresStayAsBootstrapped').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222', 'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222']);
+    expect(sid('StateStoresStayAsBootstrapped').Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration']));
+    expect(sid('BootstrapStateIsAppliedByPeople').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222/bootstrap/*', 'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222/bootstrap/*']);
+    expect(sid('StateKeysStayUsable').Action).toContain('kms:ScheduleKeyDeletion');
+    expect(sid('OtherStoresKeysStayUsable').Condition).toEqual({
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/example-rocketchat-tfstate-222222222222', 'alias/example-rocketchat-tfstate-dr-222222222222'] },
+    });
   });
 
   it('publish the role ARNs the workflows assume', () => {
@@ -241,35 +260,37 @@ describe('AWS CI Kubernetes access (cluster and platform layers)', () => {
 describe('Azure CI identities (bootstrap stack)', () => {
   const boot = stack(AZURE_STORE);
 
-  it('trust exactly one GitHub environment each, through GitHub\'s issuer and the token-exchange audience', () => {
+  it('trust named workflow files from main, one federated credential per exact subject', () => {
+    const repo = 'example-org/rocketchat-platform';
+    const subject = (env: string, file: string) => `repo:${repo}:environment:${env}:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/${file}@refs/heads/main`;
     expect(resources(boot, 'azurerm_user_assigned_identity').map((i) => i.name).sort()).toEqual(['azure-prod-ci-deploy', 'azure-prod-ci-plan']);
     const credentials = resources(boot, 'azurerm_federated_identity_credential').map(({ issuer, audience, subject, name }) => ({ issuer, audience, subject, name }));
+    const github = { issuer: 'https://token.actions.githubusercontent.com', audience: ['api://AzureADTokenExchange'] };
     expect(credentials).toEqual([
-      { name: 'github-azure-prod', issuer: 'https://token.actions.githubusercontent.com', audience: ['api://AzureADTokenExchange'], subject: 'repo:example-org/rocketchat-platform:environment:azure-prod' },
-      { name: 'github-azure-prod-plan', issuer: 'https://token.actions.githubusercontent.com', audience: ['api://AzureADTokenExchange'], subject: 'repo:example-org/rocketchat-platform:environment:azure-prod-plan' },
+      { name: 'github-deploy-environment-azure-prod', ...github, subject: subject('azure-prod', 'deploy-environment.yml') },
+      { name: 'github-deploy-environment-azure-prod-plan', ...github, subject: subject('azure-prod-plan', 'deploy-environment.yml') },
+      { name: 'github-drift-azure-prod-plan', ...github, subject: subject('azure-prod-plan', 'drift.yml') },
     ]);
+    // Azure cannot trust every pull request (exact subjects): dev plans only from the drift check.
     expect(resources(stack('bootstrap-exrctfstatedev01'), 'azurerm_federated_identity_credential').map((c) => c.subject)).toEqual([
-      'repo:example-org/rocketchat-platform:environment:azure-dev',
-      'repo:example-org/rocketchat-platform:environment:azure-dev-plan',
+      subject('azure-dev', 'deploy-environment.yml'),
+      subject('azure-dev-plan', 'drift.yml'),
     ]);
   });
 
-  it('give the plan identity Reader and state access, the deploy identity Contributor and bounded role assignment', () => {
+  it('give the plan identity Reader and path-scoped state reads, the deploy identity Contributor and allowlisted role assignment', () => {
     const grants = (who: string) =>
       Object.entries<Json>(boot.resource.azurerm_role_assignment)
         .filter(([, a]) => a.principal_id === `\${azurerm_user_assigned_identity.${who}.principal_id}`)
         .map(([, a]) => `${a.role_definition_name ?? 'custom'} @ ${a.scope}`);
     const subscription = '/subscriptions/00000000-0000-0000-0000-000000000002';
-    expect(grants('ci-azure-prod_plan_3CE5C745')).toEqual([`Reader @ ${subscription}`, 'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}']);
+    expect(grants('ci-azure-prod_plan_3CE5C745')).toEqual([`Reader @ ${subscription}`, 'Storage Blob Data Reader @ ${azurerm_storage_container.container.id}']);
     expect(grants('ci-azure-prod_deploy_3CE30187')).toEqual([
       `Contributor @ ${subscription}`,
       `Role Based Access Control Administrator @ ${subscription}`,
-      `custom @ ${subscription}`,
       'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}',
     ]);
-    const rbacAdmin = byPath(boot, 'azurerm_role_assignment', 'ci-azure-prod/deploy-role-assignments');
-    expect(rbacAdmin.condition_version).toBe('2.0');
-    for (const id of ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168']) expect(rbacAdmin.condition).toContain(id);
+    expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan Kubernetes reader', 'azure-prod CI plan release secrets reader']);
     expect(Object.keys(boot.output).sort()).toEqual(['azure_prod_ci_deploy_client_id', 'azure_prod_ci_plan_client_id']);
   });
 });
@@ -296,21 +317,24 @@ describe('Azure CI Kubernetes access (cluster layer)', () => {
   });
 
   it('let the plan identity read everything but Secrets, and Secrets only in release namespaces', () => {
-    const definitions = resources(cluster, 'azurerm_role_definition').filter((d) => d.name.startsWith('azure-prod CI plan'));
-    const group = '${azurerm_resource_group.resource-group.id}';
+    // Defined by the bootstrap stack (the deploy identity writes no role definition); named here by their fixed ids.
+    expect(resources(cluster, 'azurerm_role_definition')).toEqual([]);
+    const definitions = resources(stack(AZURE_STORE), 'azurerm_role_definition').filter((d) => d.name.startsWith('azure-prod CI plan'));
+    const subscription = '/subscriptions/00000000-0000-0000-0000-000000000002';
     expect(definitions.map((d) => ({ name: d.name, permissions: d.permissions, scope: d.scope, assignable: d.assignable_scopes }))).toEqual([
       {
         name: 'azure-prod CI plan Kubernetes reader',
-        scope: group,
-        assignable: [group],
-        permissions: [{ data_actions: ['Microsoft.ContainerService/managedClusters/*/read'], not_data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }],
+        scope: subscription,
+        assignable: [subscription],
+        permissions: [{ actions: [], data_actions: ['Microsoft.ContainerService/managedClusters/*/read'], not_data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }],
       },
-      { name: 'azure-prod CI plan release secrets reader', scope: group, assignable: [group], permissions: [{ data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }] },
+      { name: 'azure-prod CI plan release secrets reader', scope: subscription, assignable: [subscription], permissions: [{ actions: [], data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'], not_data_actions: [] }] },
     ]);
+    const idOf = (name: string) => `${subscription}/providers/Microsoft.Authorization/roleDefinitions/${definitions.find((d) => d.name === name)!.role_definition_id}`;
     const plan = of('plan');
     expect(plan.filter((a) => a.role_definition_name).map((a) => a.role_definition_name)).toEqual(['Key Vault Secrets User']);
-    expect(plan.find((a) => a.role_definition_id?.includes('plan-kubernetes-reader-role'))!.scope).toBe(clusterId);
-    expect(plan.filter((a) => a.role_definition_id?.includes('plan-release-secrets-role')).map((a) => a.scope)).toEqual(
+    expect(plan.find((a) => a.role_definition_id === idOf('azure-prod CI plan Kubernetes reader'))!.scope).toBe(clusterId);
+    expect(plan.filter((a) => a.role_definition_id === idOf('azure-prod CI plan release secrets reader')).map((a) => a.scope)).toEqual(
       ['azure-alb-system', 'cert-manager', 'external-dns', 'mongodb', 'monitoring', 'rocketchat'].map((ns) => `${clusterId}/namespaces/${ns}`),
     );
     expect(plan.some((a) => a.role_definition_name === 'Azure Kubernetes Service RBAC Cluster Admin')).toBe(false);
@@ -340,6 +364,7 @@ describe('a state store shared by several environments', () => {
     const boot = readOutdir(outdir).stacks[AWS_STORE]!;
     expect(resources(boot, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['aws-prod-ci-deploy', 'aws-prod-ci-plan', 'aws-stage-ci-deploy', 'aws-stage-ci-plan']);
     expect(resources(boot, 'aws_iam_openid_connect_provider')).toHaveLength(1);
+    // The repository-wide GitHub settings stack is synthesized with the whole registry only.
     expect(Object.keys(readOutdir(outdir).stacks).sort()).toEqual(['aws-stage-app', 'aws-stage-cluster', 'aws-stage-network', 'aws-stage-platform', AWS_STORE]);
   });
 });

@@ -59,7 +59,7 @@ describe('adding an environment (README steps in a temporary copy)', () => {
           environment: 'aws-qa',
           gated: false,
           stacks: 'aws-qa-network aws-qa-cluster aws-qa-platform aws-qa-app',
-          planRunner: ['self-hosted', 'linux', 'x64', 'aws-qa'],
+          planRunner: ['self-hosted', 'linux', 'x64', 'aws-qa', 'plan'],
           planEnvironment: 'aws-qa-plan',
           deployEnvironment: 'aws-qa',
           planRoleArn: 'arn:aws:iam::333333333333:role/aws-qa-ci-plan',
@@ -74,7 +74,8 @@ describe('adding an environment (README steps in a temporary copy)', () => {
   });
 
   it("is in the snapshot test's expected stacks, which match what was synthesized", () => {
-    const expected = stackNames(loadEnvironments(registry, 'aws-qa'));
+    // A selection leaves the repository-wide GitHub settings stack out.
+    const expected = stackNames(loadEnvironments(registry, 'aws-qa'), loadEnvironments(registry, undefined));
     expect(expected.sort()).toEqual(Object.keys(readOutdir(outdir).stacks).sort());
     expect(stackNames(loadEnvironments(registry, undefined))).toEqual(expect.arrayContaining(['aws-prod-app', 'aws-qa-app']));
   });

@@ -243,7 +243,7 @@ beforeAll(() => {
   });
   new NamespaceV1(k8s, 'good-namespace', { metadata: { name: 'good', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   new StorageClasses(k8s, 'good-storage-classes', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/x' } });
-  const albSettings = albIngressSettings({ name: 'x' } as AwsEnvironment, 'arn:aws:acm:eu-west-1:111111111111:certificate/x', 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/y', { host: 'chat.example.com', namespace: 'apps', serviceName: 'web', servicePort: 80, healthCheckPath: '/' });
+  const albSettings = albIngressSettings({ name: 'x' } as AwsEnvironment, 'arn:aws:acm:eu-west-1:111111111111:certificate/x', 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/y', { host: 'chat.example.com', namespace: 'apps', serviceName: 'web', servicePort: 80, podPort: 8080, healthCheckPath: '/', drainSeconds: 30 });
   new Release(k8s, 'good-alb', {
     name: 'alb', chart: 'alb', repository: 'https://example.org', version: '1.0.0',
     values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: albSettings.ingress!.className, annotations: albSettings.ingress!.annotations } })],

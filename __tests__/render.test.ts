@@ -115,6 +115,30 @@ describe('the render audit catches', () => {
     );
   });
 
+  it('a collector whose ClusterRole reads every Secret (Alloy with its chart\'s default RBAC)', async () => {
+    const findings = await findingsAfter('aws-dev-platform', (id) => id.startsWith('alloy'), (s) =>
+      editValues(s, 'alloy', (v) => {
+        delete v.rbac;
+      }),
+    );
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^aws-dev-platform \/ alloy \/ ClusterRole \/ alloy \/ rules\[\d+\]: grants get, list, watch on secrets in every namespace \[rbac\]$/)]));
+  });
+
+  it('a prod workload of several replicas with no zone spread and no disruption budget (Loki as before issue 26)', async () => {
+    const findings = await findingsAfter('aws-prod-platform', (id) => id.startsWith('loki'), (s) =>
+      editValues(s, 'loki', (v) => {
+        delete v.singleBinary.topologySpreadConstraints;
+        v.singleBinary.podDisruptionBudget = { enabled: false };
+      }),
+    );
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        'aws-prod-platform / loki / StatefulSet / monitoring/loki / spec.affinity: 3 replicas with neither pod anti-affinity nor a topology spread across topology.kubernetes.io/zone that selects them: one zone can hold them all [availability]',
+        'aws-prod-platform / loki / StatefulSet / monitoring/loki / metadata.labels: 3 replicas and no PodDisruptionBudget selects them: a drain may evict them all at once [availability]',
+      ]),
+    );
+  });
+
   it('a container without requests and a memory limit', async () => {
     const findings = await findingsAfter('aws-dev-platform', (id) => id.startsWith('external-dns'), (s) =>
       editValues(s, 'external-dns', (v) => {
@@ -166,11 +190,11 @@ describe('the render audit catches', () => {
     const findings = await findingsAfter('aws-prod-app', (id) => id.startsWith('rocketchat_release'), (s) => {
       s.resource.kubernetes_resource_quota_v1 = { small: { metadata: { name: 'budget', namespace: 'rocketchat' }, spec: { hard: { 'requests.memory': '4Gi', pods: '5' } } } };
     });
-    // aws-prod: the autoscaler's 9 replicas plus a surge of 1, 1536Mi requested each.
+    // aws-prod: the autoscaler's 9 replicas plus a surge of 25% (3), 1536Mi requested each.
     expect(findings).toEqual(
       expect.arrayContaining([
-        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.requests.memory: the rendered pods need 15Gi at their largest scale (rocketchat-rocketchat x10), above the quota\'s 4Gi [quota]',
-        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.pods: the rendered pods need 10 at their largest scale (rocketchat-rocketchat x10), above the quota\'s 5 [quota]',
+        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.requests.memory: the rendered pods need 18Gi at their largest scale (rocketchat-rocketchat x12), above the quota\'s 4Gi [quota]',
+        'aws-prod-app / terraform / ResourceQuota / rocketchat/budget / spec.hard.pods: the rendered pods need 12 at their largest scale (rocketchat-rocketchat x12), above the quota\'s 5 [quota]',
       ]),
     );
   });

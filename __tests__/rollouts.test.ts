@@ -7,7 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import type { Environment } from '../config/schema';
-import { POST_RENDERER_SCRIPT } from '../constructs/app/post-renderer';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { POST_RENDERER_BUNDLE, POST_RENDERER_SCRIPT } from '../constructs/platform/post-renderer';
+import { bundlePostRenderer } from '../scripts/post-renderer-bundle';
 import { ROCKETCHAT, rolloutPatch } from '../constructs/app/rocketchat';
 import { postRenderer } from '../scripts/render/render';
 import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
@@ -46,8 +51,12 @@ describe('replicas owned by the autoscaler', () => {
   it.each(['aws-dev', 'azure-dev'])('%s: without an autoscaler the Deployment keeps replicas from config', (env) => {
     expect(deployment(env).spec.replicas).toBe(1);
   });
-  it('aws-prod: the chart still renders its PodDisruptionBudget from replicaCount', () => {
-    expect(rendered('aws-prod', ROCKETCHAT.release, 'PodDisruptionBudget').spec.minAvailable).toBe(2);
+  it('aws-prod: the chart renders no PodDisruptionBudget (its minAvailable follows replicaCount, not the autoscaler)', () => {
+    expect(renderedObjectsOf('aws-prod-app', ROCKETCHAT.release).filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+  it.each(['aws-dev', 'aws-prod'])('%s: the stack\'s PodDisruptionBudget lets one Rocket.Chat pod go at a time', (env) => {
+    const pdbs = resources(stacks[`${env}-app`]!, 'kubernetes_pod_disruption_budget_v1').filter((p) => p.metadata.namespace === ROCKETCHAT.namespace);
+    expect(pdbs.map((p) => [p.spec.max_unavailable, p.spec.min_available])).toEqual([['1', undefined]]);
   });
   it.each(['aws-prod', 'azure-prod'])('%s: the HPA scales on CPU only', (env) => {
     expect(hpa(env).spec.metric).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 70 } } }]);
@@ -71,14 +80,14 @@ describe('zero-downtime rollouts', () => {
   it.each(ENVS)('%s: rolling updates never take a pod away first (maxUnavailable 0)', (env) => {
     expect(deployment(env).spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   });
-  it.each(ENVS)('%s: rolling updates surge one pod', (env) => {
-    expect(deployment(env).spec.strategy.rollingUpdate.maxSurge).toBe(1);
+  it.each(ENVS)('%s: rolling updates surge a quarter of the pods', (env) => {
+    expect(deployment(env).spec.strategy.rollingUpdate.maxSurge).toBe('25%');
   });
-  it.each(ENVS)('%s: Rocket.Chat keeps serving 20 s after it is told to stop (preStop sleep)', (env) => {
-    expect(container(env).lifecycle).toEqual({ preStop: { sleep: { seconds: 20 } } });
+  it.each(ENVS)('%s: Rocket.Chat keeps serving 45 s after it is told to stop (preStop sleep: drain 30 s + 15 s)', (env) => {
+    expect(container(env).lifecycle).toEqual({ preStop: { sleep: { seconds: 45 } } });
   });
-  it.each(ENVS)('%s: a terminating pod gets 60 s, more than preStop 20 s + drain 30 s', (env) => {
-    expect(deployment(env).spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+  it.each(ENVS)('%s: a terminating pod gets 65 s, more than preStop 45 s + 15 s of shutdown', (env) => {
+    expect(deployment(env).spec.template.spec.terminationGracePeriodSeconds).toBe(65);
   });
 
   it.each(['aws-dev', 'aws-prod'])('%s: the namespace asks the AWS Load Balancer Controller for target-health readiness gates', (env) => {
@@ -98,8 +107,8 @@ describe('zero-downtime rollouts', () => {
   });
 
   const probe = (env: string): Json => rendered(env, 'rocketchat-edge', 'HealthCheckPolicy').spec;
-  it.each(['azure-dev', 'azure-prod'])('%s: AGC probes the Rocket.Chat Service on /api/v1/info', (env) => {
-    expect([probe(env).targetRef.name, probe(env).default.http.path]).toEqual([ROCKETCHAT.deployment, '/api/v1/info']);
+  it.each(['azure-dev', 'azure-prod'])('%s: AGC probes the Rocket.Chat pods on 3000 /api/v1/info', (env) => {
+    expect([probe(env).targetRef.name, probe(env).default.port, probe(env).default.http.path]).toEqual([ROCKETCHAT.deployment, 3000, '/api/v1/info']);
   });
   it.each(['azure-dev', 'azure-prod'])('%s: AGC probes every 10 s with a 5 s timeout', (env) => {
     expect([probe(env).default.interval, probe(env).default.timeout]).toEqual(['10s', '5s']);
@@ -113,26 +122,38 @@ describe('rollout configuration', () => {
   const input = () => clone(ENVIRONMENTS['azure-prod']) as Json;
   it('takes preStop, drain, grace period and surge from config', () => {
     const env = parsed('aws-prod');
-    const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 30, drainSeconds: 45, terminationGracePeriodSeconds: 120, maxSurge: 2 } } } };
+    const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 60, drainSeconds: 45, terminationGracePeriodSeconds: 120, maxSurgePercent: 50 } } } };
     expect(rolloutPatch(custom).merge).toEqual({
       spec: {
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } },
-        template: { spec: { terminationGracePeriodSeconds: 120, containers: [{ name: 'rocketchat', lifecycle: { preStop: { sleep: { seconds: 30 } } } }] } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 0 } },
+        template: { spec: { terminationGracePeriodSeconds: 120, containers: [{ name: 'rocketchat', lifecycle: { preStop: { sleep: { seconds: 60 } } } }] } },
       },
     });
   });
-  it('refuses a drain shorter than the preStop wait', () => {
+  it('refuses a preStop wait that ends before the load balancer stops sending (drain + 15 s)', () => {
     const config = input();
     config.app.rocketchat.rollout = { preStopSeconds: 40, drainSeconds: 30, terminationGracePeriodSeconds: 120 };
     expect(problemsOf(validate('azure-prod', config))).toEqual([
-      'config/azure-prod: app.rocketchat.rollout.drainSeconds: 30 is below preStopSeconds 40, so the load balancer would cut connections the pod still serves (allowed: an integer from 40 to 900)',
+      'config/azure-prod: app.rocketchat.rollout.preStopSeconds: 40 is below drainSeconds 30 + 15 s for the load balancer to stop sending, so the pod would get SIGTERM while requests still arrive (allowed: an integer from 45 to 1800)',
     ]);
   });
-  it('refuses a grace period that does not cover preStop + drain, with the defaults filled in', () => {
+  it('refuses the old defaults (preStop 20 s with a 30 s drain)', () => {
     const config = input();
-    config.app.rocketchat.rollout = { terminationGracePeriodSeconds: 50 };
+    config.app.rocketchat.rollout = { preStopSeconds: 20, drainSeconds: 30, terminationGracePeriodSeconds: 60 };
+    expect(problemsOf(validate('azure-prod', config))[0]).toMatch(/^config\/azure-prod: app.rocketchat.rollout.preStopSeconds: 20 is below drainSeconds 30/);
+  });
+  it('refuses a grace period that does not cover preStop + 15 s of shutdown, with the defaults filled in', () => {
+    const config = input();
+    config.app.rocketchat.rollout = { terminationGracePeriodSeconds: 60 };
     expect(problemsOf(validate('azure-prod', config))).toEqual([
-      'config/azure-prod: app.rocketchat.rollout.terminationGracePeriodSeconds: 50 is not more than preStopSeconds + drainSeconds (50), so Kubernetes would kill pods with connections still draining (allowed: an integer from 51 to 3600)',
+      'config/azure-prod: app.rocketchat.rollout.terminationGracePeriodSeconds: 60 is not more than preStopSeconds 45 + 15 s of shutdown, so Kubernetes would kill pods still finishing requests (allowed: an integer from 61 to 3600)',
+    ]);
+  });
+  it('refuses a surge so small that the slowest rollout passes half the Helm timeout', () => {
+    const config = clone(ENVIRONMENTS['aws-prod']) as Json;
+    config.app.rocketchat.rollout = { maxSurgePercent: 10 };
+    expect(problemsOf(validate('aws-prod', config))).toEqual([
+      'config/aws-prod: app.rocketchat.rollout.maxSurgePercent: 10 makes a rollout of 9 pods take about 1260 s, more than half the 1200 s Helm timeout (allowed: an integer from 23 to 100)',
     ]);
   });
 });
@@ -155,6 +176,30 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
     const out = patchManifests(manifests, patch);
     expect(out.startsWith('---\n# Source: chart/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n---\n# Source: chart/templates/deployment.yaml\n')).toBe(true);
   });
+  it('applies a list of patches in order', () => {
+    const second = { kind: 'Service', name: 'web', merge: { spec: { type: 'ClusterIP' } } };
+    const out = patchManifests(manifests, [patch, second]);
+    expect([out.includes('replicas'), out.includes('type: ClusterIP')]).toEqual([false, true]);
+  });
+  it('the committed bundle is the script with yaml bundled in, as scripts/post-renderer-bundle.ts builds it today', () => {
+    expect(readFileSync(POST_RENDERER_BUNDLE, 'utf8')).toBe(bundlePostRenderer());
+  });
+  it('the bundle runs with node alone: from an empty directory, NODE_PATH empty, no node_modules on the way up', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'post-renderer-'));
+    try {
+      copyFileSync(POST_RENDERER_BUNDLE, join(dir, 'patch-workload.bundle.cjs'));
+      const out = execFileSync(process.execPath, ['patch-workload.bundle.cjs', JSON.stringify([patch])], {
+        cwd: dir,
+        input: manifests,
+        env: { PATH: process.env.PATH ?? '', NODE_PATH: '' },
+        encoding: 'utf8',
+      });
+      expect(out).toContain('  - name: app\n          image: app:1\n          lifecycle:\n            preStop:\n              sleep:\n                seconds: 5\n');
+      expect(out).not.toContain('replicas');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('fails when the chart no longer renders the object', () => {
     expect(() => patchManifests(manifests, { ...patch, name: 'renamed' })).toThrow('expected one Deployment named renamed in the rendered chart, found 0');
   });
@@ -170,10 +215,13 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
       '/out/stacks/aws-prod-app',
     ]);
   });
+  it.each(['aws-prod-platform', 'aws-prod-app', 'azure-dev-platform'])('%s: the helm provider keeps each release\'s manifest, so plans show object diffs', (stack) => {
+    expect(Object.values<Json>(stacks[stack]!.provider.helm).map((p) => p.experiments)).toEqual([{ manifest: true }]);
+  });
   it('the synthesized release runs the script shipped in the stack with the Rocket.Chat patch', () => {
     const release = resources(stacks['aws-prod-app']!, 'helm_release').find((r) => r.chart === 'rocketchat')!;
     expect(release.postrender.binary_path).toBe('node');
-    expect(release.postrender.args[0]).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/patch-workload\.cjs$/);
+    expect(release.postrender.args[0]).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/patch-workload\.bundle\.cjs$/);
     expect(JSON.parse(release.postrender.args[1])).toEqual(rolloutPatch(parsed('aws-prod')));
   });
 });

@@ -48,7 +48,7 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
     expect(awsProd).toMatchObject({
       stacks: 'aws-prod-network aws-prod-cluster aws-prod-platform aws-prod-app',
       gated: true,
-      planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod'],
+      planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod', 'plan'],
       planEnvironment: 'aws-prod-plan',
       deployEnvironment: 'aws-prod',
       planRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan',

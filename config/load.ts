@@ -104,14 +104,22 @@ export function registeredEnvironments(registry: Readonly<Record<string, unknown
     .flatMap((name) => checkEnvironment(name, registry[name]).env ?? []);
 }
 
-/** Parses ENVIRONMENTS (comma separated); empty or unset selects every environment. */
-export function selectEnvironments(selection: string | undefined, known: readonly string[]): string[] {
+/**
+ * Parses ENVIRONMENTS (comma separated); empty or unset selects every environment. A name whose
+ * file exists but is not registered (`files`: the environment files on disk) is told where to
+ * register it, the one fix a newcomer needs.
+ */
+export function selectEnvironments(selection: string | undefined, known: readonly string[], files: readonly string[] = []): string[] {
   const wanted = (selection ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (wanted.length === 0) return [...known];
   const unknown = wanted.filter((w) => !known.includes(w));
   if (unknown.length > 0) {
     throw new ConfigError(
-      unknown.map((u) => `ENVIRONMENTS: "${u}" is not an environment (allowed: ${known.join(', ')})`),
+      unknown.map((u) =>
+        files.includes(u)
+          ? `ENVIRONMENTS: "${u}" has a file, config/environments/${u}.ts, but is not registered (allowed: add it to ENVIRONMENTS in config/environments/index.ts, or one of ${known.join(', ')})`
+          : `ENVIRONMENTS: "${u}" is not an environment (allowed: ${known.join(', ')})`,
+      ),
     );
   }
   return [...new Set(wanted)];
@@ -129,7 +137,7 @@ export function loadEnvironments(
   files: readonly string[] = [],
 ): Environment[] {
   const all = Object.keys(registry).sort();
-  const names = selectEnvironments(selection, all);
+  const names = selectEnvironments(selection, all, files);
   const checked = names.map((name) => checkEnvironment(name, registry[name]));
   const problems = [...unregisteredProblems(files, registry), ...checked.flatMap((c) => c.problems)];
   if (problems.length > 0) throw new ConfigError(problems);

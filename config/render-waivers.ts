@@ -26,6 +26,24 @@ const AGC_REASON =
   'The alb.networking.azure.io CRDs ship only inside the alb-controller chart on MCR, which has no offline copy here (RENDER_SKIP_CHARTS); ' +
   'GitHub CI pulls the chart and validates these objects against its CRDs. __tests__/kubernetes-objects.test.ts checks their structure meanwhile.';
 
+/** ClusterRoles that may reach Secrets in every namespace (rule `rbac`): the allowlist, each with why. */
+const SECRET_READERS: readonly { release: string; names: readonly string[]; reason: string }[] = [
+  {
+    release: 'cert-manager',
+    names: ['cainjector', 'controller-issuers', 'controller-clusterissuers', 'controller-certificates', 'controller-orders', 'controller-challenges'].map((n) => `cert-manager-${n}`),
+    reason:
+      'cert-manager writes each Certificate\'s key pair into a Secret in the Certificate\'s namespace and reads issuer credentials and ACME keys; the cainjector reads the CA ' +
+      'Secrets it injects into webhooks. The chart has no namespaced mode, and certificates live in several namespaces (monitoring, rocketchat, the AGC TLS secrets).',
+  },
+  {
+    release: 'kube-prometheus-stack',
+    names: ['kube-prometheus-stack-operator'],
+    reason:
+      'prometheus-operator writes the generated Prometheus and Alertmanager configuration as Secrets and reads the Secrets that ServiceMonitors, PodMonitors and ' +
+      'AlertmanagerConfigs reference (basic auth, TLS), in every namespace it watches; it runs alone in monitoring, restricted Pod Security, no ingress but the API server.',
+  },
+];
+
 export const RENDER_WAIVERS: readonly RenderWaiver[] = [
   { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'HealthCheckPolicy', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
   { rule: 'schema', stacks: 'azure-[a-z0-9-]+-(app|platform)', kind: 'WebApplicationFirewallPolicy', field: 'apiVersion', whileSkipped: 'alb-controller', reason: AGC_REASON },
@@ -39,4 +57,7 @@ export const RENDER_WAIVERS: readonly RenderWaiver[] = [
       'node-exporter runs with hostNetwork (it reads the node\'s network stack), and NetworkPolicy does not apply to host-network pods on either cloud (VPC CNI, Cilium); ' +
       'the node security group / NSG bounds its port 9100 instead. The monitoring-node namespace holds nothing else.',
   },
+  ...SECRET_READERS.flatMap((r) =>
+    r.names.map((name): RenderWaiver => ({ rule: 'rbac', stacks: '(aws|azure)-[a-z0-9-]+-platform', release: r.release, kind: 'ClusterRole', name, reason: r.reason })),
+  ),
 ];

@@ -1,5 +1,6 @@
 /** Cross-field rules for the app block, the same on both clouds. */
 import { arr, obj, type Loose, type Problem } from './rules-kit';
+import { APP_SHUTDOWN_SECONDS, EDGE_PROPAGATION_SECONDS, ROCKETCHAT_HELM_TIMEOUT_SECONDS, ROLLOUT_TIMEOUT_SHARE, rolloutSeconds } from './edge-timing';
 import { ROLLOUT_DEFAULTS } from './schema-app';
 
 function licenseRules(rocketchat: Loose, problems: Problem[]): void {
@@ -22,24 +23,42 @@ function licenseRules(rocketchat: Loose, problems: Problem[]): void {
   }
 }
 
-/** A leaving pod must outlive the load balancer's drain, and the drain must outlive the pod's preStop serving. */
+/**
+ * A leaving pod must keep serving until the edge has stopped sending it requests (its drain plus
+ * the edge's propagation), then get the app's shutdown time before the kill; and the slowest
+ * rollout (every pod the autoscaler may run) must fit half the Helm timeout (config/edge-timing.ts).
+ */
 function rolloutRules(rocketchat: Loose, problems: Problem[]): void {
   const rollout = obj(rocketchat.rollout);
-  const seconds = (key: keyof typeof ROLLOUT_DEFAULTS) => (rollout[key] === undefined ? ROLLOUT_DEFAULTS[key] : rollout[key]);
-  const preStop = seconds('preStopSeconds');
-  const drain = seconds('drainSeconds');
-  const grace = seconds('terminationGracePeriodSeconds');
-  if (typeof preStop !== 'number' || typeof drain !== 'number' || typeof grace !== 'number') return;
-  if (drain < preStop) {
+  const value = (key: keyof typeof ROLLOUT_DEFAULTS) => (rollout[key] === undefined ? ROLLOUT_DEFAULTS[key] : rollout[key]);
+  const preStop = value('preStopSeconds');
+  const drain = value('drainSeconds');
+  const grace = value('terminationGracePeriodSeconds');
+  const surge = value('maxSurgePercent');
+  if (typeof preStop !== 'number' || typeof drain !== 'number' || typeof grace !== 'number' || typeof surge !== 'number') return;
+  const lastRequest = drain + EDGE_PROPAGATION_SECONDS;
+  if (preStop < lastRequest) {
     problems.push({
-      path: 'app.rocketchat.rollout.drainSeconds',
-      message: `${drain} is below preStopSeconds ${preStop}, so the load balancer would cut connections the pod still serves (allowed: an integer from ${preStop} to 900)`,
+      path: 'app.rocketchat.rollout.preStopSeconds',
+      message: `${preStop} is below drainSeconds ${drain} + ${EDGE_PROPAGATION_SECONDS} s for the load balancer to stop sending, so the pod would get SIGTERM while requests still arrive (allowed: an integer from ${lastRequest} to 1800)`,
     });
   }
-  if (grace <= preStop + drain) {
+  if (grace <= preStop + APP_SHUTDOWN_SECONDS) {
     problems.push({
       path: 'app.rocketchat.rollout.terminationGracePeriodSeconds',
-      message: `${grace} is not more than preStopSeconds + drainSeconds (${preStop + drain}), so Kubernetes would kill pods with connections still draining (allowed: an integer from ${preStop + drain + 1} to 3600)`,
+      message: `${grace} is not more than preStopSeconds ${preStop} + ${APP_SHUTDOWN_SECONDS} s of shutdown, so Kubernetes would kill pods still finishing requests (allowed: an integer from ${preStop + APP_SHUTDOWN_SECONDS + 1} to 3600)`,
+    });
+  }
+  const max = obj(rocketchat.autoscaling).maxReplicas;
+  const pods = typeof max === 'number' ? max : rocketchat.replicas;
+  if (typeof pods !== 'number') return;
+  const budget = ROCKETCHAT_HELM_TIMEOUT_SECONDS * ROLLOUT_TIMEOUT_SHARE;
+  const took = rolloutSeconds(pods, surge);
+  if (took > budget) {
+    const least = Array.from({ length: 100 }, (_, i) => i + 1).find((p) => rolloutSeconds(pods, p) <= budget) ?? 100;
+    problems.push({
+      path: 'app.rocketchat.rollout.maxSurgePercent',
+      message: `${surge} makes a rollout of ${pods} pods take about ${took} s, more than half the ${ROCKETCHAT_HELM_TIMEOUT_SECONDS} s Helm timeout (allowed: an integer from ${least} to 100)`,
     });
   }
 }

@@ -74,15 +74,17 @@ const cpuText = (m: number) => (m % 1000 === 0 ? `${m / 1000} CPU` : `${Math.flo
 const memText = (b: number) => `${Math.floor(b / MI)}Mi`;
 
 /** The pools the platform add-ons and Rocket.Chat can run on: untainted; on Azure, User and not spot. */
-function addOnPools(env: Environment): { name: string; smallest: Node[]; minSize: number }[] {
+function addOnPools(env: Environment): { name: string; index: number; smallest: Node[]; minSize: number }[] {
   if (env.cloud === 'aws') {
     return env.kubernetes.nodePools
-      .filter((p) => p.taints.length === 0)
-      .map((p) => ({ name: p.name, minSize: p.minSize, smallest: p.instanceTypes.flatMap((t) => awsNode(p.name, t) ?? []) }));
+      .map((p, index) => ({ p, index }))
+      .filter(({ p }) => p.taints.length === 0)
+      .map(({ p, index }) => ({ name: p.name, index, minSize: p.minSize, smallest: p.instanceTypes.flatMap((t) => awsNode(p.name, t) ?? []) }));
   }
   return env.kubernetes.nodePools
-    .filter((p) => p.mode === 'User' && !p.spot)
-    .map((p) => ({ name: p.name, minSize: p.minSize, smallest: [azureNode(p.name, p.vmSize)].flatMap((n) => n ?? []) }));
+    .map((p, index) => ({ p, index }))
+    .filter(({ p }) => p.mode === 'User' && !p.spot)
+    .map(({ p, index }) => ({ name: p.name, index, minSize: p.minSize, smallest: [azureNode(p.name, p.vmSize)].flatMap((n) => n ?? []) }));
 }
 
 /** The node a pod can count on in a pool: with several instance types, the smallest. */
@@ -125,9 +127,10 @@ function workloadProblems(env: Environment, problems: Problem[]): void {
     return;
   }
   if (env.cloud === 'aws' && pools.every((p) => p.minSize === 0)) {
+    // One problem, pointed at the first pool: raising any one of them fixes it.
     problems.push({
-      path: 'kubernetes.nodePools',
-      message: `every untainted pool (${pools.map((p) => p.name).join(', ')}) has minSize 0, so no node runs cluster-autoscaler to add the first one, and the coredns add-on hangs DEGRADED with no node (allowed: minSize 1 or more on one of them)`,
+      path: `kubernetes.nodePools[${pools[0]!.index}].minSize`,
+      message: `is 0 on every untainted pool (${pools.map((p) => `${p.name}: kubernetes.nodePools[${p.index}]`).join(', ')}), so no node runs cluster-autoscaler to add the first one, and the coredns add-on hangs DEGRADED with no node (allowed: minSize 1 or more on one of them)`,
     });
   }
   const best = pools.flatMap((p) => weakest(p.smallest) ?? []).sort((a, b) => b.memory - a.memory)[0];

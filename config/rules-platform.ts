@@ -1,6 +1,7 @@
 /** Cross-field rules for the platform block, the same on both clouds. */
 import { arr, obj, type Loose, type Problem } from './rules-kit';
 import { DOMAIN } from './schema-common';
+import { DEFAULT_SLOS, durationSeconds, PROMETHEUS_DURATION } from './slo';
 
 export function platformRules(env: Loose, problems: Problem[]): void {
   const platform = obj(env.platform);
@@ -44,5 +45,40 @@ export function platformRules(env: Loose, problems: Problem[]): void {
       path: 'platform.waf.mode',
       message: '"count" in prod only logs attacks and lets them through to Rocket.Chat (allowed: block; count is for tuning in dev)',
     });
+  }
+  sloRules(env, platform, problems);
+}
+
+/**
+ * An objective is judged over its whole window: Prometheus must still hold the window's samples
+ * (the budget left reads all of it), and under an hour the burn-rate windows shrink below a scrape or two.
+ */
+/** The workbook's fastest page burns the budget 14.4 times faster than sustainable. */
+const FASTEST_BURN = 14.4;
+
+function sloRules(env: Loose, platform: Loose, problems: Problem[]): void {
+  const retentionDays = obj(platform.observability).metricsRetentionDays;
+  if (typeof retentionDays !== 'number') return;
+  const given = platform.slos;
+  if (given === undefined && env.tier !== 'prod') return;
+  const allowed = `1h to the metrics retention, platform.observability.metricsRetentionDays = ${retentionDays}d`;
+  for (const name of Object.keys(DEFAULT_SLOS) as (keyof typeof DEFAULT_SLOS)[]) {
+    const explicit = given === undefined ? undefined : obj(obj(given)[name]).window;
+    const target = given === undefined ? undefined : obj(obj(given)[name]).target;
+    // The fast page fires at 14.4 times the budget's rate; with a budget over 1/14.4 no error ratio reaches it.
+    if (typeof target === 'number' && target > 0 && target < 100 && FASTEST_BURN * (100 - target) >= 100) {
+      const lowest = Math.ceil((100 - 100 / FASTEST_BURN) * 100) / 100;
+      problems.push({ path: `platform.slos.${name}.target`, message: `${target} leaves a budget that a ${FASTEST_BURN}x burn exceeds 100% errors to reach, so the page never fires (allowed: a number from ${lowest} to below 100)` });
+    }
+    const window = explicit ?? DEFAULT_SLOS[name].window;
+    // A malformed window is the schema's to report; a well-formed zero ("0d") is too short here.
+    if (typeof window !== 'string' || !PROMETHEUS_DURATION.test(window)) continue;
+    const seconds = durationSeconds(window) ?? 0;
+    if (seconds >= 3600 && seconds <= retentionDays * 86400) continue;
+    problems.push(
+      explicit === undefined
+        ? { path: given === undefined ? 'platform.slos' : `platform.slos.${name}`, message: `the default ${name} window "${window}" does not fit (allowed: ${allowed}; set platform.slos.${name}.window or raise the retention)` }
+        : { path: `platform.slos.${name}.window`, message: `"${window}" is not a window an objective can be judged over (allowed: ${allowed})` },
+    );
   }
 }

@@ -5,6 +5,7 @@
  * node pool names, retention order) are in rules-app.ts.
  */
 import { email, secretName } from './schema-platform';
+import { terminationTiming } from './edge-timing';
 import { bool, int, list, maybe, object, oneOf, optional, text } from './schema-kit';
 
 /** AWS regions (eu-west-1) and Azure locations (westeurope). */
@@ -16,23 +17,24 @@ const memory = text('a memory quantity such as 512Mi, 1.5Gi, 4Gi or 4G', /^\d{1,
 const percent = int(10, 95);
 
 /**
- * How a Rocket.Chat pod leaves during a rollout, a scale-in or a node drain. The load balancer
- * needs a few seconds to stop sending a terminating pod requests (the AWS Load Balancer
- * Controller deregisters the target, the ALB propagates it; AGC reprograms its backends), so the
- * pod keeps serving for `preStopSeconds` before Rocket.Chat gets SIGTERM. Rules (rules-app.ts):
- * drainSeconds >= preStopSeconds, terminationGracePeriodSeconds > preStopSeconds + drainSeconds.
+ * How a Rocket.Chat pod leaves during a rollout, a scale-in or a node drain, and how fast a rollout
+ * replaces pods. The edge keeps sending a deleted pod requests until its drain ends plus the time
+ * the removal takes to reach the load balancer (config/edge-timing.ts), so the pod keeps serving
+ * for `preStopSeconds` before Rocket.Chat gets SIGTERM. Rules (rules-app.ts): preStopSeconds >=
+ * drainSeconds + 15, terminationGracePeriodSeconds > preStopSeconds + 15 (shutdown), and the
+ * slowest rollout within half the Helm timeout.
  */
-export const ROLLOUT_DEFAULTS = { preStopSeconds: 20, drainSeconds: 30, terminationGracePeriodSeconds: 60, maxSurge: 1 } as const;
+export const ROLLOUT_DEFAULTS = { ...terminationTiming(30), maxSurgePercent: 25 } as const;
 
 const rollout = object({
-  /** Seconds a terminating pod keeps serving (preStop sleep) while the load balancer stops sending it new requests. */
-  preStopSeconds: optional(int(5, 120), ROLLOUT_DEFAULTS.preStopSeconds),
+  /** Seconds a terminating pod keeps serving (preStop sleep) while the load balancer stops sending it requests. */
+  preStopSeconds: optional(int(5, 1800), ROLLOUT_DEFAULTS.preStopSeconds),
   /** Seconds the load balancer lets a leaving pod's open connections finish (AWS: target group deregistration delay; AGC has no such setting). */
-  drainSeconds: optional(int(5, 900), ROLLOUT_DEFAULTS.drainSeconds),
+  drainSeconds: optional(int(0, 900), ROLLOUT_DEFAULTS.drainSeconds),
   /** Seconds Kubernetes waits for a terminating pod before killing it. */
   terminationGracePeriodSeconds: optional(int(30, 3600), ROLLOUT_DEFAULTS.terminationGracePeriodSeconds),
-  /** New pods a rollout starts before it stops an old one; no pod is ever taken away first (maxUnavailable 0). */
-  maxSurge: optional(int(1, 10), ROLLOUT_DEFAULTS.maxSurge),
+  /** New pods a rollout starts at a time, in percent of the pods running (rounded up); no pod is ever taken away first (maxUnavailable 0). */
+  maxSurgePercent: optional(int(1, 100), ROLLOUT_DEFAULTS.maxSurgePercent),
 });
 
 /** Seconds of lower recommendations the autoscaler waits out before it removes a pod. */

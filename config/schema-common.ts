@@ -1,5 +1,5 @@
 /** Schema pieces every cloud shares. */
-import { int, list, literal, object, oneOf, record, text } from './schema-kit';
+import { int, list, literal, object, oneOf, optional, record, text } from './schema-kit';
 
 /**
  * Kubernetes minor versions the project accepts. Source: the EKS and AKS
@@ -36,6 +36,8 @@ export const sizes = { minSize: int(0, 100), desiredSize: int(0, 100), maxSize: 
 const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const runnerLabels = list(text('a runner label such as self-hosted or ubuntu-24.04', RUNNER_LABEL), 1, 10, 'runner labels');
+/** A GitHub user login, or a team as <org>/<team slug>. */
+const REVIEWER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[a-z0-9][a-z0-9._-]{0,99})$/;
 
 /**
  * How CI reaches this environment. The repository pins the OIDC trust of the environment's CI
@@ -47,6 +49,12 @@ export const delivery = object({
   repository: text('a GitHub repository as owner/name, such as example-org/rocketchat-platform', GITHUB_REPOSITORY),
   /** `runs-on` labels of the jobs that plan (pull requests, drift checks, the gated plan). */
   planRunner: runnerLabels,
-  /** `runs-on` labels of the jobs that apply. */
+  /** `runs-on` labels of the jobs that apply: a pool of ephemeral runners no plan job can select (config/rules-delivery.ts). */
   deployRunner: runnerLabels,
+  /**
+   * Who approves an apply of this environment (its `<env>` GitHub environment's required reviewers,
+   * written by the GitHub settings stack): GitHub logins or `<org>/<team>` slugs. GitHub allows six.
+   * Required for prod.
+   */
+  reviewers: optional(list(text('a GitHub login such as octocat or a team such as example-org/platform-admins', REVIEWER), 0, 6, 'reviewers'), []),
 });

@@ -71,6 +71,13 @@ export function int(min: number, max: number) {
   return described(v.pipe(v.number(wrongType('a number', allowed)), v.integer(message), v.minValue(min, message), v.maxValue(max, message)), allowed);
 }
 
+/** A percentage strictly between 0 and 100, such as 99.9. */
+export function percentage() {
+  const allowed = 'a number greater than 0 and less than 100, such as 99.9';
+  const message = explain(allowed);
+  return described(v.pipe(v.number(wrongType('a number', allowed)), v.gtValue(0, message), v.ltValue(100, message)), allowed);
+}
+
 export function bool() {
   return described(v.boolean(wrongType('true or false', 'true, false')), 'true, false');
 }

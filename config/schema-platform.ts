@@ -6,7 +6,8 @@
  * Manager (AWS) or Key Vault (Azure) and the platform stack copies it into
  * the cluster.
  */
-import { bool, int, list, literal, maybe, object, oneOf, optional, text, variants } from './schema-kit';
+import { bool, int, list, literal, maybe, object, oneOf, optional, percentage, text, variants } from './schema-kit';
+import { DEFAULT_SLOS, PROMETHEUS_DURATION } from './slo';
 import { domain } from './schema-common';
 
 /** A name valid in both Secrets Manager and Key Vault: letters, digits, hyphens. */
@@ -100,6 +101,10 @@ export const wafFields = object({
   logRetentionDays: optional(oneOf([30, 60, 90, 180, 365]), 90),
 });
 
+const window = text('a Prometheus duration such as 30d, 7d or 24h', PROMETHEUS_DURATION);
+const objective = (defaults: { target: number; window: string }) =>
+  optional(object({ target: percentage(), window }), defaults);
+
 export const platformFields = {
   /** Public DNS zone holding `domain`; external-dns and the ACME DNS01 solver write only here. */
   dnsZone: domain,
@@ -128,6 +133,18 @@ export const platformFields = {
       }),
     ),
   }),
+  /**
+   * What Rocket.Chat promises (constructs/platform/slo-rules.ts): each objective gets recording
+   * rules, page and ticket burn-rate alerts and a row on the SLO dashboard. Absent: prod promises
+   * DEFAULT_SLOS (config/slo.ts), dev nothing. A field left out of a given block takes its default.
+   */
+  slos: maybe(
+    object({
+      availability: objective(DEFAULT_SLOS.availability),
+      latency: optional(object({ target: percentage(), thresholdMs: int(1, 60000), window }), DEFAULT_SLOS.latency),
+      errors: objective(DEFAULT_SLOS.errors),
+    }),
+  ),
   /** Grafana on https://grafana.<domain> through the same HTTPS ingress; false keeps it port-forward only. */
   exposeGrafana: optional(bool(), false),
   waf: wafFields,

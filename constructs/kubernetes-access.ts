@@ -29,6 +29,11 @@ export function kubernetesProviders(scope: Construct, access: KubernetesAccess):
     // helm provider 3.x: `kubernetes` and its `exec` are single objects.
     helm: new HelmProvider(scope, 'helm', {
       kubernetes: { host: access.host, clusterCaCertificate: access.clusterCaCertificate, exec },
+      // The release's rendered manifest in state (Secret data as a hash, helm/manifest_json.go):
+      // a plan renders each chart and shows object by object what an upgrade changes, and the
+      // nightly drift check sees a release changed outside Terraform (helm upgrade/rollback by
+      // hand). Cost and limits: docs/operations.md, "Drift and the helm manifest diff".
+      experiments: { manifest: true },
     }),
     // kubernetes provider 2.x: `exec` is still a list.
     kubernetes: new KubernetesProvider(scope, 'kubernetes', {

@@ -100,9 +100,13 @@ export const awsRules = [
   rule('AWS-IAM-002', 'Web-identity trust is pinned to one subject and audience', 'CKV_AWS_358 (spirit)', 'add StringEquals conditions on <issuer>:sub and <issuer>:aud (WorkloadRole does)',
     each('aws_iam_role', (b) => {
       const web = statements(b.assume_role_policy).filter((s) => asList(s.Action).includes('sts:AssumeRoleWithWebIdentity'));
+      // StringLike on sub only where its one wildcard is a pull request number (refs/pull/*/merge).
+      const pullRequestOnly = (value: unknown) => asList(value).every((v) => typeof v === 'string' && v.replace(/refs\/pull\/\*\/merge/g, '').search(/[*?]/) < 0);
       const pinned = (s: Json) => {
-        const keys = Object.keys(s.Condition?.StringEquals ?? {});
-        return keys.some((k) => k.endsWith(':sub')) && keys.some((k) => k.endsWith(':aud'));
+        const equals = Object.keys(s.Condition?.StringEquals ?? {});
+        const like = Object.entries<unknown>(s.Condition?.StringLike ?? {});
+        const sub = equals.some((k) => k.endsWith(':sub')) || like.some(([k, v]) => k.endsWith(':sub') && pullRequestOnly(v));
+        return sub && equals.some((k) => k.endsWith(':aud')) && like.every(([, v]) => pullRequestOnly(v));
       };
       return web.every(pinned) ? undefined : 'can be assumed by any subject of the identity provider';
     })),

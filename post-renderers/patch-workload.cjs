@@ -3,7 +3,7 @@
  * manifests in on stdin and installs what this prints; the helm provider runs it as
  * `node <this file> <patch>` (helm_release.postrender), and so does the render harness.
  *
- * <patch> is JSON: { kind, name, remove: [[key, ...], ...], merge: { ... } }.
+ * <patch> is JSON: { kind, name, remove: [[key, ...], ...], merge: { ... } }, or a list of them.
  * - remove: paths deleted from the object (absent ones are fine).
  * - merge: maps merged key by key; a list of objects with `name` is merged item by item into the
  *   rendered items of the same name (containers); anything else replaces.
@@ -11,8 +11,8 @@
  * renames either fails the install instead of shipping unpatched. Other documents pass through
  * byte for byte.
  *
- * `yaml` (package.json) resolves from the project's node_modules: cdktf.out/stacks/<stack>, where
- * Terraform runs, is inside the project on every machine that deploys (npm ci runs first).
+ * Releases run patch-workload.bundle.cjs, this file with `yaml` bundled in by esbuild
+ * (`npm run post-renderer:bundle`), so a machine that runs Terraform needs `node` and nothing else.
  */
 'use strict';
 
@@ -50,10 +50,16 @@ function remove(target, path) {
   delete node[path[path.length - 1]];
 }
 
-/** The patched manifest stream; throws when the patch does not apply. */
-function patchManifests(text, patch) {
+/** The patched manifest stream; throws when a patch does not apply. */
+function patchManifests(text, patches) {
+  return (Array.isArray(patches) ? patches : [patches]).reduce(patchOne, text);
+}
+
+function patchOne(text, patch) {
   let found = 0;
   const chunks = text.split(/^---[ \t]*$/m).map((chunk) => {
+    // Only documents that mention the name can be the object: large charts stay unparsed.
+    if (!chunk.includes(patch.name)) return chunk;
     const object = parse(chunk);
     if (!isMap(object) || object.kind !== patch.kind || object.metadata?.name !== patch.name) return chunk;
     found += 1;
@@ -71,8 +77,9 @@ module.exports = { patchManifests };
 
 if (require.main === module) {
   const patch = JSON.parse(process.argv[2] ?? 'null');
-  if (!isMap(patch) || typeof patch.kind !== 'string' || typeof patch.name !== 'string') {
-    process.stderr.write('usage: patch-workload.cjs \'{"kind":"Deployment","name":"...","remove":[["spec","replicas"]],"merge":{...}}\'\n');
+  const valid = (p) => isMap(p) && typeof p.kind === 'string' && typeof p.name === 'string';
+  if (!(Array.isArray(patch) ? patch.length > 0 && patch.every(valid) : valid(patch))) {
+    process.stderr.write('usage: patch-workload.cjs \'{"kind":"Deployment","name":"...","remove":[["spec","replicas"]],"merge":{...}}\' (or a list of them)\n');
     process.exit(2);
   }
   const input = [];

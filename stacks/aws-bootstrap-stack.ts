@@ -21,10 +21,18 @@ import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from './bootstrap-state'
 /** State history is small and precious: a year of old versions to roll back to. */
 const STATE_VERSION_DAYS = 365;
 
+export interface AccountStores {
+  /** The bootstrap stack that creates the account's GitHub OIDC provider (the account's first store by stack id). */
+  readonly githubProviderStack: string;
+  /** Every state bucket of the account (this one included): the deploy roles' fences cover them all. */
+  readonly accountBuckets: readonly string[];
+}
+
 export class AwsBootstrapStack extends LayerStack {
+  readonly githubProviderStack: string;
+
   /** `envs`: every environment whose state this bucket holds (at least one), sorted by name. */
-  /** `ownsGithubProvider`: this store's stack creates the account's GitHub OIDC provider (the account's first store by stack id). */
-  constructor(scope: Construct, id: string, envs: readonly AwsEnvironment[], bucket: string, region: string, ownsGithubProvider = true) {
+  constructor(scope: Construct, id: string, envs: readonly AwsEnvironment[], bucket: string, region: string, account: AccountStores = { githubProviderStack: id, accountBuckets: [bucket] }) {
     super(scope, id, bootstrapStateLocation(id, { type: 's3', bucket, region, key: `${BOOTSTRAP_KEY_PREFIX}/${id}.tfstate` }));
     const first = envs[0]!;
     const accountId = first.aws.accountId;
@@ -44,7 +52,8 @@ export class AwsBootstrapStack extends LayerStack {
       noncurrentVersionDays: STATE_VERSION_DAYS,
     });
 
-    const githubArn = ownsGithubProvider ? githubOidcProvider(this, 'github-oidc').arn : githubOidcProviderArn(partition, accountId);
+    this.githubProviderStack = account.githubProviderStack;
+    const githubArn = account.githubProviderStack === id ? githubOidcProvider(this, 'github-oidc').arn : githubOidcProviderArn(partition, accountId);
     for (const env of envs) {
       if (env.state.type !== 's3') continue;
       new CiRoles(this, `ci-${env.name}`, {
@@ -54,6 +63,8 @@ export class AwsBootstrapStack extends LayerStack {
         stateBucket: bucket,
         stateKeyPrefix: env.state.keyPrefix,
         stateKmsKeyArn: key.key.arn,
+        bootstrapStack: id,
+        accountBuckets: account.accountBuckets,
       });
     }
   }

@@ -10,12 +10,15 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AzureEnvironment } from '../config/schema';
 import { applyDefaultTags } from '../constructs/azure/default-tags';
 import { azurermProvider } from '../constructs/azure/provider';
 import { AzureCiIdentities } from '../constructs/azure/ci-identities';
+import { customRoleGuid, customRoles } from '../constructs/azure/custom-roles';
 import { SecureStorageAccount } from '../constructs/azure/secure-storage-account';
 import { LayerStack } from '../constructs/layer-stack';
 import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from './bootstrap-state';
@@ -54,13 +57,6 @@ export class AzureBootstrapStack extends LayerStack {
       containerAccessType: 'private',
       lifecycle: { preventDestroy: true },
     });
-    // Azure-side guard on top of prevent_destroy: deleting the account needs the lock removed first.
-    new ManagementLock(this, 'delete-lock', {
-      name: 'terraform-state',
-      scope: storage.account.id,
-      lockLevel: 'CanNotDelete',
-      notes: 'Holds Terraform state for every stack in this subscription',
-    });
     const current = new DataAzurermClientConfig(this, 'current', {});
     new RoleAssignment(this, 'deployer-state-access', {
       scope: container.id,
@@ -69,13 +65,39 @@ export class AzureBootstrapStack extends LayerStack {
       description: 'Lets the identity that bootstrapped state read and write it with Entra ID auth',
     });
 
+    const subscription = `/subscriptions/${subscriptionId}`;
     for (const ciEnv of envs) {
+      if (ciEnv.state.type !== 'azurerm') continue;
       new AzureCiIdentities(this, `ci-${ciEnv.name}`, {
         env: ciEnv,
         resourceGroupName: group.name,
         location,
         stateContainerId: container.id,
+        bootstrapStack: id,
+        stateKeyPrefix: ciEnv.state.keyPrefix,
       });
+      // The custom roles the layers assign: defined here, where only people write (constructs/azure/custom-roles.ts).
+      for (const role of customRoles(ciEnv)) {
+        new RoleDefinition(this, `role-${ciEnv.name}-${role.key}`, {
+          roleDefinitionId: customRoleGuid(ciEnv, role.key),
+          name: role.name,
+          scope: subscription,
+          description: role.description,
+          permissions: [{ actions: [...(role.actions ?? [])], dataActions: [...(role.dataActions ?? [])], notDataActions: [...(role.notDataActions ?? [])] }],
+          assignableScopes: [subscription],
+        });
+      }
     }
+    // The store and the CI identities (their federated credentials included) change only when a
+    // person removes this lock: the deploy identities' Contributor cannot write or delete locks, and
+    // no role they may assign can. Created last, so the first apply can build everything under it.
+    // Data-plane access (Entra ID auth to the state blobs) is not affected by management locks.
+    new ManagementLock(this, 'read-only-lock', {
+      name: 'terraform-state-and-ci-identities',
+      scope: group.id,
+      lockLevel: 'ReadOnly',
+      notes: 'Holds Terraform state for every stack in this subscription and the GitHub Actions identities: remove only to change the bootstrap stack (docs/delivery.md)',
+      dependsOn: this.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource),
+    });
   }
 }

@@ -124,7 +124,7 @@ export class AzureClusterStack extends LayerStack {
 
     // CI identities exist where the bootstrap stack of a remote state store made them; CI cannot use local state.
     if (env.state.type === 'azurerm') {
-      new AksCiAccess(this, 'ci-access', { env, identityResourceGroupName: env.state.resourceGroupName, clusterId: cluster.id, roleDefinitionScope: group.id, keyVaultId: keyVault.vault.id });
+      new AksCiAccess(this, 'ci-access', { env, identityResourceGroupName: env.state.resourceGroupName, clusterId: cluster.id, keyVaultId: keyVault.vault.id });
     }
 
     sendClusterDiagnostics(this, 'cluster-diagnostics', cluster.id, net.logAnalyticsWorkspaceId);

@@ -13,6 +13,7 @@ import { AwsClusterStack } from './aws-cluster-stack';
 import { AwsNetworkStack } from './aws-network-stack';
 import { connectAws } from './aws-platform';
 import { AzureBootstrapStack } from './azure-bootstrap-stack';
+import { GithubSettingsStack, githubSettingsStackId } from './github-settings-stack';
 import { connectAzureApp } from './azure-app';
 import { AzureClusterStack } from './azure-cluster-stack';
 import { AzureNetworkStack } from './azure-network-stack';
@@ -35,9 +36,17 @@ const aws: CloudStacks<AwsEnvironment> = {
     if (state.type !== 's3') return undefined;
     const id = stateStoreStackId(env)!;
     // IAM has one GitHub OIDC provider per account: the account's first store (by stack id) creates it, the others use it.
-    const ownsGithubProvider = (registered: readonly Environment[]) =>
-      registered.flatMap((e) => (e.cloud === 'aws' && e.aws.accountId === env.aws.accountId ? [stateStoreStackId(e)] : [])).filter(Boolean).sort()[0] === id;
-    return { id, build: (app, envs, registered) => new AwsBootstrapStack(app, id, envs, state.bucket, state.region, ownsGithubProvider(registered)) };
+    // Every store of the account is fenced against every deploy role of the account (constructs/aws/ci-roles.ts).
+    const sameAccount = (registered: readonly Environment[]) =>
+      registered.flatMap((e) => (e.cloud === 'aws' && e.aws.accountId === env.aws.accountId && e.state.type === 's3' ? [{ id: stateStoreStackId(e)!, bucket: e.state.bucket }] : []));
+    return {
+      id,
+      build: (app, envs, registered) => {
+        const stores = sameAccount(registered);
+        const owner = stores.map((s) => s.id).sort()[0]!;
+        return new AwsBootstrapStack(app, id, envs, state.bucket, state.region, { githubProviderStack: owner, accountBuckets: [...new Set(stores.map((s) => s.bucket))].sort() });
+      },
+    };
   },
   layers(app, env) {
     const network = new AwsNetworkStack(app, env);
@@ -69,10 +78,20 @@ function stacksFor(env: Environment): CloudStacks<Environment> {
 /** The layer stacks every environment has, in deploy order (each stack class names itself `<env>-<layer>`). */
 export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
 
-/** Every stack `buildEnvironments` makes for these environments: shared state stores once, then each env's layers. */
-export function stackNames(envs: readonly Environment[]): string[] {
+/** Whether `envs` is every registered environment: only then are the repositories' GitHub settings synthesized. */
+function wholeRegistry(envs: readonly Environment[], registered: readonly Environment[]): boolean {
+  const selected = new Set(envs.map((e) => e.name));
+  return registered.every((e) => selected.has(e.name));
+}
+
+/**
+ * Every stack `buildEnvironments` makes for these environments: shared state stores once, the
+ * repositories' GitHub settings (whole registry only), then each env's layers.
+ */
+export function stackNames(envs: readonly Environment[], registered: readonly Environment[] = envs): string[] {
   const stores = envs.map((env) => stacksFor(env).stateStore(env)?.id).filter((id): id is string => !!id);
-  return [...new Set(stores), ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
+  const settings = wholeRegistry(envs, registered) ? [...new Set(envs.map((env) => githubSettingsStackId(env.delivery.repository)))] : [];
+  return [...new Set(stores), ...settings, ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
 }
 
 /**
@@ -88,6 +107,24 @@ export function buildEnvironments(app: App, envs: readonly Environment[], regist
     if (store && !stores.has(store.id)) {
       const sharing = [env, ...registered.filter((other) => other.name !== env.name && stacksFor(other).stateStore(other)?.id === store.id)];
       stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name)), [...registered, ...envs]));
+    }
+  }
+  // A store that uses the account's GitHub OIDC provider is applied after the store that owns it.
+  for (const stack of stores.values()) {
+    if (stack instanceof AwsBootstrapStack && stack.githubProviderStack !== stack.node.id) {
+      const owner = stores.get(stack.githubProviderStack);
+      if (owner) stack.addDependency(owner);
+    }
+  }
+  // The GitHub settings of each repository, with the whole registry only: they cover every environment there.
+  const repositories = wholeRegistry(envs, registered) ? [...new Set(envs.map((e) => e.delivery.repository))].sort() : [];
+  for (const repository of repositories) {
+    const ofRepository = envs.filter((e) => e.delivery.repository === repository).sort((a, b) => a.name.localeCompare(b.name));
+    const settings = new GithubSettingsStack(app, githubSettingsStackId(repository), repository, ofRepository);
+    // It reads the Azure stores' bootstrap outputs (client ids).
+    for (const e of ofRepository) {
+      const store = e.cloud === 'azure' ? stores.get(stacksFor(e).stateStore(e)?.id ?? '') : undefined;
+      if (store) settings.addDependency(store);
     }
   }
   for (const env of envs) {

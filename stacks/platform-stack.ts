@@ -10,6 +10,7 @@
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/schema';
+import { objectivesOf } from '../config/slo';
 import { LayerStack } from '../constructs/layer-stack';
 import { stackName } from '../constructs/naming';
 import { Alloy } from '../constructs/platform/alloy';
@@ -56,7 +57,7 @@ export class PlatformStack extends LayerStack {
     const loki = new Loki(this, 'loki', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
     const tempo = new Tempo(this, 'tempo', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
     new Alloy(this, 'alloy', { env, dependsOn: [...afterMonitoring, loki.release, tempo.release] });
-    new Dashboards(this, 'dashboards', { dependsOn: afterMonitoring });
+    new Dashboards(this, 'dashboards', { objectives: objectivesOf(env), dependsOn: afterMonitoring });
     // Its CRDs must exist before the app stack plans the replica set (see constructs/platform/mongodb-operator.ts).
     new MongoDbOperator(this, 'mongodb-operator', { env, dependsOn: foundation });
   }

@@ -11,8 +11,8 @@ export default defineEnvironment({
   // the VPN ranges below, which GitHub-hosted runners are not in.
   delivery: {
     repository: 'example-org/rocketchat-platform',
-    planRunner: ['self-hosted', 'linux', 'x64', 'aws-dev'],
-    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-dev'],
+    planRunner: ['self-hosted', 'linux', 'x64', 'aws-dev', 'plan'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-dev', 'deploy'],
   },
   aws: { accountId: '111111111111', region: 'eu-west-1' },
   state: {

@@ -17,8 +17,9 @@ export default defineEnvironment({
   // the VPN ranges below, which GitHub-hosted runners are not in.
   delivery: {
     repository: 'example-org/rocketchat-platform',
-    planRunner: ['self-hosted', 'linux', 'x64', 'aws-dr'],
-    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-dr'],
+    planRunner: ['self-hosted', 'linux', 'x64', 'aws-dr', 'plan'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-dr', 'deploy'],
+    reviewers: ['example-org/platform-admins'],
   },
   aws: { accountId: '222222222222', region: 'eu-central-1' },
   state: {

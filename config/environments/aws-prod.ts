@@ -11,8 +11,9 @@ export default defineEnvironment({
   // the VPN ranges below, which GitHub-hosted runners are not in.
   delivery: {
     repository: 'example-org/rocketchat-platform',
-    planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod'],
-    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-prod'],
+    planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod', 'plan'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'aws-prod', 'deploy'],
+    reviewers: ['example-org/platform-admins'],
   },
   aws: { accountId: '222222222222', region: 'eu-west-1' },
   state: {

@@ -11,8 +11,8 @@ export default defineEnvironment({
   // the VPN ranges below, which GitHub-hosted runners are not in.
   delivery: {
     repository: 'example-org/rocketchat-platform',
-    planRunner: ['self-hosted', 'linux', 'x64', 'azure-dev'],
-    deployRunner: ['self-hosted', 'linux', 'x64', 'azure-dev'],
+    planRunner: ['self-hosted', 'linux', 'x64', 'azure-dev', 'plan'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'azure-dev', 'deploy'],
   },
   azure: {
     subscriptionId: '00000000-0000-0000-0000-000000000001',

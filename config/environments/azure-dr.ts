@@ -18,8 +18,9 @@ export default defineEnvironment({
   // the VPN ranges below, which GitHub-hosted runners are not in.
   delivery: {
     repository: 'example-org/rocketchat-platform',
-    planRunner: ['self-hosted', 'linux', 'x64', 'azure-dr'],
-    deployRunner: ['self-hosted', 'linux', 'x64', 'azure-dr'],
+    planRunner: ['self-hosted', 'linux', 'x64', 'azure-dr', 'plan'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'azure-dr', 'deploy'],
+    reviewers: ['example-org/platform-admins'],
   },
   azure: {
     subscriptionId: '00000000-0000-0000-0000-000000000002',

@@ -11,8 +11,9 @@ export default defineEnvironment({
   // the VPN ranges below, which GitHub-hosted runners are not in.
   delivery: {
     repository: 'example-org/rocketchat-platform',
-    planRunner: ['self-hosted', 'linux', 'x64', 'azure-prod'],
-    deployRunner: ['self-hosted', 'linux', 'x64', 'azure-prod'],
+    planRunner: ['self-hosted', 'linux', 'x64', 'azure-prod', 'plan'],
+    deployRunner: ['self-hosted', 'linux', 'x64', 'azure-prod', 'deploy'],
+    reviewers: ['example-org/platform-admins'],
   },
   azure: {
     subscriptionId: '00000000-0000-0000-0000-000000000002',

@@ -8,11 +8,8 @@
 import type { IngressBackend, IngressSettings, SecretStore, ServiceAccountRef, WorkloadIdentityBinding } from '../platform/platform-cloud';
 import type { Rule } from '../network-policy';
 
-/** A backend of the app, with how long the edge lets a leaving pod's connections finish. */
-export interface AppBackend extends IngressBackend {
-  /** Config `app.rocketchat.rollout.drainSeconds`; an edge without such a setting relies on the pod's preStop and grace period. */
-  readonly drainSeconds: number;
-}
+/** A backend of the app; `drainSeconds` is config `app.rocketchat.rollout.drainSeconds`. */
+export type AppBackend = IngressBackend;
 
 export interface AppEdge {
   ingressFor(backend: AppBackend): IngressSettings;

@@ -9,10 +9,12 @@
  * and the SMTP URL.
  */
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ROCKETCHAT_HELM_TIMEOUT_SECONDS, surgePods } from '../../config/edge-timing';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from '../platform/chart-release';
@@ -24,7 +26,7 @@ import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';
 import { rocketchatAdminPassword } from './mongodb-secrets';
 import type { SecretStore } from '../platform/platform-cloud';
-import { patchPostRenderer, type ObjectPatch } from './post-renderer';
+import { patchPostRenderer, type ObjectPatch } from '../platform/post-renderer';
 import { identityServiceAccount } from './service-account';
 
 export const ROCKETCHAT = {
@@ -80,7 +82,7 @@ export function rolloutPatch(env: Environment): ObjectPatch {
     remove: autoscaling ? [['spec', 'replicas']] : [],
     merge: {
       spec: {
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rollout.maxSurge, maxUnavailable: 0 } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: `${rollout.maxSurgePercent}%`, maxUnavailable: 0 } },
         template: {
           spec: {
             terminationGracePeriodSeconds: rollout.terminationGracePeriodSeconds,
@@ -111,7 +113,9 @@ export class RocketChat extends Construct {
     const { env, cloud } = props;
     const { rocketchat } = env.app;
     const ns = ROCKETCHAT.namespace;
-    const mostPods = (rocketchat.autoscaling?.maxReplicas ?? rocketchat.replicas) + rocketchat.rollout.maxSurge;
+    const most = rocketchat.autoscaling?.maxReplicas ?? rocketchat.replicas;
+    // A batch of new pods starts while the batch before it may still be terminating (preStop + grace): both count against the quota.
+    const mostPods = most + 2 * surgePods(most, rocketchat.rollout.maxSurgePercent);
     this.podBudget = podBudget('rocketchat', mostPods, [resourcesFor(env, 'rocketchat')]);
 
     const adminPassword = rocketchatAdminPassword(this, env, props.restoreSecrets);
@@ -147,6 +151,7 @@ export class RocketChat extends Construct {
       namespace: ns,
       serviceName: ROCKETCHAT.deployment,
       servicePort: ROCKETCHAT.servicePort,
+      podPort: ROCKETCHAT.httpPort,
       healthCheckPath: ROCKETCHAT.healthCheckPath,
       drainSeconds: rocketchat.rollout.drainSeconds,
     });
@@ -156,14 +161,14 @@ export class RocketChat extends Construct {
       pin: CHARTS.rocketchat,
       name: ROCKETCHAT.release,
       namespace: ns,
-      // First start builds indexes and waits for the replica set; give it time before Helm rolls back.
-      timeoutSeconds: 1200,
+      // First start builds indexes and waits for the replica set; the slowest rollout fits half of it (rules-app.ts).
+      timeoutSeconds: ROCKETCHAT_HELM_TIMEOUT_SECONDS,
       values: {
         host: env.domain,
         replicaCount: heldForRestore(env) ? 0 : rocketchat.replicas,
-        // The chart renders the PDB only for more than one replica; one pod may always be down for a drain.
-        podDisruptionBudget: { enabled: true },
-        minAvailable: Math.max(1, rocketchat.replicas - 1),
+        // The chart's PDB is minAvailable from replicaCount (the autoscaler's floor): at 9 pods it lets a
+        // drain evict 7 at once. Ours (below) is maxUnavailable 1 at any scale.
+        podDisruptionBudget: { enabled: false },
         podAntiAffinity: 'soft',
         podAntiAffinityTopologyKey: 'topology.kubernetes.io/zone',
         // serviceMonitor: the chart renders a ServiceMonitor for its bundled MongoDB even when that is off (templates/mongodb-monitor.yaml).
@@ -209,6 +214,13 @@ export class RocketChat extends Construct {
     if (ingress.companions.length > 0) {
       new ClusterObjects(this, 'edge-objects', { name: 'rocketchat-edge', namespace: ns, objects: [...ingress.companions], dependsOn: [this.release] });
     }
+
+    // One pod at a time, whatever the autoscaler has scaled to: a drain waits for each replacement to pass its readiness gate.
+    new PodDisruptionBudgetV1(this, 'disruption-budget', {
+      metadata: { name: ROCKETCHAT.deployment, namespace: ns },
+      spec: { maxUnavailable: '1', selector: { matchLabels: { ...ROCKETCHAT_POD_LABELS } } },
+      dependsOn: [this.release],
+    });
 
     const autoscaling = heldForRestore(env) ? undefined : rocketchat.autoscaling;
     if (autoscaling) {

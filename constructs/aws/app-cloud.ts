@@ -75,7 +75,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
       return bucket;
     };
     this.edge = {
-      ingressFor: (backend) => albIngressSettings(env, props.certificateArn, props.webAclArn, backend, backend.drainSeconds),
+      ingressFor: (backend) => albIngressSettings(env, props.certificateArn, props.webAclArn, backend),
       sourceCidrs: albSourceCidrs(env),
       // IP targets: without the gate a rollout can replace every pod before the ALB finds one healthy.
       namespaceLabels: ALB_READINESS_GATE_LABELS,

@@ -1,19 +1,23 @@
 /**
- * The two IAM roles GitHub Actions uses for one environment (names and OIDC subjects from
- * config/delivery.ts), each trusted only by its own GitHub environment of the configured repository:
+ * The two IAM roles GitHub Actions uses for one environment (names and the jobs they trust from
+ * config/delivery.ts), each trusted only by named workflow files at named refs of the configured
+ * repository, in its own GitHub environment:
  *
- * - `<env>-ci-plan` (GitHub environment `<env>-plan`, pull requests and drift checks): AWS's
- *   ReadOnlyAccess for refresh, fenced so it reads no object outside this environment's state and
- *   no other environment's state; state read plus the S3 lock file (S3-native locking writes and
- *   deletes `<key>.tflock`) with the state key; the environment's Secrets Manager values, which the
- *   stacks read at plan (alert receivers) and refresh (generated passwords). Those values are in the
- *   state it reads anyway.
- * - `<env>-ci-deploy` (GitHub environment `<env>`, behind its reviewers): AdministratorAccess. Its
- *   applies create IAM roles (IRSA, node, flow logs), KMS keys, EKS, VPC, Route53, ACM, S3 and
- *   Secrets Manager objects; any identity that may create IAM roles can grant itself more, so a
- *   narrower list would only look smaller. The control is who can assume it (one GitHub environment
- *   with required reviewers), and explicit denies keep it from rewriting the CI identities' trust,
- *   the GitHub OIDC provider, or the state store it is itself recorded in.
+ * - `<env>-ci-plan` (GitHub environment `<env>-plan`: drift checks and gated plans from main, and
+ *   pull requests where config/delivery.ts pullRequestPlans allows): AWS's ReadOnlyAccess for
+ *   refresh, fenced so it reads no object outside this environment's state and its store's
+ *   bootstrap state, writes no object at all (plans run with -lock=false: no lock file, no state),
+ *   and decrypts with the state key; the environment's Secrets Manager values, which the stacks read
+ *   at plan (alert receivers) and refresh (generated passwords). Those values are in the state it
+ *   reads anyway, which is why prod is never planned from a pull request.
+ * - `<env>-ci-deploy` (GitHub environment `<env>`, deploy-environment.yml from main, behind its
+ *   reviewers in prod): AdministratorAccess. Its applies create IAM roles (IRSA, node, flow logs),
+ *   KMS keys, EKS, VPC, Route53, ACM, S3 and Secrets Manager objects; any identity that may create
+ *   IAM roles can grant itself more, so a narrower list would only look smaller. Explicit denies
+ *   keep it from rewriting any CI identity's trust or policies, the GitHub OIDC provider, any state
+ *   store of the account (policy, versioning, lifecycle, encryption, replication, old versions),
+ *   any state key (by its alias, which names the bucket), and every store's `bootstrap/` state.
+ *   What it can still do is in docs/delivery.md ("What no identity can do, and what remains").
  *
  * Kubernetes access of both roles is granted by the cluster layer (constructs/aws/eks-ci-access.ts).
  */
@@ -22,7 +26,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ciIdentities, type CiIdentity } from '../../config/delivery';
+import { ciIdentities, type CiIdentity, type TrustedJob } from '../../config/delivery';
+import { BOOTSTRAP_KEY_PREFIX } from '../../stacks/bootstrap-state';
 import type { AwsEnvironment } from '../../config/schema';
 import { mongoSecretNames } from '../app/mongodb-secrets';
 import { GITHUB_OIDC } from '../ci/github-oidc';
@@ -38,6 +43,10 @@ export interface CiRolesProps {
   readonly stateBucket: string;
   readonly stateKeyPrefix: string;
   readonly stateKmsKeyArn: string;
+  /** The bootstrap stack that holds these roles: plan roles read its state (`bootstrap/<stack>.tfstate`). */
+  readonly bootstrapStack: string;
+  /** Every state bucket of the account: the deploy fences cover them all. */
+  readonly accountBuckets: readonly string[];
 }
 
 /** Config fields that name a Secrets Manager secret the stacks read (`licenseSecret`, `urlSecret`, ...). */
@@ -60,21 +69,30 @@ function restoreSourceSecrets(env: AwsEnvironment): string[] {
   return [names.users, names.encryptionKey];
 }
 
+/**
+ * One statement per trusted job. `sub` carries repository, GitHub environment, run ref and workflow
+ * file (config/delivery.ts); `ref` and `job_workflow_ref`, which STS also evaluates as keys of their
+ * own, are pinned as well, so a reset of the repository's subject template cannot loosen the
+ * trust. StringLike only where the subject holds a pull request number.
+ */
 export function githubTrust(providerArn: string, identity: CiIdentity): string {
-  return policyDocument([
-    {
-      Sid: 'GitHubActionsOneEnvironment',
+  const statement = (job: TrustedJob, i: number): Statement => {
+    const claims = {
+      [`${GITHUB_OIDC.host}:sub`]: job.subject,
+      [`${GITHUB_OIDC.host}:ref`]: job.ref,
+      [`${GITHUB_OIDC.host}:job_workflow_ref`]: job.jobWorkflowRef,
+    };
+    const audience = { [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.awsAudience };
+    const wildcard = job.subject.includes('*');
+    return {
+      Sid: `GitHub${job.workflow.replace(/\.ya?ml$/, '').replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}${i}`,
       Effect: 'Allow',
       Principal: { Federated: providerArn },
       Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: {
-          [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.awsAudience,
-          [`${GITHUB_OIDC.host}:sub`]: identity.subject,
-        },
-      },
-    },
-  ]);
+      Condition: wildcard ? { StringEquals: audience, StringLike: claims } : { StringEquals: { ...audience, ...claims } },
+    };
+  };
+  return policyDocument(identity.jobs.map(statement));
 }
 
 export class CiRoles extends Construct {
@@ -93,7 +111,7 @@ export class CiRoles extends Construct {
     const role = (which: 'plan' | 'deploy', identity: CiIdentity, description: string) =>
       new IamRole(this, which, {
         name: identity.name,
-        description: `${description} (${identity.subject})`,
+        description: `${description} (${identity.jobs.map((j) => `${j.workflow}@${j.ref}`).join(', ')} in ${identity.githubEnvironment})`,
         assumeRolePolicy: githubTrust(props.githubOidcProviderArn, identity),
         maxSessionDuration: CI_SESSION_SECONDS[which],
       });
@@ -102,11 +120,11 @@ export class CiRoles extends Construct {
 
     new IamRolePolicyAttachment(this, 'plan-read-only', { role: this.plan.name, policyArn: managedPolicyArn(partition, 'ReadOnlyAccess') });
     const secretArn = (name: string) => `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${name}`;
+    const bootstrapState = `${bucketArn}/${BOOTSTRAP_KEY_PREFIX}/${props.bootstrapStack}.tfstate`;
     const planStatements: Statement[] = [
       { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
-      { Sid: 'StateRead', Effect: 'Allow', Action: 's3:GetObject', Resource: envState },
-      { Sid: 'StateLockFile', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${envState}.tflock` },
-      { Sid: 'StateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: props.stateKmsKeyArn },
+      { Sid: 'StateRead', Effect: 'Allow', Action: 's3:GetObject', Resource: [envState, bootstrapState] },
+      { Sid: 'StateKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: props.stateKmsKeyArn },
       {
         Sid: 'EnvironmentSecretValues',
         Effect: 'Allow',
@@ -122,11 +140,19 @@ export class CiRoles extends Construct {
         Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
       },
       // ReadOnlyAccess reads every object in the account: uploads, database backups, other environments' state.
-      { Sid: 'NoObjectReadsBeyondOwnState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: envState },
+      { Sid: 'NoObjectReadsBeyondOwnState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: [envState, bootstrapState] },
+      // Plans run with -lock=false and write nothing; a policy attached later cannot change that.
+      {
+        Sid: 'PlansWriteNoObject',
+        Effect: 'Deny',
+        Action: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:RestoreObject'],
+        Resource: `arn:${partition}:s3:::*/*`,
+      },
     ];
     new IamRolePolicy(this, 'plan-state', { role: this.plan.name, name: 'state-and-secrets', policy: policyDocument(planStatements) });
 
     new IamRolePolicyAttachment(this, 'deploy-administrator', { role: this.deploy.name, policyArn: managedPolicyArn(partition, 'AdministratorAccess') });
+    const storeArns = props.accountBuckets.map((b) => `arn:${partition}:s3:::${b}`);
     const ciRoleArns = [`arn:${partition}:iam::${accountId}:role/*-ci-plan`, `arn:${partition}:iam::${accountId}:role/*-ci-deploy`];
     const deployFence: Statement[] = [
       {
@@ -148,20 +174,42 @@ export class CiRoles extends Construct {
         Resource: props.githubOidcProviderArn,
       },
       {
-        Sid: 'StateStoreStaysAsBootstrapped',
+        Sid: 'StateStoresStayAsBootstrapped',
         Effect: 'Deny',
         Action: [
           's3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration',
           's3:PutEncryptionConfiguration', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutBucketAcl',
+          's3:PutReplicationConfiguration', 's3:PutBucketObjectLockConfiguration',
         ],
-        Resource: bucketArn,
+        Resource: storeArns,
       },
-      { Sid: 'StateHistoryIsKept', Effect: 'Deny', Action: 's3:DeleteObjectVersion', Resource: `${bucketArn}/*` },
+      { Sid: 'StateHistoryIsKept', Effect: 'Deny', Action: 's3:DeleteObjectVersion', Resource: storeArns.map((arn) => `${arn}/*`) },
+      // Bootstrap state records the CI identities and the stores: people apply it, never CI.
       {
-        Sid: 'StateKeyStaysUsable',
+        Sid: 'BootstrapStateIsAppliedByPeople',
+        Effect: 'Deny',
+        Action: ['s3:PutObject', 's3:DeleteObject'],
+        Resource: storeArns.map((arn) => `${arn}/${BOOTSTRAP_KEY_PREFIX}/*`),
+      },
+      {
+        Sid: 'StateKeysStayUsable',
         Effect: 'Deny',
         Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy'],
         Resource: props.stateKmsKeyArn,
+      },
+      // Other stores' keys are known here only by their alias (the bucket's name): deny by alias, and keep the aliases where they are.
+      {
+        Sid: 'OtherStoresKeysStayUsable',
+        Effect: 'Deny',
+        Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy'],
+        Resource: `arn:${partition}:kms:*:${accountId}:key/*`,
+        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': props.accountBuckets.map((b) => `alias/${b}`) } },
+      },
+      {
+        Sid: 'StateKeyAliasesStay',
+        Effect: 'Deny',
+        Action: ['kms:DeleteAlias', 'kms:UpdateAlias', 'kms:CreateAlias'],
+        Resource: props.accountBuckets.map((b) => `arn:${partition}:kms:*:${accountId}:alias/${b}`),
       },
     ];
     new IamRolePolicy(this, 'deploy-fence', { role: this.deploy.name, name: 'protect-ci-trust-and-state', policy: policyDocument(deployFence) });

@@ -3,13 +3,15 @@
  * terraform-aws-eks v21 uses (after the EKS security group requirements):
  * nodes reach the API on 443; the control plane reaches kubelets (10250) and
  * admission webhooks on nodes; nodes talk to each other on DNS and ephemeral
- * ports; nodes may egress anywhere (through NAT) for images, AWS APIs and NTP.
+ * ports, and on the UDP ports the platform's peers gossip on (peer-ports.ts); nodes may egress
+ * anywhere (through NAT) for images, AWS APIs and NTP.
  * Pod-to-pod policy is enforced above this, by NetworkPolicies (VPC CNI).
  */
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { PEER_PORTS } from '../peer-ports';
 
 export interface EksSecurityGroupsProps {
   readonly clusterName: string;
@@ -87,6 +89,16 @@ export class EksSecurityGroups extends Construct {
       toPort: 65535,
       description: 'Node and pod traffic between nodes on unprivileged ports',
     });
+    for (const peer of PEER_PORTS) {
+      new VpcSecurityGroupIngressRule(this, `nodes-peer-${peer.port}-${peer.protocol}`, {
+        securityGroupId: this.nodes.id,
+        referencedSecurityGroupId: this.nodes.id,
+        ipProtocol: peer.protocol,
+        fromPort: peer.port,
+        toPort: peer.port,
+        description: `${peer.who} between nodes (${peer.protocol.toUpperCase()})`,
+      });
+    }
     new VpcSecurityGroupEgressRule(this, 'nodes-egress', {
       securityGroupId: this.nodes.id,
       ipProtocol: '-1',

@@ -18,11 +18,12 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import { FOR_EXPRESSION_VALUE, TerraformIterator, Token, forExpression, propertyAccess } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
+import { ALB_HEALTH_CHECK } from '../../config/edge-timing';
 import { CHARTS } from '../../config/versions';
-import { ChartCrds } from '../platform/chart-crds';
+import { ChartCrds, CRD_CHARTS } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
-import { controllerReplicas, resourcesFor } from '../platform/sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
 import { AwsWebAcl } from './web-acl';
 import { WorkloadRole, type WorkloadBinding } from './workload-role';
@@ -42,9 +43,10 @@ export const ALB_READINESS_GATE_LABELS = { 'elbv2.k8s.aws/pod-readiness-gate-inj
 /**
  * Settings an Ingress needs on the ALB; the certificate ARN comes from the platform contract.
  * `drainSeconds` becomes the target group's deregistration delay (ALB default 300 s): how long a
- * deregistering pod keeps its open connections.
+ * deregistering pod keeps its open connections. The health check timing decides how long a new
+ * pod waits behind its readiness gate (config/edge-timing.ts, the rollout budget).
  */
-export function albIngressSettings(env: AwsEnvironment, certificateArn: string, webAclArn: string, backend: IngressBackend, drainSeconds?: number): IngressSettings {
+export function albIngressSettings(env: AwsEnvironment, certificateArn: string, webAclArn: string, backend: IngressBackend): IngressSettings {
   return {
     ingress: { className: 'alb', annotations: {
       'alb.ingress.kubernetes.io/scheme': 'internet-facing',
@@ -58,11 +60,15 @@ export function albIngressSettings(env: AwsEnvironment, certificateArn: string, 
       'alb.ingress.kubernetes.io/backend-protocol': 'HTTP',
       'alb.ingress.kubernetes.io/healthcheck-path': backend.healthCheckPath,
       'alb.ingress.kubernetes.io/success-codes': '200',
+      'alb.ingress.kubernetes.io/healthcheck-interval-seconds': String(ALB_HEALTH_CHECK.intervalSeconds),
+      'alb.ingress.kubernetes.io/healthcheck-timeout-seconds': String(ALB_HEALTH_CHECK.timeoutSeconds),
+      'alb.ingress.kubernetes.io/healthy-threshold-count': String(ALB_HEALTH_CHECK.healthyThreshold),
+      'alb.ingress.kubernetes.io/unhealthy-threshold-count': String(ALB_HEALTH_CHECK.unhealthyThreshold),
       'alb.ingress.kubernetes.io/load-balancer-attributes': 'routing.http.drop_invalid_header_fields.enabled=true',
       // Every Ingress of the group names the same ACL: the controller refuses a group whose Ingresses disagree.
       'alb.ingress.kubernetes.io/wafv2-acl-arn': webAclArn,
       // Annotation from aws-load-balancer-controller v3.5.0 docs/guide/ingress/annotations.md (target-group-attributes).
-      ...(drainSeconds === undefined ? {} : { 'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${drainSeconds}` }),
+      'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${backend.drainSeconds}`,
     } },
     companions: [],
   };
@@ -136,7 +142,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
       statements: lbControllerStatements(props.partition),
     });
     const replicas = controllerReplicas(env);
-    const crds = new ChartCrds(this, 'crds', { pin: CHARTS.awsLoadBalancerController, namespace: serviceAccount.namespace });
+    const crds = new ChartCrds(this, 'crds', { chart: CRD_CHARTS.awsLoadBalancerController, namespace: serviceAccount.namespace });
     this.ready = [
       chartRelease(this, 'controller', {
         pin: CHARTS.awsLoadBalancerController,
@@ -151,6 +157,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
           serviceAccount: { create: true, name: serviceAccount.name, annotations: role.serviceAccountAnnotations },
           replicaCount: replicas,
           podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
+          topologySpreadConstraints: zoneSpread(replicas, { 'app.kubernetes.io/name': 'aws-load-balancer-controller', 'app.kubernetes.io/instance': 'aws-load-balancer-controller' }),
           resources: resourcesFor(env, 'controller'),
           defaultSSLPolicy: ALB_SSL_POLICY,
           // Only Services that ask for this controller get an NLB; others keep the cluster default.

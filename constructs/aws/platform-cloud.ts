@@ -18,7 +18,7 @@ import type {
   PlatformCloud,
   SecretStore,
 } from '../platform/platform-cloud';
-import { controllerReplicas, resourcesFor } from '../platform/sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
 import { AwsHttpsEdge } from './https-edge';
 import { ROCKETCHAT } from '../app/rocketchat';
 import { CustomerKey } from './kms-key';
@@ -129,6 +129,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
       values: {
         replicas: controllerReplicas(env),
         podDisruptionBudget: { enabled: controllerReplicas(env) > 1, maxUnavailable: 1 },
+        topologySpreadConstraints: zoneSpread(controllerReplicas(env), { 'app.kubernetes.io/name': 'metrics-server', 'app.kubernetes.io/instance': 'metrics-server' }),
         resources: resourcesFor(env, 'controller'),
       },
     });

@@ -11,22 +11,18 @@
  *   The built-in "Azure Kubernetes Service RBAC Reader" has no Secrets at all, so Helm could not
  *   refresh a single release with it.
  */
-import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
 import { CI_PLAN_SECRET_NAMESPACES } from '../ci/kubernetes-scope';
 import { ciPrincipalIds } from './ci-identities';
+import { customRoleDefinitionId } from './custom-roles';
 import { grantRole } from './role';
-
-const KUBERNETES_DATA = 'Microsoft.ContainerService/managedClusters';
 
 export interface AksCiAccessProps {
   readonly env: AzureEnvironment;
   /** The state store's resource group, where the bootstrap stack created the identities. */
   readonly identityResourceGroupName: string;
   readonly clusterId: string;
-  /** The cluster's resource group id: custom roles are defined and assignable there (Azure takes resource groups, not single resources, as assignable scopes). */
-  readonly roleDefinitionScope: string;
   readonly keyVaultId: string;
 }
 
@@ -41,25 +37,12 @@ export class AksCiAccess extends Construct {
     grantRole(this, 'deploy-key-vault', { role: 'Key Vault Secrets Officer', scope: props.keyVaultId, principalId: deploy, description: why('Applies write generated secrets') });
     grantRole(this, 'plan-key-vault', { role: 'Key Vault Secrets User', scope: props.keyVaultId, principalId: plan, description: why('Plans refresh the secrets the stacks manage and read') });
 
-    const readAllButSecrets = new RoleDefinition(this, 'plan-kubernetes-reader-role', {
-      name: `${env.name} CI plan Kubernetes reader`,
-      scope: props.roleDefinitionScope,
-      description: 'Reads every Kubernetes object except Secrets',
-      permissions: [{ dataActions: [`${KUBERNETES_DATA}/*/read`], notDataActions: [`${KUBERNETES_DATA}/secrets/read`] }],
-      assignableScopes: [props.roleDefinitionScope],
-    });
-    grantRole(this, 'plan-kubernetes-reader', { role: { definitionId: readAllButSecrets.roleDefinitionResourceId }, scope: clusterId, principalId: plan, description: why('Plans refresh Kubernetes objects') });
-
-    const readSecrets = new RoleDefinition(this, 'plan-release-secrets-role', {
-      name: `${env.name} CI plan release secrets reader`,
-      scope: props.roleDefinitionScope,
-      description: 'Reads Secrets (Helm release records) in the namespace it is assigned on',
-      permissions: [{ dataActions: [`${KUBERNETES_DATA}/secrets/read`] }],
-      assignableScopes: [props.roleDefinitionScope],
-    });
+    // Both roles are defined by the bootstrap stack (constructs/azure/custom-roles.ts): the deploy identity writes no role definition.
+    grantRole(this, 'plan-kubernetes-reader', { role: { definitionId: customRoleDefinitionId(env, 'plan-kubernetes-reader') }, scope: clusterId, principalId: plan, description: why('Plans refresh Kubernetes objects') });
+    const readSecrets = customRoleDefinitionId(env, 'plan-release-secrets-reader');
     for (const namespace of CI_PLAN_SECRET_NAMESPACES.azure) {
       grantRole(this, `plan-secrets-${namespace}`, {
-        role: { definitionId: readSecrets.roleDefinitionResourceId },
+        role: { definitionId: readSecrets },
         scope: `${clusterId}/namespaces/${namespace}`,
         principalId: plan,
         description: why(`Plans read Helm release records in ${namespace}`),

@@ -1,18 +1,27 @@
 /**
- * The two user-assigned managed identities GitHub Actions uses for one environment (names and
- * OIDC subjects from config/delivery.ts), each with one federated credential that trusts only its
- * own GitHub environment of the configured repository. The workflows log in with the identity's
- * client id (GitHub environment variable AZURE_CLIENT_ID, printed by this stack's outputs).
+ * The two user-assigned managed identities GitHub Actions uses for one environment (names and the
+ * jobs they trust from config/delivery.ts), each with one federated credential per trusted job:
+ * Azure matches a credential's subject exactly, so each names the workflow file, run ref and GitHub
+ * environment in full. The workflows log in with the identity's client id (GitHub environment
+ * variable AZURE_CLIENT_ID, written by the GitHub settings stack from this stack's outputs).
  *
  * - `<env>-ci-plan`: Reader on the subscription (refresh reads every resource group the layers
- *   create, including those not created yet), and Storage Blob Data Contributor on the state
- *   container: the azurerm backend locks state with a blob lease, a write.
+ *   create, including those not created yet), and Storage Blob Data Reader on the state container,
+ *   with an ABAC condition: blobs it may read are this environment's state (`<keyPrefix>/<env>-*`)
+ *   and its store's bootstrap state, nothing else (listing names stays allowed: the backend lists
+ *   workspaces). Plans run with -lock=false, so they need no blob lease, which is a write.
  * - `<env>-ci-deploy`: Contributor on the subscription (the layers create their resource groups);
- *   Role Based Access Control Administrator, with Azure's condition that it may assign any role
- *   except Owner, User Access Administrator and Role Based Access Control Administrator (the layers
- *   grant cluster, workload and Key Vault roles); a custom role to write role definitions (the
- *   layers define the DNS01 TXT role and the plan identity's Kubernetes readers); and Storage Blob
- *   Data Contributor on the state container.
+ *   Role Based Access Control Administrator with a condition that it may assign or remove only the
+ *   role definitions the layer stacks assign (AZURE_ASSIGNABLE_ROLES: built-in ids and the custom
+ *   roles this stack defines, constructs/azure/custom-roles.ts), never one it could have written:
+ *   it holds no roleDefinitions/write. Storage Blob Data Contributor on the state container, with a
+ *   condition that keeps it from writing or deleting `bootstrap/` blobs.
+ *
+ * What Contributor could still do to the trust - write a federated credential on any CI identity,
+ * re-enable shared keys on the state account and list them, change or delete the store - is held
+ * by a ReadOnly management lock on the store's resource group (stacks/azure-bootstrap-stack.ts),
+ * which Contributor cannot remove (its NotActions exclude every Microsoft.Authorization write and delete) and no
+ * allowlisted role can.
  *
  * Key Vault and Kubernetes (Azure RBAC) roles need the cluster and its vault, so the cluster layer
  * grants them (constructs/azure/aks-ci-access.ts).
@@ -20,29 +29,61 @@
 import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ciIdentities, type CiIdentity } from '../../config/delivery';
 import type { AzureEnvironment } from '../../config/schema';
 import { GITHUB_OIDC } from '../ci/github-oidc';
+import { BOOTSTRAP_KEY_PREFIX } from '../../stacks/bootstrap-state';
+import { customRoleGuid, customRoles } from './custom-roles';
 import { grantRole } from './role';
 
-/** Built-in role ids (the same in every tenant) the deploy identity may never hand out. */
-export const PRIVILEGED_ROLE_IDS = {
-  owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
-  userAccessAdministrator: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
-  roleBasedAccessControlAdministrator: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
-} as const;
+/**
+ * Built-in roles the layer stacks assign, by their ids (the same in every tenant; Azure's built-in
+ * roles reference). __tests__/access-matrix.test.ts holds this list to the role assignments the
+ * synthesized layer stacks make.
+ */
+export const AZURE_ASSIGNABLE_ROLES: Readonly<Record<string, string>> = {
+  'Reader': 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+  'Network Contributor': '4d97b98b-1d4f-4787-a291-c67834d212e7',
+  'Managed Identity Operator': 'f1a07417-d97a-45cb-824c-7a7467783830',
+  'Azure Kubernetes Service RBAC Cluster Admin': 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
+  'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  'Key Vault Crypto Officer': '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
+  'Key Vault Crypto Service Encryption User': 'e147488a-f6f5-4113-8e2d-b22465e65bf6',
+  'AppGw for Containers Configuration Manager': 'fbc52c3f-28ad-4303-a892-8a056630b8f1',
+  'DNS Zone Contributor': 'befefa01-2a29-4197-83a8-272ff33ce314',
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+};
 
-/** Azure's documented "assign all roles except privileged administrator roles" condition. */
-export function notPrivilegedRolesCondition(): string {
-  const ids = Object.values(PRIVILEGED_ROLE_IDS).join(', ');
+/** The role definition GUIDs the deploy identity may assign: the built-in list and the environment's custom roles. */
+export function assignableRoleGuids(env: AzureEnvironment): string[] {
+  return [...Object.values(AZURE_ASSIGNABLE_ROLES), ...customRoles(env).map((r) => customRoleGuid(env, r.key))];
+}
+
+/** Azure's "constrain roles" condition (ABAC, version 2.0): role assignments it writes or deletes name one of `guids`. */
+export function onlyTheseRolesCondition(guids: readonly string[]): string {
+  const ids = guids.join(', ');
   return [
-    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {${ids}}))`,
-    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {${ids}}))`,
+    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`,
+    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`,
   ].join(' AND ');
+}
+
+const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+
+/** Blob reads (listing aside) only of the given paths (`*` wildcards): Azure's "read blobs with a path" condition. */
+export function readOnlyBlobsCondition(paths: readonly string[]): string {
+  const match = paths.map((p) => `@Resource[${BLOBS}:path] StringLike '${p}'`).join(' OR ');
+  return `((!(ActionMatches{'${BLOBS}/read'} AND NOT SubOperationMatches{'Blob.List'})) OR (${match}))`;
+}
+
+/** No blob writes or deletes under `prefix`. */
+export function noBlobWritesUnderCondition(prefix: string): string {
+  const writes = ['write', 'delete', 'add/action', 'move/action'].map((a) => `!(ActionMatches{'${BLOBS}/${a}'})`).join(' AND ');
+  return `((${writes}) OR (NOT @Resource[${BLOBS}:path] StringStartsWith '${prefix}'))`;
 }
 
 /**
@@ -62,6 +103,10 @@ export interface CiIdentitiesProps {
   readonly location: string;
   /** Resource id of the state container. */
   readonly stateContainerId: string;
+  /** The bootstrap stack: plan identities read its state, deploy identities may not write it. */
+  readonly bootstrapStack: string;
+  /** The environment's state keys are `<stateKeyPrefix>/<env>-<layer>.tfstate`. */
+  readonly stateKeyPrefix: string;
 }
 
 export class AzureCiIdentities extends Construct {
@@ -76,14 +121,17 @@ export class AzureCiIdentities extends Construct {
 
     const identity = (which: 'plan' | 'deploy', ci: CiIdentity): UserAssignedIdentity => {
       const uami = new UserAssignedIdentity(this, which, { name: ci.name, resourceGroupName: props.resourceGroupName, location: props.location });
-      new FederatedIdentityCredential(this, `${which}-github`, {
-        name: `github-${ci.githubEnvironment}`,
-        resourceGroupName: props.resourceGroupName,
-        parentId: uami.id,
-        issuer: GITHUB_OIDC.issuer,
-        subject: ci.subject,
-        audience: [GITHUB_OIDC.azureAudience],
-      });
+      for (const job of ci.jobs) {
+        if (job.subject.includes('*')) throw new Error(`${ci.name}: Azure federated credentials match subjects exactly; ${job.subject} has a wildcard`);
+        new FederatedIdentityCredential(this, `${which}-github-${job.workflow.replace(/\.ya?ml$/, '')}`, {
+          name: `github-${job.workflow.replace(/\.ya?ml$/, '')}-${ci.githubEnvironment}`,
+          resourceGroupName: props.resourceGroupName,
+          parentId: uami.id,
+          issuer: GITHUB_OIDC.issuer,
+          subject: job.subject,
+          audience: [GITHUB_OIDC.azureAudience],
+        });
+      }
       new TerraformOutput(this, `${which}-client-id`, {
         value: uami.clientId,
         description: `AZURE_CLIENT_ID of GitHub environment ${ci.githubEnvironment}`,
@@ -97,26 +145,35 @@ export class AzureCiIdentities extends Construct {
       grantRole(this, name, { role, scope: scopeId, principalId: uami.principalId, description: `${why} (GitHub Actions, ${env.name})` });
 
     grant('plan-reader', this.plan, 'Reader', subscription, 'Plans refresh every resource of the environment');
-    grant('plan-state', this.plan, 'Storage Blob Data Contributor', props.stateContainerId, 'Reads state and takes its blob lease lock');
+    const bootstrapState = `${BOOTSTRAP_KEY_PREFIX}/${props.bootstrapStack}.tfstate`;
+    new RoleAssignment(this, 'plan-state', {
+      scope: props.stateContainerId,
+      roleDefinitionName: 'Storage Blob Data Reader',
+      principalId: this.plan.principalId,
+      principalType: 'ServicePrincipal',
+      description: `Plans read this environment's state and the store's bootstrap state, nothing else (GitHub Actions, ${env.name})`,
+      conditionVersion: '2.0',
+      condition: readOnlyBlobsCondition([`${props.stateKeyPrefix}/${env.name}-*`, bootstrapState]),
+    });
 
     grant('deploy-contributor', this.deploy, 'Contributor', subscription, 'Applies create and change the environment\'s resources');
-    grant('deploy-state', this.deploy, 'Storage Blob Data Contributor', props.stateContainerId, 'Reads and writes state and takes its blob lease lock');
+    new RoleAssignment(this, 'deploy-state', {
+      scope: props.stateContainerId,
+      roleDefinitionName: 'Storage Blob Data Contributor',
+      principalId: this.deploy.principalId,
+      principalType: 'ServicePrincipal',
+      description: `Applies read and write layer state and take its blob lease; bootstrap state is written by people (GitHub Actions, ${env.name})`,
+      conditionVersion: '2.0',
+      condition: noBlobWritesUnderCondition(`${BOOTSTRAP_KEY_PREFIX}/`),
+    });
     new RoleAssignment(this, 'deploy-role-assignments', {
       scope: subscription,
       roleDefinitionName: 'Role Based Access Control Administrator',
       principalId: this.deploy.principalId,
       principalType: 'ServicePrincipal',
-      description: `Applies grant cluster, workload and Key Vault roles, never Owner or access administration (GitHub Actions, ${env.name})`,
+      description: `Applies assign only the roles the layer stacks assign (GitHub Actions, ${env.name})`,
       conditionVersion: '2.0',
-      condition: notPrivilegedRolesCondition(),
+      condition: onlyTheseRolesCondition(assignableRoleGuids(env)),
     });
-    const definitions = new RoleDefinition(this, 'role-definitions-writer', {
-      name: `${env.name} CI role definitions writer`,
-      scope: subscription,
-      description: 'Writes the custom roles the stacks define (DNS01 TXT records, Kubernetes readers)',
-      permissions: [{ actions: ['Microsoft.Authorization/roleDefinitions/read', 'Microsoft.Authorization/roleDefinitions/write', 'Microsoft.Authorization/roleDefinitions/delete'] }],
-      assignableScopes: [subscription],
-    });
-    grant('deploy-role-definitions', this.deploy, { definitionId: definitions.roleDefinitionResourceId }, subscription, 'Applies define custom roles');
   }
 }

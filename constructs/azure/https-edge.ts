@@ -66,10 +66,18 @@ function wafPolicy(name: string, namespace: string, target: { kind: 'Gateway' | 
  * Health probe settings (HealthCheckPolicy, targets the Service) are kept apart from the routes:
  * the probe's port and timing change independently of the WAF.
  *
- * Drain: alb.networking.azure.io/v1 has no connection-draining setting. The ALB Controller drops a
- * terminating pod from the backends when its EndpointSlice marks it not ready; the pod's preStop
- * wait and grace period (config app.rocketchat.rollout) carry the drain. The probe takes a pod out
+ * Drain: alb.networking.azure.io/v1 (HealthCheckPolicy, RoutePolicy, BackendTLSPolicy,
+ * BackendLoadBalancingPolicy, IngressExtension, FrontendTLSPolicy, WebApplicationFirewallPolicy;
+ * Microsoft Learn "Application Gateway for Containers API specification for Kubernetes") has no
+ * connection-draining setting. The ALB Controller drops a terminating pod from the backends when
+ * its EndpointSlice marks it not ready; the pod's preStop wait and grace period
+ * (config/edge-timing.ts) carry the drain, the same numbers as on AWS. The probe takes a pod out
  * after three failed checks, ten seconds apart, if it dies unannounced.
+ *
+ * The probe goes to the backend targets, the pod IPs ("Custom health probe for Application Gateway
+ * for Containers": `port` is "the port number used when probing the backend target"), so it names
+ * the container port, not the Service's: probing a pod on the Service port finds nothing listening
+ * and marks every backend unhealthy.
  */
 export function agcRouteSettings(backend: IngressBackend, waf: AgcWaf, bodyPaths: readonly string[] = []): IngressSettings {
   const base = slug(backend.host);
@@ -93,7 +101,7 @@ export function agcRouteSettings(backend: IngressBackend, waf: AgcWaf, bodyPaths
         timeout: '5s',
         healthyThreshold: 1,
         unhealthyThreshold: 3,
-        port: backend.servicePort,
+        port: backend.podPort,
         http: { path: backend.healthCheckPath, match: { statusCodes: [{ start: 200, end: 299 }] } },
         useTLS: false,
       },

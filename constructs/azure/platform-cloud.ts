@@ -11,7 +11,6 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -26,6 +25,7 @@ import type {
   SecretStore,
   WorkloadIdentityBinding,
 } from '../platform/platform-cloud';
+import { customRoleDefinitionId } from './custom-roles';
 import { AzureHttpsEdge } from './https-edge';
 import { ROCKETCHAT } from '../app/rocketchat';
 import { grantRole, type Role } from './role';
@@ -114,23 +114,14 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       },
     });
     // cert-manager's DNS01 solver only reads the zone and writes TXT records; DNS Zone
-    // Contributor would let it change every record. Created on first use and assigned on the zone
-    // only. The definition lives in, and is assignable within, the zone's resource group: Azure
-    // takes management groups, subscriptions or resource groups as a custom role's assignable
-    // scopes, never a single resource (Azure RBAC docs, "Azure role definitions", AssignableScopes).
-    let acmeRole: RoleDefinition | undefined;
-    const acmeChallengeRole = (): RoleDefinition =>
-      (acmeRole ??= new RoleDefinition(this, 'acme-dns01-role', {
-        name: `${env.name} ACME DNS01 TXT records`,
-        scope: resourceGroupId(zoneGroup),
-        description: `Read the ${env.platform.dnsZone} zone and manage its TXT records (cert-manager DNS01)`,
-        permissions: [{ actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'] }],
-        assignableScopes: [resourceGroupId(zoneGroup)],
-      }));
+    // Contributor would let it change every record. The role is defined by the bootstrap stack
+    // (constructs/azure/custom-roles.ts: the deploy identity writes no role definition) and
+    // assigned here on the zone only.
+    const acmeChallengeRole = customRoleDefinitionId(env, 'acme-dns01');
     this.dns = {
       zoneName: env.platform.dnsZone,
       bind: (name, sa, options) => {
-        const id = identity(name, sa, zone.id, [options?.acmeChallengesOnly ? { definitionId: acmeChallengeRole().roleDefinitionResourceId } : 'DNS Zone Contributor']);
+        const id = identity(name, sa, zone.id, [options?.acmeChallengesOnly ? { definitionId: acmeChallengeRole } : 'DNS Zone Contributor']);
         if (options?.listZones) {
           grantRole(this, `${name}-zone-group-reader`, {
             role: 'Reader',

@@ -1,7 +1,7 @@
 /**
- * GitHub Actions' OIDC issuer and the values every cloud's trust of it pins. The issuer puts the
- * job's repository and GitHub environment in `sub` (repo:<owner>/<name>:environment:<environment>);
- * config/delivery.ts builds that subject, and each CI identity trusts exactly one.
+ * GitHub Actions' OIDC issuer and the values every cloud's trust of it pins. Under the repository's
+ * subject template the issuer puts repository, GitHub environment, run ref and workflow file in
+ * `sub`; config/delivery.ts builds those subjects, and each CI identity trusts only its own jobs'.
  */
 export const GITHUB_OIDC = {
   /** Issuer URL as it appears in the token's `iss` claim. */

@@ -9,9 +9,16 @@
  * `status` label and no maxAgeSeconds, so its quantiles cover each pod's
  * lifetime), Grafana Alloy's write paths, Loki and Tempo (each scraped by its
  * chart's ServiceMonitor).
+ *
+ * None repeats one of the chart's default rules (templates/prometheus/rules-1.14 of 88.5.3):
+ * crash loops, unready pods, filling volumes and node memory are KubePodCrashLooping,
+ * KubePodNotReady, KubePersistentVolumeFillingUp and NodeMemoryHighUtilization there, and a
+ * second rule for the same failure only pages twice. Each alert here has promtool cases
+ * (__tests__/alert-cases.ts); the objectives' burn-rate alerts are in slo-rules.ts.
  */
 import type { Environment } from '../../config/schema';
 import { BACKUP_CRON } from '../../config/schema-app';
+import { objectivesOf } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
 import { NAMESPACES } from './names';
 
@@ -113,30 +120,22 @@ function backupRules(backups: Backups): AlertRule[] {
 }
 
 /** Rule groups for an environment, from its replica set size and backup plan. */
-export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[] {
+export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>): readonly AlertGroup[] {
   const mongodbMembers = env.app.mongodb.members;
+  // Where the environment promises objectives, their burn-rate alerts (slo-rules.ts) watch REST
+  // errors and the REST mean; a fixed threshold on the same signal would page a second time.
+  const objectives = objectivesOf(env) !== undefined;
   return [
     {
       name: 'platform.nodes',
       rules: [
         alert('NodeHighCpu', '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))) > 80', '15m', 'warning',
           'Node CPU above 80%', '{{ $labels.instance }} has used {{ $value | humanize }}% CPU for 15 minutes.'),
-        alert('NodeHighMemory', '100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) > 80', '15m', 'warning',
-          'Node memory above 80%', '{{ $labels.instance }} has used {{ $value | humanize }}% memory for 15 minutes.'),
       ],
     },
     {
       name: 'platform.workloads',
       rules: [
-        alert('PodCrashLooping', 'increase(kube_pod_container_status_restarts_total[15m]) > 3', '5m', 'warning',
-          'Pod restarting repeatedly', '{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) restarted more than 3 times in 15 minutes.'),
-        // Only pods that should become ready: Completed (Succeeded) Job pods report Ready=false forever.
-        alert('PodNotReady',
-          'sum by (namespace, pod) (kube_pod_status_ready{condition="false"} == 1 and on (namespace, pod) kube_pod_status_phase{phase=~"Pending|Running|Unknown"} == 1) > 0',
-          '15m', 'warning',
-          'Pod not ready', '{{ $labels.namespace }}/{{ $labels.pod }} has not been ready for 15 minutes.'),
-        alert('PersistentVolumeFillingUp', '100 * kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes > 80', '5m', 'warning',
-          'Volume above 80% full', 'Claim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanize }}% full; expand it (storage classes allow expansion).'),
         alert('CertificateExpiringSoon', 'certmanager_certificate_expiration_timestamp_seconds - time() < 14 * 86400', '1h', 'critical',
           'Certificate expires in less than 14 days', 'Certificate {{ $labels.namespace }}/{{ $labels.name }} has not been renewed; check cert-manager and the DNS01 solver.'),
       ],
@@ -150,10 +149,13 @@ export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[
         // app layer's replica set counts; 15 minutes covers the gap between the platform and app deploys.
         alert('MongoDBMembersMissing', `(count(mongodb_up{namespace="${NAMESPACES.mongodb}"} == 1) or vector(0)) < ${mongodbMembers}`, '15m', 'critical',
           'MongoDB replica set has members missing', `{{ $value }} of ${mongodbMembers} members are up and reporting.`),
-        alert('MongoDBReplicationLag', 'max by (namespace, pod) (mongodb_mongod_replset_member_replication_lag) > 10', '5m', 'warning',
-          'MongoDB replication lag above 10 s', '{{ $labels.namespace }}/{{ $labels.pod }} lags the primary by {{ $value }} s.'),
+        // Every member's exporter reports every secondary's lag (exporter 0.53.0 v1_compatibility.go
+        // replSetMetrics: labels name = the member's host:port, set, state, self): one alert per lagging member.
+        alert('MongoDBReplicationLag', 'max by (namespace, set, name) (mongodb_mongod_replset_member_replication_lag) > 10', '5m', 'warning',
+          'MongoDB replication lag above 10 s', 'Member {{ $labels.name }} of {{ $labels.namespace }}/{{ $labels.set }} lags the primary by {{ $value }} s.'),
+        // The two series differ in conn_type, so they are summed without it before dividing.
         alert('MongoDBConnectionsLow',
-          'mongodb_ss_connections{conn_type="available"} / (mongodb_ss_connections{conn_type="available"} + mongodb_ss_connections{conn_type="current"}) < 0.1',
+          'sum without (conn_type) (mongodb_ss_connections{conn_type="available"}) / sum without (conn_type) (mongodb_ss_connections{conn_type=~"available|current"}) < 0.1',
           '5m', 'warning',
           'MongoDB connections almost exhausted', '{{ $labels.namespace }}/{{ $labels.pod }} has less than 10% of its connections left.'),
       ],
@@ -161,10 +163,10 @@ export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[
     {
       name: 'platform.rocketchat',
       rules: [
-        alert('RocketChatHigh5xxRate',
+        ...(objectives ? [] : [alert('RocketChatHigh5xxRate',
           'sum(rate(rocketchat_rest_api_count{status=~"5.."}[5m])) / sum(rate(rocketchat_rest_api_count[5m])) > 0.05',
           '10m', 'critical',
-          'Rocket.Chat REST 5xx above 5%', '{{ $value | humanizePercentage }} of REST calls failed with a server error over 10 minutes.'),
+          'Rocket.Chat REST 5xx above 5%', '{{ $value | humanizePercentage }} of REST calls failed with a server error over 10 minutes.')]),
         // Summary quantiles cannot be aggregated across pods or series, and these span each pod's
         // lifetime: only series busy right now (over 0.1 calls/s) count, so a rare slow endpoint or an
         // old spike does not hold the alert. The mean below reacts to the last 10 minutes.
@@ -172,10 +174,10 @@ export function alertGroups(env: Pick<Environment, 'app'>): readonly AlertGroup[
           `max(rocketchat_rest_api{quantile="0.99"} and on (${REST_SERIES}) rate(rocketchat_rest_api_count[10m]) > 0.1) > 2`,
           '10m', 'warning',
           'Rocket.Chat REST p99 latency above 2 s', 'A busy Rocket.Chat endpoint answers 1% of its calls in more than {{ $value | humanizeDuration }}.'),
-        alert('RocketChatHighMeanLatency',
+        ...(objectives ? [] : [alert('RocketChatHighMeanLatency',
           'sum(rate(rocketchat_rest_api_sum[10m])) / sum(rate(rocketchat_rest_api_count[10m])) > 1',
           '10m', 'warning',
-          'Rocket.Chat REST mean latency above 1 s', 'REST calls took {{ $value | humanizeDuration }} on average over the last 10 minutes.'),
+          'Rocket.Chat REST mean latency above 1 s', 'REST calls took {{ $value | humanizeDuration }} on average over the last 10 minutes.')]),
       ],
     },
     { name: 'platform.backups', rules: backupRules(env.app.backups) },

@@ -95,6 +95,17 @@ otelcol.exporter.otlp "tempo" {
 `;
 }
 
+/**
+ * What alloyConfig's pipelines read, and nothing else: discovery.kubernetes (role pod) lists and
+ * watches pods, loki.source.kubernetes reads their logs through the API. The chart's default
+ * ClusterRole also grants secrets and configmaps (remote.kubernetes.*), nodes, events and the
+ * operator CRDs to a DaemonSet on every node, the MongoDB pool included.
+ */
+export const ALLOY_RBAC_RULES = [
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+] as const;
+
 const RESTRICTED_CONTAINER = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
@@ -118,6 +129,8 @@ export class Alloy extends Construct {
       values: {
         // PodLogs is not used; pods are discovered directly.
         crds: { create: false },
+        // The chart appends clusterRules to rules in its ClusterRole, and renders an empty list as invalid YAML: split across the two.
+        rbac: { create: true, rules: ALLOY_RBAC_RULES.slice(0, 1), clusterRules: ALLOY_RBAC_RULES.slice(1) },
         alloy: {
           configMap: { create: true, content: alloyConfig(clusterName(env)) },
           enableReporting: false,

@@ -14,7 +14,7 @@ import { chartRelease } from './chart-release';
 import { ClusterObjects, type KubernetesObject } from './cluster-objects';
 import { CLUSTER_ISSUERS, NAMESPACES } from './names';
 import type { DnsZone } from './platform-cloud';
-import { controllerReplicas, resourcesFor } from './sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from './sizing';
 
 export const CERT_MANAGER_SERVICE_ACCOUNT = { namespace: NAMESPACES.certManager, name: 'cert-manager' } as const;
 
@@ -71,7 +71,13 @@ export class CertManager extends Construct {
     const { env, dns } = props;
     const identity = dns.bind('cert-manager-dns', CERT_MANAGER_SERVICE_ACCOUNT, { acmeChallengesOnly: true });
     const replicas = controllerReplicas(env);
-    const ha = { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1 }, resources: resourcesFor(env, 'controller') };
+    // maxUnavailable, not the chart's default minAvailable 1: the same budget whatever the replica count.
+    const ha = (component: string, name: string) => ({
+      replicaCount: replicas,
+      podDisruptionBudget: { enabled: replicas > 1, maxUnavailable: 1 },
+      topologySpreadConstraints: zoneSpread(replicas, { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'cert-manager', 'app.kubernetes.io/component': component }),
+      resources: resourcesFor(env, 'controller'),
+    });
 
     this.release = chartRelease(this, 'cert-manager', {
       pin: CHARTS.certManager,
@@ -79,12 +85,12 @@ export class CertManager extends Construct {
       dependsOn: props.dependsOn,
       values: {
         crds: { enabled: true, keep: true },
-        ...ha,
+        ...ha('controller', 'cert-manager'),
         serviceAccount: { name: CERT_MANAGER_SERVICE_ACCOUNT.name, annotations: identity.serviceAccountAnnotations, labels: identity.serviceAccountLabels },
         podLabels: identity.podLabels,
         global: { leaderElection: { namespace: NAMESPACES.certManager } },
-        webhook: ha,
-        cainjector: ha,
+        webhook: ha('webhook', 'webhook'),
+        cainjector: ha('cainjector', 'cainjector'),
         startupapicheck: { resources: resourcesFor(env, 'helper') },
         prometheus: { enabled: true, servicemonitor: { enabled: true } },
         // The gateway-shim issues a certificate for each HTTPS listener of an annotated Gateway (edges that serve Gateways only).

@@ -1,6 +1,7 @@
 /**
  * Grafana dashboards kept in code: cluster, Rocket.Chat and MongoDB overviews
- * (the MongoDB one with its backups' age and point-in-time lag).
+ * (the MongoDB one with its backups' age and point-in-time lag), and Rocket.Chat's
+ * service level objectives with the error budget left (where the environment has any).
  * Each is a ConfigMap labelled grafana_dashboard=1, which kube-prometheus-stack's
  * Grafana sidecar loads from every namespace. The chart's own dashboards
  * (defaultDashboardsEnabled) cover Kubernetes internals in depth.
@@ -8,8 +9,10 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import type { Objectives } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
 import { NAMESPACES } from './names';
+import { budgetOf, burnWindows, SLI_ERROR_RECORD, sliErrorRatio, WHAT, type SloName } from './slo-rules';
 
 interface Panel {
   readonly title: string;
@@ -52,7 +55,7 @@ export const DASHBOARDS: readonly { uid: string; title: string; panels: readonly
     title: 'Platform / MongoDB',
     panels: [
       panel('Members up', 'sum by (namespace) (mongodb_up)', 'short', '{{namespace}}'),
-      panel('Replication lag', 'max by (pod) (mongodb_mongod_replset_member_replication_lag)', 's', '{{pod}}'),
+      panel('Replication lag per member', 'max by (name) (mongodb_mongod_replset_member_replication_lag)', 's', '{{name}}'),
       panel('Connections in use', 'sum by (pod) (mongodb_ss_connections{conn_type="current"})', 'short', '{{pod}}'),
       panel('Operations per second', 'sum by (type) (rate(mongodb_ss_opcounters[5m]))', 'ops', '{{type}}'),
       // The same signals as the platform.backups alert rules (alert-rules.ts).
@@ -61,6 +64,26 @@ export const DASHBOARDS: readonly { uid: string; title: string; panels: readonly
     ],
   },
 ];
+
+/**
+ * Per objective: the share of its error budget left over its whole window (1 = untouched, below 0 =
+ * overspent) and how fast it burns over the page alert's first window (1 = exactly sustainable).
+ */
+export function sloDashboard(objectives: Objectives): (typeof DASHBOARDS)[number] {
+  return {
+    uid: 'platform-slo',
+    title: 'Platform / Rocket.Chat SLOs',
+    panels: (Object.keys(objectives) as SloName[]).flatMap((name) => {
+      const o = objectives[name];
+      const budget = budgetOf(o);
+      const fast = burnWindows(o)[0]!.long;
+      return [
+        panel(`${WHAT[name].summary}: error budget left (${o.target}% over ${o.window})`, `1 - (${sliErrorRatio(name, o.window)}) / ${budget}`, 'percentunit', 'budget left'),
+        panel(`${WHAT[name].summary}: burn rate over ${fast}`, `${SLI_ERROR_RECORD}${fast}{slo="${name}"} / ${budget}`, 'short', 'burn rate'),
+      ];
+    }),
+  };
+}
 
 function dashboardJson(d: (typeof DASHBOARDS)[number]): string {
   const panels = d.panels.map((p, i) => ({
@@ -76,9 +99,9 @@ function dashboardJson(d: (typeof DASHBOARDS)[number]): string {
 }
 
 export class Dashboards extends Construct {
-  constructor(scope: Construct, id: string, props: { dependsOn: ITerraformDependable[] }) {
+  constructor(scope: Construct, id: string, props: { objectives?: Objectives; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
-    for (const d of DASHBOARDS) {
+    for (const d of [...DASHBOARDS, ...(props.objectives ? [sloDashboard(props.objectives)] : [])]) {
       new ConfigMapV1(this, d.uid, {
         metadata: { name: `dashboard-${d.uid}`, namespace: NAMESPACES.monitoring, labels: { grafana_dashboard: '1' } },
         data: { [`${d.uid}.json`]: dashboardJson(d) },

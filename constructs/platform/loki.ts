@@ -57,6 +57,21 @@ export class Loki extends Construct {
         serviceAccount: { name: LOKI_SERVICE_ACCOUNT.name, annotations: identity.serviceAccountAnnotations, labels: identity.serviceAccountLabels },
         singleBinary: {
           replicas,
+          // Replication factor 3 needs 2 writes to succeed: one pod per zone, at most one down at a time,
+          // so a zone loss or a drain leaves a quorum. Zonal volumes keep each pod in its zone afterwards.
+          ...(replicas > 1
+            ? {
+                podDisruptionBudget: { maxUnavailable: 1 },
+                topologySpreadConstraints: [
+                  {
+                    maxSkew: 1,
+                    topologyKey: 'topology.kubernetes.io/zone',
+                    whenUnsatisfiable: 'DoNotSchedule',
+                    labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/component': 'single-binary' } },
+                  },
+                ],
+              }
+            : {}),
           resources: resourcesFor(env, 'loki'),
           persistence: { enabled: true, size: '10Gi', storageClass: STORAGE_CLASSES.standard },
         },
@@ -69,7 +84,9 @@ export class Loki extends Construct {
         chunksCache: { enabled: false },
         resultsCache: { enabled: false },
         lokiCanary: { enabled: false },
-        sidecar: { resources: resourcesFor(env, 'helper') },
+        // No rules sidecar: Loki evaluates no rules here (alerts are Prometheus's), and it would
+        // need a ClusterRole reading every namespace's configmaps and secrets.
+        sidecar: { resources: resourcesFor(env, 'helper'), rules: { enabled: false } },
         test: { enabled: false },
         monitoring: { serviceMonitor: { enabled: true } },
       },

@@ -12,7 +12,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
-import { ChartCrds } from './chart-crds';
+import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
 import { podBudget, type PodBudget } from '../app/namespace-budget';
 import { NAMESPACES } from './names';
@@ -28,7 +28,7 @@ export class MongoDbOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: { env: Environment; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
-    const crds = new ChartCrds(this, 'crds', { pin: CHARTS.psmdbOperator, namespace: NAMESPACES.mongodb, dependsOn: props.dependsOn });
+    const crds = new ChartCrds(this, 'crds', { chart: CRD_CHARTS.psmdbOperator, namespace: NAMESPACES.mongodb, dependsOn: props.dependsOn });
     this.release = chartRelease(this, 'release', {
       pin: CHARTS.psmdbOperator,
       namespace: NAMESPACES.mongodb,

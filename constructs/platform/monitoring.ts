@@ -5,8 +5,9 @@
  * here, datasources Prometheus/Loki/Tempo linked both ways, dashboards from
  * ConfigMaps), kube-state-metrics (also reading the Percona operator's backup
  * status, mongodb-backup-metrics.ts) and node-exporter (in its own privileged
- * namespace, see docs/platform.md). The chart's CRDs come from its crds/
- * directory, so the PrometheusRules below install in the same release.
+ * namespace, see docs/platform.md). The chart's CRDs come from three CRD
+ * releases applied first (chart-crds.ts), so the PrometheusRules below install
+ * in the stack's release.
  *
  * In prod Prometheus and Alertmanager run two replicas in different zones with
  * a disruption budget of one: a node drain or a zone loss leaves one of each
@@ -19,16 +20,21 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { terminationTiming } from '../../config/edge-timing';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
+import { objectivesOf } from '../../config/slo';
 import { alertGroups } from './alert-rules';
 import { alertmanagerConfig, heartbeatCredential, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
+import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
 import { grafanaDatasources } from './grafana-datasources';
 import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-metrics';
 import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from './names';
 import type { ChartIngress, HttpsEdge, SecretStore } from './platform-cloud';
+import { patchPostRenderer, type ObjectPatch } from './post-renderer';
 import { resourcesFor } from './sizing';
+import { sloGroups } from './slo-rules';
 
 export interface MonitoringProps {
   readonly env: Environment;
@@ -38,6 +44,34 @@ export interface MonitoringProps {
 }
 
 const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+
+/** Grafana from kube-prometheus-stack's grafana subchart: its Deployment, container and the port behind Service port 80. */
+export const GRAFANA = { deployment: 'kube-prometheus-stack-grafana', container: 'grafana', httpPort: 3000, servicePort: 80 } as const;
+
+/**
+ * How a Grafana pod leaves (config/edge-timing.ts): its requests are short, so a 10 s drain. The
+ * subchart has a value for the preStop hook (`lifecycleHooks`) but none for the grace period,
+ * which the release's post-renderer sets.
+ */
+export const GRAFANA_TIMING = terminationTiming(10);
+
+/** The Grafana Deployment's grace period and preStop wait, applied after the chart renders. */
+export function grafanaTimingPatch(): ObjectPatch {
+  return {
+    kind: 'Deployment',
+    name: GRAFANA.deployment,
+    merge: {
+      spec: {
+        template: {
+          spec: {
+            terminationGracePeriodSeconds: GRAFANA_TIMING.terminationGracePeriodSeconds,
+            containers: [{ name: GRAFANA.container, lifecycle: { preStop: { sleep: { seconds: GRAFANA_TIMING.preStopSeconds } } } }],
+          },
+        },
+      },
+    },
+  };
+}
 
 /** Prometheus and Alertmanager replicas: two in prod, so rules and notifications survive a node or zone. */
 export function monitoringReplicas(env: Pick<Environment, 'tier'>): number {
@@ -70,7 +104,8 @@ function highAvailability(env: Environment): { spec: object; podDisruptionBudget
   return {
     // Required, not preferred: two replicas in one zone would fall together. Zonal volumes keep each in its zone afterwards.
     spec: { replicas, podAntiAffinity: 'hard', podAntiAffinityTopologyKey: 'topology.kubernetes.io/zone' },
-    podDisruptionBudget: { enabled: true, minAvailable: replicas - 1 },
+    // maxUnavailable (the chart's minAvailable default removed): one pod may go, whatever the count.
+    podDisruptionBudget: { enabled: true, minAvailable: null, maxUnavailable: 1 },
   };
 }
 
@@ -109,7 +144,15 @@ export class Monitoring extends Construct {
     });
 
     const grafanaEdge = env.platform.exposeGrafana
-      ? props.edge.ingressFor({ host: grafanaHost(env.domain), namespace: ns, serviceName: 'kube-prometheus-stack-grafana', servicePort: 80, healthCheckPath: '/api/health' })
+      ? props.edge.ingressFor({
+          host: grafanaHost(env.domain),
+          namespace: ns,
+          serviceName: GRAFANA.deployment,
+          servicePort: GRAFANA.servicePort,
+          podPort: GRAFANA.httpPort,
+          healthCheckPath: '/api/health',
+          drainSeconds: GRAFANA_TIMING.drainSeconds,
+        })
       : undefined;
     const volume = (storage: string) => ({
       volumeClaimTemplate: {
@@ -117,11 +160,16 @@ export class Monitoring extends Construct {
       },
     });
 
+    // Applied and upgraded before the stack by releases of their own: a failed stack upgrade rolls
+    // back the stack only, so the CRDs stay at the newer version (they are backward compatible).
+    const crds = CRD_CHARTS.prometheusOperator.map((chart) => new ChartCrds(this, `crds-${chart.name}`, { chart, namespace: ns, dependsOn: props.dependsOn }));
+
     this.release = chartRelease(this, 'kube-prometheus-stack', {
       pin: CHARTS.kubePrometheusStack,
       namespace: ns,
       timeoutSeconds: 900,
-      dependsOn: [...props.dependsOn, adminSecret, receiverSecret],
+      dependsOn: [...props.dependsOn, adminSecret, receiverSecret, ...crds.map((c) => c.release)],
+      skipCrds: true,
       values: {
         // EKS and AKS run these control-plane parts themselves; they cannot be scraped from the cluster.
         kubeControllerManager: { enabled: false },
@@ -130,20 +178,11 @@ export class Monitoring extends Construct {
         // kube-proxy binds its metrics to 127.0.0.1 on EKS and is absent with Cilium on AKS.
         kubeProxy: { enabled: false },
         defaultRules: { create: true },
-        // Helm installs crds/ once and never upgrades it. The chart's own hook (pre-install,
-        // pre-upgrade, pre-rollback) applies this chart version's monitoring.coreos.com CRDs
-        // server-side before the operator rolls, so a chart bump brings its CRDs in the same deploy.
-        crds: {
-          upgradeJob: {
-            enabled: true,
-            // The init container only runs bzcat on the packaged CRDs: docker.io/library/busybox 1.37.0 (2024-09-26), not the chart's `latest`.
-            // The kubectl image follows the cluster's own version (chart default, registry.k8s.io/kubectl:v<server version>).
-            image: { busybox: { tag: '1.37.0' } },
-            // kubectl holds the whole CRD set (4.4 MB of YAML) while it applies it.
-            resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-          },
-        },
-        additionalPrometheusRulesMap: { platform: { groups: alertGroups(env) } },
+        // The monitoring.coreos.com CRDs come from the three CRD releases above, not from the
+        // chart's crds subchart (its crds/ Helm never upgrades, and its hook job re-applies the old
+        // CRDs with --force-conflicts before every rollback, with images pulled on each upgrade).
+        crds: { enabled: false },
+        additionalPrometheusRulesMap: { platform: { groups: [...alertGroups(env), ...sloGroups(objectivesOf(env))] } },
         prometheusOperator: {
           resources: resourcesFor(env, 'controller'),
           prometheusConfigReloader: { resources: resourcesFor(env, 'helper') },
@@ -187,30 +226,45 @@ export class Monitoring extends Construct {
           },
         },
         grafana: {
+          // A Role in monitoring instead of the chart's ClusterRole over every namespace's configmaps
+          // and secrets: every dashboard ConfigMap lives in monitoring (dashboards.ts), and the
+          // sidecars read ConfigMaps only.
+          rbac: { namespaced: true },
           admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
           resources: resourcesFor(env, 'grafana'),
           ingress: grafanaEdge?.ingress ? grafanaIngressValues(grafanaEdge.ingress, grafanaHost(env.domain)) : { enabled: false },
           extraObjects: grafanaEdge?.companions ?? [],
           sidecar: {
             resources: resourcesFor(env, 'helper'),
-            datasources: { exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } },
+            dashboards: { searchNamespace: ns, resource: 'configmap' },
+            datasources: { resource: 'configmap', exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } },
           },
           additionalDataSources: grafanaDatasources(),
+          // Nothing Grafana keeps is only in Grafana: its SQLite database lives in an emptyDir and a
+          // restart starts it empty. Datasources and dashboards come from code (ConfigMaps, read by
+          // the sidecars, not editable in the UI: allowUiUpdates false), alerting is Prometheus's and
+          // Alertmanager's, and people who sign in are Viewers. Lost on restart, by design: sessions
+          // (sign in again), preferences, and anything the break-glass admin makes by hand
+          // (docs/platform.md, "Grafana state").
           'grafana.ini': {
             server: env.platform.exposeGrafana ? { root_url: `https://${grafanaHost(env.domain)}` } : {},
             security: { cookie_secure: true, disable_gravatar: true },
-            users: { allow_sign_up: false },
+            users: { allow_sign_up: false, allow_org_create: false, auto_assign_org_role: 'Viewer' },
+            unified_alerting: { enabled: false },
             analytics: { reporting_enabled: false, check_for_updates: false },
           },
         },
         'kube-state-metrics': {
           resources: resourcesFor(env, 'kubeStateMetrics'),
           customResourceState: { enabled: true, config: PSMDB_STATE_METRICS },
+          // No Secret collector: it lists every Secret in the cluster (data included) for metadata no rule reads.
+          collectorsExclude: ['secrets'],
           rbac: { extraRules: PSMDB_STATE_METRICS_RBAC },
         },
         'prometheus-node-exporter': { namespaceOverride: NAMESPACES.nodeMetrics, resources: resourcesFor(env, 'nodeExporter') },
       },
     });
+    this.release.putPostrender(patchPostRenderer(this, 'post-renderer', [grafanaTimingPatch()]));
   }
 }
 

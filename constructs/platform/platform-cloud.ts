@@ -69,8 +69,16 @@ export interface IngressBackend {
   readonly namespace: string;
   readonly serviceName: string;
   readonly servicePort: number;
+  /** The container port behind servicePort: edges that send to pod IPs probe it there. */
+  readonly podPort: number;
   /** Path the load balancer probes; must answer 200 without authentication. */
   readonly healthCheckPath: string;
+  /**
+   * Seconds the edge lets a leaving pod's open connections finish (AWS: the target group's
+   * deregistration delay; AGC has no such setting). The pod's preStop must outlast it plus the
+   * edge's propagation (config/edge-timing.ts).
+   */
+  readonly drainSeconds: number;
 }
 
 /** A chart's own Ingress, as the edge wants it. */

@@ -62,3 +62,13 @@ export function resourcesFor(env: Pick<Environment, 'tier'>, component: Componen
 export function controllerReplicas(env: Pick<Environment, 'tier'>): number {
   return env.tier === 'prod' ? 2 : 1;
 }
+
+/**
+ * A chart's `topologySpreadConstraints` for a controller with more than one replica: spread over
+ * zones where the nodes allow (ScheduleAnyway: a controller must still start when a zone is full
+ * or lost), so a zone loss leaves one running. None for one replica.
+ */
+export function zoneSpread(replicas: number, podLabels: Readonly<Record<string, string>>): object[] {
+  if (replicas < 2) return [];
+  return [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: podLabels } }];
+}

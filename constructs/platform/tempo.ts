@@ -3,6 +3,12 @@
  * keeps its write-ahead log on an encrypted volume and blocks in object
  * storage reached through workload identity. Retention is the compactor's
  * block retention.
+ *
+ * In prod two replicas, zones apart, share one memberlist ring (the scaled single binary of
+ * Tempo's own jsonnet): the distributor that receives a span sends it to the ingester owning its
+ * trace id (replication factor 1), queriers ask every ingester and the bucket, compactors split
+ * the blocks. One pod down: spans for its share are refused until it is back (Alloy retries and
+ * queues), its unflushed traces wait in its WAL on its volume, everything flushed stays queryable.
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
@@ -10,6 +16,7 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from './chart-release';
+import { ClusterObjects, type KubernetesObject } from './cluster-objects';
 import { prometheusWriteUrls } from './monitoring';
 import { NAMESPACES, STORAGE_CLASSES } from './names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
@@ -33,9 +40,13 @@ function traceStorage(location: BucketLocation): object {
  * Tempo's OpenTelemetry receiver ("must specify at least one protocol"), and any protocol
  * left in would listen. Re-diff against the chart's `config` when the chart version moves.
  */
-const TEMPO_CONFIG = `stream_over_http_enabled: {{ .Values.tempo.streamOverHttpEnabled }}
+function tempoConfig(replicas: number): string {
+  // More than one replica: the pods find each other through the headless Service below, and share
+  // one ring for ingesters, metrics generators and compactors (dskit memberlist, TCP 7946).
+  const join = replicas > 1 ? `\n  join_members:\n    - dns+${TEMPO_MEMBERLIST.service}.${NAMESPACES.monitoring}.svc.cluster.local:${TEMPO_MEMBERLIST.port}` : '';
+  return `stream_over_http_enabled: {{ .Values.tempo.streamOverHttpEnabled }}
 memberlist:
-  cluster_label: "{{ .Release.Name }}.{{ .Release.Namespace }}"
+  cluster_label: "{{ .Release.Name }}.{{ .Release.Namespace }}"${join}
 multitenancy_enabled: {{ .Values.tempo.multitenancyEnabled }}
 usage_report:
   reporting_enabled: {{ .Values.tempo.reportingEnabled }}
@@ -80,6 +91,46 @@ metrics_generator:
     path: {{ .Values.tempo.metricsGenerator.traces_storage.path | quote }}
   {{- end }}
 `;
+}
+
+/** Tempo's gossip: dskit memberlist's default port, over TCP only (its TCPTransport). */
+export const TEMPO_MEMBERLIST = { service: 'tempo-memberlist', port: 7946 } as const;
+
+/** Labels the chart gives Tempo's pods (tempo.selectorLabels). */
+const TEMPO_POD_LABELS = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' } as const;
+
+/** Two in prod, in different zones, so a node drain or a zone loss leaves traces being received and queried; one in dev. */
+export function tempoReplicas(env: Pick<Environment, 'tier'>): number {
+  return env.tier === 'prod' ? 2 : 1;
+}
+
+/**
+ * What the monolithic chart (tempo 2.2.4) lacks for more than one replica: the headless Service
+ * memberlist joins through (publishing pods before they are ready, so a starting pod finds the
+ * ring), and a disruption budget. Created before the pods, so none starts alone in its own ring.
+ */
+function highAvailabilityObjects(): KubernetesObject[] {
+  const ns = NAMESPACES.monitoring;
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: TEMPO_MEMBERLIST.service, namespace: ns },
+      spec: {
+        clusterIP: 'None',
+        publishNotReadyAddresses: true,
+        selector: TEMPO_POD_LABELS,
+        ports: [{ name: 'memberlist', port: TEMPO_MEMBERLIST.port, targetPort: TEMPO_MEMBERLIST.port, protocol: 'TCP' }],
+      },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'tempo', namespace: ns },
+      spec: { maxUnavailable: 1, selector: { matchLabels: TEMPO_POD_LABELS } },
+    },
+  ];
+}
 
 export class Tempo extends Construct {
   readonly release: Release;
@@ -88,23 +139,33 @@ export class Tempo extends Construct {
     super(scope, id);
     const { env } = props;
     const { location, identity } = props.store.bucket('tempo', TEMPO_SERVICE_ACCOUNT);
+    const replicas = tempoReplicas(env);
+    const ha = replicas > 1 ? new ClusterObjects(this, 'ha-objects', { name: 'tempo-ha', namespace: NAMESPACES.monitoring, objects: highAvailabilityObjects(), dependsOn: props.dependsOn }) : undefined;
     this.release = chartRelease(this, 'tempo', {
       pin: CHARTS.tempo,
       namespace: NAMESPACES.monitoring,
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.dependsOn, ...(ha ? [ha.release] : [])],
       values: {
+        replicas,
+        // Required, not preferred: two replicas in one zone would fall together. Zonal volumes keep each in its zone afterwards.
+        affinity:
+          replicas > 1
+            ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchLabels: TEMPO_POD_LABELS } }] } }
+            : {},
         tempo: {
           storage: { trace: traceStorage(location) },
           retention: `${env.platform.observability.tracesRetentionDays * 24}h`,
           // OTLP only. The chart's Service template reads every
           // `jaeger.protocols.<p>.endpoint`, so `jaeger` itself must stay a map (null fails
           // to render); nulling each protocol leaves `jaeger: {protocols: {}}`, which opens
-          // no Service port, and TEMPO_CONFIG keeps it out of Tempo's receivers.
+          // no Service port, and tempoConfig keeps it out of Tempo's receivers.
           receivers: {
             jaeger: { protocols: { grpc: null, thrift_binary: null, thrift_compact: null, thrift_http: null } },
             otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
           },
           reportingEnabled: false,
+          // One ingester per trace (stated: dskit's default is 3, whose quorum of 2 would need both replicas up to write).
+          ingester: { lifecycler: { ring: { replication_factor: 1 } } },
           // Span metrics and the service graph, written to Prometheus: what Grafana's
           // traces-to-metrics links and service map read (grafana-datasources.ts).
           metricsGenerator: {
@@ -120,7 +181,7 @@ export class Tempo extends Construct {
         },
         serviceAccount: { name: TEMPO_SERVICE_ACCOUNT.name, annotations: identity.serviceAccountAnnotations, labels: identity.serviceAccountLabels },
         podLabels: identity.podLabels,
-        config: TEMPO_CONFIG,
+        config: tempoConfig(replicas),
         persistence: { enabled: true, size: '10Gi', storageClassName: STORAGE_CLASSES.standard },
         serviceMonitor: { enabled: true },
       },

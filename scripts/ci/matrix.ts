@@ -2,7 +2,8 @@
  * The CI matrix, from the config registry and the synthesized manifest (no workflow lists an
  * environment or a stack):
  *
- *   tsx scripts/ci/matrix.ts targets [--tier dev|prod] [--changed changed.json]  -> JSON list, one entry per environment
+ *   tsx scripts/ci/matrix.ts targets [--tier dev|prod] [--pull-request] [--changed changed.json]  -> JSON list, one entry per environment
+ *     (--pull-request: only environments a pull request may plan, config/delivery.ts pullRequestPlans)
  *   tsx scripts/ci/matrix.ts hashes                                              -> {"<stack>": "<sha256>"} of cdktf.out
  *   tsx scripts/ci/matrix.ts changed <base-hashes.json> <head-hashes.json>      -> JSON list of changed stacks
  *   tsx scripts/ci/matrix.ts order <environment>                                -> its stacks, one a line, deploy order
@@ -13,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../../config/environments';
+import { pullRequestPlans } from '../../config/delivery';
 import { ConfigError, loadEnvironments } from '../../config/load';
 import { changedStacks, stackHashes } from './changes';
 import { deployOrder, targets, type Manifest } from './targets';
@@ -38,7 +40,8 @@ export function main(argv: readonly string[], registry: Readonly<Record<string, 
       if (tier !== undefined && tier !== 'dev' && tier !== 'prod') throw new ConfigError([`--tier: "${tier}" is not a tier (allowed: dev, prod)`]);
       const changed = option(args, 'changed');
       const stacks = changed === undefined ? undefined : (readJson<string[]>(changed) ?? []);
-      const envs = loadEnvironments(registry, process.env.ENVIRONMENTS);
+      // Pull requests plan only where a plan identity trusts them (config/delivery.ts pullRequestPlans).
+      const envs = loadEnvironments(registry, process.env.ENVIRONMENTS).filter((env) => !args.includes('--pull-request') || pullRequestPlans(env));
       return JSON.stringify(targets(envs, manifest(), { stacks, tier }));
     }
     case 'hashes':
@@ -52,7 +55,7 @@ export function main(argv: readonly string[], registry: Readonly<Record<string, 
       if (!args[0]) break;
       return deployOrder(manifest(), args[0]).join('\n');
   }
-  throw new Error('usage: matrix.ts targets [--tier dev|prod] [--changed file] | hashes | changed <base> <head> | order <environment>');
+  throw new Error('usage: matrix.ts targets [--tier dev|prod] [--pull-request] [--changed file] | hashes | changed <base> <head> | order <environment>');
 }
 
 if (require.main === module) {

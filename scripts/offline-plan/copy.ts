@@ -102,7 +102,15 @@ export function offlineCopy(stack: string, options: CopyOptions): OfflineCopy {
   const problems: string[] = [];
   const origins = new Map<string, { address: string; path: string }>();
   const env = environmentOf(stack, options.envs);
-  if (!env) throw new Error(`${stack}: no environment in config/environments owns this stack, so no fixtures apply`);
+  if (!env) {
+    // A stack of no environment (the GitHub settings stack) has no fixtures: it is reported as not
+    // planned when one of its providers cannot plan offline, and is an error otherwise.
+    const reasons = Object.values<{ source: string; version: string }>(j.terraform?.required_providers ?? {})
+      .map((req) => options.mode(req.source, req.version))
+      .flatMap((mode) => (mode.kind === 'missing' ? [mode.reason] : []));
+    if (reasons.length === 0) throw new Error(`${stack}: no environment in config/environments owns this stack, so no fixtures apply`);
+    return { stack, module: {}, providers: [], requiredProviders: {}, origins: new Map(), notes: [], notPlanned: reasons.join('; '), problems: [] };
+  }
   const fixtures = fixturesFor(env);
 
   // Providers: installed for real, stood in for, or missing.

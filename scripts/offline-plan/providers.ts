@@ -82,6 +82,8 @@ const STAND_IN_WHEN_ABSENT = new Set(['hashicorp/random', 'hashicorp/time']);
 const NEEDS_NETWORK_TO_CONFIGURE: Readonly<Record<string, string>> = {
   'hashicorp/azurerm':
     'azurerm obtains an Entra ID token when it is configured (there is no skip setting: hashicorp/terraform-provider-azurerm#23462), so it cannot be configured offline',
+  'integrations/github':
+    'the GitHub settings stack reads its reviewers\' user and team ids from GitHub\'s API at plan, and an administrator applies it from a workstation (docs/offline-plan.md)',
 };
 
 export function providerMode(source: string, pinned: string, from: ProviderSource): ProviderMode {

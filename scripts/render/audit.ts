@@ -14,7 +14,7 @@ import type { RenderedRelease } from './render';
 import { skippedCharts } from './charts';
 import { CrdSchemas, loadModels, modelModule, modelProblem } from './schema';
 
-export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference' | 'quota';
+export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference' | 'quota' | 'rbac' | 'availability';
 
 export interface AuditFinding {
   readonly rule: AuditRule;
@@ -179,8 +179,50 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
     );
   }
   auditQuotas(objects, pods, at);
+  auditSecretReaders(objects, at);
+  auditAvailability(objects, pods, atPod);
   for (const o of objects) {
     if (!o.object.metadata?.namespace && !CLUSTER_SCOPED.has(o.object.kind) && o.origin === 'terraform') at(o, 'metadata.namespace', 'namespaced object without a namespace', 'schema');
+  }
+}
+
+/**
+ * A ClusterRole that reaches Secrets reads every credential in the cluster (service account
+ * tokens of other namespaces, the database's keys). Each one is a finding; the few components
+ * that need it are waived in config/render-waivers.ts, each with its reason.
+ */
+function auditSecretReaders(objects: readonly ClusterObject[], at: (o: ClusterObject, field: string, problem: string, rule: AuditRule) => void): void {
+  for (const o of objects.filter((x) => x.object.kind === 'ClusterRole')) {
+    ((o.object.rules ?? []) as Json[]).forEach((rule, i) => {
+      const core = ((rule.apiGroups ?? []) as string[]).some((g) => g === '' || g === '*');
+      const secrets = ((rule.resources ?? []) as string[]).some((r) => r === 'secrets' || r === '*');
+      if (core && secrets && (rule.resourceNames ?? []).length === 0) at(o, `rules[${i}]`, `grants ${(rule.verbs ?? []).join(', ')} on secrets in every namespace`, 'rbac');
+    });
+  }
+}
+
+const ZONE = 'topology.kubernetes.io/zone';
+
+/** Required or preferred pod anti-affinity, or a topology spread, across zones, whose selector counts the pod's own replicas. */
+function spreadsAcrossZones(spec: Json, labels: Readonly<Record<string, string>>): boolean {
+  const anti = spec.affinity?.podAntiAffinity ?? {};
+  const terms = [...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: Json) => t.podAffinityTerm)];
+  const counts = (t: Json) => t?.topologyKey === ZONE && t.labelSelector !== undefined && matchesSelector(t.labelSelector, labels);
+  return terms.some(counts) || (spec.topologySpreadConstraints ?? []).some(counts);
+}
+
+/**
+ * Every workload that runs more than one pod spreads them across zones and has a disruption
+ * budget that keeps all but one (maxUnavailable): a zone loss or a node drain leaves the rest
+ * serving, whatever the replica count. DaemonSets run one pod per node and are left out.
+ */
+function auditAvailability(objects: readonly ClusterObject[], pods: readonly PodModel[], atPod: (p: PodModel, field: string, problem: string, rule: AuditRule) => void): void {
+  const budgets = objects.filter((o) => o.object.kind === 'PodDisruptionBudget').map((o) => o.object);
+  for (const pod of pods.filter((p) => p.replicas > 1)) {
+    if (!spreadsAcrossZones(pod.spec, pod.labels)) atPod(pod, 'spec.affinity', `${pod.replicas} replicas with neither pod anti-affinity nor a topology spread across ${ZONE} that selects them: one zone can hold them all`, 'availability');
+    const selecting = pod.operatorBudget ? [{ spec: pod.operatorBudget }] : budgets.filter((b) => b.metadata?.namespace === pod.namespace && matchesSelector(b.spec?.selector, pod.labels));
+    if (selecting.length === 0) atPod(pod, 'metadata.labels', `${pod.replicas} replicas and no PodDisruptionBudget selects them: a drain may evict them all at once`, 'availability');
+    else if (selecting.some((b) => b.spec?.maxUnavailable === undefined)) atPod(pod, 'metadata.labels', `its PodDisruptionBudget counts available pods (minAvailable ${selecting.map((b) => b.spec?.minAvailable).join(', ')}) instead of limiting unavailable ones: it blocks drains or lets many go as the count changes`, 'availability');
   }
 }
 

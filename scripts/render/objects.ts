@@ -29,6 +29,10 @@ export interface PodModel {
   readonly modelledFrom?: string;
   /** Pods of this template at the largest scale: autoscaler maximum or replicas, plus a rolling update's surge. */
   readonly maxPods: number;
+  /** Replicas it runs at its largest, surge left out (autoscaler maximum, replicas, replica set size); DaemonSets 0. */
+  readonly replicas: number;
+  /** A disruption budget its operator creates (PerconaServerMongoDB replsets[].podDisruptionBudget), for pods no rendered PDB can exist for. */
+  readonly operatorBudget?: Json;
 }
 
 const TERRAFORM_KINDS: Readonly<Record<string, { apiVersion: string; kind: string }>> = {
@@ -126,8 +130,21 @@ const WORKLOADS: Readonly<Record<string, (o: Json) => Json | undefined>> = {
  */
 const OPERATOR_CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
 
+/**
+ * The ports the operator gives the main container (pkg/alertmanager/statefulset.go: web, and the
+ * cluster's memberlist on 9094 over TCP and UDP; pkg/prometheus/statefulset.go: web).
+ */
+const OPERATOR_PORTS: Readonly<Record<string, Json[]>> = {
+  alertmanager: [
+    { name: 'mesh-tcp', containerPort: 9094, protocol: 'TCP' },
+    { name: 'mesh-udp', containerPort: 9094, protocol: 'UDP' },
+    { name: 'http-web', containerPort: 9093, protocol: 'TCP' },
+  ],
+  prometheus: [{ name: 'http-web', containerPort: 9090, protocol: 'TCP' }],
+};
+
 function prometheusOperatorPod(cr: Json, main: string, reloaderResources: Json | undefined, labels: Record<string, string>): Json {
-  const mainContainer = { name: main, image: cr.spec?.image, resources: cr.spec?.resources ?? {}, securityContext: OPERATOR_CONTAINER_SECURITY };
+  const mainContainer = { name: main, image: cr.spec?.image, resources: cr.spec?.resources ?? {}, securityContext: OPERATOR_CONTAINER_SECURITY, ports: OPERATOR_PORTS[main] ?? [] };
   // The reloader image is the operator's --prometheus-config-reloader flag, pinned in the rendered operator Deployment.
   const reloader = (name: string) => ({ name, resources: reloaderResources ?? {}, securityContext: OPERATOR_CONTAINER_SECURITY });
   const override = (containers: Json[], extra: Json[] | undefined) =>
@@ -140,6 +157,8 @@ function prometheusOperatorPod(cr: Json, main: string, reloaderResources: Json |
       initContainers: override([reloader('init-config-reloader')], cr.spec?.initContainers),
       volumes: cr.spec?.volumes ?? [],
       hostNetwork: cr.spec?.hostNetwork,
+      affinity: cr.spec?.affinity,
+      topologySpreadConstraints: cr.spec?.topologySpreadConstraints,
     },
   };
 }
@@ -153,7 +172,7 @@ function prometheusOperatorPod(cr: Json, main: string, reloaderResources: Json |
  * replset's resources. Defaults when unset (psmdb_defaults.go): pod fsGroup 1001,
  * containers runAsNonRoot with runAsUser 1001.
  */
-function perconaPods(cr: Json): { name: string; size: number; labels: Record<string, string>; template: Json }[] {
+function perconaPods(cr: Json): { name: string; size: number; labels: Record<string, string>; template: Json; budget?: Json }[] {
   const spec = cr.spec ?? {};
   return (spec.replsets ?? []).map((rs: Json) => {
     const size: number = rs.size ?? 3;
@@ -172,10 +191,13 @@ function perconaPods(cr: Json): { name: string; size: number; labels: Record<str
       containers.push({ name: 'backup-agent', image: spec.backup.image, resources: spec.backup.resources ?? {}, securityContext: spec.backup.containerSecurityContext ?? containerSecurity });
     }
     containers.push(...(rs.sidecars ?? []));
+    // The operator turns affinity.antiAffinityTopologyKey into required pod anti-affinity (pkg/psmdb/statefulset.go).
+    const topologyKey = rs.affinity?.antiAffinityTopologyKey;
     return {
       name: `${cr.metadata.name}-${rs.name}`,
       size,
       labels,
+      budget: rs.podDisruptionBudget,
       template: {
         metadata: { labels },
         spec: {
@@ -184,6 +206,8 @@ function perconaPods(cr: Json): { name: string; size: number; labels: Record<str
           initContainers: [{ name: 'mongo-init', resources: rs.resources ?? {}, securityContext: spec.initContainerSecurityContext ?? containerSecurity }],
           containers,
           volumes: rs.sidecarVolumes ?? [],
+          affinity: topologyKey ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey, labelSelector: { matchLabels: labels } }] } } : rs.affinity?.advanced,
+          topologySpreadConstraints: rs.topologySpreadConstraints,
         },
       },
     };
@@ -197,13 +221,19 @@ function surge(object: Json, replicas: number): number {
   return typeof value === 'string' && value.endsWith('%') ? Math.ceil((replicas * Number(value.slice(0, -1))) / 100) : Number(value);
 }
 
-function maxPods(object: Json, objects: readonly ClusterObject[]): number {
+function replicasOf(object: Json, objects: readonly ClusterObject[]): number {
+  if (object.kind === 'DaemonSet') return 0;
   if (object.kind === 'Pod' || object.kind === 'CronJob') return 1;
   if (object.kind === 'Job') return object.spec?.parallelism ?? 1;
   const hpa = objects.find(
     (o) => o.object.kind === 'HorizontalPodAutoscaler' && o.object.metadata?.namespace === object.metadata?.namespace && o.object.spec?.scaleTargetRef?.kind === object.kind && o.object.spec?.scaleTargetRef?.name === object.metadata?.name,
   );
-  const replicas: number = hpa?.object.spec?.maxReplicas ?? object.spec?.replicas ?? 1;
+  return hpa?.object.spec?.maxReplicas ?? object.spec?.replicas ?? 1;
+}
+
+function maxPods(object: Json, objects: readonly ClusterObject[]): number {
+  if (object.kind === 'DaemonSet') return 1;
+  const replicas = replicasOf(object, objects);
   return replicas + surge(object, replicas);
 }
 
@@ -214,7 +244,7 @@ export function podModels(objects: readonly ClusterObject[], reloaderResources: 
     const namespace = object.metadata?.namespace ?? 'default';
     const template = WORKLOADS[object.kind]?.(object);
     if (template) {
-      pods.push({ stack, origin, kind: object.kind, name: object.metadata.name, namespace, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {}, maxPods: maxPods(object, objects) });
+      pods.push({ stack, origin, kind: object.kind, name: object.metadata.name, namespace, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {}, maxPods: maxPods(object, objects), replicas: replicasOf(object, objects) });
       continue;
     }
     const name = object.metadata?.name;
@@ -222,11 +252,12 @@ export function podModels(objects: readonly ClusterObject[], reloaderResources: 
       const main = object.kind.toLowerCase();
       const labels = { 'app.kubernetes.io/name': main, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'prometheus-operator', [main]: name, 'operator.prometheus.io/name': name };
       const pod = prometheusOperatorPod(object, main, reloaderResources(stack), labels);
-      pods.push({ stack, origin, kind: object.kind, name, namespace, labels: pod.metadata.labels, spec: pod.spec, modelledFrom: `${object.kind} ${name} (prometheus-operator defaults)`, maxPods: (object.spec?.replicas ?? 1) * (object.spec?.shards ?? 1) });
+      const replicas = (object.spec?.replicas ?? 1) * (object.spec?.shards ?? 1);
+      pods.push({ stack, origin, kind: object.kind, name, namespace, labels: pod.metadata.labels, spec: pod.spec, modelledFrom: `${object.kind} ${name} (prometheus-operator defaults)`, maxPods: replicas, replicas });
     }
     if (object.apiVersion === 'psmdb.percona.com/v1' && object.kind === 'PerconaServerMongoDB') {
       for (const pod of perconaPods(object)) {
-        pods.push({ stack, origin, kind: 'PerconaServerMongoDB', name: pod.name, namespace, labels: pod.labels, spec: pod.template.spec, modelledFrom: `PerconaServerMongoDB ${name} (operator 1.22.0 defaults)`, maxPods: pod.size });
+        pods.push({ stack, origin, kind: 'PerconaServerMongoDB', name: pod.name, namespace, labels: pod.labels, spec: pod.template.spec, modelledFrom: `PerconaServerMongoDB ${name} (operator 1.22.0 defaults)`, maxPods: pod.size, replicas: pod.size, operatorBudget: pod.budget });
       }
     }
   }

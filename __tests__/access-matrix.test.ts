@@ -1,0 +1,341 @@
+/**
+ * Who can reach which CI identity, and what each identity can then do to the state stores.
+ *
+ * AWS: every case is decided by a real IAM evaluator (@cloud-copilot/iam-simulate, through
+ * support/iam.ts) on the synthesized bootstrap stacks: trust policies against GitHub tokens built
+ * here the way GitHub builds them under the repository's subject template (repo, context, ref,
+ * job_workflow_ref), then identity, bucket and key policies against requests. Every case also
+ * fails if the evaluator ignored a context key.
+ *
+ * Azure: no offline evaluator exists for Entra ID token exchange or Azure RBAC/ABAC. Entra accepts
+ * a federated token only when issuer, audience and subject equal a credential's exactly (no
+ * wildcards in `subject`), so the same token table is matched against the synthesized federated
+ * credentials by string equality; role assignments, their conditions and the locks are asserted
+ * as data (docs/delivery.md says what that does and does not prove).
+ */
+import { describe, expect, it } from 'vitest';
+import { resources, synthExamples, type Json } from './helpers';
+import { assertAssume, assertRequest, awsAccessModel, type AwsAccessModel } from './support/iam';
+
+const { stacks } = synthExamples();
+const REPO = 'example-org/rocketchat-platform';
+const WORKFLOWS = `${REPO}/.github/workflows`;
+const MAIN = 'refs/heads/main';
+const PR = 'refs/pull/42/merge';
+
+interface Token {
+  /** GitHub environment of the job, if any. */
+  readonly environment?: string;
+  /** The run's ref. */
+  readonly ref: string;
+  /** The job's workflow file and the ref it was read at (a PR can call main's reusable workflow). */
+  readonly workflow: string;
+  readonly workflowAt: string;
+  /** Event context when the job names no environment. */
+  readonly event?: 'pull_request' | 'push';
+}
+
+/**
+ * The `sub` GitHub writes under include_claim_keys [repo, context, ref, job_workflow_ref], or under
+ * its default template (`repo:<o>/<r>:<context>`), which is what tokens carry before the GitHub
+ * settings stack is applied or after someone resets the template.
+ */
+function sub(t: Token, template: 'custom' | 'default' = 'custom'): string {
+  const context = t.environment ? `environment:${t.environment}` : t.event === 'pull_request' ? 'pull_request' : `ref:${t.ref}`;
+  if (template === 'default') return `repo:${REPO}:${context}`;
+  return `repo:${REPO}:${context}:ref:${t.ref}:job_workflow_ref:${WORKFLOWS}/${t.workflow}@${t.workflowAt}`;
+}
+
+function claims(t: Token, template: 'custom' | 'default' = 'custom'): Record<string, string> {
+  return {
+    'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+    'token.actions.githubusercontent.com:sub': sub(t, template),
+    'token.actions.githubusercontent.com:ref': t.ref,
+    'token.actions.githubusercontent.com:job_workflow_ref': `${WORKFLOWS}/${t.workflow}@${t.workflowAt}`,
+    ...(t.environment ? { 'token.actions.githubusercontent.com:environment': t.environment } : {}),
+  };
+}
+
+const AWS_ENVS = { 'aws-dev': '111111111111', 'aws-prod': '222222222222', 'aws-dr': '222222222222' } as const;
+const AZURE_ENVS = ['azure-dev', 'azure-prod', 'azure-dr'] as const;
+const ENVS = [...Object.keys(AWS_ENVS), ...AZURE_ENVS];
+
+/** Every pull-request token a writer could make: any workflow (theirs, or main's called by theirs), any environment. */
+function pullRequestTokens(env: string): Token[] {
+  const tokens: Token[] = [];
+  for (const workflow of ['ci.yml', 'deploy-environment.yml', 'drift.yml', 'evil.yml']) {
+    for (const workflowAt of [PR, MAIN]) {
+      for (const environment of [env, `${env}-plan`, undefined]) tokens.push({ environment, ref: PR, workflow, workflowAt, event: 'pull_request' });
+    }
+  }
+  return tokens;
+}
+
+/** Tokens from main that do not come from the deploy workflow, and the deploy workflow from elsewhere than main. */
+function notTheDeployWorkflow(env: string): Token[] {
+  return [
+    ...['ci.yml', 'drift.yml', 'evil.yml', 'deploy.yml'].map((workflow) => ({ environment: env, ref: MAIN, workflow, workflowAt: MAIN })),
+    { environment: env, ref: 'refs/heads/feature', workflow: 'deploy-environment.yml', workflowAt: 'refs/heads/feature' },
+    { environment: env, ref: 'refs/heads/feature', workflow: 'deploy-environment.yml', workflowAt: MAIN },
+    { environment: env, ref: 'refs/tags/v1', workflow: 'deploy-environment.yml', workflowAt: 'refs/tags/v1' },
+    { environment: `${env}-plan`, ref: MAIN, workflow: 'deploy-environment.yml', workflowAt: MAIN },
+  ];
+}
+
+const deployJob = (env: string): Token => ({ environment: env, ref: MAIN, workflow: 'deploy-environment.yml', workflowAt: MAIN });
+const driftJob = (env: string): Token => ({ environment: `${env}-plan`, ref: MAIN, workflow: 'drift.yml', workflowAt: MAIN });
+const gatedPlanJob = (env: string): Token => ({ environment: `${env}-plan`, ref: MAIN, workflow: 'deploy-environment.yml', workflowAt: MAIN });
+const pullRequestPlanJob = (env: string): Token => ({ environment: `${env}-plan`, ref: PR, workflow: 'ci.yml', workflowAt: PR });
+
+describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)', () => {
+  const bootstrap = Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws));
+  const model: AwsAccessModel = awsAccessModel(bootstrap);
+  const provider = (account: string) => `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
+  /** Under the repository's template; a denial must also hold under GitHub's default template. */
+  const assume = async (role: string, account: string, t: Token, expected: boolean) => {
+    await assertAssume(model, { role, provider: provider(account), claims: claims(t) }, expected, `${JSON.stringify(t)} ->`);
+    if (!expected) await assertAssume(model, { role, provider: provider(account), claims: claims(t, 'default') }, false, `default template ${JSON.stringify(t)} ->`);
+  };
+
+  it('reads the three AWS stores and six roles', () => {
+    expect(Object.keys(bootstrap).sort()).toEqual(['bootstrap-euc1-222222222222', 'bootstrap-euw1-111111111111', 'bootstrap-euw1-222222222222']);
+    expect([...model.roles.keys()].sort()).toEqual(['aws-dev-ci-deploy', 'aws-dev-ci-plan', 'aws-dr-ci-deploy', 'aws-dr-ci-plan', 'aws-prod-ci-deploy', 'aws-prod-ci-plan']);
+  });
+
+  it('a pull-request token, from any workflow and in any environment, assumes no deploy role', async () => {
+    for (const [env, account] of Object.entries(AWS_ENVS)) {
+      for (const t of pullRequestTokens(env)) await assume(`${env}-ci-deploy`, account, t, false);
+    }
+  });
+
+  it('a pull-request token assumes no prod plan role; the dev plan role only from ci.yml in aws-dev-plan', async () => {
+    for (const env of ['aws-prod', 'aws-dr'] as const) for (const t of pullRequestTokens(env)) await assume(`${env}-ci-plan`, AWS_ENVS[env], t, false);
+    await assume('aws-dev-ci-plan', '111111111111', pullRequestPlanJob('aws-dev'), true);
+    const others = pullRequestTokens('aws-dev').filter((t) => !(t.workflow === 'ci.yml' && t.workflowAt === PR && t.environment === 'aws-dev-plan'));
+    for (const t of others) await assume('aws-dev-ci-plan', '111111111111', t, false);
+  });
+
+  it('a main token from any workflow but deploy-environment.yml, or that workflow from another ref, assumes no deploy role', async () => {
+    for (const [env, account] of Object.entries(AWS_ENVS)) for (const t of notTheDeployWorkflow(env)) await assume(`${env}-ci-deploy`, account, t, false);
+  });
+
+  it('each identity is reachable by its own jobs, and only in its own account', async () => {
+    for (const [env, account] of Object.entries(AWS_ENVS)) {
+      await assume(`${env}-ci-deploy`, account, deployJob(env), true);
+      await assume(`${env}-ci-plan`, account, driftJob(env), true);
+      // Another environment's deploy job does not reach this environment's deploy role.
+      for (const other of Object.keys(AWS_ENVS).filter((o) => o !== env)) await assume(`${env}-ci-deploy`, account, deployJob(other), false);
+      await assertAssume(model, { role: `${env}-ci-deploy`, provider: provider('999999999999'), claims: claims(deployJob(env)) }, false);
+    }
+    await assume('aws-prod-ci-plan', '222222222222', gatedPlanJob('aws-prod'), true);
+    await assume('aws-dr-ci-plan', '222222222222', gatedPlanJob('aws-dr'), true);
+    // aws-dev is not gated: no plan job in deploy-environment.yml holds its plan role.
+    await assume('aws-dev-ci-plan', '111111111111', gatedPlanJob('aws-dev'), false);
+  });
+
+  const stores = {
+    'aws-dev': { bucket: 'example-rocketchat-tfstate-111111111111', stack: 'bootstrap-euw1-111111111111' },
+    'aws-prod': { bucket: 'example-rocketchat-tfstate-222222222222', stack: 'bootstrap-euw1-222222222222' },
+    'aws-dr': { bucket: 'example-rocketchat-tfstate-dr-222222222222', stack: 'bootstrap-euc1-222222222222' },
+  } as const;
+  const object = (env: keyof typeof stores, key: string) => `arn:aws:s3:::${stores[env].bucket}/${key}`;
+  const keyOf = (env: keyof typeof stores) => [...model.kmsKeys.entries()].find(([k]) => k.startsWith(`${stores[env].stack}/`))![1];
+
+  it('plan roles read their own state and their store\'s bootstrap state, decrypt with the state key, and write nothing', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      const role = `${env}-ci-plan`;
+      const own = object(env, `rocketchat/${env}-network.tfstate`);
+      await assertRequest(model, { role, action: 's3:GetObject', resource: own }, true);
+      await assertRequest(model, { role, action: 's3:GetObject', resource: object(env, `bootstrap/${stores[env].stack}.tfstate`) }, true);
+      await assertRequest(model, { role, action: 's3:ListBucket', resource: `arn:aws:s3:::${stores[env].bucket}` }, true);
+      await assertRequest(model, { role, action: 'kms:Decrypt', resource: keyOf(env) }, true);
+      for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion']) {
+        for (const key of [`rocketchat/${env}-network.tfstate`, `rocketchat/${env}-network.tfstate.tflock`, `bootstrap/${stores[env].stack}.tfstate`]) {
+          await assertRequest(model, { role, action, resource: object(env, key) }, false);
+        }
+      }
+      await assertRequest(model, { role, action: 'kms:GenerateDataKey', resource: keyOf(env) }, false);
+      await assertRequest(model, { role, action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:${env === 'aws-dr' ? 'eu-central-1' : 'eu-west-1'}:${AWS_ENVS[env]}:secret:${env}-mongodb-users-AbCdEf` }, true);
+    }
+  });
+
+  it('plan roles touch no other environment\'s store, and no other bootstrap state', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      for (const other of (Object.keys(stores) as Array<keyof typeof stores>).filter((o) => o !== env)) {
+        for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
+          await assertRequest(model, { role: `${env}-ci-plan`, action, resource: object(other, `rocketchat/${other}-network.tfstate`) }, false);
+          await assertRequest(model, { role: `${env}-ci-plan`, action, resource: object(other, `bootstrap/${stores[other].stack}.tfstate`) }, false);
+        }
+      }
+    }
+    // Same bucket, another environment's prefix: the prefix is part of the fence.
+    await assertRequest(model, { role: 'aws-prod-ci-plan', action: 's3:GetObject', resource: object('aws-prod', 'rocketchat/aws-dr-network.tfstate') }, false);
+  });
+
+  it('deploy roles change no store\'s versioning, lifecycle, policy, encryption or key in their account, and write no bootstrap state', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      const role = `${env}-ci-deploy`;
+      const sameAccount = (Object.keys(stores) as Array<keyof typeof stores>).filter((o) => AWS_ENVS[o] === AWS_ENVS[env]);
+      expect(sameAccount.length).toBe(env === 'aws-dev' ? 1 : 2);
+      for (const store of sameAccount) {
+        const bucket = `arn:aws:s3:::${stores[store].bucket}`;
+        for (const action of ['s3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutEncryptionConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:DeleteBucket', 's3:PutReplicationConfiguration']) {
+          await assertRequest(model, { role, action, resource: bucket }, false);
+        }
+        await assertRequest(model, { role, action: 's3:DeleteObjectVersion', resource: object(store, `rocketchat/${store}-network.tfstate`) }, false);
+        for (const action of ['s3:PutObject', 's3:DeleteObject']) await assertRequest(model, { role, action, resource: object(store, `bootstrap/${stores[store].stack}.tfstate`) }, false);
+        const context = { 'kms:ResourceAliases': [`alias/${stores[store].bucket}`] };
+        for (const action of ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy']) {
+          await assertRequest(model, { role, action, resource: keyOf(store), context }, false);
+        }
+        await assertRequest(model, { role, action: 'kms:DeleteAlias', resource: `arn:aws:kms:${store === 'aws-dr' ? 'eu-central-1' : 'eu-west-1'}:${AWS_ENVS[store]}:alias/${stores[store].bucket}` }, false);
+      }
+    }
+  });
+
+  it('deploy roles rewrite no CI identity and not the GitHub provider, and can do their job', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      const role = `${env}-ci-deploy`;
+      const account = AWS_ENVS[env];
+      for (const target of Object.keys(AWS_ENVS).filter((e) => AWS_ENVS[e as keyof typeof AWS_ENVS] === account)) {
+        for (const which of ['plan', 'deploy']) {
+          for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRole']) {
+            await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/${target}-ci-${which}` }, false);
+          }
+        }
+      }
+      await assertRequest(model, { role, action: 'iam:DeleteOpenIDConnectProvider', resource: provider(account) }, false);
+      // Its job: write its own state and lock file, encrypt with the key, build infrastructure.
+      for (const key of [`rocketchat/${env}-network.tfstate`, `rocketchat/${env}-network.tfstate.tflock`]) {
+        await assertRequest(model, { role, action: 's3:PutObject', resource: object(env, key) }, true);
+      }
+      await assertRequest(model, { role, action: 'kms:GenerateDataKey', resource: keyOf(env) }, true);
+      await assertRequest(model, { role, action: 'ec2:CreateVpc', resource: `arn:aws:ec2:eu-west-1:${account}:vpc/vpc-0123` }, true);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/${env}-node` }, true);
+    }
+  });
+});
+
+describe('access matrix: Azure (federated credentials matched exactly, role assignments and locks as data)', () => {
+  const azureBootstrap = Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.azurerm);
+  const credentials = azureBootstrap.flatMap(([, json]) =>
+    Object.values<Json>(json.resource?.azurerm_federated_identity_credential ?? {}).map((c): Json => ({ ...c, identity: String(c.parent_id).match(/azurerm_user_assigned_identity\.([^.]+)\.id/)![1]! })),
+  );
+  const identityName = (logical: string) => azureBootstrap.map(([, json]) => json.resource.azurerm_user_assigned_identity?.[logical]?.name).find(Boolean) as string;
+  /** Which identities a token logs in as: Entra's exact issuer, audience and subject match. */
+  const reaches = (t: Token, template: 'custom' | 'default' = 'custom') =>
+    credentials
+      .filter((c) => c.issuer === 'https://token.actions.githubusercontent.com' && c.audience.includes('api://AzureADTokenExchange') && c.subject === sub(t, template))
+      .map((c) => identityName(c.identity));
+
+  it('reads three Azure stores and six identities', () => {
+    expect(azureBootstrap.map(([name]) => name).sort()).toEqual(['bootstrap-exrctfstatedev01', 'bootstrap-exrctfstatedr01', 'bootstrap-exrctfstateprod01']);
+    expect(credentials.every((c) => !c.subject.includes('*'))).toBe(true);
+  });
+
+  it('a pull-request token reaches no Azure identity at all (prod or dev: exact subjects cannot name every pull request)', () => {
+    for (const env of ENVS) {
+      for (const t of pullRequestTokens(env)) for (const template of ['custom', 'default'] as const) expect(reaches(t, template), sub(t, template)).toEqual([]);
+    }
+  });
+
+  it('a main token from another workflow, or the deploy workflow from another ref, reaches no deploy identity', () => {
+    for (const env of AZURE_ENVS) {
+      for (const t of notTheDeployWorkflow(env)) for (const template of ['custom', 'default'] as const) expect(reaches(t, template).filter((n) => n.endsWith('-ci-deploy')), sub(t, template)).toEqual([]);
+    }
+  });
+
+  it('each identity is reached by its own jobs only', () => {
+    for (const env of AZURE_ENVS) {
+      expect(reaches(deployJob(env))).toEqual([`${env}-ci-deploy`]);
+      expect(reaches(driftJob(env))).toEqual([`${env}-ci-plan`]);
+      expect(reaches(gatedPlanJob(env))).toEqual(env === 'azure-dev' ? [] : [`${env}-ci-plan`]);
+    }
+  });
+
+  const assignments = (json: Json) => Object.values<Json>(json.resource?.azurerm_role_assignment ?? {});
+  const principalOf = (json: Json, name: string) => {
+    const logical = Object.entries<Json>(json.resource.azurerm_user_assigned_identity).find(([, i]) => i.name === name)![0];
+    return `\${azurerm_user_assigned_identity.${logical}.principal_id}`;
+  };
+
+  it('plan identities read only their environment\'s state and their store\'s bootstrap state, and write no blob', () => {
+    for (const [stack, json] of azureBootstrap) {
+      for (const identity of Object.values<Json>(json.resource.azurerm_user_assigned_identity).filter((i) => i.name.endsWith('-ci-plan'))) {
+        const env = identity.name.replace(/-ci-plan$/, '');
+        const mine = assignments(json).filter((a) => a.principal_id === principalOf(json, identity.name));
+        expect(mine.map((a) => a.role_definition_name).sort(), identity.name).toEqual(['Reader', 'Storage Blob Data Reader']);
+        const state = mine.find((a) => a.role_definition_name === 'Storage Blob Data Reader')!;
+        expect(state.condition_version).toBe('2.0');
+        expect(state.condition).toBe(
+          `((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})) OR ` +
+            `(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringLike 'rocketchat/${env}-*' OR ` +
+            `@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringLike 'bootstrap/${stack}.tfstate'))`,
+        );
+      }
+    }
+  });
+
+  // Built-in role ids (Azure's built-in roles reference), written out here rather than read from the code.
+  const BUILT_IN: Record<string, string> = {
+    'Reader': 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+    'Network Contributor': '4d97b98b-1d4f-4787-a291-c67834d212e7',
+    'Managed Identity Operator': 'f1a07417-d97a-45cb-824c-7a7467783830',
+    'Azure Kubernetes Service RBAC Cluster Admin': 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
+    'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+    'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+    'Key Vault Crypto Officer': '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
+    'Key Vault Crypto Service Encryption User': 'e147488a-f6f5-4113-8e2d-b22465e65bf6',
+    'AppGw for Containers Configuration Manager': 'fbc52c3f-28ad-4303-a892-8a056630b8f1',
+    'DNS Zone Contributor': 'befefa01-2a29-4197-83a8-272ff33ce314',
+    'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  };
+  const roleId = (a: Json): string => (a.role_definition_name ? BUILT_IN[a.role_definition_name] ?? `unknown ${a.role_definition_name}` : String(a.role_definition_id).split('/').pop()!);
+  const everAssigned = new Set(Object.entries(stacks).filter(([name]) => name.startsWith('azure-')).flatMap(([, j]) => assignments(j)).map(roleId));
+  const customIds = (json: Json, env: string) => resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `)).map((d) => d.role_definition_id as string);
+  const PRIVILEGED = ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', 'b24988ac-6180-42a0-ab88-20f7382dd24c'];
+
+  it('deploy identities assign exactly the roles the layer stacks assign (GuidEquals allowlist), none privileged, and write no role definition', () => {
+    for (const [, json] of azureBootstrap) {
+      for (const identity of Object.values<Json>(json.resource.azurerm_user_assigned_identity).filter((i) => i.name.endsWith('-ci-deploy'))) {
+        const env = identity.name.replace(/-ci-deploy$/, '');
+        const mine = assignments(json).filter((a) => a.principal_id === principalOf(json, identity.name));
+        expect(mine.map((a) => a.role_definition_name).sort()).toEqual(['Contributor', 'Role Based Access Control Administrator', 'Storage Blob Data Contributor']);
+        const admin = mine.find((a) => a.role_definition_name === 'Role Based Access Control Administrator')!;
+        const allowed = [...admin.condition.matchAll(/ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/g)].map((m) => m[1]!.split(', ').sort());
+        expect(allowed).toHaveLength(2);
+        expect(allowed[0]).toEqual(allowed[1]);
+        // What the environment's layer stacks assign, by built-in name or custom definition id.
+        const layers = Object.entries(stacks).filter(([name]) => name.startsWith(`${env}-`)).map(([, j]) => j);
+        const assigned = new Set(layers.flatMap(assignments).map(roleId));
+        // Everything the layers assign is allowed; nothing is allowed that no Azure layer assigns.
+        for (const id of assigned) expect(allowed[0], `${env} assigns ${id}`).toContain(id);
+        for (const id of allowed[0]!) expect(everAssigned.has(id) || customIds(json, env).includes(id), `${env} may assign ${id}`).toBe(true);
+        for (const id of PRIVILEGED) expect(allowed[0]).not.toContain(id);
+        // Custom roles are defined here, by people, and hold no authorization action.
+        for (const layer of layers) expect(resources(layer, 'azurerm_role_definition')).toEqual([]);
+        const custom = resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `));
+        expect(custom.map((d) => d.role_definition_id).sort()).toEqual(allowed[0]!.filter((id: string) => !Object.values(BUILT_IN).includes(id)));
+        expect(JSON.stringify(custom.map((d) => d.permissions))).not.toContain('Microsoft.Authorization');
+        const state = mine.find((a) => a.role_definition_name === 'Storage Blob Data Contributor')!;
+        expect(state.condition).toContain("(NOT @Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith 'bootstrap/')");
+        for (const action of ['write', 'delete', 'add/action', 'move/action']) expect(state.condition).toContain(`!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${action}'})`);
+      }
+    }
+  });
+
+  it('the store and every CI identity sit under a ReadOnly lock created after them, which Contributor cannot remove', () => {
+    for (const [, json] of azureBootstrap) {
+      const [lock, ...more] = resources(json, 'azurerm_management_lock');
+      expect(more).toEqual([]);
+      expect(lock).toMatchObject({ lock_level: 'ReadOnly', scope: '${azurerm_resource_group.resource-group.id}' });
+      const locked = new Set<string>(lock!.depends_on);
+      for (const type of ['azurerm_user_assigned_identity', 'azurerm_federated_identity_credential', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_role_assignment']) {
+        for (const logical of Object.keys(json.resource[type])) expect(locked.has(`${type}.${logical}`), `${type}.${logical}`).toBe(true);
+      }
+      // Contributor (the deploy identities' broad role) excludes Microsoft.Authorization writes and deletes: locks
+      // included. No identity in the store holds Owner, User Access Administrator or a role that names locks.
+      for (const a of assignments(json)) expect(['Owner', 'User Access Administrator']).not.toContain(a.role_definition_name);
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The GitHub settings stack (stacks/github-settings-stack.ts): the half of CI trust that lives in
+ * GitHub. Read from the synthesized stack; access-matrix.test.ts shows what the cloud side accepts.
+ */
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { main as matrix } from '../scripts/ci/matrix';
+import { examplesOutdir, resources, synthExamples, type Json } from './helpers';
+import { readFileSync, readdirSync } from 'node:fs';
+
+const { stacks } = synthExamples();
+const settings = stacks['gh-rocketchat-platform-settings']!;
+const environments = resources(settings, 'github_repository_environment');
+const env = (name: string): Json => environments.find((e) => e.environment === name)!;
+/** `${github_repository_environment.<id>.environment}` -> that environment's name. */
+const named = (ref: string): string => settings.resource.github_repository_environment[/^\$\{github_repository_environment\.([^.]+)\.environment\}$/.exec(ref)![1]!].environment;
+const mainOnly = new Set(resources(settings, 'github_repository_environment_deployment_policy').map((p) => `${named(p.environment)}@${p.branch_pattern}`));
+
+describe('GitHub settings stack', () => {
+  it('sets the repository\'s OIDC subject template the identities trust', () => {
+    expect(resources(settings, 'github_actions_repository_oidc_subject_claim_customization_template')).toEqual([
+      { repository: 'rocketchat-platform', use_default: false, include_claim_keys: ['repo', 'context', 'ref', 'job_workflow_ref'] },
+    ]);
+    expect(settings.provider.github).toEqual([{ owner: 'example-org' }]);
+  });
+
+  it('lets every <env> environment deploy from main only; prod waits for its reviewers, without self-review or admin bypass', () => {
+    for (const name of Object.keys(ENVIRONMENTS)) {
+      expect(env(name).deployment_branch_policy, name).toEqual({ protected_branches: false, custom_branch_policies: true });
+      expect(mainOnly.has(`${name}@main`), name).toBe(true);
+    }
+    for (const name of ['aws-prod', 'aws-dr', 'azure-prod', 'azure-dr']) {
+      expect(env(name)).toMatchObject({ prevent_self_review: true, can_admins_bypass: false, reviewers: [{ teams: ['${data.github_team.team-platform-admins.id}'], users: [] }] });
+    }
+    expect(env('aws-dev').reviewers).toBeUndefined();
+    expect(Object.values<Json>(settings.data.github_team).map((t) => t.slug)).toEqual(['platform-admins']);
+  });
+
+  it('lets pull requests use only the plan environments of environments they may plan', () => {
+    expect(env('aws-dev-plan').deployment_branch_policy).toBeUndefined();
+    for (const name of ['aws-prod-plan', 'aws-dr-plan', 'azure-dev-plan', 'azure-prod-plan', 'azure-dr-plan']) {
+      expect(env(name).deployment_branch_policy, name).toEqual({ protected_branches: false, custom_branch_policies: true });
+      expect(mainOnly.has(`${name}@main`), name).toBe(true);
+    }
+    // The CI matrix for pull requests holds the same environments.
+    process.env.CDKTF_OUT = examplesOutdir();
+    try {
+      expect((JSON.parse(matrix(['targets', '--pull-request'])) as Json[]).map((t) => t.environment)).toEqual(['aws-dev']);
+    } finally {
+      delete process.env.CDKTF_OUT;
+    }
+  });
+
+  it('writes the Azure client ids CI logs in with, from the stores\' bootstrap outputs', () => {
+    const variables = resources(settings, 'github_actions_environment_variable').map((v) => `${named(v.environment)} ${v.variable_name}=${v.value}`);
+    expect(variables.sort()).toEqual([
+      'azure-dev AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedev01-state.outputs.azure_dev_ci_deploy_client_id}',
+      'azure-dev-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedev01-state.outputs.azure_dev_ci_plan_client_id}',
+      'azure-dr AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_ci_deploy_client_id}',
+      'azure-dr-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_ci_plan_client_id}',
+      'azure-prod AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_ci_deploy_client_id}',
+      'azure-prod-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_ci_plan_client_id}',
+    ]);
+    expect(settings.data.terraform_remote_state['bootstrap-exrctfstateprod01-state'].config).toMatchObject({ key: 'bootstrap/bootstrap-exrctfstateprod01.tfstate', use_azuread_auth: true });
+  });
+
+  it('makes main reachable by reviewed pull request only', () => {
+    expect(resources(settings, 'github_repository_ruleset')).toEqual([
+      expect.objectContaining({
+        target: 'branch',
+        enforcement: 'active',
+        conditions: { ref_name: { include: ['~DEFAULT_BRANCH'], exclude: [] } },
+        rules: expect.objectContaining({ deletion: true, non_fast_forward: true, pull_request: expect.objectContaining({ required_approving_review_count: 1, dismiss_stale_reviews_on_push: true, require_last_push_approval: true }) }),
+      }),
+    ]);
+  });
+
+  it('is applied from a workstation: local state, and no workflow or CI target names it', () => {
+    expect(settings.terraform.backend).toEqual({ local: { path: '../../../terraform-state/gh-rocketchat-platform-settings.tfstate' } });
+    for (const file of readdirSync('.github/workflows')) expect(readFileSync(`.github/workflows/${file}`, 'utf8'), file).not.toMatch(/github-rocketchat|github_token.*admin/i);
+    process.env.CDKTF_OUT = examplesOutdir();
+    try {
+      expect(matrix(['targets'])).not.toContain('github-');
+    } finally {
+      delete process.env.CDKTF_OUT;
+    }
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * `gh-<repository name>-settings`: the GitHub settings that hold CI trust, as code. Applied by a
+ * repository administrator from a workstation (`GITHUB_TOKEN=$(gh auth token) npx cdktf deploy
+ * gh-<name>-settings`), never by CI: no workflow holds a token that can change repository settings.
+ * Synthesized only with the whole registry (no ENVIRONMENTS selection): it covers every
+ * environment of the repository, and a subset must not plan the others' environments away.
+ *
+ * - the repository's OIDC subject template (config/delivery.ts OIDC_SUBJECT_CLAIMS), without which
+ *   no CI identity's trust matches;
+ * - per environment the `<env>-plan` and `<env>` GitHub environments: `<env>` deploys only from
+ *   main (a deployment branch policy), with the configured reviewers, self-review refused and no
+ *   administrator bypass in prod; `<env>-plan` only from main too, except where pull requests plan
+ *   (config/delivery.ts pullRequestPlans);
+ * - the variables CI reads: AZURE_CLIENT_ID of every Azure `<env>-plan` / `<env>`, read from the
+ *   store's bootstrap outputs (so the bootstrap stacks are applied first);
+ * - a ruleset on the default branch: changes arrive by reviewed pull request only, no force push,
+ *   no deletion. "From main" means "reviewed" only with it.
+ *
+ * Its state is local (`terraform-state/<stack>.tfstate`, git-ignored): it holds no secret, every
+ * resource it manages is a settings object the next apply overwrites or imports, and no CI identity
+ * can reach a file on the administrator's disk (any state store is writable by a deploy identity).
+ */
+import { ActionsEnvironmentVariable } from '@cdktf/provider-github/lib/actions-environment-variable';
+import { ActionsRepositoryOidcSubjectClaimCustomizationTemplate } from '@cdktf/provider-github/lib/actions-repository-oidc-subject-claim-customization-template';
+import { DataGithubTeam } from '@cdktf/provider-github/lib/data-github-team';
+import { DataGithubUser } from '@cdktf/provider-github/lib/data-github-user';
+import { GithubProvider } from '@cdktf/provider-github/lib/provider';
+import { RepositoryEnvironment } from '@cdktf/provider-github/lib/repository-environment';
+import { RepositoryEnvironmentDeploymentPolicy } from '@cdktf/provider-github/lib/repository-environment-deployment-policy';
+import { RepositoryRuleset } from '@cdktf/provider-github/lib/repository-ruleset';
+import { Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import { ciIdentities, OIDC_SUBJECT_CLAIMS, pullRequestPlans } from '../config/delivery';
+import type { Environment } from '../config/schema';
+import { LayerStack } from '../constructs/layer-stack';
+import { localState, remoteState, stateLocation } from '../constructs/state-backend';
+import { stateStoreStackId } from '../config/stack-names';
+import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from './bootstrap-state';
+
+/**
+ * The stack id for a repository (`owner/name`): cdktf list shows 31 characters, and no stack id may
+ * end like a layer (`-platform`, `-app`): tools find an environment's layers by that suffix.
+ */
+export function githubSettingsStackId(repository: string): string {
+  const name = repository.split('/')[1]!.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return `gh-${name.slice(0, 31 - 'gh--settings'.length).replace(/-+$/, '')}-settings`;
+}
+
+export class GithubSettingsStack extends LayerStack {
+  /** `envs`: every registered environment whose workflows run in `repository`. */
+  constructor(scope: Construct, id: string, repository: string, envs: readonly Environment[]) {
+    super(scope, id, localState(BOOTSTRAP_STATE_DIRECTORY, id));
+    const [owner, name] = repository.split('/') as [string, string];
+    // The token comes from GITHUB_TOKEN on the administrator's machine (gh auth token), never from config.
+    new GithubProvider(this, 'github', { owner });
+
+    new ActionsRepositoryOidcSubjectClaimCustomizationTemplate(this, 'oidc-subject', {
+      repository: name,
+      useDefault: false,
+      includeClaimKeys: [...OIDC_SUBJECT_CLAIMS],
+    });
+
+    new RepositoryRuleset(this, 'main', {
+      name: 'main: reviewed pull requests only',
+      repository: name,
+      target: 'branch',
+      enforcement: 'active',
+      conditions: { refName: { include: ['~DEFAULT_BRANCH'], exclude: [] } },
+      rules: {
+        deletion: true,
+        nonFastForward: true,
+        pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true, requireLastPushApproval: true, requireCodeOwnerReview: false, requiredReviewThreadResolution: true },
+      },
+    });
+
+    const users = new Map<string, number>();
+    const teams = new Map<string, number>();
+    const reviewerId = (reviewer: string): { team?: number; user?: number } => {
+      const [org, slug] = reviewer.split('/');
+      if (slug) {
+        if (org !== owner) throw new Error(`reviewer team ${reviewer} is not of ${owner}, the repository's owner`);
+        if (!teams.has(slug)) teams.set(slug, Token.asNumber(new DataGithubTeam(this, `team-${slug}`, { slug }).id));
+        return { team: teams.get(slug)! };
+      }
+      if (!users.has(reviewer)) users.set(reviewer, Token.asNumber(new DataGithubUser(this, `user-${reviewer}`, { username: reviewer }).id));
+      return { user: users.get(reviewer)! };
+    };
+
+    const mainOnly = (environment: RepositoryEnvironment, key: string) =>
+      new RepositoryEnvironmentDeploymentPolicy(this, `${key}-main-only`, { repository: name, environment: environment.environment, branchPattern: 'main' });
+
+    for (const env of envs) {
+      const store = stateStoreStackId(env);
+      if (!store) continue; // local state: no CI identities, nothing for CI to do
+      const ci = ciIdentities(env);
+      const prod = env.tier === 'prod';
+      const reviewers = env.delivery.reviewers.map(reviewerId);
+      const planOnlyFromMain = !pullRequestPlans(env);
+      const plan = new RepositoryEnvironment(this, `${env.name}-plan`, {
+        repository: name,
+        environment: ci.plan.githubEnvironment,
+        deploymentBranchPolicy: planOnlyFromMain ? { protectedBranches: false, customBranchPolicies: true } : undefined,
+      });
+      if (planOnlyFromMain) mainOnly(plan, `${env.name}-plan`);
+      const deploy = new RepositoryEnvironment(this, env.name, {
+        repository: name,
+        environment: ci.deploy.githubEnvironment,
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+        reviewers: reviewers.length > 0 ? [{ users: reviewers.flatMap((r) => (r.user === undefined ? [] : [r.user])), teams: reviewers.flatMap((r) => (r.team === undefined ? [] : [r.team])) }] : undefined,
+        preventSelfReview: prod ? true : undefined,
+        canAdminsBypass: !prod,
+      });
+      mainOnly(deploy, env.name);
+
+      if (env.cloud === 'azure') {
+        const inStore = stateLocation(env, store);
+        if (inStore.type !== 'azurerm') continue;
+        const bootstrap = remoteState(this, `${store}-state`, { ...inStore, key: `${BOOTSTRAP_KEY_PREFIX}/${store}.tfstate` });
+        const prefix = env.name.replace(/-/g, '_');
+        for (const [which, environment] of [['plan', plan], ['deploy', deploy]] as const) {
+          new ActionsEnvironmentVariable(this, `${env.name}-${which}-client-id`, {
+            repository: name,
+            environment: environment.environment,
+            variableName: 'AZURE_CLIENT_ID',
+            value: bootstrap.getString(`${prefix}_ci_${which}_client_id`),
+          });
+        }
+      }
+    }
+  }
+}
