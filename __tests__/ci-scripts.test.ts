@@ -124,12 +124,13 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| `x-cluster` | ⏳ waiting | waiting for x-network to apply subnet_ids, vpc_id |');
   });
 
-  it('applies exactly the saved plans and leaves the waiting consumer for the next run', () => {
+  it('applies exactly the saved plans, and stops at the waiting consumer whose producer just applied outputs it reads', () => {
     const applied = run('apply');
     expect(statuses(applied)).toEqual([
       'x-network: applied: Plan: 1 to add, 0 to change, 0 to destroy.',
-      'x-cluster: waiting: waiting for x-network to apply subnet_ids, vpc_id: plan it with the next deploy run',
+      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values',
     ]);
+    expect(applied.exitCode).toBe(1);
   });
 
   it('still waits for an output the applied producer lacks; the real plan error says the same', () => {
@@ -148,19 +149,24 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
     expect(run('drift').exitCode).toBe(0);
   });
 
-  it('refuses a saved consumer plan whose producer output changed after the plan, and drift sees it', () => {
-    stack('x-cluster', {
-      data: { terraform_remote_state: { 'x-network-state': { backend: 'local', config: { path: '../../state/x-network.tfstate' } } } },
-      resource: { terraform_data: { c: { input: 'v2-${data.terraform_remote_state.x-network-state.outputs.vpc_id}/${data.terraform_remote_state.x-network-state.outputs.subnet_ids}' } } },
-    });
-    expect(run('plan').result.stacks.map((s) => s.status)).toEqual(['no-changes', 'changes']);
+  it('stops at a consumer planned "no changes" whose producer output the same gated run then changed, and drift sees it', () => {
+    // The producer's code moves an output; the consumer's plan, made against vpc-1, says "no changes".
     producer({ vpc_id: 'vpc-2', subnet_ids: 'a,b' });
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    spawnSync('terraform', [`-chdir=${join(outdir, 'stacks/x-network')}`, 'apply', '-auto-approve', '-input=false'], { encoding: 'utf8' });
+    expect(statuses(run('plan'))).toEqual(['x-network: changes: Changes to Outputs:', 'x-cluster: no-changes: No changes. Your infrastructure matches the configuration.']);
     const applied = run('apply');
-    expect(statuses(applied)[1]).toBe('x-cluster: failed: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values');
+    expect(statuses(applied)).toEqual([
+      'x-network: applied: Changes to Outputs:',
+      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values',
+    ]);
     expect(applied.exitCode).toBe(1);
     expect(run('drift').exitCode).toBe(2);
+  });
+
+  it('never applies a bootstrap stack, the one holding CI trust', () => {
+    for (const mode of ['apply', 'deploy'] as const) {
+      expect(() => runStacks(mode, { outdir, out, stacks: ['bootstrap-euw1-222222222222', 'x-network'], lock: true, planJson: false, environment: 'x' }))
+        .toThrow('bootstrap-euw1-222222222222: CI does not ' + mode + ' bootstrap stacks; an administrator applies them from a workstation (docs/delivery.md)');
+    }
   });
 });
 
@@ -248,6 +254,11 @@ describe('CI: matrix.ts commands', () => {
     expect(withOut(() => matrix(['targets', '--changed', join(dir, 'none.json')]))).toBe('[]');
     const some = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json')]))) as Array<{ environment: string; stacks: string }>;
     expect(some.map((t) => [t.environment, t.stacks])).toEqual([['aws-dev', 'aws-dev-cluster aws-dev-app']]);
+    const withBootstrap = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json'), '--bootstrap']))) as Array<{ environment: string; stacks: string; planEnvironment: string }>;
+    expect(withBootstrap.map((t) => [t.environment, t.stacks, t.planEnvironment])).toEqual([
+      ['aws-dev', 'aws-dev-cluster aws-dev-app', 'aws-dev-plan'],
+      ['azure-dev', 'bootstrap-exrctfstatedev01', 'azure-dev-plan'],
+    ]);
   });
 
   it('treats a missing or empty base as "everything changed", and refuses an unknown tier', () => {

@@ -30,7 +30,7 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
   it('PR plans: matrix.ts over the head and base synth picks the changed stacks, one job per environment on its plan runner', () => {
     const synth = ci.jobs.synth!;
     expect(runs(synth)).toContain('npx tsx scripts/ci/matrix.ts changed base-hashes.json head-hashes.json > changed.json');
-    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json)');
+    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json --bootstrap)');
     expect(synth.outputs.targets).toBe('${{ steps.targets.outputs.targets }}');
     const plan = ci.jobs.plan!;
     expect(plan.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.targets) }}');
@@ -69,6 +69,26 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
     }
     const changedOnly = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { stacks: ['azure-prod-app', 'azure-prod-network'] });
     expect(changedOnly.map((t) => [t.environment, t.stacks])).toEqual([['azure-prod', 'azure-prod-network azure-prod-app']]);
+    expect(all.flatMap((t) => t.stacks.split(' ')).filter((s) => s.startsWith('bootstrap-'))).toEqual([]);
+  });
+
+  it('PR plans and drift plan the bootstrap stacks with a plan identity; deploys never name one', () => {
+    const manifest = synthExamples().manifest as Manifest;
+    const withBootstrap = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { bootstrap: true });
+    expect(withBootstrap.find((t) => t.environment === 'aws-prod')).toMatchObject({
+      stacks: 'bootstrap-euw1-222222222222 aws-prod-network aws-prod-cluster aws-prod-platform aws-prod-app',
+      planRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
+      planEnvironment: 'aws-prod-plan',
+    });
+    const bootstraps = withBootstrap.flatMap((t) => t.stacks.split(' ')).filter((s) => s.startsWith('bootstrap-')).sort();
+    expect(bootstraps).toEqual(Object.keys((manifest as { stacks: object }).stacks).filter((s) => s.startsWith('bootstrap-')).sort());
+    expect(bootstraps).toHaveLength(6);
+    // A bootstrap-only change still plans (a PR that changes CI trust is never "nothing to plan").
+    expect(targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { bootstrap: true, stacks: ['bootstrap-exrctfstateprod01'] }).map((t) => [t.environment, t.stacks, t.planEnvironment]))
+      .toEqual([['azure-prod', 'bootstrap-exrctfstateprod01', 'azure-prod-plan']]);
+    expect(runs(drift.jobs.synth!)).toContain('npx tsx scripts/ci/matrix.ts targets --bootstrap');
+    expect(runs(drift.jobs.drift!)).toContain('run-stacks.ts drift --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans --no-lock');
+    expect(runs(deploy.jobs.synth!)).not.toContain('--bootstrap');
   });
 
   it('deploys: the environment list is the registry by tier (dispatch takes any registered name), prod after dev', () => {

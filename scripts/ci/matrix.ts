@@ -2,13 +2,15 @@
  * The CI matrix, from the config registry and the synthesized manifest (no workflow lists an
  * environment or a stack):
  *
- *   tsx scripts/ci/matrix.ts targets [--tier dev|prod] [--changed changed.json]  -> JSON list, one entry per environment
+ *   tsx scripts/ci/matrix.ts targets [--tier dev|prod] [--changed changed.json] [--bootstrap]
+ *                                                                                -> JSON list, one entry per environment
  *   tsx scripts/ci/matrix.ts hashes                                              -> {"<stack>": "<sha256>"} of cdktf.out
  *   tsx scripts/ci/matrix.ts changed <base-hashes.json> <head-hashes.json>      -> JSON list of changed stacks
  *   tsx scripts/ci/matrix.ts order <environment>                                -> its stacks, one a line, deploy order
  *
  * Reads cdktf.out (or CDKTF_OUT) and selects environments like synth does (ENVIRONMENTS).
- * A missing or empty base hashes file means "plan everything".
+ * A missing or empty base hashes file means "plan everything". `--bootstrap` adds the bootstrap
+ * stacks (PR plans and drift only: CI never applies them).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +41,7 @@ export function main(argv: readonly string[], registry: Readonly<Record<string, 
       const changed = option(args, 'changed');
       const stacks = changed === undefined ? undefined : (readJson<string[]>(changed) ?? []);
       const envs = loadEnvironments(registry, process.env.ENVIRONMENTS);
-      return JSON.stringify(targets(envs, manifest(), { stacks, tier }));
+      return JSON.stringify(targets(envs, manifest(), { stacks, tier, bootstrap: args.includes('--bootstrap') }));
     }
     case 'hashes':
       return JSON.stringify(stackHashes(outdir));
@@ -52,7 +54,7 @@ export function main(argv: readonly string[], registry: Readonly<Record<string, 
       if (!args[0]) break;
       return deployOrder(manifest(), args[0]).join('\n');
   }
-  throw new Error('usage: matrix.ts targets [--tier dev|prod] [--changed file] | hashes | changed <base> <head> | order <environment>');
+  throw new Error('usage: matrix.ts targets [--tier dev|prod] [--changed file] [--bootstrap] | hashes | changed <base> <head> | order <environment>');
 }
 
 if (require.main === module) {
