@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { changedStacks, stackHashes } from '../scripts/ci/changes';
 import { missingOutputs, remoteReads, waitingFromPlanError, waitingText } from '../scripts/ci/remote-outputs';
 import { runStacks, type Mode } from '../scripts/ci/run-stacks';
-import { open, seal } from '../scripts/ci/seal';
+import { open, runContext, seal } from '../scripts/ci/seal';
 import { environmentMarkdown, planLines } from '../scripts/ci/summary';
 import { dependencyOrder, deployOrder } from '../scripts/ci/targets';
 import { main as matrix } from '../scripts/ci/matrix';
@@ -171,17 +171,38 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
 });
 
 describe('CI: sealed plan bundles', () => {
+  const keys = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { publicKey, privateKey } = keys();
+  const run = { repository: 'example-org/rocketchat-platform', runId: '4242', commit: '0123456789abcdef0123456789abcdef01234567', environment: 'aws-prod' };
+  const sealedAt = new Date('2026-12-04T17:00:00Z');
+  const plain = Buffer.from('tfplan with a secret: hunter2');
+  const sealed = seal(plain, publicKey, run, sealedAt);
+
   it('opens only with the private key, and refuses a tampered bundle', () => {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-    const plain = Buffer.from('tfplan with a secret: hunter2');
-    const sealed = seal(plain, publicKey);
     expect(sealed.includes(Buffer.from('hunter2'))).toBe(false);
-    expect(open(sealed, privateKey).toString()).toBe('tfplan with a secret: hunter2');
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    expect(() => open(sealed, other.privateKey)).toThrow();
+    expect(open(sealed, privateKey, run, sealedAt).toString()).toBe('tfplan with a secret: hunter2');
+    expect(() => open(sealed, keys().privateKey, run, sealedAt)).toThrow();
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1]! ^= 1;
-    expect(() => open(tampered, privateKey)).toThrow();
+    expect(() => open(tampered, privateKey, run, sealedAt)).toThrow('sealed plan bundle failed authentication: it was altered after sealing');
+  });
+
+  it('opens only in the run, commit and environment that sealed it, and within the approval window', () => {
+    expect(() => open(sealed, privateKey, { ...run, runId: '4243' }, sealedAt)).toThrow('sealed plans belong to runId 4242, not runId 4243: apply only the plans this run made and its reviewers approved');
+    expect(() => open(sealed, privateKey, { ...run, environment: 'aws-dr', commit: 'f'.repeat(40) }, sealedAt)).toThrow(
+      `sealed plans belong to commit ${run.commit}, environment aws-prod, not commit ${'f'.repeat(40)}, environment aws-dr`,
+    );
+    // The binding is authenticated: editing the clear-text header to claim another run breaks the tag.
+    const relabelled = Buffer.from(sealed.toString('latin1').replace('"runId":"4242"', '"runId":"4243"'), 'latin1');
+    expect(() => open(relabelled, privateKey, { ...run, runId: '4243' }, sealedAt)).toThrow('failed authentication');
+    // Friday 17:00 to the next Friday 17:00 opens (APPROVAL_WINDOW_DAYS = 7); a minute later does not.
+    expect(open(sealed, privateKey, run, new Date('2026-12-11T17:00:00Z')).toString()).toContain('hunter2');
+    expect(() => open(sealed, privateKey, run, new Date('2026-12-11T17:01:00Z'))).toThrow('sealed plans are from 2026-12-04T17:00:00.000Z, older than the 7-day approval window: run the deploy again');
+  });
+
+  it('takes the run from the GitHub Actions variables, and names the ones missing', () => {
+    expect(runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_SHA: 'abc', ENVIRONMENT: 'azure-prod' })).toEqual({ repository: 'o/r', runId: '1', commit: 'abc', environment: 'azure-prod' });
+    expect(() => runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' })).toThrow('GITHUB_RUN_ID, ENVIRONMENT not set: a sealed plan is bound to its run, commit and environment');
   });
 });
 

@@ -126,11 +126,14 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     expect(plan!.steps.find((s: Job) => s.uses?.startsWith('aws-actions/'))!.with['role-to-assume']).toBe('${{ fromJSON(inputs.target).planRoleArn }}');
   });
 
-  it('carries the saved plans sealed, for one day', () => {
+  it('carries the saved plans sealed to this run, commit and environment, kept for the 7-day approval window', () => {
     const seal = plan!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts seal'));
     expect(seal.env.PLAN_SEALING_PUBLIC_KEY).toBe('${{ vars.PLAN_SEALING_PUBLIC_KEY }}');
+    // seal.ts reads the run from GITHUB_REPOSITORY/GITHUB_RUN_ID/GITHUB_SHA (set by the runner) and ENVIRONMENT.
+    expect(deployEnv.env!.ENVIRONMENT).toBe('${{ fromJSON(inputs.target).environment }}');
     const upload = plan!.steps.find((s: Job) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}');
-    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin', 'retention-days': 1 });
+    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin', 'retention-days': 7 });
+    expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'seal.ts'), 'utf8')).toContain('export const APPROVAL_WINDOW_DAYS = 7;');
     const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
     expect(open.env.PLAN_SEALING_PRIVATE_KEY).toBe('${{ secrets.PLAN_SEALING_PRIVATE_KEY }}');
   });
