@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { targets, type Manifest } from '../scripts/ci/targets';
-import { synthExamples } from './helpers';
+import { synthExamples, tempDir } from './helpers';
 
 type Job = Record<string, any>;
 type Workflow = { on: any; permissions: any; jobs: Record<string, Job>; env?: Record<string, string> };
@@ -30,7 +30,7 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
   it('PR plans: matrix.ts over the head and base synth picks the changed stacks, one job per environment on its plan runner', () => {
     const synth = ci.jobs.synth!;
     expect(runs(synth)).toContain('npx tsx scripts/ci/matrix.ts changed base-hashes.json head-hashes.json > changed.json');
-    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json --bootstrap)');
+    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json --bootstrap "${tier[@]}")');
     expect(synth.outputs.targets).toBe('${{ steps.targets.outputs.targets }}');
     const plan = ci.jobs.plan!;
     expect(plan.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.targets) }}');
@@ -70,6 +70,25 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
     const changedOnly = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { stacks: ['azure-prod-app', 'azure-prod-network'] });
     expect(changedOnly.map((t) => [t.environment, t.stacks])).toEqual([['azure-prod', 'azure-prod-network azure-prod-app']]);
     expect(all.flatMap((t) => t.stacks.split(' ')).filter((s) => s.startsWith('bootstrap-'))).toEqual([]);
+  });
+
+  it('bot pull requests plan dev environments only: no prod plan identity runs their dependency code', () => {
+    const step = ci.jobs.synth!.steps.find((s: Job) => s.id === 'targets');
+    expect(step.env).toEqual({ PR_AUTHOR: '${{ github.event.pull_request.user.login }}', PR_AUTHOR_TYPE: '${{ github.event.pull_request.user.type }}' });
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    // The step's own shell, with matrix.ts stubbed to print its arguments: what each author gets.
+    const script = (step.run as string).replace(/npx tsx scripts\/ci\/matrix\.ts (hashes|changed)[^\n]*/g, ':').replace('npx tsx scripts/ci/matrix.ts', 'echo');
+    const argsFor = (login: string, type: string) => {
+      const out = tempDir();
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', cwd: out, env: { PATH: process.env.PATH, PR_AUTHOR: login, PR_AUTHOR_TYPE: type, GITHUB_OUTPUT: join(out, 'o'), GITHUB_STEP_SUMMARY: join(out, 's') } });
+      expect(run.status, run.stderr).toBe(0);
+      const result = [readFileSync(join(out, 'o'), 'utf8').trim(), readFileSync(join(out, 's'), 'utf8').includes('prod environments are not planned here')] as const;
+      rmSync(out, { recursive: true, force: true });
+      return result;
+    };
+    expect(argsFor('renovate[bot]', 'Bot')).toEqual(['targets=targets --changed changed.json --bootstrap --tier dev', true]);
+    expect(argsFor('dependabot[bot]', 'User')).toEqual(['targets=targets --changed changed.json --bootstrap --tier dev', true]);
+    expect(argsFor('octocat', 'User')).toEqual(['targets=targets --changed changed.json --bootstrap', false]);
   });
 
   it('PR plans and drift plan the bootstrap stacks with a plan identity; deploys never name one', () => {

@@ -72,9 +72,13 @@ class Runner {
     return join(this.opts.outdir, this.manifest.stacks[stack].workingDirectory as string);
   }
 
-  init(stack: string, readonlyLock = false): void {
+  /**
+   * -lockfile=readonly everywhere: the providers installed are the ones the committed lock file
+   * (provider-locks/, copied at synth) names and checksums, and nothing a run does can change it.
+   */
+  init(stack: string): void {
     if (this.initialized.has(stack)) return;
-    const args = ['init', '-input=false', '-no-color', ...(readonlyLock ? ['-lockfile=readonly'] : [])];
+    const args = ['init', '-input=false', '-no-color', '-lockfile=readonly'];
     const result = terraform(this.dir(stack), args);
     if (result.status !== 0) throw new StackError(stack, `terraform init failed: ${lastError(result.output)}`);
     this.initialized.add(stack);
@@ -142,7 +146,7 @@ class Runner {
     if (planned.status !== 'changes') return planned;
     const dir = this.dir(stack);
     if (!existsSync(join(dir, PLAN_FILE))) throw new StackError(stack, `no saved plan ${dir}/${PLAN_FILE}: nothing that was reviewed can be applied`);
-    this.init(stack, true);
+    this.init(stack);
     const result = terraform(dir, ['apply', '-input=false', '-no-color', LOCK_TIMEOUT, PLAN_FILE]);
     if (result.status !== 0) throw new StackError(stack, `apply failed: ${lastError(result.output)}`);
     return { ...planned, status: 'applied' };
