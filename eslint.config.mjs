@@ -23,7 +23,7 @@ const rootLoads = [
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', 'cdktf.out.staging/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdktf.out/**', 'cdktf.out.staging/**', 'coverage/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
