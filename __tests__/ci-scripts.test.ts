@@ -219,7 +219,7 @@ describe('CI: plan summaries', () => {
 describe('CI: the one plan comment', () => {
   const { MARKER, commentBody, upsertComment } = require('../scripts/ci/plan-comment.cjs') as {
     MARKER: string;
-    commentBody: (run: { targets: Array<{ environment: string; stacks: string }>; summariesDir: string; synthResult: string; planResult: string; runUrl: string; sha: string }) => string;
+    commentBody: (run: { targets: Array<{ environment: string; stacks: string }>; summariesDir: string; synthResult: string; planResult: string; runUrl: string; sha: string; note?: string }) => string;
     upsertComment: (github: unknown, where: Record<string, unknown>, body: string) => Promise<string>;
   };
   const summaries = tempDir();
@@ -236,6 +236,9 @@ describe('CI: the one plan comment', () => {
     expect(body).toContain('Updated for 0123456 by [this run]');
     expect(commentBody({ ...run, targets: [] })).toContain("No stack's synthesized configuration changed: nothing to plan.");
     expect(commentBody({ ...run, synthResult: 'failure', targets: [] })).toContain('❌ Synth failure: no stack could be planned.');
+    const bot = commentBody({ ...run, targets: [], note: 'Bot pull request: prod environments are not planned here; the deploy after merge plans them for review.' });
+    expect(bot).toContain('_Bot pull request: prod environments are not planned here; the deploy after merge plans them for review._\n\nNo stack of the environments planned here changed.');
+    expect(bot).not.toContain('nothing to plan');
   });
 
   it('updates the comment carrying the marker, or creates one', async () => {

@@ -86,9 +86,12 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
       rmSync(out, { recursive: true, force: true });
       return result;
     };
-    expect(argsFor('renovate[bot]', 'Bot')).toEqual(['targets=targets --changed changed.json --bootstrap --tier dev', true]);
-    expect(argsFor('dependabot[bot]', 'User')).toEqual(['targets=targets --changed changed.json --bootstrap --tier dev', true]);
+    const note = 'note=Bot pull request: prod environments are not planned here; the deploy after merge plans them for review.';
+    expect(argsFor('renovate[bot]', 'Bot')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --tier dev`, true]);
+    expect(argsFor('dependabot[bot]', 'User')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --tier dev`, true]);
     expect(argsFor('octocat', 'User')).toEqual(['targets=targets --changed changed.json --bootstrap', false]);
+    expect(ci.jobs.comment!.steps.at(-1).env.NOTE).toBe('${{ needs.synth.outputs.note }}');
+    expect(ci.jobs.comment!.steps.at(-1).with.script).toContain('note: process.env.NOTE,');
   });
 
   it('PR plans and drift plan the bootstrap stacks with a plan identity; deploys never name one', () => {

@@ -263,7 +263,8 @@ if (require.main === module) {
     stacks,
     lock: !args.includes('--no-lock'),
     planJson: args.includes('--plan-json'),
-    environment: flag(args, 'environment') ?? stacks[0]!.replace(/-(network|cluster|platform|app)$/, ''),
+    // A bootstrap stack (PR plans, drift) comes first but names no environment: take the first layer's.
+    environment: flag(args, 'environment') ?? stacks.map(environmentOf).find(Boolean) ?? stacks[0]!,
   });
   for (const s of result.stacks) console.log(`${s.stack}: ${s.status}: ${s.headline}`);
   process.exit(exitCode);
