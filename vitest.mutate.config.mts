@@ -14,8 +14,5 @@ export default defineConfig({
     // Every test whose name does not match SLOW_TESTS.
     testNamePattern: new RegExp(`^(?!.*(?:${SLOW_TESTS.source}))`),
     globalSetup: ['__tests__/global-setup-synth.ts'],
-    // Stryker switches the active mutant in a setup file it adds: a fresh module graph per test
-    // file makes sure that file is evaluated for every mutant run (the project shares one cache).
-    isolate: true,
   },
 });

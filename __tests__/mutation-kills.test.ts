@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import awsDev from '../config/environments/aws-dev';
+import { RULES, checkStacks } from '../policies';
 import azureProd from '../config/environments/azure-prod';
 import { loadEnvironments } from '../config/load';
-import { clone, problemsOf } from './helpers';
+import { clone, problemsOf, type Json } from './helpers';
 
 type Mutable = Record<string, any>;
 
@@ -36,5 +37,56 @@ describe('delivery runners (config/rules-delivery.ts survivors)', () => {
     env.kubernetes.publicEndpointCidrs = ['203.0.113.0/24', '198.51.100.0/24'];
     env.delivery.deployRunner = ['ubuntu-24.04'];
     expect(problemsOf(() => loadEnvironments({ 'aws-dev': env }, undefined))[0]).toContain('admits only kubernetes.publicEndpointCidrs 203.0.113.0/24, 198.51.100.0/24 (allowed:');
+  });
+});
+
+/** What one policy rule says about one resource (the project's fixture shape: path = name). */
+function findings(id: string, type: string, body: Json): string[] {
+  const stacks = { s: { resource: { [type]: { r: { '//': { metadata: { path: 's/r' } }, ...body } } } } };
+  return checkStacks(stacks, RULES.filter((r) => r.id === id), []).violations.map((v) => v.message);
+}
+
+describe('Azure storage (policies/rules-azure.ts survivors)', () => {
+  const account = { min_tls_version: 'TLS1_2', https_traffic_only_enabled: true, allow_nested_items_to_be_public: false, infrastructure_encryption_enabled: true, shared_access_key_enabled: false };
+  const ST6 = 'cannot restore deleted or overwritten blobs';
+
+  it('AZ-ST-006 needs versioning on: soft delete alone does not pass', () => {
+    expect(findings('AZ-ST-006', 'azurerm_storage_account', { ...account, blob_properties: { versioning_enabled: false, delete_retention_policy: { days: 30 } } })).toEqual([ST6]);
+  });
+
+  it('AZ-ST-006 needs at least one day of soft delete: 0 days does not pass, 1 does', () => {
+    expect(findings('AZ-ST-006', 'azurerm_storage_account', { ...account, blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 0 } } })).toEqual([ST6]);
+    expect(findings('AZ-ST-006', 'azurerm_storage_account', { ...account, blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 1 } } })).toEqual([]);
+  });
+
+  it('AZ-ST-006 reports, rather than crashes on, an account without blob properties or soft delete', () => {
+    expect(findings('AZ-ST-006', 'azurerm_storage_account', account)).toEqual([ST6]);
+    expect(findings('AZ-ST-006', 'azurerm_storage_account', { ...account, blob_properties: { versioning_enabled: true } })).toEqual([ST6]);
+  });
+
+  it('AZ-ST-007 accepts a container that leaves access at the private default', () => {
+    expect(findings('AZ-ST-007', 'azurerm_storage_container', { name: 'tfstate' })).toEqual([]);
+  });
+});
+
+describe('Azure NSG admin ports (policies/rules-azure.ts survivors)', () => {
+  const OPEN = 'opens an admin port to the internet';
+  const inbound = { direction: 'Inbound', access: 'Allow', source_address_prefix: 'Internet' };
+
+  it('AZ-NET-001 fires on every port ("*") from the internet', () => {
+    expect(findings('AZ-NET-001', 'azurerm_network_security_rule', { ...inbound, destination_port_range: '*' })).toEqual([OPEN]);
+  });
+
+  it('AZ-NET-001 fires when one of several ports is an admin port', () => {
+    expect(findings('AZ-NET-001', 'azurerm_network_security_rule', { ...inbound, destination_port_ranges: ['443', '22'] })).toEqual([OPEN]);
+  });
+
+  it('AZ-NET-001 fires when one of several sources is the internet', () => {
+    expect(findings('AZ-NET-001', 'azurerm_network_security_rule', { direction: 'Inbound', access: 'Allow', source_address_prefixes: ['10.0.0.0/8', '0.0.0.0/0'], destination_port_range: '3389' })).toEqual([OPEN]);
+  });
+
+  it('AZ-NET-001 leaves deny rules and outbound rules alone', () => {
+    expect(findings('AZ-NET-001', 'azurerm_network_security_rule', { ...inbound, access: 'Deny', destination_port_range: '22' })).toEqual([]);
+    expect(findings('AZ-NET-001', 'azurerm_network_security_rule', { ...inbound, direction: 'Outbound', destination_port_range: '22' })).toEqual([]);
   });
 });
