@@ -232,7 +232,7 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
       {
         apiVersion: 'psmdb.percona.com/v1',
         kind: 'PerconaServerMongoDBRestore',
-        metadata: { name: 'restore-from-aws-prod', namespace: 'mongodb' },
+        metadata: { name: 'restore-from-aws-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' } },
         spec: {
           clusterName: 'rocketchat-mongodb',
           backupSource: {
@@ -262,11 +262,22 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     expect(release('rocketchat').depends_on).toContain(releaseAddress('rocketchat-mongodb-restore'));
   });
 
-  it('lets the backup agent read the source bucket and decrypt only through S3 in eu-central-1 for that bucket', () => {
+  it("lets the backup agent read the source's prefix, rewrite only PBM's marker file there (the resync), and use the key only through S3 in eu-central-1 for that bucket", () => {
     const policy = JSON.parse(byPath(app('aws-dr'), 'aws_iam_role_policy', '/cloud/mongodb-backups-identity/inline').policy).Statement as Json[];
-    expect(policy.filter((s) => s.Sid.startsWith('RestoreSource'))).toEqual([
+    const context = {
+      StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a', 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*'] },
+    };
+    expect(policy.filter((s) => s.Sid.startsWith('RestoreSourceResync'))).toEqual([
+      { Sid: 'RestoreSourceResyncMarker', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/aws-prod/.pbm.init' },
+      { Sid: 'RestoreSourceResyncKey', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '*', Condition: context },
+    ]);
+    // The operator validates the backup but never resyncs: read only.
+    const operator = JSON.parse(byPath(app('aws-dr'), 'aws_iam_role_policy', '/cloud/mongodb-operator-identity/inline').policy).Statement as Json[];
+    expect(operator.filter((s) => s.Sid.startsWith('RestoreSourceResync'))).toEqual([]);
+    expect(policy.filter((s) => s.Sid.startsWith('RestoreSource') && !s.Sid.startsWith('RestoreSourceResync'))).toEqual([
       { Sid: 'RestoreSourceList', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a' },
-      { Sid: 'RestoreSourceObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*' },
+      { Sid: 'RestoreSourceObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/aws-prod/*' },
       {
         Sid: 'RestoreSourceKey',
         Effect: 'Allow',
@@ -316,7 +327,7 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
   });
 
   it('builds a date restore from a named backup in the format the CRD validates', () => {
-    const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod', latestBackup: () => 'unused' };
+    const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod' };
     const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z', serve: false };
     expect(restoreResource(restore, source, restore.backup).spec).toEqual({
       clusterName: 'rocketchat-mongodb',

@@ -10,7 +10,7 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import type { AppCloud, BackupRetention, BackupStorage, Placement, RestoreFrom, RestoreSource, UploadStorage } from '../app/app-cloud';
-import { latestBackupIn, restoreSourceRead } from './restore-source';
+import { latestBackupIn, restoreSourceRead, restoreSourceResync } from './restore-source';
 import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
@@ -159,10 +159,10 @@ export class AwsAppCloud extends Construct implements AppCloud {
       new TerraformOutput(this, 'dr_backup_bucket', { value: replicaBucketName(env, 'mongodb-backups'), description: `The replica of the backup bucket in ${this.dr.region}` }).overrideLogicalId('dr_backup_bucket');
     }
     const restore = env.app.restore;
-    const role = this.role('mongodb-backups', restore ? `MongoDB backups (pbm-agent): reads and writes its own bucket, reads ${restore.from.store}` : 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, [
+    const role = this.role('mongodb-backups', restore ? `MongoDB backups (pbm-agent): reads and writes its own bucket, reads ${restore.from.store} and resyncs its marker file` : 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, [
       ...bucketReadWrite(bucket.arn, this.keyArn),
-      // app.restore: the same agent reads the source store; read-only, and its key only through S3 for that bucket.
-      ...(restore ? restoreSourceRead(this.props.partition, restore.from) : []),
+      // app.restore: the same agent reads the source store and rewrites PBM's marker file there (the resync); its key only through S3 for that bucket.
+      ...(restore ? [...restoreSourceRead(this.props.partition, restore.from), ...restoreSourceResync(this.props.partition, restore.from)] : []),
     ]);
     this.operatorAccess(bucket.arn);
     return {
@@ -191,6 +191,8 @@ export class AwsAppCloud extends Construct implements AppCloud {
       latestBackup: () => latestBackupIn(this, from),
       // The source replicates its secrets into this region under their own names (dr-region.ts).
       secrets: this.secrets,
+      // S3 replication is the copy: the replica is readable and, for the resync's marker file, writable in this region.
+      before: [],
     };
   }
 }
