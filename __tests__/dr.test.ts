@@ -434,12 +434,22 @@ describe('restore configuration', () => {
 });
 
 describe('recovery time and point estimates (docs/restore.md)', () => {
-  it('aws-prod: 200 GB at 50 GB/h logical is 4 h of data restore; region lost adds 1.25 h of provisioning; RPO 5 min (+15 min replication)', () => {
+  it('aws-prod: 200 GB (no measured dataGb) at 50 GB/h is 4 h of data restore; every other step counted; RPO = max(span 5, backup budget 45) + 15 min replication', () => {
     const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
     expect(restoreEstimate(prod!)).toEqual({
+      dataGb: 200,
       dataHours: { logical: 4, physical: 0.8 },
-      rtoHours: { inPlace: 4, clusterLost: 4.75, regionLost: 5.25 },
-      rpoMinutes: { inPlace: 5, regionLost: 20 },
+      // in place: restore 4 + replay 0.25; cluster lost: 0.75 + 4 + replay 0.25 + serve deploy 0.25 + DNS 0.0833;
+      // region lost pre-deployed: app layer 0.25 + uploads sync 0.25 + 4 + 0.5833; cold: 1.25 instead of 0.25.
+      rtoHours: { inPlace: 4.25, clusterLost: 5.33, regionLost: 5.08, regionLostCold: 6.08 },
+      rpoMinutes: { inPlace: 45, regionLost: 60 },
     });
+  });
+
+  it('azure-prod with a measured 60 GB: the copy out of the secondary (200 GB/h) replaces the uploads sync', () => {
+    const input = clone(ENVIRONMENTS['azure-prod']) as Json;
+    input.app.mongodb.dataGb = 60;
+    const [prod] = loadEnvironments({ 'azure-prod': input }, undefined);
+    expect(restoreEstimate(prod!).rtoHours).toEqual({ inPlace: 1.45, clusterLost: 2.53, regionLost: 2.33, regionLostCold: 3.33 });
   });
 });

@@ -78,6 +78,11 @@ const mongodb = object({
   members: oneOf([3, 5, 7]),
   /** Data volume per member, on the encrypted-retain storage class. */
   storageGb: int(10, 16000),
+  /**
+   * What a restore moves: `db.stats().dataSize + indexSize` in GB as last measured (the drill
+   * records it, docs/restore.md). Absent: the full volume (storageGb), the worst case.
+   */
+  dataGb: maybe(int(1, 16000)),
   cpu,
   /** Request and limit (equal, so the cache size mongod derives from it holds). */
   memory,
@@ -99,6 +104,12 @@ const backups = object({
   coolAfterDays: maybe(int(30, 3650)),
   /** Backups and their oplog are deleted after this many days. */
   deleteAfterDays: int(7, 3650),
+  /**
+   * The longest a full backup may run, in minutes: PBM stops slicing the oplog while a logical
+   * backup runs (pbm-agent pitr.go), so this, not the oplog span, bounds the RPO while it runs
+   * (RPO = max(pitrOplogSpanMinutes, this) + replication). MongoDBBackupOverRpoBudget fires past it.
+   */
+  maxBackupMinutes: optional(int(10, 1440), 45),
   /**
    * A second copy of the backups in another region (docs/restore.md, "Region lost"). AWS: S3
    * replication of the backup and uploads buckets to buckets in `region`, with their own keys.
