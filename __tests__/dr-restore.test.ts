@@ -155,3 +155,27 @@ describe('short retentions (app.backups)', () => {
     expect(problemsOf(load(input))).toEqual(['config/aws-dev: app.backups.deleteAfterDays: 6 is not valid (allowed: an integer from 7 to 3650)']);
   });
 });
+
+describe('safe backup selection: latest (aws-dr)', () => {
+  /** Terraform's own evaluation of the synthesized expression, with the listing's keys in place of the data source. */
+  const pick = (keys: string[]): string => {
+    const stack = synthExamples().stacks['aws-dr-app']!;
+    const expr = byPath(stack, 'terraform_data', '/mongodb-restore/latest-backup').input.name as string;
+    const body = expr.replace(/^\$\{/, '').replace(/\}$/, '').replace(/data\.aws_s3_objects\.[A-Za-z0-9_-]+\.keys/g, JSON.stringify(keys));
+    const dir = tempDir();
+    try {
+      return JSON.parse(execFileSync('terraform', ['console'], { cwd: dir, input: `jsonencode(${body})\n`, encoding: 'utf8' }).trim().replace(/^"|"$/g, '').replace(/\\"/g, '"'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('skips the newest backup, whose files may still have been in flight when the region was lost, for the one before it', () => {
+    const keys = ['aws-prod/.pbm.init', 'aws-prod/2026-11-21T01:30:05Z.pbm.json', 'aws-prod/2026-11-23T01:30:21Z.pbm.json', 'aws-prod/2026-11-22T01:30:09Z.pbm.json', 'aws-prod/2026-11-10T01:30:00Z.pbm.json.tmp'];
+    expect(pick(keys)).toBe('2026-11-22T01:30:09Z');
+  });
+
+  it('takes the only backup when there is one', () => {
+    expect(pick(['aws-prod/.pbm.init', 'aws-prod/2026-11-23T01:30:21Z.pbm.json'])).toBe('2026-11-23T01:30:21Z');
+  });
+});

@@ -3,7 +3,7 @@
  * agent's role needs, and the newest full backup in the store, found at plan time.
  */
 import { DataAwsS3Objects } from '@cdktf/provider-aws/lib/data-aws-s3-objects';
-import { Fn } from 'cdktf';
+import { Fn, Op } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { RestoreFrom } from '../app/app-cloud';
 import type { Statement } from './policy';
@@ -65,12 +65,18 @@ export function restoreSourceResync(partition: string, from: RestoreFrom): State
 
 /**
  * PBM writes `<prefix>/<backup name>.pbm.json` for every backup, named after its start second
- * (2026-11-23T01:30:21Z), so the newest is the greatest name. Read at plan time: the restore
- * freezes it on first apply (mongodb-restore.ts).
+ * (2026-11-23T01:30:21Z), so the newest is the greatest name. `latest` is the second newest when
+ * there are two or more: PBM writes a backup's `.pbm.json` after its data, but replication is
+ * unordered (RTC: 99.99% within 15 minutes), so when the region is lost the newest backup's
+ * metadata may have arrived without all its files, and nothing retries a restore that fails on
+ * them. The one before finished a full schedule interval earlier, so its files have replicated;
+ * `pitr` then replays the oplog from it, which costs replay time (STEP_HOURS.oplogReplay), not
+ * data. Read at plan time: the restore freezes it on first apply (mongodb-restore.ts).
  */
 export function latestBackupIn(scope: Construct, from: RestoreFrom): string {
   const listing = new DataAwsS3Objects(scope, 'restore-source-backups', { bucket: from.store, prefix: `${from.prefix}/`, delimiter: '/' });
   // No backslashes: cdktf passes the pattern into an HCL string literal unescaped, where \d is not a valid escape.
   const names = Fn.flatten(Fn.regexall(`(?m)^${from.prefix}/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)[.]pbm[.]json$`, Fn.join('\n', listing.keys)));
-  return Fn.element(Fn.reverse(Fn.sort(names)), 0) as string;
+  const newestFirst = Fn.reverse(Fn.sort(names));
+  return Fn.element(newestFirst, Fn.conditional(Op.gt(Fn.lengthOf(newestFirst), 1), 1, 0)) as string;
 }
