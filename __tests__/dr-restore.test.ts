@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
+import { restoreSourceProblems } from '../config/registry';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { CrdSchemas } from '../scripts/render/schema';
 import { byPath, clone, problemsOf, resources, synthExamples, tempDir, type Json } from './helpers';
@@ -177,5 +178,39 @@ describe('safe backup selection: latest (aws-dr)', () => {
 
   it('takes the only backup when there is one', () => {
     expect(pick(['aws-prod/.pbm.init', 'aws-prod/2026-11-23T01:30:21Z.pbm.json'])).toBe('2026-11-23T01:30:21Z');
+  });
+});
+
+describe('bad restore input: one line each, nothing synthesized', () => {
+  const registry = (edit: (envs: Record<string, Json>) => void): Record<string, Json> => {
+    const envs = clone(ENVIRONMENTS) as Record<string, Json>;
+    edit(envs);
+    return envs;
+  };
+
+  it("refuses a restore source in the source's own region (its live store, which goes with the region)", () => {
+    const envs = registry((e) => {
+      e['aws-dr']!.app.restore.from.region = 'eu-west-1';
+      e['aws-dr']!.app.restore.from.store = 'aws-prod-mongodb-backups-48e7e59a';
+    });
+    expect(problemsOf(() => loadEnvironments(envs, undefined))).toEqual([
+      'config/aws-dr: app.restore.from.region: "eu-west-1" is not this environment\'s region aws.region "eu-central-1"; a restore reads the copy in its own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
+    ]);
+    // A sibling in eu-west-1 passes that rule; the registry rule still refuses aws-prod's live store.
+    const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
+    const [dr] = loadEnvironments({ 'aws-dr': ENVIRONMENTS['aws-dr'] }, undefined);
+    const sibling = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, from: { ...dr!.app.restore!.from, region: 'eu-west-1', store: 'aws-prod-mongodb-backups-48e7e59a' } } } };
+    expect(restoreSourceProblems([prod!, sibling])).toEqual([
+      'config/aws-dr: app.restore.from.region: "eu-west-1" is aws-prod\'s own region, where its live store is written by its own backups while a restore would resync it, and which a regional outage takes with it (allowed: eu-central-1, where its replica is; fix: restore from the replica there)',
+    ]);
+  });
+
+  it('refuses a point in time before the oldest backup the config keeps', () => {
+    const input = clone(ENVIRONMENTS['aws-dr']) as Json;
+    input.app.restore.backup = '2025-01-01T01:30:00Z';
+    input.app.restore.pointInTime = '2025-01-01T12:00:00Z';
+    const problems = problemsOf(() => loadEnvironments({ 'aws-dr': input }, undefined));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^config\/aws-dr: app\.restore\.pointInTime: "2025-01-01T12:00:00Z" is before the oldest backup the config keeps \(app\.backups\.deleteAfterDays 90: nothing before \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\) \(allowed: a time after \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z; fix: pick a later time\)$/);
   });
 });

@@ -58,7 +58,18 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
     expect(lifecycle.noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
   });
 
-  it('replicates with replication time control (15 min) and metrics, KMS objects included, delete markers too', () => {
+  it('locks the backup replica (Object Lock, governance, 90 days = deleteAfterDays) and lets it expire backups itself a week after PBM would', () => {
+    const stack = app('aws-prod');
+    const lock = byPath(stack, 'aws_s3_bucket_object_lock_configuration', '/cloud/dr/mongodb-backups-replica-lock');
+    expect(lock).toMatchObject({ provider: 'aws.dr', object_lock_enabled: 'Enabled', rule: { default_retention: { mode: 'GOVERNANCE', days: 90 } } });
+    expect(lock.bucket).toMatch(/^\$\{aws_s3_bucket\.cloud_dr_mongodb-backups-replica_bucket_[0-9A-F]+\.id\}$/);
+    expect(byPath(stack, 'aws_s3_bucket_lifecycle_configuration', '/cloud/dr/mongodb-backups-replica/lifecycle').rule[0].expiration).toEqual([{ days: 97 }]);
+    // Uploads mirror users' deletions and are not locked.
+    expect(resources(stack, 'aws_s3_bucket_object_lock_configuration')).toHaveLength(1);
+    expect(byPath(stack, 'aws_s3_bucket_replication_configuration', '/cloud/dr/uploads-replication').rule[0].delete_marker_replication).toEqual({ status: 'Enabled' });
+  });
+
+  it('replicates with replication time control (15 min) and metrics, KMS objects included, not delete markers', () => {
     const stack = app('aws-prod');
     const config = byPath(stack, 'aws_s3_bucket_replication_configuration', '/cloud/dr/mongodb-backups-replication');
     expect(config.bucket).toMatch(/^\$\{aws_s3_bucket\.cloud_mongodb-backups-bucket_[0-9A-F]+\.id\}$/);
@@ -67,7 +78,7 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
         id: 'dr-region',
         status: 'Enabled',
         filter: {},
-        delete_marker_replication: { status: 'Enabled' },
+        delete_marker_replication: { status: 'Disabled' },
         source_selection_criteria: { sse_kms_encrypted_objects: { status: 'Enabled' } },
         destination: {
           bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_dr_mongodb-backups-replica_bucket_[0-9A-F]+\.arn\}$/),

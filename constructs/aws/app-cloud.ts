@@ -15,7 +15,7 @@ import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { ALB_READINESS_GATE_LABELS, albIngressSettings, albSourceCidrs } from './https-edge';
-import { DrRegion, replicaBucketName } from './dr-region';
+import { DrRegion, replicaBucketName, type ReplicaProtection } from './dr-region';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
@@ -38,7 +38,7 @@ const UNDO_DAYS = 30;
 export class AwsAppCloud extends Construct implements AppCloud {
   readonly edge: AppCloud['edge'];
   readonly secrets: SecretStore;
-  private readonly bucket: (purpose: string, options?: { infrequentAccessAfterDays?: number; corsOrigins?: string[] }) => SecureBucket;
+  private readonly bucket: (purpose: string, options?: { infrequentAccessAfterDays?: number; corsOrigins?: string[]; replicaProtection?: ReplicaProtection }) => SecureBucket;
   /** Config `app.backups.dr`: the region both buckets and the app secrets are copied to. */
   readonly dr?: DrRegion;
   private readonly role: ReturnType<typeof workloadRoles>;
@@ -62,7 +62,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
     this.dr = dr;
     this.secrets = secretsManagerStore(this, this.keyArn, dr ? { region: dr.region, kmsKeyArn: dr.key('secrets') } : undefined);
     this.role = workloadRoles(this, clusterName(env), { kind: 'irsa', oidcProviderArn: props.oidcProviderArn, oidcIssuerUrl: props.oidcIssuerUrl });
-    this.bucket = (purpose, options) => {
+    this.bucket = (purpose, { replicaProtection, ...options } = {}) => {
       const bucket = new SecureBucket(this, `${purpose}-bucket`, {
         bucketName: awsBucketName(env.name, accountId, purpose),
         kmsKeyArn: this.keyArn,
@@ -70,7 +70,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
         ...options,
       });
       // The replica keeps the same undo window and tiering; CORS is for browsers, which never read the replica.
-      dr?.replicate(purpose, bucket, this.keyArn, { noncurrentVersionDays: UNDO_DAYS, infrequentAccessAfterDays: options?.infrequentAccessAfterDays });
+      dr?.replicate(purpose, bucket, this.keyArn, { noncurrentVersionDays: UNDO_DAYS, infrequentAccessAfterDays: options.infrequentAccessAfterDays }, replicaProtection);
       return bucket;
     };
     this.edge = {
@@ -153,7 +153,9 @@ export class AwsAppCloud extends Construct implements AppCloud {
 
   backups(sa: ServiceAccountRef, retention: BackupRetention): BackupStorage {
     const { env } = this.props;
-    const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays }).bucket;
+    // The replica is locked and deaf to this side's deletions for as long as PBM keeps backups, and expires them a week later itself (dr-region.ts); uploads mirror users' deletions.
+    const days = env.app.backups.deleteAfterDays;
+    const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays, replicaProtection: { lockDays: days, expireAfterDays: days + 7 } }).bucket;
     if (this.dr) {
       // What a DR environment's app.restore.from.store names (docs/restore.md, "Region lost").
       new TerraformOutput(this, 'dr_backup_bucket', { value: replicaBucketName(env, 'mongodb-backups'), description: `The replica of the backup bucket in ${this.dr.region}` }).overrideLogicalId('dr_backup_bucket');

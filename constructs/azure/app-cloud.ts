@@ -105,7 +105,9 @@ export class AzureAppCloud extends Construct implements AppCloud {
       resourceGroupName: group.name,
       location,
       replication: backupReplication(env),
-      softDeleteDays: UNDO_DAYS,
+      // A key holder can delete blobs and versions, but not undo soft delete (that is the control plane): deleted backups stay
+      // recoverable as long as PBM would have kept them, the same protection the AWS replica's Object Lock gives (Azure's maximum: 365).
+      softDeleteDays: Math.min(365, Math.max(UNDO_DAYS, env.app.backups.deleteAfterDays)),
       sharedKeyAccess: true,
       publicNetworkAccess: false,
     }).account;
