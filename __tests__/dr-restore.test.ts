@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreSourceProblems } from '../config/registry';
+import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { CrdSchemas } from '../scripts/render/schema';
 import { byPath, clone, problemsOf, resources, synthExamples, tempDir, type Json } from './helpers';
@@ -212,5 +213,22 @@ describe('bad restore input: one line each, nothing synthesized', () => {
     const problems = problemsOf(() => loadEnvironments({ 'aws-dr': input }, undefined));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^config\/aws-dr: app\.restore\.pointInTime: "2025-01-01T12:00:00Z" is before the oldest backup the config keeps \(app\.backups\.deleteAfterDays 90: nothing before \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\) \(allowed: a time after \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z; fix: pick a later time\)$/);
+  });
+});
+
+describe('docs/restore.md publishes RPO and RTO per environment', () => {
+  it('the table between the rpo-rto markers is what restore-estimate.ts computes for every example', () => {
+    const text = readFileSync(join(DOCS, 'restore.md'), 'utf8');
+    const table = text.slice(text.indexOf('<!-- rpo-rto:start -->'), text.indexOf('<!-- rpo-rto:end -->'));
+    const rows = loadEnvironments(ENVIRONMENTS, undefined).map((env) => {
+      const e = restoreEstimate(env);
+      const dr = env.app.backups.dr !== undefined;
+      const none = 'no DR copy';
+      return `| ${env.name} | ${e.dataGb} | ${e.rpoMinutes.inPlace} min | ${dr ? `${e.rpoMinutes.regionLost} min` : none} | ${e.rtoHours.inPlace} h | ${e.rtoHours.clusterLost} h | ${dr ? `${e.rtoHours.regionLost} h` : none} | ${dr ? `${e.rtoHours.regionLostCold} h` : none} |`;
+    });
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(table).toContain(row);
+    // The prod line as a literal, so a formula change shows here too.
+    expect(table).toContain('| aws-prod | 200 | 45 min | 60 min | 4.25 h | 5.33 h | 5.08 h | 6.08 h |');
   });
 });
