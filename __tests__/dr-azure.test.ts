@@ -14,7 +14,8 @@ beforeAll(() => {
 });
 
 const SUBSCRIPTION = '/subscriptions/00000000-0000-0000-0000-000000000002';
-const SOURCE_VAULT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-cluster/providers/Microsoft.KeyVault/vaults/kv-azure-prod-32583f`;
+// azure-prod's escrow vault in North Europe (escrow-vault.ts), never its own vault in the lost region.
+const SOURCE_VAULT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-escrow/providers/Microsoft.KeyVault/vaults/kvx-azure-prod-5a7dec`;
 const SOURCE_ACCOUNT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-app/providers/Microsoft.Storage/storageAccounts/bakazureprodf05ad632`;
 const RESTORE_SECRETS = ['azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password'];
 
@@ -30,6 +31,21 @@ describe('azure-prod keeps what a restore elsewhere needs', () => {
     const secret = resources(stack, 'azurerm_key_vault_secret').find((s) => s.name === 'azure-prod-mongodb-backup-account-key')!;
     expect(secret.value).toBe(`\${azurerm_storage_account.${id}.primary_access_key}`);
     expect(secret.key_vault_id).toBe('${data.terraform_remote_state.azure-prod-cluster-state.outputs.key_vault_id}');
+  });
+
+  it('escrows every secret its app layer keeps in a vault of its own resource group in North Europe, written after the grants propagated', () => {
+    const stack = app('azure-prod');
+    const vault = byPath(stack, 'azurerm_key_vault', '/cloud/escrow/vault');
+    expect(vault).toMatchObject({ name: 'kvx-azure-prod-5a7dec', location: 'northeurope', rbac_authorization_enabled: true, purge_protection_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(byPath(stack, 'azurerm_resource_group', '/cloud/escrow/resource-group')).toMatchObject({ name: 'rg-azure-prod-escrow', location: 'northeurope' });
+    const [vaultId] = Object.entries<Json>(stack.resource.azurerm_key_vault).find(([, v]) => v.name === 'kvx-azure-prod-5a7dec')!;
+    const escrowed = resources(stack, 'azurerm_key_vault_secret').filter((s) => s.key_vault_id === `\${azurerm_key_vault.${vaultId}.id}`);
+    expect(escrowed.map((s) => s.name).sort()).toEqual(['azure-prod-mongodb-backup-account-key', 'azure-prod-mongodb-database-admin-password', 'azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password']);
+    for (const secret of escrowed) expect(secret.depends_on).toEqual([expect.stringMatching(/^time_sleep\.cloud_escrow_propagation_/)]);
+    const grants = resources(stack, 'azurerm_role_assignment').filter((g) => g.scope === `\${azurerm_key_vault.${vaultId}.id}`);
+    expect(grants.map((g) => g.role_definition_name).sort()).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
+    // No DR copy, no escrow (azure-dev).
+    expect(resources(app('azure-dev'), 'azurerm_key_vault')).toEqual([]);
   });
 
   it('publishes the backup account name the DR environment names as its store', () => {
@@ -66,7 +82,7 @@ describe('azure-dr platform layer: its way in to the source, before the app laye
     expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual([expect.stringMatching(/^\$\{azurerm_private_dns_zone\.cloud_blob-dns-zone_[0-9A-F]+\.id\}$/)]);
   });
 
-  it("reaches azure-prod's Key Vault through a private endpoint registered in its own vault DNS zone", () => {
+  it("reaches azure-prod's escrow vault (in its own region) through a private endpoint registered in its own vault DNS zone", () => {
     const pe = endpoint('/restore-source-access/restore-source-vault');
     expect(pe.private_service_connection).toEqual({ name: 'vault', private_connection_resource_id: SOURCE_VAULT, subresource_names: ['vault'], is_manual_connection: false });
     expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual(['${data.terraform_remote_state.azure-dr-cluster-state.outputs.key_vault_private_dns_zone_id}']);

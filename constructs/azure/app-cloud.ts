@@ -23,6 +23,7 @@ import { BackupHealthAlert } from './backup-health-alert';
 import { agcIngressSettings, agcSourceCidrs } from './https-edge';
 import { BACKUP_CONTAINER, backupAccountKeySecretName, restoreSourceIds, sourceVaultReader } from './restore-source';
 import { RestoreCopy } from './restore-copy';
+import { EscrowVault } from './escrow-vault';
 import { ciPrincipalIds } from './ci-identities';
 import { grantRole } from './role';
 import { afterRolePropagation } from './role-propagation';
@@ -74,7 +75,10 @@ export class AzureAppCloud extends Construct implements AppCloud {
   constructor(scope: Construct, id: string, private readonly props: AzureAppCloudProps) {
     super(scope, id);
     const { env } = props;
-    this.secrets = keyVaultStore(this, props.keyVaultId, azureKeyVaultName(env.name, env.azure.subscriptionId));
+    const own = keyVaultStore(this, props.keyVaultId, azureKeyVaultName(env.name, env.azure.subscriptionId));
+    // app.backups.dr: every secret kept here is also kept in the escrow vault of the DR region (escrow-vault.ts).
+    const dr = env.app.backups.dr;
+    this.secrets = dr ? new EscrowVault(this, 'escrow', { env, location: dr.region, ciIdentityResourceGroupName: props.ciIdentityResourceGroupName }).tee(own) : own;
     this.edge = {
       ingressFor: (backend) => agcIngressSettings(props.applicationLoadBalancerId, props.frontendName, backend),
       sourceCidrs: agcSourceCidrs(env),

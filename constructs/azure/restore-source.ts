@@ -13,7 +13,8 @@
 import { DataAzurermKeyVaultSecret } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Construct } from 'constructs';
-import { azureKeyVaultName, azureResourceGroupName } from '../../config/names';
+import { azureResourceGroupName } from '../../config/names';
+import { escrowVaultIds } from './escrow-vault';
 import type { AzureEnvironment } from '../../config/schema';
 import type { RestoreFrom } from '../app/app-cloud';
 import { mongoSecretNames } from '../app/mongodb-secrets';
@@ -35,12 +36,11 @@ export function restoreSecretNames(source: string): string[] {
 /** The read-only geo-secondary of an RA-GZRS account (Azure Storage redundancy docs, "Read access to data in the secondary region"). */
 export const secondaryBlobEndpoint = (account: string) => `https://${account}-secondary.blob.core.windows.net`;
 
+/** The source's escrow vault in this region (escrow-vault.ts: never its own vault, which fails over only when Microsoft decides) and its backup account. */
 export function restoreSourceIds(env: AzureEnvironment, from: RestoreFrom): { vaultId: string; vaultName: string; accountId: string } {
   const subscription = `/subscriptions/${env.azure.subscriptionId}`;
-  const vaultName = azureKeyVaultName(from.environment, env.azure.subscriptionId);
   return {
-    vaultName,
-    vaultId: `${subscription}/resourceGroups/${azureResourceGroupName(from.environment, 'cluster')}/providers/Microsoft.KeyVault/vaults/${vaultName}`,
+    ...escrowVaultIds(from.environment, env.azure.subscriptionId),
     accountId: `${subscription}/resourceGroups/${azureResourceGroupName(from.environment, 'app')}/providers/Microsoft.Storage/storageAccounts/${from.store}`,
   };
 }
