@@ -3,6 +3,7 @@
  * from the RA-GZRS secondary of azure-prod's backup account, with azure-prod's secrets read from
  * azure-prod's Key Vault; the refusals that keep a restore pointed at a real copy.
  */
+import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
@@ -155,12 +156,19 @@ describe('azure-dr app layer: the declarative restore', () => {
     const [exec] = copy.provisioner.map((p: Json) => p['local-exec']);
     expect(exec.environment).toEqual({ AZCOPY_AUTO_LOGIN_TYPE: 'AZCLI' });
     const own = resources(stack, 'azurerm_storage_account')[0]!.name;
+    const src = 'https://bakazureprodf05ad632-secondary.blob.core.windows.net/mongodb-backups/azure-prod';
     expect(exec.command.split('\n')).toEqual([
       'set -e',
-      `azcopy copy 'https://bakazureprodf05ad632-secondary.blob.core.windows.net/mongodb-backups/azure-prod/2026-11-23T01:30:21Z.pbm.json' 'https://${own}.blob.core.windows.net/mongodb-backups/azure-prod/2026-11-23T01:30:21Z.pbm.json'`,
-      `azcopy copy 'https://bakazureprodf05ad632-secondary.blob.core.windows.net/mongodb-backups/azure-prod/2026-11-23T01:30:21Z' 'https://${own}.blob.core.windows.net/mongodb-backups/azure-prod' --recursive`,
-      `azcopy copy 'https://bakazureprodf05ad632-secondary.blob.core.windows.net/mongodb-backups/azure-prod/pbmPitr' 'https://${own}.blob.core.windows.net/mongodb-backups/azure-prod' --recursive --include-after '2026-11-23T01:30:21Z'`,
+      'dir=$(mktemp -d)',
+      `trap 'rm -rf "$dir"' EXIT`,
+      `azcopy copy '${src}/2026-11-23T01:30:21Z.pbm.json' "$dir/2026-11-23T01:30:21Z.pbm.json"`,
+      `azcopy copy '${src}/2026-11-23T01:30:21Z' "$dir" --recursive`,
+      `azcopy copy '${src}/pbmPitr' "$dir" --recursive --include-after '2026-11-23T01:30:21Z'`,
+      `azcopy copy "$dir/*" 'https://${own}.blob.core.windows.net/mongodb-backups/azure-prod' --recursive`,
     ]);
+    expect(exec.interpreter).toEqual(['/bin/sh', '-c']);
+    // The shell parses it (sh -n: syntax only, nothing runs).
+    expect(() => execFileSync('sh', ['-n'], { input: exec.command })).not.toThrow();
     const [copyId] = Object.entries<Json>(stack.resource.terraform_data).find(([, r]) => r.triggers_replace)!;
     expect(release('rocketchat-mongodb-restore').depends_on).toContain(`terraform_data.${copyId}`);
     // The deploy identity writes the copy into azure-dr's own container only, after the grant has propagated.

@@ -449,6 +449,7 @@ describe('observability', () => {
       'MongoDBPITRLagging',
       'MongoDBBackupFailed',
       'MongoDBBackupStuck',
+      'MongoDBBackupOverRpoBudget',
       'MongoDBRestoreFailed',
       'MongoDBBackupConfigNotApplied',
       'MongoDBBackupStatusMissing',

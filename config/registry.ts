@@ -32,6 +32,7 @@ function globalNames(env: Environment): Array<{ field: string; kind: string; nam
       ? names.AWS_BUCKET_PURPOSES.map((p) => at('S3 bucket', names.awsBucketName(env.name, env.aws.accountId, p)))
       : [
           at('Key Vault', names.azureKeyVaultName(env.name, env.azure.subscriptionId)),
+          ...(env.app.backups.dr ? [at('Key Vault', names.azureEscrowVaultName(env.name, env.azure.subscriptionId))] : []),
           ...(['flow-logs', 'observability', 'mongodb-backups'] as const).map((p) => at('storage account', names.azureStorageAccountName(env.name, env.azure.subscriptionId, p))),
         ];
   return [...own, { field: 'domain', kind: 'domain', name: env.domain }];

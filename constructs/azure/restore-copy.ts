@@ -17,7 +17,8 @@
  *
  * The step is declarative: a terraform_data whose local-exec provisioner runs azcopy once, when
  * it is created, on the deploy runner (in this environment's VNet, which the private endpoints
- * need; azcopy signs in with the runner's `az login` session, AZCOPY_AUTO_LOGIN_TYPE=AZCLI). The
+ * need; azcopy signs in with the runner's `az login` session, AZCOPY_AUTO_LOGIN_TYPE=AZCLI; the
+ * data passes through the runner's disk, restoreCopyCommands says why). The
  * restore release depends on it, so the restore object only ever sees a complete copy. It copies
  * the one backup (its `.pbm.json` and its directory) and, with `pointInTime`, the oplog slices
  * written since the backup started, not the whole retention. A new `app.restore.attempt` copies
@@ -32,14 +33,23 @@ import { secondaryBlobEndpoint } from './restore-source';
 export const PITR_FOLDER = 'pbmPitr';
 
 
-/** The azcopy commands, one per line, that copy what a restore of `backup` (and its oplog, with `withOplog`) reads. */
+/**
+ * The shell lines that copy what a restore of `backup` (and its oplog, with `withOplog`) reads.
+ * Through the runner's disk, not a service-side copy: a blob-to-blob azcopy makes the destination
+ * account fetch the source over its public endpoint, which the source's firewall refuses (both
+ * accounts answer private endpoints only). The runner needs room for the compressed backup.
+ */
 export function restoreCopyCommands(from: RestoreFrom, container: string, targetAccount: string, backup: string, withOplog: boolean): string[] {
   const src = (path: string) => `'${secondaryBlobEndpoint(from.store)}/${container}/${from.prefix}/${path}'`;
-  const dst = (path: string) => `'https://${targetAccount}.blob.core.windows.net/${container}/${from.prefix}${path ? `/${path}` : ''}'`;
+  const dst = `'https://${targetAccount}.blob.core.windows.net/${container}/${from.prefix}'`;
   return [
-    `azcopy copy ${src(`${backup}.pbm.json`)} ${dst(`${backup}.pbm.json`)}`,
-    `azcopy copy ${src(backup)} ${dst('')} --recursive`,
-    ...(withOplog ? [`azcopy copy ${src(PITR_FOLDER)} ${dst('')} --recursive --include-after '${backup}'`] : []),
+    'set -e',
+    'dir=$(mktemp -d)',
+    `trap 'rm -rf "$dir"' EXIT`,
+    `azcopy copy ${src(`${backup}.pbm.json`)} "$dir/${backup}.pbm.json"`,
+    `azcopy copy ${src(backup)} "$dir" --recursive`,
+    ...(withOplog ? [`azcopy copy ${src(PITR_FOLDER)} "$dir" --recursive --include-after '${backup}'`] : []),
+    `azcopy copy "$dir/*" ${dst} --recursive`,
   ];
 }
 
@@ -63,7 +73,7 @@ export class RestoreCopy extends TerraformResource {
         {
           type: 'local-exec',
           // set -e: a failed copy fails the apply, and the restore release (which depends on this) is never installed.
-          command: ['set -e', ...restoreCopyCommands(props.from, props.container, props.targetAccount, props.backup, props.withOplog)].join('\n'),
+          command: restoreCopyCommands(props.from, props.container, props.targetAccount, props.backup, props.withOplog).join('\n'),
           interpreter: ['/bin/sh', '-c'],
           environment: { AZCOPY_AUTO_LOGIN_TYPE: 'AZCLI' },
         },
