@@ -447,6 +447,7 @@ describe('observability', () => {
       'MongoDBPITRLagging',
       'MongoDBBackupFailed',
       'MongoDBBackupStuck',
+      'MongoDBBackupOverRpoBudget',
       'MongoDBRestoreFailed',
       'MongoDBBackupConfigNotApplied',
       'MongoDBBackupStatusMissing',

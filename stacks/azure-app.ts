@@ -22,6 +22,7 @@ export function connectAzureApp(env: AzureEnvironment, network: LayerStack, clus
       applicationLoadBalancerId: edge.applicationLoadBalancerId,
       frontendName: edge.frontendName,
       blobPrivateDnsZoneId: edge.blobPrivateDnsZoneId,
+      ciIdentityResourceGroupName: env.state.type === 'azurerm' ? env.state.resourceGroupName : undefined,
     });
   };
 }
