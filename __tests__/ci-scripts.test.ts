@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { changedStacks, stackHashes } from '../scripts/ci/changes';
 import { missingOutputs, remoteReads, waitingFromPlanError, waitingText } from '../scripts/ci/remote-outputs';
 import { runStacks, type Mode } from '../scripts/ci/run-stacks';
-import { open, seal } from '../scripts/ci/seal';
+import { open, runContext, seal } from '../scripts/ci/seal';
 import { environmentMarkdown, planLines } from '../scripts/ci/summary';
 import { dependencyOrder, deployOrder } from '../scripts/ci/targets';
 import { main as matrix } from '../scripts/ci/matrix';
@@ -124,12 +124,13 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| `x-cluster` | ⏳ waiting | waiting for x-network to apply subnet_ids, vpc_id |');
   });
 
-  it('applies exactly the saved plans and leaves the waiting consumer for the next run', () => {
+  it('applies exactly the saved plans, and stops at the waiting consumer whose producer just applied outputs it reads', () => {
     const applied = run('apply');
     expect(statuses(applied)).toEqual([
       'x-network: applied: Plan: 1 to add, 0 to change, 0 to destroy.',
-      'x-cluster: waiting: waiting for x-network to apply subnet_ids, vpc_id: plan it with the next deploy run',
+      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values',
     ]);
+    expect(applied.exitCode).toBe(1);
   });
 
   it('still waits for an output the applied producer lacks; the real plan error says the same', () => {
@@ -148,34 +149,60 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
     expect(run('drift').exitCode).toBe(0);
   });
 
-  it('refuses a saved consumer plan whose producer output changed after the plan, and drift sees it', () => {
-    stack('x-cluster', {
-      data: { terraform_remote_state: { 'x-network-state': { backend: 'local', config: { path: '../../state/x-network.tfstate' } } } },
-      resource: { terraform_data: { c: { input: 'v2-${data.terraform_remote_state.x-network-state.outputs.vpc_id}/${data.terraform_remote_state.x-network-state.outputs.subnet_ids}' } } },
-    });
-    expect(run('plan').result.stacks.map((s) => s.status)).toEqual(['no-changes', 'changes']);
+  it('stops at a consumer planned "no changes" whose producer output the same gated run then changed, and drift sees it', () => {
+    // The producer's code moves an output; the consumer's plan, made against vpc-1, says "no changes".
     producer({ vpc_id: 'vpc-2', subnet_ids: 'a,b' });
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    spawnSync('terraform', [`-chdir=${join(outdir, 'stacks/x-network')}`, 'apply', '-auto-approve', '-input=false'], { encoding: 'utf8' });
+    expect(statuses(run('plan'))).toEqual(['x-network: changes: Changes to Outputs:', 'x-cluster: no-changes: No changes. Your infrastructure matches the configuration.']);
     const applied = run('apply');
-    expect(statuses(applied)[1]).toBe('x-cluster: failed: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values');
+    expect(statuses(applied)).toEqual([
+      'x-network: applied: Changes to Outputs:',
+      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values',
+    ]);
     expect(applied.exitCode).toBe(1);
     expect(run('drift').exitCode).toBe(2);
+  });
+
+  it('never applies a bootstrap stack, the one holding CI trust', () => {
+    for (const mode of ['apply', 'deploy'] as const) {
+      expect(() => runStacks(mode, { outdir, out, stacks: ['bootstrap-euw1-222222222222', 'x-network'], lock: true, planJson: false, environment: 'x' }))
+        .toThrow('bootstrap-euw1-222222222222: CI does not ' + mode + ' bootstrap stacks; an administrator applies them from a workstation (docs/delivery.md)');
+    }
   });
 });
 
 describe('CI: sealed plan bundles', () => {
+  const keys = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { publicKey, privateKey } = keys();
+  const run = { repository: 'example-org/rocketchat-platform', runId: '4242', commit: '0123456789abcdef0123456789abcdef01234567', environment: 'aws-prod' };
+  const sealedAt = new Date('2026-12-04T17:00:00Z');
+  const plain = Buffer.from('tfplan with a secret: hunter2');
+  const sealed = seal(plain, publicKey, run, sealedAt);
+
   it('opens only with the private key, and refuses a tampered bundle', () => {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-    const plain = Buffer.from('tfplan with a secret: hunter2');
-    const sealed = seal(plain, publicKey);
     expect(sealed.includes(Buffer.from('hunter2'))).toBe(false);
-    expect(open(sealed, privateKey).toString()).toBe('tfplan with a secret: hunter2');
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    expect(() => open(sealed, other.privateKey)).toThrow();
+    expect(open(sealed, privateKey, run, sealedAt).toString()).toBe('tfplan with a secret: hunter2');
+    expect(() => open(sealed, keys().privateKey, run, sealedAt)).toThrow();
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1]! ^= 1;
-    expect(() => open(tampered, privateKey)).toThrow();
+    expect(() => open(tampered, privateKey, run, sealedAt)).toThrow('sealed plan bundle failed authentication: it was altered after sealing');
+  });
+
+  it('opens only in the run, commit and environment that sealed it, and within the approval window', () => {
+    expect(() => open(sealed, privateKey, { ...run, runId: '4243' }, sealedAt)).toThrow('sealed plans belong to runId 4242, not runId 4243: apply only the plans this run made and its reviewers approved');
+    expect(() => open(sealed, privateKey, { ...run, environment: 'aws-dr', commit: 'f'.repeat(40) }, sealedAt)).toThrow(
+      `sealed plans belong to commit ${run.commit}, environment aws-prod, not commit ${'f'.repeat(40)}, environment aws-dr`,
+    );
+    // The binding is authenticated: editing the clear-text header to claim another run breaks the tag.
+    const relabelled = Buffer.from(sealed.toString('latin1').replace('"runId":"4242"', '"runId":"4243"'), 'latin1');
+    expect(() => open(relabelled, privateKey, { ...run, runId: '4243' }, sealedAt)).toThrow('failed authentication');
+    // Friday 17:00 to the next Friday 17:00 opens (APPROVAL_WINDOW_DAYS = 7); a minute later does not.
+    expect(open(sealed, privateKey, run, new Date('2026-12-11T17:00:00Z')).toString()).toContain('hunter2');
+    expect(() => open(sealed, privateKey, run, new Date('2026-12-11T17:01:00Z'))).toThrow('sealed plans are from 2026-12-04T17:00:00.000Z, older than the 7-day approval window: run the deploy again');
+  });
+
+  it('takes the run from the GitHub Actions variables, and names the ones missing', () => {
+    expect(runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_SHA: 'abc', ENVIRONMENT: 'azure-prod' })).toEqual({ repository: 'o/r', runId: '1', commit: 'abc', environment: 'azure-prod' });
+    expect(() => runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' })).toThrow('GITHUB_RUN_ID, ENVIRONMENT not set: a sealed plan is bound to its run, commit and environment');
   });
 });
 
@@ -192,7 +219,7 @@ describe('CI: plan summaries', () => {
 describe('CI: the one plan comment', () => {
   const { MARKER, commentBody, upsertComment } = require('../scripts/ci/plan-comment.cjs') as {
     MARKER: string;
-    commentBody: (run: { targets: Array<{ environment: string; stacks: string }>; summariesDir: string; synthResult: string; planResult: string; runUrl: string; sha: string }) => string;
+    commentBody: (run: { targets: Array<{ environment: string; stacks: string }>; summariesDir: string; synthResult: string; planResult: string; runUrl: string; sha: string; note?: string }) => string;
     upsertComment: (github: unknown, where: Record<string, unknown>, body: string) => Promise<string>;
   };
   const summaries = tempDir();
@@ -209,6 +236,9 @@ describe('CI: the one plan comment', () => {
     expect(body).toContain('Updated for 0123456 by [this run]');
     expect(commentBody({ ...run, targets: [] })).toContain("No stack's synthesized configuration changed: nothing to plan.");
     expect(commentBody({ ...run, synthResult: 'failure', targets: [] })).toContain('❌ Synth failure: no stack could be planned.');
+    const bot = commentBody({ ...run, targets: [], note: 'Bot pull request: prod environments are not planned here; the deploy after merge plans them for review.' });
+    expect(bot).toContain('_Bot pull request: prod environments are not planned here; the deploy after merge plans them for review._\n\nNo stack of the environments planned here changed.');
+    expect(bot).not.toContain('nothing to plan');
   });
 
   it('updates the comment carrying the marker, or creates one', async () => {
@@ -248,6 +278,11 @@ describe('CI: matrix.ts commands', () => {
     expect(withOut(() => matrix(['targets', '--changed', join(dir, 'none.json')]))).toBe('[]');
     const some = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json')]))) as Array<{ environment: string; stacks: string }>;
     expect(some.map((t) => [t.environment, t.stacks])).toEqual([['aws-dev', 'aws-dev-cluster aws-dev-app']]);
+    const withBootstrap = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json'), '--bootstrap']))) as Array<{ environment: string; stacks: string; planEnvironment: string }>;
+    expect(withBootstrap.map((t) => [t.environment, t.stacks, t.planEnvironment])).toEqual([
+      ['aws-dev', 'aws-dev-cluster aws-dev-app', 'aws-dev-plan'],
+      ['azure-dev', 'bootstrap-exrctfstatedev01', 'azure-dev-plan'],
+    ]);
   });
 
   it('treats a missing or empty base as "everything changed", and refuses an unknown tier', () => {

@@ -3,6 +3,7 @@
  * from the RA-GZRS secondary of azure-prod's backup account, with azure-prod's secrets read from
  * azure-prod's Key Vault; the refusals that keep a restore pointed at a real copy.
  */
+import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
@@ -14,9 +15,10 @@ beforeAll(() => {
 });
 
 const SUBSCRIPTION = '/subscriptions/00000000-0000-0000-0000-000000000002';
-const SOURCE_VAULT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-cluster/providers/Microsoft.KeyVault/vaults/kv-azure-prod-32583f`;
+// azure-prod's escrow vault in North Europe (escrow-vault.ts), never its own vault in the lost region.
+const SOURCE_VAULT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-escrow/providers/Microsoft.KeyVault/vaults/kvx-azure-prod-5a7dec`;
 const SOURCE_ACCOUNT = `${SUBSCRIPTION}/resourceGroups/rg-azure-prod-app/providers/Microsoft.Storage/storageAccounts/bakazureprodf05ad632`;
-const RESTORE_SECRETS = ['azure-prod-mongodb-backup-account-key', 'azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password'];
+const RESTORE_SECRETS = ['azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password'];
 
 const app = (env: string): Json => stacks[`${env}-app`]!;
 const platform = (env: string): Json => stacks[`${env}-platform`]!;
@@ -30,6 +32,21 @@ describe('azure-prod keeps what a restore elsewhere needs', () => {
     const secret = resources(stack, 'azurerm_key_vault_secret').find((s) => s.name === 'azure-prod-mongodb-backup-account-key')!;
     expect(secret.value).toBe(`\${azurerm_storage_account.${id}.primary_access_key}`);
     expect(secret.key_vault_id).toBe('${data.terraform_remote_state.azure-prod-cluster-state.outputs.key_vault_id}');
+  });
+
+  it('escrows every secret its app layer keeps in a vault of its own resource group in North Europe, written after the grants propagated', () => {
+    const stack = app('azure-prod');
+    const vault = byPath(stack, 'azurerm_key_vault', '/cloud/escrow/vault');
+    expect(vault).toMatchObject({ name: 'kvx-azure-prod-5a7dec', location: 'northeurope', rbac_authorization_enabled: true, purge_protection_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(byPath(stack, 'azurerm_resource_group', '/cloud/escrow/resource-group')).toMatchObject({ name: 'rg-azure-prod-escrow', location: 'northeurope' });
+    const [vaultId] = Object.entries<Json>(stack.resource.azurerm_key_vault).find(([, v]) => v.name === 'kvx-azure-prod-5a7dec')!;
+    const escrowed = resources(stack, 'azurerm_key_vault_secret').filter((s) => s.key_vault_id === `\${azurerm_key_vault.${vaultId}.id}`);
+    expect(escrowed.map((s) => s.name).sort()).toEqual(['azure-prod-mongodb-backup-account-key', 'azure-prod-mongodb-database-admin-password', 'azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password']);
+    for (const secret of escrowed) expect(secret.depends_on).toEqual([expect.stringMatching(/^time_sleep\.cloud_escrow_propagation_/)]);
+    const grants = resources(stack, 'azurerm_role_assignment').filter((g) => g.scope === `\${azurerm_key_vault.${vaultId}.id}`);
+    expect(grants.map((g) => g.role_definition_name).sort()).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
+    // No DR copy, no escrow (azure-dev).
+    expect(resources(app('azure-dev'), 'azurerm_key_vault')).toEqual([]);
   });
 
   it('publishes the backup account name the DR environment names as its store', () => {
@@ -66,13 +83,13 @@ describe('azure-dr platform layer: its way in to the source, before the app laye
     expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual([expect.stringMatching(/^\$\{azurerm_private_dns_zone\.cloud_blob-dns-zone_[0-9A-F]+\.id\}$/)]);
   });
 
-  it("reaches azure-prod's Key Vault through a private endpoint registered in its own vault DNS zone", () => {
+  it("reaches azure-prod's escrow vault (in its own region) through a private endpoint registered in its own vault DNS zone", () => {
     const pe = endpoint('/restore-source-access/restore-source-vault');
     expect(pe.private_service_connection).toEqual({ name: 'vault', private_connection_resource_id: SOURCE_VAULT, subresource_names: ['vault'], is_manual_connection: false });
     expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual(['${data.terraform_remote_state.azure-dr-cluster-state.outputs.key_vault_private_dns_zone_id}']);
   });
 
-  it('grants its CI plan and deploy identities Key Vault Secrets User on exactly the four secrets a restore reads, each alone', () => {
+  it('grants its CI plan and deploy identities Key Vault Secrets User on exactly the three secrets a restore reads, each alone', () => {
     const stack = platform('azure-dr');
     const identities = Object.entries(data(stack, 'azurerm_user_assigned_identity')).map(([id, d]) => ({ id, name: d.name, group: d.resource_group_name }));
     expect(identities.map((i) => [i.name, i.group]).sort()).toEqual([
@@ -80,12 +97,20 @@ describe('azure-dr platform layer: its way in to the source, before the app laye
       ['azure-dr-ci-plan', 'rg-rocketchat-tfstate-dr'],
     ]);
     const grants = resources(stack, 'azurerm_role_assignment').filter((g) => String(g.scope).startsWith(SOURCE_VAULT));
-    expect(grants).toHaveLength(8);
+    expect(grants).toHaveLength(6);
     for (const grant of grants) expect(grant.role_definition_name).toBe('Key Vault Secrets User');
     for (const identity of identities) {
       const scopes = grants.filter((g) => g.principal_id === `\${data.azurerm_user_assigned_identity.${identity.id}.principal_id}`).map((g) => g.scope);
       expect(scopes.sort(), identity.name).toEqual(RESTORE_SECRETS.map((s) => `${SOURCE_VAULT}/secrets/${s}`));
     }
+  });
+
+  it("grants the deploy identity read on azure-prod's backup container alone (the restore copy), and nothing writable there", () => {
+    const stack = platform('azure-dr');
+    const onAccount = resources(stack, 'azurerm_role_assignment').filter((g) => String(g.scope).startsWith(SOURCE_ACCOUNT));
+    expect(onAccount.map((g) => [g.role_definition_name, g.scope])).toEqual([['Storage Blob Data Reader', `${SOURCE_ACCOUNT}/blobServices/default/containers/mongodb-backups`]]);
+    const [deploy] = Object.entries(data(stack, 'azurerm_user_assigned_identity')).find(([, d]) => d.name === 'azure-dr-ci-deploy')!;
+    expect(onAccount[0]!.principal_id).toBe(`\${data.azurerm_user_assigned_identity.${deploy}.principal_id}`);
   });
 
   it('adds nothing of the kind where app.restore is absent (azure-prod)', () => {
@@ -102,38 +127,59 @@ describe('azure-dr app layer: the declarative restore', () => {
         .map(([id, d]) => [d.name as string, `data.azurerm_key_vault_secret.${id}.value`]),
     );
 
-  it('synthesizes a PerconaServerMongoDBRestore reading the named backup at the secondary endpoint, then every oplog slice', () => {
+  it("synthesizes a PerconaServerMongoDBRestore reading the named backup from azure-dr's own copy, then every oplog slice", () => {
     const objects = JSON.parse(release('rocketchat-mongodb-restore').values[0]).objects as Json[];
     expect(objects).toEqual([
       {
         apiVersion: 'psmdb.percona.com/v1',
         kind: 'PerconaServerMongoDBRestore',
-        metadata: { name: 'restore-from-azure-prod', namespace: 'mongodb' },
+        metadata: { name: 'restore-from-azure-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' } },
         spec: {
           clusterName: 'rocketchat-mongodb',
           backupSource: {
             type: 'logical',
             destination: 'azure://mongodb-backups/azure-prod/2026-11-23T01:30:21Z',
-            azure: {
-              container: 'mongodb-backups',
-              prefix: 'azure-prod',
-              credentialsSecret: expect.stringMatching(/^\$\{kubernetes_secret_v1\.cloud_restore-source-credentials_[0-9A-F]+\.metadata\[0\]\.name\}$/),
-              endpointUrl: 'https://bakazureprodf05ad632-secondary.blob.core.windows.net',
-            },
+            // azure-dr's own account and key (mongodb-backup-azure): PBM can rewrite the resync's marker file there; nothing of azure-prod's is writable.
+            azure: { container: 'mongodb-backups', prefix: 'azure-prod', credentialsSecret: expect.stringMatching(/^\$\{kubernetes_secret_v1\.cloud_backup-credentials_[0-9A-F]+\.metadata\[0\]\.name\}$/) },
           },
           pitr: { type: 'latest' },
         },
       },
     ]);
+    expect(resources(app('azure-dr'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'mongodb-restore-source-azure')).toBeUndefined();
   });
 
-  it("signs in with azure-prod's account key read from azure-prod's vault, in a secret of the mongodb namespace", () => {
-    const secret = resources(app('azure-dr'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'mongodb-restore-source-azure')!;
-    expect(secret.metadata.namespace).toBe('mongodb');
-    expect(secret.data).toEqual({ AZURE_STORAGE_ACCOUNT_NAME: 'bakazureprodf05ad632', AZURE_STORAGE_ACCOUNT_KEY: `\${${sourceReads()['azure-prod-mongodb-backup-account-key']}}` });
+  it("copies the backup and the oplog written since out of azure-prod's read-only secondary into its own container, once per attempt, before the restore exists", () => {
+    const stack = app('azure-dr');
+    const copy = byPath(stack, 'terraform_data', '/cloud/restore-copy');
+    expect(copy.triggers_replace).toEqual({ source: 'bakazureprodf05ad632/azure-prod/2026-11-23T01:30:21Z', attempt: '1' });
+    const [exec] = copy.provisioner.map((p: Json) => p['local-exec']);
+    expect(exec.environment).toEqual({ AZCOPY_AUTO_LOGIN_TYPE: 'AZCLI' });
+    const own = resources(stack, 'azurerm_storage_account')[0]!.name;
+    const src = 'https://bakazureprodf05ad632-secondary.blob.core.windows.net/mongodb-backups/azure-prod';
+    expect(exec.command.split('\n')).toEqual([
+      'set -e',
+      'dir=$(mktemp -d)',
+      `trap 'rm -rf "$dir"' EXIT`,
+      `azcopy copy '${src}/2026-11-23T01:30:21Z.pbm.json' "$dir/2026-11-23T01:30:21Z.pbm.json"`,
+      `azcopy copy '${src}/2026-11-23T01:30:21Z' "$dir" --recursive`,
+      `azcopy copy '${src}/pbmPitr' "$dir" --recursive --include-after '2026-11-23T01:30:21Z'`,
+      `azcopy copy "$dir/*" 'https://${own}.blob.core.windows.net/mongodb-backups/azure-prod' --recursive`,
+    ]);
+    expect(exec.interpreter).toEqual(['/bin/sh', '-c']);
+    // The shell parses it (sh -n: syntax only, nothing runs).
+    expect(() => execFileSync('sh', ['-n'], { input: exec.command })).not.toThrow();
+    const [copyId] = Object.entries<Json>(stack.resource.terraform_data).find(([, r]) => r.triggers_replace)!;
+    expect(release('rocketchat-mongodb-restore').depends_on).toContain(`terraform_data.${copyId}`);
+    // The deploy identity writes the copy into azure-dr's own container only, after the grant has propagated.
+    const writer = byPath(stack, 'azurerm_role_assignment', '/cloud/restore-copy-writer');
+    expect(writer.role_definition_name).toBe('Storage Blob Data Contributor');
+    expect(writer.scope).toMatch(/^\$\{azurerm_storage_container\.cloud_backup-container_[0-9A-F]+\.id\}$/);
+    expect(writer.principal_id).toMatch(/^\$\{data\.azurerm_user_assigned_identity\.cloud_restore-copy-deploy_[0-9A-F]+\.principal_id\}$/);
+    expect(copy.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^time_sleep\.cloud_restore-copy-propagation_/)]));
   });
 
-  it("reads only the four restore secrets from azure-prod's vault, and takes users, key and admin from there", () => {
+  it("reads only the three restore secrets from azure-prod's vault, and takes users, key and admin from there", () => {
     const reads = sourceReads();
     expect(Object.keys(reads).sort()).toEqual(RESTORE_SECRETS);
     const stack = app('azure-dr');

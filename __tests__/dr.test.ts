@@ -58,7 +58,18 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
     expect(lifecycle.noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
   });
 
-  it('replicates with replication time control (15 min) and metrics, KMS objects included, delete markers too', () => {
+  it('locks the backup replica (Object Lock, governance, 90 days = deleteAfterDays) and lets it expire backups itself a week after PBM would', () => {
+    const stack = app('aws-prod');
+    const lock = byPath(stack, 'aws_s3_bucket_object_lock_configuration', '/cloud/dr/mongodb-backups-replica-lock');
+    expect(lock).toMatchObject({ provider: 'aws.dr', object_lock_enabled: 'Enabled', rule: { default_retention: { mode: 'GOVERNANCE', days: 90 } } });
+    expect(lock.bucket).toMatch(/^\$\{aws_s3_bucket\.cloud_dr_mongodb-backups-replica_bucket_[0-9A-F]+\.id\}$/);
+    expect(byPath(stack, 'aws_s3_bucket_lifecycle_configuration', '/cloud/dr/mongodb-backups-replica/lifecycle').rule[0].expiration).toEqual([{ days: 97 }]);
+    // Uploads mirror users' deletions and are not locked.
+    expect(resources(stack, 'aws_s3_bucket_object_lock_configuration')).toHaveLength(1);
+    expect(byPath(stack, 'aws_s3_bucket_replication_configuration', '/cloud/dr/uploads-replication').rule[0].delete_marker_replication).toEqual({ status: 'Enabled' });
+  });
+
+  it('replicates with replication time control (15 min) and metrics, KMS objects included, not delete markers', () => {
     const stack = app('aws-prod');
     const config = byPath(stack, 'aws_s3_bucket_replication_configuration', '/cloud/dr/mongodb-backups-replication');
     expect(config.bucket).toMatch(/^\$\{aws_s3_bucket\.cloud_mongodb-backups-bucket_[0-9A-F]+\.id\}$/);
@@ -67,7 +78,7 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
         id: 'dr-region',
         status: 'Enabled',
         filter: {},
-        delete_marker_replication: { status: 'Enabled' },
+        delete_marker_replication: { status: 'Disabled' },
         source_selection_criteria: { sse_kms_encrypted_objects: { status: 'Enabled' } },
         destination: {
           bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_dr_mongodb-backups-replica_bucket_[0-9A-F]+\.arn\}$/),
@@ -232,7 +243,7 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
       {
         apiVersion: 'psmdb.percona.com/v1',
         kind: 'PerconaServerMongoDBRestore',
-        metadata: { name: 'restore-from-aws-prod', namespace: 'mongodb' },
+        metadata: { name: 'restore-from-aws-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' } },
         spec: {
           clusterName: 'rocketchat-mongodb',
           backupSource: {
@@ -246,15 +257,15 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     ]);
   });
 
-  it('finds the newest backup by listing <prefix>/*.pbm.json at plan time and freezes it on first apply', () => {
+  it('finds the backup by listing <prefix>/*.pbm.json at plan time and freezes it on first apply', () => {
     const stack = app('aws-dr');
     const listing = Object.values<Json>(stack.data.aws_s3_objects)[0]!;
     expect(listing).toMatchObject({ bucket: 'aws-prod-mongodb-backups-dr-48e7e59a', prefix: 'aws-prod/', delimiter: '/' });
     const frozen = byPath(stack, 'terraform_data', '/mongodb-restore/latest-backup');
     expect(frozen.lifecycle).toEqual({ ignore_changes: ['input'] });
-    expect(frozen.input.name).toBe(
-      `\${element(reverse(sort(flatten(regexall("(?m)^aws-prod/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)[.]pbm[.]json$", join("\\n", data.aws_s3_objects.${Object.keys(stack.data.aws_s3_objects)[0]}.keys))))), 0)}`,
-    );
+    // The second newest when there are two or more (restore-source.ts says why; dr-restore.test.ts evaluates it with Terraform).
+    const newestFirst = `reverse(sort(flatten(regexall("(?m)^aws-prod/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)[.]pbm[.]json$", join("\\n", data.aws_s3_objects.${Object.keys(stack.data.aws_s3_objects)[0]}.keys)))))`;
+    expect(frozen.input.name).toBe(`\${element(${newestFirst}, (length(${newestFirst}) > 1) ? 1 : 0)}`);
   });
 
   it('orders the restore after the replica set and Rocket.Chat after the restore', () => {
@@ -262,11 +273,22 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     expect(release('rocketchat').depends_on).toContain(releaseAddress('rocketchat-mongodb-restore'));
   });
 
-  it('lets the backup agent read the source bucket and decrypt only through S3 in eu-central-1 for that bucket', () => {
+  it("lets the backup agent read the source's prefix, rewrite only PBM's marker file there (the resync), and use the key only through S3 in eu-central-1 for that bucket", () => {
     const policy = JSON.parse(byPath(app('aws-dr'), 'aws_iam_role_policy', '/cloud/mongodb-backups-identity/inline').policy).Statement as Json[];
-    expect(policy.filter((s) => s.Sid.startsWith('RestoreSource'))).toEqual([
+    const context = {
+      StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a', 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*'] },
+    };
+    expect(policy.filter((s) => s.Sid.startsWith('RestoreSourceResync'))).toEqual([
+      { Sid: 'RestoreSourceResyncMarker', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/aws-prod/.pbm.init' },
+      { Sid: 'RestoreSourceResyncKey', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '*', Condition: context },
+    ]);
+    // The operator validates the backup but never resyncs: read only.
+    const operator = JSON.parse(byPath(app('aws-dr'), 'aws_iam_role_policy', '/cloud/mongodb-operator-identity/inline').policy).Statement as Json[];
+    expect(operator.filter((s) => s.Sid.startsWith('RestoreSourceResync'))).toEqual([]);
+    expect(policy.filter((s) => s.Sid.startsWith('RestoreSource') && !s.Sid.startsWith('RestoreSourceResync'))).toEqual([
       { Sid: 'RestoreSourceList', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a' },
-      { Sid: 'RestoreSourceObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*' },
+      { Sid: 'RestoreSourceObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/aws-prod/*' },
       {
         Sid: 'RestoreSourceKey',
         Effect: 'Allow',
@@ -316,7 +338,7 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
   });
 
   it('builds a date restore from a named backup in the format the CRD validates', () => {
-    const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod', latestBackup: () => 'unused' };
+    const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod' };
     const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z', serve: false };
     expect(restoreResource(restore, source, restore.backup).spec).toEqual({
       clusterName: 'rocketchat-mongodb',
@@ -423,12 +445,22 @@ describe('restore configuration', () => {
 });
 
 describe('recovery time and point estimates (docs/restore.md)', () => {
-  it('aws-prod: 200 GB at 50 GB/h logical is 4 h of data restore; region lost adds 1.25 h of provisioning; RPO 5 min (+15 min replication)', () => {
+  it('aws-prod: 200 GB (no measured dataGb) at 50 GB/h is 4 h of data restore; every other step counted; RPO = max(span 5, backup budget 45) + 15 min replication', () => {
     const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
     expect(restoreEstimate(prod!)).toEqual({
+      dataGb: 200,
       dataHours: { logical: 4, physical: 0.8 },
-      rtoHours: { inPlace: 4, clusterLost: 4.75, regionLost: 5.25 },
-      rpoMinutes: { inPlace: 5, regionLost: 20 },
+      // in place: restore 4 + replay 0.25; cluster lost: 0.75 + 4 + replay 0.25 + serve deploy 0.25 + DNS 0.0833;
+      // region lost pre-deployed: app layer 0.25 + uploads sync 0.25 + 4 + 0.5833; cold: 1.25 instead of 0.25.
+      rtoHours: { inPlace: 4.25, clusterLost: 5.33, regionLost: 5.08, regionLostCold: 6.08 },
+      rpoMinutes: { inPlace: 45, regionLost: 60 },
     });
+  });
+
+  it('azure-prod with a measured 60 GB: the copy out of the secondary (200 GB/h) replaces the uploads sync', () => {
+    const input = clone(ENVIRONMENTS['azure-prod']) as Json;
+    input.app.mongodb.dataGb = 60;
+    const [prod] = loadEnvironments({ 'azure-prod': input }, undefined);
+    expect(restoreEstimate(prod!).rtoHours).toEqual({ inPlace: 1.45, clusterLost: 2.53, regionLost: 2.33, regionLostCold: 3.33 });
   });
 });

@@ -461,6 +461,7 @@ describe('observability', () => {
       'MongoDBPITRLagging',
       'MongoDBBackupFailed',
       'MongoDBBackupStuck',
+      'MongoDBBackupOverRpoBudget',
       'MongoDBRestoreFailed',
       'MongoDBBackupConfigNotApplied',
       'MongoDBBackupStatusMissing',

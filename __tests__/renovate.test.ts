@@ -14,7 +14,13 @@ interface CustomManager {
 }
 
 const root = join(__dirname, '..');
-const renovate = JSON.parse(readFileSync(join(root, 'renovate.json'), 'utf8')) as { enabledManagers: string[]; customManagers: CustomManager[] };
+const renovate = JSON.parse(readFileSync(join(root, 'renovate.json'), 'utf8')) as {
+  enabledManagers: string[];
+  customManagers: CustomManager[];
+  packageRules: Array<Record<string, any>>;
+  lockFileMaintenance: { enabled: boolean };
+  terraform: { managerFilePatterns: string[] };
+};
 const versionsFile = 'config/versions.ts';
 const source = readFileSync(join(root, versionsFile), 'utf8');
 
@@ -42,10 +48,47 @@ function extract(manager: CustomManager, path: string, content: string): Dep[] {
 
 const deps = (datasource: string) => renovate.customManagers.flatMap((m) => extract(m, versionsFile, source)).filter((d) => d.datasource === datasource);
 
+/** What every regex manager finds in one file of the repository. */
+const depsIn = (path: string) => renovate.customManagers.flatMap((m) => extract(m, path, readFileSync(join(root, path), 'utf8')));
+
 describe('renovate: managers', () => {
-  it('updates npm packages and GitHub Actions, and the pins in config/versions.ts', () => {
-    expect(renovate.enabledManagers).toEqual(['npm', 'github-actions', 'custom.regex']);
+  it('updates npm packages, GitHub Actions, .nvmrc, the provider lock files, and the pins regex managers find', () => {
+    expect(renovate.enabledManagers).toEqual(['npm', 'github-actions', 'custom.regex', 'nvm', 'terraform']);
     for (const m of renovate.customManagers) expect(m.customType).toBe('regex');
+  });
+
+  it('holds new npm and action releases for 7 days, with no PR before then', () => {
+    const age = renovate.packageRules.filter((r) => r.minimumReleaseAge);
+    expect(age).toEqual([expect.objectContaining({ matchManagers: ['npm', 'github-actions'], minimumReleaseAge: '7 days', internalChecksFilter: 'strict' })]);
+  });
+
+  it('maintains the provider lock files\' checksums and never moves a provider version itself', () => {
+    expect(renovate.lockFileMaintenance.enabled).toBe(true);
+    const pattern = new RegExp(renovate.terraform.managerFilePatterns[0]!.slice(1, -1));
+    expect(pattern.test('provider-locks/aws-helm-kubernetes-random/versions.tf')).toBe(true);
+    expect(pattern.test('cdktf.out/stacks/aws-prod-app/cdk.tf.json')).toBe(false);
+    expect(renovate.packageRules).toContainEqual(expect.objectContaining({ matchManagers: ['terraform'], matchUpdateTypes: ['major', 'minor', 'patch', 'pin', 'digest'], enabled: false }));
+  });
+
+  it('finds the EKS node image release in every AWS environment, and Terraform and kubelogin in every workflow that installs them', () => {
+    for (const env of ['aws-dev', 'aws-prod', 'aws-dr']) {
+      expect(depsIn(`config/environments/${env}.ts`), env).toEqual([{ currentValue: '20260714', depName: 'awslabs/amazon-eks-ami', datasource: 'github-releases' }]);
+    }
+    expect(depsIn('config/environments/azure-prod.ts')).toEqual([]);
+    const workflows = ['ci.yml', 'deploy-environment.yml', 'drift.yml'].flatMap((f) => depsIn(`.github/workflows/${f}`).map((d) => `${f} ${d.depName} ${d.currentValue}`));
+    expect(workflows).toEqual([
+      'ci.yml Azure/kubelogin v0.2.19',
+      'ci.yml hashicorp/terraform 1.11.4',
+      'ci.yml hashicorp/terraform 1.11.4',
+      'deploy-environment.yml Azure/kubelogin v0.2.19',
+      'deploy-environment.yml Azure/kubelogin v0.2.19',
+      'deploy-environment.yml Azure/kubelogin v0.2.19',
+      'deploy-environment.yml hashicorp/terraform 1.11.4',
+      'deploy-environment.yml hashicorp/terraform 1.11.4',
+      'deploy-environment.yml hashicorp/terraform 1.11.4',
+      'drift.yml Azure/kubelogin v0.2.19',
+      'drift.yml hashicorp/terraform 1.11.4',
+    ]);
   });
 });
 

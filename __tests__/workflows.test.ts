@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { targets, type Manifest } from '../scripts/ci/targets';
-import { synthExamples } from './helpers';
+import { synthExamples, tempDir } from './helpers';
 
 type Job = Record<string, any>;
 type Workflow = { on: any; permissions: any; jobs: Record<string, Job>; env?: Record<string, string> };
@@ -30,7 +30,7 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
   it('PR plans: matrix.ts over the head and base synth picks the changed stacks, one job per environment on its plan runner', () => {
     const synth = ci.jobs.synth!;
     expect(runs(synth)).toContain('npx tsx scripts/ci/matrix.ts changed base-hashes.json head-hashes.json > changed.json');
-    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json)');
+    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json --bootstrap "${tier[@]}")');
     expect(synth.outputs.targets).toBe('${{ steps.targets.outputs.targets }}');
     const plan = ci.jobs.plan!;
     expect(plan.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.targets) }}');
@@ -69,6 +69,48 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
     }
     const changedOnly = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { stacks: ['azure-prod-app', 'azure-prod-network'] });
     expect(changedOnly.map((t) => [t.environment, t.stacks])).toEqual([['azure-prod', 'azure-prod-network azure-prod-app']]);
+    expect(all.flatMap((t) => t.stacks.split(' ')).filter((s) => s.startsWith('bootstrap-'))).toEqual([]);
+  });
+
+  it('bot pull requests plan dev environments only: no prod plan identity runs their dependency code', () => {
+    const step = ci.jobs.synth!.steps.find((s: Job) => s.id === 'targets');
+    expect(step.env).toEqual({ PR_AUTHOR: '${{ github.event.pull_request.user.login }}', PR_AUTHOR_TYPE: '${{ github.event.pull_request.user.type }}' });
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    // The step's own shell, with matrix.ts stubbed to print its arguments: what each author gets.
+    const script = (step.run as string).replace(/npx tsx scripts\/ci\/matrix\.ts (hashes|changed)[^\n]*/g, ':').replace('npx tsx scripts/ci/matrix.ts', 'echo');
+    const argsFor = (login: string, type: string) => {
+      const out = tempDir();
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', cwd: out, env: { PATH: process.env.PATH, PR_AUTHOR: login, PR_AUTHOR_TYPE: type, GITHUB_OUTPUT: join(out, 'o'), GITHUB_STEP_SUMMARY: join(out, 's') } });
+      expect(run.status, run.stderr).toBe(0);
+      const result = [readFileSync(join(out, 'o'), 'utf8').trim(), readFileSync(join(out, 's'), 'utf8').includes('prod environments are not planned here')] as const;
+      rmSync(out, { recursive: true, force: true });
+      return result;
+    };
+    const note = 'note=Bot pull request: prod environments are not planned here; the deploy after merge plans them for review.';
+    expect(argsFor('renovate[bot]', 'Bot')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --tier dev`, true]);
+    expect(argsFor('dependabot[bot]', 'User')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --tier dev`, true]);
+    expect(argsFor('octocat', 'User')).toEqual(['targets=targets --changed changed.json --bootstrap', false]);
+    expect(ci.jobs.comment!.steps.at(-1).env.NOTE).toBe('${{ needs.synth.outputs.note }}');
+    expect(ci.jobs.comment!.steps.at(-1).with.script).toContain('note: process.env.NOTE,');
+  });
+
+  it('PR plans and drift plan the bootstrap stacks with a plan identity; deploys never name one', () => {
+    const manifest = synthExamples().manifest as Manifest;
+    const withBootstrap = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { bootstrap: true });
+    expect(withBootstrap.find((t) => t.environment === 'aws-prod')).toMatchObject({
+      stacks: 'bootstrap-euw1-222222222222 aws-prod-network aws-prod-cluster aws-prod-platform aws-prod-app',
+      planRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
+      planEnvironment: 'aws-prod-plan',
+    });
+    const bootstraps = withBootstrap.flatMap((t) => t.stacks.split(' ')).filter((s) => s.startsWith('bootstrap-')).sort();
+    expect(bootstraps).toEqual(Object.keys((manifest as { stacks: object }).stacks).filter((s) => s.startsWith('bootstrap-')).sort());
+    expect(bootstraps).toHaveLength(6);
+    // A bootstrap-only change still plans (a PR that changes CI trust is never "nothing to plan").
+    expect(targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { bootstrap: true, stacks: ['bootstrap-exrctfstateprod01'] }).map((t) => [t.environment, t.stacks, t.planEnvironment]))
+      .toEqual([['azure-prod', 'bootstrap-exrctfstateprod01', 'azure-prod-plan']]);
+    expect(runs(drift.jobs.synth!)).toContain('npx tsx scripts/ci/matrix.ts targets --bootstrap');
+    expect(runs(drift.jobs.drift!)).toContain('run-stacks.ts drift --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans --no-lock');
+    expect(runs(deploy.jobs.synth!)).not.toContain('--bootstrap');
   });
 
   it('deploys: the environment list is the registry by tier (dispatch takes any registered name), prod after dev', () => {
@@ -106,11 +148,14 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     expect(plan!.steps.find((s: Job) => s.uses?.startsWith('aws-actions/'))!.with['role-to-assume']).toBe('${{ fromJSON(inputs.target).planRoleArn }}');
   });
 
-  it('carries the saved plans sealed, for one day', () => {
+  it('carries the saved plans sealed to this run, commit and environment, kept for the 7-day approval window', () => {
     const seal = plan!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts seal'));
     expect(seal.env.PLAN_SEALING_PUBLIC_KEY).toBe('${{ vars.PLAN_SEALING_PUBLIC_KEY }}');
+    // seal.ts reads the run from GITHUB_REPOSITORY/GITHUB_RUN_ID/GITHUB_SHA (set by the runner) and ENVIRONMENT.
+    expect(deployEnv.env!.ENVIRONMENT).toBe('${{ fromJSON(inputs.target).environment }}');
     const upload = plan!.steps.find((s: Job) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}');
-    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin', 'retention-days': 1 });
+    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin', 'retention-days': 7 });
+    expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'seal.ts'), 'utf8')).toContain('export const APPROVAL_WINDOW_DAYS = 7;');
     const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
     expect(open.env.PLAN_SEALING_PRIVATE_KEY).toBe('${{ secrets.PLAN_SEALING_PRIVATE_KEY }}');
   });

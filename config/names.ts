@@ -128,6 +128,12 @@ export function azureKeyVaultName(envName: string, subscriptionId: string): stri
   return `kv-${base}-${stableSuffix(subscriptionId, envName).slice(0, 6)}`;
 }
 
+/** The escrow vault of an Azure environment with `app.backups.dr` (constructs/azure/escrow-vault.ts), in the DR region. */
+export function azureEscrowVaultName(envName: string, subscriptionId: string): string {
+  const base = envName.slice(0, 12).replace(/-+$/, '');
+  return `kvx-${base}-${stableSuffix(subscriptionId, `${envName}-escrow`).slice(0, 6)}`;
+}
+
 /** Storage accounts the stacks create: flow logs (network), observability (platform), MongoDB backups (app). */
 export function azureStorageAccountName(envName: string, subscriptionId: string, purpose: 'flow-logs' | 'observability' | 'mongodb-backups'): string {
   const compact = envName.replace(/[^a-z0-9]/g, '');

@@ -32,6 +32,7 @@ function globalNames(env: Environment): Array<{ field: string; kind: string; nam
       ? names.AWS_BUCKET_PURPOSES.map((p) => at('S3 bucket', names.awsBucketName(env.name, env.aws.accountId, p)))
       : [
           at('Key Vault', names.azureKeyVaultName(env.name, env.azure.subscriptionId)),
+          ...(env.app.backups.dr ? [at('Key Vault', names.azureEscrowVaultName(env.name, env.azure.subscriptionId))] : []),
           ...(['flow-logs', 'observability', 'mongodb-backups'] as const).map((p) => at('storage account', names.azureStorageAccountName(env.name, env.azure.subscriptionId, p))),
         ];
   return [...own, { field: 'domain', kind: 'domain', name: env.domain }];
@@ -104,6 +105,13 @@ export function restoreSourceProblems(envs: readonly Environment[]): string[] {
       continue;
     }
     if (from.prefix !== source.name) at('prefix', `"${from.prefix}" is not where ${source.name} writes its backups (allowed: ${source.name})`);
+    // The source's own region holds its live store: its PBM writes there while the restore's resync rewrites .pbm.init, and it goes with that region.
+    const sourceRegion = source.cloud === 'aws' ? source.aws.region : source.azure.location;
+    if (from.region === sourceRegion) {
+      const replica = source.app.backups.dr?.region;
+      at('region', `"${from.region}" is ${source.name}'s own region, where its live store is written by its own backups while a restore would resync it, and which a regional outage takes with it (allowed: ${replica ?? `the app.backups.dr.region of ${source.name}`}, where its replica is; fix: restore from the replica there${replica ? '' : `, after setting app.backups.dr in ${source.name}`})`);
+      continue;
+    }
     const stores = backupStoresOf(source, from.region);
     if (stores.length === 0) {
       // Azure reads only the RA-GZRS secondary: the primary would need a writable path to the source's account.

@@ -134,6 +134,13 @@ function restoreRules(env: Loose, problems: Problem[], now: number): void {
   if (pointMs > now) {
     problems.push({ path, message: `"${point}" is in the future (allowed: a UTC time before now, or "latest" for the newest oplog slice; fix: use "latest" or a past time)` });
   }
+  // PBM deletes backups and their oplog after deleteAfterDays: nothing older can be restored.
+  const keep = obj(app.backups).deleteAfterDays;
+  if (typeof keep === 'number' && pointMs < now - keep * 86_400_000) {
+    const oldest = new Date(now - keep * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    problems.push({ path, message: `"${point}" is before the oldest backup the config keeps (app.backups.deleteAfterDays ${keep}: nothing before ${oldest}) (allowed: a time after ${oldest}; fix: pick a later time)` });
+    return;
+  }
   if (backup === 'latest') {
     problems.push({
       path,

@@ -80,6 +80,11 @@ const mongodb = object({
   members: oneOf([3, 5, 7]),
   /** Data volume per member, on the encrypted-retain storage class. */
   storageGb: int(10, 16000),
+  /**
+   * What a restore moves: `db.stats().dataSize + indexSize` in GB as last measured (the drill
+   * records it, docs/restore.md). Absent: the full volume (storageGb), the worst case.
+   */
+  dataGb: maybe(int(1, 16000)),
   cpu,
   /** Request and limit (equal, so the cache size mongod derives from it holds). */
   memory,
@@ -94,10 +99,19 @@ const backups = object({
   fullBackupSchedule: text('a daily or weekly cron in UTC such as "0 2 * * *" or "0 2 * * 0"', BACKUP_CRON),
   /** Oplog slices every N minutes make point-in-time restore possible to within that window. */
   pitrOplogSpanMinutes: int(1, 60),
-  /** Objects move to the cool (infrequent access) tier after this many days. */
-  coolAfterDays: int(30, 3650),
+  /**
+   * Objects move to the cool (infrequent access) tier after this many days; absent: no tier move
+   * (short retentions, where S3 STANDARD_IA's 30-day minimum charge would cost more than it saves).
+   */
+  coolAfterDays: maybe(int(30, 3650)),
   /** Backups and their oplog are deleted after this many days. */
   deleteAfterDays: int(7, 3650),
+  /**
+   * The longest a full backup may run, in minutes: PBM stops slicing the oplog while a logical
+   * backup runs (pbm-agent pitr.go), so this, not the oplog span, bounds the RPO while it runs
+   * (RPO = max(pitrOplogSpanMinutes, this) + replication). MongoDBBackupOverRpoBudget fires past it.
+   */
+  maxBackupMinutes: optional(int(10, 1440), 45),
   /**
    * A second copy of the backups in another region (docs/restore.md, "Region lost"). AWS: S3
    * replication of the backup and uploads buckets to buckets in `region`, with their own keys.
@@ -147,6 +161,14 @@ const restore = object({
   }),
   /** `latest` (AWS only): the newest full backup in the store when this environment is first deployed (then frozen); or a PBM backup name. */
   backup: text('"latest" or a backup name from pbm list such as 2026-11-23T01:30:21Z', new RegExp(`^latest$|${BACKUP_NAME.source}`)),
+  /**
+   * Which try this is (default 1). The restore object is created once, when its release is first
+   * installed (mongodb-restore.ts): a restore that ended in `error` is never retried by the
+   * operator and never re-created by a later deploy. Raising this number is the way forward: the
+   * release is re-installed and creates `restore-from-<environment>-<attempt>`, a new restore
+   * (docs/restore.md, "When a restore ends in error").
+   */
+  attempt: maybe(int(1, 99)),
   /** Replay the oplog up to this UTC second (YYYY-MM-DDTHH:MM:SSZ), or `latest` for every slice in the store; absent: the backup alone. */
   pointInTime: maybe(text('"latest" or a UTC time such as 2026-11-23T14:15:00Z', new RegExp(`^latest$|${BACKUP_NAME.source}`))),
   /**

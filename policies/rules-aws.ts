@@ -1,5 +1,5 @@
 /** Rules for AWS resources. */
-import { asList, parsePolicy, type Json } from './engine';
+import { asList, parsePolicy, type Json, type Rule } from './engine';
 import { block, manifests } from './kubernetes';
 import { ADMIN_PORTS, each, needsCompanion, portsIn, rule } from './rule-kit';
 
@@ -13,7 +13,8 @@ const statements = (raw: unknown): Json[] => {
   }
 };
 
-export const awsRules = [
+// A type annotation, not `as const`: Stryker does not mutate inside a TS `as` expression (npm run mutate).
+export const awsRules: readonly Rule[] = [
   rule('AWS-S3-001', 'S3 buckets are encrypted with a customer KMS key', 'CKV_AWS_145', 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms and a kms_master_key_id (SecureBucket does)',
     needsCompanion('aws_s3_bucket', 'aws_s3_bucket_server_side_encryption_configuration', 'bucket',
       (b) => asList(b.rule).some((r: any) => r?.apply_server_side_encryption_by_default?.sse_algorithm === 'aws:kms' && r.apply_server_side_encryption_by_default.kms_master_key_id),
@@ -127,5 +128,5 @@ export const awsRules = [
     }),
   rule('AWS-PRV-001', 'The AWS provider is pinned to the environment account', '', 'set allowed_account_ids (awsProvider does)',
     (stack) => stack.providers('aws').flatMap((p) => (asList(p.body?.allowed_account_ids).length > 0 ? [] : [{ resource: p, message: 'may run against any account' }]))),
-] as const;
+];
 

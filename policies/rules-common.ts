@@ -1,5 +1,5 @@
 /** Rules for every stack: state protection, secrets, Kubernetes objects and Helm releases. */
-import { isReference, leaves, type Json } from './engine';
+import { isReference, leaves, type Json, type Rule } from './engine';
 import { chartIngresses, gatewayProblem, gatewayWafProblem, helmReleaseValues, ingressFromChart, ingressFromManifest, ingressFromResource, ingressProblem, ingressWafProblem, manifests } from './kubernetes';
 import { each, rule } from './rule-kit';
 
@@ -55,7 +55,8 @@ const EXPRESSION = /(?<!\$)\$\{([^}]*)\}/g;
 /** `<type>.<name>` or `data.<type>.<name>`; provider types always contain an underscore, so var., local., each. never match. */
 const ADDRESS = /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)(?=\.|\[|\s|,|\)|$)/g;
 
-export const commonRules = [
+// A type annotation, not `as const`: Stryker does not mutate inside a TS `as` expression (npm run mutate).
+export const commonRules: readonly Rule[] = [
   rule('GEN-003', 'Stacks reference only what they define; other stacks are read through remote state', 'project standard', 'publish the value in the producer\'s contract and consume() it',
     (stack) => {
       const defined = definedAddresses(stack.json);
@@ -163,4 +164,4 @@ export const commonRules = [
         })),
       ];
     }),
-] as const;
+];

@@ -1,5 +1,5 @@
 /**
- * `npm run deploy:env -- <env> [layer ...] [--dry-run] [-- <cdktf deploy options>]`: deploys one
+ * `npm run deploy:env -- <env> [layer ...] [--dry-run] [--break-glass] [-- <cdktf deploy options>]`: deploys one
  * environment's layers (all four by default) in order from the workstation, one stack at a time,
  * each after the one before it applied. It runs
  *   ENVIRONMENTS=<env> cdktf deploy <env>-network <env>-cluster ... --ignore-missing-stack-dependencies --parallelism 1
@@ -8,11 +8,15 @@
  * dependency ("The following dependencies are not included in the stacks to run"). With it, cdktf
  * runs the named stacks in the order given, and --parallelism 1 makes each wait for the previous.
  * Synthesizing only <env> keeps the run short and its output about that environment.
+ * A prod-tier environment is deployed only from a clean tree at a commit on origin/main, unless
+ * --break-glass is given (scripts/deploy-guard.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
+import { loadEnvironments } from '../config/load';
 import { LAYERS } from '../stacks/environments';
+import { BREAK_GLASS_FLAG, guardDeploy, treeState } from './deploy-guard';
 
 export interface Command {
   readonly command: string;
@@ -46,10 +50,15 @@ if (require.main === module) {
   const own = dash < 0 ? argv : argv.slice(0, dash);
   const extra = dash < 0 ? [] : argv.slice(dash + 1);
   const dryRun = own.includes('--dry-run');
-  const [environment, ...layers] = own.filter((a) => a !== '--dry-run');
+  const breakGlass = own.includes(BREAK_GLASS_FLAG);
+  const [environment, ...layers] = own.filter((a) => a !== '--dry-run' && a !== BREAK_GLASS_FLAG);
   try {
-    if (!environment) throw new Error('usage: npm run deploy:env -- <env> [layer ...] [--dry-run] [-- <cdktf deploy options>]');
+    if (!environment) throw new Error(`usage: npm run deploy:env -- <env> [layer ...] [--dry-run] [${BREAK_GLASS_FLAG}] [-- <cdktf deploy options>]`);
     const c = deployCommand(environment, layers, extra);
+    const [env] = loadEnvironments(ENVIRONMENTS, environment);
+    const guard = guardDeploy(environment, env!.tier, treeState(join(__dirname, '..')), breakGlass);
+    if (guard.refusal) throw new Error(guard.refusal);
+    if (guard.warning) process.stderr.write(`${guard.warning}\n`);
     process.stdout.write(`${show(c)}\n`);
     if (!dryRun) process.exitCode = spawnSync(c.command, [...c.args], { stdio: 'inherit', env: { ...process.env, ...c.env } }).status ?? 1;
   } catch (error) {

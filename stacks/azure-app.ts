@@ -22,6 +22,7 @@ export function connectAzureApp(env: AzureEnvironment, network: LayerStack, clus
       wafPolicyId: edge.wafPolicyId,
       bodiesWafPolicyId: edge.bodiesWafPolicyId,
       blobPrivateDnsZoneId: edge.blobPrivateDnsZoneId,
+      ciIdentityResourceGroupName: env.state.type === 'azurerm' ? env.state.resourceGroupName : undefined,
     });
   };
 }

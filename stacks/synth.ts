@@ -8,6 +8,7 @@ import { RULES, checkStacks, formatFinding, type Suppression } from '../policies
 import type { Rule } from '../policies/engine';
 import { readOutdir } from '../scripts/synth-output';
 import { buildEnvironments } from './environments';
+import { copyLocks, lockProblems } from './provider-locks';
 
 export class PolicyError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -25,6 +26,8 @@ export interface RunOptions {
   readonly environmentFiles?: readonly string[];
   /** Every waived finding with its reason instead of the one-line count (default: SHOW_WAIVERS=1). */
   readonly listWaivers?: boolean;
+  /** false: no provider lock check or copy (npm run providers:lock, which writes the lock files). */
+  readonly providerLocks?: boolean;
 }
 
 /** The count and where waivers are listed, one line; the list itself on request. */
@@ -69,8 +72,9 @@ function moveInto(from: string, to: string): void {
 
 /**
  * Validates the selected environments, synthesizes them into a staging
- * directory, checks every stack against the policy rules, and only then
- * copies the result into the output directory. A bad config or a policy
+ * directory, checks every stack against the policy rules and its providers against the
+ * committed lock files (stacks/provider-locks.ts), and only then copies the result, lock files
+ * included, into the output directory. A bad config or a policy
  * violation leaves the output directory exactly as it was.
  */
 export function run(
@@ -94,8 +98,14 @@ export function run(
     const app = new App({ outdir: staging });
     buildEnvironments(app, envs, registered);
     app.synth();
-    const report = checkStacks(readOutdir(staging).stacks, rules, suppressions);
+    const synthesized = readOutdir(staging);
+    const report = checkStacks(synthesized.stacks, rules, suppressions);
     if (report.violations.length > 0) throw new PolicyError(report.violations.map(formatFinding));
+    if (options.providerLocks !== false) {
+      const locks = lockProblems(synthesized.stacks);
+      if (locks.length > 0) throw new ConfigError(locks);
+      copyLocks(staging, synthesized.stacks, synthesized.manifest);
+    }
     reportWaivers(report.suppressed, options);
     // File by file rather than replacing the directory: cdktf.out/stacks/* also holds .terraform caches from deploys.
     moveInto(staging, target);

@@ -6,6 +6,7 @@
  * which cloud it runs on.
  */
 import type { IngressBackend, IngressSettings, SecretStore, ServiceAccountRef, WorkloadIdentityBinding } from '../platform/platform-cloud';
+import type { ITerraformDependable } from 'cdktf';
 import type { Rule } from '../network-policy';
 
 /** A backend of the app; `drainSeconds` is config `app.rocketchat.rollout.drainSeconds`. */
@@ -31,7 +32,8 @@ export interface UploadStorage {
  * expired backups itself, so its catalogue never points at missing files (docs/app.md).
  */
 export interface BackupRetention {
-  readonly coolAfterDays: number;
+  /** Undefined: no tier move. */
+  readonly coolAfterDays?: number;
 }
 
 /** Where the backup agent (pbm-agent, in every mongod pod) writes full backups and oplog slices. */
@@ -62,6 +64,8 @@ export interface RestoreSource {
   latestBackup(): string;
   /** Where the source environment's secrets are read (its users, key and admin: mongodb-secrets.ts). */
   readonly secrets: SecretStore;
+  /** What must be complete before the restore object exists (Azure: the copy out of the source's read-only secondary). */
+  readonly before: ITerraformDependable[];
 }
 
 /** Where a workload's pods may run: the node pool's labels, and tolerations for its taints. */

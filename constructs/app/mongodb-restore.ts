@@ -5,6 +5,15 @@
  * the replica set and its backup agents before it starts (logical.go: "Waiting for pbm-agent"),
  * pauses PITR uploads while it runs, and never repeats a restore that reached `ready` or `error`.
  *
+ * The restore applies once. The object is a Helm `post-install` hook of its release: Helm keeps
+ * hooks out of the release manifest and runs install hooks on install only, so no later upgrade
+ * (a config change, a provider upgrade, `serve: true`) creates, changes or re-creates it, and
+ * deleting it (a failed restore) arms nothing. The delete policy is `hook-failed` alone, because
+ * Helm's default (`before-hook-creation`) would delete and re-create an existing restore if the
+ * release were ever installed again; without it a re-install meets the old object and fails.
+ * The one way to run another restore is config: `app.restore.attempt` names the object and
+ * replaces the release (replace_triggered_by), which installs it again with the new object.
+ *
  * `backup: latest` is resolved when the environment is first planned and frozen in state
  * (terraform_data with ignore_changes): a later apply, after the source wrote newer backups, must
  * not change the restore resource, or a surprised reviewer might think it restores again.
@@ -23,12 +32,18 @@ export function pitrDate(utc: string): string {
   return utc.replace('T', ' ').replace(/Z$/, '');
 }
 
+/** The Helm hook that makes the restore a create-once object (see the file comment). */
+export const RESTORE_ONCE = { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' } as const;
+
+/** The restore object's name: one per source and attempt, so a retry never meets the failed object. */
+export const restoreName = (restore: Pick<Restore, 'from' | 'attempt'>) => `restore-from-${restore.from.environment}-${restore.attempt ?? 1}`;
+
 export function restoreResource(restore: Restore, source: Pick<RestoreSource, 'storage' | 'destinationPrefix'>, backupName: string): KubernetesObject {
   const { pointInTime } = restore;
   return {
     apiVersion: 'psmdb.percona.com/v1',
     kind: 'PerconaServerMongoDBRestore',
-    metadata: { name: `restore-from-${restore.from.environment}`, namespace: MONGODB.namespace },
+    metadata: { name: restoreName(restore), namespace: MONGODB.namespace, annotations: { ...RESTORE_ONCE } },
     spec: {
       clusterName: MONGODB.cluster,
       // The operator takes the backup name from the destination's last segment and PBM's storage from the s3/azure block.
@@ -45,8 +60,8 @@ export function restoreResource(restore: Restore, source: Pick<RestoreSource, 's
  * already requires Terraform >= 1.10, which has terraform_data.
  */
 class FrozenValue extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly input: Record<string, string>) {
-    super(scope, id, { terraformResourceType: 'terraform_data', lifecycle: { ignoreChanges: ['input'] } });
+  constructor(scope: Construct, id: string, private readonly input: Record<string, string>, frozen = true) {
+    super(scope, id, { terraformResourceType: 'terraform_data', lifecycle: frozen ? { ignoreChanges: ['input'] } : undefined });
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
@@ -76,8 +91,12 @@ export class MongoRestore extends Construct {
       name: 'rocketchat-mongodb-restore',
       namespace: MONGODB.namespace,
       objects: [restoreResource(restore, source, backupName)],
-      dependsOn: props.dependsOn,
+      dependsOn: [...props.dependsOn, ...source.before],
     });
+    // A new attempt replaces the release: uninstall (the hook object stays, with its status) and install, which runs the hook again.
+    const attempt = new FrozenValue(this, 'attempt', { attempt: String(restore.attempt ?? 1) }, false);
+    // Terraform reads replace_triggered_by as bare references; cdktf would write a "${...}" template there.
+    release.release.addOverride('lifecycle.replace_triggered_by', [`terraform_data.${attempt.friendlyUniqueId}`]);
     this.ready = [release.release];
   }
 }

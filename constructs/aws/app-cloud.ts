@@ -10,12 +10,12 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import type { AppCloud, BackupRetention, BackupStorage, Placement, RestoreFrom, RestoreSource, UploadStorage } from '../app/app-cloud';
-import { latestBackupIn, restoreSourceRead } from './restore-source';
+import { latestBackupIn, restoreSourceRead, restoreSourceResync } from './restore-source';
 import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { ALB_READINESS_GATE_LABELS, albIngressSettings, albSourceCidrs } from './https-edge';
-import { DrRegion, replicaBucketName } from './dr-region';
+import { DrRegion, replicaBucketName, type ReplicaProtection } from './dr-region';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
@@ -39,7 +39,7 @@ const UNDO_DAYS = 30;
 export class AwsAppCloud extends Construct implements AppCloud {
   readonly edge: AppCloud['edge'];
   readonly secrets: SecretStore;
-  private readonly bucket: (purpose: string, options?: { infrequentAccessAfterDays?: number; corsOrigins?: string[] }) => SecureBucket;
+  private readonly bucket: (purpose: string, options?: { infrequentAccessAfterDays?: number; corsOrigins?: string[]; replicaProtection?: ReplicaProtection }) => SecureBucket;
   /** Config `app.backups.dr`: the region both buckets and the app secrets are copied to. */
   readonly dr?: DrRegion;
   private readonly role: ReturnType<typeof workloadRoles>;
@@ -63,7 +63,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
     this.dr = dr;
     this.secrets = secretsManagerStore(this, this.keyArn, dr ? { region: dr.region, kmsKeyArn: dr.key('secrets') } : undefined);
     this.role = workloadRoles(this, clusterName(env), { kind: 'irsa', oidcProviderArn: props.oidcProviderArn, oidcIssuerUrl: props.oidcIssuerUrl });
-    this.bucket = (purpose, options) => {
+    this.bucket = (purpose, { replicaProtection, ...options } = {}) => {
       const bucket = new SecureBucket(this, `${purpose}-bucket`, {
         bucketName: awsBucketName(env.name, accountId, purpose),
         kmsKeyArn: this.keyArn,
@@ -71,7 +71,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
         ...options,
       });
       // The replica keeps the same undo window and tiering; CORS is for browsers, which never read the replica.
-      dr?.replicate(purpose, bucket, this.keyArn, { noncurrentVersionDays: UNDO_DAYS, infrequentAccessAfterDays: options?.infrequentAccessAfterDays });
+      dr?.replicate(purpose, bucket, this.keyArn, { noncurrentVersionDays: UNDO_DAYS, infrequentAccessAfterDays: options.infrequentAccessAfterDays }, replicaProtection);
       return bucket;
     };
     this.edge = {
@@ -154,16 +154,18 @@ export class AwsAppCloud extends Construct implements AppCloud {
 
   backups(sa: ServiceAccountRef, retention: BackupRetention): BackupStorage {
     const { env } = this.props;
-    const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays }).bucket;
+    // The replica is locked and deaf to this side's deletions for as long as PBM keeps backups, and expires them a week later itself (dr-region.ts); uploads mirror users' deletions.
+    const days = env.app.backups.deleteAfterDays;
+    const bucket = this.bucket('mongodb-backups', { infrequentAccessAfterDays: retention.coolAfterDays, replicaProtection: { lockDays: days, expireAfterDays: days + 7 } }).bucket;
     if (this.dr) {
       // What a DR environment's app.restore.from.store names (docs/restore.md, "Region lost").
       new TerraformOutput(this, 'dr_backup_bucket', { value: replicaBucketName(env, 'mongodb-backups'), description: `The replica of the backup bucket in ${this.dr.region}` }).overrideLogicalId('dr_backup_bucket');
     }
     const restore = env.app.restore;
-    const role = this.role('mongodb-backups', restore ? `MongoDB backups (pbm-agent): reads and writes its own bucket, reads ${restore.from.store}` : 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, [
+    const role = this.role('mongodb-backups', restore ? `MongoDB backups (pbm-agent): reads and writes its own bucket, reads ${restore.from.store} and resyncs its marker file` : 'MongoDB backups (pbm-agent): reads and writes its own bucket', sa, [
       ...bucketReadWrite(bucket.arn, this.keyArn),
-      // app.restore: the same agent reads the source store; read-only, and its key only through S3 for that bucket.
-      ...(restore ? restoreSourceRead(this.props.partition, restore.from) : []),
+      // app.restore: the same agent reads the source store and rewrites PBM's marker file there (the resync); its key only through S3 for that bucket.
+      ...(restore ? [...restoreSourceRead(this.props.partition, restore.from), ...restoreSourceResync(this.props.partition, restore.from)] : []),
     ]);
     this.operatorAccess(bucket.arn);
     return {
@@ -192,6 +194,8 @@ export class AwsAppCloud extends Construct implements AppCloud {
       latestBackup: () => latestBackupIn(this, from),
       // The source replicates its secrets into this region under their own names (dr-region.ts).
       secrets: this.secrets,
+      // S3 replication is the copy: the replica is readable and, for the resync's marker file, writable in this region.
+      before: [],
     };
   }
 }

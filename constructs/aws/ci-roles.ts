@@ -61,12 +61,10 @@ export function configSecretNames(value: unknown, found = new Set<string>()): st
   return [...found].sort();
 }
 
-/** A restoring environment reads its source's database secrets (replicated into its region) at plan. */
+/** A restoring environment's app stack reads every secret of its source's that mongodb-secrets.ts names (replicated into its region) at plan. */
 function restoreSourceSecrets(env: AwsEnvironment): string[] {
   const source = env.app.restore?.from.environment;
-  if (!source) return [];
-  const names = mongoSecretNames(source);
-  return [names.users, names.encryptionKey];
+  return source ? Object.values(mongoSecretNames(source)) : [];
 }
 
 /**

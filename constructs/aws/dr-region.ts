@@ -5,14 +5,20 @@
  * and replication metrics are on, so `ReplicationLatency` and `OperationsFailedReplication`
  * exist; two CloudWatch alarms per bucket go to the environment's DR alarm topic.
  *
- * Delete markers replicate, so PBM's retention reaches the replica and its catalogue stays
- * consistent; permanent deletions of versions never replicate (S3 does not), so neither a
- * compromised agent nor an operator can destroy both copies from the primary side.
+ * Deletions: permanent deletions of versions never replicate (S3 does not). Whether delete
+ * markers do is per purpose (ReplicaProtection). The backup replica does not take them and is
+ * under S3 Object Lock in governance mode: a compromised backup role, the operator's finalizer or
+ * a bad retention setting in the primary empties only the primary; the replica keeps every backup
+ * as a current object for at least its lock, and expires it on its own a week after PBM would
+ * have (lifecycle). Governance, not compliance: a mistaken lock period can still be undone by an
+ * administrator with s3:BypassGovernanceRetention (no role of this project has it), where
+ * compliance mode would bill a wrong setting, unremovable, for its whole period.
  */
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -32,6 +38,14 @@ export interface DrRegionProps {
   readonly env: AwsEnvironment;
   readonly region: string;
   readonly partition: string;
+}
+
+/** How a replica resists the primary side: absent, it mirrors deletions (delete markers) like the source. */
+export interface ReplicaProtection {
+  /** Object Lock (governance) default retention of every replicated version, in days. */
+  readonly lockDays: number;
+  /** The replica's own expiry of current objects, since the source's deletions do not reach it. */
+  readonly expireAfterDays: number;
 }
 
 export interface Replica {
@@ -96,7 +110,13 @@ export class DrRegion extends Construct {
   }
 
   /** Replicates `source` (encrypted with `sourceKeyArn`) into a protected bucket in the DR region. */
-  replicate(purpose: string, source: SecureBucket, sourceKeyArn: string, options: Pick<SecureBucketProps, 'noncurrentVersionDays' | 'infrequentAccessAfterDays'>): Replica {
+  replicate(
+    purpose: string,
+    source: SecureBucket,
+    sourceKeyArn: string,
+    options: Pick<SecureBucketProps, 'noncurrentVersionDays' | 'infrequentAccessAfterDays'>,
+    protection?: ReplicaProtection,
+  ): Replica {
     const { env } = this.props;
     const { accountId } = env.aws;
     const keyArn = this.key(purpose);
@@ -105,7 +125,18 @@ export class DrRegion extends Construct {
       kmsKeyArn: keyArn,
       provider: this.provider,
       ...options,
+      expireCurrentAfterDays: protection?.expireAfterDays,
     });
+    if (protection) {
+      // PutObjectLockConfiguration enables Object Lock on an existing versioned bucket too, without replacing it.
+      new S3BucketObjectLockConfigurationA(this, `${purpose}-replica-lock`, {
+        provider: this.provider,
+        bucket: replica.bucket.id,
+        objectLockEnabled: 'Enabled',
+        rule: { defaultRetention: { mode: 'GOVERNANCE', days: protection.lockDays } },
+        dependsOn: [replica.versioning],
+      });
+    }
     const src = source.bucket.arn;
     const dst = replica.bucket.arn;
     const role = new IamRole(this, `${purpose}-replication-role`, {
@@ -135,7 +166,7 @@ export class DrRegion extends Construct {
           id: ruleId,
           status: 'Enabled',
           filter: {},
-          deleteMarkerReplication: { status: 'Enabled' },
+          deleteMarkerReplication: { status: protection ? 'Disabled' : 'Enabled' },
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
           destination: {
             bucket: dst,

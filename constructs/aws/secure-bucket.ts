@@ -23,6 +23,8 @@ export interface SecureBucketProps {
   readonly noncurrentVersionDays: number;
   /** Days after which current objects move to STANDARD_IA (S3's minimum is 30); absent: they stay in STANDARD. */
   readonly infrequentAccessAfterDays?: number;
+  /** Days after which current objects expire (a replica that does not receive the source's deletions); absent: never. */
+  readonly expireCurrentAfterDays?: number;
   /** Browser origins allowed to GET and PUT objects directly (presigned uploads); absent: no CORS. */
   readonly corsOrigins?: string[];
   /** The provider of another region (DR replicas); absent: the stack's default provider. */
@@ -84,6 +86,7 @@ export class SecureBucket extends Construct {
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
           transition: props.infrequentAccessAfterDays ? [{ days: props.infrequentAccessAfterDays, storageClass: 'STANDARD_IA' }] : undefined,
+          expiration: props.expireCurrentAfterDays ? [{ days: props.expireCurrentAfterDays }] : undefined,
         },
       ],
     });

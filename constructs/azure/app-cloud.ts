@@ -14,14 +14,19 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreFrom, type RestoreSource, type UploadStorage } from '../app/app-cloud';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { BackupHealthAlert } from './backup-health-alert';
 import { agcRouteSettings, agcSourceCidrs } from './https-edge';
-import { BACKUP_CONTAINER, backupAccountKeySecretName, restoreSourceIds, secondaryBlobEndpoint, sourceVaultReader } from './restore-source';
+import { BACKUP_CONTAINER, backupAccountKeySecretName, restoreSourceIds, sourceVaultReader } from './restore-source';
+import { RestoreCopy } from './restore-copy';
+import { EscrowVault } from './escrow-vault';
+import { ciPrincipalIds } from './ci-identities';
+import { grantRole } from './role';
+import { afterRolePropagation } from './role-propagation';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
 import { azureKeyVaultName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
@@ -36,6 +41,8 @@ export interface AzureAppCloudProps {
   readonly wafPolicyId: string;
   readonly bodiesWafPolicyId: string;
   readonly blobPrivateDnsZoneId: string;
+  /** Where the bootstrap stack made this environment's CI identities; undefined with local state (no CI). */
+  readonly ciIdentityResourceGroupName?: string;
 }
 
 /** Storage account names: 3-24 lowercase letters and digits, globally unique. */
@@ -62,11 +69,16 @@ const UNDO_DAYS = 30;
 export class AzureAppCloud extends Construct implements AppCloud {
   readonly edge: AppCloud['edge'];
   readonly secrets: SecretStore;
+  /** The environment's own backup container, set by backups(): an Azure restore copies its source there. */
+  private backupStore?: { container: StorageContainer; accountName: string; credentialsSecret: string };
 
   constructor(scope: Construct, id: string, private readonly props: AzureAppCloudProps) {
     super(scope, id);
     const { env } = props;
-    this.secrets = keyVaultStore(this, props.keyVaultId, azureKeyVaultName(env.name, env.azure.subscriptionId));
+    const own = keyVaultStore(this, props.keyVaultId, azureKeyVaultName(env.name, env.azure.subscriptionId));
+    // app.backups.dr: every secret kept here is also kept in the escrow vault of the DR region (escrow-vault.ts).
+    const dr = env.app.backups.dr;
+    this.secrets = dr ? new EscrowVault(this, 'escrow', { env, location: dr.region, ciIdentityResourceGroupName: props.ciIdentityResourceGroupName }).tee(own) : own;
     this.edge = {
       // Rocket.Chat's upload and message paths get the WAF policy without body inspection (config platform.waf).
       ingressFor: (backend) =>
@@ -99,7 +111,9 @@ export class AzureAppCloud extends Construct implements AppCloud {
       resourceGroupName: group.name,
       location,
       replication: backupReplication(env),
-      softDeleteDays: UNDO_DAYS,
+      // A key holder can delete blobs and versions, but not undo soft delete (that is the control plane): deleted backups stay
+      // recoverable as long as PBM would have kept them, the same protection the AWS replica's Object Lock gives (Azure's maximum: 365).
+      softDeleteDays: Math.min(365, Math.max(UNDO_DAYS, env.app.backups.deleteAfterDays)),
       sharedKeyAccess: true,
       publicNetworkAccess: false,
     }).account;
@@ -118,11 +132,11 @@ export class AzureAppCloud extends Construct implements AppCloud {
       storageAccountId: account.id,
       rule: [
         {
-          name: 'cool-then-expire-versions',
+          name: retention.coolAfterDays === undefined ? 'expire-versions' : 'cool-then-expire-versions',
           enabled: true,
           filters: { blobTypes: ['blockBlob'] },
           actions: {
-            baseBlob: { tierToCoolAfterDaysSinceModificationGreaterThan: retention.coolAfterDays },
+            ...(retention.coolAfterDays === undefined ? {} : { baseBlob: { tierToCoolAfterDaysSinceModificationGreaterThan: retention.coolAfterDays } }),
             // Backups PBM deletes at the end of their retention stay restorable as versions for UNDO_DAYS.
             version: { deleteAfterDaysSinceCreation: UNDO_DAYS },
           },
@@ -142,6 +156,7 @@ export class AzureAppCloud extends Construct implements AppCloud {
       account.primaryAccessKey,
       `Key of ${env.name}'s backup account: PBM signs in with it; a restore elsewhere reads it here (docs/restore.md)`,
     );
+    this.backupStore = { container, accountName: backupAccountName(env), credentialsSecret: credentials.metadata.name };
     return {
       identity: NO_WORKLOAD_IDENTITY,
       storage: { type: 'azure', azure: { container: container.name, prefix: env.name, credentialsSecret: credentials.metadata.name } },
@@ -151,25 +166,48 @@ export class AzureAppCloud extends Construct implements AppCloud {
   }
 
   /**
-   * The source's backups through its RA-GZRS secondary, with the source's account key read from
-   * its Key Vault; the platform layer made the private endpoints and grants (RestoreSourceAccess).
-   * No `latest`: azurerm has no blob listing, so config names the backup (rules-dr.ts).
+   * The source's backups as copied into this environment's own container under the source's
+   * prefix (restore-copy.ts says why a copy): PBM reads them, and rewrites the resync's marker
+   * file, with this environment's own account key; nothing of the source's is writable from
+   * here. The source's secrets come from its Key Vault; the platform layer made the private
+   * endpoints and the grants on the source (RestoreSourceAccess). No `latest`: azurerm has no
+   * blob listing, so config names the backup (rules-dr.ts).
    */
-  restoreSource(from: RestoreFrom, sa: ServiceAccountRef): RestoreSource {
-    const { vaultId, vaultName } = restoreSourceIds(this.props.env, from);
+  restoreSource(from: RestoreFrom): RestoreSource {
+    const { env } = this.props;
+    const restore = env.app.restore;
+    const own = this.backupStore;
+    if (!restore || !own) throw new Error(`${env.name}: restoreSource() needs app.restore and backups() first`);
+    const { vaultId, vaultName } = restoreSourceIds(env, from);
     const secrets = sourceVaultReader(this, vaultId, vaultName);
-    const credentials = new SecretV1(this, 'restore-source-credentials', {
-      metadata: { name: 'mongodb-restore-source-azure', namespace: sa.namespace },
-      data: { AZURE_STORAGE_ACCOUNT_NAME: from.store, AZURE_STORAGE_ACCOUNT_KEY: secrets.read('restore-source-account-key', backupAccountKeySecretName(from.environment)) },
+    const copyAccess: ITerraformDependable[] = [own.container];
+    if (this.props.ciIdentityResourceGroupName !== undefined) {
+      const { deploy } = ciPrincipalIds(this, env, this.props.ciIdentityResourceGroupName, 'restore-copy-');
+      const grant = grantRole(this, 'restore-copy-writer', {
+        role: 'Storage Blob Data Contributor',
+        scope: own.container.id,
+        principalId: deploy,
+        description: `Applies of ${env.name} copy ${from.environment}'s backup into ${BACKUP_CONTAINER}/${from.prefix} for app.restore (GitHub Actions)`,
+      });
+      copyAccess.push(afterRolePropagation(this, 'restore-copy-propagation', [grant]));
+    }
+    const copy = new RestoreCopy(this, 'restore-copy', {
+      from,
+      container: BACKUP_CONTAINER,
+      targetAccount: own.accountName,
+      backup: restore.backup,
+      withOplog: restore.pointInTime !== undefined,
+      attempt: restore.attempt ?? 1,
+      dependsOn: copyAccess,
     });
     return {
-      // Shared-key signing uses the account's own name at the -secondary host too (Azure Storage "Authorize with Shared Key").
-      storage: { azure: { container: BACKUP_CONTAINER, prefix: from.prefix, credentialsSecret: credentials.metadata.name, endpointUrl: secondaryBlobEndpoint(from.store) } },
+      storage: { azure: { container: BACKUP_CONTAINER, prefix: from.prefix, credentialsSecret: own.credentialsSecret } },
       destinationPrefix: `azure://${BACKUP_CONTAINER}/${from.prefix}`,
       latestBackup: () => {
         throw new Error('app.restore.backup "latest" is not supported on Azure (config validation refuses it)');
       },
       secrets,
+      before: [copy],
     };
   }
 }

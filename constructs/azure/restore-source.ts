@@ -13,7 +13,8 @@
 import { DataAzurermKeyVaultSecret } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Construct } from 'constructs';
-import { azureKeyVaultName, azureResourceGroupName } from '../../config/names';
+import { azureResourceGroupName } from '../../config/names';
+import { escrowVaultIds } from './escrow-vault';
 import type { AzureEnvironment } from '../../config/schema';
 import type { RestoreFrom } from '../app/app-cloud';
 import { mongoSecretNames } from '../app/mongodb-secrets';
@@ -27,21 +28,19 @@ export const BACKUP_CONTAINER = 'mongodb-backups';
 /** Where an environment keeps its backup account's key: a restore elsewhere signs in with it. */
 export const backupAccountKeySecretName = (envName: string) => `${envName}-mongodb-backup-account-key`;
 
-/** The source's secrets a restore reads: the replica set's users and key, Rocket.Chat's admin, the account key. */
+/** The source's secrets a restore reads: the replica set's users and key, Rocket.Chat's admin (no account key: restore-copy.ts). */
 export function restoreSecretNames(source: string): string[] {
-  const names = mongoSecretNames(source);
-  return [names.users, names.encryptionKey, names.rocketchatAdmin, backupAccountKeySecretName(source)];
+  return Object.values(mongoSecretNames(source));
 }
 
 /** The read-only geo-secondary of an RA-GZRS account (Azure Storage redundancy docs, "Read access to data in the secondary region"). */
 export const secondaryBlobEndpoint = (account: string) => `https://${account}-secondary.blob.core.windows.net`;
 
+/** The source's escrow vault in this region (escrow-vault.ts: never its own vault, which fails over only when Microsoft decides) and its backup account. */
 export function restoreSourceIds(env: AzureEnvironment, from: RestoreFrom): { vaultId: string; vaultName: string; accountId: string } {
   const subscription = `/subscriptions/${env.azure.subscriptionId}`;
-  const vaultName = azureKeyVaultName(from.environment, env.azure.subscriptionId);
   return {
-    vaultName,
-    vaultId: `${subscription}/resourceGroups/${azureResourceGroupName(from.environment, 'cluster')}/providers/Microsoft.KeyVault/vaults/${vaultName}`,
+    ...escrowVaultIds(from.environment, env.azure.subscriptionId),
     accountId: `${subscription}/resourceGroups/${azureResourceGroupName(from.environment, 'app')}/providers/Microsoft.Storage/storageAccounts/${from.store}`,
   };
 }
@@ -98,6 +97,13 @@ export class RestoreSourceAccess extends Construct {
     const identityGroup = props.ciIdentityResourceGroupName;
     if (identityGroup === undefined) return;
     const principals = ciPrincipalIds(this, env, identityGroup, 'ci-');
+    // The restore copy (restore-copy.ts) reads the source's backups with Entra ID, at the secondary: read-only, one container.
+    grantRole(this, 'ci-deploy-source-backups', {
+      role: 'Storage Blob Data Reader',
+      scope: `${accountId}/blobServices/default/containers/${BACKUP_CONTAINER}`,
+      principalId: principals.deploy,
+      description: `Applies of ${env.name} copy ${from.environment}'s backups from ${from.store}'s secondary for app.restore (GitHub Actions)`,
+    });
     for (const which of ['plan', 'deploy'] as const) {
       const principalId = principals[which];
       for (const secret of restoreSecretNames(from.environment)) {

@@ -106,6 +106,12 @@ function backupRules(backups: Backups): AlertRule[] {
       '5m', 'critical',
       'MongoDB backup not finishing',
       'Backup {{ $labels.namespace }}/{{ $labels.name }} has been waiting or running for {{ $value | humanizeDuration }}; point-in-time slicing pauses while a logical backup runs.'),
+    // While a logical backup runs PBM slices no oplog, so the running backup's age is the data a loss now would cost (docs/restore.md, RPO).
+    alert('MongoDBBackupOverRpoBudget',
+      `time() - (${M.backupCreated} and ${inState('requested|running')}) > ${backups.maxBackupMinutes * 60}`,
+      '1m', 'critical',
+      'MongoDB backup longer than the RPO budget',
+      `Backup {{ $labels.namespace }}/{{ $labels.name }} has run for {{ $value | humanizeDuration }}, past app.backups.maxBackupMinutes (${backups.maxBackupMinutes} min): no oplog is sliced meanwhile, so the recovery point is now older than the published RPO. Switch to physical backups or grow the data nodes (docs/restore.md).`),
     alert('MongoDBRestoreFailed', `${M.restoreState}{state=~"error|rejected"} == 1`, '1m', 'critical',
       'MongoDB restore failed',
       'Restore {{ $labels.namespace }}/{{ $labels.name }} is {{ $labels.state }}; its status.error says why.'),

@@ -10,8 +10,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Manifest } from './targets';
 
-/** Files Terraform leaves in a stack directory that are not synthesized output. */
-const NOT_SYNTHESIZED = /(^|\/)(\.terraform|\.terraform\.lock\.hcl|tfplan[^/]*|plan\.json)$/;
+/**
+ * Files Terraform leaves in a stack directory that are not synthesized output. The provider lock
+ * file is synthesized output (copied from provider-locks/ at synth): a new provider checksum plans.
+ */
+const NOT_SYNTHESIZED = /(^|\/)(\.terraform|tfplan[^/]*|plan\.json)$/;
 
 function filesUnder(dir: string, root = dir): string[] {
   return readdirSync(dir, { withFileTypes: true })

@@ -2,14 +2,17 @@
  * The CI matrix, from the config registry and the synthesized manifest (no workflow lists an
  * environment or a stack):
  *
- *   tsx scripts/ci/matrix.ts targets [--tier dev|prod] [--pull-request] [--changed changed.json]  -> JSON list, one entry per environment
- *     (--pull-request: only environments a pull request may plan, config/delivery.ts pullRequestPlans)
+ *   tsx scripts/ci/matrix.ts targets [--tier dev|prod] [--pull-request] [--changed changed.json] [--bootstrap]
+ *                                                                                -> JSON list, one entry per environment
+ *     (--pull-request: only environments a pull request may plan, config/delivery.ts pullRequestPlans;
+ *      --bootstrap: each bootstrap stack planned in the target of the first environment its store holds)
  *   tsx scripts/ci/matrix.ts hashes                                              -> {"<stack>": "<sha256>"} of cdktf.out
  *   tsx scripts/ci/matrix.ts changed <base-hashes.json> <head-hashes.json>      -> JSON list of changed stacks
  *   tsx scripts/ci/matrix.ts order <environment>                                -> its stacks, one a line, deploy order
  *
  * Reads cdktf.out (or CDKTF_OUT) and selects environments like synth does (ENVIRONMENTS).
- * A missing or empty base hashes file means "plan everything".
+ * A missing or empty base hashes file means "plan everything". `--bootstrap` adds the bootstrap
+ * stacks (PR plans and drift only: CI never applies them).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +45,7 @@ export function main(argv: readonly string[], registry: Readonly<Record<string, 
       const stacks = changed === undefined ? undefined : (readJson<string[]>(changed) ?? []);
       // Pull requests plan only where a plan identity trusts them (config/delivery.ts pullRequestPlans).
       const envs = loadEnvironments(registry, process.env.ENVIRONMENTS).filter((env) => !args.includes('--pull-request') || pullRequestPlans(env));
-      return JSON.stringify(targets(envs, manifest(), { stacks, tier }));
+      return JSON.stringify(targets(envs, manifest(), { stacks, tier, bootstrap: args.includes('--bootstrap') }));
     }
     case 'hashes':
       return JSON.stringify(stackHashes(outdir));
@@ -55,7 +58,7 @@ export function main(argv: readonly string[], registry: Readonly<Record<string, 
       if (!args[0]) break;
       return deployOrder(manifest(), args[0]).join('\n');
   }
-  throw new Error('usage: matrix.ts targets [--tier dev|prod] [--pull-request] [--changed file] | hashes | changed <base> <head> | order <environment>');
+  throw new Error('usage: matrix.ts targets [--tier dev|prod] [--pull-request] [--changed file] [--bootstrap] | hashes | changed <base> <head> | order <environment>');
 }
 
 if (require.main === module) {

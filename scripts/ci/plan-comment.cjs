@@ -10,14 +10,16 @@ const MARKER = '<!-- cdktf-plan-summary -->';
 
 /**
  * @param {{ targets: Array<{ environment: string, stacks: string }>, summariesDir: string,
- *   synthResult: string, planResult: string, runUrl: string, sha: string }} run
+ *   synthResult: string, planResult: string, runUrl: string, sha: string, note?: string }} run
  */
 function commentBody(run) {
   const parts = [MARKER, '## Terraform plans', ''];
+  // Why some environments were left out (a bot PR's prod ones), so "nothing to plan" is never said wrongly.
+  if (run.note) parts.push(`_${run.note}_`, '');
   if (run.synthResult !== 'success') {
     parts.push(`❌ Synth ${run.synthResult}: no stack could be planned. See [the run](${run.runUrl}).`, '');
   } else if (run.targets.length === 0) {
-    parts.push("No stack's synthesized configuration changed: nothing to plan.", '');
+    parts.push(run.note ? 'No stack of the environments planned here changed.' : "No stack's synthesized configuration changed: nothing to plan.", '');
   }
   for (const target of run.targets) {
     const file = join(run.summariesDir, `plan-summary-${target.environment}`, 'summary.md');

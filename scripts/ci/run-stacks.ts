@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { readOutdir, type Json } from '../synth-output';
 import { missingOutputs, outputNames, remoteReads, waitingFromPlanError, waitingText, type RemoteRead } from './remote-outputs';
 import { environmentMarkdown, planLines, type EnvironmentResult, type StackResult } from './summary';
+import { environmentOf } from './targets';
 
 export const PLAN_FILE = 'tfplan';
 export const LOCK_TIMEOUT = '-lock-timeout=5m';
@@ -71,9 +72,13 @@ class Runner {
     return join(this.opts.outdir, this.manifest.stacks[stack].workingDirectory as string);
   }
 
-  init(stack: string, readonlyLock = false): void {
+  /**
+   * -lockfile=readonly everywhere: the providers installed are the ones the committed lock file
+   * (provider-locks/, copied at synth) names and checksums, and nothing a run does can change it.
+   */
+  init(stack: string): void {
     if (this.initialized.has(stack)) return;
-    const args = ['init', '-input=false', '-no-color', ...(readonlyLock ? ['-lockfile=readonly'] : [])];
+    const args = ['init', '-input=false', '-no-color', '-lockfile=readonly'];
     const result = terraform(this.dir(stack), args);
     if (result.status !== 0) throw new StackError(stack, `terraform init failed: ${lastError(result.output)}`);
     this.initialized.add(stack);
@@ -103,13 +108,13 @@ class Runner {
     const reads = remoteReads(this.stacks[stack]!, this.stacks);
     const { names, hashes } = this.producerOutputs(reads);
     const waiting = missingOutputs(reads, names);
-    if (waiting.length > 0) return { stack, status: 'waiting', headline: waitingText(waiting) };
+    if (waiting.length > 0) return { stack, status: 'waiting', headline: waitingText(waiting), inputs: hashes };
     const dir = this.dir(stack);
     const lock = this.opts.lock ? [LOCK_TIMEOUT] : ['-lock=false'];
     const result = terraform(dir, ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...lock, `-out=${PLAN_FILE}`, ...extra]);
     if (result.status === 1) {
       const waits = waitingFromPlanError(result.output, reads);
-      if (waits) return { stack, status: 'waiting', headline: waitingText(waits) };
+      if (waits) return { stack, status: 'waiting', headline: waitingText(waits), inputs: hashes };
       return { stack, status: 'failed', headline: `plan failed: ${lastError(result.output)}` };
     }
     const show = terraform(dir, ['show', '-no-color', PLAN_FILE], true);
@@ -121,23 +126,39 @@ class Runner {
     return { stack, status: result.status === 2 ? 'changes' : 'no-changes', headline, details, inputs: hashes };
   }
 
-  /** Applies exactly the saved plan, after checking the producer outputs it read are unchanged. */
+  /**
+   * Applies exactly the saved plan, after checking that the producer outputs it read are unchanged.
+   * The check runs for every planned stack, "no changes" and "waiting" included: a consumer planned
+   * against outputs that an earlier stack of this run has since changed (or applied for the first
+   * time) has a plan that no longer says what applying its code would do, so the run stops there.
+   */
   applySaved(planned: StackResult): StackResult {
     const { stack } = planned;
+    if (planned.status === 'changes' || planned.status === 'no-changes' || planned.status === 'waiting') {
+      const reads = remoteReads(this.stacks[stack]!, this.stacks);
+      if (reads.length > 0) {
+        const moved = movedInputs(planned.inputs ?? {}, this.producerOutputs(reads).hashes);
+        if (moved.length > 0) {
+          throw new StackError(stack, `re-plan needed: ${stack}: ${moved.join(', ')} changed after this plan was made; run the deploy again to plan against the applied values`);
+        }
+      }
+    }
     if (planned.status !== 'changes') return planned;
     const dir = this.dir(stack);
     if (!existsSync(join(dir, PLAN_FILE))) throw new StackError(stack, `no saved plan ${dir}/${PLAN_FILE}: nothing that was reviewed can be applied`);
-    this.init(stack, true);
-    const reads = remoteReads(this.stacks[stack]!, this.stacks);
-    const now = this.producerOutputs(reads).hashes;
-    const moved = Object.keys(planned.inputs ?? {}).filter((k) => now[k] !== planned.inputs![k]);
-    if (moved.length > 0) {
-      throw new StackError(stack, `${moved.join(', ')} changed after this plan was made; run the deploy again to plan against the applied values`);
-    }
+    this.init(stack);
     const result = terraform(dir, ['apply', '-input=false', '-no-color', LOCK_TIMEOUT, PLAN_FILE]);
     if (result.status !== 0) throw new StackError(stack, `apply failed: ${lastError(result.output)}`);
     return { ...planned, status: 'applied' };
   }
+}
+
+/**
+ * Producer outputs (`<producer>.<output>`) whose value differs between the plan and now, including
+ * one that appeared or disappeared since (a waiting consumer's producer applied it meanwhile).
+ */
+export function movedInputs(planned: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...Object.keys(planned), ...Object.keys(now)])].filter((k) => planned[k] !== now[k]).sort();
 }
 
 class StackError extends Error {
@@ -172,6 +193,11 @@ export function costNote(env: NodeJS.ProcessEnv, planJson: boolean): string | un
 export type Mode = 'plan' | 'apply' | 'deploy' | 'drift';
 
 export function runStacks(mode: Mode, opts: Options): { result: EnvironmentResult; exitCode: number } {
+  // The stack holding CI trust is applied by an administrator, never by the identities it defines.
+  const notLayers = opts.stacks.filter((s) => environmentOf(s) === undefined);
+  if ((mode === 'apply' || mode === 'deploy') && notLayers.length > 0) {
+    throw new Error(`${notLayers.join(', ')}: CI does not ${mode} bootstrap stacks; an administrator applies them from a workstation (docs/delivery.md)`);
+  }
   const runner = new Runner(opts);
   mkdirSync(opts.out, { recursive: true });
   const resultsFile = join(opts.out, 'results.json');
@@ -190,7 +216,8 @@ export function runStacks(mode: Mode, opts: Options): { result: EnvironmentResul
       if (mode === 'apply') {
         const planned = previous!.stacks.find((s) => s.stack === stack);
         if (!planned) throw new StackError(stack, 'was not planned in this run');
-        result = planned.status === 'waiting' ? { ...planned, headline: `${planned.headline}: plan it with the next deploy run` } : runner.applySaved(planned);
+        result = runner.applySaved(planned);
+        if (result.status === 'waiting') result = { ...result, headline: `${result.headline}: plan it with the next deploy run` };
       } else {
         result = runner.plan(stack);
         if (mode === 'plan' && result.status === 'changes' && opts.planJson && !note) result = { ...result, cost: costOf(runner.dir(stack)) };
@@ -236,7 +263,8 @@ if (require.main === module) {
     stacks,
     lock: !args.includes('--no-lock'),
     planJson: args.includes('--plan-json'),
-    environment: flag(args, 'environment') ?? stacks[0]!.replace(/-(network|cluster|platform|app)$/, ''),
+    // A bootstrap stack (PR plans, drift) comes first but names no environment: take the first layer's.
+    environment: flag(args, 'environment') ?? stacks.map(environmentOf).find(Boolean) ?? stacks[0]!,
   });
   for (const s of result.stacks) console.log(`${s.stack}: ${s.status}: ${s.headline}`);
   process.exit(exitCode);

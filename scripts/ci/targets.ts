@@ -2,11 +2,15 @@
  * What CI plans and applies, derived from the config registry and the synthesized manifest, so that
  * registering an environment is the only edit its pipelines need. One target per environment: its
  * stacks in dependency order (a consumer after every producer it reads), its runner labels, cloud
- * identities and GitHub environments. Bootstrap stacks are not targets: they create the state store
- * the CI identities use and are applied by an administrator (README, "Adding an environment").
+ * identities and GitHub environments. Bootstrap stacks are never deployed by CI: they create the
+ * state store and the CI identities, and an administrator applies them (README, "Adding an
+ * environment"). PR plans and the drift check do plan them (`bootstrap: true`), with the plan
+ * identity of the first environment, in registry order, whose state the store holds: a PR that
+ * changes CI trust must show that change, and drift in the stack holding CI trust must be seen.
  */
 import { layerOf } from '../../constructs/naming';
 import { ciIdentities, ciRoleArns } from '../../config/delivery';
+import { stateStoreStackId } from '../../config/stack-names';
 import type { Environment } from '../../config/schema';
 
 export interface Manifest {
@@ -19,7 +23,7 @@ export interface Target {
   readonly tier: 'dev' | 'prod';
   /** prod: plan, publish, wait for the deploy environment's reviewers, apply the saved plans. */
   readonly gated: boolean;
-  /** Layer stacks, each after every stack it depends on (space separated for shell loops). */
+  /** Stacks (layers; with `bootstrap`, the store's bootstrap stack first), each after every stack it depends on, space separated. */
   readonly stacks: string;
   readonly planRunner: readonly string[];
   readonly deployRunner: readonly string[];
@@ -93,6 +97,18 @@ export interface TargetFilter {
   /** Plan only these stacks (the ones whose synthesized files changed); absent: every stack. */
   readonly stacks?: readonly string[];
   readonly tier?: 'dev' | 'prod';
+  /** Also plan each state store's bootstrap stack, in the target of the first environment it holds. */
+  readonly bootstrap?: boolean;
+}
+
+/** Bootstrap stack -> the environment whose target plans it: the first, in `envs` order, whose state it holds. */
+export function bootstrapPlanners(envs: readonly Environment[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const env of envs) {
+    const store = stateStoreStackId(env);
+    if (store && !owners.has(store)) owners.set(store, env.name);
+  }
+  return owners;
 }
 
 /**
@@ -101,8 +117,11 @@ export interface TargetFilter {
  */
 export function targets(envs: readonly Environment[], manifest: Manifest, filter: TargetFilter = {}): Target[] {
   const order = dependencyOrder(manifest, filter.stacks);
+  const planners = filter.bootstrap ? bootstrapPlanners(envs) : new Map<string, string>();
+  // dependencyOrder puts a bootstrap stack before every layer that depends on it.
+  const belongsTo = (stack: string) => environmentOf(stack) ?? planners.get(stack);
   return envs
     .filter((env) => !filter.tier || env.tier === filter.tier)
-    .map((env) => targetOf(env, order.filter((s) => environmentOf(s) === env.name)))
+    .map((env) => targetOf(env, order.filter((s) => belongsTo(s) === env.name)))
     .filter((t) => t.stacks !== '');
 }
