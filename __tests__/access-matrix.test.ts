@@ -289,6 +289,7 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
     'AppGw for Containers Configuration Manager': 'fbc52c3f-28ad-4303-a892-8a056630b8f1',
     'DNS Zone Contributor': 'befefa01-2a29-4197-83a8-272ff33ce314',
     'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
   };
   const roleId = (a: Json): string => (a.role_definition_name ? BUILT_IN[a.role_definition_name] ?? `unknown ${a.role_definition_name}` : String(a.role_definition_id).split('/').pop()!);
   const everAssigned = new Set(Object.entries(stacks).filter(([name]) => name.startsWith('azure-')).flatMap(([, j]) => assignments(j)).map(roleId));
@@ -312,6 +313,8 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
         for (const id of assigned) expect(allowed[0], `${env} assigns ${id}`).toContain(id);
         for (const id of allowed[0]!) expect(everAssigned.has(id) || customIds(json, env).includes(id), `${env} may assign ${id}`).toBe(true);
         for (const id of PRIVILEGED) expect(allowed[0]).not.toContain(id);
+        // Only a restoring environment may grant read on its source's backups.
+        expect(allowed[0]!.includes('2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'), env).toBe(env === 'azure-dr');
         // Custom roles are defined here, by people, and hold no authorization action.
         for (const layer of layers) expect(resources(layer, 'azurerm_role_definition')).toEqual([]);
         const custom = resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `));

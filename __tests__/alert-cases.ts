@@ -278,6 +278,20 @@ export const ALERT_TESTS: readonly AlertTests[] = [
     ],
   },
   {
+    // aws-prod's app.backups.maxBackupMinutes is 45: PBM slices no oplog while a logical backup runs.
+    alert: 'MongoDBBackupOverRpoBudget',
+    cases: [
+      {
+        name: 'a backup running for 47 minutes, past the 45-minute budget',
+        series: { ...backup('daily-1', 'created', '0x60'), ...backupState('daily-1', 'running', 60) },
+        at: '47m',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb', psmdb_cluster: 'rs', name: 'daily-1', type: 'logical', customresource_group: 'psmdb.percona.com', customresource_kind: 'PerconaServerMongoDBBackup', customresource_version: 'v1' }, annotations: { description: 'Backup mongodb/daily-1 has run for 47m 0s, past app.backups.maxBackupMinutes (45 min): no oplog is sliced meanwhile, so the recovery point is now older than the published RPO. Switch to physical backups or grow the data nodes (docs/restore.md).', summary: 'MongoDB backup longer than the RPO budget' } }],
+      },
+      { name: 'a backup running for 30 minutes', series: { ...backup('daily-1', 'created', '1020x60'), ...backupState('daily-1', 'running', 60) }, at: '47m', alerts: silent },
+      { name: 'a backup that finished after an hour', series: { ...backup('daily-1', 'created', '0x60'), ...backupState('daily-1', 'ready', 60) }, at: '47m', alerts: silent },
+    ],
+  },
+  {
     alert: 'MongoDBRestoreFailed',
     cases: [
       {

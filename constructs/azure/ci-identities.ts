@@ -58,9 +58,15 @@ export const AZURE_ASSIGNABLE_ROLES: Readonly<Record<string, string>> = {
   'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
 };
 
+/** Assigned only by an environment with `app.restore`: its deploy identity reads the source's backup container (restore-source.ts). */
+export const AZURE_RESTORE_SOURCE_ROLES: Readonly<Record<string, string>> = {
+  'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+};
+
 /** The role definition GUIDs the deploy identity may assign: the built-in list and the environment's custom roles. */
 export function assignableRoleGuids(env: AzureEnvironment): string[] {
-  return [...Object.values(AZURE_ASSIGNABLE_ROLES), ...customRoles(env).map((r) => customRoleGuid(env, r.key))];
+  const restore = env.app.restore ? Object.values(AZURE_RESTORE_SOURCE_ROLES) : [];
+  return [...Object.values(AZURE_ASSIGNABLE_ROLES), ...restore, ...customRoles(env).map((r) => customRoleGuid(env, r.key))];
 }
 
 /** Azure's "constrain roles" condition (ABAC, version 2.0): role assignments it writes or deletes name one of `guids`. */
