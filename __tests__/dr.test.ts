@@ -3,13 +3,15 @@
  * cluster needs kept outside the cluster, the declarative restore and its refusals, and the DR
  * example environment's wiring.
  */
+import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreResource } from '../constructs/app/mongodb-restore';
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { heldForRestore, rolloutPatch } from '../constructs/app/rocketchat';
-import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './helpers';
+import { byPath, clone, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
+import { run } from '../stacks/synth';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -335,6 +337,22 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     const serving = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, serve: true } } };
     expect(heldForRestore(serving)).toBe(false);
     expect(rolloutPatch(serving).remove).toEqual([['spec', 'replicas']]);
+  });
+
+  it('removes the restore release once serve is true, so no later install can run the restore again', () => {
+    const restoring = resources(app('aws-dr'), 'helm_release').map((r) => r.name);
+    expect(restoring).toContain('rocketchat-mongodb-restore');
+    const config = clone(ENVIRONMENTS['aws-dr']) as Record<string, any>;
+    config.app.restore.serve = true;
+    const outdir = tempDir();
+    try {
+      run({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr', outdir, { log: () => undefined });
+      const serving = readOutdir(outdir).stacks['aws-dr-app']!;
+      expect(resources(serving, 'helm_release').map((r) => r.name).sort()).toEqual(restoring.filter((n) => n !== 'rocketchat-mongodb-restore').sort());
+      expect(JSON.stringify(serving)).not.toContain('PerconaServerMongoDBRestore');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('builds a date restore from a named backup in the format the CRD validates', () => {

@@ -59,8 +59,11 @@ export class AppStack extends LayerStack {
       clientNamespace: ROCKETCHAT.namespace,
       dependsOn: [namespace, ...policies],
     });
-    // The data comes back before Rocket.Chat is deployed.
-    const restore = env.app.restore && source ? new MongoRestore(this, 'mongodb-restore', { restore: env.app.restore, source, dependsOn: database.ready }).ready : [];
+    // The data comes back before Rocket.Chat is deployed. Once it serves, the restore release is
+    // gone for good (its uninstall leaves the restore object as the record): a later re-install of
+    // that release (a rebuilt cluster, a lost release record) would otherwise run the post-install
+    // hook again and restore months-old data over the live database.
+    const restore = env.app.restore && !env.app.restore.serve && source ? new MongoRestore(this, 'mongodb-restore', { restore: env.app.restore, source, dependsOn: database.ready }).ready : [];
     const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,
