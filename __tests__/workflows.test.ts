@@ -30,7 +30,7 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
   it('PR plans: matrix.ts over the head and base synth picks the changed stacks, one job per environment on its plan runner', () => {
     const synth = ci.jobs.synth!;
     expect(runs(synth)).toContain('npx tsx scripts/ci/matrix.ts changed base-hashes.json head-hashes.json > changed.json');
-    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json --bootstrap "${tier[@]}")');
+    expect(runs(synth)).toContain('targets=$(npx tsx scripts/ci/matrix.ts targets --changed changed.json --bootstrap --pull-request "${tier[@]}")');
     expect(synth.outputs.targets).toBe('${{ steps.targets.outputs.targets }}');
     const plan = ci.jobs.plan!;
     expect(plan.strategy.matrix.include).toBe('${{ fromJSON(needs.synth.outputs.targets) }}');
@@ -87,9 +87,9 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
       return result;
     };
     const note = 'note=Bot pull request: prod environments are not planned here; the deploy after merge plans them for review.';
-    expect(argsFor('renovate[bot]', 'Bot')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --tier dev`, true]);
-    expect(argsFor('dependabot[bot]', 'User')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --tier dev`, true]);
-    expect(argsFor('octocat', 'User')).toEqual(['targets=targets --changed changed.json --bootstrap', false]);
+    expect(argsFor('renovate[bot]', 'Bot')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --pull-request --tier dev`, true]);
+    expect(argsFor('dependabot[bot]', 'User')).toEqual([`${note}\ntargets=targets --changed changed.json --bootstrap --pull-request --tier dev`, true]);
+    expect(argsFor('octocat', 'User')).toEqual(['targets=targets --changed changed.json --bootstrap --pull-request', false]);
     expect(ci.jobs.comment!.steps.at(-1).env.NOTE).toBe('${{ needs.synth.outputs.note }}');
     expect(ci.jobs.comment!.steps.at(-1).with.script).toContain('note: process.env.NOTE,');
   });
@@ -158,6 +158,21 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'seal.ts'), 'utf8')).toContain('export const APPROVAL_WINDOW_DAYS = 7;');
     const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
     expect(open.env.PLAN_SEALING_PRIVATE_KEY).toBe('${{ secrets.PLAN_SEALING_PRIVATE_KEY }}');
+  });
+
+  it('takes only the saved plans and their results out of the bundle, whatever else a tampered plan runner packed', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
+    const extract = (open.run as string).replace(/^npx tsx scripts\/ci\/seal\.ts open[^\n]*\n/m, '');
+    const work = tempDir();
+    const packed = ['plans/results.json', 'cdktf.out/stacks/aws-prod-app/tfplan', 'cdktf.out/stacks/aws-prod-app/.terraform.lock.hcl', 'scripts/ci/run-stacks.ts', 'node_modules/x/index.js'];
+    const made = spawnSync('bash', ['-euc', `mkdir -p src && cd src && for f in ${packed.join(' ')}; do mkdir -p "$(dirname "$f")"; echo x > "$f"; done && tar -czf ../plans.tgz ${packed.join(' ')}`], { cwd: work, encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', extract], { cwd: work, encoding: 'utf8', env: { PATH: process.env.PATH, RUNNER_TEMP: work } });
+    expect(run.status, run.stderr).toBe(0);
+    const found = spawnSync('bash', ['-c', 'find plans cdktf.out scripts node_modules -type f 2>/dev/null | sort'], { cwd: work, encoding: 'utf8' }).stdout.trim().split('\n');
+    rmSync(work, { recursive: true, force: true });
+    expect(found).toEqual(['cdktf.out/stacks/aws-prod-app/tfplan', 'plans/results.json']);
   });
 
   it('applies after the plan job, in the deploy environment (its reviewers), from the saved plans only', () => {
