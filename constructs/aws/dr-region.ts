@@ -20,12 +20,12 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
 import { awsReplicaBucketName, awsReplicationRoleName } from '../../config/names';
 import type { AwsEnvironment } from '../../config/schema';
 import { standardTags } from '../naming';
+import { alarmTopic } from './alarm-topic';
 import { CustomerKey } from './kms-key';
 import { policyDocument, type Statement } from './policy';
 import { awsProvider } from './provider';
@@ -65,27 +65,13 @@ export class DrRegion extends Construct {
     this.region = region;
     this.provider = awsProvider(this, { accountId: env.aws.accountId, region, tags: standardTags(env) }, 'dr');
     // The alarm topic lives in the primary region with the metrics S3 reports there; CloudWatch needs the key to publish.
-    const alarmKey = new CustomerKey(this, 'alarm-key', {
+    this.alarms = alarmTopic(this, {
+      name: `${env.name}-dr-alarms`,
       description: `${env.name}: DR alarm topic`,
-      alias: `${env.name}-dr-alarms`,
       accountId: env.aws.accountId,
       partition,
-      statements: [
-        {
-          Sid: 'CloudWatchAlarms',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': env.aws.accountId } },
-        },
-      ],
+      emails: [...(env.app.backups.dr?.alarmEmails ?? []).entries()],
     });
-    this.alarms = new SnsTopic(this, 'alarms', { name: `${env.name}-dr-alarms`, kmsMasterKeyId: alarmKey.key.arn });
-    // E-mail subscriptions stay pending until each address confirms from the mail SNS sends; until then nobody hears the alarms.
-    for (const [i, address] of (env.app.backups.dr?.alarmEmails ?? []).entries()) {
-      new SnsTopicSubscription(this, `alarm-email-${i}`, { topicArn: this.alarms.arn, protocol: 'email', endpoint: address });
-    }
   }
 
   get alarmTopicArn(): string {

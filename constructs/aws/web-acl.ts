@@ -11,14 +11,12 @@
  */
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
+import { alarmTopic } from './alarm-topic';
 import { EncryptedLogGroup } from './encrypted-log-group';
-import { CustomerKey } from './kms-key';
 import { webAclRules } from './web-acl-rules';
 
 /**
@@ -72,27 +70,8 @@ export class AwsWebAcl extends Construct {
       redactedFields: [...WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })), { queryString: {} }],
     });
 
-    const alarmKey = new CustomerKey(this, 'alarm-key', {
-      description: `${env.name}: edge alarm topic`,
-      alias: `${env.name}-edge-alarms`,
-      accountId,
-      partition,
-      statements: [
-        {
-          Sid: 'CloudWatchAlarms',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-        },
-      ],
-    });
-    const topic = new SnsTopic(this, 'alarms', { name: `${env.name}-edge-alarms`, kmsMasterKeyId: alarmKey.key.arn });
-    // E-mail subscriptions stay pending until each address confirms from the mail SNS sends.
-    env.platform.alerting.receivers.forEach((receiver, i) => {
-      if (receiver.type === 'email') new SnsTopicSubscription(this, `alarm-email-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: receiver.to });
-    });
+    const emails = env.platform.alerting.receivers.flatMap((receiver, i) => (receiver.type === 'email' ? [[i, receiver.to] as const] : []));
+    const topic = alarmTopic(this, { name: `${env.name}-edge-alarms`, description: `${env.name}: edge alarm topic`, accountId, partition, emails });
     const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
     const dimensions = { WebACL: name, Region: region, Rule: 'ALL' };
 
