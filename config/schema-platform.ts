@@ -142,7 +142,7 @@ export const platformFields = {
     object({
       availability: objective(DEFAULT_SLOS.availability),
       latency: optional(object({ target: percentage(), thresholdMs: int(1, 60000), window }), DEFAULT_SLOS.latency),
-      errors: objective(DEFAULT_SLOS.errors),
+      errors: optional(object({ target: percentage(), window, minFailedRequests: optional(int(1, 100000), DEFAULT_SLOS.errors.minFailedRequests) }), DEFAULT_SLOS.errors),
     }),
   ),
   /** Grafana on https://grafana.<domain> through the same HTTPS ingress; false keeps it port-forward only. */
