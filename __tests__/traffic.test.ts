@@ -128,6 +128,41 @@ describe('termination timeline, from the rendered Ingress or HTTPRoute, Service 
     const e = edges('aws-dev').find((x) => x.service.metadata.name === 'kube-prometheus-stack-grafana')!;
     expect([lastRequest(e), preStop(e), grace(e)]).toEqual([25, 25, 45]);
   });
+
+  /**
+   * The other end of a rollout: the ALB must hold a healthy target while old pods leave. Without the
+   * controller's readiness gate (injected into pods of a namespace labelled
+   * elbv2.k8s.aws/pod-readiness-gate-inject=enabled, aws-load-balancer-controller
+   * docs/deploy/pod_readiness_gate.md), a new pod is Ready as soon as its own probe passes, the old
+   * one is deregistered, and the ALB answers 503 until the new target has passed
+   * healthy-threshold checks: 20-35 s for a one-replica Grafana.
+   */
+  const gated = (e: Edge): boolean => {
+    const ns = kind(e.env, 'Namespace').find((n) => n.metadata.name === e.deployment.metadata.namespace);
+    return ns?.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject'] === 'enabled';
+  };
+  /** Old pods a rolling update may stop before their replacements are Ready, rounded down as the Deployment controller does. */
+  const unavailable = (d: Json): number => {
+    const value: number | string = d.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%';
+    const replicas: number = d.spec.replicas ?? 1;
+    return typeof value === 'string' ? Math.floor((replicas * Number(value.slice(0, -1))) / 100) : value;
+  };
+  it('a rollout behind the ALB stops an old pod only once a replacement is healthy in the ALB (readiness gate, and a pod kept until then)', () => {
+    const gaps = allEdges()
+      // A DR environment held for its restore runs no pod, so has nothing to roll.
+      .filter((e) => isAlb(e) && e.deployment.spec.replicas !== 0)
+      .filter((e) => !gated(e) || (e.deployment.spec.replicas ?? 1) - unavailable(e.deployment) < 1)
+      .map((e) => `${e.env} ${e.host}: readiness gate ${gated(e) ? 'injected' : 'missing'}, ${e.deployment.spec.replicas ?? 1} replica(s), ${unavailable(e.deployment)} may stop unreplaced`);
+    expect(gaps.join('\n')).toBe('');
+  });
+  it('aws-dev Grafana: one replica, a second started first (surge 1), none stopped unreplaced, behind the readiness gate', () => {
+    const e = edges('aws-dev').find((x) => x.service.metadata.name === 'kube-prometheus-stack-grafana')!;
+    expect([e.deployment.spec.replicas, e.deployment.spec.strategy, gated(e)]).toEqual([1, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, true]);
+  });
+  it('the readiness-gate label is only where the ALB serves a backend: not on Azure, not on monitoring when Grafana is private', () => {
+    const labelled = ENVS.flatMap((env) => kind(env, 'Namespace').filter((n) => n.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject']).map((n) => `${env}/${n.metadata.name}`));
+    expect(labelled.sort()).toEqual(['aws-dev/monitoring', 'aws-dev/rocketchat', 'aws-dr/rocketchat', 'aws-prod/rocketchat']);
+  });
 });
 
 describe('AGC health probes reach the pods', () => {

@@ -93,6 +93,7 @@ export function albSourceCidrs(env: AwsEnvironment): readonly string[] {
 export class AwsHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = 'alb';
   readonly gatewayApi = false;
+  readonly namespaceLabels = ALB_READINESS_GATE_LABELS;
   readonly certificate: AcmCertificate;
   readonly ready: Release[];
   readonly sourceCidrs: readonly string[];

@@ -188,6 +188,8 @@ export function agcSourceCidrs(env: AzureEnvironment): readonly string[] {
 export class AzureHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = AGC_GATEWAY_CLASS;
   readonly gatewayApi = true;
+  /** AGC has no readiness gate: it probes pods itself (HealthCheckPolicy) and routes on the EndpointSlice. */
+  readonly namespaceLabels = {};
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly waf: AzureWaf;
   readonly frontend: ApplicationLoadBalancerFrontend;
