@@ -384,6 +384,23 @@ export const ALERT_TESTS: readonly AlertTests[] = [
       { name: 'no flush failure', interval: '30s', series: { 'tempo_ingester_failed_flushes_total{pod="tempo-0"}': '0x80' }, at: '35m', alerts: silent },
     ],
   },
+  {
+    alert: 'TempoIngesterUnhealthy',
+    cases: [
+      {
+        name: "an ingester of three stopped heartbeating (its zone is down) for 20 minutes",
+        series: { 'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x30', 'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x10 1x30', 'tempo_ring_members{pod="tempo-1", name="ingester", state="Unhealthy"}': '0x10 1x30' },
+        at: '30m',
+        alerts: [{ labels: { severity: 'warning' }, annotations: { summary: 'A Tempo ingester is gone from the ring', description: 'Traces are still written and read with the other two of three, but one more loss stops writes, and a Tempo pod that restarts cannot become ready while the gone ingester stays in the ring; if its pod will not come back soon, forget it on /ingester/ring (docs/operations.md, "Tempo").' } }],
+      },
+      {
+        name: 'a rollout: one ingester leaving and rejoining for 5 minutes',
+        series: { 'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x5 3x25', 'tempo_ring_members{pod="tempo-0", name="ingester", state="LEAVING"}': '0x10 1x5 0x25', 'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x40' },
+        at: '30m',
+        alerts: silent,
+      },
+    ],
+  },
   // Service level objectives (slo-rules.ts), aws-prod's defaults.
   {
     alert: 'RocketChatAvailabilityBudgetBurn',

@@ -471,6 +471,7 @@ describe('observability', () => {
       'TempoIngestionFailing',
       'TempoDiscardingSpans',
       'TempoFlushFailing',
+      'TempoIngesterUnhealthy',
       'RocketChatAvailabilityBudgetBurn',
       'RocketChatAvailabilityBudgetBurn',
       'RocketChatLatencyBudgetBurn',

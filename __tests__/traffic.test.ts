@@ -305,9 +305,41 @@ describe('prod observability survives a node drain and a zone loss', () => {
   const podLabels = (w: Json): Record<string, string> => w.spec.template.metadata.labels;
   const budget = (env: string, w: Json) => kind(env, 'PodDisruptionBudget').filter((p) => p.metadata.namespace === w.metadata.namespace && matchesSelector(p.spec.selector, podLabels(w)));
 
-  it.each(prodEnvs)('%s: Tempo runs 2 replicas in different zones, one of which a drain may take', (env) => {
+  /**
+   * What survives one lost Tempo replica, from its rendered config, by the rules of the dskit ring
+   * Tempo 2.10.8 vendors (ring/replication_strategy.go Filter, ring.go GetReplicationSetForOperation):
+   * a write goes to the min(replicas, RF) ingesters owning the trace and needs floor(RF/2) + 1 of
+   * them; a read that asks the whole ring needs all but floor(RF/2) of max(replicas, RF). Target
+   * `all` (the default) forces in-memory rings with RF 1 (cmd/tempo/main.go): each replica is alone
+   * in its ring, and the others' recent traces are invisible to it.
+   */
+  const tempoSurvivesOneLoss = (env: string): { shared: boolean; write: boolean; read: boolean } => {
+    const config = parse(named(env, 'ConfigMap', 'tempo').data['tempo.yaml']);
+    const replicas: number = named(env, 'StatefulSet', 'tempo').spec.replicas;
+    const shared = config.target === 'scalable-single-binary' && config.memberlist.join_members?.length > 0;
+    const rf: number = shared ? config.ingester.lifecycler.ring.replication_factor : 1;
+    const quorum = Math.floor(rf / 2) + 1;
+    return { shared, write: Math.min(replicas, rf) - 1 >= quorum, read: replicas - 1 >= Math.max(replicas, rf) - Math.floor(rf / 2) };
+  };
+  it.each(prodEnvs)('%s: Tempo writes and reads recent traces with one replica (or its zone) lost: one ring, replication factor 3 over 3 replicas', (env) => {
+    expect(tempoSurvivesOneLoss(env)).toEqual({ shared: true, write: true, read: true });
+    const config = parse(named(env, 'ConfigMap', 'tempo').data['tempo.yaml']);
+    expect([config.ingester.lifecycler.ring.replication_factor, named(env, 'StatefulSet', 'tempo').spec.replicas]).toEqual([3, 3]);
+    // Outside target `all` the queriers refuse to start without a frontend (modules.go initQuerier).
+    expect(config.querier.frontend_worker.frontend_address).toBe('127.0.0.1:9095');
+  });
+  it('the Tempo loss rules: 2 replicas lose writes at any replication factor (1: the lost share; 2: the quorum)', () => {
+    const survives = (replicas: number, rf: number) => ({ write: Math.min(replicas, rf) - 1 >= Math.floor(rf / 2) + 1, read: replicas - 1 >= Math.max(replicas, rf) - Math.floor(rf / 2) });
+    expect([survives(2, 1), survives(2, 2), survives(3, 3), survives(3, 1)]).toEqual([
+      { write: false, read: false },
+      { write: false, read: true },
+      { write: true, read: true },
+      { write: false, read: false },
+    ]);
+  });
+  it.each(prodEnvs)('%s: Tempo runs one replica per zone, one of which a drain may take', (env) => {
     const tempo = named(env, 'StatefulSet', 'tempo');
-    expect(tempo.spec.replicas).toBe(2);
+    expect(tempo.spec.replicas).toBe(3);
     const [term] = tempo.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
     expect([term.topologyKey, matchesSelector(term.labelSelector, podLabels(tempo))]).toEqual(['topology.kubernetes.io/zone', true]);
     expect(budget(env, tempo).map((p) => p.spec.maxUnavailable)).toEqual([1]);
@@ -315,8 +347,6 @@ describe('prod observability survives a node drain and a zone loss', () => {
   it.each(prodEnvs)('%s: the Tempo replicas share one ring through a headless Service that publishes starting pods', (env) => {
     const config: string = named(env, 'ConfigMap', 'tempo').data['tempo.yaml'];
     expect(parse(config).memberlist.join_members).toEqual(['dns+tempo-memberlist.monitoring.svc.cluster.local:7946']);
-    // One ingester per trace: a replica down refuses only its share instead of every write.
-    expect(parse(config).ingester.lifecycler.ring.replication_factor).toBe(1);
     const service = named(env, 'Service', 'tempo-memberlist');
     expect([service.spec.clusterIP, service.spec.publishNotReadyAddresses, service.spec.ports[0].port]).toEqual(['None', true, 7946]);
     expect(matchesSelector({ matchLabels: service.spec.selector }, podLabels(named(env, 'StatefulSet', 'tempo')))).toBe(true);
@@ -326,9 +356,10 @@ describe('prod observability survives a node drain and a zone loss', () => {
     const ha = Object.entries<Json>(stacks[`${env}-platform`]!.resource.helm_release).find(([, r]) => r.name === 'tempo-ha')![0];
     expect(releases.find((r) => r.name === 'tempo')!.depends_on).toContain(`helm_release.${ha}`);
   });
-  it('aws-dev: one Tempo, no ring to join', () => {
+  it('aws-dev: one Tempo, target all, no ring to join', () => {
     expect(named('aws-dev', 'StatefulSet', 'tempo').spec.replicas).toBe(1);
-    expect(named('aws-dev', 'ConfigMap', 'tempo').data['tempo.yaml']).not.toContain('join_members');
+    const config = parse(named('aws-dev', 'ConfigMap', 'tempo').data['tempo.yaml']);
+    expect([config.target, config.memberlist.join_members, config.ingester.lifecycler.ring.replication_factor, config.querier]).toEqual([undefined, undefined, 1, {}]);
   });
   it.each(prodEnvs)('%s: Loki keeps write quorum (2 of replication factor 3) through a zone loss: one pod per zone, one down at a time', (env) => {
     const loki = named(env, 'StatefulSet', 'loki');
