@@ -1,14 +1,16 @@
 /**
  * The rules of the environment's AWS WAF web ACL, as Terraform JSON (`aws_wafv2_web_acl.rule`),
  * built from config `platform.waf`. Pure data so a test can evaluate the statements
- * (__tests__/waf-aws.test.ts).
+ * (__tests__/waf.test.ts).
  *
  * Order: the per-client rate limit, then Amazon's IP reputation list, known bad inputs, the core
- * rule set and the SQL-injection set. The three body rules that refuse what Rocket.Chat
- * legitimately sends (bodies over 8 KB, and cross-site-scripting or SQL patterns in a body) run in
- * count mode inside their groups, which still label the request; the last rule blocks on those
- * labels everywhere except under the upload and message paths from config. So every other rule
- * keeps inspecting those paths, and the body rules keep protecting every other path.
+ * rule set and the SQL-injection set. The rules that refuse what Rocket.Chat legitimately sends
+ * (bodies over 8 KB; script, file-path, URL, metadata-address and SQL patterns in a body; system
+ * file extensions in a download's file name) run in count mode inside their groups, which still
+ * label the request; counting rules then label the requests exempt from them (the paths from
+ * config, a `method.call` body only when it names the path's method), and the last two rules
+ * block on the managed labels unless the exemption label is there. So every other rule keeps
+ * inspecting those paths, and the counted rules keep protecting every other path.
  */
 import type { Environment } from '../../config/schema';
 import { METHOD_CALL_PREFIX } from '../../config/schema-platform';
