@@ -14,6 +14,7 @@ import type { AppCloud } from '../constructs/app/app-cloud';
 import { MONGODB, MongoReplicaSet } from '../constructs/app/mongodb';
 import { MongoRestore } from '../constructs/app/mongodb-restore';
 import { NamespaceBudget } from '../constructs/app/namespace-budget';
+import { RestoreCheck } from '../constructs/app/restore-check';
 import { appNetworkPolicies } from '../constructs/app/network-policies';
 import { ROCKETCHAT, RocketChat } from '../constructs/app/rocketchat';
 import { LayerStack } from '../constructs/layer-stack';
@@ -64,6 +65,10 @@ export class AppStack extends LayerStack {
     // that release (a rebuilt cluster, a lost release record) would otherwise run the post-install
     // hook again and restore months-old data over the live database.
     const restore = env.app.restore && !env.app.restore.serve && source ? new MongoRestore(this, 'mongodb-restore', { restore: env.app.restore, source, dependsOn: database.ready }).ready : [];
+    // app.backups.restoreCheck: the newest backup restored into a throwaway replica set every week, in its own namespace.
+    if (env.app.backups.restoreCheck.enabled) {
+      new RestoreCheck(this, 'restore-check', { env, access: (sa) => cloud.restoreCheck(sa), placement: cloud.nodePool(env.app.mongodb.nodePool), dependsOn: [] });
+    }
     const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,
