@@ -57,6 +57,12 @@ const rocketchat = object({
     }),
   ),
   rollout: optional(rollout, { ...ROLLOUT_DEFAULTS }),
+  /**
+   * GB of uploaded files as last measured (AWS: the uploads bucket's size; Azure keeps them in
+   * GridFS, inside dataGb): what a region-lost restore syncs on AWS (docs/restore.md, RTO). Absent:
+   * 100 GB, a planning number.
+   */
+  uploadsGb: maybe(int(1, 100000)),
   /** Secret (Secrets Manager / Key Vault) holding the Enterprise license text; required for more than one replica. */
   licenseSecret: maybe(secretName),
   /** The first administrator; its password is generated and kept in the cloud's secret store. */

@@ -12,7 +12,7 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/schema';
 import type { AppCloud } from '../constructs/app/app-cloud';
 import { MONGODB, MongoReplicaSet } from '../constructs/app/mongodb';
-import { MongoRestore } from '../constructs/app/mongodb-restore';
+import { FirstBackup, MongoRestore } from '../constructs/app/mongodb-restore';
 import { NamespaceBudget } from '../constructs/app/namespace-budget';
 import { RestoreCheck } from '../constructs/app/restore-check';
 import { appNetworkPolicies } from '../constructs/app/network-policies';
@@ -69,6 +69,8 @@ export class AppStack extends LayerStack {
     if (env.app.backups.restoreCheck.enabled) {
       new RestoreCheck(this, 'restore-check', { env, access: (sa) => cloud.restoreCheck(sa), placement: cloud.nodePool(env.app.mongodb.nodePool), dependsOn: [] });
     }
+    // Serving a restored database: its first full backup at once, so point-in-time recovery starts now, not at the next schedule.
+    if (env.app.restore?.serve) new FirstBackup(this, 'mongodb-first-backup', { restore: env.app.restore, dependsOn: database.ready });
     const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,

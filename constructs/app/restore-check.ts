@@ -94,6 +94,12 @@ export interface RestoreCheckProps {
   readonly dependsOn: ITerraformDependable[];
 }
 
+/** Text Terraform passes through unchanged: its template sequences escaped (`$${` is a literal `${`, `%%{` a literal `%{`). */
+export function terraformLiteral(text: string): string {
+  // A function, not a replacement string: there `$$` means one `$`.
+  return text.replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
+}
+
 export class RestoreCheck extends Construct {
   constructor(scope: Construct, id: string, props: RestoreCheckProps) {
     super(scope, id);
@@ -122,7 +128,7 @@ export class RestoreCheck extends Construct {
     const script = new ConfigMapV1(this, 'script', {
       metadata: { name: RESTORE_CHECK.name, namespace: ns },
       data: {
-        'check.js': readFileSync(path.join(__dirname, 'restore-check', 'check.js'), 'utf8'),
+        'check.js': terraformLiteral(readFileSync(path.join(__dirname, 'restore-check', 'check.js'), 'utf8')),
         'main.yaml': stringify({ storage: { type: 'filesystem', filesystem: { path: RESTORE_CHECK.mainStoragePath } } }),
         'profile.yaml': stringify({ storage: access.profile }),
       },

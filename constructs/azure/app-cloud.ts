@@ -260,6 +260,7 @@ export const RESTORE_CHECK_COPY_PATH = '/backup';
  * second, so the newest is last; a backup still running has a `.pbm.json` that is not done yet.
  */
 export function restoreCheckCopyScript(): string {
+  // Plain $NAME expansions only: the script reaches the cluster through Terraform, which would read "$" + "{" as an interpolation.
   const blob = 'az storage blob download --auth-mode login --account-name "$ACCOUNT" -c "$CONTAINER" --no-progress -o none';
   return [
     'set -eu',
@@ -274,8 +275,8 @@ export function restoreCheckCopyScript(): string {
     '  rm -f "$DEST/$meta"',
     'done',
     'test -n "$picked" || { echo "no finished backup under $PREFIX/"; exit 1; }',
-    'name=${picked%.pbm.json}',
-    'az storage blob download-batch --auth-mode login --account-name "$ACCOUNT" -s "$CONTAINER" -d "$DEST" --pattern "$name/*" --no-progress -o none',
+    'name=$(basename "$picked" .pbm.json)',
+    'az storage blob download-batch --auth-mode login --account-name "$ACCOUNT" -s "$CONTAINER" -d "$DEST" --pattern "$PREFIX/$name/*" --no-progress -o none',
     'echo "copied $name"',
     // The check container waits for this before PBM reads the copy.
     'touch "$DEST/.copied"',
