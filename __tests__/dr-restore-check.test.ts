@@ -147,8 +147,8 @@ describe('the restore check pod', () => {
     expect(parse(config.data['profile.yaml'])).toEqual({ storage: { type: 's3', s3: { bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_mongodb-backups-bucket_[0-9A-F]+\.bucket\}$/), region: 'eu-west-1', prefix: 'aws-prod' } } });
     // The script adds the profile with --sync, never sets it as main storage (which would resync and rewrite .pbm.init).
     const script: string = config.data['check.js'];
-    expect(script).toContain("pbm('profile', 'add', 'store', '/check/profile.yaml', '--sync', '--wait')");
-    expect(script).toContain("pbm('config', '--file', '/check/main.yaml', '--wait')");
+    expect(script).toContain("pbm('profile', 'add', 'store', '/check/profile.yaml', '--sync', '--wait', '--wait-time', '10m')");
+    expect(script).toContain("pbm('config', '--file', '/check/main.yaml', '--wait', '--wait-time', '2m')");
     expect(script).not.toMatch(/profile\.yaml', '--wait'\)|config', '--file', '\/check\/profile/);
   });
 

@@ -476,8 +476,8 @@ describe('recovery time and point estimates (docs/restore.md)', () => {
       // in place: declare 0.25 + restore 4 + replay 0.25;
       // cluster lost: declare 0.5 + 0.75 + 4 + 0.25 + serve deploy 0.25 + DNS TTL 0.0833;
       // region lost pre-deployed: declare 0.5 + app layer 0.25 + uploads 100 GB / 300 GB/h + 4 + replay 0.5 + serve 0.25 + DNS edit 0.0833 + TTL 0.0833;
-      // cold: 1.25 instead of 0.25; one failed attempt: + decision 0.25 + restore 4 + replay 0.5.
-      rtoHours: { inPlace: 4.5, clusterLost: 5.83, regionLost: 6, regionLostCold: 7, regionLostRetry: 10.75 },
+      // cold: 1.25 instead of 0.25; one failed attempt: + decision 0.25 + restore 4 of the next older backup + replay 0.75 (three days).
+      rtoHours: { inPlace: 4.5, clusterLost: 5.83, regionLost: 6, regionLostCold: 7, regionLostRetry: 11 },
       rpoMinutes: { inPlace: 45, regionLost: 60 },
     });
   });
@@ -486,8 +486,8 @@ describe('recovery time and point estimates (docs/restore.md)', () => {
     const input = clone(ENVIRONMENTS['azure-prod']) as Json;
     input.app.mongodb.dataGb = 60;
     const [prod] = loadEnvironments({ 'azure-prod': input }, undefined);
-    // region lost: 0.5 + 0.25 + (0.25 + 0.1667 + 0.6) + 1.2 + 0.5 + 0.4167; a retry copies the other backup again: + 0.25 + 0.6 + 1.2 + 0.5.
-    expect(restoreEstimate(prod!).rtoHours).toEqual({ inPlace: 1.7, clusterLost: 3.03, regionLost: 3.88, regionLostCold: 4.88, regionLostRetry: 6.43 });
+    // region lost: 0.5 + 0.25 + (0.25 + 0.1667 + 0.6) + 1.2 + 0.5 + 0.4167; a retry copies the next older backup: + 0.25 + 0.6 + 1.2 + 0.75.
+    expect(restoreEstimate(prod!).rtoHours).toEqual({ inPlace: 1.7, clusterLost: 3.03, regionLost: 3.88, regionLostCold: 4.88, regionLostRetry: 6.68 });
   });
 
   it('a weekly schedule replays up to a week of oplog from the newest backup and two from the second newest; uploads sync by their size', () => {

@@ -225,7 +225,8 @@ export function restoreCheckCronJob(env: Environment, access: RestoreCheckAccess
                   ports: [{ name: 'metrics', containerPort: RESTORE_CHECK.metricsPort }],
                   resources: CHECK_RESOURCES,
                   securityContext: RESTRICTED_CONTAINER,
-                  volumeMounts: [{ name: 'check', mountPath: '/check', readOnly: true }, { name: 'tools', mountPath: '/tools', readOnly: true }, ...backupMount],
+                  // The pbm CLI opens the main storage itself too (cmd/pbm/restore.go util.GetStorage), and a filesystem store it cannot find it tries to create.
+                  volumeMounts: [{ name: 'check', mountPath: '/check', readOnly: true }, { name: 'tools', mountPath: '/tools', readOnly: true }, { name: 'pbm-main', mountPath: RESTORE_CHECK.mainStoragePath }, ...backupMount],
                 },
                 // A container, not an init container, so the check serves its metrics port from the start while the copy runs.
                 ...(access.copy

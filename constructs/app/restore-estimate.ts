@@ -83,8 +83,8 @@ export function restoreEstimate(env: Environment, cloud: 'aws' | 'azure' = env.c
   const clusterAfter = s.serveDeploy + s.dnsTtl;
   const regionAfter = s.serveDeploy + s.dnsEdit + s.dnsTtl;
   const regionLost = s.declare.lost + s.provision.regionLostPredeployed + cloudSteps + logical + replay.secondNewest + regionAfter;
-  // A failed attempt costs its restore and replay again (and on Azure the copy of the other backup), after the decision to retry.
-  const retry = s.retryDecision + (cloud === 'azure' ? copy : 0) + logical + replay.secondNewest;
+  // A failed attempt costs the decision, (Azure) the copy of the other backup, and a restore of the next older backup, one interval more to replay.
+  const retry = s.retryDecision + (cloud === 'azure' ? copy : 0) + logical + replay.secondNewest + replay.newest;
   const pointLoss = Math.max(span, maxBackupMinutes);
   return {
     dataGb: gb,

@@ -37,7 +37,7 @@ async function until(what, seconds, attempt) {
       const value = await attempt();
       if (value) return value;
     } catch (e) {
-      if (Date.now() > end) throw new Error(`${what}: ${e.message}`);
+      if (Date.now() > end) throw new Error(`${what}: ${e.message}`, { cause: e });
     }
     if (Date.now() > end) throw new Error(`${what}: not within ${seconds} s`);
     await sleep(5000);
@@ -58,8 +58,10 @@ async function check() {
   if (!hello.setName || !hello.hosts) admin.runCommand({ replSetInitiate: { _id: process.env.REPLSET, members: [{ _id: 0, host: '127.0.0.1:27017' }] } });
   await until('primary', 300, () => admin.runCommand({ hello: 1 }).isWritablePrimary);
   // Main storage: a local directory (the resync's marker file goes there). The backups: a profile, which PBM only reads.
-  await until('pbm-agent', 600, () => pbm('config', '--file', '/check/main.yaml', '--wait'));
-  await pbm('profile', 'add', 'store', '/check/profile.yaml', '--sync', '--wait');
+  // An agent reads commands issued while it runs only: wait for its heartbeat, and bound every wait so a missed command is sent again.
+  await until('pbm-agent', 900, () => admin.getCollection('pbmAgents').findOne());
+  await until('pbm config', 900, () => pbm('config', '--file', '/check/main.yaml', '--wait', '--wait-time', '2m'));
+  await until('pbm profile', 1800, () => pbm('profile', 'add', 'store', '/check/profile.yaml', '--sync', '--wait', '--wait-time', '10m'));
   const list = JSON.parse(await pbm('list', '-o', 'json'));
   const done = (list.snapshots ?? []).filter((s) => s.status === 'done' && s.type === 'logical').map((s) => s.name).sort();
   const name = done[done.length - 1];
@@ -83,9 +85,10 @@ async function check() {
     const db = client.getDB(dbName);
     const stats = db.runCommand({ dbStats: 1 });
     bytes += (stats.dataSize ?? 0) + (stats.indexSize ?? 0);
-    for (const c of db.runCommand({ listCollections: 1, filter: { type: 'collection' }, nameOnly: true }).cursor.firstBatch) {
+    // Views and time series are namespaces of the backup too; only plain collections are counted.
+    for (const c of db.getCollectionInfos()) {
       restored.add(`${dbName}.${c.name}`);
-      documents += db.getCollection(c.name).estimatedDocumentCount();
+      if (c.type === 'collection') documents += db.getCollection(c.name).estimatedDocumentCount();
     }
   }
   metrics.collections = restored.size;
