@@ -42,7 +42,7 @@ let appKey: string;
 beforeAll(() => {
   stacks = synthExamples().stacks;
   model = awsAccessModel({ 'aws-prod-app': iamOnly(stacks['aws-prod-app']!) });
-  check = [...model.roles.keys()].find((r) => r.endsWith('mongodb-restore-check'))!;
+  check = [...model.roles.keys()].find((r) => r.endsWith('-restore-check'))!;
   const buckets = resources(stacks['aws-prod-app']!, 'aws_s3_bucket').map((b) => b.bucket as string);
   bucket = buckets.find((b) => /^aws-prod-mongodb-backups-[0-9a-f]{8}$/.test(b))!;
   uploads = buckets.find((b) => /^aws-prod-uploads-[0-9a-f]{8}$/.test(b))!;
@@ -54,7 +54,7 @@ const VIA_S3 = { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' };
 
 describe("aws-prod's restore check role reads the backup bucket and nothing else", () => {
   it('is a role of its own, trusted by the check service account only', () => {
-    expect(check).toBe('aws-prod-mongodb-restore-check');
+    expect(check).toBe('aws-prod-restore-check');
     const trust = JSON.stringify(model.roles.get(check)!.trust);
     expect(trust).toContain('system:serviceaccount:mongodb-restore-check:mongodb-restore-check');
   });
@@ -97,13 +97,18 @@ describe("aws-prod's restore check role reads the backup bucket and nothing else
 });
 
 describe("azure-prod's restore check identity", () => {
-  it('has Storage Blob Data Reader on the backup container and no other role', () => {
+  it('has read rights on the backup container (its custom reader role, defined by the bootstrap stack) and no other role', () => {
     const stack = stacks['azure-prod-app']!;
     const [identityId, identity] = Object.entries<Json>(stack.resource.azurerm_user_assigned_identity).find(([, i]) => i.name.includes('restore-check'))!;
-    expect(identity.name).toBe('id-azure-prod-mongodb-restore-check');
+    expect(identity.name).toBe('id-azure-prod-restore-check');
     const grants = resources(stack, 'azurerm_role_assignment').filter((g) => g.principal_id === `\${azurerm_user_assigned_identity.${identityId}.principal_id}`);
     const [containerId] = Object.entries<Json>(stack.resource.azurerm_storage_container).find(([, c]) => c.name === 'mongodb-backups')!;
-    expect(grants.map((g) => [g.role_definition_name, g.scope])).toEqual([['Storage Blob Data Reader', `\${azurerm_storage_container.${containerId}.id}`]]);
+    expect(grants.map((g) => [g.role_definition_name ?? g.role_definition_id, g.scope])).toEqual([[expect.stringMatching(/^\/subscriptions\/[0-9a-f-]+\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/), `\${azurerm_storage_container.${containerId}.id}`]]);
+    const id = (grants[0]!.role_definition_id as string).split('/').pop();
+    const definition = resources(stacks['bootstrap-exrctfstateprod01']!, 'azurerm_role_definition').find((d) => d.role_definition_id === id)!;
+    expect(definition.name).toBe('azure-prod MongoDB backup reader');
+    // Storage Blob Data Reader's read rights, nothing that writes, deletes or hands out keys.
+    expect(definition.permissions).toEqual([{ actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read'], data_actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'], not_data_actions: [] }]);
     const credential = resources(stack, 'azurerm_federated_identity_credential').find((c) => c.parent_id === `\${azurerm_user_assigned_identity.${identityId}.id}`)!;
     expect(credential.subject).toBe('system:serviceaccount:mongodb-restore-check:mongodb-restore-check');
   });

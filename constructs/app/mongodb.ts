@@ -49,7 +49,8 @@ export const MONGODB_CLIENT_TLS = { secretName: 'mongodb-client-tls', mountPath:
 /** The replica set's own backup storage (spec.backup.storages key). */
 export const BACKUP_STORAGE = 'main';
 
-const RESTRICTED_CONTAINER = {
+/** A container as Pod Security `restricted` wants it (also the restore check's, restore-check.ts). */
+export const RESTRICTED_CONTAINER = {
   allowPrivilegeEscalation: false,
   runAsNonRoot: true,
   capabilities: { drop: ['ALL'] },

@@ -38,7 +38,7 @@ import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objec
 import { podSecurityLabels } from '../platform/namespaces';
 import { POD_SELECTORS, RESTORE_CHECK_JOB, STORAGE_CLASSES } from '../platform/names';
 import type { Placement, RestoreCheckAccess } from './app-cloud';
-import { MONGODB } from './mongodb';
+import { MONGODB, RESTRICTED_CONTAINER } from './mongodb';
 import { NamespaceBudget, podBudget, type ContainerResources } from './namespace-budget';
 import { identityServiceAccount } from './service-account';
 
@@ -65,13 +65,6 @@ const AGENT_RESOURCES: ContainerResources = { requests: { cpu: '200m', memory: '
 const CHECK_RESOURCES: ContainerResources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '384Mi' } };
 const COPY_RESOURCES: ContainerResources = { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '512Mi' } };
 const TOOLS_RESOURCES: ContainerResources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } };
-
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  runAsNonRoot: true,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 const LOCAL_URI = `mongodb://127.0.0.1:${MONGODB.port}/?directConnection=true`;
 
@@ -138,7 +131,9 @@ export class RestoreCheck extends Construct {
     new NamespaceBudget(this, 'budget', { namespace: ns, pods: [podBudget('restore-check', 1, containers)], dependsOn: after });
     new ClusterObjects(this, 'objects', {
       name: RESTORE_CHECK.name,
-      namespace: ns,
+      // The release record (a Secret) lives in mongodb, where the CI plan identity already reads Helm's records
+      // (constructs/ci/kubernetes-scope.ts); the objects name their own namespace.
+      namespace: MONGODB.namespace,
       objects: [restoreCheckCronJob(env, access, props.placement), restoreCheckPodMonitor()],
       dependsOn: [...policies, serviceAccount, script],
     });

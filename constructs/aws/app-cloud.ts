@@ -198,7 +198,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
     const { env } = this.props;
     const bucket = this.backupBucket;
     if (!bucket) throw new Error(`${env.name}: restoreCheck() needs backups() first`);
-    const role = this.role('mongodb-restore-check', 'MongoDB restore check: reads the backup bucket, writes nothing', sa, [
+    const role = this.role('restore-check', 'MongoDB restore check: reads the backup bucket, writes nothing', sa, [
       { Sid: 'ListBackups', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucket.arn },
       { Sid: 'ReadBackups', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket.arn}/${env.name}/*` },
       { Sid: 'DecryptThroughS3', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.keyArn, Condition: { StringEquals: { 'kms:ViaService': `s3.${env.aws.region}.amazonaws.com` } } },

@@ -20,6 +20,7 @@ import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreCheckAccess, type RestoreFrom, type RestoreSource, type UploadStorage } from '../app/app-cloud';
 import { IMAGES } from '../../config/versions';
 import { WorkloadIdentity } from './workload-identity';
+import { customRoleDefinitionId } from './custom-roles';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { BackupHealthAlert } from './backup-health-alert';
 import { agcRouteSettings, agcSourceCidrs } from './https-edge';
@@ -170,8 +171,8 @@ export class AzureAppCloud extends Construct implements AppCloud {
   }
 
   /**
-   * The restore check reads the backup container with its own workload identity (Storage Blob
-   * Data Reader on that container only), never with the account key the backup agent holds: PBM
+   * The restore check reads the backup container with its own workload identity (read rights on
+   * that container only), never with the account key the backup agent holds: PBM
    * cannot sign in to Azure any other way (pbm/storage/azure/azure.go, shared key only), so the
    * check first copies the newest finished backup into its own volume with the Azure CLI and PBM
    * restores it from there as a filesystem store.
@@ -181,14 +182,15 @@ export class AzureAppCloud extends Construct implements AppCloud {
     const own = this.backupStore;
     if (!own) throw new Error(`${env.name}: restoreCheck() needs backups() first`);
     const identity = new WorkloadIdentity(this, 'restore-check-identity', {
-      name: azureIdentityName(env.name, 'mongodb-restore-check'),
+      name: azureIdentityName(env.name, 'restore-check'),
       resourceGroupName: own.resourceGroupName,
       location: env.azure.location,
       oidcIssuerUrl: this.props.oidcIssuerUrl,
       namespace: sa.namespace,
       serviceAccount: sa.name,
       scope: own.container.id,
-      roles: ['Storage Blob Data Reader'],
+      // Storage Blob Data Reader's read rights as this environment's custom role (custom-roles.ts says why).
+      roles: [{ definitionId: customRoleDefinitionId(env, 'mongodb-backup-reader') }],
     });
     const use = { 'azure.workload.identity/use': 'true' };
     return {
