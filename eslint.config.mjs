@@ -49,4 +49,10 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The restore check's script runs in mongosh (constructs/app/restore-check.ts): top-level await, Node's require, and mongosh's own globals.
+    files: ['constructs/app/restore-check/*.js'],
+    languageOptions: { sourceType: 'module', globals: { process: 'readonly', require: 'readonly', setTimeout: 'readonly', print: 'readonly', Mongo: 'readonly', quit: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

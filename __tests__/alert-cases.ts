@@ -45,6 +45,9 @@ const backup = (name: string, metric: 'created' | 'completed' | 'latest_restorab
   [`kube_psmdb_backup_${metric}_timestamp_seconds{${BACKUP}, name="${name}", type="${type}"}`]: values,
 });
 
+/** kube-state-metrics' series of the restore check's CronJob: `kube_cronjob_<metric>`. */
+const cronjob = (metric: string, values: string): Record<string, string> => ({ [`kube_cronjob_${metric}{namespace="mongodb-restore-check", cronjob="mongodb-restore-check"}`]: values });
+
 const REST = 'pod="rocketchat-rocketchat-7d9f-abcde", method="GET", entrypoint="/api/v1/channels.messages", user_agent="browser", version="8.6.1"';
 const member = (n: number) => `rs0-${n}.rs0.mongodb.svc.cluster.local:27017`;
 const lag = (reporter: number, of: number, state: string) =>
@@ -289,6 +292,70 @@ export const ALERT_TESTS: readonly AlertTests[] = [
       },
       { name: 'a backup running for 30 minutes', series: { ...backup('daily-1', 'created', '1020x60'), ...backupState('daily-1', 'running', 60) }, at: '47m', alerts: silent },
       { name: 'a backup that finished after an hour', series: { ...backup('daily-1', 'created', '0x60'), ...backupState('daily-1', 'ready', 60) }, at: '47m', alerts: silent },
+    ],
+  },
+  {
+    // kube-state-metrics' CronJob series of the weekly restore check; times are Unix seconds of promtool's clock (starts at 0).
+    alert: 'MongoDBRestoreCheckFailed',
+    cases: [
+      {
+        name: 'the run scheduled at 10 min ended without success, none active',
+        series: { ...cronjob('created', '0x60'), ...cronjob('status_last_schedule_time', '0x10 600x50'), ...cronjob('status_last_successful_time', '-100x60'), ...cronjob('status_active', '0x10 1x10 0x40') },
+        at: '40m',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'The newest run of mongodb-restore-check/mongodb-restore-check did not restore the newest backup: backups that cannot be restored are not backups. Its log is in Loki ({namespace="mongodb-restore-check"}); docs/restore.md, "The weekly restore check".', summary: 'The weekly MongoDB restore check failed' } }],
+      },
+      {
+        name: 'the first run ever failed (no success yet)',
+        series: { ...cronjob('created', '0x60'), ...cronjob('status_last_schedule_time', '600x60'), ...cronjob('status_active', '0x60') },
+        at: '40m',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'The newest run of mongodb-restore-check/mongodb-restore-check did not restore the newest backup: backups that cannot be restored are not backups. Its log is in Loki ({namespace="mongodb-restore-check"}); docs/restore.md, "The weekly restore check".', summary: 'The weekly MongoDB restore check failed' } }],
+      },
+      {
+        name: 'the run scheduled at 10 min succeeded at 30 min',
+        series: { ...cronjob('created', '0x60'), ...cronjob('status_last_schedule_time', '0x10 600x50'), ...cronjob('status_last_successful_time', '-100x30 1800x30'), ...cronjob('status_active', '0x10 1x20 0x30') },
+        at: '50m',
+        alerts: silent,
+      },
+      {
+        name: 'a run still restoring',
+        series: { ...cronjob('created', '0x60'), ...cronjob('status_last_schedule_time', '0x10 600x50'), ...cronjob('status_last_successful_time', '-100x60'), ...cronjob('status_active', '0x10 1x50') },
+        at: '50m',
+        alerts: silent,
+      },
+    ],
+  },
+  {
+    alert: 'MongoDBRestoreCheckStale',
+    evaluationInterval: '1h',
+    cases: [
+      {
+        name: 'the last success 9 days ago',
+        interval: '1h',
+        series: { ...cronjob('created', '0x240'), ...cronjob('status_last_successful_time', '0x240') },
+        at: '9d',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'mongodb-restore-check/mongodb-restore-check has not restored a backup successfully for 8 days (schedule "30 5 * * 3" UTC), or kube-state-metrics does not report it.', summary: 'No successful MongoDB restore check for 8 days' } }],
+      },
+      {
+        name: 'created 9 days ago and never succeeded',
+        interval: '1h',
+        series: { ...cronjob('created', '0x240') },
+        at: '9d',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'mongodb-restore-check/mongodb-restore-check has not restored a backup successfully for 8 days (schedule "30 5 * * 3" UTC), or kube-state-metrics does not report it.', summary: 'No successful MongoDB restore check for 8 days' } }],
+      },
+      {
+        name: 'the CronJob not reported at all',
+        interval: '1h',
+        series: { 'up{job="kube-state-metrics"}': '1x240' },
+        at: '2h',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'mongodb-restore-check/mongodb-restore-check has not restored a backup successfully for 8 days (schedule "30 5 * * 3" UTC), or kube-state-metrics does not report it.', summary: 'No successful MongoDB restore check for 8 days' } }],
+      },
+      {
+        name: 'the last success 7 days ago (a weekly run)',
+        interval: '1h',
+        series: { ...cronjob('created', '0x240'), ...cronjob('status_last_successful_time', '0x24 86400x216') },
+        at: '8d',
+        alerts: silent,
+      },
     ],
   },
   {

@@ -336,9 +336,9 @@ describe('network policies', () => {
     for (const r of [rc, mongo]) expect(r.depends_on.join(' ')).toMatch(/kubernetes_network_policy_v1\.netpol-mongodb-default-deny/);
   });
 
-  it('labels the app namespace Pod Security restricted', () => {
+  it('labels the app namespaces (Rocket.Chat, the weekly restore check) Pod Security restricted', () => {
     const ns = resources(app('aws-dev'), 'kubernetes_namespace_v1');
-    expect(ns.map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['rocketchat', 'restricted']]);
+    expect(ns.map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['rocketchat', 'restricted'], ['mongodb-restore-check', 'restricted']]);
   });
 });
 

@@ -159,16 +159,25 @@ describe('azure-dr app layer: the declarative restore', () => {
     const src = 'https://bakazureprodf05ad632-secondary.blob.core.windows.net/mongodb-backups/azure-prod';
     expect(exec.command.split('\n')).toEqual([
       'set -e',
+      // azcopy 10.22 or later (AZCOPY_AUTO_LOGIN_TYPE=AZCLI), checked before anything moves.
+      `set -- $(azcopy --version | sed -n 's/^azcopy version \\([0-9]*\\)\\.\\([0-9]*\\).*/\\1 \\2/p') 0 0`,
+      '[ "$1" -gt 10 ] || { [ "$1" -eq 10 ] && [ "$2" -ge 22 ]; } || { echo "azcopy 10.22 or later is needed (AZCOPY_AUTO_LOGIN_TYPE=AZCLI)" >&2; exit 1; }',
+      'relogin() { if [ -n "$RESTORE_COPY_RELOGIN" ]; then sh -c "$RESTORE_COPY_RELOGIN"; fi; }',
       'dir=$(mktemp -d)',
       `trap 'rm -rf "$dir"' EXIT`,
+      // A fresh sign-in before each pass: a federated az login cannot renew itself.
+      'relogin',
       `azcopy copy '${src}/2026-11-23T01:30:21Z.pbm.json' "$dir/2026-11-23T01:30:21Z.pbm.json"`,
       `azcopy copy '${src}/2026-11-23T01:30:21Z' "$dir" --recursive`,
       `azcopy copy '${src}/pbmPitr' "$dir" --recursive --include-after '2026-11-23T01:30:21Z'`,
+      'relogin',
       `azcopy copy "$dir/*" 'https://${own}.blob.core.windows.net/mongodb-backups/azure-prod' --recursive`,
     ]);
     expect(exec.interpreter).toEqual(['/bin/sh', '-c']);
     // The shell parses it (sh -n: syntax only, nothing runs).
     expect(() => execFileSync('sh', ['-n'], { input: exec.command })).not.toThrow();
+    // Terraform would read "$" + "{" as an interpolation: the command has none.
+    expect(exec.command).not.toContain('${');
     const [copyId] = Object.entries<Json>(stack.resource.terraform_data).find(([, r]) => r.triggers_replace)!;
     expect(release('rocketchat-mongodb-restore').depends_on).toContain(`terraform_data.${copyId}`);
     // The deploy identity writes the copy into azure-dr's own container only, after the grant has propagated.

@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreSourceProblems } from '../config/registry';
+import { firstBackupResource, restoreResource } from '../constructs/app/mongodb-restore';
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { CrdSchemas } from '../scripts/render/schema';
@@ -224,11 +225,68 @@ describe('docs/restore.md publishes RPO and RTO per environment', () => {
       const e = restoreEstimate(env);
       const dr = env.app.backups.dr !== undefined;
       const none = 'no DR copy';
-      return `| ${env.name} | ${e.dataGb} | ${e.rpoMinutes.inPlace} min | ${dr ? `${e.rpoMinutes.regionLost} min` : none} | ${e.rtoHours.inPlace} h | ${e.rtoHours.clusterLost} h | ${dr ? `${e.rtoHours.regionLost} h` : none} | ${dr ? `${e.rtoHours.regionLostCold} h` : none} |`;
+      return `| ${env.name} | ${e.dataGb} | ${e.rpoMinutes.inPlace} min | ${dr ? `${e.rpoMinutes.regionLost} min` : none} | ${e.rtoHours.inPlace} h | ${e.rtoHours.clusterLost} h | ${dr ? `${e.rtoHours.regionLost} h` : none} | ${dr ? `${e.rtoHours.regionLostCold} h` : none} | ${dr ? `${e.rtoHours.regionLostRetry} h` : none} |`;
     });
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(table).toContain(row);
     // The prod line as a literal, so a formula change shows here too.
-    expect(table).toContain('| aws-prod | 200 | 45 min | 60 min | 4.25 h | 5.33 h | 5.08 h | 6.08 h |');
+    expect(table).toContain('| aws-prod | 200 | 45 min | 60 min | 4.5 h | 5.83 h | 6 h | 7 h | 11 h |');
+  });
+});
+
+describe('after failover: the first full backup with the serve deploy (region-loss review, item 2)', () => {
+  it('is a post-install hook only, validates against the pinned CRD and writes to the environment\'s own storage', () => {
+    const dir = tempDir();
+    try {
+      const from = { environment: 'aws-prod', store: 'aws-prod-mongodb-backups-dr-48e7e59a', prefix: 'aws-prod', region: 'eu-central-1' };
+      writeFileSync(join(dir, 'values.json'), JSON.stringify({ objects: [firstBackupResource({ from, attempt: 2 })] }));
+      const template = (...flags: string[]) =>
+        parseAllDocuments(execFileSync(helmBinary().path, ['template', 'rocketchat-mongodb-first-backup', join(ROOT, 'charts/cluster-objects'), '-n', 'mongodb', '-f', join(dir, 'values.json'), ...flags], { encoding: 'utf8' }))
+          .map((d) => d.toJSON())
+          .filter(Boolean);
+      const [backup] = template();
+      expect(template('--no-hooks', '--is-upgrade')).toEqual([]);
+      expect(backup.metadata).toEqual({
+        name: 'after-restore-from-aws-prod-2',
+        namespace: 'mongodb',
+        annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'before-hook-creation' },
+      });
+      expect(backup.spec).toEqual({ clusterName: 'rocketchat-mongodb', storageName: 'main', type: 'logical', compressionType: 'zstd' });
+      expect(CRDS.has(backup.apiVersion, backup.kind)).toBe(true);
+      expect(CRDS.problems(backup)).toEqual([]);
+      // No delete-backup finalizer: a re-install replaces the object without deleting the backup from the store.
+      expect(backup.metadata.finalizers).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a gap in the replicated oplog (region-loss review, item 1): pin the end of the backup\'s timeline', () => {
+  const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod' };
+  // Two days ago and 18 h later: inside the config's retention whenever the test runs.
+  const second = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const backup = second(Date.now() - 2 * 86_400_000);
+  const timelineEnd = second(Date.parse(backup) + 18 * 3_600_000);
+  const restoring = (restore: Json): Json => {
+    const input = clone(ENVIRONMENTS['aws-dr']) as Json;
+    input.app.restore = { from: input.app.restore.from, ...restore };
+    return input;
+  };
+
+  it('config takes a named backup, a new attempt and pointInTime at the timeline end, and the restore replays to that second only', () => {
+    const [env] = loadEnvironments({ 'aws-dr': restoring({ backup, attempt: 2, pointInTime: timelineEnd }) }, undefined);
+    const restore = restoreResource(env!.app.restore!, source, env!.app.restore!.backup);
+    expect(restore.metadata.name).toBe('restore-from-aws-prod-2');
+    expect((restore.spec as Json).pitr).toEqual({ type: 'date', date: timelineEnd.replace('T', ' ').replace('Z', '') });
+    expect(CRDS.problems(restore as Json)).toEqual([]);
+  });
+
+  it('refuses, in one line, a timeline end that is not after the pinned backup, and a timeline end with backup latest', () => {
+    expect(problemsOf(() => loadEnvironments({ 'aws-dr': restoring({ backup, attempt: 2, pointInTime: backup }) }, undefined))).toEqual([
+      `config/aws-dr: app.restore.pointInTime: "${backup}" is not after app.restore.backup "${backup}", the backup the oplog is replayed from (allowed: a time after ${backup}; fix: pick an older backup, or a later time)`,
+    ]);
+    const latest = problemsOf(() => loadEnvironments({ 'aws-dr': restoring({ backup: 'latest', attempt: 2, pointInTime: timelineEnd }) }, undefined));
+    expect(latest).toEqual([expect.stringMatching(/^config\/aws-dr: app\.restore\.pointInTime: "[^"]+" needs a named backup: "latest" may have started after it/)]);
   });
 });

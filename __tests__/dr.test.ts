@@ -348,8 +348,11 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     try {
       run({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr', outdir, { log: () => undefined });
       const serving = readOutdir(outdir).stacks['aws-dr-app']!;
-      expect(resources(serving, 'helm_release').map((r) => r.name).sort()).toEqual(restoring.filter((n) => n !== 'rocketchat-mongodb-restore').sort());
+      // The serving deploy swaps the restore release for the first full backup's (item 2 of the region-loss review).
+      expect(resources(serving, 'helm_release').map((r) => r.name).sort()).toEqual([...restoring.filter((n) => n !== 'rocketchat-mongodb-restore'), 'rocketchat-mongodb-first-backup'].sort());
       expect(JSON.stringify(serving)).not.toContain('PerconaServerMongoDBRestore');
+      const first = resources(serving, 'helm_release').find((r) => r.name === 'rocketchat-mongodb-first-backup')!;
+      expect(JSON.parse(first.values[0]).objects.map((o: Json) => [o.kind, o.metadata.name])).toEqual([['PerconaServerMongoDBBackup', 'after-restore-from-aws-prod-1']]);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -468,17 +471,34 @@ describe('recovery time and point estimates (docs/restore.md)', () => {
     expect(restoreEstimate(prod!)).toEqual({
       dataGb: 200,
       dataHours: { logical: 4, physical: 0.8 },
-      // in place: restore 4 + replay 0.25; cluster lost: 0.75 + 4 + replay 0.25 + serve deploy 0.25 + DNS 0.0833;
-      // region lost pre-deployed: app layer 0.25 + uploads sync 0.25 + 4 + 0.5833; cold: 1.25 instead of 0.25.
-      rtoHours: { inPlace: 4.25, clusterLost: 5.33, regionLost: 5.08, regionLostCold: 6.08 },
+      // A daily schedule: one day of oplog from the newest backup, two from the second newest (a region lost).
+      replayHours: { newest: 0.25, secondNewest: 0.5 },
+      // in place: declare 0.25 + restore 4 + replay 0.25;
+      // cluster lost: declare 0.5 + 0.75 + 4 + 0.25 + serve deploy 0.25 + DNS TTL 0.0833;
+      // region lost pre-deployed: declare 0.5 + app layer 0.25 + uploads 100 GB / 300 GB/h + 4 + replay 0.5 + serve 0.25 + DNS edit 0.0833 + TTL 0.0833;
+      // cold: 1.25 instead of 0.25; one failed attempt: + decision 0.25 + restore 4 of the next older backup + replay 0.75 (three days).
+      rtoHours: { inPlace: 4.5, clusterLost: 5.83, regionLost: 6, regionLostCold: 7, regionLostRetry: 11 },
       rpoMinutes: { inPlace: 45, regionLost: 60 },
     });
   });
 
-  it('azure-prod with a measured 60 GB: the copy out of the secondary (200 GB/h) replaces the uploads sync', () => {
+  it('azure-prod with a measured 60 GB: the config PR, the 10-minute role wait and both copy passes (2 x 60 GB at 200 GB/h) replace the uploads sync', () => {
     const input = clone(ENVIRONMENTS['azure-prod']) as Json;
     input.app.mongodb.dataGb = 60;
     const [prod] = loadEnvironments({ 'azure-prod': input }, undefined);
-    expect(restoreEstimate(prod!).rtoHours).toEqual({ inPlace: 1.45, clusterLost: 2.53, regionLost: 2.33, regionLostCold: 3.33 });
+    // region lost: 0.5 + 0.25 + (0.25 + 0.1667 + 0.6) + 1.2 + 0.5 + 0.4167; a retry copies the next older backup: + 0.25 + 0.6 + 1.2 + 0.75.
+    expect(restoreEstimate(prod!).rtoHours).toEqual({ inPlace: 1.7, clusterLost: 3.03, regionLost: 3.88, regionLostCold: 4.88, regionLostRetry: 6.68 });
+  });
+
+  it('a weekly schedule replays up to a week of oplog from the newest backup and two from the second newest; uploads sync by their size', () => {
+    const input = clone(ENVIRONMENTS['aws-prod']) as Json;
+    input.app.backups.fullBackupSchedule = '30 1 * * 0';
+    input.app.rocketchat.uploadsGb = 600;
+    const [prod] = loadEnvironments({ 'aws-prod': input }, undefined);
+    const e = restoreEstimate(prod!);
+    expect(e.replayHours).toEqual({ newest: 1.75, secondNewest: 3.5 });
+    // 0.5 + 0.25 + 600 / 300 + 4 + 3.5 + 0.4167
+    expect(e.rtoHours.regionLost).toBe(10.67);
   });
 });
+

@@ -465,6 +465,8 @@ describe('observability', () => {
       'MongoDBRestoreFailed',
       'MongoDBBackupConfigNotApplied',
       'MongoDBBackupStatusMissing',
+      'MongoDBRestoreCheckFailed',
+      'MongoDBRestoreCheckStale',
       'LokiIngestionFailing',
       'LokiDiscardingLogs',
       'LokiFlushFailing',

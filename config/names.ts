@@ -100,6 +100,7 @@ export const AWS_ROLE_PURPOSES = [
   'uploads',
   'mongodb-operator',
   'mongodb-backups',
+  'restore-check',
 ] as const;
 
 export function awsRoleName(clusterName: string, purpose: string): string {
@@ -156,7 +157,7 @@ export function logAnalyticsName(envName: string): string {
 }
 
 /** User-assigned identities the stacks create, `id-<env>-<purpose>`. */
-export const AZURE_IDENTITY_PURPOSES = ['control-plane', 'kubelet', 'alb-controller', 'cert-manager-dns', 'external-dns-dns', 'loki', 'tempo'] as const;
+export const AZURE_IDENTITY_PURPOSES = ['control-plane', 'kubelet', 'alb-controller', 'cert-manager-dns', 'external-dns-dns', 'loki', 'tempo', 'restore-check'] as const;
 
 export function azureIdentityName(envName: string, purpose: string): string {
   return `id-${envName}-${purpose}`;

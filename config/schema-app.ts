@@ -57,6 +57,12 @@ const rocketchat = object({
     }),
   ),
   rollout: optional(rollout, { ...ROLLOUT_DEFAULTS }),
+  /**
+   * GB of uploaded files as last measured (AWS: the uploads bucket's size; Azure keeps them in
+   * GridFS, inside dataGb): what a region-lost restore syncs on AWS (docs/restore.md, RTO). Absent:
+   * 100 GB, a planning number.
+   */
+  uploadsGb: maybe(int(1, 100000)),
   /** Secret (Secrets Manager / Key Vault) holding the Enterprise license text; required for more than one replica. */
   licenseSecret: maybe(secretName),
   /** The first administrator; its password is generated and kept in the cloud's secret store. */
@@ -95,6 +101,9 @@ const mongodb = object({
 /** Full backups at HH:MM UTC every day, or on one weekday (0 = Sunday): `MM HH * * *` or `MM HH * * D`. */
 export const BACKUP_CRON = /^([0-5]?\d) ([01]?\d|2[0-3]) \* \* (\*|[0-6])$/;
 
+/** Wednesday 05:30 UTC: after the nightly backup window, in working hours for Europe when it fails. */
+export const RESTORE_CHECK_DEFAULTS = { enabled: true, schedule: '30 5 * * 3' } as const;
+
 const backups = object({
   fullBackupSchedule: text('a daily or weekly cron in UTC such as "0 2 * * *" or "0 2 * * 0"', BACKUP_CRON),
   /** Oplog slices every N minutes make point-in-time restore possible to within that window. */
@@ -112,6 +121,22 @@ const backups = object({
    * (RPO = max(pitrOplogSpanMinutes, this) + replication). MongoDBBackupOverRpoBudget fires past it.
    */
   maxBackupMinutes: optional(int(10, 1440), 45),
+  /**
+   * The weekly restore check (docs/restore.md, "The weekly restore check"): a CronJob in its own
+   * namespace restores the newest backup into a throwaway one-member replica set on its own
+   * volume, compares it with the backup's metadata and alerts when it fails or has not succeeded
+   * for 8 days. On by default in every tier: a run costs about an hour of one small pod and a
+   * temporary volume the size of the data (pennies a week), and dev is where an operator or PBM
+   * upgrade first meets it.
+   */
+  restoreCheck: optional(
+    object({
+      enabled: optional(bool(), true),
+      /** When it runs (UTC), daily or weekly like fullBackupSchedule; keep it clear of the full backup's window. */
+      schedule: optional(text('a daily or weekly cron in UTC such as "30 5 * * 3"', BACKUP_CRON), RESTORE_CHECK_DEFAULTS.schedule),
+    }),
+    { ...RESTORE_CHECK_DEFAULTS },
+  ),
   /**
    * A second copy of the backups in another region (docs/restore.md, "Region lost"). AWS: S3
    * replication of the backup and uploads buckets to buckets in `region`, with their own keys.

@@ -172,4 +172,9 @@ export const IMAGES = {
    * `--compatible-mode` keeps the mongodb_* names the alert rules use (exporter/v1_compatibility.go).
    */
   mongodbExporter: 'percona/mongodb_exporter:0.53.0',
+  /**
+   * Azure CLI 2.91.0 (newest on PyPI, 2026-10; MCR tags every release): the restore check copies
+   * the newest backup with it on Azure, signed in with its workload identity (docs/restore.md).
+   */
+  azureCli: 'mcr.microsoft.com/azure-cli:2.91.0',
 } as const;

@@ -12,8 +12,9 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/schema';
 import type { AppCloud } from '../constructs/app/app-cloud';
 import { MONGODB, MongoReplicaSet } from '../constructs/app/mongodb';
-import { MongoRestore } from '../constructs/app/mongodb-restore';
+import { FirstBackup, MongoRestore } from '../constructs/app/mongodb-restore';
 import { NamespaceBudget } from '../constructs/app/namespace-budget';
+import { RestoreCheck } from '../constructs/app/restore-check';
 import { appNetworkPolicies } from '../constructs/app/network-policies';
 import { ROCKETCHAT, RocketChat } from '../constructs/app/rocketchat';
 import { LayerStack } from '../constructs/layer-stack';
@@ -64,6 +65,12 @@ export class AppStack extends LayerStack {
     // that release (a rebuilt cluster, a lost release record) would otherwise run the post-install
     // hook again and restore months-old data over the live database.
     const restore = env.app.restore && !env.app.restore.serve && source ? new MongoRestore(this, 'mongodb-restore', { restore: env.app.restore, source, dependsOn: database.ready }).ready : [];
+    // app.backups.restoreCheck: the newest backup restored into a throwaway replica set every week, in its own namespace.
+    if (env.app.backups.restoreCheck.enabled) {
+      new RestoreCheck(this, 'restore-check', { env, access: (sa) => cloud.restoreCheck(sa), placement: cloud.nodePool(env.app.mongodb.nodePool), dependsOn: [] });
+    }
+    // Serving a restored database: its first full backup at once, so point-in-time recovery starts now, not at the next schedule.
+    if (env.app.restore?.serve) new FirstBackup(this, 'mongodb-first-backup', { restore: env.app.restore, dependsOn: database.ready });
     const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,

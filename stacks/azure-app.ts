@@ -18,6 +18,7 @@ export function connectAzureApp(env: AzureEnvironment, network: LayerStack, clus
     return new AzureAppCloud(stack, 'cloud', {
       env,
       keyVaultId: aks.keyVaultId,
+      oidcIssuerUrl: aks.oidcIssuerUrl,
       privateEndpointSubnetId: net.privateEndpointSubnetId,
       wafPolicyId: edge.wafPolicyId,
       bodiesWafPolicyId: edge.bodiesWafPolicyId,

@@ -68,6 +68,28 @@ export interface RestoreSource {
   readonly before: ITerraformDependable[];
 }
 
+/**
+ * What the weekly restore check (restore-check.ts) reads the environment's own backups with:
+ * read-only, and nothing of the live database. PBM reads the store as a profile (an external
+ * storage it syncs the backup list from, `pbm profile add --sync`), which only reads `.pbm.init`
+ * and never writes it (PBM 2.12 cmd/pbm-agent/profile.go: it initialises only a store without
+ * one); the throwaway replica set's main storage is a local directory.
+ */
+export interface RestoreCheckAccess {
+  /** On the check's service account. */
+  readonly identity: WorkloadIdentityBinding;
+  /** PBM's `storage` block for the profile the check restores from. */
+  readonly profile: object;
+  /**
+   * A container that copies the newest backup into `copyPath` before PBM starts, for a store PBM
+   * cannot read with a workload identity (Azure: PBM signs in with an account key only); then
+   * `profile` is a filesystem store at that path. Undefined: PBM reads the store itself.
+   */
+  readonly copy?: { readonly image: string; readonly command: readonly string[]; readonly env: Readonly<Record<string, string>> };
+  /** How the check's pod reaches the store (and its identity provider). */
+  readonly egress: Rule;
+}
+
 /** Where a workload's pods may run: the node pool's labels, and tolerations for its taints. */
 export interface Placement {
   readonly nodeSelector: Readonly<Record<string, string>>;
@@ -84,6 +106,8 @@ export interface AppCloud {
   backups(serviceAccount: ServiceAccountRef, retention: BackupRetention): BackupStorage;
   /** Config `app.restore`: the source store, read by the backup agent on `serviceAccount` (the one backups() was given). */
   restoreSource(from: RestoreFrom, serviceAccount: ServiceAccountRef): RestoreSource;
+  /** Read-only access to this environment's backups for the restore check on `serviceAccount`; call after backups(). */
+  restoreCheck(serviceAccount: ServiceAccountRef): RestoreCheckAccess;
   /** Placement on a node pool from config; undefined: anywhere the scheduler likes. */
   nodePool(name: string | undefined): Placement;
 }

@@ -23,7 +23,7 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
 import type { RestoreSource } from './app-cloud';
-import { MONGODB } from './mongodb';
+import { BACKUP_STORAGE, MONGODB } from './mongodb';
 
 type Restore = NonNullable<Environment['app']['restore']>;
 
@@ -98,5 +98,37 @@ export class MongoRestore extends Construct {
     // Terraform reads replace_triggered_by as bare references; cdktf would write a "${...}" template there.
     release.release.addOverride('lifecycle.replace_triggered_by', [`terraform_data.${attempt.friendlyUniqueId}`]);
     this.ready = [release.release];
+  }
+}
+
+/**
+ * After a restore the replica set has no point-in-time recovery of its own: PBM slices the oplog
+ * only on top of a base backup in the cluster's own storage, and the next scheduled one can be a
+ * day (or a week) away. The `serve: true` deploy therefore asks for one full backup at once.
+ *
+ * A post-install hook of its own release, so it is created when that deploy installs the release
+ * and never on an upgrade. Unlike the restore it is harmless to repeat, so it keeps Helm's
+ * `before-hook-creation`: a re-install replaces the object and takes another backup. No
+ * `percona.com/delete-backup` finalizer: deleting the object leaves the backup in the store
+ * (retention deletes scheduled backups only; this one goes by hand, docs/restore.md).
+ */
+export function firstBackupResource(restore: Pick<Restore, 'from' | 'attempt'>): KubernetesObject {
+  return {
+    apiVersion: 'psmdb.percona.com/v1',
+    kind: 'PerconaServerMongoDBBackup',
+    metadata: {
+      name: `after-${restoreName(restore)}`,
+      namespace: MONGODB.namespace,
+      annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'before-hook-creation' },
+    },
+    spec: { clusterName: MONGODB.cluster, storageName: BACKUP_STORAGE, type: 'logical', compressionType: 'zstd' },
+  };
+}
+
+/** The first full backup of a restored environment, with the deploy that makes it serve (app-stack.ts). */
+export class FirstBackup extends Construct {
+  constructor(scope: Construct, id: string, props: { restore: Restore; dependsOn: ITerraformDependable[] }) {
+    super(scope, id);
+    new ClusterObjects(this, 'objects', { name: 'rocketchat-mongodb-first-backup', namespace: MONGODB.namespace, objects: [firstBackupResource(props.restore)], dependsOn: props.dependsOn });
   }
 }

@@ -46,9 +46,11 @@ export const MONGOD_POD_LABELS = {
 /** The client certificate (and CA) Rocket.Chat presents: mongod requires one once it has a CA file. */
 export const MONGODB_CLIENT_TLS = { secretName: 'mongodb-client-tls', mountPath: '/etc/mongodb-client' } as const;
 
-const BACKUP_STORAGE = 'main';
+/** The replica set's own backup storage (spec.backup.storages key). */
+export const BACKUP_STORAGE = 'main';
 
-const RESTRICTED_CONTAINER = {
+/** A container as Pod Security `restricted` wants it (also the restore check's, restore-check.ts). */
+export const RESTRICTED_CONTAINER = {
   allowPrivilegeEscalation: false,
   runAsNonRoot: true,
   capabilities: { drop: ['ALL'] },

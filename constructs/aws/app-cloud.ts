@@ -9,7 +9,7 @@ import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
-import type { AppCloud, BackupRetention, BackupStorage, Placement, RestoreFrom, RestoreSource, UploadStorage } from '../app/app-cloud';
+import type { AppCloud, BackupRetention, BackupStorage, Placement, RestoreCheckAccess, RestoreFrom, RestoreSource, UploadStorage } from '../app/app-cloud';
 import { latestBackupIn, restoreSourceRead, restoreSourceResync } from './restore-source';
 import { clusterName } from '../naming';
 import { MONGODB_OPERATOR } from '../platform/names';
@@ -44,6 +44,8 @@ export class AwsAppCloud extends Construct implements AppCloud {
   readonly dr?: DrRegion;
   private readonly role: ReturnType<typeof workloadRoles>;
   private readonly keyArn: string;
+  /** The backup bucket, set by backups(): the restore check reads it. */
+  private backupBucket?: { arn: string; name: string };
 
   constructor(scope: Construct, id: string, private readonly props: AwsAppCloudProps) {
     super(scope, id);
@@ -168,6 +170,7 @@ export class AwsAppCloud extends Construct implements AppCloud {
       ...(restore ? [...restoreSourceRead(this.props.partition, restore.from), ...restoreSourceResync(this.props.partition, restore.from)] : []),
     ]);
     this.operatorAccess(bucket.arn);
+    this.backupBucket = { arn: bucket.arn, name: bucket.bucket };
     return {
       identity: irsaIdentity(role),
       storage: {
@@ -182,6 +185,28 @@ export class AwsAppCloud extends Construct implements AppCloud {
         },
       },
       // S3 (gateway endpoint, public prefixes) and STS for the IRSA token exchange: HTTPS to any address.
+      egress: { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
+    };
+  }
+
+  /**
+   * The restore check reads this environment's backups and nothing else: list the bucket, get
+   * objects under the environment's prefix, decrypt with the app key only through S3 in this
+   * region. No write of any kind (PBM reads a profile store without writing it: RestoreCheckAccess).
+   */
+  restoreCheck(sa: ServiceAccountRef): RestoreCheckAccess {
+    const { env } = this.props;
+    const bucket = this.backupBucket;
+    if (!bucket) throw new Error(`${env.name}: restoreCheck() needs backups() first`);
+    const role = this.role('restore-check', 'MongoDB restore check: reads the backup bucket, writes nothing', sa, [
+      { Sid: 'ListBackups', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucket.arn },
+      { Sid: 'ReadBackups', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket.arn}/${env.name}/*` },
+      { Sid: 'DecryptThroughS3', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.keyArn, Condition: { StringEquals: { 'kms:ViaService': `s3.${env.aws.region}.amazonaws.com` } } },
+    ]);
+    return {
+      identity: irsaIdentity(role),
+      profile: { type: 's3', s3: { bucket: bucket.name, region: env.aws.region, prefix: env.name } },
+      // S3 and STS (the IRSA token exchange): HTTPS to any address, as the backup agent.
       egress: { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
     };
   }

@@ -70,7 +70,7 @@ export function restoreSourceResync(partition: string, from: RestoreFrom): State
  * unordered (RTC: 99.99% within 15 minutes), so when the region is lost the newest backup's
  * metadata may have arrived without all its files, and nothing retries a restore that fails on
  * them. The one before finished a full schedule interval earlier, so its files have replicated;
- * `pitr` then replays the oplog from it, which costs replay time (STEP_HOURS.oplogReplay), not
+ * `pitr` then replays the oplog from it, which costs replay time (STEP_HOURS.oplogReplayPerDay), not
  * data. Read at plan time: the restore freezes it on first apply (mongodb-restore.ts).
  */
 export function latestBackupIn(scope: Construct, from: RestoreFrom): string {

@@ -17,7 +17,10 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
-import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreFrom, type RestoreSource, type UploadStorage } from '../app/app-cloud';
+import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreCheckAccess, type RestoreFrom, type RestoreSource, type UploadStorage } from '../app/app-cloud';
+import { IMAGES } from '../../config/versions';
+import { WorkloadIdentity } from './workload-identity';
+import { customRoleDefinitionId } from './custom-roles';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { BackupHealthAlert } from './backup-health-alert';
 import { agcRouteSettings, agcSourceCidrs, agcWafRoutes } from './https-edge';
@@ -29,12 +32,14 @@ import { grantRole } from './role';
 import { afterRolePropagation } from './role-propagation';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
-import { azureKeyVaultName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
+import { azureIdentityName, azureKeyVaultName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
 
 export interface AzureAppCloudProps {
   readonly env: AzureEnvironment;
   /** From the azure-cluster contract. */
   readonly keyVaultId: string;
+  /** From the azure-cluster contract: workload identities (the restore check) trust its tokens. */
+  readonly oidcIssuerUrl: string;
   /** From the azure-network contract. */
   readonly privateEndpointSubnetId: string;
   /** From the azure-platform contract. */
@@ -71,7 +76,7 @@ export class AzureAppCloud extends Construct implements AppCloud {
   readonly edge: AppCloud['edge'];
   readonly secrets: SecretStore;
   /** The environment's own backup container, set by backups(): an Azure restore copies its source there. */
-  private backupStore?: { container: StorageContainer; accountName: string; credentialsSecret: string };
+  private backupStore?: { container: StorageContainer; accountName: string; credentialsSecret: string; resourceGroupName: string };
 
   constructor(scope: Construct, id: string, private readonly props: AzureAppCloudProps) {
     super(scope, id);
@@ -157,12 +162,48 @@ export class AzureAppCloud extends Construct implements AppCloud {
       account.primaryAccessKey,
       `Key of ${env.name}'s backup account: PBM signs in with it; a restore elsewhere reads it here (docs/restore.md)`,
     );
-    this.backupStore = { container, accountName: backupAccountName(env), credentialsSecret: credentials.metadata.name };
+    this.backupStore = { container, accountName: backupAccountName(env), credentialsSecret: credentials.metadata.name, resourceGroupName: group.name };
     return {
       identity: NO_WORKLOAD_IDENTITY,
       storage: { type: 'azure', azure: { container: container.name, prefix: env.name, credentialsSecret: credentials.metadata.name } },
       // Only the private endpoint subnet: the account has no public network access.
       egress: { peers: [{ cidr: env.network.privateEndpointSubnetCidr }], ports: [{ port: 443 }] },
+    };
+  }
+
+  /**
+   * The restore check reads the backup container with its own workload identity (read rights on
+   * that container only), never with the account key the backup agent holds: PBM
+   * cannot sign in to Azure any other way (pbm/storage/azure/azure.go, shared key only), so the
+   * check first copies the newest finished backup into its own volume with the Azure CLI and PBM
+   * restores it from there as a filesystem store.
+   */
+  restoreCheck(sa: ServiceAccountRef): RestoreCheckAccess {
+    const { env } = this.props;
+    const own = this.backupStore;
+    if (!own) throw new Error(`${env.name}: restoreCheck() needs backups() first`);
+    const identity = new WorkloadIdentity(this, 'restore-check-identity', {
+      name: azureIdentityName(env.name, 'restore-check'),
+      resourceGroupName: own.resourceGroupName,
+      location: env.azure.location,
+      oidcIssuerUrl: this.props.oidcIssuerUrl,
+      namespace: sa.namespace,
+      serviceAccount: sa.name,
+      scope: own.container.id,
+      // Storage Blob Data Reader's read rights as this environment's custom role (custom-roles.ts says why).
+      roles: [{ definitionId: customRoleDefinitionId(env, 'mongodb-backup-reader') }],
+    });
+    const use = { 'azure.workload.identity/use': 'true' };
+    return {
+      identity: { serviceAccountAnnotations: { 'azure.workload.identity/client-id': identity.clientId }, serviceAccountLabels: use, podLabels: use },
+      profile: { type: 'filesystem', filesystem: { path: `${RESTORE_CHECK_COPY_PATH}/${env.name}` } },
+      copy: {
+        image: IMAGES.azureCli,
+        command: ['/bin/sh', '-c', restoreCheckCopyScript()],
+        env: { ACCOUNT: own.accountName, CONTAINER: BACKUP_CONTAINER, PREFIX: env.name, DEST: RESTORE_CHECK_COPY_PATH, AZURE_CONFIG_DIR: '/tmp/az' },
+      },
+      // The blob private endpoint and Entra ID's token endpoint (public): HTTPS to any address.
+      egress: { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
     };
   }
 
@@ -211,4 +252,36 @@ export class AzureAppCloud extends Construct implements AppCloud {
       before: [copy],
     };
   }
+}
+
+/** Where the restore check's copy lands (its own ephemeral volume, restore-check.ts mounts it). */
+export const RESTORE_CHECK_COPY_PATH = '/backup';
+
+/**
+ * The newest backup whose metadata says `done`, with its marker file, copied with the workload
+ * identity (az login with the federated token the webhook mounts). Names sort by their start
+ * second, so the newest is last; a backup still running has a `.pbm.json` that is not done yet.
+ */
+export function restoreCheckCopyScript(): string {
+  // Plain $NAME expansions only: the script reaches the cluster through Terraform, which would read "$" + "{" as an interpolation.
+  const blob = 'az storage blob download --auth-mode login --account-name "$ACCOUNT" -c "$CONTAINER" --no-progress -o none';
+  return [
+    'set -eu',
+    'az login --service-principal -u "$AZURE_CLIENT_ID" -t "$AZURE_TENANT_ID" --federated-token "$(cat "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions -o none',
+    'mkdir -p "$DEST/$PREFIX"',
+    `${blob} -n "$PREFIX/.pbm.init" -f "$DEST/$PREFIX/.pbm.init"`,
+    'names=$(az storage blob list --auth-mode login --account-name "$ACCOUNT" -c "$CONTAINER" --prefix "$PREFIX/" --delimiter / --query "[?ends_with(name, \'.pbm.json\')].name" -o tsv | sort -r)',
+    'picked=""',
+    'for meta in $names; do',
+    `  ${blob} -n "$meta" -f "$DEST/$meta"`,
+    '  if grep -Eq \'^[[:space:]]"status": "done"\' "$DEST/$meta"; then picked=$meta; break; fi',
+    '  rm -f "$DEST/$meta"',
+    'done',
+    'test -n "$picked" || { echo "no finished backup under $PREFIX/"; exit 1; }',
+    'name=$(basename "$picked" .pbm.json)',
+    'az storage blob download-batch --auth-mode login --account-name "$ACCOUNT" -s "$CONTAINER" -d "$DEST" --pattern "$PREFIX/$name/*" --no-progress -o none',
+    'echo "copied $name"',
+    // The check container waits for this before PBM reads the copy.
+    'touch "$DEST/.copied"',
+  ].join('\n');
 }

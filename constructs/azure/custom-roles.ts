@@ -16,7 +16,7 @@ import type { AzureEnvironment } from '../../config/schema';
 const KUBERNETES_DATA = 'Microsoft.ContainerService/managedClusters';
 
 export interface CustomRole {
-  readonly key: 'plan-kubernetes-reader' | 'plan-release-secrets-reader' | 'acme-dns01';
+  readonly key: 'plan-kubernetes-reader' | 'plan-release-secrets-reader' | 'acme-dns01' | 'mongodb-backup-reader';
   readonly name: string;
   readonly description: string;
   readonly actions?: readonly string[];
@@ -45,6 +45,20 @@ export function customRoles(env: AzureEnvironment): CustomRole[] {
       description: `Read the ${env.platform.dnsZone} zone and manage its TXT records (cert-manager DNS01)`,
       actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'],
     },
+    // The weekly restore check reads the environment's own backups (app-cloud.ts restoreCheck): Storage Blob Data
+    // Reader's read rights without its user delegation key, under this environment's name, so the deploy identity's
+    // allowlist keeps the built-in reader for a restoring environment's grant on another environment's backups.
+    ...(env.app.backups.restoreCheck.enabled
+      ? [
+          {
+            key: 'mongodb-backup-reader' as const,
+            name: `${env.name} MongoDB backup reader`,
+            description: 'Lists and reads the blobs of the container it is assigned on (the weekly restore check)',
+            actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read'],
+            dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
+          },
+        ]
+      : []),
   ];
 }
 

@@ -44,14 +44,33 @@ export function restoreCopyCommands(from: RestoreFrom, container: string, target
   const dst = `'https://${targetAccount}.blob.core.windows.net/${container}/${from.prefix}'`;
   return [
     'set -e',
+    ...AZCOPY_PRECHECK,
     'dir=$(mktemp -d)',
     `trap 'rm -rf "$dir"' EXIT`,
+    // Pass 1: the secondary onto the runner's disk.
+    'relogin',
     `azcopy copy ${src(`${backup}.pbm.json`)} "$dir/${backup}.pbm.json"`,
     `azcopy copy ${src(backup)} "$dir" --recursive`,
     ...(withOplog ? [`azcopy copy ${src(PITR_FOLDER)} "$dir" --recursive --include-after '${backup}'`] : []),
+    // Pass 2: the runner's disk into this environment's container, with a fresh sign-in.
+    'relogin',
     `azcopy copy "$dir/*" ${dst} --recursive`,
   ];
 }
+
+/**
+ * Before any data moves: azcopy 10.22 or later (it introduced AZCOPY_AUTO_LOGIN_TYPE=AZCLI; an
+ * older one fails on the first read with an authorization error), and `relogin`, which runs the
+ * runner's `RESTORE_COPY_RELOGIN` command when it has one. An `az login` with a federated token
+ * (GitHub's OIDC) cannot renew itself, and its access token lives about an hour: a copy of a large
+ * backup outlives it, so each pass signs in again (docs/restore.md, "Prepare before any disaster").
+ */
+const AZCOPY_PRECHECK = [
+  // No "${": Terraform would read it as an interpolation in the provisioner's command.
+  `set -- $(azcopy --version | sed -n 's/^azcopy version \\([0-9]*\\)\\.\\([0-9]*\\).*/\\1 \\2/p') 0 0`,
+  '[ "$1" -gt 10 ] || { [ "$1" -eq 10 ] && [ "$2" -ge 22 ]; } || { echo "azcopy 10.22 or later is needed (AZCOPY_AUTO_LOGIN_TYPE=AZCLI)" >&2; exit 1; }',
+  'relogin() { if [ -n "$RESTORE_COPY_RELOGIN" ]; then sh -c "$RESTORE_COPY_RELOGIN"; fi; }',
+];
 
 export interface RestoreCopyProps {
   readonly from: RestoreFrom;

@@ -20,7 +20,7 @@ import type { Environment } from '../../config/schema';
 import { BACKUP_CRON } from '../../config/schema-app';
 import { objectivesOf } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
-import { NAMESPACES } from './names';
+import { NAMESPACES, RESTORE_CHECK_JOB } from './names';
 
 export interface AlertRule {
   readonly alert: string;
@@ -125,6 +125,35 @@ function backupRules(backups: Backups): AlertRule[] {
   ];
 }
 
+/** Days without a successful restore check before it alerts (issue 25: "has not succeeded within 8 days"). */
+export const RESTORE_CHECK_MAX_DAYS = 8;
+
+/**
+ * The weekly restore check (app layer, restore-check.ts), from kube-state-metrics' CronJob series:
+ * they live on the CronJob's status, so they outlast the job the TTL deletes an hour after it ends.
+ */
+function restoreCheckRules(backups: Backups): AlertRule[] {
+  if (!backups.restoreCheck.enabled) return [];
+  const sel = `{namespace="${RESTORE_CHECK_JOB.namespace}", cronjob="${RESTORE_CHECK_JOB.cronjob}"}`;
+  const by = 'namespace, cronjob';
+  const last = (metric: string) => `max by (${by}) (${metric}${sel})`;
+  const maxAge = RESTORE_CHECK_MAX_DAYS * 86400;
+  return [
+    // The newest run started after the newest success and is no longer active: it failed (or never succeeded at all).
+    alert('MongoDBRestoreCheckFailed',
+      `(${last('kube_cronjob_status_last_schedule_time')} > on (${by}) (${last('kube_cronjob_status_last_successful_time')} or ${last('kube_cronjob_created')} * 0)) unless on (${by}) (${last('kube_cronjob_status_active')} > 0)`,
+      '5m', 'critical',
+      'The weekly MongoDB restore check failed',
+      `The newest run of ${RESTORE_CHECK_JOB.namespace}/${RESTORE_CHECK_JOB.cronjob} did not restore the newest backup: backups that cannot be restored are not backups. Its log is in Loki ({namespace="${RESTORE_CHECK_JOB.namespace}"}); docs/restore.md, "The weekly restore check".`),
+    // Also when the CronJob is suspended, stuck or its runs are skipped; before the first success, measured from its creation.
+    alert('MongoDBRestoreCheckStale',
+      `(time() - ${last('kube_cronjob_status_last_successful_time')} > ${maxAge}) or (time() - ${last('kube_cronjob_created')} > ${maxAge} unless on (${by}) ${last('kube_cronjob_status_last_successful_time')}) or absent(kube_cronjob_created${sel})`,
+      '30m', 'critical',
+      'No successful MongoDB restore check for 8 days',
+      `${RESTORE_CHECK_JOB.namespace}/${RESTORE_CHECK_JOB.cronjob} has not restored a backup successfully for ${RESTORE_CHECK_MAX_DAYS} days (schedule "${backups.restoreCheck.schedule}" UTC), or kube-state-metrics does not report it.`),
+  ];
+}
+
 /** Rule groups for an environment, from its replica set size and backup plan. */
 export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>): readonly AlertGroup[] {
   const mongodbMembers = env.app.mongodb.members;
@@ -186,7 +215,7 @@ export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>)
           'Rocket.Chat REST mean latency above 1 s', 'REST calls took {{ $value | humanizeDuration }} on average over the last 10 minutes.')]),
       ],
     },
-    { name: 'platform.backups', rules: backupRules(env.app.backups) },
+    { name: 'platform.backups', rules: [...backupRules(env.app.backups), ...restoreCheckRules(env.app.backups)] },
     {
       name: 'platform.telemetry',
       rules: [

@@ -37,6 +37,9 @@ export const TELEMETRY = {
   prometheusUrl: `http://kube-prometheus-stack-prometheus.${NAMESPACES.monitoring}.svc.cluster.local:9090`,
 } as const;
 
+/** The app layer's weekly restore check (constructs/app/restore-check.ts): the platform's alerts watch its CronJob. */
+export const RESTORE_CHECK_JOB = { namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' } as const;
+
 /** The psmdb-operator release (chart fullname = release name): the app layer grants it backup access on AWS. */
 export const MONGODB_OPERATOR = { namespace: NAMESPACES.mongodb, serviceAccount: 'psmdb-operator', deployment: 'psmdb-operator' } as const;
 
