@@ -13,9 +13,13 @@
  * credentials by string equality; role assignments, their conditions and the locks are asserted
  * as data (docs/delivery.md says what that does and does not prove).
  */
+import { App, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
+import { AzureBootstrapStack } from '../stacks/azure-bootstrap-stack';
 import { resources, synthExamples, type Json } from './helpers';
-import { assertAssume, assertRequest, awsAccessModel, type AwsAccessModel } from './support/iam';
+import { assertAssume, assertRequest, awsAccessModel, withCreatedRole, type AwsAccessModel } from './support/iam';
 
 const { stacks } = synthExamples();
 const REPO = 'example-org/rocketchat-platform';
@@ -211,7 +215,98 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       }
       await assertRequest(model, { role, action: 'kms:GenerateDataKey', resource: keyOf(env) }, true);
       await assertRequest(model, { role, action: 'ec2:CreateVpc', resource: `arn:aws:ec2:eu-west-1:${account}:vpc/vpc-0123` }, true);
-      await assertRequest(model, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/${env}-node` }, true);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+    }
+  });
+
+  const boundary = (env: keyof typeof stores) => `arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`;
+  const otherEnv = { 'aws-dev': undefined, 'aws-prod': 'aws-dr', 'aws-dr': 'aws-prod' } as const;
+
+  it('deploy roles create roles only inside their boundary, cannot remove or rewrite it, and create no user, key or GitHub provider', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      const role = `${env}-ci-deploy`;
+      const account = AWS_ENVS[env];
+      const newRole = `arn:aws:iam::${account}:role/escape`;
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole }, false);
+      const other = otherEnv[env];
+      if (other) await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': boundary(other) } }, false);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
+      // A role that exists without the boundary (made by a person) gets no policy from CI: no admin by attachment.
+      for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
+        await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/someone-elses-role` }, false);
+        await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+      }
+      await assertRequest(model, { role, action: 'iam:PutRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
+      await assertRequest(model, { role, action: 'iam:DeleteRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
+      for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) await assertRequest(model, { role, action, resource: boundary(env) }, false);
+      await assertRequest(model, { role, action: 'iam:CreateUser', resource: `arn:aws:iam::${account}:user/escape`, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
+      await assertRequest(model, { role, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${account}:user/admin` }, false);
+      for (const action of ['iam:CreateOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint', 'iam:AddClientIDToOpenIDConnectProvider']) {
+        await assertRequest(model, { role, action, resource: provider(account) }, false);
+        await assertRequest(model, { role, action, resource: `${provider(account)}/example-enterprise` }, false);
+      }
+      // The cluster layer's own issuer (IRSA) stays possible.
+      await assertRequest(model, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF` }, true);
+    }
+  });
+
+  it('every role an AWS layer stack creates carries its environment\'s boundary, so the deploy role may create it', async () => {
+    let count = 0;
+    for (const [name, json] of Object.entries(stacks).filter(([n, j]) => !n.startsWith('bootstrap-') && j.provider?.aws)) {
+      const env = Object.keys(AWS_ENVS).find((e) => name.startsWith(`${e}-`)) as keyof typeof stores;
+      for (const role of resources(json, 'aws_iam_role')) {
+        count++;
+        expect(role.permissions_boundary, `${name} ${role.name}`).toBe(`arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`);
+        await assertRequest(model, { role: `${env}-ci-deploy`, action: 'iam:CreateRole', resource: `arn:aws:iam::${AWS_ENVS[env]}:role/${role.name}`, context: { 'iam:PermissionsBoundary': role.permissions_boundary } }, true);
+      }
+    }
+    // EKS cluster and nodes, IRSA workload roles, flow logs, DR replication: in every AWS environment.
+    expect(count).toBeGreaterThan(20);
+  });
+
+  it('a role a deploy role creates (AdministratorAccess, inside the boundary) cannot touch the stores, the CI identities or the boundary', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      const account = AWS_ENVS[env];
+      const created = withCreatedRole(model, `${env}-escape`, account, boundary(env));
+      const role = `${env}-escape`;
+      for (const store of (Object.keys(stores) as Array<keyof typeof stores>).filter((o) => AWS_ENVS[o] === account)) {
+        for (const action of ['s3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucket']) {
+          await assertRequest(created, { role, action, resource: `arn:aws:s3:::${stores[store].bucket}` }, false);
+        }
+        for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion']) {
+          for (const key of [`rocketchat/${store}-network.tfstate`, `bootstrap/${stores[store].stack}.tfstate`]) await assertRequest(created, { role, action, resource: object(store, key) }, false);
+        }
+        await assertRequest(created, { role, action: 'kms:ScheduleKeyDeletion', resource: keyOf(store), context: { 'kms:ResourceAliases': [`alias/${stores[store].bucket}`] } }, false);
+      }
+      await assertRequest(created, { role, action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${account}:role/${env}-ci-deploy` }, false);
+      await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2` }, false);
+      await assertRequest(created, { role, action: 'iam:CreatePolicyVersion', resource: boundary(env) }, false);
+      await assertRequest(created, { role, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${account}:user/admin` }, false);
+      // ...and still runs the workload it was made for.
+      await assertRequest(created, { role, action: 'ec2:DescribeInstances', resource: '*' }, true);
+      await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+    }
+  });
+
+  it('aws-prod and aws-dr read and write none of each other\'s state objects, by identity policy and by bucket policy alone', async () => {
+    // The same account's roles with their identity-side fences removed: the bucket policies must hold alone.
+    const resourceSideOnly: AwsAccessModel = { ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) };
+    for (const [env, other] of [['aws-prod', 'aws-dr'], ['aws-dr', 'aws-prod']] as const) {
+      for (const which of ['plan', 'deploy']) {
+        for (const m of [model, resourceSideOnly]) {
+          for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
+            // The other's state in its own store, and the other's keys if they sat in this store.
+            await assertRequest(m, { role: `${env}-ci-${which}`, action, resource: object(other, `rocketchat/${other}-app.tfstate`) }, false);
+            await assertRequest(m, { role: `${env}-ci-${which}`, action, resource: object(env, `rocketchat/${other}-app.tfstate`) }, false);
+          }
+        }
+      }
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutObject', resource: object(env, `rocketchat/${env}-app.tfstate`) }, true);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutObject', resource: object(env, `bootstrap/${stores[env].stack}.tfstate`) }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutBucketVersioning', resource: `arn:aws:s3:::${stores[other].bucket}` }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:ScheduleKeyDeletion', resource: keyOf(other) }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:PutKeyPolicy', resource: keyOf(env) }, false);
     }
   });
 });
@@ -327,6 +422,50 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
     }
   });
 
+  const ciIdentitiesOf = (json: Json) => Object.entries<Json>(json.resource.azurerm_user_assigned_identity).filter(([, i]) => /-ci-(plan|deploy)$/.test(i.name));
+
+  it('no deploy identity assigns or removes a role for any CI identity of its store (itself included)', () => {
+    for (const [stack, json] of azureBootstrap) {
+      const principals = ciIdentitiesOf(json).map(([logical]) => `\${azurerm_user_assigned_identity.${logical}.principal_id}`).sort();
+      expect(principals.length, stack).toBeGreaterThanOrEqual(2);
+      const admins = assignments(json).filter((a) => a.role_definition_name === 'Role Based Access Control Administrator');
+      expect(admins.length, stack).toBe(principals.length / 2);
+      for (const admin of admins) {
+        const [write, remove] = admin.condition.split(") AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'}))") as [string, string];
+        expect(write).toContain("ActionMatches{'Microsoft.Authorization/roleAssignments/write'}");
+        const excluded = (clause: string, source: string) =>
+          [...clause.matchAll(new RegExp(`@${source}\\[Microsoft\\.Authorization/roleAssignments:PrincipalId\\] GuidNotEquals (\\S+?)\\)*(?= AND|$)`, 'g'))].map((m) => m[1]!).sort();
+        expect(excluded(write, 'Request'), stack).toEqual(principals);
+        expect(excluded(remove, 'Resource'), stack).toEqual(principals);
+        // The exclusions are ANDed with the role allowlist inside the branch that permits the write (the split took its closing parenthesis).
+        expect(write).toMatch(/OR \(@Request\[Microsoft\.Authorization\/roleAssignments:RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{[^}]+\}( AND @Request\[Microsoft\.Authorization\/roleAssignments:PrincipalId\] GuidNotEquals \S+?)+\)$/);
+      }
+    }
+  });
+
+  it('no resource may carry a CI identity: a deny policy at the subscription, which Contributor cannot remove or exempt', () => {
+    for (const [stack, json] of azureBootstrap) {
+      const [definition, ...moreDefinitions] = resources(json, 'azurerm_policy_definition');
+      expect(moreDefinitions).toEqual([]);
+      expect(definition).toMatchObject({ policy_type: 'Custom', mode: 'All' });
+      const rule = JSON.parse(definition!.policy_rule) as Json;
+      expect(rule.then).toEqual({ effect: 'deny' });
+      const ids = ciIdentitiesOf(json).map(([logical]) => `\${azurerm_user_assigned_identity.${logical}.id}`);
+      // Azure Policy's containsKey on the identity dictionary, as the built-in policies read it (keys compare case-insensitively).
+      const denies = (body: Json) => (rule.if.anyOf as Json[]).some((c) => c.field === 'identity.userAssignedIdentities' && Object.keys(body.identity?.userAssignedIdentities ?? {}).some((k) => k.toLowerCase() === String(c.containsKey).toLowerCase()));
+      for (const id of ids) {
+        expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: { [id]: {} } } }), `${stack} ${id}`).toBe(true);
+        expect(denies({ type: 'Microsoft.ContainerInstance/containerGroups', identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { '/other/identity': {}, [id.toUpperCase()]: {} } } })).toBe(true);
+      }
+      expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: { '/subscriptions/x/resourceGroups/azure-prod-cluster/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet': {} } } })).toBe(false);
+      const [assignment] = resources(json, 'azurerm_subscription_policy_assignment');
+      expect(assignment).toMatchObject({ enforce: true, policy_definition_id: expect.stringMatching(/^\$\{azurerm_policy_definition\.[^.]+\.id\}$/) });
+      expect(assignment!.subscription_id).toBe(`/subscriptions/${json.provider.azurerm[0].subscription_id}`);
+      // Contributor's NotActions exclude Microsoft.Authorization writes and deletes: no identity in the store is given more.
+      for (const a of assignments(json)) expect(['Owner', 'User Access Administrator', 'Resource Policy Contributor']).not.toContain(a.role_definition_name);
+    }
+  });
+
   it('the store and every CI identity sit under a ReadOnly lock created after them, which Contributor cannot remove', () => {
     for (const [, json] of azureBootstrap) {
       const [lock, ...more] = resources(json, 'azurerm_management_lock');
@@ -340,5 +479,61 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
       // included. No identity in the store holds Owner, User Access Administrator or a role that names locks.
       for (const a of assignments(json)) expect(['Owner', 'User Access Administrator']).not.toContain(a.role_definition_name);
     }
+  });
+});
+
+/**
+ * A token of a repository on GitHub's immutable subject claims: the claim set GitHub documents
+ * (changelog 2026-04-23, "Immutable subject claims for GitHub Actions OIDC tokens": owner and
+ * repository ids appended to the names in `sub`), under this repository's subject template, for
+ * the aws-prod deploy job. Ids and values are made up; the shape is GitHub's.
+ */
+const IMMUTABLE_DEPLOY_TOKEN = {
+  iss: 'https://token.actions.githubusercontent.com',
+  aud: 'sts.amazonaws.com',
+  sub: 'repo:example-org-1234567/rocketchat-platform-987654321:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:example-org/rocketchat-platform/.github/workflows/deploy-environment.yml@refs/heads/main',
+  repository: 'example-org/rocketchat-platform',
+  repository_id: '987654321',
+  repository_owner: 'example-org',
+  repository_owner_id: '1234567',
+  ref: 'refs/heads/main',
+  environment: 'aws-prod',
+  event_name: 'push',
+  job_workflow_ref: 'example-org/rocketchat-platform/.github/workflows/deploy-environment.yml@refs/heads/main',
+} as const;
+
+describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () => {
+  const ids = { owner: 1234567, repository: 987654321 };
+  const withIds = (name: string) => ({ ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery, repositoryIds: ids } }) as never;
+  const awsClaims = (sub: string) => ({
+    'token.actions.githubusercontent.com:aud': IMMUTABLE_DEPLOY_TOKEN.aud,
+    'token.actions.githubusercontent.com:sub': sub,
+    'token.actions.githubusercontent.com:ref': IMMUTABLE_DEPLOY_TOKEN.ref,
+    'token.actions.githubusercontent.com:job_workflow_ref': IMMUTABLE_DEPLOY_TOKEN.job_workflow_ref,
+  });
+  const nameSub = IMMUTABLE_DEPLOY_TOKEN.sub.replace('example-org-1234567/rocketchat-platform-987654321', 'example-org/rocketchat-platform');
+  const provider = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
+
+  it('with the ids configured, the deploy role trusts the immutable subject and no longer the name-only one (a recycled name mints nothing)', async () => {
+    const stack = new AwsBootstrapStack(new App(), 'bootstrap-euw1-222222222222', [withIds('aws-prod')], 'example-rocketchat-tfstate-222222222222', 'eu-west-1');
+    const model = awsAccessModel({ 'bootstrap-euw1-222222222222': JSON.parse(Testing.synth(stack)) as Json });
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub) }, true);
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(nameSub) }, false);
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub.replace('987654321', '987654322')) }, false);
+  });
+
+  it('without them (the examples), an immutable-subject token is refused: logins fail closed until config says which form', async () => {
+    const model = awsAccessModel(Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws)));
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub) }, false);
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(nameSub) }, true);
+  });
+
+  it('Azure federated credentials name the immutable subject exactly', () => {
+    const env = withIds('azure-prod') as Json;
+    const state = env.state as Json;
+    const stack = new AzureBootstrapStack(new App(), `bootstrap-${state.storageAccountName}`, [env as never], state as never);
+    const subjects = resources(JSON.parse(Testing.synth(stack)) as Json, 'azurerm_federated_identity_credential').map((c) => c.subject as string);
+    expect(subjects).toContain(IMMUTABLE_DEPLOY_TOKEN.sub.replaceAll('aws-prod', 'azure-prod'));
+    for (const subject of subjects) expect(subject.startsWith('repo:example-org-1234567/rocketchat-platform-987654321:'), subject).toBe(true);
   });
 });

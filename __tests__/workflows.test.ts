@@ -22,6 +22,39 @@ const runs = (job: Job): string => (job.steps ?? []).map((s: Job) => s.run ?? ''
 const uses = (job: Job): string[] => (job.steps ?? []).flatMap((s: Job) => (s.uses ? [String(s.uses)] : []));
 const stepIndex = (job: Job, pred: (s: Job) => boolean) => (job.steps as Job[]).findIndex(pred);
 
+interface RunContext {
+  readonly event: string;
+  readonly ref: string;
+  readonly gated: boolean;
+  readonly planResult?: string;
+}
+
+/**
+ * Evaluates a job's `if:` the way the runner would, for the subset of GitHub's expression syntax
+ * these workflows use (string literals, ==, !=, &&, ||, !, parentheses, github.ref,
+ * github.event_name, fromJSON(inputs.target).<field>, needs.<job>.result). Anything else throws,
+ * so a guard written in syntax this does not know fails the test instead of passing it.
+ */
+function jobRuns(condition: string, run: RunContext): boolean {
+  const body = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  const values: Record<string, unknown> = {
+    'github.ref': run.ref,
+    'github.event_name': run.event,
+    'fromJSON(inputs.target).gated': run.gated,
+    'needs.plan.result': run.planResult ?? 'success',
+  };
+  const tokens = body.match(/'[^']*'|==|!=|&&|\|\||!|\(|\)|fromJSON\(inputs\.target\)\.\w+|[a-z_]+(\.[a-z_]+)+|\S/g) ?? [];
+  const js = tokens.map((t) => {
+    if (t.startsWith("'")) return JSON.stringify(t.slice(1, -1));
+    if (t === '==') return '===';
+    if (t === '!=') return '!==';
+    if (['&&', '||', '!', '(', ')'].includes(t)) return t;
+    if (t in values) return JSON.stringify(values[t]);
+    throw new Error(`unknown token ${t} in ${condition}`);
+  });
+  return new Function(`return (${js.join(' ')});`)() as boolean;
+}
+
 describe('workflows: the matrix comes from the registry and the synthesized manifest', () => {
   it('lists no environment anywhere under .github (every one comes from the registry)', () => {
     for (const file of files) for (const name of Object.keys(ENVIRONMENTS)) expect(text(file), `${file} names ${name}`).not.toContain(name);
@@ -134,7 +167,8 @@ describe('workflows: prod applies only the saved plans, after an approval that f
   const { plan, apply, deploy: straight } = deployEnv.jobs as Record<string, Job>;
 
   it('plans every stack with the plan identity and publishes the plan before anything waits for approval', () => {
-    expect(plan!.if).toBe('fromJSON(inputs.target).gated');
+    expect(jobRuns(plan!.if, { event: 'push', ref: 'refs/heads/main', gated: true })).toBe(true);
+    expect(jobRuns(plan!.if, { event: 'push', ref: 'refs/heads/main', gated: false })).toBe(false);
     expect(plan!.environment).toBe('${{ fromJSON(inputs.target).planEnvironment }}');
     expect(plan!['runs-on']).toBe('${{ fromJSON(inputs.target).planRunner }}');
     expect(runs(plan!)).toContain('run-stacks.ts plan --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans --no-lock');
@@ -177,7 +211,8 @@ describe('workflows: prod applies only the saved plans, after an approval that f
 
   it('applies after the plan job, in the deploy environment (its reviewers), from the saved plans only', () => {
     expect(apply!.needs).toBe('plan');
-    expect(apply!.if).toBe("fromJSON(inputs.target).gated && needs.plan.result == 'success'");
+    expect(jobRuns(apply!.if, { event: 'push', ref: 'refs/heads/main', gated: true })).toBe(true);
+    expect(jobRuns(apply!.if, { event: 'push', ref: 'refs/heads/main', gated: true, planResult: 'failure' })).toBe(false);
     expect(apply!.environment).toBe('${{ fromJSON(inputs.target).deployEnvironment }}');
     expect(plan!.environment).not.toBe(apply!.environment);
     expect(runs(apply!)).toContain('run-stacks.ts apply --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans');
@@ -187,9 +222,33 @@ describe('workflows: prod applies only the saved plans, after an approval that f
   });
 
   it('dev plans and applies straight away, only when not gated', () => {
-    expect(straight!.if).toBe('${{ !fromJSON(inputs.target).gated }}');
+    expect(jobRuns(straight!.if, { event: 'workflow_dispatch', ref: 'refs/heads/main', gated: false })).toBe(true);
+    expect(jobRuns(straight!.if, { event: 'workflow_dispatch', ref: 'refs/heads/main', gated: true })).toBe(false);
     expect(straight!.environment).toBe('${{ fromJSON(inputs.target).deployEnvironment }}');
     expect(runs(straight!)).toContain('run-stacks.ts deploy');
+  });
+
+  it('runs no job unless the run is main\'s, pushed or dispatched (a pull request calling this workflow reaches no runner)', () => {
+    // Inside a called workflow github.ref and github.event_name are the caller's (GitHub docs, "Reusing workflows").
+    const refused: Array<[string, string]> = [
+      ['pull_request', 'refs/pull/42/merge'],
+      ['pull_request_target', 'refs/heads/main'],
+      ['pull_request', 'refs/heads/main'],
+      ['workflow_dispatch', 'refs/heads/feature'],
+      ['push', 'refs/heads/feature'],
+      ['push', 'refs/tags/v1'],
+      ['schedule', 'refs/heads/main'],
+      ['workflow_run', 'refs/heads/main'],
+      ['workflow_call', 'refs/heads/main'],
+    ];
+    expect(Object.keys(deployEnv.jobs).sort()).toEqual(['apply', 'deploy', 'plan']);
+    for (const [name, job] of Object.entries(deployEnv.jobs)) {
+      for (const gated of [true, false]) {
+        for (const [event, ref] of refused) expect(jobRuns(job.if, { event, ref, gated }), `${name} on ${event} ${ref}`).toBe(false);
+      }
+      const runsOnMain = ['push', 'workflow_dispatch'].map((event) => [true, false].some((gated) => jobRuns(job.if, { event, ref: 'refs/heads/main', gated })));
+      expect(runsOnMain, name).toEqual([true, true]);
+    }
   });
 
   it('removes plan files whatever happens, in every job that makes or opens them', () => {

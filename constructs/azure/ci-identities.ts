@@ -69,12 +69,19 @@ export function assignableRoleGuids(env: AzureEnvironment): string[] {
   return [...Object.values(AZURE_ASSIGNABLE_ROLES), ...restore, ...customRoles(env).map((r) => customRoleGuid(env, r.key))];
 }
 
-/** Azure's "constrain roles" condition (ABAC, version 2.0): role assignments it writes or deletes name one of `guids`. */
-export function onlyTheseRolesCondition(guids: readonly string[]): string {
+/**
+ * Azure's "constrain roles and principals" condition (ABAC, version 2.0): role assignments it writes
+ * or deletes name one of `guids`, and none of them is for one of `ciPrincipals` (a deploy identity
+ * would otherwise give itself, or another CI identity, Storage Blob Data Contributor on the
+ * subscription and undo the `bootstrap/` condition on the state container).
+ */
+export function onlyTheseRolesCondition(guids: readonly string[], ciPrincipals: readonly string[] = []): string {
   const ids = guids.join(', ');
+  const notCi = (source: 'Request' | 'Resource') =>
+    ciPrincipals.map((p) => ` AND @${source}[Microsoft.Authorization/roleAssignments:PrincipalId] GuidNotEquals ${p}`).join('');
   return [
-    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`,
-    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`,
+    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}${notCi('Request')}))`,
+    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}${notCi('Resource')}))`,
   ].join(' AND ');
 }
 
@@ -119,7 +126,7 @@ export class AzureCiIdentities extends Construct {
   readonly plan: UserAssignedIdentity;
   readonly deploy: UserAssignedIdentity;
 
-  constructor(scope: Construct, id: string, props: CiIdentitiesProps) {
+  constructor(scope: Construct, id: string, private readonly props: CiIdentitiesProps) {
     super(scope, id);
     const { env } = props;
     const subscription = `/subscriptions/${env.azure.subscriptionId}`;
@@ -172,14 +179,22 @@ export class AzureCiIdentities extends Construct {
       conditionVersion: '2.0',
       condition: noBlobWritesUnderCondition(`${BOOTSTRAP_KEY_PREFIX}/`),
     });
+  }
+
+  /**
+   * The deploy identity's Role Based Access Control Administrator: only the allowlisted roles, and
+   * to no CI identity of the store (`ciPrincipals`, known once every environment's identities exist).
+   */
+  allowRoleAssignments(ciPrincipals: readonly string[]): void {
+    const { env } = this.props;
     new RoleAssignment(this, 'deploy-role-assignments', {
-      scope: subscription,
+      scope: `/subscriptions/${env.azure.subscriptionId}`,
       roleDefinitionName: 'Role Based Access Control Administrator',
       principalId: this.deploy.principalId,
       principalType: 'ServicePrincipal',
-      description: `Applies assign only the roles the layer stacks assign (GitHub Actions, ${env.name})`,
+      description: `Applies assign only the roles the layer stacks assign, to no CI identity (GitHub Actions, ${env.name})`,
       conditionVersion: '2.0',
-      condition: onlyTheseRolesCondition(assignableRoleGuids(env)),
+      condition: onlyTheseRolesCondition(assignableRoleGuids(env), ciPrincipals),
     });
   }
 }
