@@ -143,7 +143,7 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
     'aws-dr': { bucket: 'example-rocketchat-tfstate-dr-222222222222', stack: 'bootstrap-euc1-222222222222' },
   } as const;
   const object = (env: keyof typeof stores, key: string) => `arn:aws:s3:::${stores[env].bucket}/${key}`;
-  const keyOf = (env: keyof typeof stores) => [...model.kmsKeys.entries()].find(([k]) => k.startsWith(`${stores[env].stack}/`))![1];
+  const keyOf = (env: keyof typeof stores) => [...model.kmsKeys.entries()].find(([k]) => k.startsWith(`${stores[env].stack}/aws_kms_key.state-key`))![1];
 
   it('plan roles read their own state and their store\'s bootstrap state, decrypt with the state key, and write nothing', async () => {
     for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
@@ -286,6 +286,30 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       // ...and still runs the workload it was made for.
       await assertRequest(created, { role, action: 'ec2:DescribeInstances', resource: '*' }, true);
       await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+    }
+  });
+
+  it('only a gated environment\'s plan role signs its plan bundles; its deploy role verifies and cannot sign, re-policy the key or move its alias', async () => {
+    const signingKey = (env: string) => [...model.kmsKeys.entries()].find(([k]) => k.includes(`ci-${env}_plan-signing`))?.[1];
+    expect(signingKey('aws-dev')).toBeUndefined();
+    for (const env of ['aws-prod', 'aws-dr'] as const) {
+      const key = signingKey(env)!;
+      const account = AWS_ENVS[env];
+      const context = { 'kms:ResourceAliases': [`alias/${env}-plan-signing`] };
+      await assertRequest(model, { role: `${env}-ci-plan`, action: 'kms:Sign', resource: key, context }, true);
+      await assertRequest(model, { role: `${env}-ci-deploy`, action: 'kms:Sign', resource: key, context }, false);
+      await assertRequest(model, { role: `${env}-ci-deploy`, action: 'kms:Verify', resource: key, context }, true);
+      await assertRequest(withCreatedRole(model, 'escape', account, boundary(env)), { role: 'escape', action: 'kms:Sign', resource: key, context }, false);
+      // The other prod environment's plan role (same account) signs nothing of this one.
+      await assertRequest(model, { role: `${otherEnv[env]}-ci-plan`, action: 'kms:Sign', resource: key, context }, false);
+      for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']) {
+        await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
+        // The key policy alone refuses it too (identity fences removed).
+        await assertRequest({ ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) }, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
+      }
+      for (const action of ['kms:UpdateAlias', 'kms:DeleteAlias', 'kms:CreateAlias']) {
+        await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: `arn:aws:kms:eu-west-1:${account}:alias/${env}-plan-signing` }, false);
+      }
     }
   });
 

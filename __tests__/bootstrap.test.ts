@@ -32,7 +32,7 @@ describe('state bootstrap stacks', () => {
 
     it('protects the bucket and its key from destroy', () => {
       expect(only(s, 'aws_s3_bucket')).toMatchObject({ bucket: 'example-rocketchat-tfstate-222222222222', force_destroy: false, lifecycle: { prevent_destroy: true } });
-      expect(only(s, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+      expect(byPath(s, 'aws_kms_key', 'state-key/key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
     });
 
     it('versions and encrypts with the customer key', () => {

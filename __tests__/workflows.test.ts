@@ -188,10 +188,45 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     // seal.ts reads the run from GITHUB_REPOSITORY/GITHUB_RUN_ID/GITHUB_SHA (set by the runner) and ENVIRONMENT.
     expect(deployEnv.env!.ENVIRONMENT).toBe('${{ fromJSON(inputs.target).environment }}');
     const upload = plan!.steps.find((s: Job) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}');
-    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin', 'retention-days': 7 });
+    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin\nsealed-plans.sig\n', 'retention-days': 7, 'if-no-files-found': 'error' });
     expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'seal.ts'), 'utf8')).toContain('export const APPROVAL_WINDOW_DAYS = 7;');
     const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
     expect(open.env.PLAN_SEALING_PRIVATE_KEY).toBe('${{ secrets.PLAN_SEALING_PRIVATE_KEY }}');
+  });
+
+  it('signs the sealed bundle with the plan role\'s KMS key, bound to repository, run, commit and environment, and verifies it before opening', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const step = (job: Job, name: string) => (job.steps as Job[]).findIndex((s) => s.name === name);
+    const sign = plan!.steps[step(plan!, 'sign the sealed plans')];
+    const verify = apply!.steps[step(apply!, 'verify the plan signature')];
+    expect(step(plan!, 'sign the sealed plans')).toBeGreaterThan(step(plan!, 'seal the saved plans'));
+    expect(step(plan!, 'sign the sealed plans')).toBeLessThan(stepIndex(plan!, (s) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}'));
+    // The deploy role's credentials verify, and nothing is opened before.
+    const credentials = stepIndex(apply!, (s) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
+    expect(step(apply!, 'verify the plan signature')).toBeGreaterThan(credentials);
+    expect(step(apply!, 'verify the plan signature')).toBeLessThan(step(apply!, 'open the saved plans'));
+    expect(sign.run).toContain('aws kms sign --key-id "alias/$ENVIRONMENT-plan-signing" --message-type DIGEST');
+    expect(verify.run).toContain('aws kms verify --key-id "alias/$ENVIRONMENT-plan-signing" --message-type DIGEST');
+    // Run each step's digest line: both compute the same digest for the same run, and another run, commit, environment or bundle changes it.
+    const digestLine = (run: string, bundle: string) => run.split('\n').find((l) => l.includes('openssl dgst'))!.replace(/sealed\/sealed-plans\.bin|sealed-plans\.bin/, bundle);
+    const work = tempDir();
+    require('node:fs').writeFileSync(join(work, 'bundle'), 'sealed');
+    require('node:fs').writeFileSync(join(work, 'other'), 'sealed2');
+    const digest = (run: string, bundle: string, over: Record<string, string> = {}) => {
+      const env = { PATH: process.env.PATH, RUNNER_TEMP: work, GITHUB_REPOSITORY: 'example-org/rocketchat-platform', GITHUB_RUN_ID: '100', GITHUB_SHA: 'a'.repeat(40), ENVIRONMENT: 'aws-prod', ...over };
+      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', `${digestLine(run, bundle)} && od -An -tx1 "$RUNNER_TEMP/plans.digest" | tr -d ' \\n'`], { cwd: work, encoding: 'utf8', env });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const signed = digest(sign.run, 'bundle');
+    expect(signed).toMatch(/^[0-9a-f]{64}$/);
+    expect(digest(verify.run, 'bundle')).toBe(signed);
+    const changes: Array<Record<string, string>> = [{ GITHUB_RUN_ID: '101' }, { GITHUB_SHA: 'b'.repeat(40) }, { ENVIRONMENT: 'aws-dr' }, { GITHUB_REPOSITORY: 'fork/rocketchat-platform' }];
+    for (const over of changes) {
+      expect(digest(verify.run, 'bundle', over), JSON.stringify(over)).not.toBe(signed);
+    }
+    expect(digest(verify.run, 'other')).not.toBe(signed);
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('takes only the saved plans and their results out of the bundle, whatever else a tampered plan runner packed', () => {

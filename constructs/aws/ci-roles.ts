@@ -36,6 +36,7 @@ import type { AwsEnvironment } from '../../config/schema';
 import { mongoSecretNames } from '../app/mongodb-secrets';
 import { GITHUB_OIDC } from '../ci/github-oidc';
 import { boundaryStatements, deployFenceStatements, type AccountStore } from './deploy-fence';
+import { PlanSigningKey } from './plan-signing-key';
 import { managedPolicyArn, policyDocument, type Statement } from './policy';
 
 /** Plans are short; applies of a cluster or node roll can take most of the deploy job's two hours. */
@@ -153,6 +154,11 @@ export class CiRoles extends Construct {
         Resource: `arn:${partition}:s3:::*/*`,
       },
     ];
+    // Gated environments carry their plans from the plan job to the approved apply: the plan role signs them.
+    if (env.tier === 'prod') {
+      const signing = new PlanSigningKey(this, 'plan-signing', { environment: env.name, partition, accountId, planRoleArn: this.plan.arn });
+      planStatements.push({ Sid: 'SignThePlanBundle', Effect: 'Allow', Action: 'kms:Sign', Resource: signing.key.arn });
+    }
     new IamRolePolicy(this, 'plan-state', { role: this.plan.name, name: 'state-and-secrets', policy: policyDocument(planStatements) });
 
     new IamRolePolicyAttachment(this, 'deploy-administrator', { role: this.deploy.name, policyArn: managedPolicyArn(partition, 'AdministratorAccess') });

@@ -144,7 +144,19 @@ export function deployFenceStatements(props: FenceProps, created = false): State
       Sid: 'StateKeyAliasesStay',
       Effect: 'Deny',
       Action: ['kms:DeleteAlias', 'kms:UpdateAlias', 'kms:CreateAlias'],
-      Resource: props.accountStores.map((s) => `arn:${partition}:kms:*:${accountId}:alias/${s.bucket}`),
+      Resource: [
+        ...props.accountStores.map((s) => `arn:${partition}:kms:*:${accountId}:alias/${s.bucket}`),
+        // The apply verifies plan signatures by this alias: pointing it at a key CI holds would forge them.
+        `arn:${partition}:kms:*:${accountId}:alias/*-plan-signing`,
+      ],
+    },
+    // Plan bundles are signed by plan roles only (constructs/aws/plan-signing-key.ts); the key policy says so, and no deploy role may rewrite it.
+    {
+      Sid: 'PlanSigningKeysStayThePlanRoles',
+      Effect: 'Deny',
+      Action: ['kms:Sign', ...KEY_ACTIONS],
+      Resource: `arn:${partition}:kms:*:${accountId}:key/*`,
+      Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/*-plan-signing' } },
     },
   ];
 }
