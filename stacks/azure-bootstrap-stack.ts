@@ -90,7 +90,7 @@ export class AzureBootstrapStack extends LayerStack {
         });
       }
     }
-    const ciPrincipals = ci.flatMap((c) => [c.plan.principalId, c.deploy.principalId]);
+    const ciPrincipals = { plan: ci.map((c) => c.plan.principalId), deploy: ci.map((c) => c.deploy.principalId) };
     for (const c of ci) c.allowRoleAssignments(ciPrincipals);
     noCiIdentityOnCompute(this, id, subscription, ci.flatMap((c) => [c.plan.id, c.deploy.id]));
 
