@@ -289,6 +289,17 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
     }
   });
 
+  it('every CI policy fits IAM\'s size limits with its references resolved (6,144 characters a managed policy, 10,240 a role\'s inline policies)', () => {
+    // Whitespace does not count; a Terraform reference becomes an ARN of at most 100 characters.
+    const size = (policy: string) => policy.replace(/\$\{[^}]*\}/g, 'x'.repeat(100)).replace(/\s/g, '').length;
+    for (const [name, json] of Object.entries(bootstrap)) {
+      for (const p of resources(json, 'aws_iam_policy')) expect(size(p.policy), `${name} ${p.name}`).toBeLessThanOrEqual(6144);
+      const inline = new Map<string, number>();
+      for (const p of resources(json, 'aws_iam_role_policy')) inline.set(p.role, (inline.get(p.role) ?? 0) + size(p.policy));
+      for (const [role, total] of inline) expect(total, `${name} ${role}`).toBeLessThanOrEqual(10240);
+    }
+  });
+
   it('only a gated environment\'s plan role signs its plan bundles; its deploy role verifies and cannot sign, re-policy the key or move its alias', async () => {
     const signingKey = (env: string) => [...model.kmsKeys.entries()].find(([k]) => k.includes(`ci-${env}_plan-signing`))?.[1];
     expect(signingKey('aws-dev')).toBeUndefined();
@@ -302,7 +313,7 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       await assertRequest(withCreatedRole(model, 'escape', account, boundary(env)), { role: 'escape', action: 'kms:Sign', resource: key, context }, false);
       // The other prod environment's plan role (same account) signs nothing of this one.
       await assertRequest(model, { role: `${otherEnv[env]}-ci-plan`, action: 'kms:Sign', resource: key, context }, false);
-      for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']) {
+      for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant']) {
         await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
         // The key policy alone refuses it too (identity fences removed).
         await assertRequest({ ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) }, { role: `${env}-ci-deploy`, action, resource: key, context }, false);

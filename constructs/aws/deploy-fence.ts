@@ -67,14 +67,13 @@ function ciRoleArnsOf(partition: string, accountId: string, environment: string)
 /**
  * The denies of a deploy role and of its boundary. `created`: the boundary's variant, which also
  * keeps created roles away from this environment's own state (they run workloads, not Terraform).
+ * Size matters: IAM caps a managed policy at 6,144 characters and a role's inline policies at
+ * 10,240 (whitespace excluded); __tests__/delivery.test.ts holds every document to those limits.
  */
 export function deployFenceStatements(props: FenceProps, created = false): Statement[] {
   const { partition, accountId } = props;
   const storeArns = props.accountStores.map((s) => `arn:${partition}:s3:::${s.bucket}`);
   const boundaryArn = deployBoundaryArn(props.environment, accountId, partition);
-  const ownState = props.accountStores.flatMap((s) =>
-    s.environments.filter((e) => e.name === props.environment).flatMap((e) => environmentStateObjects(`arn:${partition}:s3:::${s.bucket}`, e.keyPrefix, e.name)),
-  );
   // Every state object of the account except this environment's own: other environments' layers, bootstrap state included.
   const otherState = props.accountStores.flatMap((s) => {
     const arn = `arn:${partition}:s3:::${s.bucket}`;
@@ -130,7 +129,9 @@ export function deployFenceStatements(props: FenceProps, created = false): State
     // Bootstrap state records the CI identities and the stores: people apply it, never CI.
     { Sid: 'BootstrapStateIsAppliedByPeople', Effect: 'Deny', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: storeArns.map((arn) => `${arn}/${BOOTSTRAP_KEY_PREFIX}/*`) },
     // aws-prod and aws-dr share an account: neither reads or writes the other's layer state.
-    { Sid: 'NoOtherEnvironmentsState', Effect: 'Deny', Action: STATE_OBJECT_ACTIONS, Resource: created ? [...otherState, ...ownState] : otherState },
+    // (A created role needs no state at all: the boundary denies every object of every store, which also keeps it
+    // within IAM's 6,144-character limit for managed policies as environments are added.)
+    { Sid: 'NoOtherEnvironmentsState', Effect: 'Deny', Action: STATE_OBJECT_ACTIONS, Resource: created ? storeArns.map((arn) => `${arn}/*`) : otherState },
     { Sid: 'StateKeysStayUsable', Effect: 'Deny', Action: KEY_ACTIONS, Resource: props.stateKmsKeyArn },
     // Other stores' keys are known here only by their alias (the bucket's name): deny by alias, and keep the aliases where they are.
     {
@@ -154,7 +155,7 @@ export function deployFenceStatements(props: FenceProps, created = false): State
     {
       Sid: 'PlanSigningKeysStayThePlanRoles',
       Effect: 'Deny',
-      Action: ['kms:Sign', ...KEY_ACTIONS],
+      Action: ['kms:Sign', 'kms:CreateGrant', ...KEY_ACTIONS],
       Resource: `arn:${partition}:kms:*:${accountId}:key/*`,
       Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/*-plan-signing' } },
     },

@@ -53,7 +53,8 @@ export class PlanSigningKey extends Construct {
           Sid: 'CiKeepsTheKeyAsBootstrapped',
           Effect: 'Deny',
           Principal: '*',
-          Action: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey'],
+          // A grant is another way to hand out kms:Sign: CI creates none on this key.
+          Action: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant'],
           Resource: '*',
           Condition: { ArnLike: { 'aws:PrincipalArn': ciRolePatterns(props.partition, props.accountId) } },
         },
