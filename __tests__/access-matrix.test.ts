@@ -13,9 +13,13 @@
  * credentials by string equality; role assignments, their conditions and the locks are asserted
  * as data (docs/delivery.md says what that does and does not prove).
  */
+import { App, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../config/environments';
+import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
+import { AzureBootstrapStack } from '../stacks/azure-bootstrap-stack';
 import { resources, synthExamples, type Json } from './helpers';
-import { assertAssume, assertRequest, awsAccessModel, type AwsAccessModel } from './support/iam';
+import { assertAssume, assertRequest, awsAccessModel, withCreatedRole, type AwsAccessModel } from './support/iam';
 
 const { stacks } = synthExamples();
 const REPO = 'example-org/rocketchat-platform';
@@ -139,7 +143,7 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
     'aws-dr': { bucket: 'example-rocketchat-tfstate-dr-222222222222', stack: 'bootstrap-euc1-222222222222' },
   } as const;
   const object = (env: keyof typeof stores, key: string) => `arn:aws:s3:::${stores[env].bucket}/${key}`;
-  const keyOf = (env: keyof typeof stores) => [...model.kmsKeys.entries()].find(([k]) => k.startsWith(`${stores[env].stack}/`))![1];
+  const keyOf = (env: keyof typeof stores) => [...model.kmsKeys.entries()].find(([k]) => k.startsWith(`${stores[env].stack}/aws_kms_key.state-key`))![1];
 
   it('plan roles read their own state and their store\'s bootstrap state, decrypt with the state key, and write nothing', async () => {
     for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
@@ -211,7 +215,133 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       }
       await assertRequest(model, { role, action: 'kms:GenerateDataKey', resource: keyOf(env) }, true);
       await assertRequest(model, { role, action: 'ec2:CreateVpc', resource: `arn:aws:ec2:eu-west-1:${account}:vpc/vpc-0123` }, true);
-      await assertRequest(model, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/${env}-node` }, true);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+    }
+  });
+
+  const boundary = (env: keyof typeof stores) => `arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`;
+  const otherEnv = { 'aws-dev': undefined, 'aws-prod': 'aws-dr', 'aws-dr': 'aws-prod' } as const;
+
+  it('deploy roles create roles only inside their boundary, cannot remove or rewrite it, and create no user, key or GitHub provider', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      const role = `${env}-ci-deploy`;
+      const account = AWS_ENVS[env];
+      const newRole = `arn:aws:iam::${account}:role/escape`;
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole }, false);
+      const other = otherEnv[env];
+      if (other) await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': boundary(other) } }, false);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
+      // A role that exists without the boundary (made by a person) gets no policy from CI: no admin by attachment.
+      for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
+        await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/someone-elses-role` }, false);
+        await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+      }
+      await assertRequest(model, { role, action: 'iam:PutRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
+      await assertRequest(model, { role, action: 'iam:DeleteRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
+      for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) await assertRequest(model, { role, action, resource: boundary(env) }, false);
+      await assertRequest(model, { role, action: 'iam:CreateUser', resource: `arn:aws:iam::${account}:user/escape`, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
+      await assertRequest(model, { role, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${account}:user/admin` }, false);
+      for (const action of ['iam:CreateOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint', 'iam:AddClientIDToOpenIDConnectProvider']) {
+        await assertRequest(model, { role, action, resource: provider(account) }, false);
+        await assertRequest(model, { role, action, resource: `${provider(account)}/example-enterprise` }, false);
+      }
+      // The cluster layer's own issuer (IRSA) stays possible.
+      await assertRequest(model, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF` }, true);
+    }
+  });
+
+  it('every role an AWS layer stack creates carries its environment\'s boundary, so the deploy role may create it', async () => {
+    let count = 0;
+    for (const [name, json] of Object.entries(stacks).filter(([n, j]) => !n.startsWith('bootstrap-') && j.provider?.aws)) {
+      const env = Object.keys(AWS_ENVS).find((e) => name.startsWith(`${e}-`)) as keyof typeof stores;
+      for (const role of resources(json, 'aws_iam_role')) {
+        count++;
+        expect(role.permissions_boundary, `${name} ${role.name}`).toBe(`arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`);
+        await assertRequest(model, { role: `${env}-ci-deploy`, action: 'iam:CreateRole', resource: `arn:aws:iam::${AWS_ENVS[env]}:role/${role.name}`, context: { 'iam:PermissionsBoundary': role.permissions_boundary } }, true);
+      }
+    }
+    // EKS cluster and nodes, IRSA workload roles, flow logs, DR replication: in every AWS environment.
+    expect(count).toBeGreaterThan(20);
+  });
+
+  it('a role a deploy role creates (AdministratorAccess, inside the boundary) cannot touch the stores, the CI identities or the boundary', async () => {
+    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+      const account = AWS_ENVS[env];
+      const created = withCreatedRole(model, `${env}-escape`, account, boundary(env));
+      const role = `${env}-escape`;
+      for (const store of (Object.keys(stores) as Array<keyof typeof stores>).filter((o) => AWS_ENVS[o] === account)) {
+        for (const action of ['s3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucket']) {
+          await assertRequest(created, { role, action, resource: `arn:aws:s3:::${stores[store].bucket}` }, false);
+        }
+        for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion']) {
+          for (const key of [`rocketchat/${store}-network.tfstate`, `bootstrap/${stores[store].stack}.tfstate`]) await assertRequest(created, { role, action, resource: object(store, key) }, false);
+        }
+        await assertRequest(created, { role, action: 'kms:ScheduleKeyDeletion', resource: keyOf(store), context: { 'kms:ResourceAliases': [`alias/${stores[store].bucket}`] } }, false);
+      }
+      await assertRequest(created, { role, action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${account}:role/${env}-ci-deploy` }, false);
+      await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2` }, false);
+      await assertRequest(created, { role, action: 'iam:CreatePolicyVersion', resource: boundary(env) }, false);
+      await assertRequest(created, { role, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${account}:user/admin` }, false);
+      // ...and still runs the workload it was made for.
+      await assertRequest(created, { role, action: 'ec2:DescribeInstances', resource: '*' }, true);
+      await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+    }
+  });
+
+  it('every CI policy fits IAM\'s size limits with its references resolved (6,144 characters a managed policy, 10,240 a role\'s inline policies)', () => {
+    // Whitespace does not count; a Terraform reference becomes an ARN of at most 100 characters.
+    const size = (policy: string) => policy.replace(/\$\{[^}]*\}/g, 'x'.repeat(100)).replace(/\s/g, '').length;
+    for (const [name, json] of Object.entries(bootstrap)) {
+      for (const p of resources(json, 'aws_iam_policy')) expect(size(p.policy), `${name} ${p.name}`).toBeLessThanOrEqual(6144);
+      const inline = new Map<string, number>();
+      for (const p of resources(json, 'aws_iam_role_policy')) inline.set(p.role, (inline.get(p.role) ?? 0) + size(p.policy));
+      for (const [role, total] of inline) expect(total, `${name} ${role}`).toBeLessThanOrEqual(10240);
+    }
+  });
+
+  it('only a gated environment\'s plan role signs its plan bundles; its deploy role verifies and cannot sign, re-policy the key or move its alias', async () => {
+    const signingKey = (env: string) => [...model.kmsKeys.entries()].find(([k]) => k.includes(`ci-${env}_plan-signing`))?.[1];
+    expect(signingKey('aws-dev')).toBeUndefined();
+    for (const env of ['aws-prod', 'aws-dr'] as const) {
+      const key = signingKey(env)!;
+      const account = AWS_ENVS[env];
+      const context = { 'kms:ResourceAliases': [`alias/${env}-plan-signing`] };
+      await assertRequest(model, { role: `${env}-ci-plan`, action: 'kms:Sign', resource: key, context }, true);
+      await assertRequest(model, { role: `${env}-ci-deploy`, action: 'kms:Sign', resource: key, context }, false);
+      await assertRequest(model, { role: `${env}-ci-deploy`, action: 'kms:Verify', resource: key, context }, true);
+      await assertRequest(withCreatedRole(model, 'escape', account, boundary(env)), { role: 'escape', action: 'kms:Sign', resource: key, context }, false);
+      // The other prod environment's plan role (same account) signs nothing of this one.
+      await assertRequest(model, { role: `${otherEnv[env]}-ci-plan`, action: 'kms:Sign', resource: key, context }, false);
+      for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant']) {
+        await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
+        // The key policy alone refuses it too (identity fences removed).
+        await assertRequest({ ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) }, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
+      }
+      for (const action of ['kms:UpdateAlias', 'kms:DeleteAlias', 'kms:CreateAlias']) {
+        await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: `arn:aws:kms:eu-west-1:${account}:alias/${env}-plan-signing` }, false);
+      }
+    }
+  });
+
+  it('aws-prod and aws-dr read and write none of each other\'s state objects, by identity policy and by bucket policy alone', async () => {
+    // The same account's roles with their identity-side fences removed: the bucket policies must hold alone.
+    const resourceSideOnly: AwsAccessModel = { ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) };
+    for (const [env, other] of [['aws-prod', 'aws-dr'], ['aws-dr', 'aws-prod']] as const) {
+      for (const which of ['plan', 'deploy']) {
+        for (const m of [model, resourceSideOnly]) {
+          for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
+            // The other's state in its own store, and the other's keys if they sat in this store.
+            await assertRequest(m, { role: `${env}-ci-${which}`, action, resource: object(other, `rocketchat/${other}-app.tfstate`) }, false);
+            await assertRequest(m, { role: `${env}-ci-${which}`, action, resource: object(env, `rocketchat/${other}-app.tfstate`) }, false);
+          }
+        }
+      }
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutObject', resource: object(env, `rocketchat/${env}-app.tfstate`) }, true);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutObject', resource: object(env, `bootstrap/${stores[env].stack}.tfstate`) }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutBucketVersioning', resource: `arn:aws:s3:::${stores[other].bucket}` }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:ScheduleKeyDeletion', resource: keyOf(other) }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:PutKeyPolicy', resource: keyOf(env) }, false);
     }
   });
 });
@@ -303,7 +433,7 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
         const mine = assignments(json).filter((a) => a.principal_id === principalOf(json, identity.name));
         expect(mine.map((a) => a.role_definition_name).sort()).toEqual(['Contributor', 'Role Based Access Control Administrator', 'Storage Blob Data Contributor']);
         const admin = mine.find((a) => a.role_definition_name === 'Role Based Access Control Administrator')!;
-        const allowed = [...admin.condition.matchAll(/ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/g)].map((m) => m[1]!.split(', ').sort());
+        const allowed = [...admin.condition.matchAll(/OR \(@\w+\[Microsoft\.Authorization\/roleAssignments:RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/g)].map((m) => m[1]!.split(', ').sort());
         expect(allowed).toHaveLength(2);
         expect(allowed[0]).toEqual(allowed[1]);
         // What the environment's layer stacks assign, by built-in name or custom definition id.
@@ -327,6 +457,112 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
     }
   });
 
+  const ciIdentitiesOf = (json: Json) => Object.entries<Json>(json.resource.azurerm_user_assigned_identity).filter(([, i]) => /-ci-(plan|deploy)$/.test(i.name));
+
+  /**
+   * Evaluates an ABAC condition (version 2.0) for one role-assignment request, for the subset of the
+   * grammar these conditions use: ActionMatches, !, NOT, AND, OR, parentheses, and on
+   * @Request/@Resource attributes GuidEquals, GuidNotEquals and ForAnyOfAnyValues:GuidEquals.
+   * Anything else throws, so a condition written in syntax this does not know fails the case.
+   */
+  function abacAllows(condition: string, action: string, attrs: Record<string, string>): boolean {
+    // Terraform references (`${…principal_id}`) hold braces the grammar uses for lists: write them as plain names.
+    const plain = (text: string) => text.replace(/\$\{([^}]+)\}/g, 'ref:$1');
+    attrs = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, plain(v)]));
+    const tokens = plain(condition).match(/\(|\)|AND|OR|NOT|!|ActionMatches\{'[^']*'\}|@(?:Request|Resource)\[[^\]]+\] \S+ (?:\{[^}]*\}|[^\s()]+)|\S+/g)!;
+    let i = 0;
+    const atom = (t: string): boolean => {
+      const act = /^ActionMatches\{'(.*)'\}$/.exec(t);
+      if (act) return act[1] === action;
+      const m = /^@(Request|Resource)\[Microsoft\.Authorization\/roleAssignments:(\w+)\] (\S+) (.+)$/.exec(t);
+      if (!m) throw new Error(`unknown term ${t}`);
+      const value = attrs[`${m[1]}:${m[2]}`];
+      if (value === undefined) throw new Error(`no ${m[1]}:${m[2]} in the request`);
+      const list = m[4]!.replace(/^\{|\}$/g, '').split(', ').map((v) => v.toLowerCase());
+      if (m[3] === 'GuidNotEquals') return value.toLowerCase() !== list[0];
+      if (m[3] === 'GuidEquals' || m[3] === 'ForAnyOfAnyValues:GuidEquals') return list.includes(value.toLowerCase());
+      throw new Error(`unknown operator ${m[3]}`);
+    };
+    // Parsed into closures and evaluated afterwards, with short-circuit AND/OR as Azure does: a write's
+    // delete clause never reads @Resource attributes the write does not have.
+    type Node = () => boolean;
+    const factor = (): Node => {
+      const t = tokens[i++]!;
+      if (t === '!' || t === 'NOT') { const f = factor(); return () => !f(); }
+      if (t === '(') { const v = expr(); if (tokens[i++] !== ')') throw new Error('unbalanced'); return v; }
+      return () => atom(t);
+    };
+    const term = (): Node => { const fs = [factor()]; while (tokens[i] === 'AND') { i++; fs.push(factor()); } return () => fs.every((f) => f()); };
+    const expr = (): Node => { const ts = [term()]; while (tokens[i] === 'OR') { i++; ts.push(term()); } return () => ts.some((t) => t()); };
+    const tree = expr();
+    if (i !== tokens.length) throw new Error(`unparsed: ${tokens.slice(i).join(' ')}`);
+    return tree();
+  }
+
+  it('deploy identities give a CI identity of their store only its cluster access, as the cluster layer does, and nothing else (state, identities, keys)', () => {
+    let layerGrants = 0;
+    for (const [stack, json] of azureBootstrap) {
+      const ci = ciIdentitiesOf(json).map(([logical, i]) => ({ name: i.name as string, principal: `\${azurerm_user_assigned_identity.${logical}.principal_id}` }));
+      const admins = assignments(json).filter((a) => a.role_definition_name === 'Role Based Access Control Administrator');
+      expect(admins.length, stack).toBe(ci.length / 2);
+      for (const admin of admins) {
+        const env = ci.find((c) => admin.principal_id === c.principal)!.name.replace(/-ci-deploy$/, '');
+        const allows = (roleId: string, principal: string) => ['write', 'delete'].map((verb) => {
+          const source = verb === 'write' ? 'Request' : 'Resource';
+          return abacAllows(admin.condition, `Microsoft.Authorization/roleAssignments/${verb}`, { [`${source}:RoleDefinitionId`]: roleId, [`${source}:PrincipalId`]: principal });
+        });
+        // What the environment's cluster layer assigns to the CI identities (looked up by name) must pass.
+        for (const [, layer] of Object.entries(stacks).filter(([n]) => n.startsWith(`${env}-`))) {
+          const lookups = Object.entries<Json>(layer.data?.azurerm_user_assigned_identity ?? {});
+          for (const a of assignments(layer)) {
+            const lookup = lookups.find(([logical]) => a.principal_id === `\${data.azurerm_user_assigned_identity.${logical}.principal_id}`);
+            if (!lookup || !/-ci-(plan|deploy)$/.test(lookup[1].name)) continue;
+            layerGrants++;
+            expect(allows(roleId(a), ci.find((c) => c.name === lookup[1].name)!.principal), `${env} layer gives ${lookup[1].name} ${roleId(a)}`).toEqual([true, true]);
+          }
+        }
+        for (const c of ci) {
+          for (const role of ['Storage Blob Data Contributor', 'Storage Blob Data Reader', 'Managed Identity Operator', 'Key Vault Crypto Officer', 'Reader', 'Network Contributor']) {
+            // Except while azure-dr restores: its app layer gives its deploy identity the backup container (a scope ABAC cannot pin; docs/delivery.md).
+            const restoreCopy = env === 'azure-dr' && c.name === 'azure-dr-ci-deploy' && ['Storage Blob Data Contributor', 'Storage Blob Data Reader'].includes(role);
+            expect(allows(BUILT_IN[role]!, c.principal), `${env} gives ${c.name} ${role}`).toEqual(restoreCopy ? [true, true] : [false, false]);
+          }
+          // Each kind gets only its own cluster access: no cluster admin for a plan identity.
+          if (c.name.endsWith('-ci-plan')) expect(allows(BUILT_IN['Azure Kubernetes Service RBAC Cluster Admin']!, c.principal)).toEqual([false, false]);
+          if (c.name.endsWith('-ci-deploy')) expect(allows(BUILT_IN['Key Vault Secrets User']!, c.principal)).toEqual(c.name === 'azure-dr-ci-deploy' ? [true, true] : [false, false]);
+        }
+        // Anyone else (a workload identity a layer creates) still gets the allowlisted roles, and nobody a privileged one.
+        const workload = '11111111-2222-3333-4444-555555555555';
+        expect(allows(BUILT_IN['Storage Blob Data Contributor']!, workload)).toEqual([true, true]);
+        for (const id of PRIVILEGED) expect(allows(id, workload)).toEqual([false, false]);
+      }
+    }
+    expect(layerGrants).toBeGreaterThanOrEqual(3 * 5);
+  });
+
+  it('no resource may carry a CI identity: a deny policy at the subscription, which Contributor cannot remove or exempt', () => {
+    for (const [stack, json] of azureBootstrap) {
+      const [definition, ...moreDefinitions] = resources(json, 'azurerm_policy_definition');
+      expect(moreDefinitions).toEqual([]);
+      expect(definition).toMatchObject({ policy_type: 'Custom', mode: 'All' });
+      const rule = JSON.parse(definition!.policy_rule) as Json;
+      expect(rule.then).toEqual({ effect: 'deny' });
+      const ids = ciIdentitiesOf(json).map(([logical]) => `\${azurerm_user_assigned_identity.${logical}.id}`);
+      // Azure Policy's containsKey on the identity dictionary, as the built-in policies read it (keys compare case-insensitively).
+      const denies = (body: Json) => (rule.if.anyOf as Json[]).some((c) => c.field === 'identity.userAssignedIdentities' && Object.keys(body.identity?.userAssignedIdentities ?? {}).some((k) => k.toLowerCase() === String(c.containsKey).toLowerCase()));
+      for (const id of ids) {
+        expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: { [id]: {} } } }), `${stack} ${id}`).toBe(true);
+        expect(denies({ type: 'Microsoft.ContainerInstance/containerGroups', identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { '/other/identity': {}, [id.toUpperCase()]: {} } } })).toBe(true);
+      }
+      expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: { '/subscriptions/x/resourceGroups/azure-prod-cluster/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet': {} } } })).toBe(false);
+      const [assignment] = resources(json, 'azurerm_subscription_policy_assignment');
+      expect(assignment).toMatchObject({ enforce: true, policy_definition_id: expect.stringMatching(/^\$\{azurerm_policy_definition\.[^.]+\.id\}$/) });
+      expect(assignment!.subscription_id).toBe(`/subscriptions/${json.provider.azurerm[0].subscription_id}`);
+      // Contributor's NotActions exclude Microsoft.Authorization writes and deletes: no identity in the store is given more.
+      for (const a of assignments(json)) expect(['Owner', 'User Access Administrator', 'Resource Policy Contributor']).not.toContain(a.role_definition_name);
+    }
+  });
+
   it('the store and every CI identity sit under a ReadOnly lock created after them, which Contributor cannot remove', () => {
     for (const [, json] of azureBootstrap) {
       const [lock, ...more] = resources(json, 'azurerm_management_lock');
@@ -340,5 +576,61 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
       // included. No identity in the store holds Owner, User Access Administrator or a role that names locks.
       for (const a of assignments(json)) expect(['Owner', 'User Access Administrator']).not.toContain(a.role_definition_name);
     }
+  });
+});
+
+/**
+ * A token of a repository on GitHub's immutable subject claims: the claim set GitHub documents
+ * (changelog 2026-04-23, "Immutable subject claims for GitHub Actions OIDC tokens": owner and
+ * repository ids appended to the names in `sub`), under this repository's subject template, for
+ * the aws-prod deploy job. Ids and values are made up; the shape is GitHub's.
+ */
+const IMMUTABLE_DEPLOY_TOKEN = {
+  iss: 'https://token.actions.githubusercontent.com',
+  aud: 'sts.amazonaws.com',
+  sub: 'repo:example-org-1234567/rocketchat-platform-987654321:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:example-org/rocketchat-platform/.github/workflows/deploy-environment.yml@refs/heads/main',
+  repository: 'example-org/rocketchat-platform',
+  repository_id: '987654321',
+  repository_owner: 'example-org',
+  repository_owner_id: '1234567',
+  ref: 'refs/heads/main',
+  environment: 'aws-prod',
+  event_name: 'push',
+  job_workflow_ref: 'example-org/rocketchat-platform/.github/workflows/deploy-environment.yml@refs/heads/main',
+} as const;
+
+describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () => {
+  const ids = { owner: 1234567, repository: 987654321 };
+  const withIds = (name: string) => ({ ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery, repositoryIds: ids } }) as never;
+  const awsClaims = (sub: string) => ({
+    'token.actions.githubusercontent.com:aud': IMMUTABLE_DEPLOY_TOKEN.aud,
+    'token.actions.githubusercontent.com:sub': sub,
+    'token.actions.githubusercontent.com:ref': IMMUTABLE_DEPLOY_TOKEN.ref,
+    'token.actions.githubusercontent.com:job_workflow_ref': IMMUTABLE_DEPLOY_TOKEN.job_workflow_ref,
+  });
+  const nameSub = IMMUTABLE_DEPLOY_TOKEN.sub.replace('example-org-1234567/rocketchat-platform-987654321', 'example-org/rocketchat-platform');
+  const provider = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
+
+  it('with the ids configured, the deploy role trusts the immutable subject and no longer the name-only one (a recycled name mints nothing)', async () => {
+    const stack = new AwsBootstrapStack(new App(), 'bootstrap-euw1-222222222222', [withIds('aws-prod')], 'example-rocketchat-tfstate-222222222222', 'eu-west-1');
+    const model = awsAccessModel({ 'bootstrap-euw1-222222222222': JSON.parse(Testing.synth(stack)) as Json });
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub) }, true);
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(nameSub) }, false);
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub.replace('987654321', '987654322')) }, false);
+  });
+
+  it('without them (the examples), an immutable-subject token is refused: logins fail closed until config says which form', async () => {
+    const model = awsAccessModel(Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws)));
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub) }, false);
+    await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(nameSub) }, true);
+  });
+
+  it('Azure federated credentials name the immutable subject exactly', () => {
+    const env = withIds('azure-prod') as Json;
+    const state = env.state as Json;
+    const stack = new AzureBootstrapStack(new App(), `bootstrap-${state.storageAccountName}`, [env as never], state as never);
+    const subjects = resources(JSON.parse(Testing.synth(stack)) as Json, 'azurerm_federated_identity_credential').map((c) => c.subject as string);
+    expect(subjects).toContain(IMMUTABLE_DEPLOY_TOKEN.sub.replaceAll('aws-prod', 'azure-prod'));
+    for (const subject of subjects) expect(subject.startsWith('repo:example-org-1234567/rocketchat-platform-987654321:'), subject).toBe(true);
   });
 });

@@ -32,7 +32,7 @@ describe('state bootstrap stacks', () => {
 
     it('protects the bucket and its key from destroy', () => {
       expect(only(s, 'aws_s3_bucket')).toMatchObject({ bucket: 'example-rocketchat-tfstate-222222222222', force_destroy: false, lifecycle: { prevent_destroy: true } });
-      expect(only(s, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+      expect(byPath(s, 'aws_kms_key', 'state-key/key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
     });
 
     it('versions and encrypts with the customer key', () => {
@@ -51,10 +51,12 @@ describe('state bootstrap stacks', () => {
 
     it('denies plain HTTP and TLS below 1.2', () => {
       const policy = JSON.parse(only(s, 'aws_s3_bucket_policy').policy);
-      expect(policy.Statement.map((st: Json) => [st.Effect, st.Condition])).toEqual([
+      expect(policy.Statement.slice(0, 2).map((st: Json) => [st.Effect, st.Condition])).toEqual([
         ['Deny', { Bool: { 'aws:SecureTransport': 'false' } }],
         ['Deny', { NumericLessThan: { 's3:TlsVersion': '1.2' } }],
       ]);
+      // The rest fence the account's CI roles (evaluated in access-matrix.test.ts): denies, each limited to them.
+      for (const st of policy.Statement.slice(2)) expect([st.Effect, JSON.stringify(st.Condition)]).toEqual(['Deny', expect.stringContaining('aws:PrincipalArn')]);
     });
   });
 

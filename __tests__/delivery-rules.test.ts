@@ -105,6 +105,17 @@ describe('config: plan and deploy runners, reviewers, repository', () => {
     ]);
   });
 
+  it('refuses repository ids that are not positive integers, one line naming the field; accepts them otherwise', () => {
+    const env: Mutable = clone(awsDev);
+    env.delivery.repositoryIds = { owner: 0, repository: '987654321' };
+    expect(problemsOf(only('aws-dev', env))).toEqual([
+      'config/aws-dev: delivery.repositoryIds.owner: 0 is not valid (allowed: an integer from 1 to 9007199254740991)',
+      'config/aws-dev: delivery.repositoryIds.repository: must be a number, got string "987654321" (allowed: an integer from 1 to 9007199254740991)',
+    ]);
+    env.delivery.repositoryIds = { owner: 1234567, repository: 987654321 };
+    expect(() => loadEnvironments({ 'aws-dev': env }, undefined)).not.toThrow();
+  });
+
   it('refuses a repository that is not owner/name', () => {
     const env: Mutable = clone(awsDev);
     env.delivery.repository = 'rocketchat-platform';

@@ -198,7 +198,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
     const sid = (s: string) => fence.find((p) => p.Sid === s)!;
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:role/*-ci-plan', 'arn:aws:iam::222222222222:role/*-ci-deploy']);
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Action).toContain('iam:UpdateAssumeRolePolicy');
-    expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toBe('arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com');
+    expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com', 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com/*']);
     expect(sid('StateStoresStayAsBootstrapped').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222', 'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222']);
     expect(sid('StateStoresStayAsBootstrapped').Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration']));
     expect(sid('BootstrapStateIsAppliedByPeople').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222/bootstrap/*', 'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222/bootstrap/*']);

@@ -24,6 +24,21 @@ describe('GitHub settings stack', () => {
     expect(settings.provider.github).toEqual([{ owner: 'example-org' }]);
   });
 
+  it('keeps deploy runners and prod plan runners to main\'s deploy (and drift) workflows of this repository only: a pull request\'s runs-on lands on neither', () => {
+    const groups = resources(settings, 'github_actions_runner_group');
+    const at = (file: string) => `example-org/rocketchat-platform/.github/workflows/${file}@refs/heads/main`;
+    expect(groups.map((g) => [g.name, g.selected_workflows])).toEqual([
+      ['rocketchat-platform-deploy', [at('deploy.yml'), at('deploy-environment.yml')]],
+      ['rocketchat-platform-prod-plan', [at('deploy.yml'), at('deploy-environment.yml'), at('drift.yml')]],
+    ]);
+    for (const g of groups) {
+      expect(g).toMatchObject({ visibility: 'selected', restricted_to_workflows: true, allows_public_repositories: false, selected_repository_ids: ['${data.github_repository.repository.repo_id}'] });
+      // Neither ci.yml (pull requests) nor any ref but main.
+      expect(g.selected_workflows.some((w: string) => w.includes('ci.yml') || !w.endsWith('@refs/heads/main'))).toBe(false);
+    }
+    expect(Object.values<Json>(settings.data.github_repository).map((r) => r.full_name)).toEqual(['example-org/rocketchat-platform']);
+  });
+
   it('lets every <env> environment deploy from main only; prod waits for its reviewers, without self-review or admin bypass', () => {
     for (const name of Object.keys(ENVIRONMENTS)) {
       expect(env(name).deployment_branch_policy, name).toEqual({ protected_branches: false, custom_branch_policies: true });

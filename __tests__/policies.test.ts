@@ -136,6 +136,9 @@ describe('policy rules', () => {
       'azure-prod-app/cloud/backup-storage/account AZ-ST-005',
       'azure-prod-network/flow-logs/storage/account AZ-ST-005',
       'azure-prod-platform/namespace-monitoring-node K8S-003',
+      'bootstrap-euc1-222222222222/ci-aws-dr/deploy-boundary AWS-IAM-003',
+      'bootstrap-euw1-111111111111/ci-aws-dev/deploy-boundary AWS-IAM-003',
+      'bootstrap-euw1-222222222222/ci-aws-prod/deploy-boundary AWS-IAM-003',
     ]);
   });
 

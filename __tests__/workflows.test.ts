@@ -22,6 +22,39 @@ const runs = (job: Job): string => (job.steps ?? []).map((s: Job) => s.run ?? ''
 const uses = (job: Job): string[] => (job.steps ?? []).flatMap((s: Job) => (s.uses ? [String(s.uses)] : []));
 const stepIndex = (job: Job, pred: (s: Job) => boolean) => (job.steps as Job[]).findIndex(pred);
 
+interface RunContext {
+  readonly event: string;
+  readonly ref: string;
+  readonly gated: boolean;
+  readonly planResult?: string;
+}
+
+/**
+ * Evaluates a job's `if:` the way the runner would, for the subset of GitHub's expression syntax
+ * these workflows use (string literals, ==, !=, &&, ||, !, parentheses, github.ref,
+ * github.event_name, fromJSON(inputs.target).<field>, needs.<job>.result). Anything else throws,
+ * so a guard written in syntax this does not know fails the test instead of passing it.
+ */
+function jobRuns(condition: string, run: RunContext): boolean {
+  const body = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  const values: Record<string, unknown> = {
+    'github.ref': run.ref,
+    'github.event_name': run.event,
+    'fromJSON(inputs.target).gated': run.gated,
+    'needs.plan.result': run.planResult ?? 'success',
+  };
+  const tokens = body.match(/'[^']*'|==|!=|&&|\|\||!|\(|\)|fromJSON\(inputs\.target\)\.\w+|[a-z_]+(\.[a-z_]+)+|\S/g) ?? [];
+  const js = tokens.map((t) => {
+    if (t.startsWith("'")) return JSON.stringify(t.slice(1, -1));
+    if (t === '==') return '===';
+    if (t === '!=') return '!==';
+    if (['&&', '||', '!', '(', ')'].includes(t)) return t;
+    if (t in values) return JSON.stringify(values[t]);
+    throw new Error(`unknown token ${t} in ${condition}`);
+  });
+  return new Function(`return (${js.join(' ')});`)() as boolean;
+}
+
 describe('workflows: the matrix comes from the registry and the synthesized manifest', () => {
   it('lists no environment anywhere under .github (every one comes from the registry)', () => {
     for (const file of files) for (const name of Object.keys(ENVIRONMENTS)) expect(text(file), `${file} names ${name}`).not.toContain(name);
@@ -134,7 +167,8 @@ describe('workflows: prod applies only the saved plans, after an approval that f
   const { plan, apply, deploy: straight } = deployEnv.jobs as Record<string, Job>;
 
   it('plans every stack with the plan identity and publishes the plan before anything waits for approval', () => {
-    expect(plan!.if).toBe('fromJSON(inputs.target).gated');
+    expect(jobRuns(plan!.if, { event: 'push', ref: 'refs/heads/main', gated: true })).toBe(true);
+    expect(jobRuns(plan!.if, { event: 'push', ref: 'refs/heads/main', gated: false })).toBe(false);
     expect(plan!.environment).toBe('${{ fromJSON(inputs.target).planEnvironment }}');
     expect(plan!['runs-on']).toBe('${{ fromJSON(inputs.target).planRunner }}');
     expect(runs(plan!)).toContain('run-stacks.ts plan --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans --no-lock');
@@ -154,10 +188,45 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     // seal.ts reads the run from GITHUB_REPOSITORY/GITHUB_RUN_ID/GITHUB_SHA (set by the runner) and ENVIRONMENT.
     expect(deployEnv.env!.ENVIRONMENT).toBe('${{ fromJSON(inputs.target).environment }}');
     const upload = plan!.steps.find((s: Job) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}');
-    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin', 'retention-days': 7 });
+    expect(upload.with).toMatchObject({ path: 'sealed-plans.bin\nsealed-plans.sig\n', 'retention-days': 7, 'if-no-files-found': 'error' });
     expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'seal.ts'), 'utf8')).toContain('export const APPROVAL_WINDOW_DAYS = 7;');
     const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
     expect(open.env.PLAN_SEALING_PRIVATE_KEY).toBe('${{ secrets.PLAN_SEALING_PRIVATE_KEY }}');
+  });
+
+  it('signs the sealed bundle with the plan role\'s KMS key, bound to repository, run, commit and environment, and verifies it before opening', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const step = (job: Job, name: string) => (job.steps as Job[]).findIndex((s) => s.name === name);
+    const sign = plan!.steps[step(plan!, 'sign the sealed plans')];
+    const verify = apply!.steps[step(apply!, 'verify the plan signature')];
+    expect(step(plan!, 'sign the sealed plans')).toBeGreaterThan(step(plan!, 'seal the saved plans'));
+    expect(step(plan!, 'sign the sealed plans')).toBeLessThan(stepIndex(plan!, (s) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}'));
+    // The deploy role's credentials verify, and nothing is opened before.
+    const credentials = stepIndex(apply!, (s) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
+    expect(step(apply!, 'verify the plan signature')).toBeGreaterThan(credentials);
+    expect(step(apply!, 'verify the plan signature')).toBeLessThan(step(apply!, 'open the saved plans'));
+    expect(sign.run).toContain('aws kms sign --key-id "alias/$ENVIRONMENT-plan-signing" --message-type DIGEST');
+    expect(verify.run).toContain('aws kms verify --key-id "alias/$ENVIRONMENT-plan-signing" --message-type DIGEST');
+    // Run each step's digest line: both compute the same digest for the same run, and another run, commit, environment or bundle changes it.
+    const digestLine = (run: string, bundle: string) => run.split('\n').find((l) => l.includes('openssl dgst'))!.replace(/sealed\/sealed-plans\.bin|sealed-plans\.bin/, bundle);
+    const work = tempDir();
+    require('node:fs').writeFileSync(join(work, 'bundle'), 'sealed');
+    require('node:fs').writeFileSync(join(work, 'other'), 'sealed2');
+    const digest = (run: string, bundle: string, over: Record<string, string> = {}) => {
+      const env = { PATH: process.env.PATH, RUNNER_TEMP: work, GITHUB_REPOSITORY: 'example-org/rocketchat-platform', GITHUB_RUN_ID: '100', GITHUB_SHA: 'a'.repeat(40), ENVIRONMENT: 'aws-prod', ...over };
+      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', `${digestLine(run, bundle)} && od -An -tx1 "$RUNNER_TEMP/plans.digest" | tr -d ' \\n'`], { cwd: work, encoding: 'utf8', env });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const signed = digest(sign.run, 'bundle');
+    expect(signed).toMatch(/^[0-9a-f]{64}$/);
+    expect(digest(verify.run, 'bundle')).toBe(signed);
+    const changes: Array<Record<string, string>> = [{ GITHUB_RUN_ID: '101' }, { GITHUB_SHA: 'b'.repeat(40) }, { ENVIRONMENT: 'aws-dr' }, { GITHUB_REPOSITORY: 'fork/rocketchat-platform' }];
+    for (const over of changes) {
+      expect(digest(verify.run, 'bundle', over), JSON.stringify(over)).not.toBe(signed);
+    }
+    expect(digest(verify.run, 'other')).not.toBe(signed);
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('takes only the saved plans and their results out of the bundle, whatever else a tampered plan runner packed', () => {
@@ -177,7 +246,8 @@ describe('workflows: prod applies only the saved plans, after an approval that f
 
   it('applies after the plan job, in the deploy environment (its reviewers), from the saved plans only', () => {
     expect(apply!.needs).toBe('plan');
-    expect(apply!.if).toBe("fromJSON(inputs.target).gated && needs.plan.result == 'success'");
+    expect(jobRuns(apply!.if, { event: 'push', ref: 'refs/heads/main', gated: true })).toBe(true);
+    expect(jobRuns(apply!.if, { event: 'push', ref: 'refs/heads/main', gated: true, planResult: 'failure' })).toBe(false);
     expect(apply!.environment).toBe('${{ fromJSON(inputs.target).deployEnvironment }}');
     expect(plan!.environment).not.toBe(apply!.environment);
     expect(runs(apply!)).toContain('run-stacks.ts apply --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans');
@@ -187,9 +257,33 @@ describe('workflows: prod applies only the saved plans, after an approval that f
   });
 
   it('dev plans and applies straight away, only when not gated', () => {
-    expect(straight!.if).toBe('${{ !fromJSON(inputs.target).gated }}');
+    expect(jobRuns(straight!.if, { event: 'workflow_dispatch', ref: 'refs/heads/main', gated: false })).toBe(true);
+    expect(jobRuns(straight!.if, { event: 'workflow_dispatch', ref: 'refs/heads/main', gated: true })).toBe(false);
     expect(straight!.environment).toBe('${{ fromJSON(inputs.target).deployEnvironment }}');
     expect(runs(straight!)).toContain('run-stacks.ts deploy');
+  });
+
+  it('runs no job unless the run is main\'s, pushed or dispatched (a pull request calling this workflow reaches no runner)', () => {
+    // Inside a called workflow github.ref and github.event_name are the caller's (GitHub docs, "Reusing workflows").
+    const refused: Array<[string, string]> = [
+      ['pull_request', 'refs/pull/42/merge'],
+      ['pull_request_target', 'refs/heads/main'],
+      ['pull_request', 'refs/heads/main'],
+      ['workflow_dispatch', 'refs/heads/feature'],
+      ['push', 'refs/heads/feature'],
+      ['push', 'refs/tags/v1'],
+      ['schedule', 'refs/heads/main'],
+      ['workflow_run', 'refs/heads/main'],
+      ['workflow_call', 'refs/heads/main'],
+    ];
+    expect(Object.keys(deployEnv.jobs).sort()).toEqual(['apply', 'deploy', 'plan']);
+    for (const [name, job] of Object.entries(deployEnv.jobs)) {
+      for (const gated of [true, false]) {
+        for (const [event, ref] of refused) expect(jobRuns(job.if, { event, ref, gated }), `${name} on ${event} ${ref}`).toBe(false);
+      }
+      const runsOnMain = ['push', 'workflow_dispatch'].map((event) => [true, false].some((gated) => jobRuns(job.if, { event, ref: 'refs/heads/main', gated })));
+      expect(runsOnMain, name).toEqual([true, true]);
+    }
   });
 
   it('removes plan files whatever happens, in every job that makes or opens them', () => {

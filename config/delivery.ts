@@ -61,8 +61,26 @@ export interface CiIdentity {
   jobs: TrustedJob[];
 }
 
-export function githubSubject(repository: string, githubEnvironment: string, ref: string, workflow: string): string {
-  return `repo:${repository}:environment:${githubEnvironment}:ref:${ref}:job_workflow_ref:${jobWorkflowRef(repository, workflow, ref)}`;
+/** GitHub's numeric owner and repository ids (delivery.repositoryIds). */
+export interface RepositoryIds {
+  readonly owner: number;
+  readonly repository: number;
+}
+
+/**
+ * The `repo` part of `sub`: `<owner>/<name>`, or with immutable subject claims
+ * `<owner>-<owner id>/<name>-<repository id>` (GitHub changelog 2026-04-23, "Immutable subject
+ * claims for GitHub Actions OIDC tokens"), which a new owner of a recycled name cannot mint.
+ * `job_workflow_ref` keeps the names: the change concerns `sub` only.
+ */
+export function subjectRepository(repository: string, ids?: RepositoryIds): string {
+  if (!ids) return repository;
+  const [owner, name] = repository.split('/') as [string, string];
+  return `${owner}-${ids.owner}/${name}-${ids.repository}`;
+}
+
+export function githubSubject(repository: string, githubEnvironment: string, ref: string, workflow: string, ids?: RepositoryIds): string {
+  return `repo:${subjectRepository(repository, ids)}:environment:${githubEnvironment}:ref:${ref}:job_workflow_ref:${jobWorkflowRef(repository, workflow, ref)}`;
 }
 
 export function jobWorkflowRef(repository: string, workflow: string, ref: string): string {
@@ -87,7 +105,7 @@ export function ciIdentities(env: Environment): { plan: CiIdentity; deploy: CiId
     workflow,
     ref,
     githubEnvironment,
-    subject: githubSubject(repository, githubEnvironment, ref, workflow),
+    subject: githubSubject(repository, githubEnvironment, ref, workflow, env.delivery.repositoryIds),
     jobWorkflowRef: jobWorkflowRef(repository, workflow, ref),
   });
   const planEnvironment = `${env.name}-plan`;
@@ -107,4 +125,9 @@ export function ciRoleArns(env: AwsEnvironment, partition = 'aws'): { plan: stri
   const ci = ciIdentities(env);
   const arn = (name: string) => `arn:${partition}:iam::${env.aws.accountId}:role/${name}`;
   return { plan: arn(ci.plan.name), deploy: arn(ci.deploy.name) };
+}
+
+/** The managed policy every role created by `<env>`'s deploy role must carry as its permissions boundary (constructs/aws/deploy-fence.ts). */
+export function deployBoundaryArn(environment: string, accountId: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${accountId}:policy/${environment}-ci-deploy-boundary`;
 }

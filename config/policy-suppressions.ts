@@ -30,4 +30,10 @@ export const POLICY_SUPPRESSIONS: readonly Suppression[] = [
     reason:
       'azure-dev keeps Azure\'s default encryption at rest (every managed disk is encrypted with platform-managed keys) and runs ephemeral OS disks without host encryption, which needs the EncryptionAtHost feature registered on the subscription; dev holds no production data. azure-prod sets hostEncryption on every pool and a customer-managed disk encryption set, and any other environment is checked.',
   },
+  {
+    rule: 'AWS-IAM-003',
+    target: 'bootstrap-*/ci-*/deploy-boundary',
+    reason:
+      'A permissions boundary grants nothing: it caps what the roles a deploy role creates may be granted. Its Allow "*" leaves their own policies in charge, and its denies repeat the deploy role\'s fences (constructs/aws/deploy-fence.ts); it is attached to no identity as a permission policy.',
+  },
 ];

@@ -1,5 +1,5 @@
 /** Schema pieces every cloud shares. */
-import { int, list, literal, object, oneOf, optional, record, text } from './schema-kit';
+import { int, list, literal, maybe, object, oneOf, optional, record, text } from './schema-kit';
 
 /**
  * Kubernetes minor versions the project accepts. Source: the EKS and AKS
@@ -57,4 +57,12 @@ export const delivery = object({
    * Required for prod.
    */
   reviewers: optional(list(text('a GitHub login such as octocat or a team such as example-org/platform-admins', REVIEWER), 0, 6, 'reviewers'), []),
+  /**
+   * GitHub's numeric ids of the repository's owner and of the repository (`gh api repos/<o>/<r>
+   * --jq '.owner.id, .id'`). Set them when the repository uses GitHub's immutable subject claims
+   * (default for repositories created, renamed or transferred after GitHub's cut-over, opt-in for
+   * older ones): its tokens' `sub` then names `repo:<owner>-<owner id>/<name>-<repository id>`,
+   * and every CI identity trusts that form only (config/delivery.ts githubSubject).
+   */
+  repositoryIds: maybe(object({ owner: int(1, Number.MAX_SAFE_INTEGER), repository: int(1, Number.MAX_SAFE_INTEGER) })),
 });

@@ -33,7 +33,8 @@ export const awsRules: readonly Rule[] = [
   rule('AWS-S3-005', 'S3 buckets disable ACLs', 'FSBP S3.12, CKV2_AWS_65', 'add aws_s3_bucket_ownership_controls with object_ownership BucketOwnerEnforced',
     needsCompanion('aws_s3_bucket', 'aws_s3_bucket_ownership_controls', 'bucket', (b) => b.rule?.object_ownership === 'BucketOwnerEnforced', 'still honours ACLs')),
   rule('AWS-KMS-001', 'KMS keys rotate automatically', 'CKV_AWS_7, FSBP KMS.4', 'set enable_key_rotation = true (CustomerKey does)',
-    each('aws_kms_key', (b) => (b.enable_key_rotation === true ? undefined : 'does not rotate'))),
+    // AWS rotates symmetric encryption keys only; an asymmetric signing key (plan bundle signatures) cannot rotate.
+    each('aws_kms_key', (b) => (b.enable_key_rotation === true || (b.customer_master_key_spec ?? 'SYMMETRIC_DEFAULT') !== 'SYMMETRIC_DEFAULT' ? undefined : 'does not rotate'))),
   rule('AWS-KMS-002', 'KMS keys wait at least 14 days before deletion', '', 'set deletion_window_in_days to 14-30',
     each('aws_kms_key', (b) => (Number(b.deletion_window_in_days ?? 30) >= 14 ? undefined : `deletes after ${b.deletion_window_in_days} days`))),
   rule('AWS-LOG-001', 'CloudWatch log groups are encrypted with a customer KMS key', 'CKV_AWS_158', 'set kms_key_id (EncryptedLogGroup does)',

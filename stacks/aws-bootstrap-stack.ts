@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
 import { CiRoles } from '../constructs/aws/ci-roles';
 import { githubOidcProvider, githubOidcProviderArn } from '../constructs/aws/github-oidc-provider';
+import { stateBucketStatements, stateKeyStatements, type AccountStore } from '../constructs/aws/deploy-fence';
 import { CustomerKey } from '../constructs/aws/kms-key';
 import { partitionOf } from '../constructs/aws/policy';
 import { awsProvider } from '../constructs/aws/provider';
@@ -24,19 +25,24 @@ const STATE_VERSION_DAYS = 365;
 export interface AccountStores {
   /** The bootstrap stack that creates the account's GitHub OIDC provider (the account's first store by stack id). */
   readonly githubProviderStack: string;
-  /** Every state bucket of the account (this one included): the deploy roles' fences cover them all. */
-  readonly accountBuckets: readonly string[];
+  /** Every state store of the account (this one included) and the environments each holds: the deploy roles' fences cover them all. */
+  readonly accountStores: readonly AccountStore[];
 }
 
 export class AwsBootstrapStack extends LayerStack {
   readonly githubProviderStack: string;
 
   /** `envs`: every environment whose state this bucket holds (at least one), sorted by name. */
-  constructor(scope: Construct, id: string, envs: readonly AwsEnvironment[], bucket: string, region: string, account: AccountStores = { githubProviderStack: id, accountBuckets: [bucket] }) {
+  constructor(scope: Construct, id: string, envs: readonly AwsEnvironment[], bucket: string, region: string, account?: AccountStores) {
     super(scope, id, bootstrapStateLocation(id, { type: 's3', bucket, region, key: `${BOOTSTRAP_KEY_PREFIX}/${id}.tfstate` }));
     const first = envs[0]!;
     const accountId = first.aws.accountId;
     const partition = partitionOf(region);
+    const stores = account ?? {
+      githubProviderStack: id,
+      accountStores: [{ bucket, environments: envs.flatMap((e) => (e.state.type === 's3' ? [{ name: e.name, keyPrefix: e.state.keyPrefix }] : [])) }],
+    };
+    const thisStore = stores.accountStores.find((s) => s.bucket === bucket)!;
     awsProvider(this, { accountId, region, tags: { ...first.tags, project: 'rocketchat', 'managed-by': 'cdktf', purpose: 'terraform-state' } });
 
     const key = new CustomerKey(this, 'state-key', {
@@ -45,15 +51,17 @@ export class AwsBootstrapStack extends LayerStack {
       accountId,
       partition,
       preventDestroy: true,
+      statements: stateKeyStatements(partition, accountId),
     });
     new SecureBucket(this, 'state', {
       bucketName: bucket,
       kmsKeyArn: key.key.arn,
       noncurrentVersionDays: STATE_VERSION_DAYS,
+      statements: stateBucketStatements(`arn:${partition}:s3:::${bucket}`, thisStore, partition, accountId, id),
     });
 
-    this.githubProviderStack = account.githubProviderStack;
-    const githubArn = account.githubProviderStack === id ? githubOidcProvider(this, 'github-oidc').arn : githubOidcProviderArn(partition, accountId);
+    this.githubProviderStack = stores.githubProviderStack;
+    const githubArn = stores.githubProviderStack === id ? githubOidcProvider(this, 'github-oidc').arn : githubOidcProviderArn(partition, accountId);
     for (const env of envs) {
       if (env.state.type !== 's3') continue;
       new CiRoles(this, `ci-${env.name}`, {
@@ -64,7 +72,7 @@ export class AwsBootstrapStack extends LayerStack {
         stateKeyPrefix: env.state.keyPrefix,
         stateKmsKeyArn: key.key.arn,
         bootstrapStack: id,
-        accountBuckets: account.accountBuckets,
+        accountStores: stores.accountStores,
       });
     }
   }

@@ -12,6 +12,7 @@ import { EksAddons } from '../constructs/aws/eks-addons';
 import { EksControlPlane } from '../constructs/aws/eks-control-plane';
 import { EksNodePool, EksNodeRole } from '../constructs/aws/eks-node-pool';
 import { managedPolicyArn, partitionOf } from '../constructs/aws/policy';
+import { boundCreatedRoles } from '../constructs/aws/deploy-fence';
 import { awsProvider } from '../constructs/aws/provider';
 import { WorkloadRole, type WorkloadBinding } from '../constructs/aws/workload-role';
 import { LayerStack } from '../constructs/layer-stack';
@@ -30,6 +31,8 @@ export class AwsClusterStack extends LayerStack {
     const k8s = env.kubernetes;
     const name = clusterName(env);
     awsProvider(this, { accountId, region, tags: standardTags(env) });
+    // Roles this stack creates stay inside the fences of the deploy role that applies it.
+    boundCreatedRoles(this, env, partition);
     const net = consume(this, network, awsNetworkContract);
 
     const controlPlane = new EksControlPlane(this, 'control-plane', {

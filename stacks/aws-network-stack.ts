@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
 import { VpcFlowLogs } from '../constructs/aws/flow-logs';
 import { partitionOf } from '../constructs/aws/policy';
+import { boundCreatedRoles } from '../constructs/aws/deploy-fence';
 import { awsProvider } from '../constructs/aws/provider';
 import { VpcEndpoints } from '../constructs/aws/vpc-endpoints';
 import { VpcNetwork } from '../constructs/aws/vpc';
@@ -19,6 +20,8 @@ export class AwsNetworkStack extends LayerStack {
     const { accountId, region } = env.aws;
     const net = env.network;
     awsProvider(this, { accountId, region, tags: standardTags(env) });
+    // Roles this stack creates stay inside the fences of the deploy role that applies it.
+    boundCreatedRoles(this, env, partitionOf(region));
 
     const network = new VpcNetwork(this, 'vpc', {
       name: env.name,

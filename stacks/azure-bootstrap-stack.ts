@@ -18,6 +18,7 @@ import type { AzureEnvironment } from '../config/schema';
 import { applyDefaultTags } from '../constructs/azure/default-tags';
 import { azurermProvider } from '../constructs/azure/provider';
 import { AzureCiIdentities } from '../constructs/azure/ci-identities';
+import { noCiIdentityOnCompute } from '../constructs/azure/ci-identity-policy';
 import { customRoleGuid, customRoles } from '../constructs/azure/custom-roles';
 import { SecureStorageAccount } from '../constructs/azure/secure-storage-account';
 import { LayerStack } from '../constructs/layer-stack';
@@ -66,16 +67,17 @@ export class AzureBootstrapStack extends LayerStack {
     });
 
     const subscription = `/subscriptions/${subscriptionId}`;
+    const ci: AzureCiIdentities[] = [];
     for (const ciEnv of envs) {
       if (ciEnv.state.type !== 'azurerm') continue;
-      new AzureCiIdentities(this, `ci-${ciEnv.name}`, {
+      ci.push(new AzureCiIdentities(this, `ci-${ciEnv.name}`, {
         env: ciEnv,
         resourceGroupName: group.name,
         location,
         stateContainerId: container.id,
         bootstrapStack: id,
         stateKeyPrefix: ciEnv.state.keyPrefix,
-      });
+      }));
       // The custom roles the layers assign: defined here, where only people write (constructs/azure/custom-roles.ts).
       for (const role of customRoles(ciEnv)) {
         new RoleDefinition(this, `role-${ciEnv.name}-${role.key}`, {
@@ -88,6 +90,10 @@ export class AzureBootstrapStack extends LayerStack {
         });
       }
     }
+    const ciPrincipals = { plan: ci.map((c) => c.plan.principalId), deploy: ci.map((c) => c.deploy.principalId) };
+    for (const c of ci) c.allowRoleAssignments(ciPrincipals);
+    noCiIdentityOnCompute(this, id, subscription, ci.flatMap((c) => [c.plan.id, c.deploy.id]));
+
     // The store and the CI identities (their federated credentials included) change only when a
     // person removes this lock: the deploy identities' Contributor cannot write or delete locks, and
     // no role they may assign can. Created last, so the first apply can build everything under it.

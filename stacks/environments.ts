@@ -38,13 +38,17 @@ const aws: CloudStacks<AwsEnvironment> = {
     // IAM has one GitHub OIDC provider per account: the account's first store (by stack id) creates it, the others use it.
     // Every store of the account is fenced against every deploy role of the account (constructs/aws/ci-roles.ts).
     const sameAccount = (registered: readonly Environment[]) =>
-      registered.flatMap((e) => (e.cloud === 'aws' && e.aws.accountId === env.aws.accountId && e.state.type === 's3' ? [{ id: stateStoreStackId(e)!, bucket: e.state.bucket }] : []));
+      registered.flatMap((e) => (e.cloud === 'aws' && e.aws.accountId === env.aws.accountId && e.state.type === 's3' ? [{ id: stateStoreStackId(e)!, bucket: e.state.bucket, name: e.name, keyPrefix: e.state.keyPrefix }] : []));
     return {
       id,
       build: (app, envs, registered) => {
         const stores = sameAccount(registered);
         const owner = stores.map((s) => s.id).sort()[0]!;
-        return new AwsBootstrapStack(app, id, envs, state.bucket, state.region, { githubProviderStack: owner, accountBuckets: [...new Set(stores.map((s) => s.bucket))].sort() });
+        const accountStores = [...new Set(stores.map((s) => s.bucket))].sort().map((bucket) => ({
+          bucket,
+          environments: stores.filter((s) => s.bucket === bucket).map(({ name, keyPrefix }) => ({ name, keyPrefix })).sort((a, b) => a.name.localeCompare(b.name)),
+        }));
+        return new AwsBootstrapStack(app, id, envs, state.bucket, state.region, { githubProviderStack: owner, accountStores });
       },
     };
   },

@@ -14,13 +14,21 @@
  * - the variables CI reads: AZURE_CLIENT_ID of every Azure `<env>-plan` / `<env>`, read from the
  *   store's bootstrap outputs (so the bootstrap stacks are applied first);
  * - a ruleset on the default branch: changes arrive by reviewed pull request only, no force push,
- *   no deletion. "From main" means "reviewed" only with it.
+ *   no deletion. "From main" means "reviewed" only with it;
+ * - two organization runner groups for self-hosted runners that hold trust: `<name>-deploy` (every
+ *   environment's deploy runners) and `<name>-prod-plan` (prod-tier plan runners), open to this
+ *   repository only and restricted to main's deploy workflows (and drift.yml for plans), so a pull
+ *   request's `runs-on` cannot land on them. Runner groups exist only for organizations: the
+ *   repository's owner must be one (a production repository is). A person still registers the
+ *   runners into the groups (`config.sh --runnergroup <group> --ephemeral`); this stack cannot.
  *
  * Its state is local (`terraform-state/<stack>.tfstate`, git-ignored): it holds no secret, every
  * resource it manages is a settings object the next apply overwrites or imports, and no CI identity
  * can reach a file on the administrator's disk (any state store is writable by a deploy identity).
  */
 import { ActionsEnvironmentVariable } from '@cdktf/provider-github/lib/actions-environment-variable';
+import { ActionsRunnerGroup } from '@cdktf/provider-github/lib/actions-runner-group';
+import { DataGithubRepository } from '@cdktf/provider-github/lib/data-github-repository';
 import { ActionsRepositoryOidcSubjectClaimCustomizationTemplate } from '@cdktf/provider-github/lib/actions-repository-oidc-subject-claim-customization-template';
 import { DataGithubTeam } from '@cdktf/provider-github/lib/data-github-team';
 import { DataGithubUser } from '@cdktf/provider-github/lib/data-github-user';
@@ -30,7 +38,7 @@ import { RepositoryEnvironmentDeploymentPolicy } from '@cdktf/provider-github/li
 import { RepositoryRuleset } from '@cdktf/provider-github/lib/repository-ruleset';
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ciIdentities, OIDC_SUBJECT_CLAIMS, pullRequestPlans } from '../config/delivery';
+import { CI_WORKFLOWS, ciIdentities, jobWorkflowRef, MAIN_REF, OIDC_SUBJECT_CLAIMS, pullRequestPlans } from '../config/delivery';
 import type { Environment } from '../config/schema';
 import { LayerStack } from '../constructs/layer-stack';
 import { localState, remoteState, stateLocation } from '../constructs/state-backend';
@@ -72,6 +80,27 @@ export class GithubSettingsStack extends LayerStack {
         pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true, requireLastPushApproval: true, requireCodeOwnerReview: false, requiredReviewThreadResolution: true },
       },
     });
+
+    // Runner groups accept a job only from the listed workflow files at main. Both the caller (deploy.yml)
+    // and the called file (deploy-environment.yml) are listed; a pull request calling main's
+    // deploy-environment.yml still lands nowhere: its jobs are skipped unless the run is main's (its `if:`).
+    const repo = new DataGithubRepository(this, 'repository', { fullName: repository });
+    const atMain = (workflow: string) => jobWorkflowRef(repository, workflow, MAIN_REF);
+    const deployWorkflows = [atMain('deploy.yml'), atMain(CI_WORKFLOWS.deploy)];
+    const groups = [
+      { key: 'deploy', workflows: deployWorkflows },
+      { key: 'prod-plan', workflows: [...deployWorkflows, atMain(CI_WORKFLOWS.drift)] },
+    ];
+    for (const group of groups) {
+      new ActionsRunnerGroup(this, `runner-group-${group.key}`, {
+        name: `${name}-${group.key}`,
+        visibility: 'selected',
+        selectedRepositoryIds: [Token.asNumber(repo.repoId)],
+        restrictedToWorkflows: true,
+        selectedWorkflows: group.workflows,
+        allowsPublicRepositories: false,
+      });
+    }
 
     const users = new Map<string, number>();
     const teams = new Map<string, number>();

@@ -45,6 +45,8 @@ export interface RoleModel {
   readonly trust: PolicyDocument;
   readonly inline: ReadonlyArray<{ name: string; policy: PolicyDocument }>;
   readonly managedPolicyArns: readonly string[];
+  /** ARN of the managed policy set as the role's permissions boundary. */
+  readonly permissionsBoundary?: string;
 }
 
 /** The IAM side of one or more stacks: an account's bootstrap stacks together, for example. */
@@ -174,6 +176,7 @@ export function awsAccessModel(stacks: Record<string, Json>): AwsAccessModel {
         trust: doc(body.assume_role_policy),
         inline: inline.get(name) ?? [],
         managedPolicyArns: attached.get(name) ?? [],
+        ...(body.permissions_boundary ? { permissionsBoundary: resolve(body.permissions_boundary) } : {}),
       });
     }
   }
@@ -274,18 +277,40 @@ export async function evaluate(model: AwsAccessModel, request: RoleRequest): Pro
     ...(await Promise.all(role.managedPolicyArns.map(async (arn) => ({ name: arn, policy: await managedPolicy(model, arn, request.action) })))),
   ];
   const resourcePolicy = resourcePolicyOf(model, request.resource);
+  const boundary = role.permissionsBoundary ? [{ name: role.permissionsBoundary, policy: await managedPolicy(model, role.permissionsBoundary, request.action) }] : undefined;
   return simulate({
     request: {
       principal: `arn:${role.arn.split(':')[1]}:sts::${role.accountId}:assumed-role/${role.name}/matrix`,
       action: request.action,
       resource: { resource: request.resource, accountId: accountOfResource(model, request.resource, role.accountId) },
-      contextVariables: { 'aws:SecureTransport': 'true', ...(request.context ?? {}) },
+      // AWS sets aws:PrincipalArn of a role session to the role's ARN; the evaluator does not derive it from the principal.
+      contextVariables: { 'aws:SecureTransport': 'true', 'aws:PrincipalArn': role.arn, ...(request.context ?? {}) },
     },
     identityPolicies,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...(resourcePolicy ? { resourcePolicy } : {}),
+    ...(boundary ? { permissionBoundaryPolicies: boundary } : {}),
   });
+}
+
+/**
+ * The model plus a role that is not in any stack: what a deploy role could create (`name`, with
+ * AdministratorAccess and the given boundary), so a case can ask what that role could then do.
+ */
+export function withCreatedRole(model: AwsAccessModel, name: string, accountId: string, permissionsBoundary: string): AwsAccessModel {
+  const role: RoleModel = {
+    name,
+    arn: `arn:aws:iam::${accountId}:role/${name}`,
+    accountId,
+    stack: '(created by a deploy role)',
+    trust: { Version: '2012-10-17', Statement: [] },
+    inline: [],
+    managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    permissionsBoundary,
+  };
+  if (!model.managedPolicies.has(permissionsBoundary)) throw new Error(`no managed policy ${permissionsBoundary} in the model`);
+  return { ...model, roles: new Map([...model.roles, [name, role]]) };
 }
 
 export interface WebIdentityRequest {

@@ -16,21 +16,27 @@
  *   IAM roles can grant itself more, so a narrower list would only look smaller. Explicit denies
  *   keep it from rewriting any CI identity's trust or policies, the GitHub OIDC provider, any state
  *   store of the account (policy, versioning, lifecycle, encryption, replication, old versions),
- *   any state key (by its alias, which names the bucket), and every store's `bootstrap/` state.
+ *   any state key (by its alias, which names the bucket), every store's `bootstrap/` state, and any
+ *   state object but its own environment's; every role it creates must carry the permissions
+ *   boundary `<env>-ci-deploy-boundary` (defined here), which repeats those fences, and it creates
+ *   no user or access key (constructs/aws/deploy-fence.ts).
  *   What it can still do is in docs/delivery.md ("What no identity can do, and what remains").
  *
  * Kubernetes access of both roles is granted by the cluster layer (constructs/aws/eks-ci-access.ts).
  */
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ciIdentities, type CiIdentity, type TrustedJob } from '../../config/delivery';
+import { ciIdentities, deployBoundaryArn, type CiIdentity, type TrustedJob } from '../../config/delivery';
 import { BOOTSTRAP_KEY_PREFIX } from '../../stacks/bootstrap-state';
 import type { AwsEnvironment } from '../../config/schema';
 import { mongoSecretNames } from '../app/mongodb-secrets';
 import { GITHUB_OIDC } from '../ci/github-oidc';
+import { boundaryStatements, deployFenceStatements, type AccountStore } from './deploy-fence';
+import { PlanSigningKey } from './plan-signing-key';
 import { managedPolicyArn, policyDocument, type Statement } from './policy';
 
 /** Plans are short; applies of a cluster or node roll can take most of the deploy job's two hours. */
@@ -45,8 +51,8 @@ export interface CiRolesProps {
   readonly stateKmsKeyArn: string;
   /** The bootstrap stack that holds these roles: plan roles read its state (`bootstrap/<stack>.tfstate`). */
   readonly bootstrapStack: string;
-  /** Every state bucket of the account: the deploy fences cover them all. */
-  readonly accountBuckets: readonly string[];
+  /** Every state store of the account and the environments it holds: the deploy fences cover them all. */
+  readonly accountStores: readonly AccountStore[];
 }
 
 /** Config fields that name a Secrets Manager secret the stacks read (`licenseSecret`, `urlSecret`, ...). */
@@ -96,6 +102,7 @@ export function githubTrust(providerArn: string, identity: CiIdentity): string {
 export class CiRoles extends Construct {
   readonly plan: IamRole;
   readonly deploy: IamRole;
+  readonly boundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: CiRolesProps) {
     super(scope, id);
@@ -147,69 +154,28 @@ export class CiRoles extends Construct {
         Resource: `arn:${partition}:s3:::*/*`,
       },
     ];
+    // Gated environments carry their plans from the plan job to the approved apply: the plan role signs them.
+    if (env.tier === 'prod') {
+      const signing = new PlanSigningKey(this, 'plan-signing', { environment: env.name, partition, accountId, planRoleArn: this.plan.arn });
+      planStatements.push({ Sid: 'SignThePlanBundle', Effect: 'Allow', Action: 'kms:Sign', Resource: signing.key.arn });
+    }
     new IamRolePolicy(this, 'plan-state', { role: this.plan.name, name: 'state-and-secrets', policy: policyDocument(planStatements) });
 
     new IamRolePolicyAttachment(this, 'deploy-administrator', { role: this.deploy.name, policyArn: managedPolicyArn(partition, 'AdministratorAccess') });
-    const storeArns = props.accountBuckets.map((b) => `arn:${partition}:s3:::${b}`);
-    const ciRoleArns = [`arn:${partition}:iam::${accountId}:role/*-ci-plan`, `arn:${partition}:iam::${accountId}:role/*-ci-deploy`];
-    const deployFence: Statement[] = [
-      {
-        Sid: 'CiIdentitiesAreManagedByTheBootstrapStack',
-        Effect: 'Deny',
-        Action: [
-          'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
-          'iam:DeleteRole', 'iam:UpdateRole', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
-        ],
-        Resource: ciRoleArns,
-      },
-      {
-        Sid: 'GitHubTrustIsManagedByTheBootstrapStack',
-        Effect: 'Deny',
-        Action: [
-          'iam:DeleteOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint',
-          'iam:AddClientIDToOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider',
-        ],
-        Resource: props.githubOidcProviderArn,
-      },
-      {
-        Sid: 'StateStoresStayAsBootstrapped',
-        Effect: 'Deny',
-        Action: [
-          's3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration',
-          's3:PutEncryptionConfiguration', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutBucketAcl',
-          's3:PutReplicationConfiguration', 's3:PutBucketObjectLockConfiguration',
-        ],
-        Resource: storeArns,
-      },
-      { Sid: 'StateHistoryIsKept', Effect: 'Deny', Action: 's3:DeleteObjectVersion', Resource: storeArns.map((arn) => `${arn}/*`) },
-      // Bootstrap state records the CI identities and the stores: people apply it, never CI.
-      {
-        Sid: 'BootstrapStateIsAppliedByPeople',
-        Effect: 'Deny',
-        Action: ['s3:PutObject', 's3:DeleteObject'],
-        Resource: storeArns.map((arn) => `${arn}/${BOOTSTRAP_KEY_PREFIX}/*`),
-      },
-      {
-        Sid: 'StateKeysStayUsable',
-        Effect: 'Deny',
-        Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy'],
-        Resource: props.stateKmsKeyArn,
-      },
-      // Other stores' keys are known here only by their alias (the bucket's name): deny by alias, and keep the aliases where they are.
-      {
-        Sid: 'OtherStoresKeysStayUsable',
-        Effect: 'Deny',
-        Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy'],
-        Resource: `arn:${partition}:kms:*:${accountId}:key/*`,
-        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': props.accountBuckets.map((b) => `alias/${b}`) } },
-      },
-      {
-        Sid: 'StateKeyAliasesStay',
-        Effect: 'Deny',
-        Action: ['kms:DeleteAlias', 'kms:UpdateAlias', 'kms:CreateAlias'],
-        Resource: props.accountBuckets.map((b) => `arn:${partition}:kms:*:${accountId}:alias/${b}`),
-      },
-    ];
+    const fence = {
+      partition,
+      accountId,
+      environment: env.name,
+      githubOidcProviderArn: props.githubOidcProviderArn,
+      stateKmsKeyArn: props.stateKmsKeyArn,
+      accountStores: props.accountStores,
+    };
+    const deployFence: Statement[] = deployFenceStatements(fence);
+    this.boundary = new IamPolicy(this, 'deploy-boundary', {
+      name: deployBoundaryArn(env.name, accountId, partition).split('/').pop()!,
+      description: `Permissions boundary of every role ${identities.deploy.name} creates: the same fences as its own`,
+      policy: policyDocument(boundaryStatements(fence)),
+    });
     new IamRolePolicy(this, 'deploy-fence', { role: this.deploy.name, name: 'protect-ci-trust-and-state', policy: policyDocument(deployFence) });
 
     const output = (which: 'plan' | 'deploy', value: string) =>

@@ -29,6 +29,8 @@ export interface SecureBucketProps {
   readonly corsOrigins?: string[];
   /** The provider of another region (DR replicas); absent: the stack's default provider. */
   readonly provider?: TerraformProvider;
+  /** More bucket policy statements (the state store's fences against CI roles). */
+  readonly statements?: readonly Statement[];
 }
 
 export class SecureBucket extends Construct {
@@ -111,6 +113,7 @@ export class SecureBucket extends Construct {
           Resource: [arn, `${arn}/*`],
           Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
         },
+        ...(props.statements ?? []),
       ]),
       // S3 rejects a bucket policy while the public access block is being applied.
       dependsOn: [publicAccess],

@@ -69,12 +69,48 @@ export function assignableRoleGuids(env: AzureEnvironment): string[] {
   return [...Object.values(AZURE_ASSIGNABLE_ROLES), ...restore, ...customRoles(env).map((r) => customRoleGuid(env, r.key))];
 }
 
-/** Azure's "constrain roles" condition (ABAC, version 2.0): role assignments it writes or deletes name one of `guids`. */
-export function onlyTheseRolesCondition(guids: readonly string[]): string {
+/** Which roles the cluster layer gives each kind of CI identity (constructs/azure/aks-ci-access.ts): the only ones a deploy identity may assign to one. */
+export function ciAccessRoleGuids(env: AzureEnvironment): { plan: string[]; deploy: string[] } {
+  return {
+    plan: [AZURE_ASSIGNABLE_ROLES['Key Vault Secrets User']!, customRoleGuid(env, 'plan-kubernetes-reader'), customRoleGuid(env, 'plan-release-secrets-reader')],
+    deploy: [
+      AZURE_ASSIGNABLE_ROLES['Azure Kubernetes Service RBAC Cluster Admin']!,
+      AZURE_ASSIGNABLE_ROLES['Key Vault Secrets Officer']!,
+      // A restoring environment's layers let its deploy identity read the source's backups and vault and copy the backup into
+      // its own container (restore-source.ts, app-cloud.ts restoreSource). ABAC cannot limit the scope of those assignments:
+      // docs/delivery.md lists what this leaves open while app.restore is set.
+      ...(env.app.restore
+        ? [AZURE_ASSIGNABLE_ROLES['Storage Blob Data Contributor']!, AZURE_RESTORE_SOURCE_ROLES['Storage Blob Data Reader']!, AZURE_ASSIGNABLE_ROLES['Key Vault Secrets User']!]
+        : []),
+    ],
+  };
+}
+
+/** The CI identities of a store, and the roles each kind may receive from a deploy identity. */
+export interface CiPrincipals {
+  readonly plan: { readonly principals: readonly string[]; readonly roles: readonly string[] };
+  readonly deploy: { readonly principals: readonly string[]; readonly roles: readonly string[] };
+}
+
+/**
+ * Azure's "constrain roles and principals" condition (ABAC, version 2.0): every role assignment it
+ * writes or deletes names one of `guids`, and one for a CI identity of the store (`ci`) names only
+ * a role the cluster layer gives that kind of identity: a deploy identity would otherwise give
+ * itself, or another CI identity, Storage Blob Data Contributor or Managed Identity Operator on the
+ * subscription and undo the `bootstrap/` condition or the attach policy.
+ */
+export function onlyTheseRolesCondition(guids: readonly string[], ci?: CiPrincipals): string {
   const ids = guids.join(', ');
+  const principals = (source: 'Request' | 'Resource'): string => {
+    if (!ci) return '';
+    const attr = (name: string) => `@${source}[Microsoft.Authorization/roleAssignments:${name}]`;
+    const notCi = [...ci.plan.principals, ...ci.deploy.principals].map((p) => `${attr('PrincipalId')} GuidNotEquals ${p}`).join(' AND ');
+    const kind = (k: CiPrincipals['plan']) => `(${attr('PrincipalId')} ForAnyOfAnyValues:GuidEquals {${k.principals.join(', ')}} AND ${attr('RoleDefinitionId')} ForAnyOfAnyValues:GuidEquals {${k.roles.join(', ')}})`;
+    return ` AND ((${notCi}) OR ${kind(ci.plan)} OR ${kind(ci.deploy)})`;
+  };
   return [
-    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`,
-    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`,
+    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}${principals('Request')}))`,
+    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}${principals('Resource')}))`,
   ].join(' AND ');
 }
 
@@ -119,7 +155,7 @@ export class AzureCiIdentities extends Construct {
   readonly plan: UserAssignedIdentity;
   readonly deploy: UserAssignedIdentity;
 
-  constructor(scope: Construct, id: string, props: CiIdentitiesProps) {
+  constructor(scope: Construct, id: string, private readonly props: CiIdentitiesProps) {
     super(scope, id);
     const { env } = props;
     const subscription = `/subscriptions/${env.azure.subscriptionId}`;
@@ -172,14 +208,26 @@ export class AzureCiIdentities extends Construct {
       conditionVersion: '2.0',
       condition: noBlobWritesUnderCondition(`${BOOTSTRAP_KEY_PREFIX}/`),
     });
+  }
+
+  /**
+   * The deploy identity's Role Based Access Control Administrator: only the allowlisted roles, and to
+   * a CI identity of the store only its cluster access (`ciPrincipals`, known once every
+   * environment's identities exist).
+   */
+  allowRoleAssignments(ciPrincipals: { plan: readonly string[]; deploy: readonly string[] }): void {
+    const { env } = this.props;
     new RoleAssignment(this, 'deploy-role-assignments', {
-      scope: subscription,
+      scope: `/subscriptions/${env.azure.subscriptionId}`,
       roleDefinitionName: 'Role Based Access Control Administrator',
       principalId: this.deploy.principalId,
       principalType: 'ServicePrincipal',
-      description: `Applies assign only the roles the layer stacks assign (GitHub Actions, ${env.name})`,
+      description: `Applies assign only the roles the layer stacks assign, to CI identities only their cluster access (GitHub Actions, ${env.name})`,
       conditionVersion: '2.0',
-      condition: onlyTheseRolesCondition(assignableRoleGuids(env)),
+      condition: onlyTheseRolesCondition(assignableRoleGuids(env), {
+        plan: { principals: ciPrincipals.plan, roles: ciAccessRoleGuids(env).plan },
+        deploy: { principals: ciPrincipals.deploy, roles: ciAccessRoleGuids(env).deploy },
+      }),
     });
   }
 }
