@@ -95,10 +95,15 @@ export function failedRequests(window: string): string {
   return `sum(increase(${REST}_count{status=~"5.."}[${window}]))`;
 }
 
-/** Bad right now (1) or not (0): no ready pod; the REST mean of the last 5 minutes over the threshold (no traffic is not slow). */
+/**
+ * Bad right now (1) or not (0): no ready pod; the REST mean of the last 5 minutes over the threshold
+ * (no traffic is not slow). No pod wanted is not an outage but a hold (DR's Rocket.Chat with
+ * app.restore and serve false runs 0 replicas, rocketchat.ts heldForRestore): no sample then, so the
+ * windows count only the time Rocket.Chat was meant to serve.
+ */
 function badNow(name: 'availability' | 'latency', objectives: Objectives): string {
   return name === 'availability'
-    ? `sum(kube_deployment_status_replicas_available{${DEPLOYMENT}}) < bool 1`
+    ? `(sum(kube_deployment_status_replicas_available{${DEPLOYMENT}}) < bool 1) unless on() (sum(kube_deployment_spec_replicas{${DEPLOYMENT}}) == 0)`
     : `(sum(rate(${REST}_sum[5m])) / sum(rate(${REST}_count[5m]))) > bool ${objectives.latency.thresholdMs / 1000}`;
 }
 
