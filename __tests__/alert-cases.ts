@@ -459,6 +459,15 @@ export const ALERT_TESTS: readonly AlertTests[] = [
         alerts: silent,
       },
       {
+        name: 'serve: true after a 2-hour hold: pods ready 4 minutes after they are wanted page nobody',
+        series: {
+          'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '0x124 3x15',
+          'kube_deployment_spec_replicas{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '0x119 3x20',
+        },
+        at: '2h4m',
+        alerts: silent,
+      },
+      {
         name: 'served after the restore: 3 pods desired, none ready from 1 h on pages',
         series: {
           'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '3x60 0x10',
