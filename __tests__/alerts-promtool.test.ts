@@ -7,7 +7,7 @@
  * promtool runs once for every case file; amtool once for the check and once per routed alert.
  */
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +225,7 @@ describe('amtool: the rendered Alertmanager configuration', () => {
    */
   it('titles every Slack message and e-mail with the environment the alert comes from', async () => {
     const defaults = '/usr/share/prometheus/alertmanager/*.tmpl';
+    expect(existsSync('/usr/share/prometheus/alertmanager/default.tmpl'), "Alertmanager's default templates (package prometheus-alertmanager) at /usr/share/prometheus/alertmanager").toBe(true);
     const titles: [string, string, string][] = [];
     for (const env of ENVS) {
       const prometheus = kps(env).find((o) => o.kind === 'Prometheus')!;
