@@ -387,7 +387,8 @@ export const ALERT_TESTS: readonly AlertTests[] = [
   {
     alert: 'TempoIngesterUnhealthy',
     cases: [
-      // dskit counts an instance that stopped heartbeating (heartbeat_timeout) as Unhealthy, whatever its state.
+      // dskit counts an instance that stopped heartbeating as Unhealthy, whatever its state, once its last
+      // heartbeat is older than heartbeat_timeout (Tempo 2.10.8 sets 5 m for ingesters): the series start there.
       {
         name: 'a crash: an ingester of three stopped heartbeating (its node or zone is gone) for 20 minutes',
         series: {
