@@ -469,6 +469,16 @@ export const ALERT_TESTS: readonly AlertTests[] = [
         alerts: silent,
       },
       {
+        name: "a new environment's first deploy: pods ready 4 minutes after the Deployment is created page nobody",
+        series: {
+          'kube_deployment_created{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '_x59 3600x20',
+          'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '_x59 0x4 3x15',
+          'kube_deployment_spec_replicas{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '_x59 3x20',
+        },
+        at: '1h4m',
+        alerts: silent,
+      },
+      {
         name: 'served after the restore: 3 pods desired, none ready from 1 h on pages',
         series: {
           'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '3x60 0x10',

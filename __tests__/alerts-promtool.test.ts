@@ -44,7 +44,7 @@ const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string;
     alert: 'RocketChatAvailabilityBudgetBurn',
     record: 'slo:sli_error:bad',
     expr: 'sum(kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < bool 1',
-    cases: ['held for restore: no pod desired, none ready, for 2 hours', 'serve: true after a 2-hour hold: pods ready 4 minutes after they are wanted page nobody'],
+    cases: ['held for restore: no pod desired, none ready, for 2 hours', 'serve: true after a 2-hour hold: pods ready 4 minutes after they are wanted page nobody', "a new environment's first deploy: pods ready 4 minutes after the Deployment is created page nobody"],
   },
   // A rule counting ACTIVE ingesters would page for every pod that leaves the ring gracefully and takes a while to return.
   {
