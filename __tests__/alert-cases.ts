@@ -454,23 +454,56 @@ export const ALERT_TESTS: readonly AlertTests[] = [
   {
     alert: 'TempoIngesterUnhealthy',
     cases: [
+      // dskit counts an instance that stopped heartbeating as Unhealthy, whatever its state, once its last
+      // heartbeat is older than heartbeat_timeout (Tempo 2.10.8 sets 5 m for ingesters): the series start there.
       {
-        name: "an ingester of three stopped heartbeating (its zone is down) for 20 minutes",
-        series: { 'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x30', 'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x10 1x30', 'tempo_ring_members{pod="tempo-1", name="ingester", state="Unhealthy"}': '0x10 1x30' },
+        name: 'a crash: an ingester of three stopped heartbeating (its node or zone is gone) for 20 minutes',
+        series: {
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x30',
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x10 1x30',
+          'tempo_ring_members{pod="tempo-1", name="ingester", state="ACTIVE"}': '3x10 2x30',
+          'tempo_ring_members{pod="tempo-1", name="ingester", state="Unhealthy"}': '0x10 1x30',
+        },
         at: '30m',
         alerts: [{ labels: { severity: 'warning' }, annotations: { summary: 'A Tempo ingester is gone from the ring', description: 'Traces are still written and read with the other two of three, but one more loss stops writes, and a Tempo pod that restarts cannot become ready while the gone ingester stays in the ring; if its pod will not come back soon, forget it on /ingester/ring (docs/operations.md, "Tempo").' } }],
       },
+      // A graceful stop goes LEAVING and unregisters (lifecycler unregister_on_shutdown): the ring has
+      // one ACTIVE member fewer until the pod is back, and nothing Unhealthy. The StatefulSet replaces
+      // tempo-2, -1, -0 in turn, each gone about 3 minutes and back ACTIVE a minute and a half before
+      // the next leaves (the compactor's ring wait); the series of the pod away are missing meanwhile.
       {
-        name: 'a rollout: one ingester leaving and rejoining for 5 minutes',
-        series: { 'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x5 3x25', 'tempo_ring_members{pod="tempo-0", name="ingester", state="LEAVING"}': '0x10 1x5 0x25', 'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x40' },
-        at: '30m',
+        name: 'a rolling restart of the three pods: one ingester leaving and rejoining at a time',
+        interval: '30s',
+        series: {
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x19 2x6 3x3 2x6 3x3 2x6 3x3 _x6 3x29',
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="LEAVING"}': '0x19 1 0x5 0x3 1 0x5 0x3 0x6 0x3 _x6 0x29',
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x19 0x6 0x3 0x6 0x3 0x6 0x3 _x6 0x29',
+          'tempo_ring_members{pod="tempo-2", name="ingester", state="ACTIVE"}': '3x19 _x6 3x3 2x6 3x3 2x6 3x3 2x6 3x29',
+          'tempo_ring_members{pod="tempo-2", name="ingester", state="Unhealthy"}': '0x19 _x6 0x3 0x6 0x3 0x6 0x3 0x6 0x29',
+        },
+        at: '40m',
+        alerts: silent,
+      },
+      // A node-group roll: tempo-1 is evicted and leaves gracefully, and its replacement waits 25
+      // minutes for a node in its zone and its volume. Writes and reads go on with two of three, and
+      // nothing blocks a restarting pod: no page for the wait (KubeStatefulSetReplicasMismatch covers it).
+      {
+        name: 'a drain: one ingester left gracefully and is back after 25 minutes',
+        series: {
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x25 3x10',
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="LEAVING"}': '0x10 1 0x34',
+          'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x45',
+        },
+        at: '34m',
         alerts: silent,
       },
     ],
   },
   // Service level objectives (slo-rules.ts), aws-prod's defaults.
+  // aws-dr: its Rocket.Chat runs no pod until the restore is served (app.restore, serve false).
   {
     alert: 'RocketChatAvailabilityBudgetBurn',
+    env: 'aws-dr',
     cases: [
       {
         name: 'fast burn: no Rocket.Chat pod ready from 1 h on pages within 5 minutes',
@@ -483,6 +516,43 @@ export const ALERT_TESTS: readonly AlertTests[] = [
         series: { 'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '3x60 2x10' },
         at: '1h5m',
         alerts: silent,
+      },
+      {
+        name: 'held for restore: no pod desired, none ready, for 2 hours',
+        series: {
+          'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '0x120',
+          'kube_deployment_spec_replicas{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '0x120',
+        },
+        at: '2h',
+        alerts: silent,
+      },
+      {
+        name: 'serve: true after a 2-hour hold: pods ready 4 minutes after they are wanted page nobody',
+        series: {
+          'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '0x124 3x15',
+          'kube_deployment_spec_replicas{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '0x119 3x20',
+        },
+        at: '2h4m',
+        alerts: silent,
+      },
+      {
+        name: "a new environment's first deploy: pods ready 4 minutes after the Deployment is created page nobody",
+        series: {
+          'kube_deployment_created{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '_x59 3600x20',
+          'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '_x59 0x4 3x15',
+          'kube_deployment_spec_replicas{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '_x59 3x20',
+        },
+        at: '1h4m',
+        alerts: silent,
+      },
+      {
+        name: 'served after the restore: 3 pods desired, none ready from 1 h on pages',
+        series: {
+          'kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '3x60 0x10',
+          'kube_deployment_spec_replicas{namespace="rocketchat", deployment="rocketchat-rocketchat"}': '3x70',
+        },
+        at: '1h5m',
+        alerts: [{ labels: { severity: 'critical', slo: 'availability' }, annotations: { description: 'Time without a Rocket.Chat pod ready behind the edge: 8.197% of the long window. The error budget of 99.9% over 30d burns at least 14.4x over 1h (and 5m), or 6x over 6h (and 30m) the sustainable rate.', summary: 'Rocket.Chat availability: error budget burning fast' } }],
       },
     ],
   },

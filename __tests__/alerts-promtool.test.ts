@@ -7,7 +7,7 @@
  * promtool runs once for every case file; amtool once for the check and once per routed alert.
  */
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,10 +22,11 @@ const ENVS = Object.keys(ENVIRONMENTS);
 const RULES_FILE = 'rules.yml';
 const PREVIOUS = '[previous rule]';
 /**
- * Rules as they were before a fix, whose cases must fail: the named cases, else every firing one;
- * with `severity`, only that rule of the alert is replaced.
+ * Rules as they were before a fix (or the plausible wrong rule a case guards against), whose cases
+ * must fail: the named cases, else every firing one; with `severity`, only that rule of the alert
+ * is replaced; with `record`, the recording rule of that name in the alert's group instead.
  */
-const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string; cases?: readonly string[] }[] = [
+const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string; record?: string; cases?: readonly string[] }[] = [
   {
     alert: 'MongoDBConnectionsLow',
     expr: 'mongodb_ss_connections{conn_type="available"} / (mongodb_ss_connections{conn_type="available"} + mongodb_ss_connections{conn_type="current"}) < 0.1',
@@ -37,6 +38,19 @@ const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string;
     severity: 'critical',
     expr: '(slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144) or (slo:sli_error:ratio_rate12m{slo="errors"} > 0.006 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.006)',
     cases: ['night: a burst of 3 errors among 20 calls pages nobody (4 minutes on)'],
+  },
+  // Availability before the on-call review: zero ready pods counted as bad while DR is held for its restore.
+  {
+    alert: 'RocketChatAvailabilityBudgetBurn',
+    record: 'slo:sli_error:bad',
+    expr: 'sum(kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < bool 1',
+    cases: ['held for restore: no pod desired, none ready, for 2 hours', 'serve: true after a 2-hour hold: pods ready 4 minutes after they are wanted page nobody', "a new environment's first deploy: pods ready 4 minutes after the Deployment is created page nobody"],
+  },
+  // A rule counting ACTIVE ingesters would page for every pod that leaves the ring gracefully and takes a while to return.
+  {
+    alert: 'TempoIngesterUnhealthy',
+    expr: 'max(tempo_ring_members{name="ingester", state="ACTIVE"}) < 3',
+    cases: ['a drain: one ingester left gracefully and is back after 25 minutes'],
   },
 ];
 const DASHBOARD_RULES = 'dashboard-queries.rules.yml';
@@ -91,10 +105,12 @@ beforeAll(async () => {
     return file;
   });
   // The same cases against the rules issue 26 replaced: they must fail, or they prove nothing.
-  for (const { alert, expr, severity, cases: named } of PREVIOUS_RULES) {
-    const file = groupFile.get(`aws-prod/${alert}`)!;
+  for (const { alert, expr, severity, record, cases: named } of PREVIOUS_RULES) {
+    const file = groupFile.get(`${ALERT_TESTS.find((t) => t.alert === alert)!.env ?? 'aws-prod'}/${alert}`)!;
     const spec = parse(readFileSync(join(dir, file), 'utf8')) as Json;
-    for (const r of spec.groups[0].rules) if (r.alert === alert && (!severity || r.labels.severity === severity)) r.expr = expr;
+    const replaced = (spec.groups[0].rules as Json[]).filter((r) => (record ? r.record === record : r.alert === alert && (!severity || r.labels.severity === severity)));
+    expect(replaced.length, `${alert}: the previous rule replaces one`).toBeGreaterThan(0);
+    for (const r of replaced) r.expr = expr;
     writeFileSync(join(dir, `${alert}.previous.rules.yml`), stringify(spec));
     const all = ALERT_TESTS.find((t) => t.alert === alert)!.cases;
     const cases = named ? all.filter((c) => named.includes(c.name)) : all.filter((c) => c.alerts.length > 0);
@@ -199,6 +215,50 @@ describe('amtool: the rendered Alertmanager configuration', () => {
     if (amtoolVersion.startsWith('0.25.')) {
       expect(configs.get('aws-prod')!.replaced).toEqual(['/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url', '/etc/alertmanager/secrets/alertmanager-receivers/on-call-url']);
       expect(configs.get('azure-dev')!.replaced).toEqual([]);
+    }
+  });
+
+  /**
+   * Every example notifies with its environment first in the title: the rendered Prometheus puts
+   * `environment` on its alerts (externalLabels), and amtool renders each receiver's rendered title
+   * template with Alertmanager's own default templates (Debian's prometheus-alertmanager ships them).
+   */
+  it('titles every Slack message and e-mail with the environment the alert comes from', async () => {
+    const defaults = '/usr/share/prometheus/alertmanager/*.tmpl';
+    expect(existsSync('/usr/share/prometheus/alertmanager/default.tmpl'), "Alertmanager's default templates (package prometheus-alertmanager) at /usr/share/prometheus/alertmanager").toBe(true);
+    const titles: [string, string, string][] = [];
+    for (const env of ENVS) {
+      const prometheus = kps(env).find((o) => o.kind === 'Prometheus')!;
+      expect(prometheus.spec.externalLabels, env).toEqual({ environment: env, cloud: env.split('-')[0] });
+      const labels = { alertname: 'RocketChatErrorBudgetBurn', severity: 'critical', slo: 'errors', ...prometheus.spec.externalLabels };
+      const data = { receiver: 'x', status: 'firing', alerts: [{ status: 'firing', labels, annotations: {} }], groupLabels: { alertname: labels.alertname }, commonLabels: labels, commonAnnotations: {}, externalURL: 'https://alertmanager.example' };
+      writeFileSync(join(dir, `${env}-template-data.json`), JSON.stringify(data));
+      const config = parse(readFileSync(configs.get(env)!.file, 'utf8')) as Json;
+      for (const r of config.receivers as Json[]) {
+        for (const c of r.slack_configs ?? []) titles.push([env, `${r.name} title`, c.title], [env, `${r.name} fallback`, c.fallback]);
+        for (const c of r.email_configs ?? []) titles.push([env, `${r.name} subject`, c.headers?.Subject]);
+      }
+    }
+    expect(titles.length).toBeGreaterThanOrEqual(ENVS.length);
+    // One amtool run per example: its titles joined by a line no title renders.
+    const SEPARATOR = '\n=====\n';
+    const rendered = (
+      await Promise.all(
+        ENVS.map(async (env) => {
+          const mine = titles.filter(([e]) => e === env);
+          const text = mine.map(([, , t]) => t ?? '(none)').join(SEPARATOR);
+          const r = await runTool('amtool', ['template', 'render', `--template.glob=${defaults}`, `--template.text=${text}`, `--template.data=${join(dir, `${env}-template-data.json`)}`]);
+          expect(r.code, `${env}: ${r.stderr}`).toBe(0);
+          const out = r.stdout.split(SEPARATOR);
+          expect(out, env).toHaveLength(mine.length);
+          return mine.map(([, what], i) => `${env} ${what}: ${out[i]}`);
+        }),
+      )
+    ).flat();
+    expect(rendered).toHaveLength(titles.length);
+    for (const line of rendered) {
+      const env = line.split(' ')[0]!;
+      expect(line).toMatch(new RegExp(`^${env} \\S+ \\w+: \\[${env}\\] \\[FIRING:1\\] RocketChatErrorBudgetBurn`));
     }
   });
 

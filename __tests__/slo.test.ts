@@ -112,7 +112,7 @@ describe('burn-rate windows', () => {
     });
     expect(availability.rules[0]).toEqual({
       record: 'slo:sli_error:bad',
-      expr: 'sum(kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < bool 1',
+      expr: '(sum(kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < bool 1) unless on() (min_over_time(sum(kube_deployment_spec_replicas{namespace="rocketchat", deployment="rocketchat-rocketchat"})[10m:]) == 0 or time() - max(kube_deployment_created{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < 600)',
       labels: { slo: 'availability' },
     });
   });

@@ -356,6 +356,34 @@ describe('prod observability survives a node drain and a zone loss', () => {
     const ha = Object.entries<Json>(stacks[`${env}-platform`]!.resource.helm_release).find(([, r]) => r.name === 'tempo-ha')![0];
     expect(releases.find((r) => r.name === 'tempo')!.depends_on).toContain(`helm_release.${ha}`);
   });
+  /**
+   * Tempo 2.10.8 in the scalable single binary: /ready is 503 until the compactor has been ACTIVE
+   * in a ring that stayed unchanged for 1 minute, 5 at most (modules/compactor/compactor.go
+   * starting; wait_stability_min/max_duration). A liveness probe on /ready kills the pod first
+   * (grafana/tempo#6035). The StatefulSet is OrderedReady (no podManagementPolicy), so Helm waits
+   * for the pods one after another: each may take its grace period to stop, 60 s to be scheduled
+   * with its volume, the 300 s ring wait, and one readiness period.
+   */
+  const tempoEnvs = ['aws-prod', 'aws-dr', 'azure-prod', 'azure-dr'];
+  it.each(tempoEnvs)('%s: Tempo in the scalable single binary is not killed while its ring settles: liveness off /ready, readiness on it', (env) => {
+    expect(parse(named(env, 'ConfigMap', 'tempo').data['tempo.yaml']).target).toBe('scalable-single-binary');
+    const [tempo] = named(env, 'StatefulSet', 'tempo').spec.template.spec.containers.filter((c: Json) => c.name === 'tempo');
+    expect(tempo.livenessProbe.httpGet?.path).not.toBe('/ready');
+    expect(tempo.livenessProbe).toMatchObject({ tcpSocket: { port: 3200 } });
+    expect(Object.keys(tempo.livenessProbe).filter((k) => ['httpGet', 'tcpSocket', 'exec', 'grpc'].includes(k))).toEqual(['tcpSocket']);
+    expect(tempo.readinessProbe.httpGet).toEqual({ path: '/ready', port: 3200 });
+  });
+  it.each(tempoEnvs)('%s: the Tempo release waits long enough for every pod started one at a time', (env) => {
+    const sts = named(env, 'StatefulSet', 'tempo');
+    expect(sts.spec.podManagementPolicy ?? 'OrderedReady').toBe('OrderedReady');
+    const grace: number = sts.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    const [tempo] = sts.spec.template.spec.containers.filter((c: Json) => c.name === 'tempo');
+    const perPod = grace + 60 + 300 + tempo.readinessProbe.periodSeconds;
+    const release = resources(stacks[`${env}-platform`]!, 'helm_release').find((r) => r.name === 'tempo')!;
+    expect(perPod).toBe(400);
+    expect(release.timeout).toBeGreaterThanOrEqual(sts.spec.replicas * perPod);
+    expect(release.timeout).toBe(1200);
+  });
   it('aws-dev: one Tempo, target all, no ring to join', () => {
     expect(named('aws-dev', 'StatefulSet', 'tempo').spec.replicas).toBe(1);
     const config = parse(named('aws-dev', 'ConfigMap', 'tempo').data['tempo.yaml']);

@@ -44,16 +44,27 @@ export function receiverCredential(receiver: Receiver): { key: string; secretNam
   }
 }
 
+/**
+ * Prometheus puts `environment` on every alert (prometheusSpec.externalLabels, monitoring.ts), and
+ * several environments may notify one channel or inbox: the title says which one first.
+ * The rest is Alertmanager's default (its default.tmpl). A webhook's JSON carries it in commonLabels.
+ */
+const ENVIRONMENT_PREFIX = '{{ with .CommonLabels.environment }}[{{ . }}] {{ end }}';
+export const SLACK_TITLE = `${ENVIRONMENT_PREFIX}{{ template "slack.default.title" . }}`;
+/** What a phone's notification shows: Alertmanager's default fallback starts with its default title. */
+export const SLACK_FALLBACK = `${SLACK_TITLE} | {{ template "slack.default.titlelink" . }}`;
+export const EMAIL_SUBJECT = `${ENVIRONMENT_PREFIX}{{ template "email.default.subject" . }}`;
+
 function receiverConfig(receiver: Receiver): object {
   const file = `${SECRET_DIR}/${receiverCredential(receiver).key}`;
   switch (receiver.type) {
     case 'slack':
-      return { name: receiver.name, slack_configs: [{ api_url_file: file, channel: receiver.channel, send_resolved: true }] };
+      return { name: receiver.name, slack_configs: [{ api_url_file: file, channel: receiver.channel, send_resolved: true, title: SLACK_TITLE, fallback: SLACK_FALLBACK }] };
     case 'email':
       return {
         name: receiver.name,
         email_configs: [
-          { to: receiver.to, from: receiver.from, smarthost: receiver.smarthost, auth_username: receiver.username, auth_password_file: file, require_tls: true, send_resolved: true },
+          { to: receiver.to, from: receiver.from, smarthost: receiver.smarthost, auth_username: receiver.username, auth_password_file: file, require_tls: true, send_resolved: true, headers: { Subject: EMAIL_SUBJECT } },
         ],
       };
     case 'webhook':

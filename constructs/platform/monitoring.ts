@@ -194,6 +194,9 @@ export class Monitoring extends Construct {
           service: { sessionAffinity: monitoringReplicas(env) > 1 ? 'ClientIP' : 'None' },
           prometheusSpec: {
             ...ha.spec,
+            // On every alert (and remote-written series): where a page comes from, since the prod,
+            // DR and other environments may notify the same channel (alertmanager-config.ts titles).
+            externalLabels: { environment: env.name, cloud: env.cloud },
             retention: `${obs.metricsRetentionDays}d`,
             // Stop before the volume is full: compaction needs headroom.
             retentionSize: `${Math.floor(obs.metricsStorageGb * 0.85)}GB`,

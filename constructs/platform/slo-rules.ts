@@ -95,10 +95,24 @@ export function failedRequests(window: string): string {
   return `sum(increase(${REST}_count{status=~"5.."}[${window}]))`;
 }
 
-/** Bad right now (1) or not (0): no ready pod; the REST mean of the last 5 minutes over the threshold (no traffic is not slow). */
+/**
+ * After a hold ends, or after the Deployment is first created (a new environment's first app
+ * deploy), the time the first pods get to start before their absence counts: Rocket.Chat
+ * starts in about 90 s and an ALB readiness gate adds 50 s (docs/operations.md), while the windows,
+ * empty during the hold, would make the first bad minutes a 100 % burn and page after 2.
+ */
+const HOLD_GRACE = '10m';
+
+/**
+ * Bad right now (1) or not (0): no ready pod; the REST mean of the last 5 minutes over the threshold
+ * (no traffic is not slow). No pod wanted is not an outage but a hold (DR's Rocket.Chat with
+ * app.restore and serve false runs 0 replicas, rocketchat.ts heldForRestore): no sample then, nor
+ * for HOLD_GRACE after it, or after the Deployment's creation, so the windows count only the time
+ * Rocket.Chat was meant to serve.
+ */
 function badNow(name: 'availability' | 'latency', objectives: Objectives): string {
   return name === 'availability'
-    ? `sum(kube_deployment_status_replicas_available{${DEPLOYMENT}}) < bool 1`
+    ? `(sum(kube_deployment_status_replicas_available{${DEPLOYMENT}}) < bool 1) unless on() (min_over_time(sum(kube_deployment_spec_replicas{${DEPLOYMENT}})[${HOLD_GRACE}:]) == 0 or time() - max(kube_deployment_created{${DEPLOYMENT}}) < ${durationSeconds(HOLD_GRACE)!})`
     : `(sum(rate(${REST}_sum[5m])) / sum(rate(${REST}_count[5m]))) > bool ${objectives.latency.thresholdMs / 1000}`;
 }
 

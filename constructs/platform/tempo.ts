@@ -147,6 +147,35 @@ function highAvailabilityObjects(): KubernetesObject[] {
   ];
 }
 
+/**
+ * What one Tempo pod may take to be replaced, in seconds. The chart's StatefulSet sets no
+ * podManagementPolicy (tempo 2.2.4 templates/statefulset.yaml), so it is OrderedReady: an install
+ * starts the pods, and a rolling update replaces them, one at a time, each after the previous one
+ * is Ready. Tempo 2.10.8's /ready stays 503 until every module runs, and in the scalable single
+ * binary the compactor's starting() waits for ACTIVE in its memberlist ring and then for the ring
+ * to stay unchanged for compactor.ring.wait_stability_min_duration (1 m), giving up waiting after
+ * wait_stability_max_duration (5 m) (modules/compactor/compactor.go starting, compactor_ring.go).
+ */
+export const TEMPO_POD_BUDGET = {
+  /** terminationGracePeriodSeconds: the chart sets none, so Kubernetes' 30 s. */
+  shutdown: 30,
+  /** Scheduling, the zonal volume's attach, the image pull, memberlist join and ACTIVE. */
+  schedule: 60,
+  /** The compactor's ring-stability wait at its longest (wait_stability_max_duration). */
+  ring: 300,
+  /** The readiness probe's period: the first probe after /ready turns 200 (tempo.readinessProbe). */
+  readinessPeriod: 10,
+} as const;
+
+/**
+ * Helm's wait for the release: every pod, one after another, at its longest (30 + 60 + 300 + 10 =
+ * 400 s a pod, 1,200 s for three); never under the 600 s every release gets.
+ */
+export function tempoReleaseTimeoutSeconds(replicas: number): number {
+  const b = TEMPO_POD_BUDGET;
+  return Math.max(600, replicas * (b.shutdown + b.schedule + b.ring + b.readinessPeriod));
+}
+
 export class Tempo extends Construct {
   readonly release: Release;
 
@@ -160,6 +189,7 @@ export class Tempo extends Construct {
       pin: CHARTS.tempo,
       namespace: NAMESPACES.monitoring,
       dependsOn: [...props.dependsOn, ...(ha ? [ha.release] : [])],
+      timeoutSeconds: tempoReleaseTimeoutSeconds(replicas),
       values: {
         replicas,
         // Required, not preferred: two replicas in one zone would fall together. Zonal volumes keep each in its zone afterwards.
@@ -193,6 +223,12 @@ export class Tempo extends Construct {
             traces_storage: { path: '/var/tempo/generator/traces' },
           },
           overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
+          // Liveness asks only whether the server answers; readiness keeps the chart's /ready. With
+          // the chart's liveness on /ready a scalable-single-binary pod is killed while its compactor
+          // waits a minute for a stable ring (30 s delay + 3 x 10 s, grafana/tempo#6035,
+          // grafana-community/helm-charts#671), and the next pod never starts. `httpGet: null`
+          // removes the chart's handler: a probe may have only one.
+          livenessProbe: { httpGet: null, tcpSocket: { port: 3200 } },
           resources: resourcesFor(env, 'tempo'),
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
         },
