@@ -61,11 +61,11 @@ describe('overrides: <layer>.components.<name>.values, merged last', () => {
       title: 'a loosened security context, in a list item too',
       change: (c: Mutable) =>
         (c.app.components = {
-          rocketchat: { values: { containerSecurityContext: { allowPrivilegeEscalation: true }, extraContainers: [{ name: 'debug', image: 'busybox:1.37.0', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }] } },
+          rocketchat: { values: { containerSecurityContext: { allowPrivilegeEscalation: true }, extraInitContainers: [{ name: 'debug', image: 'busybox:1.37.0', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }] } },
         }),
       problems: [
         `${at}app.components.rocketchat.values.containerSecurityContext.allowPrivilegeEscalation: true lets a process gain more privileges than its parent ${restricted}`,
-        `${at}app.components.rocketchat.values.extraContainers[0].securityContext.capabilities.add: ["NET_ADMIN"] adds Linux capabilities ${restricted}`,
+        `${at}app.components.rocketchat.values.extraInitContainers[0].securityContext.capabilities.add: ["NET_ADMIN"] adds Linux capabilities ${restricted}`,
       ],
     },
     {
@@ -75,8 +75,8 @@ describe('overrides: <layer>.components.<name>.values, merged last', () => {
     },
     {
       title: 'an unpinned image',
-      change: (c: Mutable) => (c.app.components = { rocketchat: { values: { extraContainers: [{ name: 'debug', image: 'busybox' }] } } }),
-      problems: [`${at}app.components.rocketchat.values.extraContainers[0].image: "busybox" has no pinned tag or digest (allowed: repository:tag with a tag other than latest, or repository@sha256:digest)`],
+      change: (c: Mutable) => (c.app.components = { rocketchat: { values: { extraInitContainers: [{ name: 'debug', image: 'busybox' }] } } }),
+      problems: [`${at}app.components.rocketchat.values.extraInitContainers[0].image: "busybox" has no pinned tag or digest (allowed: repository:tag with a tag other than latest, or repository@sha256:digest)`],
     },
     {
       title: 'the latest tag on a chart image',
@@ -87,7 +87,7 @@ describe('overrides: <layer>.components.<name>.values, merged last', () => {
       title: 'Rocket.Chat pods beyond their namespace quota',
       change: (c: Mutable) => (c.app.components = { rocketchat: { values: { resources: { requests: { cpu: '4', memory: '512Mi' } } } } }),
       problems: [
-        `${at}app.components.rocketchat.values.resources.requests.cpu: "4" for up to 3 pods (autoscaler maximum plus rollout surge) needs 12 CPU, more than the rocketchat namespace quota of 938m CPU (allowed: at most 312m CPU per pod; the quota follows the tier's sizing, constructs/platform/sizing.ts)`,
+        `${at}app.components.rocketchat.values.resources.requests.cpu: "4" makes each pod need 4 CPU, and 3 pods (the autoscaler maximum plus two rollout surges) 12 CPU, more than the rocketchat namespace quota of 938m CPU (allowed: at most 312m CPU per pod, every container counted; the quota follows the tier's sizing, constructs/platform/sizing.ts)`,
       ],
     },
     {
@@ -103,12 +103,34 @@ describe('overrides: <layer>.components.<name>.values, merged last', () => {
     {
       title: 'a pinned image replaced',
       change: (c: Mutable) => (c.app.components = { rocketchat: { values: { image: { tag: '8.7.0' } } } }),
-      problems: [`${at}app.components.rocketchat.values.image.tag: "8.7.0" would change image, which the project decides (allowed: keys the project does not own; the image is the chart's pinned appVersion (config/versions.ts))`],
+      problems: [`${at}app.components.rocketchat.values.image: {"tag":"8.7.0"} would change image, which the project decides (allowed: keys the project does not own; the image is the chart's pinned appVersion (config/versions.ts))`],
     },
     {
       title: 'the edge and its TLS replaced',
       change: (c: Mutable) => (c.app.components = { rocketchat: { values: { ingress: { tls: [] } } } }),
-      problems: [`${at}app.components.rocketchat.values.ingress.tls: [] would change ingress, which the project decides (allowed: set domain and platform.waf (the edge, its TLS and its firewall are the platform's) instead)`],
+      problems: [`${at}app.components.rocketchat.values.ingress: {"tls":[]} would change ingress, which the project decides (allowed: set domain and platform.waf (the edge, its TLS and its firewall are the platform's) instead)`],
+    },
+    {
+      title: 'a part of monitoring turned off through its values',
+      change: (c: Mutable) => (c.platform.components.monitoring = { values: { alertmanager: { enabled: false } } }),
+      problems: [`${at}platform.components.monitoring.values.alertmanager.enabled: false would change alertmanager.enabled, which the project decides (allowed: keys the project does not own; Alertmanager is how every alert reaches a person)`],
+    },
+    {
+      title: 'a Service published past the edge',
+      change: (c: Mutable) => (c.app.components = { rocketchat: { values: { service: { type: 'LoadBalancer' } } } }),
+      problems: [`${at}app.components.rocketchat.values.service.type: "LoadBalancer" publishes the Service outside the cluster, past the HTTPS edge and its firewall (allowed: ClusterIP)`],
+    },
+    {
+      title: "the MongoDB operator beyond the mongodb namespace's quota, through an init container",
+      change: (c: Mutable) => (c.platform.components.mongodbOperator = { values: { extraInitContainers: [{ name: 'warm', image: 'busybox:1.37.0', resources: { requests: { memory: '2Gi' } } }] } }),
+      problems: [
+        `${at}platform.components.mongodbOperator.values.extraInitContainers[0].resources.requests.memory: "2Gi" makes each pod need 2176Mi, and 2 pods (the operator and its replacement during a rollout) 4352Mi, more than the mongodb namespace quota of 320Mi (allowed: at most 160Mi per pod, every container counted; the quota follows the tier's sizing, constructs/platform/sizing.ts)`,
+      ],
+    },
+    {
+      title: 'values that are a list',
+      change: (c: Mutable) => (c.platform.components.loki = { values: [1] }),
+      problems: [`${at}platform.components.loki.values: must be an object of Helm values, got a list (allowed: an object of Helm values for the component's chart)`],
     },
     {
       title: 'a credential in values',
@@ -144,7 +166,7 @@ describe('toggles: <layer>.components.<name>.enabled', () => {
   it('aws-dev turns Tempo off: no release, identity, bucket or policy of it in the stacks, and Rocket.Chat sends no traces', () => {
     const platform = examples.stacks['aws-dev-platform']!;
     expect(mentions(platform, /tempo/gi)).toBe(0);
-    expect(mentions(examples.stacks['aws-dev-app']!, /tempo|TRACING_ENABLED|OTEL_/g)).toBe(0);
+    expect(mentions(examples.stacks['aws-dev-app']!, /tempo|TRACING_ENABLED|OTEL_|alloy/g)).toBe(0);
     // The same environment with Tempo on has all of it (the other examples).
     expect(mentions(examples.stacks['azure-dev-platform']!, /tempo/gi)).toBeGreaterThan(10);
   });
@@ -173,6 +195,9 @@ describe('toggles: <layer>.components.<name>.enabled', () => {
       const { stacks } = readOutdir(outdir);
       const platform = stacks['aws-dev-platform']!;
       expect(mentions(platform, /loki|tempo|alloy|external-dns|grafana\.dev/gi)).toBe(0);
+      // What depends on them in the other layers goes too: the CI plan identity's Secret namespaces, Rocket.Chat's OTLP egress.
+      expect(mentions(stacks['aws-dev-cluster']!, /external-dns/g)).toBe(0);
+      expect(mentions(stacks['aws-dev-app']!, /alloy|4317/g)).toBe(0);
       expect(resources(platform, 'kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['cert-manager', 'mongodb', 'monitoring', 'monitoring-node']);
       expect(resources(platform, 'helm_release').map((r) => r.name)).toEqual(expect.arrayContaining(['kube-prometheus-stack', 'cert-manager', 'psmdb-operator']));
 
@@ -205,8 +230,17 @@ describe('toggles: <layer>.components.<name>.enabled', () => {
     {
       title: 'Alloy with nowhere to send',
       base: 'aws-dev' as const,
-      change: (c: Mutable) => (c.platform.components.loki = { enabled: false }),
-      problems: ['config/aws-dev: platform.components.alloy.enabled: Alloy is on with both Loki and Tempo off, so it has nowhere to send logs or traces (allowed: false, or turn platform.components.loki or platform.components.tempo on)'],
+      change: (c: Mutable) => {
+        c.platform.components.loki = { enabled: false };
+        c.platform.components.alloy = { enabled: true };
+      },
+      problems: ['config/aws-dev: platform.components.alloy.enabled: true with both Loki and Tempo off leaves Alloy nowhere to send logs or traces (allowed: false or leave it out, or turn platform.components.loki or platform.components.tempo on)'],
+    },
+    {
+      title: 'Loki with nothing shipping to it',
+      base: 'aws-dev' as const,
+      change: (c: Mutable) => (c.platform.components.alloy = { enabled: false }),
+      problems: ['config/aws-dev: platform.components.alloy.enabled: false leaves Loki with no logs: nothing else ships them (allowed: true or leave it out, or turn platform.components.loki off too)'],
     },
     {
       title: 'Rocket.Chat traces with Tempo off',
@@ -218,10 +252,10 @@ describe('toggles: <layer>.components.<name>.enabled', () => {
       title: 'Rocket.Chat traces with Alloy off',
       base: 'azure-dev' as const,
       change: (c: Mutable) => {
-        c.platform.components.alloy = { enabled: false };
+        c.platform.components = { loki: { enabled: false }, tempo: { enabled: false }, alloy: { enabled: false } };
         c.app.rocketchat.tracing = true;
       },
-      problems: ['config/azure-dev: app.rocketchat.tracing: true needs Alloy to forward traces, which platform.components.alloy.enabled turns off (allowed: false or leave it out, or turn Alloy on)'],
+      problems: ['config/azure-dev: app.rocketchat.tracing: true needs Tempo, which platform.components.tempo.enabled turns off (allowed: false or leave it out, or turn Tempo on)'],
     },
   ])('refuses $title with its reason', ({ base, change, problems }) => {
     expect(refused(base, change)).toEqual(problems);

@@ -18,12 +18,26 @@ export interface ComponentSpec {
   readonly cloud?: Cloud;
   /** Can be turned off; otherwise why not (every environment needs it). */
   readonly toggle: { readonly default: boolean; readonly prodKeeps?: string } | { readonly never: string };
-  /** Value paths (dot-separated, from the chart's root) a config field already decides: the field to use. */
+  /** Value paths (dot-separated, from the chart's root; `\\.` for a dot inside a key) a config field already decides: the field to use. */
   readonly owned: Readonly<Record<string, string>>;
 }
 
 /** Keys every chart's workload-identity binding lives under: the project's, never an override's. */
-const IDENTITY = { serviceAccount: 'nothing: the service account carries the workload identity the stacks bind' } as const;
+const IDENTITY = {
+  serviceAccount: 'nothing: the service account carries the workload identity the stacks bind',
+  podLabels: 'nothing: the pod labels carry the workload identity and the selectors of network policies',
+} as const;
+
+/**
+ * Keys owned in every chart: names (Services, selectors, datasource URLs, the HPA's target and the
+ * network policies find objects by them) and the namespace (its Pod Security level and quota).
+ */
+export const OWNED_IN_EVERY_CHART: Readonly<Record<string, string>> = {
+  nameOverride: 'nothing: Services, selectors, datasource URLs and network policies find the objects by name',
+  fullnameOverride: 'nothing: Services, selectors, datasource URLs and network policies find the objects by name',
+  namespaceOverride: 'nothing: the namespace carries the Pod Security level, quota and network policies',
+  'global.imageRegistry': 'nothing: images come from the registries the charts pin',
+};
 
 export const COMPONENTS = {
   monitoring: {
@@ -32,6 +46,18 @@ export const COMPONENTS = {
     toggle: { never: 'Prometheus, Alertmanager and Grafana are the metrics and alerting every environment is operated by' },
     owned: {
       crds: 'nothing: the operator CRDs are installed by their own releases (docs/platform.md)',
+      'alertmanager.enabled': 'nothing: Alertmanager is how every alert reaches a person',
+      'prometheus.enabled': 'nothing: Prometheus evaluates every alert',
+      'grafana.enabled': 'nothing: Grafana is the dashboards and SLO view',
+      'prometheusOperator.enabled': 'nothing: the operator runs Prometheus and Alertmanager',
+      'kubeStateMetrics.enabled': 'nothing: the workload and backup alerts read kube-state-metrics',
+      'nodeExporter.enabled': 'nothing: the node alerts read node-exporter',
+      defaultRules: 'nothing: the chart\'s default alerts are part of what pages (alert-rules.ts leaves them out on purpose)',
+      'prometheus.prometheusSpec.ruleSelector': 'nothing: Prometheus must load every PrometheusRule',
+      'prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues': 'nothing: Prometheus must load every PrometheusRule',
+      'prometheus.prometheusSpec.replicas': 'nothing: the tier decides it',
+      'alertmanager.alertmanagerSpec.replicas': 'nothing: the tier decides it',
+      'grafana.grafana\\.ini': 'nothing: Grafana\'s sign-in, security and URL settings are the project\'s; dashboards and datasources come from code',
       'prometheus.prometheusSpec.retention': 'platform.observability.metricsRetentionDays',
       'prometheus.prometheusSpec.retentionSize': 'platform.observability.metricsStorageGb',
       'prometheus.prometheusSpec.storageSpec': 'platform.observability.metricsStorageGb',
@@ -53,6 +79,11 @@ export const COMPONENTS = {
       'loki.schemaConfig': 'nothing: a changed schema loses the index of stored logs',
       'loki.limits_config.retention_period': 'platform.observability.logsRetentionDays',
       'loki.commonConfig.replication_factor': 'nothing: the tier decides it (3 in prod, 1 in dev)',
+      'loki.structuredConfig': 'nothing: it would override the retention, storage and replication the project sets (use loki.limits_config for limits)',
+      'loki.config': 'nothing: the Loki configuration template is the chart\'s, filled from the project\'s values',
+      'loki.compactor': 'nothing: the compactor enforces platform.observability.logsRetentionDays',
+      'singleBinary.persistence': 'nothing: the write-ahead log and index live on that volume',
+      'loki.auth_enabled': 'nothing: one tenant; Loki is reachable only inside monitoring',
       'singleBinary.replicas': 'nothing: the tier decides it (3 in prod, 1 in dev)',
     },
   },
@@ -62,10 +93,11 @@ export const COMPONENTS = {
     toggle: { default: true },
     owned: {
       ...IDENTITY,
-      replicas: 'nothing: the tier decides it (2 in prod, 1 in dev)',
+      replicas: 'nothing: the tier decides it',
       config: 'nothing: the rendered Tempo configuration is the project\'s (constructs/platform/tempo.ts)',
       'tempo.storage': 'nothing: the bucket and its identity are the platform layer\'s',
       'tempo.retention': 'platform.observability.tracesRetentionDays',
+      persistence: 'nothing: the write-ahead log lives on that volume',
     },
   },
   alloy: {
@@ -76,6 +108,7 @@ export const COMPONENTS = {
       'alloy.configMap': 'nothing: the pipelines follow platform.components.loki/tempo (constructs/platform/alloy.ts)',
       rbac: 'nothing: Alloy reads pods and their logs only, never Secrets',
       'controller.type': 'nothing: Alloy runs on every node to read its pods\' logs',
+      'alloy.mounts': 'nothing: logs are read through the Kubernetes API, never from the node\'s /var/log',
     },
   },
   certManager: {
@@ -100,7 +133,11 @@ export const COMPONENTS = {
     layer: 'platform',
     chart: 'psmdb-operator',
     toggle: { never: 'the Percona operator runs the MongoDB replica set' },
-    owned: { watchNamespace: 'nothing: the operator watches the MongoDB namespace only', watchAllNamespaces: 'nothing: the operator watches the MongoDB namespace only' },
+    owned: {
+      watchNamespace: 'nothing: the operator watches the MongoDB namespace only',
+      watchAllNamespaces: 'nothing: the operator watches the MongoDB namespace only',
+      replicaCount: 'nothing: one operator (a restart pauses reconciliation only), counted in the mongodb namespace quota',
+    },
   },
   grafanaEdge: {
     layer: 'platform',
@@ -164,6 +201,9 @@ export const COMPONENTS = {
       serviceAccount: IDENTITY.serviceAccount,
       podDisruptionBudget: 'nothing: the project\'s budget allows one pod down at any scale',
       microservices: 'nothing: the monolith is what the app layer runs',
+      extraVolumes: 'nothing: the MongoDB client certificate is mounted from them',
+      extraVolumeMounts: 'nothing: the MongoDB client certificate is mounted from them',
+      podLabels: IDENTITY.podLabels,
     },
   },
 } as const satisfies Record<string, ComponentSpec>;
@@ -187,7 +227,10 @@ function settingsOf(env: Pick<Environment, 'platform' | 'app'>, name: ComponentN
 export function componentEnabled(env: Pick<Environment, 'platform' | 'app'>, name: ComponentName): boolean {
   const spec: ComponentSpec = COMPONENTS[name];
   if ('never' in spec.toggle) return true;
-  return settingsOf(env, name)?.enabled ?? spec.toggle.default;
+  const set = settingsOf(env, name)?.enabled;
+  // Alloy ships what Loki and Tempo store: left unset, it is on exactly when one of them is.
+  if (name === 'alloy' && set === undefined) return componentEnabled(env, 'loki') || componentEnabled(env, 'tempo');
+  return set ?? spec.toggle.default;
 }
 
 /** The user's values for the component's chart, merged over the project's last (mergeValues). */

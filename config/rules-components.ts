@@ -1,16 +1,17 @@
 /**
  * What `platform.components` and `app.components` may do (docs/configuration.md, "Customizing a
  * component"). Overrides are checked before anything is synthesized, on the typed environment:
- * - toggles: components every environment needs cannot be off, prod keeps what it is operated
- *   by, and a component whose only consumer or producer is off is refused;
+ * - toggles: components every environment needs cannot be off, prod keeps its logs, and Alloy
+ *   (the only shipper) must be on exactly when Loki or Tempo is; traces need both;
  * - values: keys a config field decides are refused with that field; what would weaken a
- *   guardrail (a removed or loosened security context, host access, an unpinned image, a secret
- *   in git, Rocket.Chat pods beyond their namespace quota) is refused with the path that did it.
+ *   guardrail (a removed or loosened security context, host access, an unpinned image, a Service
+ *   or ingress past the edge, a secret in git, pods beyond their namespace quota) is refused with
+ *   the path that did it.
  * The render audit (scripts/render/audit.ts) then checks the rendered result like any release.
  */
 import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../constructs/quantity';
 import { resourcesFor } from '../constructs/platform/sizing';
-import { COMPONENTS, componentEnabled, ROCKETCHAT_OWNED_ENV, type ComponentName, type ComponentSpec } from './components';
+import { COMPONENTS, componentEnabled, OWNED_IN_EVERY_CHART, ROCKETCHAT_OWNED_ENV, type ComponentName, type ComponentSpec } from './components';
 import { surgePods } from './edge-timing';
 import type { Problem } from './rules-kit';
 import { show } from './schema-kit';
@@ -77,8 +78,21 @@ function guardrailProblems(values: Record<string, Json>, at: string): Problem[] 
     }
     if (['hostNetwork', 'hostPID', 'hostIPC'].includes(key) && value === true) add(path, `true shares the node's ${key.slice(4)} with the pod (allowed: false or leave it out)`);
     if (key === 'hostPath' || key === 'hostPort') add(path, `${key} reaches into the node (allowed: volumes and ports of the pod's own)`);
+    const inImage = path.slice(0, -1).some((p) => /image$/i.test(p.replace(/\[\d+\]$/, '')));
     if (/image$/i.test(key) && typeof value === 'string' && !imagePinned(value)) add(path, `${show(value)} has no pinned tag or digest (allowed: repository:tag with a tag other than latest, or repository@sha256:digest)`);
-    if (key === 'tag' && path.some((p) => /image$/i.test(p)) && (value === 'latest' || value === null)) add(path, `${show(value)} is not a pinned image tag (allowed: a version tag, or leave it out for the chart's pinned one)`);
+    if (key === 'tag' && inImage && (value === 'latest' || value === null || value === '')) add(path, `${show(value)} is not a pinned image tag (allowed: a version tag, or leave it out for the chart's pinned one)`);
+    if (key === 'repository' && inImage && typeof value === 'string' && value.includes(':') && !imagePinned(value)) add(path, `${show(value)} names an unpinned image (allowed: a repository without a tag, and the version in tag)`);
+    // Another registry or repository with the chart's tag is another image under a version it never had.
+    if (/image$/i.test(key) && isObject(value) && (value.registry !== undefined || value.repository !== undefined) && value.tag === undefined && !value.digest && !value.sha) {
+      add(path, `${show(value)} changes where the image comes from without its tag or digest (allowed: tag or digest set next to registry/repository)`);
+    }
+    if (key === 'type' && /service$/i.test((path.at(-2) ?? '').replace(/\[\d+\]$/, '')) && value !== 'ClusterIP' && value !== null) {
+      add(path, `${show(value)} publishes the Service outside the cluster, past the HTTPS edge and its firewall (allowed: ClusterIP)`);
+    }
+    if (key === 'enabled' && value === true && /(ingress|route|gateway)$/i.test((path.at(-2) ?? '').replace(/\[\d+\]$/, ''))) {
+      add(path, 'true publishes the component outside the project\'s HTTPS edge (allowed: false; Grafana has platform.components.grafanaEdge)');
+    }
+    if (key === 'resources' && value === null) add(path, 'null removes the requests and limits the namespace quota and the scheduler need (allowed: an object with requests and limits)');
     if (CREDENTIAL_KEY.test(key) && typeof value === 'string' && value !== '') add(path, 'holds a credential, which would sit in git and in the Terraform state (allowed: the chart\'s existing-secret setting, or app.components.rocketchat.secretEnv)');
   }
   return problems;
@@ -86,55 +100,70 @@ function guardrailProblems(values: Record<string, Json>, at: string): Problem[] 
 
 const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((p, i) => path[i] === p);
 
+/** One line per owned key the override reaches (setting it, something inside it, or a map that holds it). */
 function ownedProblems(spec: ComponentSpec, values: Record<string, Json>, at: string): Problem[] {
   const problems: Problem[] = [];
-  for (const leaf of leaves(values)) {
-    for (const [owned, field] of Object.entries(spec.owned)) {
-      const ownedPath = owned.split('.');
-      // The override sets an owned key or something inside it, or replaces a map that holds one.
-      if (!startsWith(leaf.path, ownedPath) && !(leaf.path.length < ownedPath.length && startsWith(ownedPath, leaf.path))) continue;
-      const instead = field.startsWith('nothing: ') ? `allowed: keys the project does not own; ${field.slice('nothing: '.length)}` : `allowed: set ${field} instead`;
-      problems.push({ path: [at, ...leaf.path].join('.'), message: `${show(leaf.value)} would change ${owned}, which the project decides (${instead})` });
-      break;
-    }
+  const all = leaves(values);
+  for (const [owned, field] of Object.entries({ ...OWNED_IN_EVERY_CHART, ...spec.owned })) {
+    const ownedPath = owned.split(/(?<!\\)\./).map((k) => k.replace(/\\\./g, '.'));
+    const hit = all.find((leaf) => startsWith(leaf.path, ownedPath) || (leaf.path.length < ownedPath.length && startsWith(ownedPath, leaf.path)));
+    if (!hit) continue;
+    const path = hit.path.length < ownedPath.length ? hit.path : ownedPath;
+    const value = hit.path.length <= ownedPath.length ? hit.value : ownedPath.reduce<Json>((v, k) => (isObject(v) ? v[k] : undefined), values);
+    const instead = field.startsWith('nothing: ') ? `allowed: keys the project does not own; ${field.slice('nothing: '.length)}` : `allowed: set ${field} instead`;
+    problems.push({ path: [at, ...path].join('.'), message: `${show(value)} would change ${ownedPath.join('.')}, which the project decides (${instead})` });
   }
   return problems;
 }
 
+/** The components that run in a namespace with a quota (app-stack.ts NamespaceBudget): how many pods at most, sized how. */
+function quotaPlan(env: Environment, name: ComponentName): { pods: number; why: string; namespace: string; plan: ReturnType<typeof resourcesFor> } | undefined {
+  if (name === 'rocketchat') {
+    const rc = env.app.rocketchat;
+    const most = rc.autoscaling?.maxReplicas ?? rc.replicas;
+    return { pods: most + 2 * surgePods(most, rc.rollout.maxSurgePercent), why: 'the autoscaler maximum plus two rollout surges', namespace: 'rocketchat', plan: resourcesFor(env, 'rocketchat') };
+  }
+  // Counted as two pods in the mongodb namespace's budget (mongodb-operator.ts operatorPodBudget).
+  if (name === 'mongodbOperator') return { pods: 2, why: 'the operator and its replacement during a rollout', namespace: 'mongodb', plan: resourcesFor(env, 'controller') };
+  return undefined;
+}
+
 /**
- * Rocket.Chat's container resources from an override against its namespace quota (sized from
- * the project's own requests, app-stack.ts NamespaceBudget): every pod the autoscaler and a
- * rollout may run at once must fit, with the quota's 25% headroom.
+ * An override's container resources against the namespace quota, which is sized from the project's
+ * own requests with 25% headroom: the main container's `resources` replace the project's, any other
+ * `resources` in the values (init and extra containers) add to them, and every pod the autoscaler
+ * and a rollout may run at once must fit.
  */
-function quotaProblems(env: Environment, values: Record<string, Json>, at: string): Problem[] {
-  const resources = values.resources;
-  if (!isObject(resources)) return [];
-  const rc = env.app.rocketchat;
-  const most = rc.autoscaling?.maxReplicas ?? rc.replicas;
-  const pods = most + 2 * surgePods(most, rc.rollout.maxSurgePercent);
-  const planned = resourcesFor(env, 'rocketchat');
+function quotaProblems(env: Environment, name: ComponentName, values: Record<string, Json>, at: string): Problem[] {
+  const quota = quotaPlan(env, name);
+  if (!quota) return [];
+  const { pods, plan } = quota;
+  const extra = nodes(values).filter((n) => n.key === 'resources' && n.path.length > 1 && isObject(n.value));
   const checks = [
-    { key: ['requests', 'cpu'], read: milliCpu, write: (m: number) => `${cpuQuantity(m)} CPU`, plan: planned.requests.cpu },
-    { key: ['requests', 'memory'], read: bytes, write: memoryQuantity, plan: planned.requests.memory },
-    { key: ['limits', 'memory'], read: bytes, write: memoryQuantity, plan: planned.limits.memory },
+    { key: ['requests', 'cpu'], read: milliCpu, write: (m: number) => `${cpuQuantity(m)} CPU`, plan: plan.requests.cpu },
+    { key: ['requests', 'memory'], read: bytes, write: memoryQuantity, plan: plan.requests.memory },
+    { key: ['limits', 'memory'], read: bytes, write: memoryQuantity, plan: plan.limits.memory },
   ];
+  const at2 = (v: Json, [a, b]: string[]) => (isObject(v) && isObject(v[a!]) ? (v[a!] as Record<string, Json>)[b!] : undefined);
   const problems: Problem[] = [];
   for (const c of checks) {
-    const set = (resources[c.key[0]!] as Record<string, Json> | undefined)?.[c.key[1]!];
-    if (set === undefined) continue;
-    const path = `${at}.resources.${c.key.join('.')}`;
+    const main = at2(values.resources, c.key);
+    const added = extra.map((n) => ({ path: [...n.path, ...c.key].join('.'), value: at2(n.value, c.key) })).filter((x) => x.value !== undefined);
+    if (main === undefined && added.length === 0) continue;
+    const set = main !== undefined ? { path: `resources.${c.key.join('.')}`, value: main } : added[0]!;
+    const path = `${at}.${set.path}`;
     let each: number;
     try {
-      each = c.read(String(set));
+      each = c.read(String(main ?? c.plan)) + added.reduce((sum, x) => sum + c.read(String(x.value)), 0);
     } catch {
-      problems.push({ path, message: `${show(set)} is not a Kubernetes quantity (allowed: such as 500m or 2 for CPU, 1536Mi or 2Gi for memory)` });
+      problems.push({ path, message: `${show(set.value)} is not a Kubernetes quantity (allowed: such as 500m or 2 for CPU, 1536Mi or 2Gi for memory)` });
       continue;
     }
-    const quota = c.read(c.plan) * pods * 1.25;
-    if (each * pods > quota) {
+    const limit = c.read(c.plan) * pods * 1.25;
+    if (each * pods > limit) {
       problems.push({
         path,
-        message: `${show(set)} for up to ${pods} pods (autoscaler maximum plus rollout surge) needs ${c.write(each * pods)}, more than the rocketchat namespace quota of ${c.write(quota)} (allowed: at most ${c.write(Math.floor(quota / pods))} per pod; the quota follows the tier's sizing, constructs/platform/sizing.ts)`,
+        message: `${show(set.value)} makes each pod need ${c.write(each)}, and ${pods} pods (${quota.why}) ${c.write(each * pods)}, more than the ${quota.namespace} namespace quota of ${c.write(limit)} (allowed: at most ${c.write(Math.floor(limit / pods))} per pod, every container counted; the quota follows the tier's sizing, constructs/platform/sizing.ts)`,
       });
     }
   }
@@ -162,15 +191,24 @@ export function componentProblems(env: Environment): Problem[] {
     }
     // One line per path: an owned key is reported as owned, not again as a weakened guardrail.
     const owned = ownedProblems(spec, own.values, `${at}.values`);
-    problems.push(...owned, ...guardrailProblems(own.values, `${at}.values`).filter((g) => !owned.some((o) => o.path === g.path)));
-    if (name === 'rocketchat') problems.push(...quotaProblems(env, own.values, `${at}.values`));
+    const under = (g: Problem, o: Problem) => g.path === o.path || g.path.startsWith(`${o.path}.`) || g.path.startsWith(`${o.path}[`);
+    problems.push(...owned, ...guardrailProblems(own.values, `${at}.values`).filter((g) => !owned.some((o) => under(g, o))));
+    problems.push(...quotaProblems(env, name, own.values, `${at}.values`));
   }
 
-  // What is on must have what it needs.
-  if (componentEnabled(env, 'alloy') && !componentEnabled(env, 'loki') && !componentEnabled(env, 'tempo')) {
+  // What is on must have what it needs: Alloy ships what Loki and Tempo store, and nothing else does.
+  const alloySet = env.platform.components?.alloy?.enabled;
+  const stores = (['loki', 'tempo'] as const).filter((n) => componentEnabled(env, n));
+  if (alloySet === true && stores.length === 0) {
     problems.push({
       path: 'platform.components.alloy.enabled',
-      message: 'Alloy is on with both Loki and Tempo off, so it has nowhere to send logs or traces (allowed: false, or turn platform.components.loki or platform.components.tempo on)',
+      message: 'true with both Loki and Tempo off leaves Alloy nowhere to send logs or traces (allowed: false or leave it out, or turn platform.components.loki or platform.components.tempo on)',
+    });
+  }
+  if (alloySet === false && stores.length > 0 && !problems.some((p) => p.path === 'platform.components.alloy.enabled')) {
+    problems.push({
+      path: 'platform.components.alloy.enabled',
+      message: `false leaves ${stores.map((n) => (n === 'loki' ? 'Loki with no logs' : 'Tempo with no traces')).join(' and ')}: nothing else ships them (allowed: true or leave it out, or turn ${stores.map((n) => `platform.components.${n}`).join(' and ')} off too)`,
     });
   }
   const tracing = env.app.rocketchat.tracing;

@@ -9,7 +9,12 @@ import { bool, maybe, object, record, text } from './schema-kit';
 import { secretName } from './schema-platform';
 
 /** Helm values: any JSON object (its content is checked by rules-components.ts). */
-const values = record(text('a Helm value key'), v.unknown(), 'an object of Helm values for the component\'s chart');
+const values = v.pipe(
+  v.unknown(),
+  // Checked first: valibot's record would read a list as an object keyed 0, 1, ...
+  v.check((x) => !Array.isArray(x), 'must be an object of Helm values, got a list (allowed: an object of Helm values for the component\'s chart)'),
+  record(text('a Helm value key'), v.unknown(), 'an object of Helm values for the component\'s chart'),
+);
 
 const toggleAndValues = object({
   /** false removes the component and everything that exists only for it; absent: its default (docs/configuration.md). */

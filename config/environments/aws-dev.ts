@@ -62,7 +62,8 @@ export default defineEnvironment({
       // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
       grafanaEdge: { enabled: true },
       // A toggle: no Tempo here (its release, identity, bucket, datasource and alerts go, and
-      // Rocket.Chat sends no traces); azure-dev keeps the full stack to show it.
+      // Rocket.Chat sends no traces); azure-dev keeps the full stack to show it. On an aws-dev already
+      // deployed with Tempo the plan stops at its bucket (prevent_destroy): empty and delete it first.
       tempo: { enabled: false },
     },
     // count: the WAF logs what it would refuse while Rocket.Chat's traffic is tuned here; prod must block.

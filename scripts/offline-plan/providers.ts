@@ -32,7 +32,7 @@ export function impliedMirrors(env: NodeJS.ProcessEnv = process.env): string[] {
 function mirrorNearRoot(): string | undefined {
   const children = (dir: string) => {
     try {
-      return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !['proc', 'sys', 'dev', 'node_modules'].includes(e.name)).map((e) => join(dir, e.name));
+      return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !['proc', 'sys', 'dev', 'tmp', 'node_modules'].includes(e.name)).map((e) => join(dir, e.name));
     } catch {
       return [];
     }
@@ -41,7 +41,7 @@ function mirrorNearRoot(): string | undefined {
 }
 
 export function providerSource(env: NodeJS.ProcessEnv = process.env): ProviderSource {
-  const dir = env.TF_PLUGIN_DIR ?? [...impliedMirrors(env)].find((d) => existsSync(join(d, 'registry.terraform.io'))) ?? mirrorNearRoot();
+  const dir = env.TF_PLUGIN_DIR || [...impliedMirrors(env)].find((d) => existsSync(join(d, 'registry.terraform.io'))) || mirrorNearRoot();
   return dir ? { kind: 'mirror', dir } : { kind: 'registry' };
 }
 
