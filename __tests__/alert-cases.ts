@@ -384,6 +384,23 @@ export const ALERT_TESTS: readonly AlertTests[] = [
       { name: 'no flush failure', interval: '30s', series: { 'tempo_ingester_failed_flushes_total{pod="tempo-0"}': '0x80' }, at: '35m', alerts: silent },
     ],
   },
+  {
+    alert: 'TempoIngesterUnhealthy',
+    cases: [
+      {
+        name: "an ingester of three stopped heartbeating (its zone is down) for 20 minutes",
+        series: { 'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x30', 'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x10 1x30', 'tempo_ring_members{pod="tempo-1", name="ingester", state="Unhealthy"}': '0x10 1x30' },
+        at: '30m',
+        alerts: [{ labels: { severity: 'warning' }, annotations: { summary: 'A Tempo ingester is gone from the ring', description: 'Traces are still written and read with the other two of three, but one more loss stops writes, and a Tempo pod that restarts cannot become ready while the gone ingester stays in the ring; if its pod will not come back soon, forget it on /ingester/ring (docs/operations.md, "Tempo").' } }],
+      },
+      {
+        name: 'a rollout: one ingester leaving and rejoining for 5 minutes',
+        series: { 'tempo_ring_members{pod="tempo-0", name="ingester", state="ACTIVE"}': '3x10 2x5 3x25', 'tempo_ring_members{pod="tempo-0", name="ingester", state="LEAVING"}': '0x10 1x5 0x25', 'tempo_ring_members{pod="tempo-0", name="ingester", state="Unhealthy"}': '0x40' },
+        at: '30m',
+        alerts: silent,
+      },
+    ],
+  },
   // Service level objectives (slo-rules.ts), aws-prod's defaults.
   {
     alert: 'RocketChatAvailabilityBudgetBurn',
@@ -429,14 +446,33 @@ export const ALERT_TESTS: readonly AlertTests[] = [
         interval: '30s',
         series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+950x40', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0x20 0+50x20' },
         at: '16m',
-        alerts: [{ labels: { severity: 'critical', slo: 'errors' }, annotations: { description: 'REST calls answered with a 5xx: 5% of the long window. The error budget of 99.9% over 24h burns at least 14.4x over 5m (and 5m), or 6x over 12m (and 5m) the sustainable rate.', summary: 'Rocket.Chat REST errors: error budget burning fast' } }],
+        alerts: [{ labels: { severity: 'critical', slo: 'errors' }, annotations: { description: 'REST calls answered with a 5xx: 5% of the long window. The error budget of 99.9% over 24h burns at least 14.4x over 5m (and 5m), or 6x over 12m (and 5m) the sustainable rate, with at least 10 failed calls in the long window.', summary: 'Rocket.Chat REST errors: error budget burning fast' } }],
       },
       {
         name: 'slow burn: 0.4% failing for 80 minutes opens a ticket and pages nobody',
         interval: '1m',
         series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+996x90', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0+4x90' },
         at: '80m',
-        alerts: [{ labels: { severity: 'warning', slo: 'errors' }, annotations: { description: 'REST calls answered with a 5xx: 0.4% of the long window. The error budget of 99.9% over 24h burns at least 3x over 48m (and 5m), or 1x over 2h24m (and 12m) the sustainable rate.', summary: 'Rocket.Chat REST errors: error budget burning steadily' } }],
+        alerts: [{ labels: { severity: 'warning', slo: 'errors' }, annotations: { description: 'REST calls answered with a 5xx: 0.4% of the long window. The error budget of 99.9% over 24h burns at least 3x over 48m (and 5m), or 1x over 2h24m (and 12m) the sustainable rate, with at least 10 failed calls in the long window.', summary: 'Rocket.Chat REST errors: error budget burning steadily' } }],
+      },
+      // Night: 4 calls a minute. The 24-hour objective's fast pair reads 5 minutes, where 3 errors are a 14.4x burn.
+      {
+        name: 'night: a burst of 3 errors among 20 calls pages nobody (4 minutes on)',
+        series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+4x120', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0x59 3x60' },
+        at: '1h4m',
+        alerts: silent,
+      },
+      {
+        name: 'night: the same burst opens no ticket either (30 minutes on)',
+        series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+4x120', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0x59 3x60' },
+        at: '1h30m',
+        alerts: silent,
+      },
+      {
+        name: 'night: every call failing pages within 5 minutes (10 failures reached)',
+        series: { [`rocketchat_rest_api_count{${REST}, status="200"}`]: '0+4x60 240x30', [`rocketchat_rest_api_count{${REST}, status="500"}`]: '0x60 4+4x29' },
+        at: '1h5m',
+        alerts: [{ labels: { severity: 'critical', slo: 'errors' }, annotations: { description: 'REST calls answered with a 5xx: 100% of the long window. The error budget of 99.9% over 24h burns at least 14.4x over 5m (and 5m), or 6x over 12m (and 5m) the sustainable rate, with at least 10 failed calls in the long window.', summary: 'Rocket.Chat REST errors: error budget burning fast' } }],
       },
       {
         name: 'budget kept: 0.05% failing for 80 minutes',

@@ -268,15 +268,20 @@ describe('ingress', () => {
     expect(health.spec.targetRef).toMatchObject({ kind: 'Service', name: 'rocketchat-rocketchat', namespace: 'rocketchat' });
     expect(health.spec.default.http.path).toBe('/api/v1/info');
     const routes = companions.filter((o: Json) => o.kind === 'HTTPRoute');
-    expect(routes.map((r: Json) => r.metadata.name)).toEqual(['chat-example-org', 'chat-example-org-bodies']);
+    expect(routes.map((r: Json) => r.metadata.name)).toEqual(['chat-example-org', 'chat-example-org-bodies', 'chat-example-org-messages']);
     for (const r of routes) {
       expect(r.spec.hostnames).toEqual(['chat.example.org']);
       expect(r.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'azure-alb-system', sectionName: 'https-chat-example-org' }]);
     }
-    expect(routes[1]!.spec.rules[0].matches.map((m: Json) => m.path.value)).toContain('/api/v1/rooms.upload/');
+    const matches = (i: number) => routes[i]!.spec.rules[0].matches.map((m: Json) => `${m.path.type} ${m.path.value}`);
+    // Files: uploads and downloads; a method.call path never (only the message policy reads its body's method).
+    expect(matches(1)).toEqual(expect.arrayContaining(['PathPrefix /api/v1/rooms.upload/', 'PathPrefix /ufs/', 'PathPrefix /file-upload/', 'Exact /api/v1/users.setAvatar']));
+    expect(matches(1).join()).not.toContain('method.call');
+    expect(matches(2)).toEqual(expect.arrayContaining(['Exact /api/v1/chat.sendMessage', 'Exact /api/v1/method.call/sendMessage', 'Exact /api/v1/method.call/setAvatarFromService', 'PathPrefix /hooks/']));
     const waf = (route: string) => companions.find((o: Json) => o.kind === 'WebApplicationFirewallPolicy' && o.spec.targetRef.name === route)!.spec.webApplicationFirewall.id;
     expect(waf('chat-example-org')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.waf_policy_id}');
     expect(waf('chat-example-org-bodies')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.bodies_waf_policy_id}');
+    expect(waf('chat-example-org-messages')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.messages_waf_policy_id}');
   });
 });
 

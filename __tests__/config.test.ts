@@ -346,14 +346,36 @@ const cases: BadCase[] = [
     title: 'WAF exclusion paths that are not paths, and a rate window neither cloud offers',
     base: 'azure-dev',
     change: (c) => {
-      c.platform.waf.uploadPaths = ['api/v1/rooms.upload', '/', '/ufs/ *'];
+      c.platform.waf.uploadPaths = ['api/v1/rooms.upload', '/', '/ufs/ *', '/api/v1/chat.sendMessage'];
       c.platform.waf.rateLimit.windowMinutes = 10;
     },
     problems: [
       'config/azure-dev: platform.waf.rateLimit.windowMinutes: 10 is not supported (allowed: 1, 5)',
-      ...['"api/v1/rooms.upload"', '"/"', '"/ufs/ *"'].map(
-        (value, i) => `config/azure-dev: platform.waf.uploadPaths[${i}]: ${value} is not valid (allowed: a URL path prefix such as /api/v1/rooms.upload/: "/" and 1 to 90 more characters, no spaces, ?, #, * or quotes)`,
+      ...['"api/v1/rooms.upload"', '"/"', '"/ufs/ *"', '"/api/v1/chat.sendMessage"'].map(
+        (value, i) =>
+          `config/azure-dev: platform.waf.uploadPaths[${i}]: ${value} is not valid (allowed: a URL path ending in / (a prefix, such as /api/v1/rooms.upload/) or $ (exact, such as /api/v1/chat.sendMessage$): "/" and 2 to 90 more characters, no spaces, ?, #, * or quotes)`,
       ),
+    ],
+  },
+  {
+    title: 'a method.call exemption wider than one DDP method',
+    base: 'aws-dev',
+    change: (c) => {
+      c.platform.waf.messagePaths = ['/api/v1/method.call/', '/api/v1/method.call/sendMessage/', '/api/v1/method.call/sendMessage$'];
+    },
+    problems: [
+      'config/aws-dev: platform.waf.messagePaths[0]: "/api/v1/method.call/" would exempt more than one DDP method (allowed: /api/v1/method.call/<method>$, one method, exact)',
+      'config/aws-dev: platform.waf.messagePaths[1]: "/api/v1/method.call/sendMessage/" would exempt more than one DDP method (allowed: /api/v1/method.call/<method>$, one method, exact)',
+    ],
+  },
+  {
+    title: 'edge alarms in prod with no pager',
+    base: 'azure-prod',
+    change: (c) => {
+      delete c.platform.waf.pager;
+    },
+    problems: [
+      "config/azure-prod: platform.waf.pager: prod has no paging destination for edge alarms, so a WAF refusing Rocket.Chat or an attack pages nobody (allowed: { urlSecret } naming the secret with the pager's HTTPS integration URL for cloud alarms)",
     ],
   },
   {

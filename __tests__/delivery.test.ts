@@ -183,6 +183,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-heartbeat-url-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-oncall-url-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-slack-webhook-??????',
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-edge-pager-url-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-rocketchat-license-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-rocketchat-smtp-??????',
     ]);

@@ -473,6 +473,7 @@ describe('observability', () => {
       'TempoIngestionFailing',
       'TempoDiscardingSpans',
       'TempoFlushFailing',
+      'TempoIngesterUnhealthy',
       'RocketChatAvailabilityBudgetBurn',
       'RocketChatAvailabilityBudgetBurn',
       'RocketChatLatencyBudgetBurn',
@@ -503,7 +504,7 @@ describe('observability', () => {
       'heartbeat-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
     });
     const names = Object.values<Json>(stack.data.azurerm_key_vault_secret).map((d) => d.name).sort();
-    expect(names).toEqual(['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password']);
+    expect(names).toEqual(['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password', 'edge-pager-url']);
   });
 
   it('generates the Grafana admin password and keeps it in the cluster and in the cloud secret store', () => {

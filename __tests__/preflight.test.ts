@@ -45,7 +45,7 @@ describe('preflight checks in the synthesized stacks', () => {
   it('the AWS platform and app stacks check every secret they read, by name', () => {
     const secret = (name: string) =>
       `Preflight: Secrets Manager has no secret named "${name}" in this account and region. Create it before planning this stack: aws secretsmanager create-secret --name ${name} --secret-string '<value>' (README.md, "Deploying", lists the secrets an environment needs).`;
-    expect(messages('aws-prod-platform').sort()).toEqual(['aws-prod-alerts-heartbeat-url', 'aws-prod-alerts-oncall-url', 'aws-prod-alerts-slack-webhook'].map(secret));
+    expect(messages('aws-prod-platform').sort()).toEqual(['aws-prod-alerts-heartbeat-url', 'aws-prod-alerts-oncall-url', 'aws-prod-alerts-slack-webhook', 'aws-prod-edge-pager-url'].map(secret));
     expect(messages('aws-prod-app').sort()).toEqual(['aws-prod-rocketchat-license', 'aws-prod-rocketchat-smtp'].map(secret));
     expect(messages('aws-dev-platform')).toEqual([secret('aws-dev-alerts-slack-webhook')]);
     expect(preflights('aws-prod-app')[0]!.condition).toMatch(/^\$\{contains\(tolist\(data\.aws_secretsmanager_secrets\.cloud_[\w-]+-preflight_\w+\.names\), "aws-prod-rocketchat-/);
@@ -64,7 +64,7 @@ describe('preflight checks in the synthesized stacks', () => {
 
   it('the Azure platform stack checks the DNS zone and every secret it reads', () => {
     expect(messages('azure-prod-platform').sort()).toEqual([
-      ...['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password'].map(
+      ...['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password', 'edge-pager-url'].map(
         (name) =>
           `Preflight: Key Vault kv-azure-prod-32583f has no secret named "${name}". Create it before planning this stack: az keyvault secret set --vault-name kv-azure-prod-32583f --name ${name} --value '<value>' (README.md, "Deploying", lists the secrets an environment needs).`,
       ),

@@ -27,7 +27,7 @@ const renderedGroups = (env: string): Json[] =>
 
 describe('objectives in config', () => {
   it('prod promises 99.9% availability over 30d, 95% under 500 ms over 7d and 99.9% without errors over 24h; dev nothing', () => {
-    expect(DEFAULT_SLOS).toEqual({ availability: { target: 99.9, window: '30d' }, latency: { target: 95, thresholdMs: 500, window: '7d' }, errors: { target: 99.9, window: '24h' } });
+    expect(DEFAULT_SLOS).toEqual({ availability: { target: 99.9, window: '30d' }, latency: { target: 95, thresholdMs: 500, window: '7d' }, errors: { target: 99.9, window: '24h', minFailedRequests: 10 } });
     expect(renderedGroups('aws-prod').filter((g) => g.name.startsWith('slo.')).map((g) => g.name)).toEqual(['slo.availability', 'slo.latency', 'slo.errors']);
     expect(renderedGroups('azure-prod').filter((g) => g.name.startsWith('slo.'))).toHaveLength(3);
     for (const env of ['aws-dev', 'azure-dev']) expect(renderedGroups(env).filter((g) => g.name.startsWith('slo.')), env).toEqual([]);
@@ -35,7 +35,7 @@ describe('objectives in config', () => {
 
   it('a dev environment that sets objectives gets them; fields left out take the defaults', () => {
     const [env] = loadEnvironments({ 'aws-dev': withSlos('aws-dev', { availability: { target: 99.5, window: '7d' }, errors: { target: 99, window: '1d' } }) }, undefined);
-    expect(env!.platform.slos).toEqual({ availability: { target: 99.5, window: '7d' }, latency: { target: 95, thresholdMs: 500, window: '7d' }, errors: { target: 99, window: '1d' } });
+    expect(env!.platform.slos).toEqual({ availability: { target: 99.5, window: '7d' }, latency: { target: 95, thresholdMs: 500, window: '7d' }, errors: { target: 99, window: '1d', minFailedRequests: 10 } });
   });
 
   it('refuses a target outside (0, 100) and a window that is not a Prometheus duration, one line each', () => {
@@ -45,6 +45,12 @@ describe('objectives in config', () => {
       'config/aws-prod: platform.slos.availability.window: "30 days" is not valid (allowed: a Prometheus duration such as 30d, 7d or 24h)',
       'config/aws-prod: platform.slos.latency.target: 0 is not valid (allowed: a number greater than 0 and less than 100, such as 99.9)',
       'config/aws-prod: platform.slos.errors.target: must be a number, got string "99.9" (allowed: a number greater than 0 and less than 100, such as 99.9)',
+    ]);
+    expect(problemsOf(validate('aws-prod', withSlos('aws-prod', { errors: { target: 99.9, window: '24h', minFailedRequests: 0 } })))).toEqual([
+      'config/aws-prod: platform.slos.errors.minFailedRequests: 0 is not valid (allowed: an integer from 1 to 100000)',
+    ]);
+    expect(problemsOf(validate('aws-prod', withSlos('aws-prod', { errors: { target: 99.9, window: '24h', minFailedRequests: 2.5 } })))).toEqual([
+      'config/aws-prod: platform.slos.errors.minFailedRequests: 2.5 is not valid (allowed: an integer from 1 to 100000)',
     ]);
     expect(problemsOf(validate('aws-prod', withSlos('aws-prod', { errors: { target: 99.9, window: '' } })))).toEqual([
       'config/aws-prod: platform.slos.errors.window: "" is not valid (allowed: a Prometheus duration such as 30d, 7d or 24h)',
@@ -89,18 +95,21 @@ describe('burn-rate windows', () => {
     expect(burnWindows({ target: 99.9, window: '24h' }).map((p) => `${p.long}/${p.short}`)).toEqual(['5m/5m', '12m/5m', '48m/5m', '2h24m/12m']);
   });
 
-  it('aws-prod: the error objective pages at 1.44% of REST calls failing over 5 minutes and tickets at 0.1% over 2h24m', () => {
+  it('aws-prod: the error objective pages at 1.44% of REST calls failing over 5 minutes and tickets at 0.1% over 2h24m, each pair only with 10 failures in its long window', () => {
     const errors = renderedGroups('aws-prod').find((g) => g.name === 'slo.errors')!;
+    const failed = (w: string) => `and on() sum(increase(rocketchat_rest_api_count{status=~"5.."}[${w}])) >= 10`;
     expect(errors.rules.filter((r: Json) => r.alert).map((r: Json) => [r.labels.severity, r.expr])).toEqual([
-      ['critical', '(slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144) or (slo:sli_error:ratio_rate12m{slo="errors"} > 0.006 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.006)'],
-      ['warning', '(slo:sli_error:ratio_rate48m{slo="errors"} > 0.003 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.003) or (slo:sli_error:ratio_rate2h24m{slo="errors"} > 0.001 and slo:sli_error:ratio_rate12m{slo="errors"} > 0.001)'],
+      ['critical', `(slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144 ${failed('5m')}) or (slo:sli_error:ratio_rate12m{slo="errors"} > 0.006 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.006 ${failed('12m')})`],
+      ['warning', `(slo:sli_error:ratio_rate48m{slo="errors"} > 0.003 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.003 ${failed('48m')}) or (slo:sli_error:ratio_rate2h24m{slo="errors"} > 0.001 and slo:sli_error:ratio_rate12m{slo="errors"} > 0.001 ${failed('2h24m')})`],
     ]);
+    // Availability and latency are time-based: no request floor.
+    const availability = renderedGroups('aws-prod').find((g) => g.name === 'slo.availability')!;
+    expect(availability.rules.filter((r: Json) => r.alert).map((r: Json) => r.expr).join(' ')).not.toContain('increase(');
     expect(errors.rules.find((r: Json) => r.record === 'slo:sli_error:ratio_rate2h24m')).toEqual({
       record: 'slo:sli_error:ratio_rate2h24m',
       expr: 'sum(rate(rocketchat_rest_api_count{status=~"5.."}[2h24m])) / sum(rate(rocketchat_rest_api_count[2h24m]))',
       labels: { slo: 'errors' },
     });
-    const availability = renderedGroups('aws-prod').find((g) => g.name === 'slo.availability')!;
     expect(availability.rules[0]).toEqual({
       record: 'slo:sli_error:bad',
       expr: 'sum(kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < bool 1',

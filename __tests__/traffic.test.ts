@@ -128,6 +128,41 @@ describe('termination timeline, from the rendered Ingress or HTTPRoute, Service 
     const e = edges('aws-dev').find((x) => x.service.metadata.name === 'kube-prometheus-stack-grafana')!;
     expect([lastRequest(e), preStop(e), grace(e)]).toEqual([25, 25, 45]);
   });
+
+  /**
+   * The other end of a rollout: the ALB must hold a healthy target while old pods leave. Without the
+   * controller's readiness gate (injected into pods of a namespace labelled
+   * elbv2.k8s.aws/pod-readiness-gate-inject=enabled, aws-load-balancer-controller
+   * docs/deploy/pod_readiness_gate.md), a new pod is Ready as soon as its own probe passes, the old
+   * one is deregistered, and the ALB answers 503 until the new target has passed
+   * healthy-threshold checks: 20-35 s for a one-replica Grafana.
+   */
+  const gated = (e: Edge): boolean => {
+    const ns = kind(e.env, 'Namespace').find((n) => n.metadata.name === e.deployment.metadata.namespace);
+    return ns?.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject'] === 'enabled';
+  };
+  /** Old pods a rolling update may stop before their replacements are Ready, rounded down as the Deployment controller does. */
+  const unavailable = (d: Json): number => {
+    const value: number | string = d.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%';
+    const replicas: number = d.spec.replicas ?? 1;
+    return typeof value === 'string' ? Math.floor((replicas * Number(value.slice(0, -1))) / 100) : value;
+  };
+  it('a rollout behind the ALB stops an old pod only once a replacement is healthy in the ALB (readiness gate, and a pod kept until then)', () => {
+    const gaps = allEdges()
+      // A DR environment held for its restore runs no pod, so has nothing to roll.
+      .filter((e) => isAlb(e) && e.deployment.spec.replicas !== 0)
+      .filter((e) => !gated(e) || (e.deployment.spec.replicas ?? 1) - unavailable(e.deployment) < 1)
+      .map((e) => `${e.env} ${e.host}: readiness gate ${gated(e) ? 'injected' : 'missing'}, ${e.deployment.spec.replicas ?? 1} replica(s), ${unavailable(e.deployment)} may stop unreplaced`);
+    expect(gaps.join('\n')).toBe('');
+  });
+  it('aws-dev Grafana: one replica, a second started first (surge 1), none stopped unreplaced, behind the readiness gate', () => {
+    const e = edges('aws-dev').find((x) => x.service.metadata.name === 'kube-prometheus-stack-grafana')!;
+    expect([e.deployment.spec.replicas, e.deployment.spec.strategy, gated(e)]).toEqual([1, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, true]);
+  });
+  it('the readiness-gate label is only where the ALB serves a backend: not on Azure, not on monitoring when Grafana is private', () => {
+    const labelled = ENVS.flatMap((env) => kind(env, 'Namespace').filter((n) => n.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject']).map((n) => `${env}/${n.metadata.name}`));
+    expect(labelled.sort()).toEqual(['aws-dev/monitoring', 'aws-dev/rocketchat', 'aws-dr/rocketchat', 'aws-prod/rocketchat']);
+  });
 });
 
 describe('AGC health probes reach the pods', () => {
@@ -270,9 +305,41 @@ describe('prod observability survives a node drain and a zone loss', () => {
   const podLabels = (w: Json): Record<string, string> => w.spec.template.metadata.labels;
   const budget = (env: string, w: Json) => kind(env, 'PodDisruptionBudget').filter((p) => p.metadata.namespace === w.metadata.namespace && matchesSelector(p.spec.selector, podLabels(w)));
 
-  it.each(prodEnvs)('%s: Tempo runs 2 replicas in different zones, one of which a drain may take', (env) => {
+  /**
+   * What survives one lost Tempo replica, from its rendered config, by the rules of the dskit ring
+   * Tempo 2.10.8 vendors (ring/replication_strategy.go Filter, ring.go GetReplicationSetForOperation):
+   * a write goes to the min(replicas, RF) ingesters owning the trace and needs floor(RF/2) + 1 of
+   * them; a read that asks the whole ring needs all but floor(RF/2) of max(replicas, RF). Target
+   * `all` (the default) forces in-memory rings with RF 1 (cmd/tempo/main.go): each replica is alone
+   * in its ring, and the others' recent traces are invisible to it.
+   */
+  const tempoSurvivesOneLoss = (env: string): { shared: boolean; write: boolean; read: boolean } => {
+    const config = parse(named(env, 'ConfigMap', 'tempo').data['tempo.yaml']);
+    const replicas: number = named(env, 'StatefulSet', 'tempo').spec.replicas;
+    const shared = config.target === 'scalable-single-binary' && config.memberlist.join_members?.length > 0;
+    const rf: number = shared ? config.ingester.lifecycler.ring.replication_factor : 1;
+    const quorum = Math.floor(rf / 2) + 1;
+    return { shared, write: Math.min(replicas, rf) - 1 >= quorum, read: replicas - 1 >= Math.max(replicas, rf) - Math.floor(rf / 2) };
+  };
+  it.each(prodEnvs)('%s: Tempo writes and reads recent traces with one replica (or its zone) lost: one ring, replication factor 3 over 3 replicas', (env) => {
+    expect(tempoSurvivesOneLoss(env)).toEqual({ shared: true, write: true, read: true });
+    const config = parse(named(env, 'ConfigMap', 'tempo').data['tempo.yaml']);
+    expect([config.ingester.lifecycler.ring.replication_factor, named(env, 'StatefulSet', 'tempo').spec.replicas]).toEqual([3, 3]);
+    // Outside target `all` the queriers refuse to start without a frontend (modules.go initQuerier).
+    expect(config.querier.frontend_worker.frontend_address).toBe('127.0.0.1:9095');
+  });
+  it('the Tempo loss rules: 2 replicas lose writes at any replication factor (1: the lost share; 2: the quorum)', () => {
+    const survives = (replicas: number, rf: number) => ({ write: Math.min(replicas, rf) - 1 >= Math.floor(rf / 2) + 1, read: replicas - 1 >= Math.max(replicas, rf) - Math.floor(rf / 2) });
+    expect([survives(2, 1), survives(2, 2), survives(3, 3), survives(3, 1)]).toEqual([
+      { write: false, read: false },
+      { write: false, read: true },
+      { write: true, read: true },
+      { write: false, read: false },
+    ]);
+  });
+  it.each(prodEnvs)('%s: Tempo runs one replica per zone, one of which a drain may take', (env) => {
     const tempo = named(env, 'StatefulSet', 'tempo');
-    expect(tempo.spec.replicas).toBe(2);
+    expect(tempo.spec.replicas).toBe(3);
     const [term] = tempo.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
     expect([term.topologyKey, matchesSelector(term.labelSelector, podLabels(tempo))]).toEqual(['topology.kubernetes.io/zone', true]);
     expect(budget(env, tempo).map((p) => p.spec.maxUnavailable)).toEqual([1]);
@@ -280,8 +347,6 @@ describe('prod observability survives a node drain and a zone loss', () => {
   it.each(prodEnvs)('%s: the Tempo replicas share one ring through a headless Service that publishes starting pods', (env) => {
     const config: string = named(env, 'ConfigMap', 'tempo').data['tempo.yaml'];
     expect(parse(config).memberlist.join_members).toEqual(['dns+tempo-memberlist.monitoring.svc.cluster.local:7946']);
-    // One ingester per trace: a replica down refuses only its share instead of every write.
-    expect(parse(config).ingester.lifecycler.ring.replication_factor).toBe(1);
     const service = named(env, 'Service', 'tempo-memberlist');
     expect([service.spec.clusterIP, service.spec.publishNotReadyAddresses, service.spec.ports[0].port]).toEqual(['None', true, 7946]);
     expect(matchesSelector({ matchLabels: service.spec.selector }, podLabels(named(env, 'StatefulSet', 'tempo')))).toBe(true);
@@ -291,9 +356,10 @@ describe('prod observability survives a node drain and a zone loss', () => {
     const ha = Object.entries<Json>(stacks[`${env}-platform`]!.resource.helm_release).find(([, r]) => r.name === 'tempo-ha')![0];
     expect(releases.find((r) => r.name === 'tempo')!.depends_on).toContain(`helm_release.${ha}`);
   });
-  it('azure-dev: one Tempo, no ring to join', () => {
+  it('azure-dev: one Tempo, target all, no ring to join', () => {
     expect(named('azure-dev', 'StatefulSet', 'tempo').spec.replicas).toBe(1);
-    expect(named('azure-dev', 'ConfigMap', 'tempo').data['tempo.yaml']).not.toContain('join_members');
+    const config = parse(named('azure-dev', 'ConfigMap', 'tempo').data['tempo.yaml']);
+    expect([config.target, config.memberlist.join_members, config.ingester.lifecycler.ring.replication_factor, config.querier]).toEqual([undefined, undefined, 1, {}]);
   });
   it.each(prodEnvs)('%s: Loki keeps write quorum (2 of replication factor 3) through a zone loss: one pod per zone, one down at a time', (env) => {
     const loki = named(env, 'StatefulSet', 'loki');

@@ -45,6 +45,8 @@ const MANAGED: Readonly<Record<string, readonly ManagedRule[]>> = {
   ],
   AWSManagedRulesCommonRuleSet: [
     { rule: 'NoUserAgent_HEADER', label: 'awswaf:managed:aws:core-rule-set:NoUserAgent_Header', matches: (r) => !r.headers?.['user-agent'] },
+    // "System file extensions that are unsafe to read or run" in the URI path.
+    { rule: 'RestrictedExtensions_URIPATH', label: 'awswaf:managed:aws:core-rule-set:RestrictedExtensions_URIPath', matches: (r) => /\.(log|ini|conf|cfg|bak|backup|config|env|sql)$/i.test(decode(r.path)) },
     // The ALB hands AWS WAF the first 8 KB of a body; the rule refuses bodies larger than that.
     { rule: 'SizeRestrictions_BODY', label: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body', matches: (r) => Buffer.byteLength(r.body ?? '') > 8192 },
     { rule: 'CrossSiteScripting_BODY', label: 'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body', matches: (r) => xss(r.body ?? '') },
@@ -60,6 +62,13 @@ const MANAGED: Readonly<Record<string, readonly ManagedRule[]>> = {
 
 const one = (v: unknown): Json => (Array.isArray(v) ? v[0] : v) as Json;
 
+/** Logical statements the Terraform provider's wafv2 `statement` schema nests at most (deeper ones fail to plan). */
+function depth(statement: Json): number {
+  const [kind, raw] = Object.entries(statement)[0]!;
+  if (!['and_statement', 'or_statement', 'not_statement'].includes(kind)) return 0;
+  return 1 + Math.max(...(one(raw).statement as Json[]).map(depth));
+}
+
 function transform(value: string, transformations: readonly Json[]): string {
   return [...transformations].sort((a, b) => a.priority - b.priority).reduce((v, t) => {
     switch (t.type) {
@@ -73,11 +82,27 @@ function transform(value: string, transformations: readonly Json[]): string {
   }, value);
 }
 
-function field(r: Request, f: Json): string {
-  if ('uri_path' in f) return r.path;
-  if ('query_string' in f) return r.query ?? '';
-  if ('body' in f) return r.body ?? '';
+/** An ALB hands AWS WAF the first 8 KB of a body; oversize_handling says what a larger body does to the statement. */
+const BODY_LIMIT = 8192;
+
+function field(r: Request, f: Json): { value: string; oversize?: 'MATCH' | 'NO_MATCH' | 'CONTINUE' } {
+  if ('uri_path' in f) return { value: r.path };
+  if ('query_string' in f) return { value: r.query ?? '' };
+  if ('method' in f) return { value: r.method };
+  if ('body' in f) {
+    const bytes = Buffer.from(r.body ?? '');
+    if (bytes.length <= BODY_LIMIT) return { value: r.body ?? '' };
+    return { value: bytes.subarray(0, BODY_LIMIT).toString(), oversize: one(f.body).oversize_handling ?? 'CONTINUE' };
+  }
   throw new Error(`field_to_match ${Object.keys(f).join()} is not modelled`);
+}
+
+/** The field after its transformations, or the verdict its oversize handling forces. */
+function inspect(r: Request, s: Json, test: (value: string) => boolean): boolean {
+  const { value, oversize } = field(r, one(s.field_to_match));
+  if (oversize === 'MATCH') return true;
+  if (oversize === 'NO_MATCH') return false;
+  return test(transform(value, s.text_transformation));
 }
 
 function matches(statement: Json, r: Request, labels: ReadonlySet<string>): boolean {
@@ -89,19 +114,20 @@ function matches(statement: Json, r: Request, labels: ReadonlySet<string>): bool
     case 'not_statement': return !matches(one(s.statement), r, labels);
     case 'label_match_statement': return s.scope === 'LABEL' && labels.has(s.key);
     case 'byte_match_statement': {
-      const value = transform(field(r, one(s.field_to_match)), s.text_transformation);
       const search = s.search_string as string;
-      switch (s.positional_constraint) {
-        case 'STARTS_WITH': return value.startsWith(search);
-        case 'EXACTLY': return value === search;
-        case 'CONTAINS': return value.includes(search);
-        case 'ENDS_WITH': return value.endsWith(search);
-        default: throw new Error(`positional constraint ${s.positional_constraint} is not modelled`);
-      }
+      return inspect(r, s, (value) => {
+        switch (s.positional_constraint) {
+          case 'STARTS_WITH': return value.startsWith(search);
+          case 'EXACTLY': return value === search;
+          case 'CONTAINS': return value.includes(search);
+          case 'ENDS_WITH': return value.endsWith(search);
+          default: throw new Error(`positional constraint ${s.positional_constraint} is not modelled`);
+        }
+      });
     }
     case 'regex_match_statement': {
-      // AWS WAF uses RE2; the project writes only escaped literals, alternation and ^, which JavaScript reads alike.
-      return new RegExp(s.regex_string as string).test(transform(field(r, one(s.field_to_match)), s.text_transformation));
+      // The project writes escaped literals, classes ([^"\\], [\s\S]), (?:...), alternation, * and +, ^ and $: RE2 and JavaScript read them alike.
+      return inspect(r, s, (value) => new RegExp(s.regex_string as string).test(value));
     }
     default: throw new Error(`${kind} is not modelled: extend this evaluator with the statement you added`);
   }
@@ -136,6 +162,8 @@ function evaluate(rules: readonly Json[], r: Request): Verdict {
       continue;
     }
     if (!matches(statement, r, labels)) continue;
+    // A matching rule adds its labels whatever its action, counting included.
+    for (const l of (rule.rule_label ?? []) as Json[]) labels.add(l.name);
     const action = one(rule.action);
     if ('block' in action) return { action: 'BLOCK', by: rule.name, counted };
     if ('allow' in action) return { action: 'ALLOW', by: rule.name, counted };
@@ -156,7 +184,11 @@ const browser = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Rocket.Chat web
 const fileBytes = `${'\x89PNG\r\n'}${'A'.repeat(100_000)}<script>' OR 1=1--${'B'.repeat(100_000)}`;
 /** A pasted snippet: 9 KB of message text (over the 8 KB rule), HTML and SQL included. */
 const longMessage = `Look at this: <script>alert(1)</script> and SELECT * FROM users WHERE '1' OR 1=1 ${'x'.repeat(9000)}`;
-const ddpSend = JSON.stringify({ message: JSON.stringify({ msg: 'method', id: '7', method: 'sendMessage', params: [{ rid: 'GENERAL', msg: longMessage }] }) });
+/** The web client's DDP-over-REST body: `message` is the DDP call as a JSON string (Rocket.Chat runs the method named there). */
+const ddp = (method: string, params: unknown[], extra: Json = {}) => JSON.stringify({ message: JSON.stringify({ msg: 'method', id: '7', method, params, ...extra }) });
+/** 9 KB of plain message text: over the 8 KB size rule, nothing else. */
+const longPlainMessage = `Release notes for the team. ${'All services were upgraded and the rollout went fine. '.repeat(170)}`;
+const ddpSend = ddp('sendMessage', [{ rid: 'GENERAL', msg: longPlainMessage }]);
 
 const legitimate: [string, Request][] = [
   ['a file upload (rooms.media, 200 KB multipart)', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', headers: { ...browser, 'content-type': 'multipart/form-data; boundary=x' }, body: fileBytes }],
@@ -166,6 +198,11 @@ const legitimate: [string, Request][] = [
   ['SockJS info', { method: 'GET', path: '/sockjs/info', query: 'cb=x1y2', headers: browser }],
   ['a SockJS frame carrying a long message', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON.parse(ddpSend).message]) }],
   ['a 9 KB message through method.call (the web client)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddpSend }],
+  ['a pasted snippet with HTML and SQL through method.call', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: ddp('sendMessage', [{ rid: 'dev', msg: 'why does <script>alert(1)</script> pass, and SELECT * FROM users WHERE \'1\' OR 1=1?' }]) }],
+  ['an edited message through method.call', { method: 'POST', path: '/api/v1/method.call/updateMessage', headers: browser, body: ddp('updateMessage', [{ _id: 'm1', rid: 'dev', msg: 'fixed: <b>bold</b> ../docs' }]) }],
+  ['a download of an attachment named app.ini', { method: 'GET', path: '/file-upload/6f2a9c/app.ini', query: 'rc_uid=u1&rc_token=t1', headers: browser }],
+  ['a download of a log file through the file store', { method: 'GET', path: '/ufs/AmazonS3:Uploads/6f2a9c/server.log', headers: browser }],
   ['a 9 KB message through chat.sendMessage (REST API)', { method: 'POST', path: '/api/v1/chat.sendMessage', headers: browser, body: JSON.stringify({ message: { rid: 'GENERAL', msg: longMessage } }) }],
   ['an incoming webhook (a 12 KB push payload with paths and links)', { method: 'POST', path: '/hooks/6a1b2c/Xk9mQ', headers: { 'user-agent': 'GitHub-Hookshot/a1b2c3d', 'content-type': 'application/json' },
     body: JSON.stringify({ ref: 'refs/heads/main', commits: [{ message: 'fix ../../lib path, see http://10.0.4.7:8080/build/17', diff: 'z'.repeat(12_000) }] }) }],
@@ -186,6 +223,24 @@ const attacks: [string, Request, string][] = [
   ['a body attack hidden behind an upload prefix (/ufs/../)', { method: 'POST', path: '/ufs/../api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--"}' }, 'body-rules-outside-rocketchat-paths'],
   ['the same, URL-encoded (/ufs/%2e%2e/)', { method: 'POST', path: '/ufs/%2e%2e/api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--"}' }, 'body-rules-outside-rocketchat-paths'],
   ['a request without a User-Agent on an upload path', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', body: 'x' }, 'aws-common/NoUserAgent_HEADER'],
+  ['another DDP method with a script, sent to method.call/sendMessage', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: ddp('saveUserProfile', [{ realname: '<script>alert(1)</script>' }]) }, 'body-rules-outside-rocketchat-paths'],
+  ['a second method key after sendMessage (JSON.parse keeps the last)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: JSON.stringify({ message: '{"msg":"method","id":"7","method":"sendMessage","params":["<script>alert(1)</script>"],"method":"saveUserProfile"}' }) }, 'body-rules-outside-rocketchat-paths'],
+  ['a method key spelled with a unicode escape', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":["<script>alert(1)</script>"],"m\\u0065thod":"saveUserProfile"}' }) }, 'body-rules-outside-rocketchat-paths'],
+  ['a second top-level message key', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: `${ddp('sendMessage', [{ rid: 'GENERAL', msg: 'hi' }]).slice(0, -1)},"message":${JSON.stringify(JSON.stringify({ msg: 'method', method: 'saveUserProfile', params: ['<script>alert(1)</script>'] }))}}` }, 'body-rules-outside-rocketchat-paths'],
+  ['a script after 8 KB of padding on method.call (the WAF cannot see the whole body)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: ddp('sendMessage', [{ rid: 'GENERAL', msg: `<script>alert(1)</script>${'p'.repeat(9000)}` }]) }, 'body-rules-outside-rocketchat-paths'],
+  ['a look-alike path (method.call/sendMessageX)', { method: 'POST', path: '/api/v1/method.call/sendMessageX', headers: browser,
+    body: ddp('sendMessageX', [{ msg: '<script>alert(1)</script>' }]) }, 'body-rules-outside-rocketchat-paths'],
+  ['a look-alike path (chat.sendMessageX)', { method: 'POST', path: '/api/v1/chat.sendMessageX', headers: browser, body: '{"message":{"msg":"<script>alert(1)</script>"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a script in a SockJS frame (size only is exempt there)', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser,
+    body: JSON.stringify([JSON.stringify({ msg: 'method', id: '8', method: 'saveUserProfile', params: [{ realname: '<script>alert(1)</script>' }] })]) }, 'body-rules-outside-rocketchat-paths'],
+  ['a system file outside the download paths', { method: 'GET', path: '/admin/app.ini', headers: browser }, 'restricted-extensions-outside-downloads'],
+  ['a system file reached through a download prefix (/file-upload/../)', { method: 'GET', path: '/file-upload/%2e%2e/admin/app.ini', headers: browser }, 'restricted-extensions-outside-downloads'],
+  ['a POST of a system file name to a download path', { method: 'POST', path: '/file-upload/6f2a9c/app.ini', headers: browser, body: 'x' }, 'restricted-extensions-outside-downloads'],
 ];
 
 describe('AWS WAF web ACL of aws-prod (block mode), evaluated', () => {
@@ -200,8 +255,13 @@ describe('AWS WAF web ACL of aws-prod (block mode), evaluated', () => {
   });
 
   it('leaves the body rules on for the upload and message paths only in count mode, so they still label', () => {
-    const verdict = evaluate(rules, legitimate[0]![1]);
-    expect(verdict.counted).toEqual(['aws-common/SizeRestrictions_BODY', 'aws-common/CrossSiteScripting_BODY', 'aws-sql-database/SQLi_BODY']);
+    const managedOnly = (r: Request) => evaluate(rules, r).counted.filter((c) => !c.startsWith('mark-'));
+    expect(managedOnly(legitimate[0]![1])).toEqual(['aws-common/SizeRestrictions_BODY', 'aws-common/CrossSiteScripting_BODY', 'aws-sql-database/SQLi_BODY']);
+    expect(managedOnly(legitimate.find(([name]) => name.includes('app.ini'))![1])).toEqual(['aws-common/RestrictedExtensions_URIPATH']);
+  });
+
+  it('nests no statement deeper than three logical levels', () => {
+    expect(Math.max(...rules.map((rule) => depth(one(rule.statement))))).toBeLessThanOrEqual(3);
   });
 
   it('limits each client address to the configured rate, blocking', () => {
@@ -256,41 +316,93 @@ describe('AWS WAF logging and alarms', () => {
     ]);
   });
 
-  it('alarms on blocks above the learned band and on any block of the health path', () => {
+  it('alarms on blocks above the learned band, and pages through the pager URL read from Secrets Manager', () => {
     const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').filter((a) => String(a.alarm_name).includes('-waf-'));
-    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(['aws-prod-waf-blocked-above-normal', 'aws-prod-waf-blocks-health-path']);
-    const [filter] = resources(stack, 'aws_cloudwatch_log_metric_filter');
-    expect(filter!.pattern).toBe('{ ($.action = "BLOCK") && ($.httpRequest.uri = "/api/v1/info") }');
+    expect(alarms.map((a) => a.alarm_name)).toEqual(['aws-prod-waf-blocked-above-normal']);
+    // The health-path alarm is gone: the ALB's health checks never pass through the WAF.
+    expect(resources(stack, 'aws_cloudwatch_log_metric_filter')).toEqual([]);
+    const [topicId] = Object.entries<Json>(stack.resource.aws_sns_topic).find(([, t]) => t.name === 'aws-prod-edge-alarms')!;
+    const topicRef = (attr: string) => `\${aws_sns_topic.${topicId}.${attr}}`;
+    expect(alarms[0]).toMatchObject({ alarm_actions: [topicRef('arn')], ok_actions: [topicRef('arn')] });
+    const subscriptions = resources(stack, 'aws_sns_topic_subscription').filter((sub) => sub.topic_arn === topicRef('arn'));
+    expect(subscriptions).toEqual([
+      expect.objectContaining({ protocol: 'https', endpoint_auto_confirms: true, endpoint: expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/) }),
+    ]);
+    const secretRef = /^\$\{data\.aws_secretsmanager_secret_version\.([\w-]+)\.secret_string\}$/.exec(subscriptions[0]!.endpoint)![1]!;
+    expect(stack.data.aws_secretsmanager_secret_version[secretRef].secret_id).toBe('aws-prod-edge-pager-url');
+    // Only the secret's name is synthesized, never a URL.
+    expect(JSON.stringify(stack)).not.toMatch(/"endpoint":\s*"https:/);
   });
 });
 
 describe('Azure WAF policies', () => {
+  const stack = stacks['azure-prod-platform']!;
   const policies = (env: string) => {
     const all = resources(stacks[`${env}-platform`]!, 'azurerm_web_application_firewall_policy');
-    return ['edge', 'bodies'].map((name) => all.find((p) => p.name === `waf-${env}-${name}`));
+    return ['edge', 'bodies', 'messages'].map((name) => all.find((p) => p.name === `waf-${env}-${name}`)!);
   };
 
-  it('inspects bodies everywhere except on the upload and message route, with the same rule sets and rate limit', () => {
-    const [edge, bodies] = policies('azure-prod');
+  it('inspects bodies everywhere but the file route, with the same rule sets and rate limit', () => {
+    const [edge, bodies, messages] = policies('azure-prod');
     expect(one(edge!.policy_settings)).toMatchObject({ enabled: true, mode: 'Prevention', request_body_check: true, request_body_enforcement: true });
     expect(one(bodies!.policy_settings)).toMatchObject({ enabled: true, mode: 'Prevention', request_body_check: false, request_body_enforcement: false });
-    for (const p of [edge!, bodies!]) {
-      expect(one(p.managed_rules).managed_rule_set).toEqual([{ type: 'Microsoft_DefaultRuleSet', version: '2.1' }, { type: 'Microsoft_BotManagerRuleSet', version: '1.1' }]);
-      expect(p.custom_rules).toEqual([expect.objectContaining({ rule_type: 'RateLimitRule', rate_limit_threshold: 20000, rate_limit_duration: 'FiveMins', group_rate_limit_by: 'ClientAddr', action: 'Block' })]);
+    expect(one(messages!.policy_settings)).toMatchObject({ enabled: true, mode: 'Prevention', request_body_check: true, request_body_enforcement: false });
+    for (const p of [edge!, bodies!, messages!]) {
+      expect(one(p.managed_rules).managed_rule_set.map((m: Json) => [m.type, m.version])).toEqual([['Microsoft_DefaultRuleSet', '2.1'], ['Microsoft_BotManagerRuleSet', '1.1']]);
+      expect(p.custom_rules[0]).toEqual(expect.objectContaining({ rule_type: 'RateLimitRule', rate_limit_threshold: 20000, rate_limit_duration: 'FiveMins', group_rate_limit_by: 'ClientAddr', action: 'Block' }));
     }
     expect(one(policies('azure-dev')[0]!.policy_settings).mode).toBe('Detection');
   });
 
-  it('makes both referable on the AGC, sends its logs to the workspace and alerts on blocks', () => {
-    const stack = stacks['azure-prod-platform']!;
+  it('turns off the two restricted-file rules on the file route only, for downloads such as app.ini', () => {
+    const [edge, bodies, messages] = policies('azure-prod');
+    expect(one(bodies!.managed_rules).managed_rule_set[0].rule_group_override).toEqual([
+      { rule_group_name: 'PROTOCOL-ENFORCEMENT', rule: [{ id: '920440', enabled: false }] },
+      { rule_group_name: 'LFI', rule: [{ id: '930130', enabled: false }] },
+    ]);
+    for (const p of [edge!, messages!]) expect(JSON.stringify(p.managed_rules)).not.toContain('rule_group_override');
+  });
+
+  it('excludes body arguments from the message-text groups on the message route only, and binds method.call to its method', () => {
+    const [edge, bodies, messages] = policies('azure-prod');
+    expect(one(messages!.managed_rules).exclusion).toEqual([
+      {
+        match_variable: 'RequestArgNames', selector: '*', selector_match_operator: 'EqualsAny',
+        excluded_rule_set: { type: 'Microsoft_DefaultRuleSet', version: '2.1', rule_group: [{ rule_group_name: 'XSS' }, { rule_group_name: 'SQLI' }, { rule_group_name: 'LFI' }, { rule_group_name: 'RFI' }] },
+      },
+    ]);
+    for (const p of [edge!, bodies!]) expect(one(p.managed_rules).exclusion).toBeUndefined();
+    const bound = (messages!.custom_rules as Json[]).filter((r) => String(r.name).startsWith('MethodCall'));
+    const uriOf = (r: Json) => new RegExp(r.match_conditions[0].match_values[0]);
+    const bodyOf = (r: Json) => ({ regex: new RegExp(r.match_conditions[1].match_values[0]), negated: r.match_conditions[1].negation_condition === true });
+    // Evaluate the custom rules as Azure would (conditions ANDed): a rule matching blocks.
+    const blocked = (path: string, body: string) => bound.some((r) => uriOf(r).test(path) && bodyOf(r).regex.test(body) !== bodyOf(r).negated);
+    expect(bound).toHaveLength(6);
+    expect(blocked('/api/v1/method.call/sendMessage', ddp('sendMessage', [{ rid: 'GENERAL', msg: '<script>x</script>' }]))).toBe(false);
+    expect(blocked('/api/v1/method.call/sendMessage', ddp('saveUserProfile', [{ realname: '<script>x</script>' }]))).toBe(true);
+    expect(blocked('/api/v1/method.call/sendMessage?x=1', ddp('saveUserProfile', []))).toBe(true);
+    expect(blocked('/api/v1/method.call/setAvatarFromService', ddp('setAvatarFromService', ['data:image/png;base64,iVBORw0KGgo=', 'image/png', 'url']))).toBe(false);
+    expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":[],"method":"deleteUser"}' }))).toBe(true);
+    expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":[],"m\\u0065thod":"deleteUser"}' }))).toBe(true);
+    expect(blocked('/api/v1/chat.sendMessage', '{"message":{"msg":"hi"}}')).toBe(false);
+  });
+
+  it('makes all three referable on the AGC, sends its logs to the workspace and alerts on blocks through the pager and e-mail', () => {
     expect(resources(stack, 'azurerm_application_load_balancer_security_policy').map((p) => p.web_application_firewall_policy_id).sort()).toEqual([
       expect.stringMatching(/^\$\{azurerm_web_application_firewall_policy\.cloud_edge_waf_bodies_[0-9A-F]+\.id\}$/),
       expect.stringMatching(/^\$\{azurerm_web_application_firewall_policy\.cloud_edge_waf_edge_[0-9A-F]+\.id\}$/),
+      expect.stringMatching(/^\$\{azurerm_web_application_firewall_policy\.cloud_edge_waf_messages_[0-9A-F]+\.id\}$/),
     ]);
     const diagnostics = resources(stack, 'azurerm_monitor_diagnostic_setting').filter((d) => String(d.target_resource_id).includes('azurerm_application_load_balancer.'));
     expect(diagnostics).toEqual([expect.objectContaining({ log_analytics_workspace_id: '${data.terraform_remote_state.azure-prod-cluster-state.outputs.log_analytics_workspace_id}' })]);
     const alerts = resources(stack, 'azurerm_monitor_scheduled_query_rules_alert_v2');
-    expect(alerts.map((a) => a.name).sort()).toEqual(['azure-prod-waf-blocked-above-normal', 'azure-prod-waf-blocks-health-path']);
-    expect(one(alerts.find((a) => a.name === 'azure-prod-waf-blocks-health-path')!.criteria).query).toContain('RequestUri startswith "/api/v1/info"');
+    expect(alerts.map((a) => a.name)).toEqual(['azure-prod-waf-blocked-above-normal']);
+    const [group] = resources(stack, 'azurerm_monitor_action_group').filter((g) => g.name === 'ag-azure-prod-edge');
+    expect(group!.email_receiver).toEqual([expect.objectContaining({ email_address: 'oncall@example.org' })]);
+    expect(group!.webhook_receiver).toEqual([
+      { name: 'pager', use_common_alert_schema: true, service_uri: expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\.[\w-]+\.value\}$/) },
+    ]);
+    const secretRef = /^\$\{data\.azurerm_key_vault_secret\.([\w-]+)\.value\}$/.exec(group!.webhook_receiver[0].service_uri)![1]!;
+    expect(stack.data.azurerm_key_vault_secret[secretRef].name).toBe('edge-pager-url');
   });
 });

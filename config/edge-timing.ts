@@ -14,10 +14,14 @@
  * only then get SIGTERM: preStop >= drain + propagation, grace > preStop + the app's shutdown.
  */
 
-/** Controller reconcile plus the load balancer's own propagation after a target is removed; AWS's observed worst case rounded up. */
+/**
+ * Controller reconcile plus the load balancer's own propagation after a target is removed: judgement
+ * from the upstream reports, until the drill in docs/operations.md ("Drill: measure the edge
+ * margins") measures it.
+ */
 export const EDGE_PROPAGATION_SECONDS = 15;
 
-/** Seconds after SIGTERM an app needs to finish in-flight requests and exit (Rocket.Chat closes its DDP sessions; Grafana its HTTP server). */
+/** Seconds after SIGTERM an app needs to finish in-flight requests and exit (Rocket.Chat closes its DDP sessions; Grafana its HTTP server); the same drill measures it. */
 export const APP_SHUTDOWN_SECONDS = 15;
 
 /** What a backend sets so a leaving pod serves every request the edge still sends it. */

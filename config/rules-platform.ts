@@ -1,6 +1,7 @@
 /** Cross-field rules for the platform block, the same on both clouds. */
 import { arr, obj, type Loose, type Problem } from './rules-kit';
 import { DOMAIN } from './schema-common';
+import { METHOD_CALL_PREFIX } from './schema-platform';
 import { DEFAULT_SLOS, durationSeconds, PROMETHEUS_DURATION } from './slo';
 
 export function platformRules(env: Loose, problems: Problem[]): void {
@@ -44,6 +45,22 @@ export function platformRules(env: Loose, problems: Problem[]): void {
     problems.push({
       path: 'platform.waf.mode',
       message: '"count" in prod only logs attacks and lets them through to Rocket.Chat (allowed: block; count is for tuning in dev)',
+    });
+  }
+  if (env.tier === 'prod' && platform.waf !== undefined && waf.pager === undefined) {
+    problems.push({
+      path: 'platform.waf.pager',
+      message: 'prod has no paging destination for edge alarms, so a WAF refusing Rocket.Chat or an attack pages nobody (allowed: { urlSecret } naming the secret with the pager\'s HTTPS integration URL for cloud alarms)',
+    });
+  }
+  // Rocket.Chat runs the method named in the body: only an exact method path can be matched against it.
+  for (const list of ['uploadPaths', 'messagePaths', 'largeBodyPaths', 'downloadPaths'] as const) {
+    arr(waf[list]).forEach((path, i) => {
+      if (typeof path !== 'string' || !path.startsWith(METHOD_CALL_PREFIX) || /^[\w:.-]+\$$/.test(path.slice(METHOD_CALL_PREFIX.length))) return;
+      problems.push({
+        path: `platform.waf.${list}[${i}]`,
+        message: `"${path}" would exempt more than one DDP method (allowed: ${METHOD_CALL_PREFIX}<method>$, one method, exact)`,
+      });
     });
   }
   sloRules(env, platform, problems);

@@ -47,42 +47,53 @@ const webhookReceiver = object({
 });
 
 /**
- * A URL path prefix a WAF exclusion applies to: starts with "/", has at least one more character
- * (a bare "/" would exclude every request), and no query, fragment, wildcard or whitespace. At
+ * A URL path a WAF exclusion applies to: "/" plus at least one more character (a bare "/" would
+ * exclude every request), no query, fragment, wildcard or whitespace, and an explicit end: a
+ * trailing "/" makes it a prefix of whole path segments (`/ufs/`), a trailing "$" an exact path
+ * (`/api/v1/chat.sendMessage$`), so `/api/v1/chat.sendMessageX` never rides on an exclusion. At
  * most 91 characters: escaped into an AWS WAF regular expression it stays under its 200.
  */
 export const wafPathPrefix = text(
-  'a URL path prefix such as /api/v1/rooms.upload/: "/" and 1 to 90 more characters, no spaces, ?, #, * or quotes',
-  /^\/[A-Za-z0-9._~!$&()+,;=:@%/-]{1,90}$/,
+  'a URL path ending in / (a prefix, such as /api/v1/rooms.upload/) or $ (exact, such as /api/v1/chat.sendMessage$): "/" and 2 to 90 more characters, no spaces, ?, #, * or quotes',
+  /^\/[A-Za-z0-9._~!&()+,;=:@%/-]{0,88}[A-Za-z0-9._~!&()+,;=:@%-](?:\/|\$)$/,
 );
+
+/** Rocket.Chat's DDP-over-REST endpoint: it runs the method named in the body, whatever the URL says (apps/meteor/app/api/server/v1/misc.ts). */
+export const METHOD_CALL_PREFIX = '/api/v1/method.call/';
 
 /**
  * Rocket.Chat's requests whose bodies the WAF's body rules (size over 8 KB, cross-site scripting,
  * SQL injection in the body) would refuse: files, and message text (docs/platform.md, "Web
- * application firewall", says why each path is here).
+ * application firewall", says why each path is here). A `method.call` entry is exempt only for a
+ * body whose one DDP method is the one its URL names.
  */
 export const ROCKETCHAT_UPLOAD_PATHS = [
   '/api/v1/rooms.upload/',
   '/api/v1/rooms.media/',
   '/ufs/',
-  '/api/v1/users.setAvatar',
-  '/api/v1/method.call/setAvatarFromService',
-  '/api/v1/rooms.saveRoomSettings',
-  '/api/v1/emoji-custom.create',
-  '/api/v1/emoji-custom.update',
-  '/api/v1/assets.setAsset',
+  '/api/v1/users.setAvatar$',
+  '/api/v1/method.call/setAvatarFromService$',
+  '/api/v1/rooms.saveRoomSettings$',
+  '/api/v1/emoji-custom.create$',
+  '/api/v1/emoji-custom.update$',
+  '/api/v1/assets.setAsset$',
 ] as const;
 export const ROCKETCHAT_MESSAGE_PATHS = [
-  '/api/v1/chat.sendMessage',
-  '/api/v1/chat.postMessage',
-  '/api/v1/chat.update',
-  '/api/v1/method.call/sendMessage',
-  '/api/v1/method.call/updateMessage',
+  '/api/v1/chat.sendMessage$',
+  '/api/v1/chat.postMessage$',
+  '/api/v1/chat.update$',
+  '/api/v1/method.call/sendMessage$',
+  '/api/v1/method.call/updateMessage$',
   '/api/v1/rooms.mediaConfirm/',
-  '/sockjs/',
   '/hooks/',
-  '/api/v1/livechat/message',
+  '/api/v1/livechat/message$',
 ] as const;
+/** Bodies over 8 KB whose content is still inspected: SockJS frames can carry any DDP method. */
+export const ROCKETCHAT_LARGE_BODY_PATHS = ['/sockjs/'] as const;
+/** File downloads, whose last segment is the user's file name (app.ini, server.log) and may carry any extension. */
+export const ROCKETCHAT_DOWNLOAD_PATHS = ['/file-upload/', '/ufs/'] as const;
+
+const pathList = (defaults: readonly string[]) => optional(list(wafPathPrefix, 0, 20, 'path prefixes'), [...defaults]);
 
 /** The web application firewall in front of every public listener (docs/platform.md). */
 export const wafFields = object({
@@ -93,12 +104,23 @@ export const wafFields = object({
     requests: int(1, 2_000_000_000),
     windowMinutes: oneOf([1, 5]),
   }),
-  /** Path prefixes whose bodies are files; the body rules leave them alone. */
-  uploadPaths: optional(list(wafPathPrefix, 0, 20, 'path prefixes'), [...ROCKETCHAT_UPLOAD_PATHS]),
-  /** Path prefixes whose bodies carry message text; the body rules leave them alone. */
-  messagePaths: optional(list(wafPathPrefix, 0, 20, 'path prefixes'), [...ROCKETCHAT_MESSAGE_PATHS]),
+  /** Paths whose bodies are files; the body rules leave them alone. */
+  uploadPaths: pathList(ROCKETCHAT_UPLOAD_PATHS),
+  /** Paths whose bodies carry message text; the body rules leave them alone. */
+  messagePaths: pathList(ROCKETCHAT_MESSAGE_PATHS),
+  /** Paths whose bodies may exceed 8 KB; only the size rule leaves them alone. */
+  largeBodyPaths: pathList(ROCKETCHAT_LARGE_BODY_PATHS),
+  /** Paths serving user files (GET): the restricted-extension rules leave them alone. */
+  downloadPaths: pathList(ROCKETCHAT_DOWNLOAD_PATHS),
   /** Days the WAF's request log is kept (CloudWatch Logs on AWS; the Log Analytics workspace's own retention on Azure). */
   logRetentionDays: optional(oneOf([30, 60, 90, 180, 365]), 90),
+  /**
+   * Where the WAF's cloud alarms page: a secret holding the HTTPS URL of the paging service's
+   * integration for cloud alarms (AWS: subscribed to the SNS alarm topic, so it must confirm SNS
+   * subscriptions itself, as PagerDuty's and Opsgenie's CloudWatch integrations do; Azure: an action
+   * group webhook with the common alert schema). Required in prod (rules-platform.ts).
+   */
+  pager: maybe(object({ urlSecret: secretName })),
 });
 
 const window = text('a Prometheus duration such as 30d, 7d or 24h', PROMETHEUS_DURATION);
@@ -142,7 +164,7 @@ export const platformFields = {
     object({
       availability: objective(DEFAULT_SLOS.availability),
       latency: optional(object({ target: percentage(), thresholdMs: int(1, 60000), window }), DEFAULT_SLOS.latency),
-      errors: objective(DEFAULT_SLOS.errors),
+      errors: optional(object({ target: percentage(), window, minFailedRequests: optional(int(1, 100000), DEFAULT_SLOS.errors.minFailedRequests) }), DEFAULT_SLOS.errors),
     }),
   ),
   waf: wafFields,

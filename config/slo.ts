@@ -37,13 +37,20 @@ export interface Objectives {
   /** REST calls answer fast: the mean over each 5 minutes stays under thresholdMs. */
   readonly latency: Objective & { readonly thresholdMs: number };
   /** REST calls answered without a server error (5xx). */
-  readonly errors: Objective;
+  readonly errors: Objective & {
+    /**
+     * Fewest 5xx answers a burn-rate pair's long window must hold before the pair alerts. Scaled to
+     * 24 h the fast pair reads 5 minutes, where a night's handful of errors among a few requests
+     * is a 14.4x burn; a total failure still reaches the count within minutes at any traffic.
+     */
+    readonly minFailedRequests: number;
+  };
 }
 
 export const DEFAULT_SLOS: Objectives = {
   availability: { target: 99.9, window: '30d' },
   latency: { target: 95, thresholdMs: 500, window: '7d' },
-  errors: { target: 99.9, window: '24h' },
+  errors: { target: 99.9, window: '24h', minFailedRequests: 10 },
 };
 
 /** What an environment promises: its own `platform.slos`, the defaults in prod, nothing in dev. */

@@ -21,6 +21,7 @@ export function connectAzureApp(env: AzureEnvironment, network: LayerStack, clus
       privateEndpointSubnetId: net.privateEndpointSubnetId,
       wafPolicyId: edge.wafPolicyId,
       bodiesWafPolicyId: edge.bodiesWafPolicyId,
+      messagesWafPolicyId: edge.messagesWafPolicyId,
       blobPrivateDnsZoneId: edge.blobPrivateDnsZoneId,
       ciIdentityResourceGroupName: env.state.type === 'azurerm' ? env.state.resourceGroupName : undefined,
     });

@@ -42,6 +42,7 @@ export const azurePlatformContract = defineContract('azure-platform', {
   frontendName: { kind: 'string', description: 'AGC frontend that serves the environment\'s hosts (the edge Gateway\'s address)' },
   blobPrivateDnsZoneId: { kind: 'string', description: 'privatelink.blob.core.windows.net zone linked to the VNet, for private endpoints of later storage accounts' },
   wafPolicyId: { kind: 'string', description: 'WAF policy of the edge (Default and Bot Manager rule sets, body inspection); HTTPRoutes reference it' },
-  bodiesWafPolicyId: { kind: 'string', description: 'WAF policy without body inspection, for the HTTPRoute of upload and message paths only' },
+  bodiesWafPolicyId: { kind: 'string', description: 'WAF policy without body inspection, for the HTTPRoute of file upload and download paths only' },
+  messagesWafPolicyId: { kind: 'string', description: 'WAF policy inspecting bodies without the message-text rule groups, for the HTTPRoute of message paths only' },
 });
 export type AzurePlatformOutputs = ContractValues<(typeof azurePlatformContract)['outputs']>;

@@ -44,6 +44,7 @@ export function connectAzure(env: AzureEnvironment, network: LayerStack, cluster
       frontendName: cloud.edge.frontend.name,
       wafPolicyId: cloud.edge.waf.edgePolicyId,
       bodiesWafPolicyId: cloud.edge.waf.bodiesPolicyId,
+      messagesWafPolicyId: cloud.edge.waf.messagesPolicyId,
       blobPrivateDnsZoneId: cloud.blobDnsZoneId,
     });
     return cloud;

@@ -40,7 +40,11 @@ export class PlatformStack extends LayerStack {
     new RandomProvider(this, 'random');
 
     const on = (name: ComponentName) => componentEnabled(env, name);
-    const namespaces = [NAMESPACES.certManager, ...(on('externalDns') ? [NAMESPACES.externalDns] : []), NAMESPACES.monitoring, NAMESPACES.mongodb].map((name) => podSecurityNamespace(this, name));
+    // Grafana is the one platform backend the edge can serve: its namespace carries what the edge asks of one.
+    const edgeLabels = (name: string) => (name === NAMESPACES.monitoring && on('grafanaEdge') ? cloud.edge.namespaceLabels : {});
+    const namespaces = [NAMESPACES.certManager, ...(on('externalDns') ? [NAMESPACES.externalDns] : []), NAMESPACES.monitoring, NAMESPACES.mongodb].map((name) =>
+      podSecurityNamespace(this, name, 'restricted', 'platform', edgeLabels(name)),
+    );
     // node-exporter reads the host's /proc, /sys and network: only the privileged level allows that (waiver in config/policy-suppressions.ts).
     namespaces.push(podSecurityNamespace(this, NAMESPACES.nodeMetrics, 'privileged'));
     // Ingress default-deny before any component starts, so none is ever reachable from elsewhere in the cluster.

@@ -99,7 +99,8 @@ export default defineEnvironment({
       loki: { values: { loki: { limits_config: { ingestion_rate_mb: 16, ingestion_burst_size_mb: 32 } } } },
     },
     // Per client address: a whole office behind one NAT address stays well under 20000 requests in 5 minutes (docs/platform.md).
-    waf: { mode: 'block', rateLimit: { requests: 20000, windowMinutes: 5 } },
+    // WAF alerts page through the pager's Azure Monitor integration (action group webhook), whose URL is this secret (docs/platform.md).
+    waf: { mode: 'block', rateLimit: { requests: 20000, windowMinutes: 5 }, pager: { urlSecret: 'edge-pager-url' } },
   },
   app: {
     rocketchat: {

@@ -22,7 +22,7 @@ import { ALB_HEALTH_CHECK } from '../../config/edge-timing';
 import { CHARTS } from '../../config/versions';
 import { ChartCrds, CRD_CHARTS } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
-import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
+import type { HttpsEdge, IngressBackend, IngressSettings, SecretStore } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
 import { AwsWebAcl } from './web-acl';
@@ -82,8 +82,8 @@ export interface AwsHttpsEdgeProps {
   readonly zoneId: string;
   readonly partition: string;
   readonly irsa: WorkloadBinding;
-  /** The app's health path, which the WAF must never block (an alarm watches it). */
-  readonly healthCheckPath: string;
+  /** Where the WAF alarms' pager URL is read from. */
+  readonly secrets: SecretStore;
 }
 
 /** target-type ip: the ALB's nodes in the public subnets connect to pod addresses directly. */
@@ -94,6 +94,7 @@ export function albSourceCidrs(env: AwsEnvironment): readonly string[] {
 export class AwsHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = 'alb';
   readonly gatewayApi = false;
+  readonly namespaceLabels = ALB_READINESS_GATE_LABELS;
   readonly certificate: AcmCertificate;
   readonly ready: Release[];
   readonly sourceCidrs: readonly string[];
@@ -131,7 +132,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
     });
     const validation = new AcmCertificateValidation(this, 'validation', { certificateArn: this.certificate.arn, dependsOn: [records] });
 
-    this.webAcl = new AwsWebAcl(this, 'waf', { env, partition: props.partition, healthCheckPath: props.healthCheckPath });
+    this.webAcl = new AwsWebAcl(this, 'waf', { env, partition: props.partition, secrets: props.secrets });
 
     const serviceAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
     const role = new WorkloadRole(this, 'identity', {

@@ -20,7 +20,6 @@ import type {
 } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
 import { AwsHttpsEdge } from './https-edge';
-import { ROCKETCHAT } from '../app/rocketchat';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
@@ -121,7 +120,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
 
     this.secrets = secretsManagerStore(this, keyArn);
 
-    this.edge = new AwsHttpsEdge(this, 'edge', { env, clusterName: cluster, vpcId: props.vpcId, zoneId: zone.zoneId, partition, irsa, healthCheckPath: ROCKETCHAT.healthCheckPath });
+    this.edge = new AwsHttpsEdge(this, 'edge', { env, clusterName: cluster, vpcId: props.vpcId, zoneId: zone.zoneId, partition, irsa, secrets: this.secrets });
 
     // EKS ships neither: metrics-server feeds HPAs and kubectl top, cluster-autoscaler grows node groups (tags set by the cluster layer).
     chartRelease(this, 'metrics-server', {

@@ -1,16 +1,19 @@
 /**
  * The rules of the environment's AWS WAF web ACL, as Terraform JSON (`aws_wafv2_web_acl.rule`),
  * built from config `platform.waf`. Pure data so a test can evaluate the statements
- * (__tests__/waf-aws.test.ts).
+ * (__tests__/waf.test.ts).
  *
  * Order: the per-client rate limit, then Amazon's IP reputation list, known bad inputs, the core
- * rule set and the SQL-injection set. The three body rules that refuse what Rocket.Chat
- * legitimately sends (bodies over 8 KB, and cross-site-scripting or SQL patterns in a body) run in
- * count mode inside their groups, which still label the request; the last rule blocks on those
- * labels everywhere except under the upload and message paths from config. So every other rule
- * keeps inspecting those paths, and the body rules keep protecting every other path.
+ * rule set and the SQL-injection set. The rules that refuse what Rocket.Chat legitimately sends
+ * (bodies over 8 KB; script, file-path, URL, metadata-address and SQL patterns in a body; system
+ * file extensions in a download's file name) run in count mode inside their groups, which still
+ * label the request; counting rules then label the requests exempt from them (the paths from
+ * config, a `method.call` body only when it names the path's method), and the last two rules
+ * block on the managed labels unless the exemption label is there. So every other rule keeps
+ * inspecting those paths, and the counted rules keep protecting every other path.
  */
 import type { Environment } from '../../config/schema';
+import { METHOD_CALL_PREFIX } from '../../config/schema-platform';
 
 type Waf = Environment['platform']['waf'];
 
@@ -39,6 +42,13 @@ export const BODY_RULES = [
   { group: 'sqlDatabase', rule: 'SQLi_BODY', label: 'awswaf:managed:aws:sql-database:SQLi_Body' },
 ] as const;
 
+/** URI rules counted inside their group and blocked by label outside file downloads: a user's file may be called app.ini or server.log. */
+export const DOWNLOAD_RULES = [
+  { group: 'common', rule: 'RestrictedExtensions_URIPATH', label: 'awswaf:managed:aws:core-rule-set:RestrictedExtensions_URIPath' },
+] as const;
+
+const COUNTED_RULES = [...BODY_RULES, ...DOWNLOAD_RULES];
+
 type Json = Record<string, unknown>;
 
 const visibility = (metric: string): Json => ({ cloudwatch_metrics_enabled: true, metric_name: metric, sampled_requests_enabled: true });
@@ -54,14 +64,17 @@ const MAX_REGEX = 200;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A config path as a regex alternative: a trailing `$` is an exact path, a trailing `/` a prefix of whole segments. */
+const pathAlternative = (path: string) => (path.endsWith('$') ? `${escapeRegex(path.slice(0, -1))}$` : escapeRegex(path));
+
 /**
- * Statements matching paths that start with any of `prefixes`, packed into as few anchored
- * alternations (`^(?:a|b)`) as the 200-character limit allows: one regex match costs 3 capacity
- * units plus 10 per transformation, where one byte match per prefix would cost 22 units each.
+ * Statements matching any of `paths` (config form: `/prefix/` or `/exact$`), packed into as few
+ * anchored alternations (`^(?:a|b$)`) as the 200-character limit allows: one regex match costs 3
+ * capacity units plus 10 per transformation, where one byte match per path would cost 22 units each.
  */
-export function pathPrefixStatements(prefixes: readonly string[]): Json[] {
+export function pathPrefixStatements(paths: readonly string[]): Json[] {
   const groups: string[][] = [];
-  for (const alternative of prefixes.map(escapeRegex)) {
+  for (const alternative of paths.map(pathAlternative)) {
     const last = groups.at(-1);
     if (last && `^(?:${[...last, alternative].join('|')})`.length <= MAX_REGEX) last.push(alternative);
     else groups.push([alternative]);
@@ -72,15 +85,67 @@ export function pathPrefixStatements(prefixes: readonly string[]): Json[] {
 }
 
 /**
+ * Body checks for `/api/v1/method.call/<name>`. Rocket.Chat ignores the URL's name and runs the
+ * method the body's `message` (a JSON string) names (apps/meteor/app/api/server/v1/misc.ts), so
+ * a path exemption alone would let any method's arguments past the body rules. These hold only
+ * for a body the WAF sees whole (at most 8 KB on an ALB) that is exactly `{"message":"<string>"}`
+ * and names `<name>` as its one method: no second `method` key (JSON.parse keeps the last one)
+ * and no `\u` escape (which could spell a key the regexes cannot see).
+ */
+const bodyRegex = (regex: string, oversize: 'MATCH' | 'NO_MATCH'): Json => ({
+  regex_match_statement: { regex_string: regex, field_to_match: { body: { oversize_handling: oversize } }, text_transformation: [{ priority: 0, type: 'NONE' }] },
+});
+/** JSON whitespace inside the message string: raw, or escaped as \n, \r, \t. */
+const WS = String.raw`(?:\s|\\[nrt])*`;
+const METHOD_KEY = String.raw`[{,]${WS}\\"method\\"${WS}`;
+export const METHOD_CALL_BODY = {
+  /** The whole body is one `message` key holding one JSON string. */
+  shape: String.raw`^\{"message":"(?:[^"\\]|\\.)*"\}$`,
+  names: (method: string) => String.raw`${METHOD_KEY}:${WS}\\"${escapeRegex(method)}\\"`,
+  /** A second method key, or any \u escape. */
+  smuggled: String.raw`\\u|${METHOD_KEY}[\s\S]*${METHOD_KEY}`,
+} as const;
+
+function methodCallExemption(path: string): Json {
+  const method = path.slice(METHOD_CALL_PREFIX.length, -1);
+  return {
+    and_statement: {
+      statement: [
+        pathPrefixStatements([path])[0]!,
+        bodyRegex(METHOD_CALL_BODY.shape, 'NO_MATCH'),
+        bodyRegex(METHOD_CALL_BODY.names(method), 'NO_MATCH'),
+        { not_statement: { statement: [bodyRegex(METHOD_CALL_BODY.smuggled, 'MATCH')] } },
+      ],
+    },
+  };
+}
+
+const isMethodCall = (path: string) => path.startsWith(METHOD_CALL_PREFIX);
+
+/** The paths each exemption covers. */
+function exemptions(waf: Waf) {
+  const bodies = [...waf.uploadPaths, ...waf.messagePaths];
+  return {
+    size: [...bodies, ...waf.largeBodyPaths],
+    contentByPath: bodies.filter((p) => !isMethodCall(p)),
+    contentByMethod: bodies.filter(isMethodCall),
+    downloads: waf.downloadPaths,
+  };
+}
+
+/**
  * Web ACL capacity units (AWS WAF developer guide, "Web ACL capacity units"): above 1500 every
  * request costs more. Managed groups at their published capacity; label match 1; rate-based 2;
- * regex match 3 plus 10 per text transformation.
+ * regex match 3 plus 10 per text transformation (none on the body regexes); byte match 2.
  */
 const MANAGED_CAPACITY: Readonly<Record<keyof typeof AWS_MANAGED_RULE_GROUPS, number>> = { ipReputation: 25, knownBadInputs: 200, common: 700, sqlDatabase: 200 };
 
 export function webAclCapacity(waf: Waf): number {
-  const paths = pathPrefixStatements([...waf.uploadPaths, ...waf.messagePaths]).length * (3 + 10 * PATH_TRANSFORMS.length);
-  return 2 + Object.values(MANAGED_CAPACITY).reduce((a, b) => a + b, 0) + BODY_RULES.length + paths;
+  const pathRegex = 3 + 10 * PATH_TRANSFORMS.length;
+  const e = exemptions(waf);
+  const paths = [e.size, e.contentByPath, e.downloads].reduce((sum, list) => sum + pathPrefixStatements(list).length * pathRegex, 0);
+  const methods = e.contentByMethod.length * (pathRegex + 3 * 3);
+  return 2 + Object.values(MANAGED_CAPACITY).reduce((a, b) => a + b, 0) + COUNTED_RULES.length + paths + methods + 2;
 }
 
 /** An or_statement needs two statements at least; one stands alone. */
@@ -88,9 +153,11 @@ function anyOf(statements: Json[]): Json {
   return statements.length === 1 ? statements[0]! : { or_statement: { statement: statements } };
 }
 
+const label = (key: string): Json => ({ label_match_statement: { scope: 'LABEL', key } });
+
 function managed(name: string, priority: number, group: keyof typeof AWS_MANAGED_RULE_GROUPS, count: boolean): Json {
   const { name: groupName, version } = AWS_MANAGED_RULE_GROUPS[group];
-  const overrides = BODY_RULES.filter((r) => r.group === group).map((r) => ({ name: r.rule, action_to_use: { count: {} } }));
+  const overrides = COUNTED_RULES.filter((r) => r.group === group).map((r) => ({ name: r.rule, action_to_use: { count: {} } }));
   return {
     name,
     priority,
@@ -107,11 +174,37 @@ function managed(name: string, priority: number, group: keyof typeof AWS_MANAGED
   };
 }
 
+/**
+ * Labels the exemption rules add (rule labels are added on a match in count mode too): the rules
+ * that block then match labels, so no statement nests deeper than the three logical levels the
+ * Terraform provider's `statement` schema holds.
+ */
+export const EXEMPT_LABELS = {
+  size: 'rocketchat:body-size-exempt',
+  content: 'rocketchat:body-content-exempt',
+  download: 'rocketchat:download',
+} as const;
+
+function marker(name: string, priority: number, statement: Json, labelName: string): Json {
+  // At most 3 + 40 markers (20 upload and 20 message paths): they end before the blocking rules at 100.
+  return { name, priority, action: { count: {} }, rule_label: [{ name: labelName }], statement, visibility_config: visibility(name) };
+}
+
 export function webAclRules(waf: Waf): Json[] {
   const count = waf.mode === 'count';
   const action = count ? { count: {} } : { block: {} };
-  const exempt = [...waf.uploadPaths, ...waf.messagePaths];
-  const labelled = anyOf(BODY_RULES.map((r) => ({ label_match_statement: { scope: 'LABEL', key: r.label } })));
+  const e = exemptions(waf);
+  const [size, ...content] = BODY_RULES;
+  // Downloads are GETs; an upload or any other method to those paths keeps the rule.
+  const isGet = { byte_match_statement: { search_string: 'GET', positional_constraint: 'EXACTLY', field_to_match: { method: {} }, text_transformation: [{ priority: 0, type: 'NONE' }] } };
+  // Counting rules that only label, numbered from 51 in this order; the blocking rules follow at 100 and 110.
+  const markers = [
+    ...(e.size.length > 0 ? [['mark-large-body-paths', anyOf(pathPrefixStatements(e.size)), EXEMPT_LABELS.size] as const] : []),
+    ...(e.contentByPath.length > 0 ? [['mark-upload-and-message-paths', anyOf(pathPrefixStatements(e.contentByPath)), EXEMPT_LABELS.content] as const] : []),
+    ...e.contentByMethod.map((path, i) => [`mark-method-call-${i}`, methodCallExemption(path), EXEMPT_LABELS.content] as const),
+    ...(e.downloads.length > 0 ? [['mark-download-paths', { and_statement: { statement: [isGet, anyOf(pathPrefixStatements(e.downloads))] } }, EXEMPT_LABELS.download] as const] : []),
+  ].map(([name, statement, labelName], i) => marker(name, 51 + i, statement, labelName));
+  const unless = (labelled: Json, exemptLabel: string) => ({ and_statement: { statement: [labelled, { not_statement: { statement: [label(exemptLabel)] } }] } });
   return [
     {
       name: 'rate-limit-per-client',
@@ -124,12 +217,20 @@ export function webAclRules(waf: Waf): Json[] {
     managed('aws-known-bad-inputs', 30, 'knownBadInputs', count),
     managed('aws-common', 40, 'common', count),
     managed('aws-sql-database', 50, 'sqlDatabase', count),
+    ...markers,
     {
       name: 'body-rules-outside-rocketchat-paths',
-      priority: 60,
+      priority: 100,
       action,
-      statement: exempt.length === 0 ? labelled : { and_statement: { statement: [labelled, { not_statement: { statement: [anyOf(pathPrefixStatements(exempt))] } }] } },
+      statement: anyOf([unless(label(size.label), EXEMPT_LABELS.size), unless(anyOf(content.map((r) => label(r.label))), EXEMPT_LABELS.content)]),
       visibility_config: visibility('body-rules-outside-rocketchat-paths'),
+    },
+    {
+      name: 'restricted-extensions-outside-downloads',
+      priority: 110,
+      action,
+      statement: unless(anyOf(DOWNLOAD_RULES.map((r) => label(r.label))), EXEMPT_LABELS.download),
+      visibility_config: visibility('restricted-extensions-outside-downloads'),
     },
   ];
 }

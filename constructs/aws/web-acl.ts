@@ -6,15 +6,17 @@
  * Ingress creates the ALB, or the load balancer serves unfiltered until the app layer applies.
  * The app layer reads its ARN from the aws-platform contract.
  *
- * Alarms are CloudWatch alarms to an SNS topic mailed to the e-mail receivers of
- * `platform.alerting` (docs/platform.md says why not through Prometheus).
+ * Alarms are CloudWatch alarms to an SNS topic subscribed by the pager's HTTPS integration
+ * (`platform.waf.pager`) and mailed to the e-mail receivers of `platform.alerting`
+ * (docs/platform.md says why not through Prometheus).
  */
-import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
+import type { SecretStore } from '../platform/platform-cloud';
 import { alarmTopic } from './alarm-topic';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { webAclRules } from './web-acl-rules';
@@ -29,8 +31,8 @@ export const WAF_REDACTED_HEADERS = ['authorization', 'cookie', 'x-auth-token', 
 export interface AwsWebAclProps {
   readonly env: AwsEnvironment;
   readonly partition: string;
-  /** The app's health path: a block of it means the WAF refuses what the load balancer and uptime checks call. */
-  readonly healthCheckPath: string;
+  /** Where the pager's integration URL is read from at plan time (it lands in state, never in cdktf.out). */
+  readonly secrets: SecretStore;
 }
 
 export class AwsWebAcl extends Construct {
@@ -72,6 +74,18 @@ export class AwsWebAcl extends Construct {
 
     const emails = env.platform.alerting.receivers.flatMap((receiver, i) => (receiver.type === 'email' ? [[i, receiver.to] as const] : []));
     const topic = alarmTopic(this, { name: `${env.name}-edge-alarms`, description: `${env.name}: edge alarm topic`, accountId, partition, emails });
+    const { pager } = waf;
+    if (pager) {
+      // SNS posts a SubscriptionConfirmation first; the pager's CloudWatch integration confirms it, and
+      // endpoint_auto_confirms makes the apply wait for that (a URL that cannot take SNS fails the apply).
+      new SnsTopicSubscription(this, 'alarm-pager', {
+        topicArn: topic.arn,
+        protocol: 'https',
+        endpoint: props.secrets.read('edge-pager-url', pager.urlSecret),
+        endpointAutoConfirms: true,
+        confirmationTimeoutInMinutes: 5,
+      });
+    }
     const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
     const dimensions = { WebACL: name, Region: region, Rule: 'ALL' };
 
@@ -90,26 +104,7 @@ export class AwsWebAcl extends Construct {
       ...actions,
     });
 
-    const namespace = 'RocketChatEdge';
-    const metricName = `${env.name}-waf-blocked-health-path`;
-    new CloudwatchLogMetricFilter(this, 'blocked-health-path', {
-      name: metricName,
-      logGroupName: logs.logGroup.name,
-      pattern: `{ ($.action = "BLOCK") && ($.httpRequest.uri = "${props.healthCheckPath}") }`,
-      metricTransformation: { name: metricName, namespace, value: '1', defaultValue: '0' },
-    });
-    new CloudwatchMetricAlarm(this, 'health-path-blocked', {
-      alarmName: `${env.name}-waf-blocks-health-path`,
-      alarmDescription: `The ${name} web ACL blocked ${props.healthCheckPath}, the path load balancers and uptime checks call: it is refusing Rocket.Chat itself (docs/operations.md)`,
-      namespace,
-      metricName,
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      ...actions,
-    });
+    // The ALB's health checks go straight to the pods and never through the WAF, so no alarm here can
+    // see the WAF refusing the health path; the synthetic check through the edge does (docs/platform.md).
   }
 }

@@ -20,7 +20,7 @@ import type { AzureEnvironment } from '../../config/schema';
 import { NO_WORKLOAD_IDENTITY, type AppCloud, type BackupRetention, type BackupStorage, type Placement, type RestoreFrom, type RestoreSource, type UploadStorage } from '../app/app-cloud';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { BackupHealthAlert } from './backup-health-alert';
-import { agcRouteSettings, agcSourceCidrs } from './https-edge';
+import { agcRouteSettings, agcSourceCidrs, agcWafRoutes } from './https-edge';
 import { BACKUP_CONTAINER, backupAccountKeySecretName, restoreSourceIds, sourceVaultReader } from './restore-source';
 import { RestoreCopy } from './restore-copy';
 import { EscrowVault } from './escrow-vault';
@@ -40,6 +40,7 @@ export interface AzureAppCloudProps {
   /** From the azure-platform contract. */
   readonly wafPolicyId: string;
   readonly bodiesWafPolicyId: string;
+  readonly messagesWafPolicyId: string;
   readonly blobPrivateDnsZoneId: string;
   /** Where the bootstrap stack made this environment's CI identities; undefined with local state (no CI). */
   readonly ciIdentityResourceGroupName?: string;
@@ -80,9 +81,9 @@ export class AzureAppCloud extends Construct implements AppCloud {
     const dr = env.app.backups.dr;
     this.secrets = dr ? new EscrowVault(this, 'escrow', { env, location: dr.region, ciIdentityResourceGroupName: props.ciIdentityResourceGroupName }).tee(own) : own;
     this.edge = {
-      // Rocket.Chat's upload and message paths get the WAF policy without body inspection (config platform.waf).
+      // Rocket.Chat's file and message paths get their own WAF policies (config platform.waf, docs/platform.md).
       ingressFor: (backend) =>
-        agcRouteSettings(backend, { edgePolicyId: props.wafPolicyId, bodiesPolicyId: props.bodiesWafPolicyId }, [...env.platform.waf.uploadPaths, ...env.platform.waf.messagePaths]),
+        agcRouteSettings(backend, { edgePolicyId: props.wafPolicyId, bodiesPolicyId: props.bodiesWafPolicyId, messagesPolicyId: props.messagesWafPolicyId }, agcWafRoutes(env.platform.waf)),
       sourceCidrs: agcSourceCidrs(env),
       // AGC has no readiness gate: it sends traffic only to ready endpoints of the Service and to targets its health probe passes.
       namespaceLabels: {},

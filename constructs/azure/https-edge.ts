@@ -18,12 +18,13 @@ import { ApplicationLoadBalancerSubnetAssociation } from '@cdktf/provider-azurer
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
+import { METHOD_CALL_PREFIX } from '../../config/schema-platform';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from '../platform/chart-release';
 import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
 import { CLUSTER_ISSUERS, NAMESPACES } from '../platform/names';
 import { podSecurityNamespace } from '../platform/namespaces';
-import type { HttpsEdge, IngressBackend, IngressSettings } from '../platform/platform-cloud';
+import type { HttpsEdge, IngressBackend, IngressSettings, SecretStore } from '../platform/platform-cloud';
 import { grantRole } from './role';
 import { AzureWaf } from './waf-policy';
 import { WorkloadIdentity } from './workload-identity';
@@ -46,8 +47,35 @@ export const httpsListener = (host: string) => `https-${slug(host)}`;
 /** WAF policy ids a backend's routes are protected by. */
 export interface AgcWaf {
   readonly edgePolicyId: string;
+  /** Files: uploads and downloads. */
   readonly bodiesPolicyId: string;
+  readonly messagesPolicyId: string;
 }
+
+/** The paths of Rocket.Chat's file route and message route (config form: `/prefix/` or `/exact$`). */
+export interface AgcWafRoutes {
+  readonly files: readonly string[];
+  readonly messages: readonly string[];
+}
+
+/**
+ * Which path goes to which route. Files (uploads and downloads) get the policy without body
+ * inspection; every `method.call` path goes to the message route even when it carries a file
+ * (setAvatarFromService), because only a policy that reads bodies can check that the DDP method in
+ * the body is the one the URL names. Large-body paths need no route of their own on Azure: the edge
+ * policy inspects bodies up to 128 KB instead of refusing them past 8 KB.
+ */
+export function agcWafRoutes(waf: AzureEnvironment['platform']['waf']): AgcWafRoutes {
+  const methodCall = (p: string) => p.startsWith(METHOD_CALL_PREFIX);
+  const unique = (paths: string[]) => [...new Set(paths)];
+  return {
+    files: unique([...waf.uploadPaths, ...waf.downloadPaths].filter((p) => !methodCall(p))),
+    messages: unique([...waf.messagePaths, ...waf.uploadPaths.filter(methodCall)]),
+  };
+}
+
+/** A config path as a Gateway API path match: `/exact$` is Exact, `/prefix/` a PathPrefix (whole segments). */
+const pathMatch = (path: string) => (path.endsWith('$') ? { type: 'Exact', value: path.slice(0, -1) } : { type: 'PathPrefix', value: path });
 
 function wafPolicy(name: string, namespace: string, target: { kind: 'Gateway' | 'HTTPRoute'; name: string }, policyId: string): KubernetesObject {
   return {
@@ -60,10 +88,10 @@ function wafPolicy(name: string, namespace: string, target: { kind: 'Gateway' | 
 
 /**
  * One backend on the AGC Gateway: an HTTPRoute for its host on the host's HTTPS listener, with the
- * `edge` WAF policy; when `bodyPaths` are given (Rocket.Chat's uploads and messages, config
- * `platform.waf`), a second HTTPRoute for exactly those path prefixes with the `bodies` policy
- * (longest prefix wins between routes of one host, Gateway API HTTPRoute matching rules); and the
- * health probe.
+ * `edge` WAF policy; when `routes` are given (Rocket.Chat's files and messages, config
+ * `platform.waf`), an HTTPRoute for exactly the file paths with the `bodies` policy and one for
+ * the message paths with the `messages` policy (an Exact match, then the longest prefix, wins
+ * between routes of one host, Gateway API HTTPRoute matching rules); and the health probe.
  *
  * Health probe settings (HealthCheckPolicy, targets the Service) are kept apart from the routes:
  * the probe's port and timing change independently of the WAF.
@@ -81,17 +109,19 @@ function wafPolicy(name: string, namespace: string, target: { kind: 'Gateway' | 
  * the container port, not the Service's: probing a pod on the Service port finds nothing listening
  * and marks every backend unhealthy.
  */
-export function agcRouteSettings(backend: IngressBackend, waf: AgcWaf, bodyPaths: readonly string[] = []): IngressSettings {
+export function agcRouteSettings(backend: IngressBackend, waf: AgcWaf, routes: AgcWafRoutes = { files: [], messages: [] }): IngressSettings {
   const base = slug(backend.host);
   const { namespace } = backend;
   const parentRefs = [{ group: GATEWAY_GROUP, kind: 'Gateway', name: EDGE_GATEWAY.name, namespace: EDGE_GATEWAY.namespace, sectionName: httpsListener(backend.host) }];
   const backendRefs = [{ name: backend.serviceName, port: backend.servicePort }];
-  const route = (name: string, prefixes: readonly string[]): KubernetesObject => ({
+  const route = (name: string, paths: readonly string[]): KubernetesObject => ({
     apiVersion: `${GATEWAY_GROUP}/v1`,
     kind: 'HTTPRoute',
     metadata: { name, namespace },
-    spec: { parentRefs, hostnames: [backend.host], rules: [{ matches: prefixes.map((value) => ({ path: { type: 'PathPrefix', value } })), backendRefs }] },
+    spec: { parentRefs, hostnames: [backend.host], rules: [{ matches: paths.map((path) => ({ path: pathMatch(path) })), backendRefs }] },
   });
+  const special = (suffix: string, paths: readonly string[], policyId: string) =>
+    paths.length === 0 ? [] : [route(`${base}-${suffix}`, paths), wafPolicy(`${base}-${suffix}-waf`, namespace, { kind: 'HTTPRoute', name: `${base}-${suffix}` }, policyId)];
   const health: KubernetesObject = {
     apiVersion: 'alb.networking.azure.io/v1',
     kind: 'HealthCheckPolicy',
@@ -113,9 +143,8 @@ export function agcRouteSettings(backend: IngressBackend, waf: AgcWaf, bodyPaths
     companions: [
       route(base, ['/']),
       wafPolicy(`${base}-waf`, namespace, { kind: 'HTTPRoute', name: base }, waf.edgePolicyId),
-      ...(bodyPaths.length > 0
-        ? [route(`${base}-bodies`, bodyPaths), wafPolicy(`${base}-bodies-waf`, namespace, { kind: 'HTTPRoute', name: `${base}-bodies` }, waf.bodiesPolicyId)]
-        : []),
+      ...special('bodies', routes.files, waf.bodiesPolicyId),
+      ...special('messages', routes.messages, waf.messagesPolicyId),
       health,
     ],
   };
@@ -178,8 +207,8 @@ export interface AzureHttpsEdgeProps {
   readonly oidcIssuerUrl: string;
   /** The environment's Log Analytics workspace: AGC's access and firewall logs go there. */
   readonly workspaceId: string;
-  /** The app's health path, which the WAF must never block (an alert watches it). */
-  readonly healthCheckPath: string;
+  /** Where the WAF alerts' pager URL is read from. */
+  readonly secrets: SecretStore;
 }
 
 /** AGC proxies from addresses in its association subnet. */
@@ -190,6 +219,8 @@ export function agcSourceCidrs(env: AzureEnvironment): readonly string[] {
 export class AzureHttpsEdge extends Construct implements HttpsEdge {
   readonly ingressClassName = AGC_GATEWAY_CLASS;
   readonly gatewayApi = true;
+  /** AGC has no readiness gate: it probes pods itself (HealthCheckPolicy) and routes on the EndpointSlice. */
+  readonly namespaceLabels = {};
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly waf: AzureWaf;
   readonly frontend: ApplicationLoadBalancerFrontend;
@@ -260,7 +291,8 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
       location: props.location,
       loadBalancerId: this.loadBalancer.id,
       workspaceId: props.workspaceId,
-      healthCheckPath: props.healthCheckPath,
+      secrets: props.secrets,
+      messagePaths: agcWafRoutes(env.platform.waf).messages,
     });
     const hosts = [env.domain, ...(componentEnabled(env, 'grafanaEdge') ? [grafanaHost(env.domain)] : [])];
     // After the controller: its chart brings the Gateway API and alb.networking.azure.io CRDs (docs/platform.md, "Not verified on Azure").

@@ -27,7 +27,6 @@ import type {
 } from '../platform/platform-cloud';
 import { customRoleDefinitionId } from './custom-roles';
 import { AzureHttpsEdge } from './https-edge';
-import { ROCKETCHAT } from '../app/rocketchat';
 import { grantRole, type Role } from './role';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
@@ -215,7 +214,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       nodeResourceGroupId: resourceGroupId(aksNodeResourceGroupName(env)),
       oidcIssuerUrl: props.oidcIssuerUrl,
       workspaceId: props.logAnalyticsWorkspaceId,
-      healthCheckPath: ROCKETCHAT.healthCheckPath,
+      secrets: this.secrets,
     });
   }
 }

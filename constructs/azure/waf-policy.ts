@@ -1,22 +1,29 @@
 /**
- * Azure Web Application Firewall for Application Gateway for Containers: two WAF policies, each
+ * Azure Web Application Firewall for Application Gateway for Containers: three WAF policies, each
  * made referable by the ALB Controller through a security policy (a child of the AGC resource), the
- * AGC's diagnostic logs (access and firewall) to the environment's Log Analytics workspace, and two
- * log alerts mailed to the e-mail receivers of `platform.alerting`.
+ * AGC's diagnostic logs (access and firewall) to the environment's Log Analytics workspace, and a
+ * log alert to an action group that pages (`platform.waf.pager`) and mails the e-mail receivers of
+ * `platform.alerting`.
  *
  * - `edge`: Microsoft_DefaultRuleSet 2.1 and Microsoft_BotManagerRuleSet 1.1 with body
  *   inspection, and the per-client rate limit from config. On the Gateway and on every route.
- * - `bodies`: the same rules and rate limit without request-body inspection, only on the HTTPRoute
- *   of Rocket.Chat's upload and message paths (config `platform.waf.uploadPaths` and
- *   `messagePaths`): files and message text are what body rules refuse. Headers, URI and query
- *   string are still inspected there.
+ * - `bodies`: the same rules and rate limit without request-body inspection and without the two
+ *   restricted-file rules, only on the HTTPRoute of Rocket.Chat's file paths (uploads and
+ *   downloads, config `platform.waf`): file bytes are what body rules refuse, and a user's file may
+ *   be called app.ini. Headers, URI and query string are still inspected there.
+ * - `messages`: body inspection on, the message-text rule groups (XSS, SQLI, LFI, RFI) excluded
+ *   for body arguments, and custom rules that refuse a `method.call/<name>` body naming another
+ *   DDP method; only on the HTTPRoute of the message paths.
  */
 import { ApplicationLoadBalancerSecurityPolicy } from '@cdktf/provider-azurerm/lib/application-load-balancer-security-policy';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
+import { WebApplicationFirewallPolicy, type WebApplicationFirewallPolicyCustomRules } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
+import { METHOD_CALL_PREFIX } from '../../config/schema-platform';
+import { METHOD_CALL_BODY } from '../aws/web-acl-rules';
+import type { SecretStore } from '../platform/platform-cloud';
 import { sendDiagnostics } from './diagnostics';
 
 /** Versions of the managed rule sets; Azure keeps a version until it retires it, so an upgrade is a deliberate change here. */
@@ -25,19 +32,62 @@ export const AZURE_MANAGED_RULE_SETS = [
   { type: 'Microsoft_BotManagerRuleSet', version: '1.1' },
 ] as const;
 
+/**
+ * DRS 2.1 rules a file download trips on its file name (Microsoft Learn, "DRS rule groups and
+ * rules"): 920440 "URL file extension is restricted by policy" (.ini, .log, .conf, ...) and 930130
+ * "Restricted File Access Attempt". Off only in the `bodies` policy, on the file route.
+ */
+export const DOWNLOAD_RULE_OVERRIDES = [
+  { ruleGroupName: 'PROTOCOL-ENFORCEMENT', rule: [{ id: '920440', enabled: false }] },
+  { ruleGroupName: 'LFI', rule: [{ id: '930130', enabled: false }] },
+] as const;
+
+/** DRS 2.1 groups that match message text (pasted code, SQL, paths, links): excluded for body arguments on the message route only. */
+export const MESSAGE_TEXT_GROUPS = ['XSS', 'SQLI', 'LFI', 'RFI'] as const;
+
+/**
+ * Custom rules binding each `method.call/<name>` path to the DDP method its body names: Rocket.Chat
+ * runs the body's method, so the message route's exclusions would otherwise cover any method. A
+ * request is refused when its body does not name `<name>` as its method, or carries a second method
+ * key or a \u escape (the regexes of the AWS rules, constructs/aws/web-acl-rules.ts).
+ */
+export function methodCallRules(paths: readonly string[]): WebApplicationFirewallPolicyCustomRules[] {
+  // Block in both modes: a Detection policy only logs what its custom rules would block.
+  const action = 'Block';
+  return paths.filter((p) => p.startsWith(METHOD_CALL_PREFIX)).flatMap((path, i) => {
+    const method = path.slice(METHOD_CALL_PREFIX.length, -1);
+    const uri = {
+      matchVariables: [{ variableName: 'RequestUri' }],
+      operator: 'RegEx',
+      // RequestUri carries the query string: the path ends at ? or at the end.
+      matchValues: [`^${`${METHOD_CALL_PREFIX}${method}`.replace(/\./g, '\\.')}(?:\\?|$)`],
+      transforms: ['UrlDecode'],
+    };
+    const body = (regex: string, negationCondition: boolean) => ({ matchVariables: [{ variableName: 'RequestBody' }], operator: 'RegEx', negationCondition, matchValues: [regex] });
+    return [
+      { name: `MethodCall${i}Other`, priority: 20 + 2 * i, ruleType: 'MatchRule', action, matchConditions: [uri, body(METHOD_CALL_BODY.names(method), true)] },
+      { name: `MethodCall${i}Smuggled`, priority: 21 + 2 * i, ruleType: 'MatchRule', action, matchConditions: [uri, body(METHOD_CALL_BODY.smuggled, false)] },
+    ];
+  });
+}
+
 export interface AzureWafProps {
   readonly env: AzureEnvironment;
   readonly resourceGroupName: string;
   readonly location: string;
   readonly loadBalancerId: string;
   readonly workspaceId: string;
-  readonly healthCheckPath: string;
+  /** Where the pager's integration URL is read from at plan time (it lands in state, never in cdktf.out). */
+  readonly secrets: SecretStore;
+  /** The message route's paths: its custom rules bind each method.call path to its method. */
+  readonly messagePaths: readonly string[];
 }
 
 export class AzureWaf extends Construct {
   /** WAF policy ids the WebApplicationFirewallPolicy custom resources name. */
   readonly edgePolicyId: string;
   readonly bodiesPolicyId: string;
+  readonly messagesPolicyId: string;
   /** The security policies: a WebApplicationFirewallPolicy resource is refused until its WAF policy is referable. */
   readonly ready: ApplicationLoadBalancerSecurityPolicy[] = [];
 
@@ -45,7 +95,9 @@ export class AzureWaf extends Construct {
     super(scope, id);
     const { env } = props;
     const { waf } = env.platform;
-    const policy = (name: string, inspectBodies: boolean) => {
+    const [drs] = AZURE_MANAGED_RULE_SETS;
+    type Kind = 'edge' | 'bodies' | 'messages';
+    const policy = (name: Kind) => {
       const p = new WebApplicationFirewallPolicy(this, name, {
         name: `waf-${env.name}-${name}`,
         resourceGroupName: props.resourceGroupName,
@@ -53,10 +105,30 @@ export class AzureWaf extends Construct {
         policySettings: {
           enabled: true,
           mode: waf.mode === 'block' ? 'Prevention' : 'Detection',
-          requestBodyCheck: inspectBodies,
-          requestBodyEnforcement: inspectBodies,
+          requestBodyCheck: name !== 'bodies',
+          // Incoming webhooks (/hooks/) may post more than the 128 KB the WAF inspects: inspect the start, do not refuse the rest.
+          requestBodyEnforcement: name === 'edge',
         },
-        managedRules: { managedRuleSet: AZURE_MANAGED_RULE_SETS.map((set) => ({ type: set.type, version: set.version })) },
+        managedRules: {
+          managedRuleSet: AZURE_MANAGED_RULE_SETS.map((set) => ({
+            type: set.type,
+            version: set.version,
+            ...(name === 'bodies' && set === drs ? { ruleGroupOverride: DOWNLOAD_RULE_OVERRIDES.map((g) => ({ ruleGroupName: g.ruleGroupName, rule: g.rule.map((r) => ({ ...r })) })) } : {}),
+          })),
+          // Azure exclusions name request fields, not paths: scoped by this policy sitting on the message route alone.
+          ...(name === 'messages'
+            ? {
+                exclusion: [
+                  {
+                    matchVariable: 'RequestArgNames',
+                    selector: '*',
+                    selectorMatchOperator: 'EqualsAny',
+                    excludedRuleSet: { type: drs.type, version: drs.version, ruleGroup: MESSAGE_TEXT_GROUPS.map((ruleGroupName) => ({ ruleGroupName })) },
+                  },
+                ],
+              }
+            : {}),
+        },
         customRules: [
           {
             name: 'RateLimitPerClient',
@@ -69,6 +141,7 @@ export class AzureWaf extends Construct {
             // A rate-limit rule counts the requests its conditions match: every IPv4 client.
             matchConditions: [{ matchVariables: [{ variableName: 'RemoteAddr' }], operator: 'IPMatch', matchValues: ['0.0.0.0/0'] }],
           },
+          ...(name === 'messages' ? methodCallRules(props.messagePaths) : []),
         ],
       });
       const securityPolicy = new ApplicationLoadBalancerSecurityPolicy(this, `${name}-security-policy`, {
@@ -80,8 +153,9 @@ export class AzureWaf extends Construct {
       this.ready.push(securityPolicy);
       return p;
     };
-    this.edgePolicyId = policy('edge', true).id;
-    this.bodiesPolicyId = policy('bodies', false).id;
+    this.edgePolicyId = policy('edge').id;
+    this.bodiesPolicyId = policy('bodies').id;
+    this.messagesPolicyId = policy('messages').id;
 
     sendDiagnostics(this, 'diagnostics', { targetResourceId: props.loadBalancerId, workspaceId: props.workspaceId, logs: true, metrics: true });
 
@@ -91,6 +165,8 @@ export class AzureWaf extends Construct {
       resourceGroupName: props.resourceGroupName,
       shortName: 'rc-edge',
       emailReceiver: emails.map((emailAddress, i) => ({ name: `email-${i}`, emailAddress, useCommonAlertSchema: true })),
+      // The pager's Azure Monitor integration takes the common alert schema; the URL lands in state and on the action group.
+      webhookReceiver: waf.pager ? [{ name: 'pager', serviceUri: props.secrets.read('edge-pager-url', waf.pager.urlSecret), useCommonAlertSchema: true }] : undefined,
     });
     // AGC firewall log (Dedicated destination: table AGCFirewallLogs); Action is Blocked for refused requests.
     const blocked = 'AGCFirewallLogs | where Action == "Blocked"';
@@ -114,12 +190,7 @@ export class AzureWaf extends Construct {
       0,
       2,
     );
-    alert(
-      'waf-blocks-health-path',
-      `The WAF blocked ${props.healthCheckPath}, the path probes and uptime checks call: it is refusing Rocket.Chat itself (docs/operations.md)`,
-      `${blocked} | where RequestUri startswith "${props.healthCheckPath}"`,
-      0,
-      1,
-    );
+    // AGC's health probes go from AGC to the pods and never through the WAF, so no log alert here can see
+    // the WAF refusing the health path; the synthetic check through the edge does (docs/platform.md).
   }
 }

@@ -222,6 +222,11 @@ export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>)
         // tempo_ingester_failed_flushes_total: Tempo 2.10.8 modules/ingester/flush.go.
         alert('TempoFlushFailing', 'sum(increase(tempo_ingester_failed_flushes_total[15m])) > 0', '15m', 'warning',
           'Tempo cannot write blocks to object storage', "Completed blocks stay on the WAL volume until a flush succeeds; check the bucket and Tempo's workload identity."),
+        // tempo_ring_members{name="ingester"}: dskit ring metrics, prefixed tempo_ (Tempo 2.10.8 pkg/ring/ring.go); an
+        // ingester that stopped heartbeating counts as state "Unhealthy" (dskit ring.go updateRingMetrics). The mixin's TempoIngesterUnhealthy.
+        alert('TempoIngesterUnhealthy', 'max(tempo_ring_members{name="ingester", state="Unhealthy"}) > 0', '15m', 'warning',
+          'A Tempo ingester is gone from the ring',
+          'Traces are still written and read with the other two of three, but one more loss stops writes, and a Tempo pod that restarts cannot become ready while the gone ingester stays in the ring; if its pod will not come back soon, forget it on /ingester/ring (docs/operations.md, "Tempo").'),
         ]),
       ],
     },

@@ -234,6 +234,9 @@ export class Monitoring extends Construct {
           rbac: { namespaced: true },
           admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
           resources: resourcesFor(env, 'grafana'),
+          // One replica: a rollout starts the new pod first and stops the old one only once the new
+          // one is Ready, behind the ALB that includes its readiness gate (the edge's namespace labels).
+          deploymentStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
           ingress: grafanaEdge?.ingress ? grafanaIngressValues(grafanaEdge.ingress, grafanaHost(env.domain)) : { enabled: false },
           extraObjects: grafanaEdge?.companions ?? [],
           sidecar: {

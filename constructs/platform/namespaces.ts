@@ -18,8 +18,8 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
   };
 }
 
-export function podSecurityNamespace(scope: Construct, name: string, level: PodSecurityLevel = 'restricted', partOf = 'platform'): NamespaceV1 {
+export function podSecurityNamespace(scope: Construct, name: string, level: PodSecurityLevel = 'restricted', partOf = 'platform', labels: Readonly<Record<string, string>> = {}): NamespaceV1 {
   return new NamespaceV1(scope, `namespace-${name}`, {
-    metadata: { name, labels: { ...podSecurityLabels(level), 'app.kubernetes.io/part-of': partOf } },
+    metadata: { name, labels: { ...podSecurityLabels(level), 'app.kubernetes.io/part-of': partOf, ...labels } },
   });
 }

@@ -111,6 +111,11 @@ export interface HttpsEdge {
    * Gateway listeners (its gateway-shim) and external-dns reads HTTPRoute hostnames.
    */
   readonly gatewayApi: boolean;
+  /**
+   * Labels the namespace of a backend behind this edge carries (AWS: the controller's readiness-gate
+   * injection, so a rollout stops an old pod only once its replacement is healthy in the ALB).
+   */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
 }
 
 export interface PlatformCloud {

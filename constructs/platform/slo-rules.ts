@@ -86,6 +86,15 @@ export function sliErrorRatio(name: SloName, window: string): string {
   }
 }
 
+/**
+ * REST calls answered with a 5xx over `window`: the request-based objective's guard. Burn rates
+ * are shares, and a short window's share at night rests on a few requests; each pair also needs
+ * this many failures before it alerts (config/slo.ts `minFailedRequests`).
+ */
+export function failedRequests(window: string): string {
+  return `sum(increase(${REST}_count{status=~"5.."}[${window}]))`;
+}
+
 /** Bad right now (1) or not (0): no ready pod; the REST mean of the last 5 minutes over the threshold (no traffic is not slow). */
 function badNow(name: 'availability' | 'latency', objectives: Objectives): string {
   return name === 'availability'
@@ -106,8 +115,10 @@ function burnAlert(name: SloName, objectives: Objectives, response: 'page' | 'ti
   const budget = budgetOf(o);
   const pairs = burnWindows(o).filter((p) => p.response === response);
   const over = (w: string, factor: number) => `${SLI_ERROR_RECORD}${w}{slo="${name}"} > ${number(factor * budget)}`;
-  const expr = pairs.map((p) => `(${over(p.long, p.factor)} and ${over(p.short, p.factor)})`).join(' or ');
+  const guard = (w: string) => (name === 'errors' ? ` and on() ${failedRequests(w)} >= ${objectives.errors.minFailedRequests}` : '');
+  const expr = pairs.map((p) => `(${over(p.long, p.factor)} and ${over(p.short, p.factor)}${guard(p.long)})`).join(' or ');
   const spent = pairs.map((p) => `${p.factor}x over ${p.long} (and ${p.short})`).join(', or ');
+  const floor = name === 'errors' ? `, with at least ${objectives.errors.minFailedRequests} failed calls in the long window` : '';
   const what = WHAT[name];
   return {
     alert: what.alert,
@@ -117,7 +128,7 @@ function burnAlert(name: SloName, objectives: Objectives, response: 'page' | 'ti
     labels: { severity: response === 'page' ? 'critical' : 'warning', slo: name },
     annotations: {
       summary: `${what.summary}: error budget burning ${response === 'page' ? 'fast' : 'steadily'}`,
-      description: `${what.measure(objectives)}: {{ $value | humanizePercentage }} of the long window. The error budget of ${o.target}% over ${o.window} burns at least ${spent} the sustainable rate.`,
+      description: `${what.measure(objectives)}: {{ $value | humanizePercentage }} of the long window. The error budget of ${o.target}% over ${o.window} burns at least ${spent} the sustainable rate${floor}.`,
     },
   };
 }

@@ -4,11 +4,18 @@
  * storage reached through workload identity. Retention is the compactor's
  * block retention.
  *
- * In prod two replicas, zones apart, share one memberlist ring (the scaled single binary of
- * Tempo's own jsonnet): the distributor that receives a span sends it to the ingester owning its
- * trace id (replication factor 1), queriers ask every ingester and the bucket, compactors split
- * the blocks. One pod down: spans for its share are refused until it is back (Alloy retries and
- * queues), its unflushed traces wait in its WAL on its volume, everything flushed stays queryable.
+ * In prod three replicas, one per zone, run Tempo's scalable single binary (target
+ * `scalable-single-binary`, Tempo 2.10.8 example/docker-compose/scalable-single-binary) and share
+ * memberlist rings. Target `all`, the chart's default, forces every ring in-memory with
+ * replication factor 1 (cmd/tempo/main.go): replicas would not know each other, and each would
+ * answer only for the recent traces it received itself. Here the distributor that receives a span writes it to three ingesters
+ * (replication factor 3) and succeeds on two, queriers need all but one ingester, compactors
+ * split the blocks through their own ring. One pod down, or its whole zone: writes and reads go
+ * on with the other two (dskit ring: quorum floor(3/2)+1 = 2; Tempo 2.10.8 modules/distributor
+ * writes with DoBatch, vendor/github.com/grafana/dskit/ring/replication_strategy.go), and its
+ * volume brings its copy back when its zone returns. Two replicas could not do this at any
+ * replication factor: 1 refuses the lost one's share of writes and fails reads that touch the
+ * ring (grafana/tempo#1275, #1477), 2 needs both for a quorum. docs/operations.md has the runbook.
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
@@ -45,7 +52,10 @@ function tempoConfig(replicas: number): string {
   // More than one replica: the pods find each other through the headless Service below, and share
   // one ring for ingesters, metrics generators and compactors (dskit memberlist, TCP 7946).
   const join = replicas > 1 ? `\n  join_members:\n    - dns+${TEMPO_MEMBERLIST.service}.${NAMESPACES.monitoring}.svc.cluster.local:${TEMPO_MEMBERLIST.port}` : '';
-  return `stream_over_http_enabled: {{ .Values.tempo.streamOverHttpEnabled }}
+  // The scalable single binary: rings on memberlist (the compactors' too, so they split the blocks;
+  // cmd/tempo/app/modules.go initCompactor), ingesters at their pod address.
+  const target = replicas > 1 ? 'target: scalable-single-binary\n' : '';
+  return `${target}stream_over_http_enabled: {{ .Values.tempo.streamOverHttpEnabled }}
 memberlist:
   cluster_label: "{{ .Release.Name }}.{{ .Release.Namespace }}"${join}
 multitenancy_enabled: {{ .Values.tempo.multitenancyEnabled }}
@@ -100,9 +110,14 @@ export const TEMPO_MEMBERLIST = { service: 'tempo-memberlist', port: 7946 } as c
 /** Labels the chart gives Tempo's pods (tempo.selectorLabels). */
 const TEMPO_POD_LABELS = { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': 'tempo' } as const;
 
-/** Two in prod, in different zones, so a node drain or a zone loss leaves traces being received and queried; one in dev. */
+/** Three in prod, one per zone, so a node drain or a zone loss leaves a write and read quorum; one in dev. */
 export function tempoReplicas(env: Pick<Environment, 'tier'>): number {
-  return env.tier === 'prod' ? 2 : 1;
+  return env.tier === 'prod' ? 3 : 1;
+}
+
+/** Copies of each trace the ingesters hold: every replica's, up to 3 (a quorum of 2 then survives one loss); dskit's default is 3. */
+export function tempoReplicationFactor(replicas: number): number {
+  return Math.min(replicas, 3);
 }
 
 /**
@@ -166,8 +181,10 @@ export class Tempo extends Construct {
             otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
           },
           reportingEnabled: false,
-          // One ingester per trace (stated: dskit's default is 3, whose quorum of 2 would need both replicas up to write).
-          ingester: { lifecycler: { ring: { replication_factor: 1 } } },
+          ingester: { lifecycler: { ring: { replication_factor: tempoReplicationFactor(replicas) } } },
+          // Outside target `all` the queriers need a frontend named (modules.go initQuerier refuses to
+          // start without one): each pod's own, over loopback, as target `all` sets it.
+          ...(replicas > 1 ? { querier: { frontend_worker: { frontend_address: '127.0.0.1:9095' } } } : {}),
           // Span metrics and the service graph, written to Prometheus: what Grafana's
           // traces-to-metrics links and service map read (grafana-datasources.ts).
           metricsGenerator: {

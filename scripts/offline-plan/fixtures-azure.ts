@@ -74,6 +74,7 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
       frontendName: `fe-${env.name}`,
       wafPolicyId: resourceId(env, platformGroup(env), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', `waf-${env.name}-edge`),
       bodiesWafPolicyId: resourceId(env, platformGroup(env), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', `waf-${env.name}-bodies`),
+      messagesWafPolicyId: resourceId(env, platformGroup(env), 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', `waf-${env.name}-messages`),
       blobPrivateDnsZoneId: resourceId(env, platformGroup(env), 'Microsoft.Network/privateDnsZones', 'privatelink.blob.core.windows.net'),
     })),
   ],

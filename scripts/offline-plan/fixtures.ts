@@ -61,6 +61,8 @@ export function secretValue(env: Environment, name: string): string {
   }
   // A dead man's switch check URL (healthchecks.io's documented ping format), https like the webhook receivers.
   if (env.platform.alerting.heartbeat?.urlSecret === name) return 'https://hc-ping.com/00000000-0000-4000-8000-000000000000';
+  // The pager's CloudWatch (SNS) integration URL, in PagerDuty's documented form with a placeholder key.
+  if (env.platform.waf.pager?.urlSecret === name) return 'https://events.pagerduty.com/integration/00000000000000000000000000000000/enqueue';
   const rocketchat = env.app.rocketchat;
   // Rocket.Chat's ROCKETCHAT_LICENSE is the opaque base64 blob from cloud.rocket.chat.
   if (rocketchat.licenseSecret === name) return Buffer.from('offline-plan Rocket.Chat enterprise license stub').toString('base64');
