@@ -406,7 +406,7 @@ const extra: BadCase[] = [
       c.platform.dnsZone = `${'e'.repeat(50)}.com`;
     },
     problems: [
-      `config/aws-dev: domain: "${longDomain}" makes the Grafana host name 254 characters with exposeGrafana true (allowed: a domain of at most 245 characters, or exposeGrafana false)`,
+      `config/aws-dev: domain: "${longDomain}" makes the Grafana host name 254 characters with platform.components.grafanaEdge.enabled true (allowed: a domain of at most 245 characters, or the Grafana edge off)`,
     ],
   },
 ];
@@ -447,8 +447,8 @@ const messages: BadCase[] = [
   {
     title: 'a string where true or false is required',
     base: 'azure-dev',
-    change: (c) => (c.platform.exposeGrafana = 'yes'),
-    problems: ['config/azure-dev: platform.exposeGrafana: must be true or false, got string "yes" (allowed: true, false)'],
+    change: (c) => (c.platform.components.grafanaEdge.enabled = 'yes'),
+    problems: ['config/azure-dev: platform.components.grafanaEdge.enabled: must be true or false, got string "yes" (allowed: true, false)'],
   },
   {
     title: 'a memory quantity in a unit Kubernetes does not know',

@@ -7,8 +7,8 @@ import { App, Testing } from 'cdktf';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
-import { loadEnvironments } from '../config/load';
-import { CI_PLAN_SECRET_NAMESPACES } from '../constructs/ci/kubernetes-scope';
+import { loadEnvironments, registeredEnvironments } from '../config/load';
+import { ciPlanSecretNamespaces } from '../constructs/ci/kubernetes-scope';
 import { bootstrapSteps } from '../scripts/bootstrap';
 import { deployCommand } from '../scripts/deploy-environment';
 import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
@@ -344,14 +344,14 @@ describe('Azure CI Kubernetes access (cluster layer)', () => {
 
 describe('the plan identity\'s Secret namespaces', () => {
   it('cover every namespace where a stack installs a Helm release or manages a Secret', () => {
-    for (const cloud of ['aws', 'azure'] as const) {
+    for (const env of registeredEnvironments(ENVIRONMENTS)) {
       const used = new Set<string>();
       for (const [name, s] of Object.entries(synth.stacks)) {
-        if (!name.startsWith(`${cloud}-`)) continue;
+        if (!name.startsWith(`${env.name}-`)) continue;
         for (const r of resources(s, 'helm_release')) used.add(r.namespace);
         for (const r of resources(s, 'kubernetes_secret_v1')) used.add(r.metadata.namespace);
       }
-      expect([...used].sort(), cloud).toEqual([...CI_PLAN_SECRET_NAMESPACES[cloud]]);
+      expect([...used].sort(), env.name).toEqual(ciPlanSecretNamespaces(env));
     }
   });
 });

@@ -177,6 +177,15 @@ describe('the render audit catches', () => {
     );
   });
 
+  it('a Service published past the HTTPS edge (a LoadBalancer from a chart value)', async () => {
+    const findings = await findingsAfter('aws-prod-platform', (id) => id.startsWith('tempo_'), (s) =>
+      editValues(s, 'tempo_', (v) => {
+        v.service = { ...v.service, type: 'LoadBalancer' };
+      }),
+    );
+    expect(findings).toContain('aws-prod-platform / tempo / Service / monitoring/tempo / spec.type: LoadBalancer publishes monitoring/tempo outside the cluster, past the HTTPS edge and its firewall [exposure]');
+  });
+
   it('an image without a pinned tag', async () => {
     const findings = await findingsAfter('aws-dev-platform', (id) => id.startsWith('external-dns'), (s) =>
       editValues(s, 'external-dns', (v) => {

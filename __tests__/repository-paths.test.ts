@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..');
 
-/** Home and workspace roots of Linux, macOS and Windows machines, plus `extra` (the checkout's parent). */
+/** Home, workspace and add-on (/opt) roots of Linux, macOS and Windows machines, plus `extra` (the checkout's parent). */
 export function machinePaths(text: string, extra: readonly string[] = []): string[] {
-  const patterns = [/(?<![\w.~-])\/(?:home|Users|root|work)\/[\w.-]+/g, /\b[A-Za-z]:\\(?:Users|work)\\[\w.-]+/g];
+  const patterns = [/(?<![\w.~-])\/(?:home|Users|root|work|opt)\/[\w.-]+/g, /\b[A-Za-z]:\\(?:Users|work)\\[\w.-]+/g];
   const escaped = extra.map((e) => new RegExp(`(?<![\\w.~/:-])${e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'g'));
   return [...patterns, ...escaped].flatMap((p) => [...text.matchAll(p)].map((m) => m[0]));
 }
@@ -30,6 +30,7 @@ describe('no machine-specific absolute paths', () => {
       windows('C:', 'Users', 'carol'),
     ]);
     expect(machinePaths(`cache in ${unix('root', '.npm')}`)).toEqual([unix('root', '.npm')]);
+    expect(machinePaths(`providers in ${unix('opt', 'tf-plugins')}`)).toEqual([unix('opt', 'tf-plugins')]);
     expect(machinePaths(`see ../shared/charts, ~${unix('work', 'x')}, https://example.com${unix('work', 'x')} and src/home/page.ts`)).toEqual([]);
     expect(machinePaths(`under ${unix('srv', 'ci', 'checkout', 'x')}`, [unix('srv', 'ci', '')])).toEqual([unix('srv', 'ci', '')]);
   });

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { registryProblems, restoreSourceProblems, unregisteredProblems } from './registry';
 import { crossFieldProblems } from './rules';
 import { capacityProblems } from './rules-capacity';
+import { componentProblems } from './rules-components';
 import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
 import { stackNameProblems } from './stack-names';
@@ -36,6 +37,8 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
     lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
   }
   lines.push(...crossFieldProblems(input));
+  // Component overrides are judged on the typed environment: their rules need its parsed defaults.
+  if (result.success) lines.push(...componentProblems(result.output));
   // Names and capacity are judged on an otherwise sound environment, so one mistake is not reported twice.
   if (result.success && lines.length === 0) lines.push(...namingProblems(result.output), ...capacityProblems(result.output));
   const seen = new Set<string>();

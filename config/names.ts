@@ -116,7 +116,7 @@ export function nodeGroupNamePrefix(groupName: string): string {
   return `${groupName}-`;
 }
 
-/** Grafana's public host when exposeGrafana is on. */
+/** Grafana's public host when platform.components.grafanaEdge is on. */
 export function grafanaHost(domain: string): string {
   return `grafana.${domain}`;
 }

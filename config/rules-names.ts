@@ -6,6 +6,7 @@
 import * as names from './names';
 import { arr, obj, type Loose, type Problem } from './rules-kit';
 import type { AwsEnvironment, AzureEnvironment, Environment } from './schema';
+import { componentEnabled } from './components';
 
 interface Built {
   /** The config field the name is made from. */
@@ -76,10 +77,10 @@ export function namingProblems(env: Environment): Problem[] {
   const problems: Problem[] = [];
   // The Grafana host is a certificate and DNS name: at most 253 characters in all.
   const grafana = names.grafanaHost(env.domain);
-  if (env.platform.exposeGrafana && grafana.length > 253) {
+  if (componentEnabled(env, 'grafanaEdge') && grafana.length > 253) {
     problems.push({
       path: 'domain',
-      message: `"${env.domain}" makes the Grafana host name ${grafana.length} characters with exposeGrafana true (allowed: a domain of at most ${253 - (grafana.length - env.domain.length)} characters, or exposeGrafana false)`,
+      message: `"${env.domain}" makes the Grafana host name ${grafana.length} characters with platform.components.grafanaEdge.enabled true (allowed: a domain of at most ${253 - (grafana.length - env.domain.length)} characters, or the Grafana edge off)`,
     });
   }
   const seen = new Set<string>();

@@ -6,6 +6,7 @@
  */
 import { email, secretName } from './schema-platform';
 import { terminationTiming } from './edge-timing';
+import { appComponents } from './schema-components';
 import { bool, int, list, maybe, object, oneOf, optional, text } from './schema-kit';
 
 /** AWS regions (eu-west-1) and Azure locations (westeurope). */
@@ -65,6 +66,11 @@ const rocketchat = object({
   uploadsGb: maybe(int(1, 100000)),
   /** Secret (Secrets Manager / Key Vault) holding the Enterprise license text; required for more than one replica. */
   licenseSecret: maybe(secretName),
+  /**
+   * Traces to Tempo through Alloy (OpenTelemetry). Absent: on whenever platform.components.tempo
+   * and .alloy are on; true with either off is refused (rules-components.ts).
+   */
+  tracing: maybe(bool()),
   /** The first administrator; its password is generated and kept in the cloud's secret store. */
   adminEmail: email,
   /** Outgoing mail (invitations, password resets, notifications). Absent: e-mail is off. */
@@ -210,4 +216,6 @@ export const appFields = {
   mongodb,
   backups,
   restore: maybe(restore),
+  /** Per-component values and extra environment variables (docs/configuration.md, "Customizing a component"). */
+  components: appComponents,
 };

@@ -2,6 +2,7 @@
 import { bool, cidr, int, list, literal, object, oneOf, optional, record, text, variants } from './schema-kit';
 import { appFields } from './schema-app';
 import { AWS_INSTANCE_TYPES } from './facts/aws-instance-types';
+import { platformComponents } from './schema-components';
 import { platformFields } from './schema-platform';
 import { delivery, domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier } from './schema-common';
 
@@ -109,7 +110,7 @@ export const awsEnvironmentSchema = object({
     supportType: oneOf(['STANDARD', 'EXTENDED']),
   }),
   /** A Route53 public hosted zone named dnsZone must exist in the account. */
-  platform: object(platformFields),
+  platform: object({ ...platformFields, components: platformComponents('aws') }),
   app: object(appFields),
 });
 

@@ -1,6 +1,7 @@
 /** The Azure environment: subscription, VNet, AKS and Key Vault settings. */
 import { bool, cidr, int, list, literal, object, oneOf, optional, text, variants } from './schema-kit';
 import { appFields } from './schema-app';
+import { platformComponents } from './schema-components';
 import { platformFields } from './schema-platform';
 import { delivery, domain, ENV_NAME, keyPrefix, kubernetesVersion, localBackend, sizes, tags, tier, UUID } from './schema-common';
 
@@ -139,6 +140,7 @@ export const azureEnvironmentSchema = object({
   }),
   platform: object({
     ...platformFields,
+    components: platformComponents('azure'),
     /** Resource group of the existing Azure DNS zone named dnsZone. */
     dnsZoneResourceGroup: text('a resource group name: 1-90 letters, digits, _ . ( ) -', /^[A-Za-z0-9_.()-]{1,90}$/),
   }),

@@ -6,7 +6,7 @@
  * Manager (AWS) or Key Vault (Azure) and the platform stack copies it into
  * the cluster.
  */
-import { bool, int, list, literal, maybe, object, oneOf, optional, percentage, text, variants } from './schema-kit';
+import { int, list, literal, maybe, object, oneOf, optional, percentage, text, variants } from './schema-kit';
 import { DEFAULT_SLOS, PROMETHEUS_DURATION } from './slo';
 import { domain } from './schema-common';
 
@@ -167,7 +167,5 @@ export const platformFields = {
       errors: optional(object({ target: percentage(), window, minFailedRequests: optional(int(1, 100000), DEFAULT_SLOS.errors.minFailedRequests) }), DEFAULT_SLOS.errors),
     }),
   ),
-  /** Grafana on https://grafana.<domain> through the same HTTPS ingress; false keeps it port-forward only. */
-  exposeGrafana: optional(bool(), false),
   waf: wafFields,
 };

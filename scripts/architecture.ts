@@ -25,10 +25,12 @@ function storeOf(stack: Json): string | undefined {
 const node = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
 const layerRank = (name: string) => LAYERS.indexOf(layerOf(name)!);
 
-export function architectureMermaid(app: SynthesizedApp): string {
+/** Every environment's stacks, or (`environment`) one environment's chain and the store holding its state. */
+export function architectureMermaid(app: SynthesizedApp, environment?: string): string {
   const names = Object.keys(app.stacks).sort();
-  const bootstraps = names.filter((n) => n.startsWith('bootstrap-'));
-  const layers = names.filter((n) => layerOf(n));
+  const layers = names.filter((n) => layerOf(n) && (environment === undefined || n.startsWith(`${environment}-`)));
+  const held = new Set(layers.map((l) => backendOf(app.stacks[l]!)));
+  const bootstraps = names.filter((n) => n.startsWith('bootstrap-') && (environment === undefined || held.has(storeOf(app.stacks[n]!))));
   const envs = [...new Set(layers.map((n) => n.slice(0, -(layerOf(n)!.length + 1))))];
   const lines = ['flowchart LR'];
 
@@ -50,7 +52,7 @@ export function architectureMermaid(app: SynthesizedApp): string {
 
   for (const consumer of layers) {
     // A layer's dependency on its state store is drawn above as its dotted "state" edge.
-    for (const producer of (app.manifest.stacks[consumer]?.dependencies ?? []).filter((d: string) => !d.startsWith('bootstrap-'))) {
+    for (const producer of (app.manifest.stacks[consumer]?.dependencies ?? []).filter((d: string) => !d.startsWith('bootstrap-') && layers.includes(d))) {
       const read = [...outputsRead(app.stacks[consumer]!, `${producer}-state`)].sort();
       lines.push(`  ${node(producer)} -->|"${read.join('<br/>')}"| ${node(consumer)}`);
     }
@@ -58,6 +60,8 @@ export function architectureMermaid(app: SynthesizedApp): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The environment the README draws: one chain is readable; all of them are in docs/architecture.md. */
+export const README_ENVIRONMENT = 'aws-prod';
 export const README_START = '<!-- architecture:start (npm run graph) -->';
 export const README_END = '<!-- architecture:end -->';
 

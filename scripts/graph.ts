@@ -10,7 +10,7 @@ import { run } from '../stacks/synth';
 import { readOutdir, tempDir } from './synth-output';
 import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
 import { RULES } from '../policies';
-import { architectureDocument, architectureMermaid, withDiagram } from './architecture';
+import { architectureDocument, architectureMermaid, README_ENVIRONMENT, withDiagram } from './architecture';
 import { policiesDocument } from './policies-doc';
 
 const root = join(__dirname, '..');
@@ -20,7 +20,7 @@ try {
   const mermaid = architectureMermaid(readOutdir(outdir));
   writeFileSync(join(root, 'docs', 'architecture.md'), architectureDocument(mermaid));
   const readme = join(root, 'README.md');
-  writeFileSync(readme, withDiagram(readFileSync(readme, 'utf8'), mermaid));
+  writeFileSync(readme, withDiagram(readFileSync(readme, 'utf8'), architectureMermaid(readOutdir(outdir), README_ENVIRONMENT)));
   writeFileSync(join(root, 'docs', 'policies.md'), policiesDocument(RULES, POLICY_SUPPRESSIONS));
   console.log('wrote docs/architecture.md, the README diagram and docs/policies.md');
 } finally {

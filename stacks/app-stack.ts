@@ -22,6 +22,7 @@ import { stackName } from '../constructs/naming';
 import { operatorPodBudget } from '../constructs/platform/mongodb-operator';
 import { podSecurityLabels } from '../constructs/platform/namespaces';
 import { stateLocation } from '../constructs/state-backend';
+import { rocketchatTracing } from '../config/components';
 
 /** Builds the cloud side inside the stack: providers, contract reads, the AppCloud. */
 export type ConnectAppCloud = (stack: LayerStack) => AppCloud;
@@ -47,6 +48,7 @@ export class AppStack extends LayerStack {
       edgeSourceCidrs: cloud.edge.sourceCidrs,
       backupEgress: backups.egress,
       smtpPort: env.app.rocketchat.smtp?.port,
+      tracing: rocketchatTracing(env),
       dependsOn: [namespace],
     });
     // app.restore: another environment's backups and the secrets its data needs (docs/restore.md).

@@ -27,6 +27,7 @@ import type { PlatformCloud } from '../constructs/platform/platform-cloud';
 import { StorageClasses } from '../constructs/platform/storage-classes';
 import { Tempo } from '../constructs/platform/tempo';
 import { stateLocation } from '../constructs/state-backend';
+import { componentEnabled, type ComponentName } from '../config/components';
 
 /** Builds the cloud side inside the stack: providers, contract reads, identities, the edge. */
 export type ConnectCloud = (stack: LayerStack) => PlatformCloud;
@@ -38,14 +39,19 @@ export class PlatformStack extends LayerStack {
     const cloud = connect(this);
     new RandomProvider(this, 'random');
 
+    const on = (name: ComponentName) => componentEnabled(env, name);
     // Grafana is the one platform backend the edge can serve: its namespace carries what the edge asks of one.
-    const edgeLabels = (name: string) => (name === NAMESPACES.monitoring && env.platform.exposeGrafana ? cloud.edge.namespaceLabels : {});
-    const namespaces = [NAMESPACES.certManager, NAMESPACES.externalDns, NAMESPACES.monitoring, NAMESPACES.mongodb].map((name) => podSecurityNamespace(this, name, 'restricted', 'platform', edgeLabels(name)));
+    const edgeLabels = (name: string) => (name === NAMESPACES.monitoring && on('grafanaEdge') ? cloud.edge.namespaceLabels : {});
+    const namespaces = [NAMESPACES.certManager, ...(on('externalDns') ? [NAMESPACES.externalDns] : []), NAMESPACES.monitoring, NAMESPACES.mongodb].map((name) =>
+      podSecurityNamespace(this, name, 'restricted', 'platform', edgeLabels(name)),
+    );
     // node-exporter reads the host's /proc, /sys and network: only the privileged level allows that (waiver in config/policy-suppressions.ts).
     namespaces.push(podSecurityNamespace(this, NAMESPACES.nodeMetrics, 'privileged'));
     // Ingress default-deny before any component starts, so none is ever reachable from elsewhere in the cluster.
     const policies = platformNetworkPolicies(this, {
-      grafanaEdgeSourceCidrs: env.platform.exposeGrafana ? cloud.edge.sourceCidrs : undefined,
+      grafanaEdgeSourceCidrs: on('grafanaEdge') ? cloud.edge.sourceCidrs : undefined,
+      externalDns: on('externalDns'),
+      otlpReceiver: on('alloy') && on('tempo'),
       dependsOn: namespaces,
     });
     const storage = new StorageClasses(this, 'storage-classes', cloud.blockStorage);
@@ -55,10 +61,12 @@ export class PlatformStack extends LayerStack {
     const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, dependsOn: foundation });
     const afterMonitoring = [...foundation, monitoring.release];
     new CertManager(this, 'cert-manager', { env, dns: cloud.dns, gatewayApi: cloud.edge.gatewayApi, dependsOn: afterMonitoring });
-    new ExternalDns(this, 'external-dns', { env, dns: cloud.dns, gatewayApi: cloud.edge.gatewayApi, dependsOn: afterMonitoring });
-    const loki = new Loki(this, 'loki', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
-    const tempo = new Tempo(this, 'tempo', { env, store: cloud.objectStore, dependsOn: afterMonitoring });
-    new Alloy(this, 'alloy', { env, dependsOn: [...afterMonitoring, loki.release, tempo.release] });
+    // Turned off (platform.components.<name>.enabled): the component, its identity, its bucket and
+    // policies are simply not built; what reads it (datasources, alerts, Alloy's pipelines) asks componentEnabled too.
+    if (on('externalDns')) new ExternalDns(this, 'external-dns', { env, dns: cloud.dns, gatewayApi: cloud.edge.gatewayApi, dependsOn: afterMonitoring });
+    const loki = on('loki') ? new Loki(this, 'loki', { env, store: cloud.objectStore, dependsOn: afterMonitoring }) : undefined;
+    const tempo = on('tempo') ? new Tempo(this, 'tempo', { env, store: cloud.objectStore, dependsOn: afterMonitoring }) : undefined;
+    if (on('alloy')) new Alloy(this, 'alloy', { env, dependsOn: [...afterMonitoring, ...[loki, tempo].flatMap((c) => (c ? [c.release] : []))] });
     new Dashboards(this, 'dashboards', { objectives: objectivesOf(env), dependsOn: afterMonitoring });
     // Its CRDs must exist before the app stack plans the replica set (see constructs/platform/mongodb-operator.ts).
     new MongoDbOperator(this, 'mongodb-operator', { env, dependsOn: foundation });

@@ -58,8 +58,14 @@ export default defineEnvironment({
     alerting: {
       receivers: [{ type: 'slack', name: 'team-slack', channel: '#rocketchat-dev-alerts', webhookUrlSecret: 'aws-dev-alerts-slack-webhook', severities: ['critical'] }],
     },
-    // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
-    exposeGrafana: true,
+    components: {
+      // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
+      grafanaEdge: { enabled: true },
+      // A toggle: no Tempo here (its release, identity, bucket, datasource and alerts go, and
+      // Rocket.Chat sends no traces); azure-dev keeps the full stack to show it. On an aws-dev already
+      // deployed with Tempo the plan stops at its bucket (prevent_destroy): empty and delete it first.
+      tempo: { enabled: false },
+    },
     // count: the WAF logs what it would refuse while Rocket.Chat's traffic is tuned here; prod must block.
     waf: { mode: 'count', rateLimit: { requests: 2000, windowMinutes: 5 } },
   },

@@ -87,8 +87,6 @@ export default defineEnvironment({
       // Dead man's switch: a check that alerts when Alertmanager's one-minute Watchdog pings stop.
       heartbeat: { urlSecret: 'aws-dr-alerts-heartbeat-url' },
     },
-    // Grafana's only sign-in is the local admin: reach it with kubectl port-forward, or expose it behind SSO.
-    exposeGrafana: false,
     // Per client address: a whole office behind one NAT address stays well under 20000 requests in 5 minutes (docs/platform.md).
     // WAF alarms page through the pager's CloudWatch (SNS) integration, whose URL is this secret (docs/platform.md).
     waf: { mode: 'block', rateLimit: { requests: 20000, windowMinutes: 5 }, pager: { urlSecret: 'aws-dr-edge-pager-url' } },

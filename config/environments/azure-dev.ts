@@ -76,12 +76,17 @@ export default defineEnvironment({
       receivers: [{ type: 'slack', name: 'team-slack', channel: '#rocketchat-dev-alerts', webhookUrlSecret: 'alerts-slack-webhook', severities: ['critical'] }],
     },
     // Exposed on https://grafana.<domain> to show the path; dev holds no production data.
-    exposeGrafana: true,
+    components: { grafanaEdge: { enabled: true } },
     // count: the WAF logs what it would refuse while Rocket.Chat's traffic is tuned here; prod must block.
     waf: { mode: 'count', rateLimit: { requests: 2000, windowMinutes: 5 } },
   },
   app: {
     rocketchat: { replicas: 1, adminEmail: 'platform-team@example.org' },
+    components: {
+      // Extra Rocket.Chat settings as environment variables (plain values only; secrets go in secretEnv
+      // by secret name): a dev server nobody outside the team should sign up to.
+      rocketchat: { env: { OVERWRITE_SETTING_Accounts_RegistrationForm: 'Disabled' } },
+    },
     mongodb: { members: 3, storageGb: 20, cpu: '250m', memory: '1Gi' },
     backups: { fullBackupSchedule: '0 2 * * *', pitrOplogSpanMinutes: 10, coolAfterDays: 30, deleteAfterDays: 45 },
   },

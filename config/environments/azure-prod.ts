@@ -91,8 +91,13 @@ export default defineEnvironment({
       // Dead man's switch: a check that alerts when Alertmanager's one-minute Watchdog pings stop.
       heartbeat: { urlSecret: 'alerts-heartbeat-url' },
     },
-    // Grafana's only sign-in is the local admin: reach it with kubectl port-forward, or expose it behind SSO.
-    exposeGrafana: false,
+    // Grafana stays off the internet (platform.components.grafanaEdge, default off): its only sign-in is the
+    // local admin; reach it with kubectl port-forward, or expose it behind SSO.
+    components: {
+      // An override, merged over the project's values last (docs/configuration.md): Loki's default
+      // 4 MB/s per tenant refuses log lines at prod's peak (LokiDiscardingLogs, reason rate_limited).
+      loki: { values: { loki: { limits_config: { ingestion_rate_mb: 16, ingestion_burst_size_mb: 32 } } } },
+    },
     // Per client address: a whole office behind one NAT address stays well under 20000 requests in 5 minutes (docs/platform.md).
     // WAF alerts page through the pager's Azure Monitor integration (action group webhook), whose URL is this secret (docs/platform.md).
     waf: { mode: 'block', rateLimit: { requests: 20000, windowMinutes: 5 }, pager: { urlSecret: 'edge-pager-url' } },

@@ -18,6 +18,8 @@ export interface AppNetworkPoliciesProps {
   readonly backupEgress: Rule;
   /** SMTP submission port, when mail is on. */
   readonly smtpPort?: number;
+  /** Rocket.Chat sends traces to Alloy (config/components.ts rocketchatTracing). */
+  readonly tracing: boolean;
   readonly dependsOn: ITerraformDependable[];
 }
 
@@ -47,7 +49,7 @@ export function appNetworkPolicies(scope: Construct, props: AppNetworkPoliciesPr
       egress: [
         { peers: [rocketchatPods], ports: instancePort },
         { peers: [mongodPods], ports: mongoPort },
-        { peers: [{ pods: POD_SELECTORS.alloy.labels, namespace: POD_SELECTORS.alloy.namespace }], ports: [{ port: 4317 }] },
+        ...(props.tracing ? [{ peers: [{ pods: POD_SELECTORS.alloy.labels, namespace: POD_SELECTORS.alloy.namespace }], ports: [{ port: 4317 }] }] : []),
         // Object storage and STS (AWS uploads), Rocket.Chat Cloud (push gateway, license, marketplace), OAuth providers.
         { peers: anywhere, ports: [{ port: 443 }, ...(props.smtpPort ? [{ port: props.smtpPort }] : [])] },
       ],

@@ -28,6 +28,7 @@ import { rocketchatAdminPassword } from './mongodb-secrets';
 import type { SecretStore } from '../platform/platform-cloud';
 import { patchPostRenderer, type ObjectPatch } from '../platform/post-renderer';
 import { identityServiceAccount } from './service-account';
+import { componentValues, rocketchatTracing } from '../../config/components';
 
 export const ROCKETCHAT = {
   namespace: 'rocketchat',
@@ -136,6 +137,9 @@ export class RocketChat extends Construct {
       bootstrap.MAIL_URL = smtp.port === 465 ? `smtps://${url}` : `smtp://${url}?requireTLS=true`;
       bootstrap.OVERWRITE_SETTING_From_Email = smtp.from;
     }
+    const extra = env.app.components?.rocketchat;
+    // app.components.rocketchat.secretEnv: read at apply from the secret store, like the license; never in git.
+    for (const [name, secret] of Object.entries(extra?.secretEnv ?? {})) bootstrap[name] = cloud.secrets.read(`env-${name}`, secret);
     const bootstrapSecret = new SecretV1(this, 'bootstrap', {
       metadata: { name: BOOTSTRAP_SECRET, namespace: ns },
       data: bootstrap,
@@ -159,6 +163,7 @@ export class RocketChat extends Construct {
 
     this.release = chartRelease(this, 'release', {
       pin: CHARTS.rocketchat,
+      overrides: componentValues(env, 'rocketchat'),
       name: ROCKETCHAT.release,
       namespace: ns,
       // First start builds indexes and waits for the replica set; the slowest rollout fits half of it (rules-app.ts).
@@ -184,8 +189,8 @@ export class RocketChat extends Construct {
         extraEnv: [
           ...Object.entries(uploads.settings).map(([k, v]) => env_(`OVERWRITE_SETTING_${k}`, v)),
           env_('TCP_PORT', String(ROCKETCHAT.instancePort)),
-          env_('TRACING_ENABLED', 'true'),
-          env_('OTEL_EXPORTER_OTLP_ENDPOINT', `http://${TELEMETRY.otlpGrpc}`),
+          ...(rocketchatTracing(env) ? [env_('TRACING_ENABLED', 'true'), env_('OTEL_EXPORTER_OTLP_ENDPOINT', `http://${TELEMETRY.otlpGrpc}`)] : []),
+          ...Object.entries(extra?.env ?? {}).map(([k, v]) => env_(k, v)),
         ],
         extraVolumes: [{ name: 'mongodb-client-tls', secret: { secretName: MONGODB_CLIENT_TLS.secretName } }],
         extraVolumeMounts: [{ name: 'mongodb-client-tls', mountPath: MONGODB_CLIENT_TLS.mountPath, readOnly: true }],

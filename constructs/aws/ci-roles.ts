@@ -55,12 +55,18 @@ export interface CiRolesProps {
   readonly accountStores: readonly AccountStore[];
 }
 
-/** Config fields that name a Secrets Manager secret the stacks read (`licenseSecret`, `urlSecret`, ...). */
+/**
+ * Config fields that name a Secrets Manager secret the stacks read (`licenseSecret`, `urlSecret`,
+ * ..., and every value of `secretEnv`). Helm `values` are the charts' own: a key there that ends in
+ * Secret names a Kubernetes Secret, never one the stacks read, so they are skipped.
+ */
 export function configSecretNames(value: unknown, found = new Set<string>()): string[] {
   if (Array.isArray(value)) value.forEach((v) => configSecretNames(v, found));
   else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (/Secret$/.test(key) && typeof v === 'string') found.add(v);
+      if (key === 'values') continue;
+      if (key === 'secretEnv' && v && typeof v === 'object') Object.values(v).forEach((name) => typeof name === 'string' && found.add(name));
+      else if (/Secret$/.test(key) && typeof v === 'string') found.add(v);
       else configSecretNames(v, found);
     }
   }

@@ -14,7 +14,7 @@ import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-p
 import { Construct } from 'constructs';
 import { ciRoleArns } from '../../config/delivery';
 import type { AwsEnvironment } from '../../config/schema';
-import { CI_PLAN_KUBERNETES_GROUP, CI_PLAN_SECRET_NAMESPACES } from '../ci/kubernetes-scope';
+import { CI_PLAN_KUBERNETES_GROUP, ciPlanSecretNamespaces } from '../ci/kubernetes-scope';
 
 export interface EksCiAccessProps {
   readonly env: AwsEnvironment;
@@ -53,7 +53,7 @@ export class EksCiAccess extends Construct {
       clusterName,
       principalArn: plan.principalArn,
       policyArn: policy('AmazonEKSAdminViewPolicy'),
-      accessScope: { type: 'namespace', namespaces: [...CI_PLAN_SECRET_NAMESPACES.aws] },
+      accessScope: { type: 'namespace', namespaces: ciPlanSecretNamespaces(props.env) },
     });
   }
 }

@@ -28,6 +28,7 @@ import { lbControllerStatements } from './lb-controller-policy';
 import { AwsWebAcl } from './web-acl';
 import { WorkloadRole, type WorkloadBinding } from './workload-role';
 import { awsRoleName } from '../../config/names';
+import { componentValues } from '../../config/components';
 
 /** TLS 1.3 and 1.2 only, forward-secret ciphers (AWS "Res" policy); the controller's own default still allows TLS 1.0. */
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
@@ -147,6 +148,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
     this.ready = [
       chartRelease(this, 'controller', {
         pin: CHARTS.awsLoadBalancerController,
+        overrides: componentValues(env, 'loadBalancerController'),
         namespace: serviceAccount.namespace,
         dependsOn: [validation, role.role, crds.release, this.webAcl.acl],
         skipCrds: true,

@@ -25,6 +25,7 @@ import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
 import { irsaIdentity, workloadRoles, type WorkloadBinding } from './workload-role';
 import { awsBucketName } from '../../config/names';
+import { componentValues } from '../../config/components';
 
 export interface AwsPlatformCloudProps {
   readonly env: AwsEnvironment;
@@ -124,6 +125,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
     // EKS ships neither: metrics-server feeds HPAs and kubectl top, cluster-autoscaler grows node groups (tags set by the cluster layer).
     chartRelease(this, 'metrics-server', {
       pin: CHARTS.metricsServer,
+      overrides: componentValues(env, 'metricsServer'),
       namespace: 'kube-system',
       values: {
         replicas: controllerReplicas(env),
@@ -154,6 +156,7 @@ export class AwsPlatformCloud extends Construct implements PlatformCloud {
     ]);
     chartRelease(this, 'cluster-autoscaler', {
       pin: CHARTS.clusterAutoscaler,
+      overrides: componentValues(env, 'clusterAutoscaler'),
       namespace: autoscalerSa.namespace,
       values: {
         cloudProvider: 'aws',

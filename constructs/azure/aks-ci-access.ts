@@ -13,7 +13,7 @@
  */
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
-import { CI_PLAN_SECRET_NAMESPACES } from '../ci/kubernetes-scope';
+import { ciPlanSecretNamespaces } from '../ci/kubernetes-scope';
 import { ciPrincipalIds } from './ci-identities';
 import { customRoleDefinitionId } from './custom-roles';
 import { grantRole } from './role';
@@ -40,7 +40,7 @@ export class AksCiAccess extends Construct {
     // Both roles are defined by the bootstrap stack (constructs/azure/custom-roles.ts): the deploy identity writes no role definition.
     grantRole(this, 'plan-kubernetes-reader', { role: { definitionId: customRoleDefinitionId(env, 'plan-kubernetes-reader') }, scope: clusterId, principalId: plan, description: why('Plans refresh Kubernetes objects') });
     const readSecrets = customRoleDefinitionId(env, 'plan-release-secrets-reader');
-    for (const namespace of CI_PLAN_SECRET_NAMESPACES.azure) {
+    for (const namespace of ciPlanSecretNamespaces(env)) {
       grantRole(this, `plan-secrets-${namespace}`, {
         role: { definitionId: readSecrets },
         scope: `${clusterId}/namespaces/${namespace}`,

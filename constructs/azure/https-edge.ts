@@ -29,6 +29,8 @@ import { grantRole } from './role';
 import { AzureWaf } from './waf-policy';
 import { WorkloadIdentity } from './workload-identity';
 import { azureIdentityName, grafanaHost } from '../../config/names';
+import { componentEnabled } from '../../config/components';
+import { componentValues } from '../../config/components';
 
 export const AGC_GATEWAY_CLASS = 'azure-alb-external';
 const CONTROLLER = { namespace: 'azure-alb-system', name: 'alb-controller-sa' } as const;
@@ -268,6 +270,7 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
     const namespace = podSecurityNamespace(this, CONTROLLER.namespace);
     const release = chartRelease(this, 'controller', {
       pin: CHARTS.albController,
+      overrides: componentValues(env, 'albController'),
       name: 'alb-controller',
       namespace: CONTROLLER.namespace,
       dependsOn: [namespace, association, subnetJoin, nodeReader, identity.identity],
@@ -291,7 +294,7 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
       secrets: props.secrets,
       messagePaths: agcWafRoutes(env.platform.waf).messages,
     });
-    const hosts = [env.domain, ...(env.platform.exposeGrafana ? [grafanaHost(env.domain)] : [])];
+    const hosts = [env.domain, ...(componentEnabled(env, 'grafanaEdge') ? [grafanaHost(env.domain)] : [])];
     // After the controller: its chart brings the Gateway API and alb.networking.azure.io CRDs (docs/platform.md, "Not verified on Azure").
     const gateway = new ClusterObjects(this, 'gateway', {
       name: 'edge-gateway',

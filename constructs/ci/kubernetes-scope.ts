@@ -9,18 +9,23 @@
  * stacks generate, Helm values), so this adds no secret it does not already hold.
  * A test checks this list against every helm_release and kubernetes_secret the stacks synthesize.
  */
+import { componentEnabled } from '../../config/components';
+import type { Environment } from '../../config/schema';
 import { ROCKETCHAT } from '../app/rocketchat';
 import { NAMESPACES } from '../platform/names';
 
-const SHARED = [NAMESPACES.certManager, NAMESPACES.externalDns, NAMESPACES.monitoring, NAMESPACES.mongodb, ROCKETCHAT.namespace];
-
-/** Namespaces whose Secrets the plan identity reads. */
-export const CI_PLAN_SECRET_NAMESPACES = {
+const CLOUD_NAMESPACES = {
   // AWS Load Balancer Controller, metrics-server and cluster-autoscaler are installed in kube-system.
-  aws: [...SHARED, 'kube-system'].sort(),
+  aws: 'kube-system',
   // The Application Gateway for Containers ALB Controller.
-  azure: [...SHARED, 'azure-alb-system'].sort(),
+  azure: 'azure-alb-system',
 } as const;
+
+/** Namespaces whose Secrets the plan identity reads: external-dns's only while it is installed (platform.components). */
+export function ciPlanSecretNamespaces(env: Pick<Environment, 'cloud' | 'platform' | 'app'>): string[] {
+  const external = componentEnabled(env, 'externalDns') ? [NAMESPACES.externalDns] : [];
+  return [NAMESPACES.certManager, ...external, NAMESPACES.monitoring, NAMESPACES.mongodb, ROCKETCHAT.namespace, CLOUD_NAMESPACES[env.cloud]].sort();
+}
 
 /** Kubernetes group of the EKS plan access entry, bound to a read-everything-but-Secrets ClusterRole by the platform layer. */
 export const CI_PLAN_KUBERNETES_GROUP = 'rocketchat-ci-plan';

@@ -18,6 +18,7 @@
  */
 import type { Environment } from '../../config/schema';
 import { BACKUP_CRON } from '../../config/schema-app';
+import { componentEnabled } from '../../config/components';
 import { objectivesOf } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
 import { NAMESPACES, RESTORE_CHECK_JOB } from './names';
@@ -218,7 +219,9 @@ export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>)
     { name: 'platform.backups', rules: [...backupRules(env.app.backups), ...restoreCheckRules(env.app.backups)] },
     {
       name: 'platform.telemetry',
+      // Only for the stores that are on (platform.components): an alert on a store that is not there never fires.
       rules: [
+        ...(!componentEnabled(env, 'loki') ? [] : [
         // loki_write_*: Alloy's loki.write (v1.18.1 internal/component/common/loki/client/metrics.go), after all retries.
         // loki_request_duration_seconds: Loki's HTTP server (dskit; route is the path as a label value), where the ingester's push errors surface.
         // loki_distributor_ingester_append_timeouts_total: Loki 3.7.6 pkg/distributor/distributor.go.
@@ -232,6 +235,8 @@ export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>)
         // loki_ingester_chunks_flush_failures_total: Loki 3.7.6 pkg/ingester/metrics.go.
         alert('LokiFlushFailing', 'sum(increase(loki_ingester_chunks_flush_failures_total[15m])) > 0', '15m', 'warning',
           'Loki cannot write chunks to object storage', "Chunks stay in memory and the WAL until a flush succeeds; check the bucket and Loki's workload identity."),
+        ]),
+        ...(!componentEnabled(env, 'tempo') ? [] : [
         // otelcol_exporter_send_failed_spans_total: Alloy's otelcol.exporter.otlp (v1.18.1 docs/sources/reference/components/otelcol).
         // tempo_receiver_refused_spans: Tempo 2.10.8 modules/distributor/receiver/metrics_provider.go, a counter named without
         // _total; Tempo serves OpenMetrics (dskit EnableOpenMetrics), where client_golang appends _total, so both names are read.
@@ -251,6 +256,7 @@ export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>)
         alert('TempoIngesterUnhealthy', 'max(tempo_ring_members{name="ingester", state="Unhealthy"}) > 0', '15m', 'warning',
           'A Tempo ingester is gone from the ring',
           'Traces are still written and read with the other two of three, but one more loss stops writes, and a Tempo pod that restarts cannot become ready while the gone ingester stays in the ring; if its pod will not come back soon, forget it on /ingester/ring (docs/operations.md, "Tempo").'),
+        ]),
       ],
     },
   ];

@@ -14,18 +14,20 @@ import { clusterName } from '../naming';
 import { chartRelease } from './chart-release';
 import { NAMESPACES, TELEMETRY } from './names';
 import { resourcesFor } from './sizing';
+import { componentEnabled, componentValues } from '../../config/components';
+
+/** Which pipelines Alloy runs: logs to Loki, traces to Tempo (each only when that store is on). */
+export interface AlloyPipelines {
+  readonly logs: boolean;
+  readonly traces: boolean;
+}
 
 /**
  * Alloy configuration. The chart passes it through Helm's `tpl`, and Terraform
  * reads `${` as interpolation, so it must contain neither `{{` nor `${`.
  */
-export function alloyConfig(cluster: string): string {
-  return `logging {
-  level  = "info"
-  format = "json"
-}
-
-discovery.kubernetes "pods" {
+export function alloyConfig(cluster: string, pipelines: AlloyPipelines = { logs: true, traces: true }): string {
+  const logs = `discovery.kubernetes "pods" {
   role = "pod"
   selectors {
     role  = "pod"
@@ -65,7 +67,8 @@ loki.write "default" {
   external_labels = { cluster = "${cluster}" }
 }
 
-otelcol.receiver.otlp "default" {
+`;
+  const traces = `otelcol.receiver.otlp "default" {
   grpc {
     endpoint = "0.0.0.0:4317"
   }
@@ -93,6 +96,12 @@ otelcol.exporter.otlp "tempo" {
   }
 }
 `;
+  return `logging {
+  level  = "info"
+  format = "json"
+}
+
+${pipelines.logs ? logs : ''}${pipelines.traces ? traces : ''}`;
 }
 
 /**
@@ -122,23 +131,28 @@ export class Alloy extends Construct {
   constructor(scope: Construct, id: string, props: { env: Environment; dependsOn: ITerraformDependable[] }) {
     super(scope, id);
     const { env } = props;
+    const pipelines = { logs: componentEnabled(env, 'loki'), traces: componentEnabled(env, 'tempo') };
     this.release = chartRelease(this, 'alloy', {
       pin: CHARTS.alloy,
+      overrides: componentValues(env, 'alloy'),
       namespace: NAMESPACES.monitoring,
       dependsOn: props.dependsOn,
       values: {
         // PodLogs is not used; pods are discovered directly.
         crds: { create: false },
         // The chart appends clusterRules to rules in its ClusterRole, and renders an empty list as invalid YAML: split across the two.
-        rbac: { create: true, rules: ALLOY_RBAC_RULES.slice(0, 1), clusterRules: ALLOY_RBAC_RULES.slice(1) },
+        // Without the log pipeline Alloy reads nothing from the API: no ClusterRole at all.
+        rbac: pipelines.logs ? { create: true, rules: ALLOY_RBAC_RULES.slice(0, 1), clusterRules: ALLOY_RBAC_RULES.slice(1) } : { create: false },
         alloy: {
-          configMap: { create: true, content: alloyConfig(clusterName(env)) },
+          configMap: { create: true, content: alloyConfig(clusterName(env), pipelines) },
           enableReporting: false,
           extraEnv: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
-          extraPorts: [
-            { name: 'otlp-grpc', port: 4317, targetPort: 4317, protocol: 'TCP' },
-            { name: 'otlp-http', port: 4318, targetPort: 4318, protocol: 'TCP' },
-          ],
+          extraPorts: pipelines.traces
+            ? [
+                { name: 'otlp-grpc', port: 4317, targetPort: 4317, protocol: 'TCP' },
+                { name: 'otlp-http', port: 4318, targetPort: 4318, protocol: 'TCP' },
+              ]
+            : [],
           mounts: { varlog: false, dockercontainers: false },
           securityContext: RESTRICTED_CONTAINER,
           resources: resourcesFor(env, 'alloy'),

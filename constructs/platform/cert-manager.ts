@@ -15,6 +15,7 @@ import { ClusterObjects, type KubernetesObject } from './cluster-objects';
 import { CLUSTER_ISSUERS, NAMESPACES } from './names';
 import type { DnsZone } from './platform-cloud';
 import { controllerReplicas, resourcesFor, zoneSpread } from './sizing';
+import { componentValues } from '../../config/components';
 
 export const CERT_MANAGER_SERVICE_ACCOUNT = { namespace: NAMESPACES.certManager, name: 'cert-manager' } as const;
 
@@ -81,6 +82,7 @@ export class CertManager extends Construct {
 
     this.release = chartRelease(this, 'cert-manager', {
       pin: CHARTS.certManager,
+      overrides: componentValues(env, 'certManager'),
       namespace: NAMESPACES.certManager,
       dependsOn: props.dependsOn,
       values: {

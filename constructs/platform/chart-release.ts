@@ -2,11 +2,13 @@
  * One Helm release with the settings every release here shares: the exact
  * chart version from config/versions.ts, values as one JSON document (so the
  * synthesized JSON can be checked key by key), atomic installs that roll back
- * on failure, and a bounded release history.
+ * on failure, a bounded release history, and the environment's own values for
+ * the component merged over the project's last.
  */
 import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { mergeValues } from '../../config/components';
 import type { ChartPin } from '../../config/versions';
 
 export interface ChartReleaseProps {
@@ -14,6 +16,8 @@ export interface ChartReleaseProps {
   readonly pin: Pick<ChartPin, 'chart' | 'version'> & { readonly repository?: string };
   readonly namespace: string;
   readonly values: object;
+  /** The environment's `<layer>.components.<name>.values`, merged over `values` last (config/components.ts mergeValues). */
+  readonly overrides?: Readonly<Record<string, unknown>>;
   /** Release name; defaults to the chart name. */
   readonly name?: string;
   readonly dependsOn?: ITerraformDependable[];
@@ -41,7 +45,7 @@ export function chartRelease(scope: Construct, id: string, props: ChartReleasePr
     waitForJobs: true,
     timeout: props.timeoutSeconds ?? 600,
     maxHistory: 10,
-    values: [JSON.stringify(props.values)],
+    values: [JSON.stringify(props.overrides ? mergeValues(props.values as Record<string, unknown>, props.overrides) : props.values)],
     dependsOn: props.dependsOn,
     takeOwnership: props.takeOwnership,
     skipCrds: props.skipCrds,

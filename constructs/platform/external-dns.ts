@@ -11,6 +11,7 @@ import { chartRelease } from './chart-release';
 import { NAMESPACES } from './names';
 import type { DnsZone } from './platform-cloud';
 import { resourcesFor } from './sizing';
+import { componentValues } from '../../config/components';
 
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = { namespace: NAMESPACES.externalDns, name: 'external-dns' } as const;
 
@@ -21,6 +22,7 @@ export class ExternalDns extends Construct {
     const identity = dns.bind('external-dns-dns', EXTERNAL_DNS_SERVICE_ACCOUNT, { listZones: true });
     chartRelease(this, 'external-dns', {
       pin: CHARTS.externalDns,
+      overrides: componentValues(env, 'externalDns'),
       namespace: NAMESPACES.externalDns,
       dependsOn: [...props.dependsOn, ...dns.externalDnsPrerequisites('external-dns-config', NAMESPACES.externalDns, props.dependsOn)],
       // Its crds/ holds only DNSEndpoint, which a `crd` source would read; the sources here are not that.

@@ -14,6 +14,7 @@ import { chartRelease } from './chart-release';
 import { NAMESPACES, STORAGE_CLASSES } from './names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
 import { resourcesFor } from './sizing';
+import { componentValues } from '../../config/components';
 
 export const LOKI_SERVICE_ACCOUNT = { namespace: NAMESPACES.monitoring, name: 'loki' } as const;
 
@@ -39,6 +40,7 @@ export class Loki extends Construct {
 
     this.release = chartRelease(this, 'loki', {
       pin: CHARTS.loki,
+      overrides: componentValues(env, 'loki'),
       namespace: NAMESPACES.monitoring,
       dependsOn: props.dependsOn,
       values: {

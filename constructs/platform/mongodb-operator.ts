@@ -17,6 +17,7 @@ import { chartRelease } from './chart-release';
 import { podBudget, type PodBudget } from '../app/namespace-budget';
 import { NAMESPACES } from './names';
 import { resourcesFor } from './sizing';
+import { componentValues } from '../../config/components';
 
 /** The operator's share of the mongodb namespace's budget: one replica, and one more while it rolls. */
 export function operatorPodBudget(env: Environment): PodBudget {
@@ -31,6 +32,7 @@ export class MongoDbOperator extends Construct {
     const crds = new ChartCrds(this, 'crds', { chart: CRD_CHARTS.psmdbOperator, namespace: NAMESPACES.mongodb, dependsOn: props.dependsOn });
     this.release = chartRelease(this, 'release', {
       pin: CHARTS.psmdbOperator,
+      overrides: componentValues(props.env, 'mongodbOperator'),
       namespace: NAMESPACES.mongodb,
       values: {
         // One replica: a restart pauses reconciliation for seconds; the databases keep running.

@@ -35,6 +35,7 @@ import type { ChartIngress, HttpsEdge, SecretStore } from './platform-cloud';
 import { patchPostRenderer, type ObjectPatch } from './post-renderer';
 import { resourcesFor } from './sizing';
 import { sloGroups } from './slo-rules';
+import { componentEnabled, componentValues } from '../../config/components';
 
 export interface MonitoringProps {
   readonly env: Environment;
@@ -143,7 +144,7 @@ export class Monitoring extends Construct {
       dependsOn: props.dependsOn,
     });
 
-    const grafanaEdge = env.platform.exposeGrafana
+    const grafanaEdge = componentEnabled(env, 'grafanaEdge')
       ? props.edge.ingressFor({
           host: grafanaHost(env.domain),
           namespace: ns,
@@ -166,6 +167,7 @@ export class Monitoring extends Construct {
 
     this.release = chartRelease(this, 'kube-prometheus-stack', {
       pin: CHARTS.kubePrometheusStack,
+      overrides: componentValues(env, 'monitoring'),
       namespace: ns,
       timeoutSeconds: 900,
       dependsOn: [...props.dependsOn, adminSecret, receiverSecret, ...crds.map((c) => c.release)],
@@ -243,9 +245,9 @@ export class Monitoring extends Construct {
           sidecar: {
             resources: resourcesFor(env, 'helper'),
             dashboards: { searchNamespace: ns, resource: 'configmap' },
-            datasources: { resource: 'configmap', exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } },
+            datasources: { resource: 'configmap', ...(componentEnabled(env, 'tempo') ? { exemplarTraceIdDestinations: { datasourceUid: 'tempo', traceIdLabelName: 'trace_id' } } : {}) },
           },
-          additionalDataSources: grafanaDatasources(),
+          additionalDataSources: grafanaDatasources({ loki: componentEnabled(env, 'loki'), tempo: componentEnabled(env, 'tempo') }),
           // Nothing Grafana keeps is only in Grafana: its SQLite database lives in an emptyDir and a
           // restart starts it empty. Datasources and dashboards come from code (ConfigMaps, read by
           // the sidecars, not editable in the UI: allowUiUpdates false), alerting is Prometheus's and
@@ -253,7 +255,7 @@ export class Monitoring extends Construct {
           // (sign in again), preferences, and anything the break-glass admin makes by hand
           // (docs/platform.md, "Grafana state").
           'grafana.ini': {
-            server: env.platform.exposeGrafana ? { root_url: `https://${grafanaHost(env.domain)}` } : {},
+            server: componentEnabled(env, 'grafanaEdge') ? { root_url: `https://${grafanaHost(env.domain)}` } : {},
             security: { cookie_secure: true, disable_gravatar: true },
             users: { allow_sign_up: false, allow_org_create: false, auto_assign_org_role: 'Viewer' },
             unified_alerting: { enabled: false },

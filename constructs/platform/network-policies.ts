@@ -27,6 +27,10 @@ import { NAMESPACES, POD_SELECTORS } from './names';
 export interface PlatformNetworkPoliciesProps {
   /** Where the load balancer connects from, when Grafana is exposed through it. */
   readonly grafanaEdgeSourceCidrs?: readonly string[];
+  /** external-dns is installed (its namespace exists). */
+  readonly externalDns: boolean;
+  /** Alloy receives OTLP traces from any namespace (Alloy and Tempo both on). */
+  readonly otlpReceiver: boolean;
   readonly dependsOn: ITerraformDependable[];
 }
 
@@ -49,7 +53,7 @@ export function platformNetworkPolicies(scope: Construct, props: PlatformNetwork
   return [
     defaultDeny(scope, monitoring, dependsOn, 'ingress-only'),
     networkPolicy(scope, 'within-namespace', { namespace: monitoring, pods: {}, ingress: [{ peers: [{ namespace: monitoring }] }], dependsOn }),
-    networkPolicy(scope, 'otlp-from-workloads', { namespace: monitoring, pods: POD_SELECTORS.alloy.labels, ingress: [{ peers: [{ anyNamespace: true }], ports: OTLP_PORTS }], dependsOn }),
+    ...(props.otlpReceiver ? [networkPolicy(scope, 'otlp-from-workloads', { namespace: monitoring, pods: POD_SELECTORS.alloy.labels, ingress: [{ peers: [{ anyNamespace: true }], ports: OTLP_PORTS }], dependsOn })] : []),
     networkPolicy(scope, 'webhooks-from-api-server', { namespace: monitoring, pods: PROMETHEUS_OPERATOR_PODS, ingress: [fromApiServer], dependsOn }),
     ...(grafanaEdge
       ? [networkPolicy(scope, 'grafana-from-load-balancer', { namespace: monitoring, pods: POD_SELECTORS.grafana.labels, ingress: [{ peers: grafanaEdge.map((cidr) => ({ cidr })), ports: [{ port: GRAFANA_PORT }] }], dependsOn })]
@@ -59,7 +63,11 @@ export function platformNetworkPolicies(scope: Construct, props: PlatformNetwork
     networkPolicy(scope, 'webhook-from-api-server', { namespace: NAMESPACES.certManager, pods: CERT_MANAGER_WEBHOOK_PODS, ingress: [fromApiServer], dependsOn }),
     networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.certManager, pods: {}, ingress: [fromPrometheus], dependsOn }),
 
-    defaultDeny(scope, NAMESPACES.externalDns, dependsOn, 'ingress-only'),
-    networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.externalDns, pods: {}, ingress: [fromPrometheus], dependsOn }),
+    ...(props.externalDns
+      ? [
+          defaultDeny(scope, NAMESPACES.externalDns, dependsOn, 'ingress-only'),
+          networkPolicy(scope, 'metrics-from-prometheus', { namespace: NAMESPACES.externalDns, pods: {}, ingress: [fromPrometheus], dependsOn }),
+        ]
+      : []),
   ];
 }

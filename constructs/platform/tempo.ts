@@ -28,6 +28,7 @@ import { prometheusWriteUrls } from './monitoring';
 import { NAMESPACES, STORAGE_CLASSES } from './names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
 import { resourcesFor } from './sizing';
+import { componentValues } from '../../config/components';
 
 export const TEMPO_SERVICE_ACCOUNT = { namespace: NAMESPACES.monitoring, name: 'tempo' } as const;
 
@@ -187,6 +188,7 @@ export class Tempo extends Construct {
     const ha = replicas > 1 ? new ClusterObjects(this, 'ha-objects', { name: 'tempo-ha', namespace: NAMESPACES.monitoring, objects: highAvailabilityObjects(), dependsOn: props.dependsOn }) : undefined;
     this.release = chartRelease(this, 'tempo', {
       pin: CHARTS.tempo,
+      overrides: componentValues(env, 'tempo'),
       namespace: NAMESPACES.monitoring,
       dependsOn: [...props.dependsOn, ...(ha ? [ha.release] : [])],
       timeoutSeconds: tempoReleaseTimeoutSeconds(replicas),

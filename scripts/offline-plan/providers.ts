@@ -11,16 +11,38 @@ export type ProviderMode =
   | { readonly kind: 'stand-in'; readonly reason: string }
   | { readonly kind: 'missing'; readonly reason: string };
 
-/** Where providers come from: a filesystem mirror (TF_PLUGIN_DIR, or /opt/tf-plugins when present) or the public registry. */
+/** Where providers come from: a filesystem mirror (TF_PLUGIN_DIR, or one of Terraform's implied mirror directories) or the public registry. */
 export type ProviderSource = { readonly kind: 'mirror'; readonly dir: string } | { readonly kind: 'registry' };
 
-export const DEFAULT_MIRROR = '/opt/tf-plugins';
+/**
+ * Terraform's implied local mirror directories on Unix ("Implied Local Mirror Directories" in the
+ * CLI configuration docs): the user's, then the XDG data directories. Nothing of one machine.
+ */
+export function impliedMirrors(env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = env.HOME ?? '';
+  const dataHome = env.XDG_DATA_HOME || (home && join(home, '.local', 'share'));
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share/:/usr/share/').split(':').filter(Boolean);
+  return [home && join(home, '.terraform.d', 'plugins'), ...[dataHome, ...dataDirs].filter(Boolean).map((d) => join(d, 'terraform', 'plugins'))].filter(Boolean);
+}
+
+/**
+ * An offline machine's mirror kept near the root (a directory holding `registry.terraform.io`, at
+ * most two levels down): found by looking, so no machine's path is written in the repository.
+ */
+function mirrorNearRoot(): string | undefined {
+  const children = (dir: string) => {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !['proc', 'sys', 'dev', 'tmp', 'node_modules'].includes(e.name)).map((e) => join(dir, e.name));
+    } catch {
+      return [];
+    }
+  };
+  return [...children('/'), ...children('/').flatMap(children)].find((d) => existsSync(join(d, 'registry.terraform.io')));
+}
 
 export function providerSource(env: NodeJS.ProcessEnv = process.env): ProviderSource {
-  const dir = env.TF_PLUGIN_DIR;
-  if (dir) return { kind: 'mirror', dir };
-  if (existsSync(join(DEFAULT_MIRROR, 'registry.terraform.io'))) return { kind: 'mirror', dir: DEFAULT_MIRROR };
-  return { kind: 'registry' };
+  const dir = env.TF_PLUGIN_DIR || [...impliedMirrors(env)].find((d) => existsSync(join(d, 'registry.terraform.io'))) || mirrorNearRoot();
+  return dir ? { kind: 'mirror', dir } : { kind: 'registry' };
 }
 
 /** `aws` or `hashicorp/aws` or `registry.terraform.io/hashicorp/aws` -> `hashicorp/aws`. */

@@ -14,7 +14,7 @@ import type { RenderedRelease } from './render';
 import { skippedCharts } from './charts';
 import { CrdSchemas, loadModels, modelModule, modelProblem } from './schema';
 
-export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference' | 'quota' | 'rbac' | 'availability';
+export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference' | 'quota' | 'rbac' | 'availability' | 'exposure';
 
 export interface AuditFinding {
   readonly rule: AuditRule;
@@ -102,6 +102,13 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
     }
     const level = levelOf(pod.namespace);
     for (const v of podSecurityViolations(pod.spec, level)) atPod(pod, v.field, `${v.problem}; namespace ${pod.namespace} enforces ${level}`, 'pod-security');
+  }
+
+  // Exposure: the only way in is the project's HTTPS edge (TLS policy, WAF); a LoadBalancer or
+  // NodePort Service (a chart value, or an override) would publish a pod past both.
+  for (const o of byKind('Service')) {
+    const type = o.object.spec?.type ?? 'ClusterIP';
+    if (type !== 'ClusterIP') at(o, 'spec.type', `${type} publishes ${label(o.object)} outside the cluster, past the HTTPS edge and its firewall`, 'exposure');
   }
 
   // Selectors: NetworkPolicies, Services, PDBs, HPAs, Ingress and HTTPRoute backends.
