@@ -63,6 +63,14 @@ export function platformRules(env: Loose, problems: Problem[]): void {
       });
     });
   }
+  // Each method.call path costs a counting rule (and capacity units): 12 keeps the web ACL near its 1500 units.
+  const methodCalls = ['uploadPaths', 'messagePaths', 'largeBodyPaths'].flatMap((list) => arr(waf[list]).filter((p) => typeof p === 'string' && p.startsWith(METHOD_CALL_PREFIX)));
+  if (new Set(methodCalls).size > 12) {
+    problems.push({
+      path: 'platform.waf.messagePaths',
+      message: `${new Set(methodCalls).size} ${METHOD_CALL_PREFIX} paths across uploadPaths, messagePaths and largeBodyPaths (allowed: at most 12, each one more WAF rule)`,
+    });
+  }
   sloRules(env, platform, problems);
 }
 

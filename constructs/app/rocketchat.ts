@@ -186,6 +186,8 @@ export class RocketChat extends Construct {
           env_('TCP_PORT', String(ROCKETCHAT.instancePort)),
           env_('TRACING_ENABLED', 'true'),
           env_('OTEL_EXPORTER_OTLP_ENDPOINT', `http://${TELEMETRY.otlpGrpc}`),
+          // The ALB or AGC appends the client's address to X-Forwarded-For; with 1, Rocket.Chat's rate limiters and logs take that last entry, not X-Real-IP or a client-written first entry.
+          env_('HTTP_FORWARDED_COUNT', '1'),
         ],
         extraVolumes: [{ name: 'mongodb-client-tls', secret: { secretName: MONGODB_CLIENT_TLS.secretName } }],
         extraVolumeMounts: [{ name: 'mongodb-client-tls', mountPath: MONGODB_CLIENT_TLS.mountPath, readOnly: true }],
