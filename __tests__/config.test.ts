@@ -343,6 +343,18 @@ const cases: BadCase[] = [
     problems: ["config/aws-dev: platform.waf.rateLimit.requests: 5 is below AWS WAF's minimum rate limit (allowed: 10 to 2000000000 requests per window)"],
   },
   {
+    title: 'a login rate limit below the WAF minimum, and more method.call paths than the web ACL has rule numbers for',
+    base: 'aws-dev',
+    change: (c) => {
+      c.platform.waf.loginRateLimit = 5;
+      c.platform.waf.messagePaths = Array.from({ length: 13 }, (_, i) => `/api/v1/method.call/m${i}$`);
+    },
+    problems: [
+      'config/aws-dev: platform.waf.loginRateLimit: 5 is not valid (allowed: an integer from 10 to 2000000000)',
+      'config/aws-dev: platform.waf.messagePaths: 13 /api/v1/method.call/ paths across uploadPaths, messagePaths and largeBodyPaths (allowed: at most 12, each one more WAF rule)',
+    ],
+  },
+  {
     title: 'WAF exclusion paths that are not paths, and a rate window neither cloud offers',
     base: 'azure-dev',
     change: (c) => {

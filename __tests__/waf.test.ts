@@ -35,6 +35,10 @@ const sqli = (s: string) => /'\s*(or|and)\s+\d+\s*=\s*\d+|union\s+(all\s+)?selec
 const xss = (s: string) => /<script|javascript:|\bon(error|load)\s*=/i.test(s);
 const jndi = (s: string) => /\$\{jndi:/i.test(s);
 const allHeaders = (r: Request) => Object.values(r.headers ?? {}).join('\n');
+/** An ALB hands AWS WAF the first 8 KB of a body: the managed body rules see no more than that. */
+const seen = (r: Request) => Buffer.from(r.body ?? '').subarray(0, 8192).toString();
+const sqliExtended = (s: string) => /;\s*(drop|truncate)\s+table|\b(sleep|benchmark|pg_sleep)\s*\(/i.test(s);
+const javaDeserialization = (s: string) => /java\.lang\.(Runtime|ProcessBuilder)|ObjectInputStream|rO0AB/.test(s);
 
 /** Stand-ins for AWS's signatures (AWS WAF developer guide, "AWS Managed Rules rule groups list"). */
 const MANAGED: Readonly<Record<string, readonly ManagedRule[]>> = {
@@ -42,6 +46,7 @@ const MANAGED: Readonly<Record<string, readonly ManagedRule[]>> = {
   AWSManagedRulesKnownBadInputsRuleSet: [
     { rule: 'Log4JRCE_HEADER', label: 'awswaf:managed:aws:known-bad-inputs:Log4JRCE_Header', matches: (r) => jndi(allHeaders(r)) },
     { rule: 'Log4JRCE_QUERYSTRING', label: 'awswaf:managed:aws:known-bad-inputs:Log4JRCE_QueryString', matches: (r) => jndi(decode(r.query ?? '')) },
+    { rule: 'JavaDeserializationRCE_BODY', label: 'awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body', matches: (r) => javaDeserialization(seen(r)) },
   ],
   AWSManagedRulesCommonRuleSet: [
     { rule: 'NoUserAgent_HEADER', label: 'awswaf:managed:aws:core-rule-set:NoUserAgent_Header', matches: (r) => !r.headers?.['user-agent'] },
@@ -49,14 +54,15 @@ const MANAGED: Readonly<Record<string, readonly ManagedRule[]>> = {
     { rule: 'RestrictedExtensions_URIPATH', label: 'awswaf:managed:aws:core-rule-set:RestrictedExtensions_URIPath', matches: (r) => /\.(log|ini|conf|cfg|bak|backup|config|env|sql)$/i.test(decode(r.path)) },
     // The ALB hands AWS WAF the first 8 KB of a body; the rule refuses bodies larger than that.
     { rule: 'SizeRestrictions_BODY', label: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body', matches: (r) => Buffer.byteLength(r.body ?? '') > 8192 },
-    { rule: 'CrossSiteScripting_BODY', label: 'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body', matches: (r) => xss(r.body ?? '') },
-    { rule: 'GenericLFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericLFI_Body', matches: (r) => /\.\.\//.test(r.body ?? '') },
-    { rule: 'GenericRFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericRFI_Body', matches: (r) => /https?:\/\/\d+\.\d+\.\d+\.\d+/.test(r.body ?? '') },
-    { rule: 'EC2MetaDataSSRF_BODY', label: 'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body', matches: (r) => (r.body ?? '').includes('169.254.169.254') },
+    { rule: 'CrossSiteScripting_BODY', label: 'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body', matches: (r) => xss(seen(r)) },
+    { rule: 'GenericLFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericLFI_Body', matches: (r) => /\.\.\//.test(seen(r)) },
+    { rule: 'GenericRFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericRFI_Body', matches: (r) => /https?:\/\/\d+\.\d+\.\d+\.\d+/.test(seen(r)) },
+    { rule: 'EC2MetaDataSSRF_BODY', label: 'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body', matches: (r) => seen(r).includes('169.254.169.254') },
   ],
   AWSManagedRulesSQLiRuleSet: [
     { rule: 'SQLi_QUERYARGUMENTS', label: 'awswaf:managed:aws:sql-database:SQLi_QueryArguments', matches: (r) => sqli(decode(r.query ?? '')) },
-    { rule: 'SQLi_BODY', label: 'awswaf:managed:aws:sql-database:SQLi_Body', matches: (r) => sqli(r.body ?? '') },
+    { rule: 'SQLi_BODY', label: 'awswaf:managed:aws:sql-database:SQLi_Body', matches: (r) => sqli(seen(r)) },
+    { rule: 'SQLiExtendedPatterns_BODY', label: 'awswaf:managed:aws:sql-database:SQLiExtendedPatterns_Body', matches: (r) => sqliExtended(seen(r)) },
   ],
 };
 
@@ -85,8 +91,13 @@ function transform(value: string, transformations: readonly Json[]): string {
 /** An ALB hands AWS WAF the first 8 KB of a body; oversize_handling says what a larger body does to the statement. */
 const BODY_LIMIT = 8192;
 
-function field(r: Request, f: Json): { value: string; oversize?: 'MATCH' | 'NO_MATCH' | 'CONTINUE' } {
+function field(r: Request, f: Json): { value: string; oversize?: 'MATCH' | 'NO_MATCH' | 'CONTINUE' } | undefined {
   if ('uri_path' in f) return { value: r.path };
+  // A header the request lacks matches no statement (the test's header names are lower case, as HTTP/2 sends them).
+  if ('single_header' in f) {
+    const value = r.headers?.[String(one(f.single_header).name).toLowerCase()];
+    return value === undefined ? undefined : { value };
+  }
   if ('query_string' in f) return { value: r.query ?? '' };
   if ('method' in f) return { value: r.method };
   if ('body' in f) {
@@ -99,7 +110,9 @@ function field(r: Request, f: Json): { value: string; oversize?: 'MATCH' | 'NO_M
 
 /** The field after its transformations, or the verdict its oversize handling forces. */
 function inspect(r: Request, s: Json, test: (value: string) => boolean): boolean {
-  const { value, oversize } = field(r, one(s.field_to_match));
+  const found = field(r, one(s.field_to_match));
+  if (!found) return false;
+  const { value, oversize } = found;
   if (oversize === 'MATCH') return true;
   if (oversize === 'NO_MATCH') return false;
   return test(transform(value, s.text_transformation));
@@ -122,6 +135,17 @@ function matches(statement: Json, r: Request, labels: ReadonlySet<string>): bool
           case 'CONTAINS': return value.includes(search);
           case 'ENDS_WITH': return value.endsWith(search);
           default: throw new Error(`positional constraint ${s.positional_constraint} is not modelled`);
+        }
+      });
+    }
+    case 'size_constraint_statement': {
+      const size = s.size as number;
+      return inspect(r, s, (value) => {
+        const n = Buffer.byteLength(value);
+        switch (s.comparison_operator) {
+          case 'GE': return n >= size;
+          case 'GT': return n > size;
+          default: throw new Error(`comparison ${s.comparison_operator} is not modelled`);
         }
       });
     }
@@ -180,8 +204,9 @@ const rulesOf = (env: string): Json[] => {
 };
 
 const browser = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Rocket.Chat web', 'content-type': 'application/json' };
-/** 200 KB of file bytes, with the kind of text binary content contains by chance. */
-const fileBytes = `${'\x89PNG\r\n'}${'A'.repeat(100_000)}<script>' OR 1=1--${'B'.repeat(100_000)}`;
+/** 200 KB of file bytes, with the kind of text binary content contains by chance (in the first 8 KB, where the rules look). */
+const fileBytes = `${'\x89PNG\r\n'}${'A'.repeat(1000)}<script>' OR 1=1--${'B'.repeat(200_000)}`;
+const multipart = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Rocket.Chat web', 'content-type': 'multipart/form-data; boundary=x' };
 /** A pasted snippet: 9 KB of message text (over the 8 KB rule), HTML and SQL included. */
 const longMessage = `Look at this: <script>alert(1)</script> and SELECT * FROM users WHERE '1' OR 1=1 ${'x'.repeat(9000)}`;
 /** The web client's DDP-over-REST body: `message` is the DDP call as a JSON string (Rocket.Chat runs the method named there). */
@@ -192,8 +217,16 @@ const ddpSend = ddp('sendMessage', [{ rid: 'GENERAL', msg: longPlainMessage }]);
 
 const legitimate: [string, Request][] = [
   ['a file upload (rooms.media, 200 KB multipart)', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', headers: { ...browser, 'content-type': 'multipart/form-data; boundary=x' }, body: fileBytes }],
-  ['a legacy upload (rooms.upload)', { method: 'POST', path: '/api/v1/rooms.upload/GENERAL', headers: browser, body: fileBytes }],
-  ['a UFS file store upload', { method: 'POST', path: '/ufs/AmazonS3:Uploads/abc123', query: 'token=t&progress=0', headers: browser, body: fileBytes }],
+  ['a legacy upload (rooms.upload)', { method: 'POST', path: '/api/v1/rooms.upload/GENERAL', headers: multipart, body: fileBytes }],
+  ['a UFS file store upload', { method: 'POST', path: '/ufs/AmazonS3:Uploads/abc123', query: 'token=t&progress=0', headers: { ...browser, 'content-type': 'application/octet-stream' }, body: fileBytes }],
+  ['a livechat widget upload (multipart)', { method: 'POST', path: '/api/v1/livechat/upload/GENERAL', headers: multipart, body: fileBytes }],
+  ['a SAML response (12 KB form post)', { method: 'POST', path: '/_saml/validate/default', headers: { ...browser, 'content-type': 'application/x-www-form-urlencoded' }, body: `SAMLResponse=${'PHNhbWxwOlJlc3BvbnNlIHhtbG5z'.repeat(440)}&RelayState=abc` }],
+  ['room settings with a 10 KB room avatar (data URL)', { method: 'POST', path: '/api/v1/rooms.saveRoomSettings', headers: browser, body: JSON.stringify({ rid: 'r1', roomName: 'ops', roomAvatar: `data:image/png;base64,${'iVBORw0KGgo'.repeat(950)}` }) }],
+  ['pasted SQL with a stacked query and sleep() through chat.sendMessage', { method: 'POST', path: '/api/v1/chat.sendMessage', headers: browser, body: JSON.stringify({ message: { rid: 'dev', msg: 'try: SELECT 1; DROP TABLE users; -- or SELECT sleep(5)' } }) }],
+  ['pasted SQL with a stacked query through method.call/sendMessage', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddp('sendMessage', [{ rid: 'dev', msg: "SELECT 1; DROP TABLE users; SELECT benchmark(1000, md5('x'))" }]) }],
+  ['pasted Java through chat.postMessage', { method: 'POST', path: '/api/v1/chat.postMessage', headers: browser, body: JSON.stringify({ channel: '#dev', text: 'Runtime r = java.lang.Runtime.getRuntime(); new ObjectInputStream(in)' }) }],
+  ['a 12 KB message in a CJK script through method.call (over 8 KB, the method named first)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddp('sendMessage', [{ rid: 'GENERAL', msg: '\u4f1a\u8bae\u8bb0\u5f55'.repeat(1000) }]) }],
+  ['a SockJS frame of a long message (over 8 KB)', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON.stringify({ msg: 'method', id: '9', method: 'sendMessage', params: [{ rid: 'GENERAL', msg: longPlainMessage }] })]) }],
   ['the DDP WebSocket upgrade', { method: 'GET', path: '/websocket', headers: { ...browser, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13' } }],
   ['SockJS info', { method: 'GET', path: '/sockjs/info', query: 'cb=x1y2', headers: browser }],
   ['a SockJS frame carrying a long message', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON.parse(ddpSend).message]) }],
@@ -233,6 +266,16 @@ const attacks: [string, Request, string][] = [
     body: `${ddp('sendMessage', [{ rid: 'GENERAL', msg: 'hi' }]).slice(0, -1)},"message":${JSON.stringify(JSON.stringify({ msg: 'method', method: 'saveUserProfile', params: ['<script>alert(1)</script>'] }))}}` }, 'body-rules-outside-rocketchat-paths'],
   ['a script after 8 KB of padding on method.call (the WAF cannot see the whole body)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
     body: ddp('sendMessage', [{ rid: 'GENERAL', msg: `<script>alert(1)</script>${'p'.repeat(9000)}` }]) }, 'body-rules-outside-rocketchat-paths'],
+  ['another method, its arguments padded past 8 KB (method.call)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: `{"message":"{\\"msg\\":\\"method\\",\\"id\\":\\"1\\",\\"method\\":\\"saveUserProfile\\",${'\\n'.repeat(4200)}\\"params\\":[{\\"realname\\":\\"<script>alert(1)</script>\\"}]}"}` }, 'body-rules-outside-rocketchat-paths'],
+  ['another method, its arguments padded past 8 KB (SockJS xhr_send)', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser,
+    body: `["{\\"msg\\":\\"method\\",\\"id\\":\\"1\\",\\"method\\":\\"saveUserProfile\\",${'\\n'.repeat(4200)}\\"params\\":[{\\"realname\\":\\"<script>alert(1)</script>\\"}]}"]` }, 'body-rules-outside-rocketchat-paths'],
+  ['a JSON body with a script on an upload path (rooms.media)', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', headers: browser, body: '{"msg":"<script>alert(1)</script>"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['an avatar URL at the metadata address (users.setAvatar, JSON form)', { method: 'POST', path: '/api/v1/users.setAvatar', headers: browser, body: '{"avatarUrl":"http://169.254.169.254/latest/meta-data/iam/"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a script in a room topic (rooms.saveRoomSettings: size only)', { method: 'POST', path: '/api/v1/rooms.saveRoomSettings', headers: browser, body: '{"rid":"r1","roomTopic":"<script>alert(1)</script>"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['pasted SQL outside the message paths (SQLiExtendedPatterns)', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"name":"x; DROP TABLE users"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a Java gadget outside the message paths (JavaDeserializationRCE)', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"bio":"rO0ABXNyABFqYXZh"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['an X-Real-IP header from the internet (Rocket.Chat would take it as the client address)', { method: 'POST', path: '/api/v1/login', headers: { ...browser, 'x-real-ip': '198.51.100.7' }, body: '{"user":"a","password":"b"}' }, 'client-address-header-from-internet'],
   ['a look-alike path (method.call/sendMessageX)', { method: 'POST', path: '/api/v1/method.call/sendMessageX', headers: browser,
     body: ddp('sendMessageX', [{ msg: '<script>alert(1)</script>' }]) }, 'body-rules-outside-rocketchat-paths'],
   ['a look-alike path (chat.sendMessageX)', { method: 'POST', path: '/api/v1/chat.sendMessageX', headers: browser, body: '{"message":{"msg":"<script>alert(1)</script>"}}' }, 'body-rules-outside-rocketchat-paths'],
@@ -268,6 +311,21 @@ describe('AWS WAF web ACL of aws-prod (block mode), evaluated', () => {
     const rate = rules.find((r) => r.name === 'rate-limit-per-client')!;
     expect(rate.action).toEqual({ block: {} });
     expect(rate.statement.rate_based_statement).toEqual({ limit: 20000, evaluation_window_sec: 300, aggregate_key_type: 'IP' });
+  });
+
+  it('limits logins per client address to 100 in 5 minutes: REST, and the DDP login method wherever it is posted', () => {
+    const login = rules.find((r) => r.name === 'rate-limit-login-per-client')!;
+    expect(login.action).toEqual({ block: {} });
+    expect(login.priority).toBeLessThan(rules.find((r) => r.name === 'aws-ip-reputation')!.priority);
+    const { scope_down_statement: scope, ...rate } = login.statement.rate_based_statement;
+    expect(rate).toEqual({ limit: 100, evaluation_window_sec: 300, aggregate_key_type: 'IP' });
+    const counts = (r: Request) => matches(one(scope), r, new Set());
+    const ddpLogin = ddp('login', [{ user: { username: 'a' }, password: { digest: 'x', algorithm: 'sha-256' } }]);
+    expect(counts({ method: 'POST', path: '/api/v1/login', headers: browser, body: '{"user":"a","password":"b"}' })).toBe(true);
+    expect(counts({ method: 'POST', path: '/api/v1/method.callAnon/login', headers: browser, body: ddpLogin })).toBe(true);
+    expect(counts({ method: 'POST', path: '/api/v1/method.callAnon/anything', headers: browser, body: ddpLogin })).toBe(true);
+    expect(counts({ method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddpSend })).toBe(false);
+    expect(counts({ method: 'GET', path: '/api/v1/rooms.get', headers: browser })).toBe(false);
   });
 
   it('stays within the 1500 capacity units a web ACL is priced for', () => {
@@ -316,14 +374,40 @@ describe('AWS WAF logging and alarms', () => {
     ]);
   });
 
-  it('alarms on blocks above the learned band, and pages through the pager URL read from Secrets Manager', () => {
+  it('keeps only blocked requests and managed matches counted by override in the log, so an allowed webhook call never writes its token', () => {
+    const filterOf = (env: string) => resources(stacks[`${env}-platform`]!, 'aws_wafv2_web_acl_logging_configuration')[0]!.logging_filter;
+    const keeping = (...actions: string[]) => ({
+      default_behavior: 'DROP',
+      filter: [{ behavior: 'KEEP', requirement: 'MEETS_ANY', condition: actions.map((action) => ({ action_condition: { action } })) }],
+    });
+    // Not COUNT in block mode: mark-authenticated and mark-message-paths count every session's and every webhook's request.
+    expect(filterOf('aws-prod')).toEqual(keeping('BLOCK', 'EXCLUDED_AS_COUNT'));
+    expect(filterOf('aws-dev')).toEqual(keeping('BLOCK', 'EXCLUDED_AS_COUNT', 'COUNT'));
+  });
+
+  it('pages on blocked signed-in requests and files total blocks above the learned band as an e-mail ticket', () => {
     const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').filter((a) => String(a.alarm_name).includes('-waf-'));
-    expect(alarms.map((a) => a.alarm_name)).toEqual(['aws-prod-waf-blocked-above-normal']);
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(['aws-prod-waf-blocked-above-normal', 'aws-prod-waf-blocked-authenticated']);
     // The health-path alarm is gone: the ALB's health checks never pass through the WAF.
     expect(resources(stack, 'aws_cloudwatch_log_metric_filter')).toEqual([]);
-    const [topicId] = Object.entries<Json>(stack.resource.aws_sns_topic).find(([, t]) => t.name === 'aws-prod-edge-alarms')!;
-    const topicRef = (attr: string) => `\${aws_sns_topic.${topicId}.${attr}}`;
-    expect(alarms[0]).toMatchObject({ alarm_actions: [topicRef('arn')], ok_actions: [topicRef('arn')] });
+    const topicId = (name: string) => Object.entries<Json>(stack.resource.aws_sns_topic).find(([, t]) => t.name === name)![0];
+    const topicRef = (attr: string, name = 'aws-prod-edge-alarms') => `\${aws_sns_topic.${topicId(name)}.${attr}}`;
+    const byName = (name: string) => alarms.find((a) => a.alarm_name === name)!;
+    const authenticated = byName('aws-prod-waf-blocked-authenticated');
+    expect(authenticated).toMatchObject({
+      namespace: 'AWS/WAFV2', metric_name: 'BlockedRequests', statistic: 'Sum', period: 300, threshold: 20, comparison_operator: 'GreaterThanThreshold',
+      dimensions: { WebACL: 'aws-prod-edge', Region: 'eu-west-1', LabelNamespace: 'awswaf:222222222222:webacl:aws-prod-edge:rocketchat', LabelName: 'authenticated' },
+      alarm_actions: [topicRef('arn')], ok_actions: [topicRef('arn')],
+    });
+    expect(byName('aws-prod-waf-blocked-above-normal')).toMatchObject({ alarm_actions: [topicRef('arn', 'aws-prod-edge-tickets')], ok_actions: [topicRef('arn', 'aws-prod-edge-tickets')] });
+    // aws-prod has no e-mail receiver, so its ticket topic has no subscriber (the alarm shows in the console): above all it never pages.
+    expect(resources(stack, 'aws_sns_topic_subscription').filter((sub) => sub.topic_arn === topicRef('arn', 'aws-prod-edge-tickets'))).toEqual([]);
+    // The label the alarm counts is set on a session's requests by the first rule, before anything can block them.
+    const rules = rulesOf('aws-prod');
+    const withSession = { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: { ...browser, 'x-auth-token': 't', 'x-user-id': 'u' }, body: '{"data":{"name":"<script>x</script>"}}' };
+    expect(evaluate(rules, withSession)).toMatchObject({ action: 'BLOCK', counted: expect.arrayContaining(['mark-authenticated']) });
+    expect(evaluate(rules, { ...withSession, headers: { ...browser, cookie: 'rc_uid=u; rc_token=t' } }).counted).toContain('mark-authenticated');
+    expect(evaluate(rules, { ...withSession, headers: browser }).counted).not.toContain('mark-authenticated');
     const subscriptions = resources(stack, 'aws_sns_topic_subscription').filter((sub) => sub.topic_arn === topicRef('arn'));
     expect(subscriptions).toEqual([
       expect.objectContaining({ protocol: 'https', endpoint_auto_confirms: true, endpoint: expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/) }),
@@ -334,6 +418,36 @@ describe('AWS WAF logging and alarms', () => {
     expect(JSON.stringify(stack)).not.toMatch(/"endpoint":\s*"https:/);
   });
 });
+
+interface AzureRequest {
+  readonly uri: string;
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Azure WAF custom rule match conditions, ANDed; each variable after its transforms. */
+function customRuleBlocks(rules: readonly Json[], r: AzureRequest): boolean {
+  const value = (v: Json): string | undefined => {
+    switch (v.variable_name) {
+      case 'RequestUri': return r.uri;
+      case 'RequestBody': return r.body ?? '';
+      case 'RequestHeaders': return r.headers?.[String(v.selector).toLowerCase()];
+      default: throw new Error(`match variable ${v.variable_name} is not modelled`);
+    }
+  };
+  const applies = (c: Json): boolean => {
+    const raw = value(c.match_variables[0]);
+    const found = (() => {
+      if (raw === undefined) return false;
+      if (c.operator === 'Any') return true;
+      const v = ((c.transforms ?? []) as string[]).reduce((x, t) => (t === 'UrlDecode' ? decodeURIComponent(x) : t === 'Lowercase' ? x.toLowerCase() : x), raw);
+      if (c.operator === 'RegEx') return (c.match_values as string[]).some((m) => new RegExp(m).test(v));
+      throw new Error(`operator ${c.operator} is not modelled`);
+    })();
+    return found !== (c.negation_condition === true);
+  };
+  return rules.some((rule) => rule.action === 'Block' && (rule.match_conditions as Json[]).every(applies));
+}
 
 describe('Azure WAF policies', () => {
   const stack = stacks['azure-prod-platform']!;
@@ -373,18 +487,42 @@ describe('Azure WAF policies', () => {
     ]);
     for (const p of [edge!, bodies!]) expect(one(p.managed_rules).exclusion).toBeUndefined();
     const bound = (messages!.custom_rules as Json[]).filter((r) => String(r.name).startsWith('MethodCall'));
-    const uriOf = (r: Json) => new RegExp(r.match_conditions[0].match_values[0]);
-    const bodyOf = (r: Json) => ({ regex: new RegExp(r.match_conditions[1].match_values[0]), negated: r.match_conditions[1].negation_condition === true });
-    // Evaluate the custom rules as Azure would (conditions ANDed): a rule matching blocks.
-    const blocked = (path: string, body: string) => bound.some((r) => uriOf(r).test(path) && bodyOf(r).regex.test(body) !== bodyOf(r).negated);
-    expect(bound).toHaveLength(6);
+    expect(bound).toHaveLength(2);
+    // Evaluate the custom rules as Azure would (conditions ANDed, transforms applied, negation honoured): a matching rule blocks.
+    const blocked = (uri: string, body: string) => customRuleBlocks(bound, { uri, body });
     expect(blocked('/api/v1/method.call/sendMessage', ddp('sendMessage', [{ rid: 'GENERAL', msg: '<script>x</script>' }]))).toBe(false);
     expect(blocked('/api/v1/method.call/sendMessage', ddp('saveUserProfile', [{ realname: '<script>x</script>' }]))).toBe(true);
     expect(blocked('/api/v1/method.call/sendMessage?x=1', ddp('saveUserProfile', []))).toBe(true);
+    // Spellings AGC may normalise before routing to the message route: the binding holds by body, not by the exact path.
+    expect(blocked('//api/v1/method.call/sendMessage', ddp('saveUserProfile', [{ realname: '<script>x</script>' }]))).toBe(true);
+    expect(blocked('/api/v1/./method.call/sendMessage', ddp('saveUserProfile', []))).toBe(true);
+    expect(blocked('/api/v1/x/../method.call/sendMessage', ddp('deleteUser', ['u1']))).toBe(true);
+    expect(blocked('/api/v1/METHOD.CALL/sendMessage', ddp('deleteUser', ['u1']))).toBe(true);
+    expect(blocked('/api/v1/method%2Ecall/sendMessage', ddp('deleteUser', ['u1']))).toBe(true);
     expect(blocked('/api/v1/method.call/setAvatarFromService', ddp('setAvatarFromService', ['data:image/png;base64,iVBORw0KGgo=', 'image/png', 'url']))).toBe(false);
     expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":[],"method":"deleteUser"}' }))).toBe(true);
     expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":[],"m\\u0065thod":"deleteUser"}' }))).toBe(true);
+    // A REST message with pasted JSON and \u escapes (Python clients) is not a DDP call.
+    expect(blocked('/api/v1/chat.postMessage', JSON.stringify({ text: '{"method":"POST"} caf\\u00e9' }))).toBe(false);
     expect(blocked('/api/v1/chat.sendMessage', '{"message":{"msg":"hi"}}')).toBe(false);
+  });
+
+  it('refuses X-Real-IP from the internet and limits logins per client on every policy', () => {
+    for (const p of policies('azure-prod')) {
+      const rules = p!.custom_rules as Json[];
+      const header = rules.filter((r) => r.name === 'ClientAddressHeader');
+      expect(customRuleBlocks(header, { uri: '/api/v1/login', headers: { 'x-real-ip': '198.51.100.7' } })).toBe(true);
+      expect(customRuleBlocks(header, { uri: '/api/v1/login', headers: { 'user-agent': 'x' } })).toBe(false);
+      const logins = rules.filter((r) => r.rule_type === 'RateLimitRule' && String(r.name).includes('Login'));
+      expect(logins.map((r) => [r.rate_limit_threshold, r.rate_limit_duration, r.group_rate_limit_by])).toEqual([[100, 'FiveMins', 'ClientAddr'], [100, 'FiveMins', 'ClientAddr']]);
+      // A rate rule counts the requests its conditions match.
+      const counted = (uri: string, body = '') => customRuleBlocks(logins, { uri, body });
+      expect(counted('/api/v1/login')).toBe(true);
+      expect(counted('//api/v1/login?x=1')).toBe(true);
+      expect(counted('/api/v1/method.callAnon/anything', ddp('login', [{ resume: 't' }]))).toBe(true);
+      expect(counted('/api/v1/method.call/sendMessage', ddpSend)).toBe(false);
+      expect(counted('/api/v1/login.emailOnly')).toBe(false);
+    }
   });
 
   it('makes all three referable on the AGC, sends its logs to the workspace and alerts on blocks through the pager and e-mail', () => {

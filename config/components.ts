@@ -257,6 +257,7 @@ export const ROCKETCHAT_OWNED_ENV: ReadonlyArray<readonly [RegExp, string]> = [
   [/^OVERWRITE_SETTING_FileUpload_/, 'nothing: uploads go to the app layer\'s bucket or GridFS'],
   [/^OVERWRITE_SETTING_(Prometheus_[A-Za-z_]*|Show_Setup_Wizard)$/, 'nothing: metrics and the setup wizard are the project\'s'],
   [/^(TCP_PORT|PORT|INSTANCE_IP|DEPLOY_PLATFORM|DEPLOY_METHOD|REG_TOKEN)$/, 'nothing: the chart and the app layer set it'],
+  [/^HTTP_FORWARDED_COUNT$/, 'nothing: it makes Rocket.Chat read the client address the edge appends (docs/platform.md)'],
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

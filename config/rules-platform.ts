@@ -63,6 +63,14 @@ export function platformRules(env: Loose, problems: Problem[]): void {
       });
     });
   }
+  // Each method.call path is a counting rule of its own (about 32 capacity units): 12 bounds the rules and the web ACL's price tier, which waf.test.ts holds at the defaults.
+  const methodCalls = ['uploadPaths', 'messagePaths', 'largeBodyPaths'].flatMap((list) => arr(waf[list]).filter((p) => typeof p === 'string' && p.startsWith(METHOD_CALL_PREFIX)));
+  if (new Set(methodCalls).size > 12) {
+    problems.push({
+      path: 'platform.waf.messagePaths',
+      message: `${new Set(methodCalls).size} ${METHOD_CALL_PREFIX} paths across uploadPaths, messagePaths and largeBodyPaths (allowed: at most 12, each one more WAF rule)`,
+    });
+  }
   sloRules(env, platform, problems);
 }
 

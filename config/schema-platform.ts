@@ -73,10 +73,10 @@ export const ROCKETCHAT_UPLOAD_PATHS = [
   '/ufs/',
   '/api/v1/users.setAvatar$',
   '/api/v1/method.call/setAvatarFromService$',
-  '/api/v1/rooms.saveRoomSettings$',
   '/api/v1/emoji-custom.create$',
   '/api/v1/emoji-custom.update$',
   '/api/v1/assets.setAsset$',
+  '/api/v1/livechat/upload/',
 ] as const;
 export const ROCKETCHAT_MESSAGE_PATHS = [
   '/api/v1/chat.sendMessage$',
@@ -88,8 +88,12 @@ export const ROCKETCHAT_MESSAGE_PATHS = [
   '/hooks/',
   '/api/v1/livechat/message$',
 ] as const;
-/** Bodies over 8 KB whose content is still inspected: SockJS frames can carry any DDP method. */
-export const ROCKETCHAT_LARGE_BODY_PATHS = ['/sockjs/'] as const;
+/**
+ * Bodies over 8 KB whose content is still inspected: SockJS frames can carry any DDP method; room
+ * settings (name, topic, announcement, a room avatar as a data URL) are JSON; a SAML response
+ * (signed XML, base64) is about 12 KB.
+ */
+export const ROCKETCHAT_LARGE_BODY_PATHS = ['/sockjs/', '/api/v1/rooms.saveRoomSettings$', '/_saml/validate/'] as const;
 /** File downloads, whose last segment is the user's file name (app.ini, server.log) and may carry any extension. */
 export const ROCKETCHAT_DOWNLOAD_PATHS = ['/file-upload/', '/ufs/'] as const;
 
@@ -104,7 +108,9 @@ export const wafFields = object({
     requests: int(1, 2_000_000_000),
     windowMinutes: oneOf([1, 5]),
   }),
-  /** Paths whose bodies are files; the body rules leave them alone. */
+  /** Requests one client address may send to the login endpoints (REST and DDP) per 5 minutes: credential stuffing meets this before the general limit. */
+  loginRateLimit: optional(int(10, 2_000_000_000), 100),
+  /** Paths whose bodies are files; the body rules leave a multipart or octet-stream body there alone, and only the size rule a JSON one. */
   uploadPaths: pathList(ROCKETCHAT_UPLOAD_PATHS),
   /** Paths whose bodies carry message text; the body rules leave them alone. */
   messagePaths: pathList(ROCKETCHAT_MESSAGE_PATHS),

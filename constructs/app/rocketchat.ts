@@ -190,6 +190,8 @@ export class RocketChat extends Construct {
           ...Object.entries(uploads.settings).map(([k, v]) => env_(`OVERWRITE_SETTING_${k}`, v)),
           env_('TCP_PORT', String(ROCKETCHAT.instancePort)),
           ...(rocketchatTracing(env) ? [env_('TRACING_ENABLED', 'true'), env_('OTEL_EXPORTER_OTLP_ENDPOINT', `http://${TELEMETRY.otlpGrpc}`)] : []),
+          // The ALB or AGC appends the client's address to X-Forwarded-For; with 1, Rocket.Chat's rate limiters and logs take that last entry, not X-Real-IP or a client-written first entry.
+          env_('HTTP_FORWARDED_COUNT', '1'),
           ...Object.entries(extra?.env ?? {}).map(([k, v]) => env_(k, v)),
         ],
         extraVolumes: [{ name: 'mongodb-client-tls', secret: { secretName: MONGODB_CLIENT_TLS.secretName } }],

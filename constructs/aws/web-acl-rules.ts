@@ -8,7 +8,8 @@
  * (bodies over 8 KB; script, file-path, URL, metadata-address and SQL patterns in a body; system
  * file extensions in a download's file name) run in count mode inside their groups, which still
  * label the request; counting rules then label the requests exempt from them (the paths from
- * config, a `method.call` body only when it names the path's method), and the last two rules
+ * config; an upload path only for a multipart or octet-stream body; a `method.call` or SockJS body
+ * only when it names the path's method, or for size when its first 8 KB start by naming it), and the last two rules
  * block on the managed labels unless the exemption label is there. So every other rule keeps
  * inspecting those paths, and the counted rules keep protecting every other path.
  */
@@ -40,6 +41,10 @@ export const BODY_RULES = [
   { group: 'common', rule: 'GenericRFI_BODY', label: 'awswaf:managed:aws:core-rule-set:GenericRFI_Body' },
   { group: 'common', rule: 'EC2MetaDataSSRF_BODY', label: 'awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body' },
   { group: 'sqlDatabase', rule: 'SQLi_BODY', label: 'awswaf:managed:aws:sql-database:SQLi_Body' },
+  // Pasted SQL (comments, stacked queries, benchmark/sleep calls) trips the extended patterns as well.
+  { group: 'sqlDatabase', rule: 'SQLiExtendedPatterns_BODY', label: 'awswaf:managed:aws:sql-database:SQLiExtendedPatterns_Body' },
+  // Pasted Java (java.lang.Runtime, ObjectInputStream, stack traces): Rocket.Chat is Node and deserializes no Java.
+  { group: 'knownBadInputs', rule: 'JavaDeserializationRCE_BODY', label: 'awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body' },
 ] as const;
 
 /** URI rules counted inside their group and blocked by label outside file downloads: a user's file may be called app.ini or server.log. */
@@ -92,7 +97,7 @@ export function pathPrefixStatements(paths: readonly string[]): Json[] {
  * and names `<name>` as its one method: no second `method` key (JSON.parse keeps the last one)
  * and no `\u` escape (which could spell a key the regexes cannot see).
  */
-const bodyRegex = (regex: string, oversize: 'MATCH' | 'NO_MATCH'): Json => ({
+const bodyRegex = (regex: string, oversize: 'MATCH' | 'NO_MATCH' | 'CONTINUE'): Json => ({
   regex_match_statement: { regex_string: regex, field_to_match: { body: { oversize_handling: oversize } }, text_transformation: [{ priority: 0, type: 'NONE' }] },
 });
 /** JSON whitespace inside the message string: raw, or escaped as \n, \r, \t. */
@@ -101,10 +106,35 @@ const METHOD_KEY = String.raw`[{,]${WS}\\"method\\"${WS}`;
 export const METHOD_CALL_BODY = {
   /** The whole body is one `message` key holding one JSON string. */
   shape: String.raw`^\{"message":"(?:[^"\\]|\\.)*"\}$`,
-  names: (method: string) => String.raw`${METHOD_KEY}:${WS}\\"${escapeRegex(method)}\\"`,
+  /** `method` is a method name, or with `alternation` already a regular expression (Azure binds a route to several). */
+  names: (method: string, alternation = false) => String.raw`${METHOD_KEY}:${WS}\\"${alternation ? method : escapeRegex(method)}\\"`,
   /** A second method key, or any \u escape. */
   smuggled: String.raw`\\u|${METHOD_KEY}[\s\S]*${METHOD_KEY}`,
 } as const;
+
+/**
+ * The start the web client's DDP-over-REST body has (msg, id, method, in Meteor's key order): an
+ * oversize method.call body is exempt from the size rule only when its first 8 KB name the path's
+ * method there. What follows the first 8 KB (a second method key, its arguments) no WAF rule sees.
+ */
+export const methodCallPrefix = (methods: readonly string[]) =>
+  String.raw`^\{"message":"\{\\"msg\\":\\"method\\",(?:\\"id\\":\\"[\w-]*\\",)?\\"method\\":\\"(?:${methods.map(escapeRegex).join('|')})\\"[,}]`;
+
+/**
+ * SockJS's xhr_send (the fallback when WebSockets are blocked) posts an array of DDP frames: an
+ * oversize one is exempt from the size rule only when its first frame calls one of the message
+ * methods (`methods`) in its first 8 KB; like method.call, nothing past 8 KB is seen.
+ */
+export const sockJsPrefix = (methods: readonly string[]) =>
+  String.raw`^\["\{\\"msg\\":\\"method\\",(?:\\"id\\":\\"[\w-]*\\",)?\\"method\\":\\"(?:${methods.map(escapeRegex).join('|')})\\"[,}]`;
+const isSockJs = (path: string) => path.startsWith('/sockjs/');
+
+/** One statement for every method.call path: the body must start by naming one of their methods (the content exemption binds each path to its own). */
+function methodCallSizeExemption(paths: readonly string[]): Json {
+  const methods = paths.map((p) => p.slice(METHOD_CALL_PREFIX.length, -1));
+  // CONTINUE: an oversize body is what this exemption is for, so its first 8 KB are inspected.
+  return { and_statement: { statement: [anyOf(pathPrefixStatements(paths)), bodyRegex(methodCallPrefix(methods), 'CONTINUE')] } };
+}
 
 function methodCallExemption(path: string): Json {
   const method = path.slice(METHOD_CALL_PREFIX.length, -1);
@@ -125,13 +155,57 @@ const isMethodCall = (path: string) => path.startsWith(METHOD_CALL_PREFIX);
 /** The paths each exemption covers. */
 function exemptions(waf: Waf) {
   const bodies = [...waf.uploadPaths, ...waf.messagePaths];
+  const size = [...bodies, ...waf.largeBodyPaths];
   return {
-    size: [...bodies, ...waf.largeBodyPaths],
-    contentByPath: bodies.filter((p) => !isMethodCall(p)),
+    sizeByPath: size.filter((p) => !isMethodCall(p) && !isSockJs(p)),
+    sizeByMethod: [...new Set(size.filter(isMethodCall))],
+    sockJs: size.filter(isSockJs),
+    messageMethods: waf.messagePaths.filter(isMethodCall).map((p) => p.slice(METHOD_CALL_PREFIX.length, -1)),
+    uploads: waf.uploadPaths.filter((p) => !isMethodCall(p)),
+    contentByPath: waf.messagePaths.filter((p) => !isMethodCall(p)),
     contentByMethod: bodies.filter(isMethodCall),
     downloads: waf.downloadPaths,
   };
 }
+
+/**
+ * Upload paths are content-exempt only for a file body: a multipart form (the REST uploads) or raw
+ * bytes (the UFS store). A JSON body there (users.setAvatar's avatarUrl, fetched server-side) keeps
+ * the script, SQL, file-path, URL and metadata-address rules and is exempt from the size rule only.
+ */
+export const FILE_CONTENT_TYPE = '^(?:multipart/form-data|application/octet-stream)';
+const isFileBody: Json = {
+  regex_match_statement: { regex_string: FILE_CONTENT_TYPE, field_to_match: { single_header: { name: 'content-type' } }, text_transformation: [{ priority: 0, type: 'LOWERCASE' }] },
+};
+
+/**
+ * Rocket.Chat's logins: the REST endpoint, and the DDP `login` method in a body wherever it is sent
+ * (method.call, method.callAnon whatever the URL's name, SockJS xhr_send). Oversize bodies are not
+ * counted here (every large upload would count as a login); a login padded past 8 KB still meets
+ * the per-client limit.
+ */
+export const LOGIN_PATH = '^/api/v1/login$';
+const loginScope = (): Json => ({
+  or_statement: {
+    statement: [
+      { regex_match_statement: { regex_string: LOGIN_PATH, field_to_match: { uri_path: {} }, text_transformation: PATH_TRANSFORMS } },
+      bodyRegex(METHOD_CALL_BODY.names('login'), 'NO_MATCH'),
+    ],
+  },
+});
+
+/** Headers Rocket.Chat reads as the client address before X-Forwarded-For (remoteAddressMiddleware, the REST API's getRequestIP). */
+export const CLIENT_ADDRESS_HEADERS = ['x-real-ip'] as const;
+
+/** Requests carrying a Rocket.Chat session: the REST token header or the web client's rc_token cookie. */
+const authenticated: Json = {
+  or_statement: {
+    statement: [
+      { size_constraint_statement: { field_to_match: { single_header: { name: 'x-auth-token' } }, comparison_operator: 'GT', size: 0, text_transformation: [{ priority: 0, type: 'NONE' }] } },
+      { byte_match_statement: { search_string: 'rc_token=', positional_constraint: 'CONTAINS', field_to_match: { single_header: { name: 'cookie' } }, text_transformation: [{ priority: 0, type: 'NONE' }] } },
+    ],
+  },
+};
 
 /**
  * Web ACL capacity units (AWS WAF developer guide, "Web ACL capacity units"): above 1500 every
@@ -143,9 +217,11 @@ const MANAGED_CAPACITY: Readonly<Record<keyof typeof AWS_MANAGED_RULE_GROUPS, nu
 export function webAclCapacity(waf: Waf): number {
   const pathRegex = 3 + 10 * PATH_TRANSFORMS.length;
   const e = exemptions(waf);
-  const paths = [e.size, e.contentByPath, e.downloads].reduce((sum, list) => sum + pathPrefixStatements(list).length * pathRegex, 0);
-  const methods = e.contentByMethod.length * (pathRegex + 3 * 3);
-  return 2 + Object.values(MANAGED_CAPACITY).reduce((a, b) => a + b, 0) + COUNTED_RULES.length + paths + methods + 2;
+  const paths = [e.sizeByPath, e.sockJs, e.uploads, e.contentByPath, e.downloads].reduce((sum, list) => sum + pathPrefixStatements(list).length * pathRegex, 0);
+  const methods = e.contentByMethod.length * (pathRegex + 3 * 3) + pathPrefixStatements(e.sizeByMethod).length * pathRegex + (e.sizeByMethod.length > 0 ? 3 : 0);
+  // SockJS first frame 3; upload content type 13; login rate rule 2 + its scope pathRegex + 3; client-address header 1; authenticated marker 1 + 2.
+  const extras = 3 + 13 + 2 + pathRegex + 3 + CLIENT_ADDRESS_HEADERS.length + 3;
+  return 2 + Object.values(MANAGED_CAPACITY).reduce((a, b) => a + b, 0) + COUNTED_RULES.length + paths + methods + 2 + extras;
 }
 
 /** An or_statement needs two statements at least; one stands alone. */
@@ -180,13 +256,14 @@ function managed(name: string, priority: number, group: keyof typeof AWS_MANAGED
  * Terraform provider's `statement` schema holds.
  */
 export const EXEMPT_LABELS = {
+  authenticated: 'rocketchat:authenticated',
   size: 'rocketchat:body-size-exempt',
   content: 'rocketchat:body-content-exempt',
   download: 'rocketchat:download',
 } as const;
 
 function marker(name: string, priority: number, statement: Json, labelName: string): Json {
-  // At most 3 + 40 markers (20 upload and 20 message paths): they end before the blocking rules at 100.
+  // At most 6 + 12 markers (config caps the method.call paths at 12): numbered from 51, they end before the blocking rules at 100.
   return { name, priority, action: { count: {} }, rule_label: [{ name: labelName }], statement, visibility_config: visibility(name) };
 }
 
@@ -199,19 +276,42 @@ export function webAclRules(waf: Waf): Json[] {
   const isGet = { byte_match_statement: { search_string: 'GET', positional_constraint: 'EXACTLY', field_to_match: { method: {} }, text_transformation: [{ priority: 0, type: 'NONE' }] } };
   // Counting rules that only label, numbered from 51 in this order; the blocking rules follow at 100 and 110.
   const markers = [
-    ...(e.size.length > 0 ? [['mark-large-body-paths', anyOf(pathPrefixStatements(e.size)), EXEMPT_LABELS.size] as const] : []),
-    ...(e.contentByPath.length > 0 ? [['mark-upload-and-message-paths', anyOf(pathPrefixStatements(e.contentByPath)), EXEMPT_LABELS.content] as const] : []),
+    ...(e.sizeByPath.length > 0 ? [['mark-large-body-paths', anyOf(pathPrefixStatements(e.sizeByPath)), EXEMPT_LABELS.size] as const] : []),
+    ...(e.sizeByMethod.length > 0 ? [['mark-method-call-size', methodCallSizeExemption(e.sizeByMethod), EXEMPT_LABELS.size] as const] : []),
+    ...(e.sockJs.length > 0 && e.messageMethods.length > 0
+      ? [['mark-sockjs-size', { and_statement: { statement: [anyOf(pathPrefixStatements(e.sockJs)), bodyRegex(sockJsPrefix(e.messageMethods), 'CONTINUE')] } }, EXEMPT_LABELS.size] as const]
+      : []),
+    ...(e.uploads.length > 0 ? [['mark-upload-paths', { and_statement: { statement: [isFileBody, anyOf(pathPrefixStatements(e.uploads))] } }, EXEMPT_LABELS.content] as const] : []),
+    ...(e.contentByPath.length > 0 ? [['mark-message-paths', anyOf(pathPrefixStatements(e.contentByPath)), EXEMPT_LABELS.content] as const] : []),
     ...e.contentByMethod.map((path, i) => [`mark-method-call-${i}`, methodCallExemption(path), EXEMPT_LABELS.content] as const),
     ...(e.downloads.length > 0 ? [['mark-download-paths', { and_statement: { statement: [isGet, anyOf(pathPrefixStatements(e.downloads))] } }, EXEMPT_LABELS.download] as const] : []),
   ].map(([name, statement, labelName], i) => marker(name, 51 + i, statement, labelName));
   const unless = (labelled: Json, exemptLabel: string) => ({ and_statement: { statement: [labelled, { not_statement: { statement: [label(exemptLabel)] } }] } });
   return [
+    // Labels a session's requests first, so CloudWatch's label metrics count the blocked ones (web-acl.ts pages on them).
+    marker('mark-authenticated', 1, authenticated, EXEMPT_LABELS.authenticated),
+    {
+      // Rocket.Chat takes X-Real-IP as the client address: from the internet it would let one client rotate past its rate limits.
+      name: 'client-address-header-from-internet',
+      priority: 5,
+      action,
+      statement: anyOf(CLIENT_ADDRESS_HEADERS.map((name) => ({ size_constraint_statement: { field_to_match: { single_header: { name } }, comparison_operator: 'GE', size: 0, text_transformation: [{ priority: 0, type: 'NONE' }] } }))),
+      visibility_config: visibility('client-address-header-from-internet'),
+    },
     {
       name: 'rate-limit-per-client',
       priority: 10,
       action,
       statement: { rate_based_statement: { limit: waf.rateLimit.requests, evaluation_window_sec: waf.rateLimit.windowMinutes * 60, aggregate_key_type: 'IP' } },
       visibility_config: visibility('rate-limit-per-client'),
+    },
+    {
+      // Credential stuffing: a much lower rate on the login endpoints than on everything else.
+      name: 'rate-limit-login-per-client',
+      priority: 11,
+      action,
+      statement: { rate_based_statement: { limit: waf.loginRateLimit, evaluation_window_sec: 300, aggregate_key_type: 'IP', scope_down_statement: loginScope() } },
+      visibility_config: visibility('rate-limit-login-per-client'),
     },
     managed('aws-ip-reputation', 20, 'ipReputation', count),
     managed('aws-known-bad-inputs', 30, 'knownBadInputs', count),

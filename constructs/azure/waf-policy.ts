@@ -46,29 +46,44 @@ export const DOWNLOAD_RULE_OVERRIDES = [
 export const MESSAGE_TEXT_GROUPS = ['XSS', 'SQLI', 'LFI', 'RFI'] as const;
 
 /**
- * Custom rules binding each `method.call/<name>` path to the DDP method its body names: Rocket.Chat
- * runs the body's method, so the message route's exclusions would otherwise cover any method. A
- * request is refused when its body does not name `<name>` as its method, or carries a second method
- * key or a \u escape (the regexes of the AWS rules, constructs/aws/web-acl-rules.ts).
+ * Custom rules binding every DDP-over-REST call on the message route to the methods that route
+ * exempts: Rocket.Chat runs the body's method, so the route's exclusions would otherwise cover any
+ * method. A request whose URL-decoded, lower-cased URI contains `method.call` anywhere (so `//api`,
+ * `/./` or `/x/../` spellings that AGC may normalise before routing still match) is refused when its
+ * body names none of those methods, or carries a second method key or a \u escape (the regexes of
+ * the AWS rules, constructs/aws/web-acl-rules.ts).
  */
 export function methodCallRules(paths: readonly string[]): WebApplicationFirewallPolicyCustomRules[] {
+  const methods = paths.filter((p) => p.startsWith(METHOD_CALL_PREFIX)).map((p) => p.slice(METHOD_CALL_PREFIX.length, -1));
+  if (methods.length === 0) return [];
   // Block in both modes: a Detection policy only logs what its custom rules would block.
   const action = 'Block';
-  return paths.filter((p) => p.startsWith(METHOD_CALL_PREFIX)).flatMap((path, i) => {
-    const method = path.slice(METHOD_CALL_PREFIX.length, -1);
-    const uri = {
-      matchVariables: [{ variableName: 'RequestUri' }],
-      operator: 'RegEx',
-      // RequestUri carries the query string: the path ends at ? or at the end.
-      matchValues: [`^${`${METHOD_CALL_PREFIX}${method}`.replace(/\./g, '\\.')}(?:\\?|$)`],
-      transforms: ['UrlDecode'],
-    };
-    const body = (regex: string, negationCondition: boolean) => ({ matchVariables: [{ variableName: 'RequestBody' }], operator: 'RegEx', negationCondition, matchValues: [regex] });
-    return [
-      { name: `MethodCall${i}Other`, priority: 20 + 2 * i, ruleType: 'MatchRule', action, matchConditions: [uri, body(METHOD_CALL_BODY.names(method), true)] },
-      { name: `MethodCall${i}Smuggled`, priority: 21 + 2 * i, ruleType: 'MatchRule', action, matchConditions: [uri, body(METHOD_CALL_BODY.smuggled, false)] },
-    ];
+  const uri = { matchVariables: [{ variableName: 'RequestUri' }], operator: 'RegEx', matchValues: ['method\\.call'], transforms: ['UrlDecode', 'Lowercase'] };
+  const body = (regex: string, negationCondition: boolean) => ({ matchVariables: [{ variableName: 'RequestBody' }], operator: 'RegEx', negationCondition, matchValues: [regex] });
+  const allowed = METHOD_CALL_BODY.names(`(?:${methods.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, true);
+  return [
+    { name: 'MethodCallOther', priority: 20, ruleType: 'MatchRule', action, matchConditions: [uri, body(allowed, true)] },
+    { name: 'MethodCallSmuggled', priority: 21, ruleType: 'MatchRule', action, matchConditions: [uri, body(METHOD_CALL_BODY.smuggled, false)] },
+  ];
+}
+
+/**
+ * Custom rules on every policy against credential stuffing: refuse X-Real-IP from the internet
+ * (Rocket.Chat takes it as the client address, so one client could rotate past its rate limits),
+ * and a per-client rate on the REST login and on method.call/method.callAnon bodies naming `login`.
+ */
+export function clientRules(waf: AzureEnvironment['platform']['waf']): WebApplicationFirewallPolicyCustomRules[] {
+  const rate = (name: string, priority: number, matchConditions: WebApplicationFirewallPolicyCustomRules['matchConditions']) => ({
+    name, priority, ruleType: 'RateLimitRule', rateLimitDuration: 'FiveMins', rateLimitThreshold: waf.loginRateLimit, groupRateLimitBy: 'ClientAddr', action: 'Block', matchConditions,
   });
+  return [
+    { name: 'ClientAddressHeader', priority: 5, ruleType: 'MatchRule', action: 'Block', matchConditions: [{ matchVariables: [{ variableName: 'RequestHeaders', selector: 'x-real-ip' }], operator: 'Any' }] },
+    rate('LoginRatePerClient', 11, [{ matchVariables: [{ variableName: 'RequestUri' }], operator: 'RegEx', matchValues: ['^/+api/+v1/+login/*(?:\\?|$)'], transforms: ['UrlDecode', 'Lowercase'] }]),
+    rate('DdpLoginRatePerClient', 12, [
+      { matchVariables: [{ variableName: 'RequestUri' }], operator: 'RegEx', matchValues: ['method\\.call'], transforms: ['UrlDecode', 'Lowercase'] },
+      { matchVariables: [{ variableName: 'RequestBody' }], operator: 'RegEx', matchValues: [METHOD_CALL_BODY.names('login')] },
+    ]),
+  ];
 }
 
 export interface AzureWafProps {
@@ -141,6 +156,7 @@ export class AzureWaf extends Construct {
             // A rate-limit rule counts the requests its conditions match: every IPv4 client.
             matchConditions: [{ matchVariables: [{ variableName: 'RemoteAddr' }], operator: 'IPMatch', matchValues: ['0.0.0.0/0'] }],
           },
+          ...clientRules(waf),
           ...(name === 'messages' ? methodCallRules(props.messagePaths) : []),
         ],
       });
