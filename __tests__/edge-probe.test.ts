@@ -88,6 +88,7 @@ describe('the canary script (canaries/edge-probe.cjs), with node:https stubbed',
     try {
       await expect(probeScript.handler()).resolves.toBeUndefined();
       expect(stub.sent.map((r) => r.url)).toEqual(['https://chat.example.net/api/v1/info', 'https://chat.example.net/api/v1/chat.sendMessage']);
+      expect(log).toHaveBeenCalledTimes(2);
       expect(log.mock.calls.flat().join('\n')).not.toContain(RESPONSE_BODY_MARKER);
     } finally {
       stub.restore();

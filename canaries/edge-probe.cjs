@@ -9,7 +9,6 @@
  * are drained unread and never logged: only the check, the status and the time are.
  */
 const { Buffer } = require('node:buffer');
-const console = require('node:console');
 const https = require('node:https');
 const { URL } = require('node:url');
 
@@ -46,7 +45,7 @@ function status(baseUrl, check) {
 }
 
 /** Runs every check against `baseUrl` (https://<domain>); throws naming each one that failed. */
-async function probe(baseUrl, log = console.log) {
+async function probe(baseUrl, log = (line) => globalThis.console.log(line)) {
   if (!/^https:\/\/[^/]+$/.test(baseUrl ?? '')) throw new Error(`PROBE_BASE_URL must be https://<host>, got ${JSON.stringify(baseUrl)}`);
   const failures = [];
   for (const check of CHECKS) {
