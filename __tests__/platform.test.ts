@@ -433,14 +433,19 @@ describe('observability', () => {
     expect(values(release(platform('azure-prod'), 'tempo')).tempo.storage.trace).toMatchObject({ backend: 'azure', azure: { use_federated_token: true } });
     const account = resources(platform('azure-prod'), 'azurerm_storage_account')[0]!;
     expect([account.public_network_access_enabled, account.shared_access_key_enabled, account.lifecycle.prevent_destroy]).toEqual([false, false, true]);
-    expect(resources(platform('aws-prod'), 'aws_s3_bucket').map((b) => b.lifecycle.prevent_destroy)).toEqual([true, true]);
+    const dataBuckets = resources(platform('aws-prod'), 'aws_s3_bucket').filter((b) => /^aws-prod-(loki|tempo)-/.test(b.bucket));
+    expect(dataBuckets.map((b) => b.lifecycle.prevent_destroy)).toEqual([true, true]);
   });
 
   it('expires what Loki and Tempo delete: old versions go after 30 days on both clouds', () => {
     const policy = only(platform('azure-prod'), 'azurerm_storage_management_policy');
     expect(policy.storage_account_id).toMatch(/azurerm_storage_account\.cloud_observability-storage_account_\w+\.id/);
     expect(policy.rule).toEqual([{ name: 'expire-old-versions', enabled: true, filters: { blob_types: ['blockBlob'] }, actions: { version: { delete_after_days_since_creation: 30 } } }]);
-    for (const l of resources(platform('aws-prod'), 'aws_s3_bucket_lifecycle_configuration')) {
+    // Loki's and Tempo's buckets; the edge canary's artifact bucket keeps 14 days (edge-probe.test.ts).
+    const dataBucketIds = Object.entries<Json>(platform('aws-prod').resource.aws_s3_bucket).filter(([, b]) => /^aws-prod-(loki|tempo)-/.test(b.bucket)).map(([id]) => `\${aws_s3_bucket.${id}.id}`);
+    const lifecycles = resources(platform('aws-prod'), 'aws_s3_bucket_lifecycle_configuration').filter((l) => dataBucketIds.includes(l.bucket));
+    expect(lifecycles).toHaveLength(2);
+    for (const l of lifecycles) {
       expect(l.rule.some((r: Json) => r.noncurrent_version_expiration?.[0]?.noncurrent_days === 30)).toBe(true);
     }
   });

@@ -15,6 +15,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { webAclCapacity } from '../constructs/aws/web-acl-rules';
 import { resources, synthExamples, type Json } from './helpers';
+import { healthyEdge, probeScript, stubHttps } from './support/edge-probe';
 
 interface Request {
   readonly method: string;
@@ -295,6 +296,19 @@ describe('AWS WAF web ACL of aws-prod (block mode), evaluated', () => {
 
   it.each(attacks)('blocks %s', (_name, request, by) => {
     expect(evaluate(rules, request)).toMatchObject({ action: 'BLOCK', by });
+  });
+
+  it('lets the edge probe through (canaries/edge-probe.cjs, its requests as sent), whose 9 KB message would be refused off the message paths', async () => {
+    const stub = stubHttps(healthyEdge);
+    try {
+      await probeScript.probe('https://chat.example.com', () => undefined);
+    } finally {
+      stub.restore();
+    }
+    const sent = stub.sent.map((r): Request => ({ method: r.method, path: r.path, headers: r.headers, body: r.body || undefined }));
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/info', 'POST /api/v1/chat.sendMessage']);
+    for (const r of sent) expect(evaluate(rules, r)).toMatchObject({ action: 'ALLOW' });
+    expect(evaluate(rules, { ...sent[1]!, path: '/api/v1/users.update' })).toMatchObject({ action: 'BLOCK', by: 'body-rules-outside-rocketchat-paths' });
   });
 
   it('leaves the body rules on for the upload and message paths only in count mode, so they still label', () => {

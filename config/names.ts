@@ -64,8 +64,8 @@ export function stableSuffix(...parts: string[]): string {
 
 // AWS
 
-/** Buckets the stacks create, by purpose (platform: loki, tempo; app: uploads, mongodb-backups). */
-export const AWS_BUCKET_PURPOSES = ['loki', 'tempo', 'uploads', 'mongodb-backups'] as const;
+/** Buckets the stacks create, by purpose (platform: loki, tempo, edge-canary; app: uploads, mongodb-backups). */
+export const AWS_BUCKET_PURPOSES = ['loki', 'tempo', 'uploads', 'mongodb-backups', 'edge-canary'] as const;
 
 export function awsBucketName(envName: string, accountId: string, purpose: string): string {
   return `${envName}-${purpose}-${stableSuffix(accountId, envName, purpose)}`;
@@ -101,6 +101,7 @@ export const AWS_ROLE_PURPOSES = [
   'mongodb-operator',
   'mongodb-backups',
   'restore-check',
+  'edge-canary',
 ] as const;
 
 export function awsRoleName(clusterName: string, purpose: string): string {

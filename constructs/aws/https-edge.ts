@@ -25,6 +25,7 @@ import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings, SecretStore } from '../platform/platform-cloud';
 import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
+import { AwsEdgeProbe } from './edge-probe';
 import { AwsWebAcl } from './web-acl';
 import { WorkloadRole, type WorkloadBinding } from './workload-role';
 import { awsRoleName } from '../../config/names';
@@ -133,6 +134,7 @@ export class AwsHttpsEdge extends Construct implements HttpsEdge {
     const validation = new AcmCertificateValidation(this, 'validation', { certificateArn: this.certificate.arn, dependsOn: [records] });
 
     this.webAcl = new AwsWebAcl(this, 'waf', { env, partition: props.partition, secrets: props.secrets });
+    new AwsEdgeProbe(this, 'probe', { env, partition: props.partition, clusterName: props.clusterName, alarmTopicArn: this.webAcl.alarmTopic.arn });
 
     const serviceAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
     const role = new WorkloadRole(this, 'identity', {

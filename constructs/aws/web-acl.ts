@@ -12,6 +12,7 @@
  * why, and why not through Prometheus).
  */
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
@@ -41,6 +42,8 @@ export interface AwsWebAclProps {
 
 export class AwsWebAcl extends Construct {
   readonly acl: Wafv2WebAcl;
+  /** `<env>-edge-alarms`: the pager and the e-mail receivers; the edge probe alarms here too. */
+  readonly alarmTopic: SnsTopic;
 
   constructor(scope: Construct, id: string, props: AwsWebAclProps) {
     super(scope, id);
@@ -84,7 +87,7 @@ export class AwsWebAcl extends Construct {
     });
 
     const emails = env.platform.alerting.receivers.flatMap((receiver, i) => (receiver.type === 'email' ? [[i, receiver.to] as const] : []));
-    const topic = alarmTopic(this, { name: `${env.name}-edge-alarms`, description: `${env.name}: edge alarm topic`, accountId, partition, emails });
+    const topic = (this.alarmTopic = alarmTopic(this, { name: `${env.name}-edge-alarms`, description: `${env.name}: edge alarm topic`, accountId, partition, emails }));
     const { pager } = waf;
     if (pager) {
       // SNS posts a SubscriptionConfirmation first; the pager's CloudWatch integration confirms it, and

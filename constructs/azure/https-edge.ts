@@ -26,6 +26,7 @@ import { CLUSTER_ISSUERS, NAMESPACES } from '../platform/names';
 import { podSecurityNamespace } from '../platform/namespaces';
 import type { HttpsEdge, IngressBackend, IngressSettings, SecretStore } from '../platform/platform-cloud';
 import { grantRole } from './role';
+import { AzureEdgeProbe } from './edge-probe';
 import { AzureWaf } from './waf-policy';
 import { WorkloadIdentity } from './workload-identity';
 import { azureIdentityName, grafanaHost } from '../../config/names';
@@ -294,6 +295,7 @@ export class AzureHttpsEdge extends Construct implements HttpsEdge {
       secrets: props.secrets,
       messagePaths: agcWafRoutes(env.platform.waf).messages,
     });
+    new AzureEdgeProbe(this, 'probe', { env, resourceGroupName: props.resourceGroupName, location: props.location, workspaceId: props.workspaceId, actionGroupId: this.waf.actionGroupId });
     const hosts = [env.domain, ...(componentEnabled(env, 'grafanaEdge') ? [grafanaHost(env.domain)] : [])];
     // After the controller: its chart brings the Gateway API and alb.networking.azure.io CRDs (docs/platform.md, "Not verified on Azure").
     const gateway = new ClusterObjects(this, 'gateway', {

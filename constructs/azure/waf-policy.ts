@@ -105,6 +105,8 @@ export class AzureWaf extends Construct {
   readonly messagesPolicyId: string;
   /** The security policies: a WebApplicationFirewallPolicy resource is refused until its WAF policy is referable. */
   readonly ready: ApplicationLoadBalancerSecurityPolicy[] = [];
+  /** `ag-<env>-edge`: the pager and the e-mail receivers; the edge probe alerts here too. */
+  readonly actionGroupId: string;
 
   constructor(scope: Construct, id: string, props: AzureWafProps) {
     super(scope, id);
@@ -184,6 +186,7 @@ export class AzureWaf extends Construct {
       // The pager's Azure Monitor integration takes the common alert schema; the URL lands in state and on the action group.
       webhookReceiver: waf.pager ? [{ name: 'pager', serviceUri: props.secrets.read('edge-pager-url', waf.pager.urlSecret), useCommonAlertSchema: true }] : undefined,
     });
+    this.actionGroupId = group.id;
     // AGC firewall log (Dedicated destination: table AGCFirewallLogs); Action is Blocked for refused requests.
     const blocked = 'AGCFirewallLogs | where Action == "Blocked"';
     const alert = (name: string, description: string, query: string, threshold: number, severity: number) =>
@@ -207,6 +210,6 @@ export class AzureWaf extends Construct {
       2,
     );
     // AGC's health probes go from AGC to the pods and never through the WAF, so no log alert here can see
-    // the WAF refusing the health path; the synthetic check through the edge does (docs/platform.md).
+    // the WAF refusing the health path; the synthetic check through the edge does (edge-probe.ts).
   }
 }
