@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { examplesOutdir, resources, synthExamples, type Json } from './helpers';
+import { canaryZip } from '../scripts/canary-zip';
 import { assertRequest, awsAccessModel } from './support/iam';
 import { healthyEdge, probeScript, RESPONSE_BODY_MARKER, stubHttps, type Answer, type SentRequest } from './support/edge-probe';
 
@@ -145,6 +146,12 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
     expect(resources(stacks['aws-dev-platform']!, 'aws_synthetics_canary')[0]!.run_config.environment_variables.PROBE_BASE_URL).toMatch(/^https:\/\/[^/]+$/);
   });
 
+  it('ships the committed package, which is the script as scripts/canary-zip.ts builds it today (npm run canary:zip)', () => {
+    expect(readFileSync(join(__dirname, '..', 'canaries', 'edge-probe.zip')).equals(canaryZip())).toBe(true);
+    // A different script makes a different package: the comparison above can fail.
+    expect(canaryZip(Buffer.from('exports.handler = async () => {};\n')).equals(canaryZip())).toBe(false);
+  });
+
   it('keeps its artifacts in an encrypted, private bucket for 14 days, under its own key', () => {
     const bucketId = refId(canary!.artifact_s3_location.replace(/^s3:\/\//, ''));
     const bucket = stack.resource.aws_s3_bucket[bucketId];
@@ -195,6 +202,8 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
           aws_s3_bucket_policy: stack.resource.aws_s3_bucket_policy,
         },
       },
+      // The deploy boundary every layer role carries is defined with the CI identities.
+      'bootstrap-euw1-222222222222': synthExamples().stacks['bootstrap-euw1-222222222222']!,
     });
     const role = 'aws-prod-edge-canary';
     expect(model.roles.get(role)?.trust.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' })]);

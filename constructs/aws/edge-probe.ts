@@ -14,14 +14,12 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SyntheticsCanary } from '@cdktf/provider-aws/lib/synthetics-canary';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType } from 'cdktf';
 import { Construct } from 'constructs';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsEnvironment } from '../../config/schema';
 import { awsBucketName, awsRoleName } from '../../config/names';
-import { assetHash } from '../asset-hash';
+import { ProjectAsset } from '../project-asset';
 import { CustomerKey } from './kms-key';
 import { policyDocument, type Statement } from './policy';
 import { SecureBucket } from './secure-bucket';
@@ -35,17 +33,8 @@ export const CANARY_HANDLER = 'edge-probe.handler';
 const ARTIFACT_PREFIX = 'edge-probe';
 const ARTIFACT_DAYS = 14;
 
-let staged: string | undefined;
-/** The zip's layout in a directory of its own, once per process (cdktf zips it into cdktf.out). */
-function stagedScript(): string {
-  if (staged === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'edge-probe-'));
-    mkdirSync(join(dir, 'nodejs', 'node_modules'), { recursive: true });
-    copyFileSync(EDGE_PROBE_SCRIPT, join(dir, 'nodejs', 'node_modules', 'edge-probe.js'));
-    staged = dir;
-  }
-  return staged;
-}
+/** The canary's package, built from EDGE_PROBE_SCRIPT by `npm run canary:zip` and committed (scripts/canary-zip.ts says why). */
+export const EDGE_PROBE_ZIP = join(__dirname, '..', '..', 'canaries', 'edge-probe.zip');
 
 /**
  * What the canary's role may do (AWS "Required roles and permissions for canaries"): write artifacts
@@ -98,7 +87,7 @@ export class AwsEdgeProbe extends Construct {
       name: 'canary',
       policy: policyDocument(canaryStatements({ partition, region, accountId, canaryName: name, bucketArn: artifacts.bucket.arn, keyArn: key.key.arn })),
     });
-    const script = new TerraformAsset(this, 'script', { path: stagedScript(), type: AssetType.ARCHIVE, assetHash: assetHash(EDGE_PROBE_SCRIPT) });
+    const script = new ProjectAsset(this, 'script', { path: EDGE_PROBE_ZIP, type: AssetType.FILE });
     this.canary = new SyntheticsCanary(this, 'canary', {
       name,
       runtimeVersion: CANARY_RUNTIME,
