@@ -110,7 +110,9 @@ export function buildEnvironments(app: App, envs: readonly Environment[], regist
     const store = stacksFor(env).stateStore(env);
     if (store && !stores.has(store.id)) {
       const sharing = [env, ...registered.filter((other) => other.name !== env.name && stacksFor(other).stateStore(other)?.id === store.id)];
-      stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name)), [...registered, ...envs]));
+      // On a full synth `registered` is `envs`: one entry per name, or the store's policies repeat Sids (S3 refuses the bucket policy).
+      const everyEnv = [...new Map([...registered, ...envs].map((e) => [e.name, e])).values()];
+      stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name)), everyEnv));
     }
   }
   // A store that uses the account's GitHub OIDC provider is applied after the store that owns it.
