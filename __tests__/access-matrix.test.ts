@@ -16,6 +16,7 @@
 import { App, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
+import { registeredEnvironments } from '../config/load';
 import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
 import { AzureBootstrapStack } from '../stacks/azure-bootstrap-stack';
 import { resources, synthExamples, type Json } from './helpers';
@@ -601,7 +602,12 @@ const IMMUTABLE_DEPLOY_TOKEN = {
 
 describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () => {
   const ids = { owner: 1234567, repository: 987654321 };
-  const withIds = (name: string) => ({ ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery, repositoryIds: ids } }) as never;
+  // Through the config loader, as a synth builds it: schema defaults (restoreCheck, ...) filled in, or the stacks read undefined.
+  const withIds = (name: string) => {
+    const parsed = registeredEnvironments({ [name]: { ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery, repositoryIds: ids } } });
+    expect(parsed.map((e) => e.name)).toEqual([name]);
+    return parsed[0] as never;
+  };
   const awsClaims = (sub: string) => ({
     'token.actions.githubusercontent.com:aud': IMMUTABLE_DEPLOY_TOKEN.aud,
     'token.actions.githubusercontent.com:sub': sub,
