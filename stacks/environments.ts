@@ -127,9 +127,9 @@ export function buildEnvironments(app: App, envs: readonly Environment[], regist
   for (const repository of repositories) {
     const ofRepository = envs.filter((e) => e.delivery.repository === repository).sort((a, b) => a.name.localeCompare(b.name));
     const settings = new GithubSettingsStack(app, githubSettingsStackId(repository), repository, ofRepository);
-    // It reads the Azure stores' bootstrap outputs (client ids).
+    // It reads the Azure stores' bootstrap outputs (client ids) and the gated AWS stores' (plan signing key ARN).
     for (const e of ofRepository) {
-      const store = e.cloud === 'azure' ? stores.get(stacksFor(e).stateStore(e)?.id ?? '') : undefined;
+      const store = e.cloud === 'azure' || e.tier === 'prod' ? stores.get(stacksFor(e).stateStore(e)?.id ?? '') : undefined;
       if (store) settings.addDependency(store);
     }
   }
