@@ -16,6 +16,7 @@
 import { App, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
+import { registeredEnvironments } from '../config/load';
 import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
 import { AzureBootstrapStack } from '../stacks/azure-bootstrap-stack';
 import { resources, synthExamples, type Json } from './helpers';
@@ -219,6 +220,7 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
     }
   });
 
+  const region = { 'aws-dev': 'eu-west-1', 'aws-prod': 'eu-west-1', 'aws-dr': 'eu-central-1' } as const;
   const boundary = (env: keyof typeof stores) => `arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`;
   const otherEnv = { 'aws-dev': undefined, 'aws-prod': 'aws-dr', 'aws-dr': 'aws-prod' } as const;
 
@@ -246,8 +248,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
         await assertRequest(model, { role, action, resource: provider(account) }, false);
         await assertRequest(model, { role, action, resource: `${provider(account)}/example-enterprise` }, false);
       }
-      // The cluster layer's own issuer (IRSA) stays possible.
-      await assertRequest(model, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF` }, true);
+      // The cluster layer's own issuer (IRSA) stays possible, in its region.
+      await assertRequest(model, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.${region[env]}.amazonaws.com/id/0123456789ABCDEF` }, true);
     }
   });
 
@@ -342,6 +344,106 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutBucketVersioning', resource: `arn:aws:s3:::${stores[other].bucket}` }, false);
       await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:ScheduleKeyDeletion', resource: keyOf(other) }, false);
       await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:PutKeyPolicy', resource: keyOf(env) }, false);
+    }
+  });
+});
+
+describe('access matrix: AWS, beyond the stacks\' own resources (review of issue 24)', () => {
+  const bootstrap = Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws));
+  const model: AwsAccessModel = awsAccessModel(bootstrap);
+  const region = { 'aws-dev': 'eu-west-1', 'aws-prod': 'eu-west-1', 'aws-dr': 'eu-central-1' } as const;
+  const envs = Object.keys(region) as Array<keyof typeof region>;
+  const boundary = (env: string) => `arn:aws:iam::${AWS_ENVS[env as keyof typeof AWS_ENVS]}:policy/${env}-ci-deploy-boundary`;
+  /** The deploy role, and a role it created (AdministratorAccess inside the boundary): both must be refused. */
+  const actors = (env: keyof typeof region): Array<[AwsAccessModel, string]> => [
+    [model, `${env}-ci-deploy`],
+    [withCreatedRole(model, `${env}-escape`, AWS_ENVS[env], boundary(env)), `${env}-escape`],
+  ];
+
+  it('touch no role, policy, user or group the stacks did not make: every role they make is <env>-*', async () => {
+    for (const env of envs) {
+      const account = AWS_ENVS[env];
+      const foreign = `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
+      for (const [m, role] of actors(env)) {
+        for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:DeleteRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy']) {
+          await assertRequest(m, { role, action, resource: foreign }, false);
+        }
+        for (const action of ['iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
+          await assertRequest(m, { role, action, resource: foreign, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
+        }
+        // Another environment's roles in the same account are foreign too.
+        for (const other of envs.filter((o) => o !== env && AWS_ENVS[o] === account)) await assertRequest(m, { role, action: 'iam:PassRole', resource: `arn:aws:iam::${account}:role/${other}-eks-nodes` }, false);
+        for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) {
+          await assertRequest(m, { role, action, resource: `arn:aws:iam::${account}:policy/someone-elses-policy` }, false);
+        }
+        for (const action of ['iam:AttachUserPolicy', 'iam:PutUserPolicy']) await assertRequest(m, { role, action, resource: `arn:aws:iam::${account}:user/admin` }, false);
+        for (const action of ['iam:AttachGroupPolicy', 'iam:PutGroupPolicy']) await assertRequest(m, { role, action, resource: `arn:aws:iam::${account}:group/admins` }, false);
+      }
+      // What the layer stacks do stays possible: pass and re-policy their own roles, EKS/ELB/autoscaling service-linked roles.
+      const role = `${env}-ci-deploy`;
+      for (const name of [`${env}-eks-nodes`, `${env}-eks-cluster`, `${env}-vpc-flow-logs`]) await assertRequest(model, { role, action: 'iam:PassRole', resource: `arn:aws:iam::${account}:role/${name}` }, true);
+      await assertRequest(model, { role, action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${account}:role/${env}-loki` }, true);
+      await assertRequest(model, { role, action: 'iam:DeleteRole', resource: `arn:aws:iam::${account}:role/${env}-loki` }, true);
+      for (const service of ['eks.amazonaws.com/AWSServiceRoleForAmazonEKS', 'elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing', 'autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling']) {
+        await assertRequest(model, { role, action: 'iam:CreateServiceLinkedRole', resource: `arn:aws:iam::${account}:role/aws-service-role/${service}` }, true);
+      }
+    }
+  });
+
+  it('open no other door in (identity providers but the cluster issuer, SAML, Roles Anywhere, access points) and leave the organization and audit alone', async () => {
+    for (const env of envs) {
+      const account = AWS_ENVS[env];
+      for (const [m, role] of actors(env)) {
+        await assertRequest(m, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/idp.example.com` }, false);
+        await assertRequest(m, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123` }, false);
+        await assertRequest(m, { role, action: 'iam:CreateSAMLProvider', resource: `arn:aws:iam::${account}:saml-provider/idp` }, false);
+        await assertRequest(m, { role, action: 'rolesanywhere:CreateTrustAnchor', resource: '*' }, false);
+        await assertRequest(m, { role, action: 's3:CreateAccessPoint', resource: `arn:aws:s3:${region[env]}:${account}:accesspoint/state` }, false);
+        await assertRequest(m, { role, action: 's3:CreateMultiRegionAccessPoint', resource: `arn:aws:s3::${account}:accesspoint/state` }, false);
+        await assertRequest(m, { role, action: 's3-object-lambda:GetObject', resource: `arn:aws:s3-object-lambda:${region[env]}:${account}:accesspoint/state` }, false);
+        await assertRequest(m, { role, action: 'organizations:LeaveOrganization', resource: '*' }, false);
+        for (const action of ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors']) {
+          await assertRequest(m, { role, action, resource: `arn:aws:cloudtrail:${region[env]}:${account}:trail/organization` }, false);
+        }
+        await assertRequest(m, { role, action: 'guardduty:DeleteDetector', resource: `arn:aws:guardduty:${region[env]}:${account}:detector/0123` }, false);
+        await assertRequest(m, { role, action: 'config:StopConfigurationRecorder', resource: '*' }, false);
+        await assertRequest(m, { role, action: 'config:DeleteConfigRule', resource: `arn:aws:config:${region[env]}:${account}:config-rule/x` }, false);
+      }
+      await assertRequest(model, { role: `${env}-ci-deploy`, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.${region[env]}.amazonaws.com/id/0123` }, true);
+    }
+  });
+
+  it('nothing reaches a state bucket through an access point, by the bucket policy alone', async () => {
+    const resourceSideOnly: AwsAccessModel = { ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) };
+    const bucket = 'example-rocketchat-tfstate-222222222222';
+    const own = `arn:aws:s3:::${bucket}/rocketchat/aws-prod-app.tfstate`;
+    await assertRequest(resourceSideOnly, { role: 'aws-prod-ci-deploy', action: 's3:GetObject', resource: own }, true);
+    // The evaluator's service data lists s3:DataAccessPointArn for bucket-level actions only (object actions: bootstrap.test.ts holds the statement's shape).
+    const via = { 's3:DataAccessPointArn': 'arn:aws:s3:eu-west-1:222222222222:accesspoint/state' };
+    const uploads = { role: 'aws-prod-ci-deploy', action: 's3:ListBucketMultipartUploads', resource: `arn:aws:s3:::${bucket}` };
+    await assertRequest(resourceSideOnly, uploads, true);
+    await assertRequest(resourceSideOnly, { ...uploads, context: via }, false);
+  });
+
+  it('aws-prod and aws-dr (one account) touch none of each other\'s secrets, except aws-dr\'s reads of aws-prod\'s replicas in its region (restore)', async () => {
+    const secret = (where: string, name: string) => `arn:aws:secretsmanager:${where}:222222222222:secret:${name}-AbCdEf`;
+    for (const [m, role] of actors('aws-prod')) {
+      for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy']) {
+        await assertRequest(m, { role, action, resource: secret('eu-central-1', 'aws-dr-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-central-1' } }, false);
+      }
+    }
+    await assertRequest(model, { role: 'aws-prod-ci-deploy', action: 'secretsmanager:PutSecretValue', resource: secret('eu-west-1', 'aws-prod-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-west-1' } }, true);
+    for (const [m, role] of actors('aws-dr')) {
+      for (const action of ['secretsmanager:PutSecretValue', 'secretsmanager:DeleteSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:RotateSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:RemoveRegionsFromReplication']) {
+        await assertRequest(m, { role, action, resource: secret('eu-central-1', 'aws-prod-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-central-1' } }, false);
+      }
+      // The primaries in aws-prod's region are not aws-dr's to read.
+      await assertRequest(m, { role, action: 'secretsmanager:GetSecretValue', resource: secret('eu-west-1', 'aws-prod-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-west-1' } }, false);
+    }
+    for (const name of ['aws-prod-mongodb-users', 'aws-prod-mongodb-encryption-key', 'aws-prod-rocketchat-admin-password']) {
+      for (const role of ['aws-dr-ci-deploy', 'aws-dr-ci-plan']) {
+        await assertRequest(model, { role, action: 'secretsmanager:GetSecretValue', resource: secret('eu-central-1', name), context: { 'aws:RequestedRegion': 'eu-central-1' } }, true);
+      }
     }
   });
 });
@@ -601,7 +703,12 @@ const IMMUTABLE_DEPLOY_TOKEN = {
 
 describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () => {
   const ids = { owner: 1234567, repository: 987654321 };
-  const withIds = (name: string) => ({ ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery, repositoryIds: ids } }) as never;
+  // Through the config loader, as a synth builds it: schema defaults (restoreCheck, ...) filled in, or the stacks read undefined.
+  const withIds = (name: string) => {
+    const parsed = registeredEnvironments({ [name]: { ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery, repositoryIds: ids } } });
+    expect(parsed.map((e) => e.name)).toEqual([name]);
+    return parsed[0] as never;
+  };
   const awsClaims = (sub: string) => ({
     'token.actions.githubusercontent.com:aud': IMMUTABLE_DEPLOY_TOKEN.aud,
     'token.actions.githubusercontent.com:sub': sub,

@@ -55,8 +55,18 @@ describe('state bootstrap stacks', () => {
         ['Deny', { Bool: { 'aws:SecureTransport': 'false' } }],
         ['Deny', { NumericLessThan: { 's3:TlsVersion': '1.2' } }],
       ]);
+      // No access point reaches the bucket: its policy would be a door this one does not see. (The IAM evaluator's data lists
+      // s3:DataAccessPointArn for bucket-level actions only: access-matrix.test.ts evaluates one, the object actions are held here.)
+      expect(policy.Statement.find((st: Json) => st.Sid === 'NoAccessPoints')).toEqual({
+        Sid: 'NoAccessPoints',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::example-rocketchat-tfstate-222222222222', 'arn:aws:s3:::example-rocketchat-tfstate-222222222222/*'],
+        Condition: { Null: { 's3:DataAccessPointArn': 'false' } },
+      });
       // The rest fence the account's CI roles (evaluated in access-matrix.test.ts): denies, each limited to them.
-      for (const st of policy.Statement.slice(2)) expect([st.Effect, JSON.stringify(st.Condition)]).toEqual(['Deny', expect.stringContaining('aws:PrincipalArn')]);
+      for (const st of policy.Statement.slice(2).filter((st: Json) => st.Sid !== 'NoAccessPoints')) expect([st.Effect, JSON.stringify(st.Condition)]).toEqual(['Deny', expect.stringContaining('aws:PrincipalArn')]);
     });
   });
 
@@ -93,5 +103,63 @@ describe('state bootstrap stacks', () => {
         principal_id: '${data.azurerm_client_config.current.object_id}',
       });
     });
+  });
+});
+
+/** Terraform interpolations (`${replace(x, "https://", "")}`) hold quotes: one placeholder each, braces balanced. */
+function withoutInterpolations(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith('${', i)) {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === '{') depth++;
+        else if (text[j] === '}' && --depth === 0) break;
+      }
+      out += `TF${i}`;
+      i = j;
+    } else out += text[i];
+  }
+  return out;
+}
+
+/** Every policy document (a JSON string with a Statement list) anywhere in a resource or data source of the stack. */
+function policyDocuments(stack: Json): Array<{ where: string; statements: Json[] }> {
+  const found: Array<{ where: string; statements: Json[] }> = [];
+  const walk = (value: unknown, where: string): void => {
+    if (typeof value === 'string' && value.startsWith('{') && value.includes('"Statement"')) {
+      const doc = JSON.parse(withoutInterpolations(value)) as Json;
+      found.push({ where, statements: [doc.Statement].flat() as Json[] });
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`);
+  };
+  walk(stack.resource, 'resource');
+  walk(stack.data, 'data');
+  return found;
+}
+
+describe('policy documents', () => {
+  it('every IAM, bucket and key policy of every stack has unique Sids and no value twice in a condition, action or resource list (S3 refuses such a bucket policy: MalformedPolicy)', () => {
+    let documents = 0;
+    for (const [name, stack] of Object.entries(stacks)) {
+      for (const { where, statements } of policyDocuments(stack)) {
+        documents++;
+        const sids = statements.map((s) => s.Sid as string | undefined).filter((s) => s !== undefined);
+        expect(sids.filter((s, i) => sids.indexOf(s) !== i), `${name} ${where}: repeated Sids`).toEqual([]);
+        for (const s of statements) {
+          const lists: Array<[string, unknown]> = ['Action', 'NotAction', 'Resource', 'NotResource'].map((k) => [k, s[k]]);
+          for (const [operator, block] of Object.entries((s.Condition ?? {}) as Json)) {
+            for (const [key, values] of Object.entries(block as Json)) lists.push([`${operator} ${key}`, values]);
+          }
+          for (const [what, values] of lists) {
+            if (!Array.isArray(values)) continue;
+            expect(values.filter((v, i) => values.indexOf(v) !== i), `${name} ${where} ${s.Sid ?? ''} ${what}: repeated values`).toEqual([]);
+          }
+        }
+      }
+    }
+    // Bucket, key, role, trust and boundary policies of both clouds' stacks: a walk that finds none proves nothing.
+    expect(documents).toBeGreaterThan(50);
   });
 });

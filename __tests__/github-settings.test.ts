@@ -66,9 +66,11 @@ describe('GitHub settings stack', () => {
     }
   });
 
-  it('writes the Azure client ids CI logs in with, from the stores\' bootstrap outputs', () => {
+  it('writes the Azure client ids CI logs in with, and the gated AWS environments\' plan signing key ARNs, from the stores\' bootstrap outputs', () => {
     const variables = resources(settings, 'github_actions_environment_variable').map((v) => `${named(v.environment)} ${v.variable_name}=${v.value}`);
     expect(variables.sort()).toEqual([
+      'aws-dr PLAN_SIGNING_KEY_ARN=${data.terraform_remote_state.bootstrap-euc1-222222222222-aws-dr-state.outputs.aws_dr_plan_signing_key_arn}',
+      'aws-prod PLAN_SIGNING_KEY_ARN=${data.terraform_remote_state.bootstrap-euw1-222222222222-aws-prod-state.outputs.aws_prod_plan_signing_key_arn}',
       'azure-dev AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedev01-state.outputs.azure_dev_ci_deploy_client_id}',
       'azure-dev-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedev01-state.outputs.azure_dev_ci_plan_client_id}',
       'azure-dr AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_ci_deploy_client_id}',

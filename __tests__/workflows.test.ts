@@ -8,6 +8,7 @@ import { targets, type Manifest } from '../scripts/ci/targets';
 import { synthExamples, tempDir } from './helpers';
 
 type Job = Record<string, any>;
+type Json = Record<string, any>;
 type Workflow = { on: any; permissions: any; jobs: Record<string, Job>; env?: Record<string, string> };
 
 const dir = join(__dirname, '..', '.github', 'workflows');
@@ -206,7 +207,7 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     expect(step(apply!, 'verify the plan signature')).toBeGreaterThan(credentials);
     expect(step(apply!, 'verify the plan signature')).toBeLessThan(step(apply!, 'open the saved plans'));
     expect(sign.run).toContain('aws kms sign --key-id "alias/$ENVIRONMENT-plan-signing" --message-type DIGEST');
-    expect(verify.run).toContain('aws kms verify --key-id "alias/$ENVIRONMENT-plan-signing" --message-type DIGEST');
+    expect(verify.env).toEqual({ PLAN_SIGNING_KEY_ARN: '${{ vars.PLAN_SIGNING_KEY_ARN }}' });
     // Run each step's digest line: both compute the same digest for the same run, and another run, commit, environment or bundle changes it.
     const digestLine = (run: string, bundle: string) => run.split('\n').find((l) => l.includes('openssl dgst'))!.replace(/sealed\/sealed-plans\.bin|sealed-plans\.bin/, bundle);
     const work = tempDir();
@@ -227,6 +228,42 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     }
     expect(digest(verify.run, 'other')).not.toBe(signed);
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('verifies by the pinned key ARN and accepts only a valid signature that KMS says that key made', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const fs = require('node:fs') as typeof import('node:fs');
+    const verify = (apply!.steps as Job[]).find((s) => s.name === 'verify the plan signature')!;
+    const pinned = 'arn:aws:kms:eu-west-1:222222222222:key/11111111-2222-3333-4444-555555555555';
+    const work = tempDir();
+    fs.mkdirSync(join(work, 'sealed'));
+    fs.writeFileSync(join(work, 'sealed', 'sealed-plans.bin'), 'sealed');
+    fs.writeFileSync(join(work, 'sealed', 'sealed-plans.sig'), Buffer.from('sig').toString('base64'));
+    // A stand-in for the AWS CLI: records its arguments and prints what KMS would answer.
+    fs.writeFileSync(join(work, 'aws'), '#!/bin/sh\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/aws.args"\nprintf "%s\\n" "$ANSWER"\n', { mode: 0o755 });
+    const run = (answer: string, key = pinned) => {
+      const env = { PATH: `${work}:${process.env.PATH}`, RUNNER_TEMP: work, GITHUB_REPOSITORY: 'example-org/rocketchat-platform', GITHUB_RUN_ID: '100', GITHUB_SHA: 'a'.repeat(40), ENVIRONMENT: 'aws-prod', PLAN_SIGNING_KEY_ARN: key, ANSWER: answer };
+      return spawnSync('bash', ['-euo', 'pipefail', '-c', verify.run as string], { cwd: work, encoding: 'utf8', env }).status;
+    };
+    expect(run(`True\t${pinned}`)).toBe(0);
+    const args = fs.readFileSync(join(work, 'aws.args'), 'utf8').split('\n');
+    expect(args.slice(0, 4)).toEqual(['kms', 'verify', '--key-id', pinned]);
+    // Another key answering (an alias moved, a key CI made), an invalid signature, or no pinned ARN: refused.
+    expect(run('True\tarn:aws:kms:eu-west-1:222222222222:key/99999999-2222-3333-4444-555555555555')).not.toBe(0);
+    expect(run(`False\t${pinned}`)).not.toBe(0);
+    expect(run(`True\t${pinned}`, '')).not.toBe(0);
+    rmSync(work, { recursive: true, force: true });
+    // The pinned ARN comes from the bootstrap output, written by the administrator-applied settings stack into each gated AWS environment.
+    const settings = synthExamples().stacks['gh-rocketchat-platform-settings']!;
+    const variables = Object.values((settings.resource.github_actions_environment_variable ?? {}) as Record<string, Json>).filter((v) => v.variable_name === 'PLAN_SIGNING_KEY_ARN');
+    expect(variables.map((v) => [v.environment, v.value])).toEqual([
+      ['${github_repository_environment.aws-dr.environment}', '${data.terraform_remote_state.bootstrap-euc1-222222222222-aws-dr-state.outputs.aws_dr_plan_signing_key_arn}'],
+      ['${github_repository_environment.aws-prod.environment}', '${data.terraform_remote_state.bootstrap-euw1-222222222222-aws-prod-state.outputs.aws_prod_plan_signing_key_arn}'],
+    ]);
+    for (const stack of ['bootstrap-euc1-222222222222', 'bootstrap-euw1-222222222222']) {
+      const env = stack.includes('euc1') ? 'aws_dr' : 'aws_prod';
+      expect(synthExamples().stacks[stack]!.output[`${env}_plan_signing_key_arn`].value).toMatch(/^\$\{aws_kms_key\.ci-aws-(dr|prod)_plan-signing_key_[0-9A-F]+\.arn\}$/);
+    }
   });
 
   it('takes only the saved plans and their results out of the bundle, whatever else a tampered plan runner packed', () => {

@@ -110,7 +110,9 @@ export function buildEnvironments(app: App, envs: readonly Environment[], regist
     const store = stacksFor(env).stateStore(env);
     if (store && !stores.has(store.id)) {
       const sharing = [env, ...registered.filter((other) => other.name !== env.name && stacksFor(other).stateStore(other)?.id === store.id)];
-      stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name)), [...registered, ...envs]));
+      // On a full synth `registered` is `envs`: one entry per name, or the store's policies repeat Sids (S3 refuses the bucket policy).
+      const everyEnv = [...new Map([...registered, ...envs].map((e) => [e.name, e])).values()];
+      stores.set(store.id, store.build(app, sharing.sort((a, b) => a.name.localeCompare(b.name)), everyEnv));
     }
   }
   // A store that uses the account's GitHub OIDC provider is applied after the store that owns it.
@@ -125,9 +127,9 @@ export function buildEnvironments(app: App, envs: readonly Environment[], regist
   for (const repository of repositories) {
     const ofRepository = envs.filter((e) => e.delivery.repository === repository).sort((a, b) => a.name.localeCompare(b.name));
     const settings = new GithubSettingsStack(app, githubSettingsStackId(repository), repository, ofRepository);
-    // It reads the Azure stores' bootstrap outputs (client ids).
+    // It reads the Azure stores' bootstrap outputs (client ids) and the gated AWS stores' (plan signing key ARN).
     for (const e of ofRepository) {
-      const store = e.cloud === 'azure' ? stores.get(stacksFor(e).stateStore(e)?.id ?? '') : undefined;
+      const store = e.cloud === 'azure' || e.tier === 'prod' ? stores.get(stacksFor(e).stateStore(e)?.id ?? '') : undefined;
       if (store) settings.addDependency(store);
     }
   }

@@ -11,8 +11,10 @@
  *   main (a deployment branch policy), with the configured reviewers, self-review refused and no
  *   administrator bypass in prod; `<env>-plan` only from main too, except where pull requests plan
  *   (config/delivery.ts pullRequestPlans);
- * - the variables CI reads: AZURE_CLIENT_ID of every Azure `<env>-plan` / `<env>`, read from the
- *   store's bootstrap outputs (so the bootstrap stacks are applied first);
+ * - the variables CI reads: AZURE_CLIENT_ID of every Azure `<env>-plan` / `<env>`, and
+ *   PLAN_SIGNING_KEY_ARN of every gated AWS `<env>`, read from the store's bootstrap outputs (so the
+ *   bootstrap stacks are applied first, and the administrator also needs read access to the AWS
+ *   state bucket);
  * - a ruleset on the default branch: changes arrive by reviewed pull request only, no force push,
  *   no deletion. "From main" means "reviewed" only with it;
  * - two organization runner groups for self-hosted runners that hold trust: `<name>-deploy` (every
@@ -43,6 +45,7 @@ import type { Environment } from '../config/schema';
 import { LayerStack } from '../constructs/layer-stack';
 import { localState, remoteState, stateLocation } from '../constructs/state-backend';
 import { stateStoreStackId } from '../config/stack-names';
+import { planSigningKeyOutput } from '../constructs/aws/plan-signing-key';
 import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from './bootstrap-state';
 
 /**
@@ -141,6 +144,19 @@ export class GithubSettingsStack extends LayerStack {
       });
       mainOnly(deploy, env.name);
 
+      // The approved apply verifies plan signatures by this key's ARN (deploy-environment.yml): the bootstrap output, copied here
+      // by an administrator's apply, so no CI identity can point it elsewhere. Gated (prod-tier) AWS environments only sign.
+      if (env.cloud === 'aws' && prod) {
+        const inStore = stateLocation(env, store);
+        if (inStore.type !== 's3') continue;
+        const bootstrap = remoteState(this, `${store}-${env.name}-state`, { ...inStore, key: `${BOOTSTRAP_KEY_PREFIX}/${store}.tfstate` });
+        new ActionsEnvironmentVariable(this, `${env.name}-plan-signing-key-arn`, {
+          repository: name,
+          environment: deploy.environment,
+          variableName: 'PLAN_SIGNING_KEY_ARN',
+          value: bootstrap.getString(planSigningKeyOutput(env.name)),
+        });
+      }
       if (env.cloud === 'azure') {
         const inStore = stateLocation(env, store);
         if (inStore.type !== 'azurerm') continue;

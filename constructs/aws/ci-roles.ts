@@ -175,6 +175,8 @@ export class CiRoles extends Construct {
       githubOidcProviderArn: props.githubOidcProviderArn,
       stateKmsKeyArn: props.stateKmsKeyArn,
       accountStores: props.accountStores,
+      region,
+      restoresFrom: env.app.restore?.from.environment,
     };
     const deployFence: Statement[] = deployFenceStatements(fence);
     this.boundary = new IamPolicy(this, 'deploy-boundary', {

@@ -31,6 +31,8 @@ const STORE_SETTINGS_ACTIONS = [
   's3:PutEncryptionConfiguration', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutBucketAcl',
   's3:PutReplicationConfiguration', 's3:PutBucketObjectLockConfiguration',
 ];
+/** What rewrites, removes, passes or assumes a role (`*RolePolicy` also covers the trust: UpdateAssumeRolePolicy). */
+const ROLE_ACTIONS = ['iam:*RolePolicy', 'iam:*RolePermissionsBoundary', 'iam:DeleteRole', 'iam:UpdateRole*', 'iam:TagRole', 'iam:UntagRole', 'iam:PassRole', 'sts:AssumeRole'];
 const KEY_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy'];
 
 /** One state store of the account: its bucket and the environments whose state it holds. */
@@ -48,6 +50,37 @@ export interface FenceProps {
   /** This store's key, by ARN (other stores' keys are named by alias). */
   readonly stateKmsKeyArn: string;
   readonly accountStores: readonly AccountStore[];
+  /** The environment's region: its cluster's OIDC issuer (IRSA) is the one identity provider CI may create. */
+  readonly region: string;
+  /** The environment this one restores from (config `app.restore.from`): it reads that one's secrets as replicas in `region`. */
+  readonly restoresFrom?: string;
+}
+
+/**
+ * Other environments' secrets in the same account: no action at all, except a restoring
+ * environment's reads of its source's replicas in its own region (the app stack reads them at plan
+ * and the restore uses them: constructs/app/mongodb-secrets.ts).
+ */
+function otherSecretsStatements(props: FenceProps): Statement[] {
+  const secrets = (env: string) => `arn:${props.partition}:secretsmanager:*:${props.accountId}:secret:${env}-*`;
+  const others = [...new Set(props.accountStores.flatMap((s) => s.environments.map((e) => e.name)))].filter((n) => n !== props.environment);
+  const unrelated = others.filter((n) => n !== props.restoresFrom);
+  const source = props.restoresFrom && others.includes(props.restoresFrom) ? props.restoresFrom : undefined;
+  const reads = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+  const statements: Statement[] = [];
+  if (unrelated.length) statements.push({ Sid: 'NoOtherEnvironmentsSecrets', Effect: 'Deny', Action: 'secretsmanager:*', Resource: unrelated.map(secrets) });
+  if (source) {
+    statements.push(
+      {
+        Sid: 'RestoreSourceSecretsReadOnly',
+        Effect: 'Deny',
+        Action: ['Put*', 'Update*', 'Delete*', 'Restore*', 'Rotate*', 'Cancel*', '*Tag*', '*Replica*'].map((a) => `secretsmanager:${a}`),
+        Resource: secrets(source),
+      },
+      { Sid: 'RestoreSourceSecretsAsReplicas', Effect: 'Deny', Action: reads, Resource: secrets(source), Condition: { StringNotEquals: { 'aws:RequestedRegion': props.region } } },
+    );
+  }
+  return statements;
 }
 
 /** The state objects of one environment: `<keyPrefix>/<env>-<layer>.tfstate` and its lock file, layer by layer (`<env>-*` would also match `<env>-eu-*`). */
@@ -86,19 +119,43 @@ export function deployFenceStatements(props: FenceProps, created = false): State
     {
       Sid: 'CiIdentitiesAreManagedByTheBootstrapStack',
       Effect: 'Deny',
-      Action: [
-        'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
-        'iam:DeleteRole', 'iam:UpdateRole', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
-      ],
+      Action: ROLE_ACTIONS,
       Resource: ciRolePatterns(partition, accountId),
     },
+    // Roles the stacks did not make (OrganizationAccountAccessRole, a person's) are not CI's to rewrite, delete, pass or assume:
+    // every role the stacks create is named `<env>-*`. (Creating one is fenced by the boundary condition below.)
+    {
+      Sid: 'OnlyTheEnvironmentsRoles',
+      Effect: 'Deny',
+      Action: ROLE_ACTIONS,
+      NotResource: `arn:${partition}:iam::${accountId}:role/${props.environment}-*`,
+    },
+    {
+      Sid: 'OnlyTheEnvironmentsPolicies',
+      Effect: 'Deny',
+      Action: ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy'],
+      NotResource: `arn:${partition}:iam::${accountId}:policy/${props.environment}-*`,
+    },
+    // The cluster layer creates its own issuer (IRSA); no other identity provider, and no SAML or Roles Anywhere door in from outside GitHub.
+    { Sid: 'OnlyTheClustersIssuer', Effect: 'Deny', Action: 'iam:CreateOpenIDConnectProvider', NotResource: `arn:${partition}:iam::${accountId}:oidc-provider/oidc.eks.${props.region}.amazonaws.com/id/*` },
+    {
+      Sid: 'NoSideDoorsNoAuditChanges',
+      Effect: 'Deny',
+      Action: [
+        'iam:CreateSAMLProvider', 'iam:UpdateSAMLProvider', 'rolesanywhere:*',
+        // An access point (or an Object Lambda one) is a second policy in front of a bucket: the state buckets' policies refuse their use too.
+        's3:CreateAccessPoint*', 's3:CreateMultiRegionAccessPoint*', 's3-object-lambda:*',
+        'organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors',
+        'guardduty:Delete*', 'guardduty:Disassociate*', 'config:Delete*', 'config:StopConfigurationRecorder',
+      ],
+      Resource: '*',
+    },
+    ...otherSecretsStatements(props),
     {
       Sid: 'GitHubTrustIsManagedByTheBootstrapStack',
       Effect: 'Deny',
-      Action: [
-        'iam:CreateOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint',
-        'iam:AddClientIDToOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider', 'iam:UntagOpenIDConnectProvider',
-      ],
+      // Wildcards within these resources name only identity-provider actions (IAM's 6,144-character limit: see below).
+      Action: ['iam:CreateOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:Update*', 'iam:*ClientID*', 'iam:Tag*', 'iam:Untag*'],
       // The account's provider, and any other of GitHub's issuer (an enterprise's `<host>/<slug>`).
       Resource: [props.githubOidcProviderArn, `arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC.host}/*`],
     },
@@ -117,11 +174,14 @@ export function deployFenceStatements(props: FenceProps, created = false): State
       Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:TagPolicy', 'iam:UntagPolicy'],
       Resource: `arn:${partition}:iam::${accountId}:policy/*-ci-deploy-boundary`,
     },
-    // Users and their keys are long-lived credentials outside every boundary and every trust above.
+    // Users and their keys are long-lived credentials outside every boundary and every trust above; existing users and groups get no policy from CI.
     {
       Sid: 'NoLongLivedCredentials',
       Effect: 'Deny',
-      Action: ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:CreateServiceSpecificCredential'],
+      Action: [
+        'iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:CreateServiceSpecificCredential',
+        'iam:*UserPolicy', 'iam:*GroupPolicy', 'iam:AddUserToGroup', 'iam:PutUserPermissionsBoundary',
+      ],
       Resource: '*',
     },
     { Sid: 'StateStoresStayAsBootstrapped', Effect: 'Deny', Action: STORE_SETTINGS_ACTIONS, Resource: storeArns },
@@ -186,6 +246,8 @@ export function stateBucketStatements(bucketArn: string, store: AccountStore, pa
       Resource: [`${bucketArn}/${BOOTSTRAP_KEY_PREFIX}/*`],
       Condition: { ArnLike: { 'aws:PrincipalArn': ci } },
     },
+    // Nobody reaches state through an access point: its policy would be a second door this one does not see.
+    { Sid: 'NoAccessPoints', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucketArn, `${bucketArn}/*`], Condition: { Null: { 's3:DataAccessPointArn': 'false' } } },
     { Sid: 'CiKeepsHistory', Effect: 'Deny', Principal: '*', Action: 's3:DeleteObjectVersion', Resource: `${bucketArn}/*`, Condition: { ArnLike: { 'aws:PrincipalArn': ci } } },
     {
       Sid: 'CiOfOtherStoresTouchNoObject',

@@ -13,11 +13,17 @@
  */
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ciRolePatterns } from './deploy-fence';
 import { accountRootStatement, policyDocument } from './policy';
 
-/** `alias/<env>-plan-signing`: the workflows sign and verify by this alias. */
+/** `<env>_plan_signing_key_arn`: the bootstrap output the GitHub settings stack copies into the `<env>` environment's PLAN_SIGNING_KEY_ARN. */
+export function planSigningKeyOutput(environment: string): string {
+  return `${environment.replace(/-/g, '_')}_plan_signing_key_arn`;
+}
+
+/** `alias/<env>-plan-signing`: the plan job signs by this alias; the apply verifies by the key's ARN (PLAN_SIGNING_KEY_ARN) and checks KMS names it. */
 export function planSigningAlias(environment: string): string {
   return `alias/${environment}-plan-signing`;
 }
@@ -61,5 +67,8 @@ export class PlanSigningKey extends Construct {
       ]),
     });
     new KmsAlias(this, 'alias', { name: planSigningAlias(props.environment), targetKeyId: this.key.keyId });
+    new TerraformOutput(this, 'key-arn', { value: this.key.arn, description: `Key the approved applies of ${props.environment} verify plan signatures with` }).overrideLogicalId(
+      planSigningKeyOutput(props.environment),
+    );
   }
 }
