@@ -16,7 +16,7 @@
 import { App, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
-import { registeredEnvironments } from '../config/load';
+import { loadEnvironments, registeredEnvironments } from '../config/load';
 import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
 import { AzureBootstrapStack } from '../stacks/azure-bootstrap-stack';
 import { resources, synthExamples, type Json } from './helpers';
@@ -733,8 +733,9 @@ describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () =
   });
 
   it('Azure federated credentials name the immutable subject exactly', () => {
-    const env = withIds('azure-prod') as Json;
-    const state = env.state as Json;
+    // Loaded, so the stack sees config defaults (app.backups.restoreCheck) as every real synth does.
+    const [env] = loadEnvironments({ 'azure-prod': withIds('azure-prod') }, undefined) as Json[];
+    const state = env!.state as Json;
     const stack = new AzureBootstrapStack(new App(), `bootstrap-${state.storageAccountName}`, [env as never], state as never);
     const subjects = resources(JSON.parse(Testing.synth(stack)) as Json, 'azurerm_federated_identity_credential').map((c) => c.subject as string);
     expect(subjects).toContain(IMMUTABLE_DEPLOY_TOKEN.sub.replaceAll('aws-prod', 'azure-prod'));

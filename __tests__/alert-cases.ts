@@ -46,6 +46,8 @@ const backup = (name: string, metric: 'created' | 'completed' | 'latest_restorab
 });
 
 /** kube-state-metrics' series of the restore check's CronJob: `kube_cronjob_<metric>`. */
+/** The app layer is deployed: kube-state-metrics reports the rocketchat namespace (a DR standby has none). */
+const APP_LAYER = { 'kube_namespace_created{namespace="rocketchat"}': '0x400' };
 const cronjob = (metric: string, values: string): Record<string, string> => ({ [`kube_cronjob_${metric}{namespace="mongodb-restore-check", cronjob="mongodb-restore-check"}`]: values });
 
 const REST = 'pod="rocketchat-rocketchat-7d9f-abcde", method="GET", entrypoint="/api/v1/channels.messages", user_agent="browser", version="8.6.1"';
@@ -96,9 +98,21 @@ export const ALERT_TESTS: readonly AlertTests[] = [
     cases: [
       {
         name: 'two of three members reporting for 20 minutes (a pod is gone)',
-        series: { 'mongodb_up{namespace="mongodb", pod="rs0-0"}': '1x30', 'mongodb_up{namespace="mongodb", pod="rs0-1"}': '1x30' },
+        series: { ...APP_LAYER, 'mongodb_up{namespace="mongodb", pod="rs0-0"}': '1x30', 'mongodb_up{namespace="mongodb", pod="rs0-1"}': '1x30' },
         at: '20m',
         alerts: [{ labels: { severity: 'critical' }, annotations: { description: '2 of 3 members are up and reporting.', summary: 'MongoDB replica set has members missing' } }],
+      },
+      {
+        name: 'app layer deployed, no member reporting (the replica set is gone)',
+        series: { ...APP_LAYER, 'up{job="kube-state-metrics"}': '1x30' },
+        at: '20m',
+        alerts: [{ labels: { severity: 'critical' }, annotations: { description: '0 of 3 members are up and reporting.', summary: 'MongoDB replica set has members missing' } }],
+      },
+      {
+        name: 'a DR standby: network, cluster and platform only, no app layer, no members',
+        series: { 'up{job="kube-state-metrics"}': '1x30', 'kube_namespace_created{namespace="monitoring"}': '0x30' },
+        at: '20m',
+        alerts: silent,
       },
       {
         name: 'three members up',
@@ -343,11 +357,18 @@ export const ALERT_TESTS: readonly AlertTests[] = [
         alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'mongodb-restore-check/mongodb-restore-check has not restored a backup successfully for 8 days (schedule "30 5 * * 3" UTC), or kube-state-metrics does not report it.', summary: 'No successful MongoDB restore check for 8 days' } }],
       },
       {
-        name: 'the CronJob not reported at all',
+        name: 'the app layer deployed, its CronJob not reported at all',
+        interval: '1h',
+        series: { 'kube_namespace_created{namespace="rocketchat"}': '0x240', 'up{job="kube-state-metrics"}': '1x240' },
+        at: '2h',
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'mongodb-restore-check/mongodb-restore-check has not restored a backup successfully for 8 days (schedule "30 5 * * 3" UTC), or kube-state-metrics does not report it.', summary: 'No successful MongoDB restore check for 8 days' } }],
+      },
+      {
+        name: 'a DR standby: no app layer, so no CronJob',
         interval: '1h',
         series: { 'up{job="kube-state-metrics"}': '1x240' },
         at: '2h',
-        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'mongodb-restore-check/mongodb-restore-check has not restored a backup successfully for 8 days (schedule "30 5 * * 3" UTC), or kube-state-metrics does not report it.', summary: 'No successful MongoDB restore check for 8 days' } }],
+        alerts: silent,
       },
       {
         name: 'the last success 7 days ago (a weekly run)',
@@ -385,8 +406,9 @@ export const ALERT_TESTS: readonly AlertTests[] = [
   {
     alert: 'MongoDBBackupStatusMissing',
     cases: [
-      { name: 'kube-state-metrics reports no replica set for 40 minutes', series: { 'up{job="kube-state-metrics"}': '1x60' }, at: '40m', alerts: [{ labels: { severity: 'warning', namespace: 'mongodb' }, annotations: { description: 'kube-state-metrics reports no PerconaServerMongoDB in mongodb, so no backup alert can fire.', summary: 'MongoDB backup status not reported' } }] },
+      { name: 'kube-state-metrics reports no replica set for 40 minutes', series: { ...APP_LAYER, 'up{job="kube-state-metrics"}': '1x60' }, at: '40m', alerts: [{ labels: { severity: 'warning', namespace: 'mongodb' }, annotations: { description: 'kube-state-metrics reports no PerconaServerMongoDB in mongodb, so no backup alert can fire.', summary: 'MongoDB backup status not reported' } }] },
       { name: 'the replica set reported', series: { [`kube_psmdb_created_timestamp_seconds{${CLUSTER}}`]: '0x60' }, at: '40m', alerts: silent },
+      { name: 'a DR standby without the app layer', series: { 'up{job="kube-state-metrics"}': '1x60' }, at: '40m', alerts: silent },
     ],
   },
   {

@@ -80,7 +80,7 @@ describe('MongoDB backup alerts', () => {
     });
     expect(rule('azure-prod', 'MongoDBRestoreFailed')).toMatchObject({ expr: 'kube_psmdb_restore_state{state=~"error|rejected"} == 1', labels: { severity: 'critical' } });
     expect(rule('azure-prod', 'MongoDBBackupConfigNotApplied')).toMatchObject({ expr: 'kube_psmdb_status_condition{condition="PBMReady"} == 0', for: '15m' });
-    expect(rule('azure-prod', 'MongoDBBackupStatusMissing')).toMatchObject({ expr: 'absent(kube_psmdb_created_timestamp_seconds{namespace="mongodb"})', for: '30m' });
+    expect(rule('azure-prod', 'MongoDBBackupStatusMissing')).toMatchObject({ expr: 'absent(kube_psmdb_created_timestamp_seconds{namespace="mongodb"}) and on () kube_namespace_created{namespace="rocketchat"}', for: '30m' });
   });
 
   it('every backup metric a rule reads is one kube-state-metrics is configured to export', () => {

@@ -41,7 +41,8 @@ let uploads: string;
 let appKey: string;
 beforeAll(() => {
   stacks = synthExamples().stacks;
-  model = awsAccessModel({ 'aws-prod-app': iamOnly(stacks['aws-prod-app']!) });
+  // The role carries the deploy permissions boundary, a managed policy the account's bootstrap stack defines.
+  model = awsAccessModel({ 'aws-prod-app': iamOnly(stacks['aws-prod-app']!), 'bootstrap-euw1-222222222222': stacks['bootstrap-euw1-222222222222']! });
   check = [...model.roles.keys()].find((r) => r.endsWith('-restore-check'))!;
   const buckets = resources(stacks['aws-prod-app']!, 'aws_s3_bucket').map((b) => b.bucket as string);
   bucket = buckets.find((b) => /^aws-prod-mongodb-backups-[0-9a-f]{8}$/.test(b))!;
@@ -137,6 +138,12 @@ describe('the restore check pod', () => {
     const { pod } = cronJob('aws-prod');
     expect(pod.initContainers.map((c: Json) => [c.name, c.restartPolicy ?? 'once'])).toEqual([['pbm-cli', 'once'], ['mongod', 'Always'], ['pbm-agent', 'Always']]);
     const mongod = pod.initContainers[1];
+    // The kubelet starts the check (which initiates the set) only once the agent sidecar is Running: the agent must
+    // survive the uninitiated set, so it runs under PBM's restart loop, as the operator runs it.
+    const agent = pod.initContainers[2];
+    expect(agent.command).toEqual(['pbm-agent-entrypoint']);
+    expect(agent.env).toEqual(expect.arrayContaining([{ name: 'PBM_AGENT_SIDECAR', value: 'true' }, { name: 'PBM_AGENT_SIDECAR_SLEEP', value: '5' }]));
+    expect(pod.containers[0].command).toEqual(['mongosh', '--nodb', '--quiet', '/check/check.js']);
     expect(mongod.command).toEqual(['mongod', '--replSet', 'rs0', '--bind_ip', '127.0.0.1', '--port', '27017', '--dbpath', '/data/db']);
     const text = JSON.stringify(pod);
     expect(text).not.toMatch(/rocketchat-mongodb/);
@@ -155,6 +162,9 @@ describe('the restore check pod', () => {
     expect(script).toContain("pbm('profile', 'add', 'store', '/check/profile.yaml', '--sync', '--wait', '--wait-time', '10m')");
     expect(script).toContain("pbm('config', '--file', '/check/main.yaml', '--wait', '--wait-time', '2m')");
     expect(script).not.toMatch(/profile\.yaml', '--wait'\)|config', '--file', '\/check\/profile/);
+    // pbm list hides a backup of another FCV: the throwaway is set to the newest backup's FCV before listing.
+    expect(script.indexOf('setFeatureCompatibilityVersion: newest.fcv')).toBeGreaterThan(script.indexOf("'--sync'"));
+    expect(script.indexOf('setFeatureCompatibilityVersion: newest.fcv')).toBeLessThan(script.indexOf("pbm('list'"));
   });
 
   it('the check script parses (mongosh runs it with top-level await and Node modules) and reaches the ConfigMap unchanged through Terraform', () => {
@@ -228,9 +238,11 @@ echo "$*" >> "$STORE/calls"
 cmd="$1 $2 $3"; shift 3
 case "$cmd" in
   "login --service-principal -u") exit 0 ;;
-  "storage blob list") (cd "$STORE/blobs" && ls -1 "$PREFIX" | grep '[.]pbm[.]json$' | sed "s|^|$PREFIX/|"); exit 0 ;;
-  "storage blob download") while [ $# -gt 0 ]; do case "$1" in -n) n=$2 ;; -f) f=$2 ;; esac; shift; done; cp "$STORE/blobs/$n" "$f" ;;
-  "storage blob download-batch") while [ $# -gt 0 ]; do case "$1" in -d) d=$2 ;; --pattern) p=$2 ;; esac; shift; done; dir=$(dirname "$p"); mkdir -p "$d/$dir"; cp -r "$STORE/blobs/$dir/." "$d/$dir/" ;;
+  "storage blob list") pre=""; while [ $# -gt 0 ]; do case "$1" in --prefix) pre=$2 ;; esac; shift; done
+    if [ "$pre" = "$PREFIX/" ]; then (cd "$STORE/blobs" && ls -1 "$PREFIX" | grep '[.]pbm[.]json$' | sed "s|^|$PREFIX/|"); else (cd "$STORE/blobs" && find "$pre" -type f | sort); fi; exit 0 ;;
+  "storage blob download") while [ $# -gt 0 ]; do case "$1" in -n) n=$2 ;; -f) f=$2 ;; esac; shift; done
+    case "$n" in *"$FAIL_ON"*) [ -n "$FAIL_ON" ] && { echo "ERROR: AADSTS700024: Client assertion is not within its valid time range" >&2; exit 1; } ;; esac
+    cp "$STORE/blobs/$n" "$f" ;;
   *) echo "unexpected az $cmd" >&2; exit 2 ;;
 esac
 `;
@@ -246,6 +258,7 @@ esac
       writeFileSync(join(blobs, '2026-12-01T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-01T01:30:00Z",\n\t"status": "done"\n}');
       writeFileSync(join(blobs, '2026-12-02T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-02T01:30:00Z",\n\t"replsets": [\n\t\t{\n\t\t\t"status": "done"\n\t\t}\n\t],\n\t"status": "running"\n}');
       writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'meta.pbm'), 'meta');
+      writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'rocketchat.users.s2'), 'users');
       mkdirSync(join(dir, 'bin'));
       writeFileSync(join(dir, 'bin', 'az'), FAKE_AZ);
       chmodSync(join(dir, 'bin', 'az'), 0o755);
@@ -256,14 +269,45 @@ esac
       expect(out).toContain('copied 2026-12-01T01:30:00Z');
       expect(readFileSync(join(dest, 'azure-prod', '.pbm.init'), 'utf8')).toBe('v2.12.0');
       expect(readFileSync(join(dest, 'azure-prod', '2026-12-01T01:30:00Z', 'rs0', 'meta.pbm'), 'utf8')).toBe('meta');
+      expect(readFileSync(join(dest, 'azure-prod', '2026-12-01T01:30:00Z', 'rs0', 'rocketchat.users.s2'), 'utf8')).toBe('users');
       expect(existsSync(join(dest, 'azure-prod', '2026-12-01T01:30:00Z.pbm.json'))).toBe(true);
       // The running backup's metadata was looked at and dropped; nothing else of it was copied.
       expect(existsSync(join(dest, 'azure-prod', '2026-12-02T01:30:00Z.pbm.json'))).toBe(false);
       expect(existsSync(join(dest, 'azure-prod', '2026-12-02T01:30:00Z'))).toBe(false);
       expect(existsSync(join(dest, '.copied'))).toBe(true);
       const calls = readFileSync(join(dir, 'store', 'calls'), 'utf8');
-      expect(calls.split('\n')[0]).toBe('login --service-principal -u c -t t --federated-token federated --allow-no-subscriptions -o none');
+      const lines = calls.trim().split('\n');
+      expect(lines[0]).toBe('login --service-principal -u c -t t --federated-token federated --allow-no-subscriptions -o none');
       expect(calls).not.toMatch(/upload|delete|--account-key|--sas-token/);
+      // The projected token lives about an hour and az cannot renew it: every file of the backup is fetched right after a fresh login.
+      const files = lines.map((l, i) => [l, lines[i - 1]]).filter(([l]) => l!.includes('download') && l!.includes('-n azure-prod/2026-12-01T01:30:00Z/'));
+      expect(files).toHaveLength(2);
+      for (const [, before] of files) expect(before).toMatch(/^login --service-principal/);
+      expect(existsSync(join(dest, '.failed'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a copy that fails leaves .failed (which the check waits for too) and no .copied', () => {
+    const dir = tempDir();
+    try {
+      const blobs = join(dir, 'store', 'blobs', 'azure-prod');
+      mkdirSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0'), { recursive: true });
+      writeFileSync(join(blobs, '.pbm.init'), 'v2.12.0');
+      writeFileSync(join(blobs, '2026-12-01T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-01T01:30:00Z",\n\t"status": "done"\n}');
+      writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'rocketchat.users.s2'), 'users');
+      mkdirSync(join(dir, 'bin'));
+      writeFileSync(join(dir, 'bin', 'az'), FAKE_AZ);
+      chmodSync(join(dir, 'bin', 'az'), 0o755);
+      writeFileSync(join(dir, 'token'), 'federated');
+      const dest = join(dir, 'backup');
+      const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups', PREFIX: 'azure-prod', DEST: dest, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token'), FAIL_ON: 'rocketchat.users.s2' };
+      expect(() => execFileSync('/bin/sh', ['-c', restoreCheckCopyScript()], { env, encoding: 'utf8', stdio: 'pipe' })).toThrow(/AADSTS700024/);
+      expect(existsSync(join(dest, '.failed'))).toBe(true);
+      expect(existsSync(join(dest, '.copied'))).toBe(false);
+      const check = cronJob('azure-prod').pod.containers.find((c: Json) => c.name === 'check');
+      expect(check.env).toEqual(expect.arrayContaining([{ name: 'WAIT_FOR', value: '/backup/.copied' }, { name: 'WAIT_FAILED', value: '/backup/.failed' }]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

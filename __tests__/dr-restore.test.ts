@@ -249,12 +249,14 @@ describe('after failover: the first full backup with the serve deploy (region-lo
       expect(backup.metadata).toEqual({
         name: 'after-restore-from-aws-prod-2',
         namespace: 'mongodb',
-        annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'before-hook-creation' },
+        // hook-failed alone: a re-install (rebuilt cluster, lost release record) meets the object and fails instead of
+        // replacing it with a backup of whatever the database holds then (issue 25 drill review, item 4).
+        annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' },
       });
       expect(backup.spec).toEqual({ clusterName: 'rocketchat-mongodb', storageName: 'main', type: 'logical', compressionType: 'zstd' });
       expect(CRDS.has(backup.apiVersion, backup.kind)).toBe(true);
       expect(CRDS.problems(backup)).toEqual([]);
-      // No delete-backup finalizer: a re-install replaces the object without deleting the backup from the store.
+      // No delete-backup finalizer: deleting the object by hand leaves the backup in the store.
       expect(backup.metadata.finalizers).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -353,6 +353,13 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
       expect(JSON.stringify(serving)).not.toContain('PerconaServerMongoDBRestore');
       const first = resources(serving, 'helm_release').find((r) => r.name === 'rocketchat-mongodb-first-backup')!;
       expect(JSON.parse(first.values[0]).objects.map((o: Json) => [o.kind, o.metadata.name])).toEqual([['PerconaServerMongoDBBackup', 'after-restore-from-aws-prod-1']]);
+      // One-shot per restore: once config records the first backup as done, its release goes, so no re-install takes another.
+      config.app.restore.firstBackupDone = true;
+      rmSync(outdir, { recursive: true, force: true });
+      run({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr', outdir, { log: () => undefined });
+      const done = readOutdir(outdir).stacks['aws-dr-app']!;
+      expect(resources(done, 'helm_release').map((r) => r.name).sort()).toEqual(restoring.filter((n) => n !== 'rocketchat-mongodb-restore').sort());
+      expect(JSON.stringify(done)).not.toContain('PerconaServerMongoDBBackup');
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -360,7 +367,7 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
 
   it('builds a date restore from a named backup in the format the CRD validates', () => {
     const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod' };
-    const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z', serve: false };
+    const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z', serve: false, firstBackupDone: false };
     expect(restoreResource(restore, source, restore.backup).spec).toEqual({
       clusterName: 'rocketchat-mongodb',
       backupSource: { type: 'logical', destination: 's3://b/aws-prod/2026-11-22T01:30:09Z', s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } },
@@ -422,6 +429,16 @@ describe('restore configuration', () => {
     expect(problemsOf(validate('aws-dr', input))).toEqual([
       'config/aws-dr: app.restore.pointInTime: "2026-11-21T23:00:00Z" is not after app.restore.backup "2026-11-22T01:30:09Z", the backup the oplog is replayed from (allowed: a time after 2026-11-22T01:30:09Z; fix: pick an older backup, or a later time)',
     ]);
+  });
+
+  it('refuses firstBackupDone before serve, in one line', () => {
+    const input = dr();
+    input.app.restore.firstBackupDone = true;
+    expect(problemsOf(validate('aws-dr', input))).toEqual([
+      'config/aws-dr: app.restore.firstBackupDone: true before app.restore.serve is true: the first backup is taken by the serving deploy (allowed: false until serve is true and the after-restore backup is ready; fix: set serve true first)',
+    ]);
+    input.app.restore.serve = true;
+    expect(validate('aws-dr', input)).not.toThrow();
   });
 
   it('refuses a point in time in the future', () => {

@@ -113,6 +113,9 @@ function restoreRules(env: Loose, problems: Problem[], now: number): void {
       message: `"${from.region}" is not this environment's region ${regionPath} "${region}"; a restore reads the copy in its own region (allowed: ${region}; fix: restore from the source's DR ${env.cloud === 'azure' ? 'secondary' : 'replica'} in ${region}, or deploy this environment there)`,
     });
   }
+  if (restore.firstBackupDone === true && restore.serve !== true) {
+    problems.push({ path: 'app.restore.firstBackupDone', message: 'true before app.restore.serve is true: the first backup is taken by the serving deploy (allowed: false until serve is true and the after-restore backup is ready; fix: set serve true first)' });
+  }
   if (env.cloud === 'azure') azureRestoreRules(from, restore, problems);
   const backup = restore.backup;
   const backupMs = typeof backup === 'string' && backup !== 'latest' ? utcSecond(backup) : undefined;

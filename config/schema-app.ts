@@ -209,6 +209,13 @@ const restore = object({
    * says whose users and key this database has.
    */
   serve: optional(bool(), false),
+  /**
+   * true once `after-restore-from-<environment>-<attempt>` is `ready`: the serving deploy's
+   * first-backup release is dropped, so no later install (a rebuilt cluster, a lost release
+   * record) backs up an empty or half-restored database as the newest backup (docs/restore.md).
+   * Needs `serve: true`.
+   */
+  firstBackupDone: optional(bool(), false),
 });
 
 export const appFields = {

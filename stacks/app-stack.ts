@@ -72,7 +72,8 @@ export class AppStack extends LayerStack {
       new RestoreCheck(this, 'restore-check', { env, access: (sa) => cloud.restoreCheck(sa), placement: cloud.nodePool(env.app.mongodb.nodePool), dependsOn: [] });
     }
     // Serving a restored database: its first full backup at once, so point-in-time recovery starts now, not at the next schedule.
-    if (env.app.restore?.serve) new FirstBackup(this, 'mongodb-first-backup', { restore: env.app.restore, dependsOn: database.ready });
+    // One-shot per restore: once config says its backup is ready, the release goes and no re-install can take another.
+    if (env.app.restore?.serve && !env.app.restore.firstBackupDone) new FirstBackup(this, 'mongodb-first-backup', { restore: env.app.restore, dependsOn: database.ready });
     const rocketchat = new RocketChat(this, 'rocketchat', {
       env,
       cloud,

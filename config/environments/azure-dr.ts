@@ -3,9 +3,11 @@ import { defineEnvironment } from '../schema';
 /**
  * Disaster recovery for azure-prod in North Europe, West Europe's pair (docs/restore.md, "Region
  * lost"): production's shape, its own state store there (azure-prod's is in the lost region),
- * and it starts from azure-prod's backups at the RA-GZRS secondary of its backup account, with
- * azure-prod's users and keys read from azure-prod's Key Vault, which Azure keeps readable in the
- * pair. Same subscription as azure-prod: the source's vault and account are found by name there.
+ * and it starts from a copy of azure-prod's backups taken from the RA-GZRS secondary of its backup
+ * account, with azure-prod's users, key and admin password read from azure-prod's escrow vault in
+ * North Europe (kvx-azure-prod-<suffix>, constructs/azure/escrow-vault.ts), not from its own vault,
+ * whose failover to the pair Microsoft decides. Same subscription as azure-prod: the source's
+ * escrow vault and account are found by name there.
  */
 export default defineEnvironment({
   name: 'azure-dr',

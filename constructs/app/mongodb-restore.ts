@@ -107,8 +107,11 @@ export class MongoRestore extends Construct {
  * day (or a week) away. The `serve: true` deploy therefore asks for one full backup at once.
  *
  * A post-install hook of its own release, so it is created when that deploy installs the release
- * and never on an upgrade. Unlike the restore it is harmless to repeat, so it keeps Helm's
- * `before-hook-creation`: a re-install replaces the object and takes another backup. No
+ * and never on an upgrade. It is not harmless to repeat: a re-install (a rebuilt cluster, a lost
+ * release record) would back up whatever the database holds then, maybe nothing, as the newest
+ * backup. So it is one-shot per restore id: the delete policy is `hook-failed` alone (RESTORE_ONCE),
+ * so a re-install meets the existing object and fails instead of replacing it, and config
+ * `app.restore.firstBackupDone: true` drops the release for good (app-stack.ts). No
  * `percona.com/delete-backup` finalizer: deleting the object leaves the backup in the store
  * (retention deletes scheduled backups only; this one goes by hand, docs/restore.md).
  */
@@ -119,7 +122,7 @@ export function firstBackupResource(restore: Pick<Restore, 'from' | 'attempt'>):
     metadata: {
       name: `after-${restoreName(restore)}`,
       namespace: MONGODB.namespace,
-      annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'before-hook-creation' },
+      annotations: { ...RESTORE_ONCE },
     },
     spec: { clusterName: MONGODB.cluster, storageName: BACKUP_STORAGE, type: 'logical', compressionType: 'zstd' },
   };

@@ -1,7 +1,8 @@
 /**
  * The weekly restore check (config `app.backups.restoreCheck`, docs/restore.md "The weekly restore
  * check"): backups are proven restorable without a person. A CronJob in its own namespace starts
- * one pod that holds a throwaway one-member replica set (mongod and pbm-agent as native sidecars,
+ * one pod that holds a throwaway one-member replica set (mongod and pbm-agent as native sidecars, the agent
+ * kept up by PBM's entrypoint loop until the check container has initiated the set,
  * on the pod's own ephemeral volume, deleted with the pod), restores the newest finished backup
  * into it with PBM, compares what it restored with the backup's metadata and two documents
  * Rocket.Chat writes on its first start, and serves the result to Prometheus.
@@ -197,8 +198,11 @@ export function restoreCheckCronJob(env: Environment, access: RestoreCheckAccess
                 {
                   name: 'pbm-agent',
                   image: IMAGES.perconaBackupMongodb,
-                  command: ['pbm-agent'],
-                  env: [pbmEnv],
+                  // Through PBM's own restart loop, as the operator runs its agents (pkg/psmdb/statefulset.go): a bare
+                  // pbm-agent exits 1 at once against the set nobody has initiated yet (the check container does that),
+                  // and the kubelet starts the check only once this sidecar stays Running (cmd/pbm-agent-entrypoint).
+                  command: ['pbm-agent-entrypoint'],
+                  env: [pbmEnv, { name: 'PBM_AGENT_SIDECAR', value: 'true' }, { name: 'PBM_AGENT_SIDECAR_SLEEP', value: '5' }],
                   resources: AGENT_RESOURCES,
                   volumeMounts: [{ name: 'pbm-main', mountPath: RESTORE_CHECK.mainStoragePath }, ...backupMount],
                   ...sidecar,
@@ -215,7 +219,7 @@ export function restoreCheckCronJob(env: Environment, access: RestoreCheckAccess
                     { name: 'METRICS_PORT', value: String(RESTORE_CHECK.metricsPort) },
                     { name: 'LINGER_SECONDS', value: String(LINGER_SECONDS) },
                     { name: 'REPLSET', value: MONGODB.replset },
-                    ...(copyPath ? [{ name: 'WAIT_FOR', value: `${copyPath}/.copied` }] : []),
+                    ...(copyPath ? [{ name: 'WAIT_FOR', value: `${copyPath}/.copied` }, { name: 'WAIT_FAILED', value: `${copyPath}/.failed` }] : []),
                   ],
                   ports: [{ name: 'metrics', containerPort: RESTORE_CHECK.metricsPort }],
                   resources: CHECK_RESOURCES,

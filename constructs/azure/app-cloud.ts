@@ -211,7 +211,7 @@ export class AzureAppCloud extends Construct implements AppCloud {
    * The source's backups as copied into this environment's own container under the source's
    * prefix (restore-copy.ts says why a copy): PBM reads them, and rewrites the resync's marker
    * file, with this environment's own account key; nothing of the source's is writable from
-   * here. The source's secrets come from its Key Vault; the platform layer made the private
+   * here. The source's secrets come from its escrow vault in this region; the platform layer made the private
    * endpoints and the grants on the source (RestoreSourceAccess). No `latest`: azurerm has no
    * blob listing, so config names the backup (rules-dr.ts).
    */
@@ -261,13 +261,21 @@ export const RESTORE_CHECK_COPY_PATH = '/backup';
  * The newest backup whose metadata says `done`, with its marker file, copied with the workload
  * identity (az login with the federated token the webhook mounts). Names sort by their start
  * second, so the newest is last; a backup still running has a `.pbm.json` that is not done yet.
+ *
+ * The login is repeated before every blob: az cannot renew its token without a fresh assertion,
+ * and the projected token it logged in with lives about an hour (the kubelet rewrites the file
+ * before it expires), shorter than a large backup's copy. PBM writes one blob per collection, so
+ * this is one token exchange per collection. Whatever ends the script early leaves `.failed`,
+ * which the check container waits for as well as `.copied`.
  */
 export function restoreCheckCopyScript(): string {
   // Plain $NAME expansions only: the script reaches the cluster through Terraform, which would read "$" + "{" as an interpolation.
   const blob = 'az storage blob download --auth-mode login --account-name "$ACCOUNT" -c "$CONTAINER" --no-progress -o none';
   return [
     'set -eu',
-    'az login --service-principal -u "$AZURE_CLIENT_ID" -t "$AZURE_TENANT_ID" --federated-token "$(cat "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions -o none',
+    'trap \'rc=$?; if [ "$rc" -ne 0 ]; then touch "$DEST/.failed"; fi\' EXIT',
+    'login() { az login --service-principal -u "$AZURE_CLIENT_ID" -t "$AZURE_TENANT_ID" --federated-token "$(cat "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions -o none; }',
+    'login',
     'mkdir -p "$DEST/$PREFIX"',
     `${blob} -n "$PREFIX/.pbm.init" -f "$DEST/$PREFIX/.pbm.init"`,
     'names=$(az storage blob list --auth-mode login --account-name "$ACCOUNT" -c "$CONTAINER" --prefix "$PREFIX/" --delimiter / --query "[?ends_with(name, \'.pbm.json\')].name" -o tsv | sort -r)',
@@ -279,9 +287,15 @@ export function restoreCheckCopyScript(): string {
     'done',
     'test -n "$picked" || { echo "no finished backup under $PREFIX/"; exit 1; }',
     'name=$(basename "$picked" .pbm.json)',
-    'az storage blob download-batch --auth-mode login --account-name "$ACCOUNT" -s "$CONTAINER" -d "$DEST" --pattern "$PREFIX/$name/*" --no-progress -o none',
+    'blobs=$(az storage blob list --auth-mode login --account-name "$ACCOUNT" -c "$CONTAINER" --prefix "$PREFIX/$name/" --num-results "*" --query "[].name" -o tsv)',
+    'test -n "$blobs" || { echo "backup $name has no files under $PREFIX/$name/"; exit 1; }',
+    'for b in $blobs; do',
+    '  login',
+    '  mkdir -p "$DEST/$(dirname "$b")"',
+    `  ${blob} -n "$b" -f "$DEST/$b"`,
+    'done',
     'echo "copied $name"',
-    // The check container waits for this before PBM reads the copy.
+    // The check container waits for this (or .failed) before PBM reads the copy.
     'touch "$DEST/.copied"',
   ].join('\n');
 }

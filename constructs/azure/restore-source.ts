@@ -1,8 +1,8 @@
 /**
  * Reading another Azure environment's backups (config `app.restore.from`): the source's backup
  * account through its read-only geo-secondary, and the secrets a restore needs from the source's
- * Key Vault, which Azure keeps readable in the paired region when the primary region fails
- * (Key Vault's own availability model; docs/restore.md, "Region lost").
+ * escrow vault in this region (escrow-vault.ts), never the source's own vault, whose failover to
+ * the pair Microsoft decides and can take hours (docs/restore.md, "Region lost").
  *
  * Both answer only private endpoints, so the restoring environment's platform layer creates its
  * own endpoints to them (RestoreSourceAccess) before its app layer plans: the app layer reads the

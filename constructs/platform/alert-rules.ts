@@ -23,6 +23,13 @@ import { objectivesOf } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
 import { NAMESPACES, RESTORE_CHECK_JOB } from './names';
 
+/**
+ * True while the app layer is deployed: it creates the rocketchat namespace (app-stack.ts). A DR
+ * environment stands by with network, cluster and platform only (docs/restore.md), so the rules that
+ * alert on the app layer's objects being absent hold their fire until it is there.
+ */
+const APP_LAYER_DEPLOYED = 'kube_namespace_created{namespace="rocketchat"}';
+
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
@@ -120,7 +127,7 @@ function backupRules(backups: Backups): AlertRule[] {
       'MongoDB backup configuration not applied',
       `The operator cannot apply the backup storage and settings of ${cluster} to PBM (condition PBMReady false).`),
     // Without these series every rule above is silent: kube-state-metrics lost its access, or the replica set is gone.
-    alert('MongoDBBackupStatusMissing', `absent(${M.clusterCreated}{namespace="${NAMESPACES.mongodb}"})`, '30m', 'warning',
+    alert('MongoDBBackupStatusMissing', `absent(${M.clusterCreated}{namespace="${NAMESPACES.mongodb}"}) and on () ${APP_LAYER_DEPLOYED}`, '30m', 'warning',
       'MongoDB backup status not reported',
       `kube-state-metrics reports no PerconaServerMongoDB in ${NAMESPACES.mongodb}, so no backup alert can fire.`),
   ];
@@ -148,7 +155,7 @@ function restoreCheckRules(backups: Backups): AlertRule[] {
       `The newest run of ${RESTORE_CHECK_JOB.namespace}/${RESTORE_CHECK_JOB.cronjob} did not restore the newest backup: backups that cannot be restored are not backups. Read its log with kubectl -n ${RESTORE_CHECK_JOB.namespace} logs job/<newest job> (also in Loki where it is on); docs/restore.md, "The weekly restore check".`),
     // Also when the CronJob is suspended, stuck or its runs are skipped; before the first success, measured from its creation.
     alert('MongoDBRestoreCheckStale',
-      `(time() - ${last('kube_cronjob_status_last_successful_time')} > ${maxAge}) or (time() - ${last('kube_cronjob_created')} > ${maxAge} unless on (${by}) ${last('kube_cronjob_status_last_successful_time')}) or absent(kube_cronjob_created${sel})`,
+      `(time() - ${last('kube_cronjob_status_last_successful_time')} > ${maxAge}) or (time() - ${last('kube_cronjob_created')} > ${maxAge} unless on (${by}) ${last('kube_cronjob_status_last_successful_time')}) or (absent(kube_cronjob_created${sel}) and on () ${APP_LAYER_DEPLOYED})`,
       '30m', 'critical',
       'No successful MongoDB restore check for 8 days',
       `${RESTORE_CHECK_JOB.namespace}/${RESTORE_CHECK_JOB.cronjob} has not restored a backup successfully for ${RESTORE_CHECK_MAX_DAYS} days (schedule "${backups.restoreCheck.schedule}" UTC), or kube-state-metrics does not report it.`),
@@ -182,8 +189,9 @@ export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>)
         alert('MongoDBDown', 'mongodb_up == 0', '2m', 'critical',
           'MongoDB member down', 'The exporter of {{ $labels.namespace }}/{{ $labels.pod }} cannot reach its mongod.'),
         // A member whose pod is gone has no exporter, so mongodb_up == 0 never fires for it. Only the
-        // app layer's replica set counts; 15 minutes covers the gap between the platform and app deploys.
-        alert('MongoDBMembersMissing', `(count(mongodb_up{namespace="${NAMESPACES.mongodb}"} == 1) or vector(0)) < ${mongodbMembers}`, '15m', 'critical',
+        // app layer's replica set counts, and only while the app layer is deployed (a DR standby has none);
+        // 15 minutes covers the gap between the namespace and the members.
+        alert('MongoDBMembersMissing', `((count(mongodb_up{namespace="${NAMESPACES.mongodb}"} == 1) or vector(0)) < ${mongodbMembers}) and on () ${APP_LAYER_DEPLOYED}`, '15m', 'critical',
           'MongoDB replica set has members missing', `{{ $value }} of ${mongodbMembers} members are up and reporting.`),
         // Every member's exporter reports every secondary's lag (exporter 0.53.0 v1_compatibility.go
         // replSetMetrics: labels name = the member's host:port, set, state, self): one alert per lagging member.

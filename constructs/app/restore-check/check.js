@@ -46,7 +46,11 @@ async function until(what, seconds, attempt) {
 
 async function check() {
   // Azure: the copy container brings the backup into this pod's volume first (it signals when done).
-  if (process.env.WAIT_FOR) await until('backup copy', 6 * 3600, () => fs.existsSync(process.env.WAIT_FOR));
+  // A copy that failed says so (.failed): the check ends then, not when the 6 h wait runs out.
+  if (process.env.WAIT_FOR) {
+    const copy = await until('backup copy', 6 * 3600, () => (fs.existsSync(process.env.WAIT_FOR) ? 'copied' : process.env.WAIT_FAILED && fs.existsSync(process.env.WAIT_FAILED) ? 'failed' : false));
+    if (copy === 'failed') throw new Error('backup copy failed: see the log of the copy container');
+  }
   const client = await until('mongod', 900, () => {
     const c = new Mongo(LOCAL);
     c.getDB('admin').runCommand({ ping: 1 });
@@ -62,6 +66,16 @@ async function check() {
   await until('pbm-agent', 900, () => admin.getCollection('pbmAgents').findOne());
   await until('pbm config', 900, () => pbm('config', '--file', '/check/main.yaml', '--wait', '--wait-time', '2m'));
   await until('pbm profile', 1800, () => pbm('profile', 'add', 'store', '/check/profile.yaml', '--sync', '--wait', '--wait-time', '10m'));
+  // pbm list hides a backup whose featureCompatibilityVersion differs from this mongod's (PBM 2.12 cmd/pbm/backup.go
+  // bcpMatchCluster), e.g. while the live set runs new binaries at the old FCV: take the newest backup's FCV from the
+  // metadata the resync wrote here, and set this throwaway mongod to it first.
+  const newest = admin.getCollection('pbmBackups').find({ status: 'done', type: 'logical' }).sort({ name: -1 }).limit(1).toArray()[0];
+  const current = admin.runCommand({ getParameter: 1, featureCompatibilityVersion: 1 }).featureCompatibilityVersion?.version;
+  if (newest?.fcv && newest.fcv !== current) {
+    log(`setting featureCompatibilityVersion ${current} -> ${newest.fcv}, the FCV of backup ${newest.name}`);
+    const set = admin.runCommand({ setFeatureCompatibilityVersion: newest.fcv, confirm: true });
+    if (!set.ok) throw new Error(`setFeatureCompatibilityVersion ${newest.fcv} (backup ${newest.name}): ${set.errmsg}`);
+  }
   const list = JSON.parse(await pbm('list', '-o', 'json'));
   const done = (list.snapshots ?? []).filter((s) => s.status === 'done' && s.type === 'logical').map((s) => s.name).sort();
   const name = done[done.length - 1];
