@@ -316,13 +316,13 @@ export const ALERT_TESTS: readonly AlertTests[] = [
         name: 'the run scheduled at 10 min ended without success, none active',
         series: { ...cronjob('created', '0x60'), ...cronjob('status_last_schedule_time', '0x10 600x50'), ...cronjob('status_last_successful_time', '-100x60'), ...cronjob('status_active', '0x10 1x10 0x40') },
         at: '40m',
-        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'The newest run of mongodb-restore-check/mongodb-restore-check did not restore the newest backup: backups that cannot be restored are not backups. Its log is in Loki ({namespace="mongodb-restore-check"}); docs/restore.md, "The weekly restore check".', summary: 'The weekly MongoDB restore check failed' } }],
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'The newest run of mongodb-restore-check/mongodb-restore-check did not restore the newest backup: backups that cannot be restored are not backups. Read its log with kubectl -n mongodb-restore-check logs job/<newest job>; docs/restore.md, "The weekly restore check".', summary: 'The weekly MongoDB restore check failed' } }],
       },
       {
         name: 'the first run ever failed (no success yet)',
         series: { ...cronjob('created', '0x60'), ...cronjob('status_last_schedule_time', '600x60'), ...cronjob('status_active', '0x60') },
         at: '40m',
-        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'The newest run of mongodb-restore-check/mongodb-restore-check did not restore the newest backup: backups that cannot be restored are not backups. Its log is in Loki ({namespace="mongodb-restore-check"}); docs/restore.md, "The weekly restore check".', summary: 'The weekly MongoDB restore check failed' } }],
+        alerts: [{ labels: { severity: 'critical', namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' }, annotations: { description: 'The newest run of mongodb-restore-check/mongodb-restore-check did not restore the newest backup: backups that cannot be restored are not backups. Read its log with kubectl -n mongodb-restore-check logs job/<newest job>; docs/restore.md, "The weekly restore check".', summary: 'The weekly MongoDB restore check failed' } }],
       },
       {
         name: 'the run scheduled at 10 min succeeded at 30 min',

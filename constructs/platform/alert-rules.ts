@@ -152,7 +152,7 @@ function restoreCheckRules(backups: Backups): AlertRule[] {
       `(${last('kube_cronjob_status_last_schedule_time')} > on (${by}) (${last('kube_cronjob_status_last_successful_time')} or ${last('kube_cronjob_created')} * 0)) unless on (${by}) (${last('kube_cronjob_status_active')} > 0)`,
       '5m', 'critical',
       'The weekly MongoDB restore check failed',
-      `The newest run of ${RESTORE_CHECK_JOB.namespace}/${RESTORE_CHECK_JOB.cronjob} did not restore the newest backup: backups that cannot be restored are not backups. Read its log with kubectl -n ${RESTORE_CHECK_JOB.namespace} logs job/<newest job> (also in Loki where it is on); docs/restore.md, "The weekly restore check".`),
+      `The newest run of ${RESTORE_CHECK_JOB.namespace}/${RESTORE_CHECK_JOB.cronjob} did not restore the newest backup: backups that cannot be restored are not backups. Read its log with kubectl -n ${RESTORE_CHECK_JOB.namespace} logs job/<newest job>; docs/restore.md, "The weekly restore check".`),
     // Also when the CronJob is suspended, stuck or its runs are skipped; before the first success, measured from its creation.
     alert('MongoDBRestoreCheckStale',
       `(time() - ${last('kube_cronjob_status_last_successful_time')} > ${maxAge}) or (time() - ${last('kube_cronjob_created')} > ${maxAge} unless on (${by}) ${last('kube_cronjob_status_last_successful_time')}) or (absent(kube_cronjob_created${sel}) and on () ${APP_LAYER_DEPLOYED})`,
