@@ -260,7 +260,14 @@ export const ROCKETCHAT_OWNED_ENV: ReadonlyArray<readonly [RegExp, string]> = [
   [/^HTTP_FORWARDED_COUNT$/, 'nothing: it makes Rocket.Chat read the client address the edge appends (docs/platform.md)'],
 ];
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** An image reference with a tag other than latest, or a digest: what the rules and the render audit call pinned. */
+export function imagePinned(image: string): boolean {
+  if (image.includes('@sha256:')) return true;
+  const tag = image.slice(image.lastIndexOf('/') + 1).split(':')[1];
+  return !!tag && tag !== 'latest';
+}
 
 /**
  * Helm's own merge of a values file over a chart's defaults, applied to the project's values:

@@ -11,14 +11,13 @@
  */
 import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../constructs/quantity';
 import { resourcesFor } from '../constructs/platform/sizing';
-import { COMPONENTS, componentEnabled, OWNED_IN_EVERY_CHART, ROCKETCHAT_OWNED_ENV, type ComponentName, type ComponentSpec } from './components';
+import { COMPONENTS, componentEnabled, imagePinned, isObject, OWNED_IN_EVERY_CHART, ROCKETCHAT_OWNED_ENV, type ComponentName, type ComponentSpec } from './components';
 import { surgePods } from './edge-timing';
 import type { Problem } from './rules-kit';
 import { show } from './schema-kit';
 import type { Environment } from './schema';
 
 type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Every value the override sets, with its path: maps are walked, anything else (lists, null) is one leaf. */
 function leaves(value: Json, path: string[] = []): Array<{ path: string[]; value: Json }> {
@@ -54,12 +53,6 @@ function securityContextProblem(key: string, value: Json): string | undefined {
   if (key === 'type' && value === 'Unconfined') return '"Unconfined" turns seccomp off';
   if (key === 'procMount' && value !== 'Default') return `${show(value)} unmasks /proc`;
   return undefined;
-}
-
-function imagePinned(image: string): boolean {
-  if (image.includes('@sha256:')) return true;
-  const tag = image.slice(image.lastIndexOf('/') + 1).split(':')[1];
-  return !!tag && tag !== 'latest';
 }
 
 /** Keys holding a credential's value (not its name): a value here would sit in git and in the state. */

@@ -13,6 +13,7 @@ import { podSecurityViolations, type Level } from './pod-security';
 import type { RenderedRelease } from './render';
 import { skippedCharts } from './charts';
 import { CrdSchemas, loadModels, modelModule, modelProblem } from './schema';
+import { imagePinned } from '../../config/components';
 
 export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference' | 'quota' | 'rbac' | 'availability' | 'exposure';
 
@@ -48,12 +49,6 @@ const label = (o: Json) => `${o.metadata?.namespace ? `${o.metadata.namespace}/`
 /** The CoreDNS pods every namespace's DNS egress policy points at; the cloud runs them, no chart renders them. */
 function isCoreDns(namespace: string, selector: Json | undefined): boolean {
   return namespace === 'kube-system' && selector?.matchLabels?.['k8s-app'] === 'kube-dns';
-}
-
-function hasImagePin(image: string): boolean {
-  if (image.includes('@sha256:')) return true;
-  const tag = image.slice(image.lastIndexOf('/') + 1).split(':')[1];
-  return !!tag && tag !== 'latest';
 }
 
 async function auditEnvironment(env: string, releases: readonly RenderedRelease[], synth: Synthesized, add: (f: AuditFinding) => void, notes: string[]): Promise<void> {
@@ -97,7 +92,7 @@ async function auditEnvironment(env: string, releases: readonly RenderedRelease[
         const r = c.resources ?? {};
         const missing = [!r.requests?.cpu && 'requests.cpu', !r.requests?.memory && 'requests.memory', !r.limits?.memory && 'limits.memory'].filter(Boolean);
         if (missing.length > 0) atPod(pod, `spec.${list}[${c.name}].resources`, `missing ${missing.join(', ')}`, 'resources');
-        if (typeof c.image === 'string' && !hasImagePin(c.image)) atPod(pod, `spec.${list}[${c.name}].image`, `${c.image} has no pinned tag or digest`, 'image');
+        if (typeof c.image === 'string' && !imagePinned(c.image)) atPod(pod, `spec.${list}[${c.name}].image`, `${c.image} has no pinned tag or digest`, 'image');
       }
     }
     const level = levelOf(pod.namespace);
