@@ -389,6 +389,9 @@ function offlineAws(config: Json, env: Environment, options: CopyOptions, proble
     shared_config_files: _config,
     shared_credentials_files: _credentials,
     endpoints,
+    // Default tags only fill in tags_all, which no plan error depends on; without them every stack of one account and region
+    // shares one provider configuration, and each configuration costs two provider processes (~3.5 CPU-seconds each) per plan.
+    default_tags: _defaultTags,
     ...rest
   } = config;
   const existing = (Array.isArray(endpoints) ? endpoints[0] : endpoints) as Json | undefined;
