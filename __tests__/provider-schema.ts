@@ -37,9 +37,37 @@ function structFqn(type: Json): string | undefined {
   return undefined;
 }
 
+/**
+ * The manifests are large (aws 130 MB, azurerm 88 MB): parsing them whole cost ~12 s of a test
+ * run. jsii writes them pretty-printed with sorted keys, each type at four spaces of indent inside
+ * `types`, so one pass finds where each type's text lies and only the types a check reaches are
+ * parsed (JSON.parse of that slice).
+ */
+function typeSlices(text: string): Map<string, () => string> {
+  const open = text.indexOf('\n  "types": {\n');
+  if (open < 0) throw new Error('jsii manifest without a "types" section');
+  const close = text.indexOf('\n  }', open + 1);
+  const head = /^ {4}"([^"]+)": (?=\{$)/gm;
+  head.lastIndex = open;
+  const starts: { fqn: string; line: number; body: number }[] = [];
+  for (let m = head.exec(text); m && m.index < close; m = head.exec(text)) starts.push({ fqn: m[1]!, line: m.index, body: m.index + m[0].length });
+  return new Map(
+    starts.map((t, i) => {
+      // Up to the next type's line, less the comma that separates them.
+      const end = i + 1 < starts.length ? text.lastIndexOf(',', starts[i + 1]!.line) : close;
+      return [t.fqn, () => text.slice(t.body, end)];
+    }),
+  );
+}
+
 function loadIndex(pkg: string): ProviderIndex {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', pkg, '.jsii'), 'utf8')) as Json;
-  const types = manifest.types as Record<string, Json>;
+  // latin1: no UTF-8 validation of 270 MB; names and structure are ASCII, only prose in docs could differ.
+  const slices = typeSlices(readFileSync(join(__dirname, '..', 'node_modules', pkg, '.jsii'), 'latin1'));
+  const parsed = new Map<string, Json>();
+  const typeOf = (fqn: string): Json | undefined => {
+    if (!parsed.has(fqn)) parsed.set(fqn, slices.has(fqn) ? JSON.parse(slices.get(fqn)!()) : undefined);
+    return parsed.get(fqn);
+  };
   const cache = new Map<string, BlockSchema>();
 
   const schemaOf = (fqn: string): BlockSchema => {
@@ -47,25 +75,31 @@ function loadIndex(pkg: string): ProviderIndex {
     if (cached) return cached;
     const schema: BlockSchema = new Map();
     cache.set(fqn, schema);
-    for (const prop of types[fqn]?.properties ?? []) {
+    for (const prop of typeOf(fqn)?.properties ?? []) {
       const docs = `${prop.docs?.summary ?? ''} ${prop.docs?.remarks ?? ''}`;
       const name = ARG.exec(docs)?.[1] ?? prop.name.replace(/[A-Z]/g, (c: string) => `_${c.toLowerCase()}`);
       const nested = structFqn(prop.type);
-      const isStruct = nested !== undefined && types[nested]?.datatype === true;
+      const isStruct = nested !== undefined && typeOf(nested)?.datatype === true;
       schema.set(name, { required: prop.optional !== true, block: isStruct ? () => schemaOf(nested) : undefined });
     }
     return schema;
   };
 
   const index: ProviderIndex = { resource: new Map(), data: new Map(), provider: new Map() };
-  for (const [fqn, type] of Object.entries(types)) {
+  for (const [fqn, slice] of slices) {
+    // Sorted keys: a class's "assembly", "base" and "docs" come first, at six spaces of indent.
+    const text = slice();
+    const base = /^ {6}"base": "([^"]+)"/m.exec(text.slice(0, 200))?.[1];
     const kind = { 'cdktf.TerraformResource': 'resource', 'cdktf.TerraformDataSource': 'data', 'cdktf.TerraformProvider': 'provider' }[
-      type.base as string
+      base ?? ''
     ] as keyof ProviderIndex | undefined;
-    const link = LINK.exec(type.docs?.summary ?? '');
-    if (!kind || !link) continue;
+    if (!kind) continue;
+    const docs = /^ {6}"docs": \{\n([\s\S]*?)^ {6}\}/m.exec(text)?.[1] ?? '';
+    const summary = /^ {8}"summary": ("(?:[^"\\]|\\.)*")/m.exec(docs)?.[1];
+    const link = LINK.exec(summary ? (JSON.parse(summary) as string) : '');
+    if (!link) continue;
     const config = `${fqn}Config`;
-    if (types[config]) index[kind].set(link[3]!, () => schemaOf(config));
+    if (slices.has(config)) index[kind].set(link[3]!, () => schemaOf(config));
   }
   return index;
 }
