@@ -495,7 +495,11 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
     for (const [stack, json] of azureBootstrap) {
       for (const identity of Object.values<Json>(json.resource.azurerm_user_assigned_identity).filter((i) => i.name.endsWith('-ci-plan'))) {
         const env = identity.name.replace(/-ci-plan$/, '');
-        const mine = assignments(json).filter((a) => a.principal_id === principalOf(json, identity.name));
+        const all = assignments(json).filter((a) => a.principal_id === principalOf(json, identity.name));
+        // A gated environment's plan identity also signs its plan bundles, with its own key and nothing else (plan-signing-azure.test.ts).
+        const signs = all.filter((a) => String(a.role_definition_id ?? '').includes(`${env}-signer_`));
+        expect(signs.map((a) => a.scope), identity.name).toEqual(['azure-prod', 'azure-dr'].includes(env) ? [expect.stringMatching(new RegExp(`^\\$\\{azurerm_key_vault_key\\.plan-signing_${env}-key_[0-9A-F]+\\.resource_versionless_id\\}$`))] : []);
+        const mine = all.filter((a) => !signs.includes(a));
         expect(mine.map((a) => a.role_definition_name).sort(), identity.name).toEqual(['Reader', 'Storage Blob Data Reader']);
         const state = mine.find((a) => a.role_definition_name === 'Storage Blob Data Reader')!;
         expect(state.condition_version).toBe('2.0');
@@ -549,7 +553,10 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
         expect(allowed[0]!.includes('2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'), env).toBe(env === 'azure-dr');
         // Custom roles are defined here, by people, and hold no authorization action.
         for (const layer of layers) expect(resources(layer, 'azurerm_role_definition')).toEqual([]);
-        const custom = resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `));
+        // The plan signer role (bootstrap only, assigned to the plan identity) is no role a deploy identity may assign.
+        const signer = resources(json, 'azurerm_role_definition').filter((d) => d.name === `${env} plan signer`);
+        expect(signer.map((d) => d.role_definition_id), env).toEqual(['azure-prod', 'azure-dr'].includes(env) ? [undefined] : []);
+        const custom = resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `) && d.name !== `${env} plan signer`);
         expect(custom.map((d) => d.role_definition_id).sort()).toEqual(allowed[0]!.filter((id: string) => !Object.values(BUILT_IN).includes(id)));
         expect(JSON.stringify(custom.map((d) => d.permissions))).not.toContain('Microsoft.Authorization');
         const state = mine.find((a) => a.role_definition_name === 'Storage Blob Data Contributor')!;

@@ -288,14 +288,18 @@ describe('Azure CI identities (bootstrap stack)', () => {
         .filter(([, a]) => a.principal_id === `\${azurerm_user_assigned_identity.${who}.principal_id}`)
         .map(([, a]) => `${a.role_definition_name ?? 'custom'} @ ${a.scope}`);
     const subscription = '/subscriptions/00000000-0000-0000-0000-000000000002';
-    expect(grants('ci-azure-prod_plan_3CE5C745')).toEqual([`Reader @ ${subscription}`, 'Storage Blob Data Reader @ ${azurerm_storage_container.container.id}']);
+    expect(grants('ci-azure-prod_plan_3CE5C745')).toEqual([
+      `Reader @ ${subscription}`,
+      'Storage Blob Data Reader @ ${azurerm_storage_container.container.id}',
+      'custom @ ${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}',
+    ]);
     expect(grants('ci-azure-prod_deploy_3CE30187')).toEqual([
       `Contributor @ ${subscription}`,
       `Role Based Access Control Administrator @ ${subscription}`,
       'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}',
     ]);
-    expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan Kubernetes reader', 'azure-prod CI plan release secrets reader', 'azure-prod MongoDB backup reader']);
-    expect(Object.keys(boot.output).sort()).toEqual(['azure_prod_ci_deploy_client_id', 'azure_prod_ci_plan_client_id']);
+    expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan Kubernetes reader', 'azure-prod CI plan release secrets reader', 'azure-prod MongoDB backup reader', 'azure-prod plan signer']);
+    expect(Object.keys(boot.output).sort()).toEqual(['azure_prod_ci_deploy_client_id', 'azure_prod_ci_plan_client_id', 'azure_prod_plan_signing_key_id', 'azure_prod_plan_signing_public_key']);
   });
 });
 

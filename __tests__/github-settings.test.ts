@@ -66,7 +66,7 @@ describe('GitHub settings stack', () => {
     }
   });
 
-  it('writes the Azure client ids CI logs in with, and the gated AWS environments\' plan signing key ARNs, from the stores\' bootstrap outputs', () => {
+  it('writes the Azure client ids CI logs in with, and the gated environments\' plan signing pins, from the stores\' bootstrap outputs', () => {
     const variables = resources(settings, 'github_actions_environment_variable').map((v) => `${named(v.environment)} ${v.variable_name}=${v.value}`);
     expect(variables.sort()).toEqual([
       'aws-dr PLAN_SIGNING_KEY_ARN=${data.terraform_remote_state.bootstrap-euc1-222222222222-aws-dr-state.outputs.aws_dr_plan_signing_key_arn}',
@@ -74,9 +74,13 @@ describe('GitHub settings stack', () => {
       'azure-dev AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedev01-state.outputs.azure_dev_ci_deploy_client_id}',
       'azure-dev-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedev01-state.outputs.azure_dev_ci_plan_client_id}',
       'azure-dr AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_ci_deploy_client_id}',
+      'azure-dr PLAN_SIGNING_PUBLIC_KEY=${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_plan_signing_public_key}',
       'azure-dr-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_ci_plan_client_id}',
+      'azure-dr-plan PLAN_SIGNING_KEY_ID=${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_plan_signing_key_id}',
       'azure-prod AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_ci_deploy_client_id}',
+      'azure-prod PLAN_SIGNING_PUBLIC_KEY=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_plan_signing_public_key}',
       'azure-prod-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_ci_plan_client_id}',
+      'azure-prod-plan PLAN_SIGNING_KEY_ID=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_plan_signing_key_id}',
     ]);
     expect(settings.data.terraform_remote_state['bootstrap-exrctfstateprod01-state'].config).toMatchObject({ key: 'bootstrap/bootstrap-exrctfstateprod01.tfstate', use_azuread_auth: true });
   });

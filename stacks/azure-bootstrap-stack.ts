@@ -20,6 +20,7 @@ import { azurermProvider } from '../constructs/azure/provider';
 import { AzureCiIdentities } from '../constructs/azure/ci-identities';
 import { noCiIdentityOnCompute } from '../constructs/azure/ci-identity-policy';
 import { customRoleGuid, customRoles } from '../constructs/azure/custom-roles';
+import { PlanSigningVault } from '../constructs/azure/plan-signing-key';
 import { SecureStorageAccount } from '../constructs/azure/secure-storage-account';
 import { LayerStack } from '../constructs/layer-stack';
 import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from './bootstrap-state';
@@ -68,16 +69,19 @@ export class AzureBootstrapStack extends LayerStack {
 
     const subscription = `/subscriptions/${subscriptionId}`;
     const ci: AzureCiIdentities[] = [];
+    const gated: [string, AzureCiIdentities][] = [];
     for (const ciEnv of envs) {
       if (ciEnv.state.type !== 'azurerm') continue;
-      ci.push(new AzureCiIdentities(this, `ci-${ciEnv.name}`, {
+      const identities = new AzureCiIdentities(this, `ci-${ciEnv.name}`, {
         env: ciEnv,
         resourceGroupName: group.name,
         location,
         stateContainerId: container.id,
         bootstrapStack: id,
         stateKeyPrefix: ciEnv.state.keyPrefix,
-      }));
+      });
+      ci.push(identities);
+      if (ciEnv.tier === 'prod') gated.push([ciEnv.name, identities]);
       // The custom roles the layers assign: defined here, where only people write (constructs/azure/custom-roles.ts).
       for (const role of customRoles(ciEnv)) {
         new RoleDefinition(this, `role-${ciEnv.name}-${role.key}`, {
@@ -89,6 +93,18 @@ export class AzureBootstrapStack extends LayerStack {
           assignableScopes: [subscription],
         });
       }
+    }
+    // Gated (prod-tier) environments carry their plans from the plan job to the approved apply: the plan identity signs them.
+    if (gated.length > 0) {
+      const signing = new PlanSigningVault(this, 'plan-signing', {
+        storageAccountName: store.storageAccountName,
+        resourceGroupName: group.name,
+        location,
+        tenantId,
+        subscriptionId,
+        deployerObjectId: current.objectId,
+      });
+      for (const [name, identities] of gated) signing.addKey(name, identities.plan.principalId);
     }
     const ciPrincipals = { plan: ci.map((c) => c.plan.principalId), deploy: ci.map((c) => c.deploy.principalId) };
     for (const c of ci) c.allowRoleAssignments(ciPrincipals);

@@ -12,7 +12,8 @@
  *   administrator bypass in prod; `<env>-plan` only from main too, except where pull requests plan
  *   (config/delivery.ts pullRequestPlans);
  * - the variables CI reads: AZURE_CLIENT_ID of every Azure `<env>-plan` / `<env>`, and
- *   PLAN_SIGNING_KEY_ARN of every gated AWS `<env>`, read from the store's bootstrap outputs (so the
+ *   PLAN_SIGNING_KEY_ARN of every gated AWS `<env>`, PLAN_SIGNING_KEY_ID of every gated Azure
+ *   `<env>-plan` and PLAN_SIGNING_PUBLIC_KEY of its `<env>`, read from the store's bootstrap outputs (so the
  *   bootstrap stacks are applied first, and the administrator also needs read access to the AWS
  *   state bucket);
  * - a ruleset on the default branch: changes arrive by reviewed pull request only, no force push,
@@ -46,6 +47,7 @@ import { LayerStack } from '../constructs/layer-stack';
 import { localState, remoteState, stateLocation } from '../constructs/state-backend';
 import { stateStoreStackId } from '../config/stack-names';
 import { planSigningKeyOutput } from '../constructs/aws/plan-signing-key';
+import { planSigningOutputs } from '../constructs/azure/plan-signing-key';
 import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from './bootstrap-state';
 
 /**
@@ -168,6 +170,23 @@ export class GithubSettingsStack extends LayerStack {
             environment: environment.environment,
             variableName: 'AZURE_CLIENT_ID',
             value: bootstrap.getString(`${prefix}_ci_${which}_client_id`),
+          });
+        }
+        // Gated Azure environments sign like AWS ones (constructs/azure/plan-signing-key.ts): the plan job signs with the key id,
+        // the approved apply verifies against the public key, both copied here from the bootstrap outputs.
+        if (prod) {
+          const signing = planSigningOutputs(env.name);
+          new ActionsEnvironmentVariable(this, `${env.name}-plan-signing-key-id`, {
+            repository: name,
+            environment: plan.environment,
+            variableName: 'PLAN_SIGNING_KEY_ID',
+            value: bootstrap.getString(signing.keyId),
+          });
+          new ActionsEnvironmentVariable(this, `${env.name}-plan-signing-public-key`, {
+            repository: name,
+            environment: deploy.environment,
+            variableName: 'PLAN_SIGNING_PUBLIC_KEY',
+            value: bootstrap.getString(signing.publicKey),
           });
         }
       }
