@@ -530,7 +530,11 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
   const roleId = (a: Json): string => (a.role_definition_name ? BUILT_IN[a.role_definition_name] ?? `unknown ${a.role_definition_name}` : String(a.role_definition_id).split('/').pop()!);
   const everAssigned = new Set(Object.entries(stacks).filter(([name]) => name.startsWith('azure-')).flatMap(([, j]) => assignments(j)).map(roleId));
   const customIds = (json: Json, env: string) => resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `)).map((d) => d.role_definition_id as string);
-  const PRIVILEGED = ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', 'b24988ac-6180-42a0-ab88-20f7382dd24c'];
+  const PRIVILEGED = [
+    ...['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', 'b24988ac-6180-42a0-ab88-20f7382dd24c'],
+    // Key Vault Administrator, Crypto Officer, Crypto User: each signs (or imports) with any key, the plan signing keys included.
+    ...['00482a5a-887f-4fb3-b363-3b7fe8e74483', '14b46e9e-c2b7-41b4-b07b-48a6ebf60603', '12338af0-0e69-4776-bea7-57ae8d297424'],
+  ];
 
   it('deploy identities assign exactly the roles the layer stacks assign (GuidEquals allowlist), none privileged, and write no role definition', () => {
     for (const [, json] of azureBootstrap) {

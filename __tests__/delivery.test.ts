@@ -298,7 +298,8 @@ describe('Azure CI identities (bootstrap stack)', () => {
       `Role Based Access Control Administrator @ ${subscription}`,
       'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}',
     ]);
-    expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan Kubernetes reader', 'azure-prod CI plan release secrets reader', 'azure-prod MongoDB backup reader', 'azure-prod plan signer']);
+    expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan Kubernetes reader', 'azure-prod CI plan release secrets reader', 'azure-prod MongoDB backup reader',
+      'azure-prod disk key manager', 'azure-prod plan signer', 'plan signing key manager (${azurerm_key_vault.plan-signing_vault_B3D2CEE1.name})']);
     expect(Object.keys(boot.output).sort()).toEqual(['azure_prod_ci_deploy_client_id', 'azure_prod_ci_plan_client_id', 'azure_prod_plan_signing_key_id', 'azure_prod_plan_signing_public_key']);
   });
 });

@@ -52,6 +52,24 @@ describe('Azure plan bundles: signed by the plan identity, verified against the 
     expect(verify).toBeLessThan(at('apply', (s) => s.name === 'open the saved plans'));
     expect(step('plan', 'sign the sealed plans (Azure)').if).toBe("fromJSON(inputs.target).cloud == 'azure'");
     expect(step('apply', 'verify the plan signature (Azure)').env).toEqual({ PLAN_SIGNING_PUBLIC_KEY: '${{ vars.PLAN_SIGNING_PUBLIC_KEY }}' });
+    // The Key Vault token is taken right after login, before the hour-long plan outlives the GitHub token it is exchanged for.
+    const token = at('plan', (s) => String(s.run ?? '').startsWith('az account get-access-token --resource https://vault.azure.net'));
+    expect(token).toBeGreaterThan(at('plan', (s) => String(s.uses ?? '').startsWith('azure/login@')));
+    expect(token).toBeLessThan(at('plan', (s) => s.name === 'plan every stack'));
+    // Opening needs a verify step to have accepted the signature: a target whose cloud no verify step covers opens nothing.
+    for (const name of ['verify the plan signature', 'verify the plan signature (Azure)']) {
+      expect(String(step('apply', name).run).trim().split('\n').at(-1), name).toBe('touch "$RUNNER_TEMP/plan-signature.verified"');
+    }
+    const open = step('apply', 'open the saved plans').run as string;
+    const guard = open.split('\n').find((l) => l.includes('plan-signature.verified'))!;
+    expect(open.indexOf(guard)).toBeLessThan(open.indexOf('seal.ts open'));
+    const work = tempDir();
+    const unverified = spawnSync('bash', ['-euo', 'pipefail', '-c', guard], { encoding: 'utf8', env: { PATH: process.env.PATH, RUNNER_TEMP: work } });
+    expect(unverified.status).not.toBe(0);
+    expect(unverified.stdout).toContain('no verify step accepted the plan signature');
+    writeFileSync(join(work, 'plan-signature.verified'), '');
+    expect(spawnSync('bash', ['-euo', 'pipefail', '-c', guard], { encoding: 'utf8', env: { PATH: process.env.PATH, RUNNER_TEMP: work } }).status).toBe(0);
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('runs both steps: the stand-in Key Vault signs the digest, the pinned key verifies it; another run or no key id is refused', () => {
@@ -107,7 +125,15 @@ describe('Azure plan bundles: signed by the plan identity, verified against the 
     const keys = resources(prodStore, 'azurerm_key_vault_key');
     expect(keys.map((k) => [k.name, k.key_type, k.curve, k.key_opts])).toEqual([['azure-prod-plan-signing', 'EC-HSM', 'P-256', ['sign', 'verify']]]);
     const signer = resources(prodStore, 'azurerm_role_definition').find((r) => r.name === 'azure-prod plan signer')!;
-    expect(signer.permissions).toEqual([{ actions: [], data_actions: ['Microsoft.KeyVault/vaults/keys/sign/action'], not_data_actions: [] }]);
+    expect(signer.permissions).toEqual([
+      { actions: [], data_actions: ['Microsoft.KeyVault/vaults/keys/sign/action', 'Microsoft.KeyVault/vaults/keys/read'], not_data_actions: [] },
+    ]);
+    // Its applier creates and reads keys only: no sign, import, delete or purge (not Key Vault Crypto Officer), once the role took effect.
+    const manager = resources(prodStore, 'azurerm_role_definition').find((r) => r.name === 'plan signing key manager (${azurerm_key_vault.plan-signing_vault_B3D2CEE1.name})')!;
+    expect(manager.permissions[0].data_actions).toEqual(['Microsoft.KeyVault/vaults/keys/read', 'Microsoft.KeyVault/vaults/keys/create/action']);
+    expect(keys[0]!.depends_on).toEqual([expect.stringMatching(/^time_sleep\.plan-signing_deployer-keys-propagation_/)]);
+    // No deploy identity may hand out a role that signs or imports key material (the allowlist its RBAC administrator condition names).
+    expect(JSON.stringify(prodStore)).not.toContain('14b46e9e-c2b7-41b4-b07b-48a6ebf60603');
     const grants = resources(prodStore, 'azurerm_role_assignment').filter((a) => String(a.role_definition_id ?? '').includes('-signer_'));
     expect(grants.map((g) => [g.scope, g.principal_id])).toEqual([
       ['${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}', '${azurerm_user_assigned_identity.ci-azure-prod_plan_3CE5C745.principal_id}'],

@@ -269,7 +269,7 @@ describe('workflows: prod applies only the saved plans, after an approval that f
   it('takes only the saved plans and their results out of the bundle, whatever else a tampered plan runner packed', () => {
     const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
-    const extract = (open.run as string).replace(/^npx tsx scripts\/ci\/seal\.ts open[^\n]*\n/m, '');
+    const extract = (open.run as string).replace(/^[\s\S]*?npx tsx scripts\/ci\/seal\.ts open[^\n]*\n/, '');
     const work = tempDir();
     const packed = ['plans/results.json', 'cdktf.out/stacks/aws-prod-app/tfplan', 'cdktf.out/stacks/aws-prod-app/.terraform.lock.hcl', 'scripts/ci/run-stacks.ts', 'node_modules/x/index.js'];
     const made = spawnSync('bash', ['-euc', `mkdir -p src && cd src && for f in ${packed.join(' ')}; do mkdir -p "$(dirname "$f")"; echo x > "$f"; done && tar -czf ../plans.tgz ${packed.join(' ')}`], { cwd: work, encoding: 'utf8' });

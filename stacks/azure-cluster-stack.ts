@@ -15,6 +15,7 @@ import { sendClusterDiagnostics } from '../constructs/azure/aks-diagnostics';
 import { ClusterIdentities } from '../constructs/azure/cluster-identities';
 import { ContainerInsights } from '../constructs/azure/container-insights';
 import { applyDefaultTags } from '../constructs/azure/default-tags';
+import { customRoleDefinitionId } from '../constructs/azure/custom-roles';
 import { DiskEncryption } from '../constructs/azure/disk-encryption';
 import { egressIpId } from '../constructs/azure/egress-ip';
 import { ClusterKeyVault } from '../constructs/azure/key-vault';
@@ -70,7 +71,13 @@ export class AzureClusterStack extends LayerStack {
     const prerequisites: RoleAssignment[] = [];
     let diskEncryptionSetId: string | undefined;
     if (k8s.diskEncryption === 'customer-managed-key') {
-      const disks = new DiskEncryption(this, 'disk-encryption', { name, resourceGroupName, location, vault: keyVault.vault });
+      const disks = new DiskEncryption(this, 'disk-encryption', {
+        name,
+        resourceGroupName,
+        location,
+        vault: keyVault.vault,
+        keyManagerRoleDefinitionId: customRoleDefinitionId(env, 'disk-key-manager'),
+      });
       identities.grantControlPlane(
         'control-plane-disk-encryption-reader',
         'Reader',

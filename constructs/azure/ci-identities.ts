@@ -51,7 +51,6 @@ export const AZURE_ASSIGNABLE_ROLES: Readonly<Record<string, string>> = {
   'Azure Kubernetes Service RBAC Cluster Admin': 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
   'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
-  'Key Vault Crypto Officer': '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
   'Key Vault Crypto Service Encryption User': 'e147488a-f6f5-4113-8e2d-b22465e65bf6',
   'AppGw for Containers Configuration Manager': 'fbc52c3f-28ad-4303-a892-8a056630b8f1',
   'DNS Zone Contributor': 'befefa01-2a29-4197-83a8-272ff33ce314',
@@ -76,6 +75,8 @@ export function ciAccessRoleGuids(env: AzureEnvironment): { plan: string[]; depl
     deploy: [
       AZURE_ASSIGNABLE_ROLES['Azure Kubernetes Service RBAC Cluster Admin']!,
       AZURE_ASSIGNABLE_ROLES['Key Vault Secrets Officer']!,
+      // The cluster stack's applier creates the disk encryption key (disk-encryption.ts).
+      ...(env.kubernetes.diskEncryption === 'customer-managed-key' ? [customRoleGuid(env, 'disk-key-manager')] : []),
       // A restoring environment's layers let its deploy identity read the source's backups and vault and copy the backup into
       // its own container (restore-source.ts, app-cloud.ts restoreSource). ABAC cannot limit the scope of those assignments:
       // docs/delivery.md lists what this leaves open while app.restore is set.

@@ -16,7 +16,7 @@ import type { AzureEnvironment } from '../../config/schema';
 const KUBERNETES_DATA = 'Microsoft.ContainerService/managedClusters';
 
 export interface CustomRole {
-  readonly key: 'plan-kubernetes-reader' | 'plan-release-secrets-reader' | 'acme-dns01' | 'mongodb-backup-reader';
+  readonly key: 'plan-kubernetes-reader' | 'plan-release-secrets-reader' | 'acme-dns01' | 'mongodb-backup-reader' | 'disk-key-manager';
   readonly name: string;
   readonly description: string;
   readonly actions?: readonly string[];
@@ -45,6 +45,26 @@ export function customRoles(env: AzureEnvironment): CustomRole[] {
       description: `Read the ${env.platform.dnsZone} zone and manage its TXT records (cert-manager DNS01)`,
       actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'],
     },
+    // Whoever applies the cluster stack creates and rotates the disk encryption key (constructs/azure/disk-encryption.ts): Key Vault
+    // Crypto Officer's key management without sign, import, delete or purge, so no deploy identity can make itself or another a
+    // signer of any key (the plan signing keys: constructs/azure/plan-signing-key.ts) or replace a key with material it holds.
+    ...(env.kubernetes.diskEncryption === 'customer-managed-key'
+      ? [
+          {
+            key: 'disk-key-manager' as const,
+            name: `${env.name} disk key manager`,
+            description: 'Creates, reads and rotates keys and their rotation policies in the vault it is assigned on; no cryptographic use',
+            dataActions: [
+              'Microsoft.KeyVault/vaults/keys/read',
+              'Microsoft.KeyVault/vaults/keys/create/action',
+              'Microsoft.KeyVault/vaults/keys/update/action',
+              'Microsoft.KeyVault/vaults/keys/rotate/action',
+              'Microsoft.KeyVault/vaults/keyrotationpolicies/read',
+              'Microsoft.KeyVault/vaults/keyrotationpolicies/write',
+            ],
+          },
+        ]
+      : []),
     // The weekly restore check reads the environment's own backups (app-cloud.ts restoreCheck): Storage Blob Data
     // Reader's read rights without its user delegation key, under this environment's name, so the deploy identity's
     // allowlist keeps the built-in reader for a restoring environment's grant on another environment's backups.

@@ -18,6 +18,8 @@ export interface DiskEncryptionProps {
   readonly resourceGroupName: string;
   readonly location: string;
   readonly vault: KeyVault;
+  /** The bootstrap stack's `<env> disk key manager` role (constructs/azure/custom-roles.ts), given to whoever applies this stack. */
+  readonly keyManagerRoleDefinitionId: string;
 }
 
 export class DiskEncryption extends Construct {
@@ -34,7 +36,7 @@ export class DiskEncryption extends Construct {
     const deployer = new DataAzurermClientConfig(this, 'deployer', {});
     const officer = new RoleAssignment(this, 'deployer-crypto-officer', {
       scope: vault.id,
-      roleDefinitionName: 'Key Vault Crypto Officer',
+      roleDefinitionId: props.keyManagerRoleDefinitionId,
       principalId: deployer.objectId,
       description: 'Lets the identity that applies the cluster stack create and rotate the disk encryption key',
     });

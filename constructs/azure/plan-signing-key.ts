@@ -5,9 +5,13 @@
  * same digest the AWS path signs (repository, run, commit, environment, SHA-256 of the bundle); the
  * approved apply verifies it offline against the key's public key before it opens the bundle.
  *
- * - Sign: a custom role holding `Microsoft.KeyVault/vaults/keys/sign/action` alone, assigned to the
- *   plan identity on this key alone. Custom roles live in the bootstrap stack, which only people
- *   apply; no deploy identity can assign this one (it is not in AZURE_ASSIGNABLE_ROLES).
+ * - Sign: a custom role holding `Microsoft.KeyVault/vaults/keys/sign/action` (and `read`, for
+ *   refreshes), assigned to the plan identity on this key alone. Custom roles live in the bootstrap
+ *   stack, which only people apply; no deploy identity can assign this one, nor any role that signs
+ *   or imports key material (Key Vault Crypto Officer is not in AZURE_ASSIGNABLE_ROLES; the disk
+ *   key's applier gets a custom role without sign or import: constructs/azure/custom-roles.ts).
+ * - Who applies the bootstrap stack creates and reads the keys (a custom role without sign, import
+ *   or delete), after the role has had time to take effect (role-propagation.ts).
  * - Verify: offline (scripts/ci/plan-signature.ts) against the public key the GitHub settings stack
  *   copies from this stack's output into the `<env>` environment's PLAN_SIGNING_PUBLIC_KEY, so the
  *   pin lives where no CI identity writes and the deploy identity needs no access to the vault.
@@ -22,10 +26,15 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import type { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { grantRole } from './role';
+import { afterRolePropagation } from './role-propagation';
 
-/** The data action the plan identity holds on its key, and nothing else. */
-export const PLAN_SIGN_DATA_ACTION = 'Microsoft.KeyVault/vaults/keys/sign/action';
+/** What the plan identity holds on its key: sign, and read (the drift check and pull-request plans refresh the key; public material only). */
+export const PLAN_SIGNER_DATA_ACTIONS = ['Microsoft.KeyVault/vaults/keys/sign/action', 'Microsoft.KeyVault/vaults/keys/read'] as const;
+
+/** What the bootstrap stack's applier holds on the vault: create and read the keys. */
+const KEY_MANAGER_DATA_ACTIONS = ['Microsoft.KeyVault/vaults/keys/read', 'Microsoft.KeyVault/vaults/keys/create/action'] as const;
 
 /** `sign-<store account, first 19 characters>`: globally unique like the account, 3-24 characters, starting with a letter. */
 export function planSigningVaultName(storageAccountName: string): string {
@@ -52,7 +61,7 @@ export interface PlanSigningVaultProps {
 /** One vault per store, one key per gated environment whose state the store holds. */
 export class PlanSigningVault extends Construct {
   readonly vault: KeyVault;
-  private readonly deployerAccess: RoleAssignment;
+  private readonly deployerAccess: Sleep;
 
   constructor(scope: Construct, id: string, private readonly props: PlanSigningVaultProps) {
     super(scope, id);
@@ -70,12 +79,23 @@ export class PlanSigningVault extends Construct {
       publicNetworkAccessEnabled: true,
       lifecycle: { preventDestroy: true },
     });
-    this.deployerAccess = new RoleAssignment(this, 'deployer-keys', {
+    // Not Key Vault Crypto Officer: its applier creates and reads the keys, and holds no sign, import, delete or purge.
+    const subscription = `/subscriptions/${props.subscriptionId}`;
+    const manager = new RoleDefinition(this, 'key-manager', {
+      name: `plan signing key manager (${this.vault.name})`,
+      scope: subscription,
+      description: 'Creates and reads the plan signing keys of one vault; no cryptographic use, no import, no deletion',
+      permissions: [{ actions: [], dataActions: [...KEY_MANAGER_DATA_ACTIONS], notDataActions: [] }],
+      assignableScopes: [subscription],
+    });
+    const access = new RoleAssignment(this, 'deployer-keys', {
       scope: this.vault.id,
-      roleDefinitionName: 'Key Vault Crypto Officer',
+      roleDefinitionId: manager.roleDefinitionResourceId,
       principalId: props.deployerObjectId,
       description: 'Lets the identity that applies the bootstrap stack create the plan signing keys',
     });
+    // The keys are created through the vault's data plane, which refuses the applier until the role takes effect.
+    this.deployerAccess = afterRolePropagation(this, 'deployer-keys-propagation', [access]);
   }
 
   /** The environment's signing key, signable by `planPrincipalId` alone. */
@@ -93,8 +113,8 @@ export class PlanSigningVault extends Construct {
     const role = new RoleDefinition(this, `${environment}-signer`, {
       name: `${environment} plan signer`,
       scope: subscription,
-      description: `Signs digests with the ${environment} plan signing key, nothing else`,
-      permissions: [{ actions: [], dataActions: [PLAN_SIGN_DATA_ACTION], notDataActions: [] }],
+      description: `Signs digests with the ${environment} plan signing key and reads its public part, nothing else`,
+      permissions: [{ actions: [], dataActions: [...PLAN_SIGNER_DATA_ACTIONS], notDataActions: [] }],
       assignableScopes: [subscription],
     });
     grantRole(this, `${environment}-plan-signs`, {
