@@ -15,7 +15,7 @@
  * deploy-environment.yml@main` from a workflow of its own, and that job's `job_workflow_ref` is
  * main's file, but its `ref` is still `refs/pull/<n>/merge`.
  *
- * Who is trusted (README "CI and deployment" has the workflows):
+ * Who is trusted (docs/delivery.md has the workflows):
  * - deploy `<env>`: only deploy-environment.yml from main, run from main (deploy.yml on push or
  *   dispatch on main), in the `<env>` GitHub environment.
  * - plan `<env>-plan`: drift.yml from main; for gated (prod-tier) environments the plan job of

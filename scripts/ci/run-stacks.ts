@@ -186,7 +186,7 @@ function costOf(dir: string): string | undefined {
 /** Why costs are not estimated, or undefined when Infracost can run. */
 export function costNote(env: NodeJS.ProcessEnv, planJson: boolean): string | undefined {
   if (!planJson) return undefined;
-  if (!env.INFRACOST_API_KEY) return 'Cost estimate skipped: no INFRACOST_API_KEY secret is configured (README, "CI set-up").';
+  if (!env.INFRACOST_API_KEY) return 'Cost estimate skipped: no INFRACOST_API_KEY secret is configured (docs/delivery.md, "CI set-up").';
   return undefined;
 }
 

@@ -109,7 +109,7 @@ if (require.main === module) {
     process.exit(64);
   }
   if (!pem) {
-    console.error(`${variable} is not set: create the key pair and GitHub settings described in README, "CI set-up"`);
+    console.error(`${variable} is not set: create the key pair and GitHub settings described in docs/delivery.md, "CI set-up"`);
     process.exit(1);
   }
   try {
