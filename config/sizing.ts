@@ -7,7 +7,7 @@
  * Prod node pools are m7i/r7i.xlarge or D4-D8 (16-64 GiB), so the largest pod
  * (Prometheus, 8 GiB) fits with room for Rocket.Chat.
  */
-import type { Environment } from '../../config/schema';
+import type { Environment } from './schema';
 
 export interface Resources {
   readonly requests: { readonly cpu: string; readonly memory: string };

@@ -5,7 +5,7 @@
  * stacks whose state it holds.
  */
 import { LAYERS, layerOf } from '../constructs/naming';
-import { outputsRead, type Json, type Synthesized as SynthesizedApp } from './synth-output';
+import { outputsRead, type Json, type Synthesized as SynthesizedApp } from '../synth/output';
 
 function backendOf(stack: Json): string | undefined {
   const backend = stack.terraform?.backend ?? {};

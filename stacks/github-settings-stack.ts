@@ -46,7 +46,7 @@ import { LayerStack } from '../constructs/layer-stack';
 import { localState, remoteState, stateLocation } from '../constructs/state-backend';
 import { stateStoreStackId } from '../config/stack-names';
 import { planSigningKeyOutput } from '../constructs/aws/plan-signing-key';
-import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from './bootstrap-state';
+import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from '../constructs/bootstrap-state';
 
 /**
  * The stack id for a repository (`owner/name`): cdktf list shows 31 characters, and no stack id may

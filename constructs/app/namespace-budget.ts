@@ -11,7 +11,7 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../quantity';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../../config/quantity';
 
 /** What one kind of pod in the namespace needs, and how many of it may run at once. */
 export interface PodBudget {

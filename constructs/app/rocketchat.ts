@@ -20,7 +20,7 @@ import { CHARTS } from '../../config/versions';
 import { chartRelease } from '../platform/chart-release';
 import { ClusterObjects } from '../platform/cluster-objects';
 import { TELEMETRY } from '../platform/names';
-import { resourcesFor } from '../platform/sizing';
+import { resourcesFor } from '../../config/sizing';
 import { podBudget, type PodBudget } from './namespace-budget';
 import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';

@@ -18,7 +18,7 @@ import type {
   PlatformCloud,
   SecretStore,
 } from '../platform/platform-cloud';
-import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../../config/sizing';
 import { AwsHttpsEdge } from './https-edge';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';

@@ -13,7 +13,7 @@ import { CHARTS } from '../../config/versions';
 import { clusterName } from '../naming';
 import { chartRelease } from './chart-release';
 import { NAMESPACES, TELEMETRY } from './names';
-import { resourcesFor } from './sizing';
+import { resourcesFor } from '../../config/sizing';
 import { componentEnabled, componentValues } from '../../config/components';
 
 /** Which pipelines Alloy runs: logs to Loki, traces to Tempo (each only when that store is on). */

@@ -16,7 +16,7 @@ import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
 import { podBudget, type PodBudget } from '../app/namespace-budget';
 import { NAMESPACES } from './names';
-import { resourcesFor } from './sizing';
+import { resourcesFor } from '../../config/sizing';
 import { componentValues } from '../../config/components';
 
 /** The operator's share of the mongodb namespace's budget: one replica, and one more while it rolls. */

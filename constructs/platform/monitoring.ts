@@ -33,7 +33,7 @@ import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-
 import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from './names';
 import type { ChartIngress, HttpsEdge, SecretStore } from './platform-cloud';
 import { patchPostRenderer, type ObjectPatch } from './post-renderer';
-import { resourcesFor } from './sizing';
+import { resourcesFor } from '../../config/sizing';
 import { sloGroups } from './slo-rules';
 import { componentEnabled, componentValues } from '../../config/components';
 

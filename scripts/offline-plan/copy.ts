@@ -8,7 +8,7 @@
 import type { AwsEnvironment, Environment } from '../../config/schema';
 import { stateStoreStackId } from '../../config/stack-names';
 import { layerOf } from '../../constructs/naming';
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 import type { CloudFixtures, DataStub } from './fixtures';
 import { awsFixtures } from './fixtures-aws';
 import { azureFixtures } from './fixtures-azure';

@@ -6,8 +6,8 @@
  * config/render-waivers.ts, each with its reason, and are printed on every run.
  */
 import { RENDER_WAIVERS, type RenderWaiver } from '../../config/render-waivers';
-import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../../constructs/quantity';
-import type { Json, Synthesized } from '../synth-output';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../../config/quantity';
+import type { Json, Synthesized } from '../../synth/output';
 import { CLUSTER_SCOPED, matchesSelector, podModels, renderedObjects, terraformObjects, type ClusterObject, type PodModel } from './objects';
 import { podSecurityViolations, type Level } from './pod-security';
 import type { RenderedRelease } from './render';
