@@ -20,7 +20,7 @@ import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objec
 import { CLUSTER_ISSUERS, NAMESPACES, STORAGE_CLASSES } from '../platform/names';
 import type { SecretStore } from '../platform/platform-cloud';
 import type { BackupStorage, Placement } from './app-cloud';
-import { podBudget, type PodBudget } from './namespace-budget';
+import { podBudget, type PodBudget } from '../../config/sizing';
 import { mongoSecrets, SYSTEM_USERS } from './mongodb-secrets';
 import { identityServiceAccount } from './service-account';
 

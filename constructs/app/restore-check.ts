@@ -40,7 +40,8 @@ import { podSecurityLabels } from '../platform/namespaces';
 import { POD_SELECTORS, RESTORE_CHECK_JOB, STORAGE_CLASSES } from '../platform/names';
 import type { Placement, RestoreCheckAccess } from './app-cloud';
 import { MONGODB, RESTRICTED_CONTAINER } from './mongodb';
-import { NamespaceBudget, podBudget, type ContainerResources } from './namespace-budget';
+import { podBudget, type ContainerResources } from '../../config/sizing';
+import { NamespaceBudget } from './namespace-budget';
 import { identityServiceAccount } from './service-account';
 
 export const RESTORE_CHECK = {

@@ -14,7 +14,7 @@ import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
-import { podBudget, type PodBudget } from '../app/namespace-budget';
+import { podBudget, type PodBudget } from '../../config/sizing';
 import { NAMESPACES } from './names';
 import { resourcesFor } from '../../config/sizing';
 import { componentValues } from '../../config/components';
