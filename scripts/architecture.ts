@@ -4,7 +4,7 @@
  * with the outputs it reads, a dashed edge from each bootstrap stack to the
  * stacks whose state it holds.
  */
-import { LAYERS, layerOf } from '../constructs/naming';
+import { layerOf, LAYERS } from '../config/names';
 import { outputsRead, type Json, type Synthesized as SynthesizedApp } from '../synth/output';
 
 function backendOf(stack: Json): string | undefined {

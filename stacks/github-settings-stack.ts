@@ -44,7 +44,7 @@ import { CI_WORKFLOWS, ciIdentities, jobWorkflowRef, MAIN_REF, OIDC_SUBJECT_CLAI
 import type { Environment } from '../config/schema';
 import { LayerStack } from '../constructs/layer-stack';
 import { localState, remoteState, stateLocation } from '../constructs/state-backend';
-import { stateStoreStackId } from '../config/stack-names';
+import { stateStoreStackId } from '../config/names';
 import { planSigningKeyOutput } from '../constructs/aws/plan-signing-key';
 import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from '../constructs/bootstrap-state';
 

@@ -37,7 +37,7 @@ import { IMAGES } from '../../config/versions';
 import { DNS_EGRESS, defaultDeny, networkPolicy } from '../network-policy';
 import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
 import { podSecurityLabels } from '../platform/namespaces';
-import { POD_SELECTORS, RESTORE_CHECK_JOB, STORAGE_CLASSES } from '../platform/names';
+import { POD_SELECTORS, RESTORE_CHECK_JOB, STORAGE_CLASSES } from '../../config/names';
 import type { Placement, RestoreCheckAccess } from './app-cloud';
 import { MONGODB, RESTRICTED_CONTAINER } from './mongodb';
 import { podBudget, type ContainerResources } from '../../config/sizing';

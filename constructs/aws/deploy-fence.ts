@@ -20,7 +20,7 @@ import type { IConstruct } from 'constructs';
 import { deployBoundaryArn } from '../../config/delivery';
 import type { AwsEnvironment } from '../../config/schema';
 import { BOOTSTRAP_KEY_PREFIX } from '../bootstrap-state';
-import { LAYERS } from '../naming';
+import { LAYERS } from '../../config/names';
 import { GITHUB_OIDC } from '../ci/github-oidc';
 import type { Statement } from './policy';
 

@@ -15,7 +15,7 @@ import { CHARTS } from '../../config/versions';
 import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
 import { podBudget, type PodBudget } from '../../config/sizing';
-import { NAMESPACES } from './names';
+import { NAMESPACES } from '../../config/names';
 import { resourcesFor } from '../../config/sizing';
 import { componentValues } from '../../config/components';
 

@@ -25,7 +25,7 @@ import { CHARTS } from '../../config/versions';
 import { chartRelease } from './chart-release';
 import { ClusterObjects, type KubernetesObject } from './cluster-objects';
 import { prometheusWriteUrls } from './monitoring';
-import { NAMESPACES, STORAGE_CLASSES } from './names';
+import { NAMESPACES, STORAGE_CLASSES } from '../../config/names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
 import { resourcesFor } from '../../config/sizing';
 import { componentValues } from '../../config/components';
