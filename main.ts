@@ -9,7 +9,7 @@ import { ENVIRONMENTS } from './config/environments';
 import { join } from 'node:path';
 import { ConfigError } from './config/load';
 import { environmentFiles } from './config/registry';
-import { PolicyError, run } from './stacks/synth';
+import { PolicyError, run } from './synth/run';
 
 try {
   run(ENVIRONMENTS, process.env.ENVIRONMENTS, undefined, { environmentFiles: environmentFiles(join(__dirname, 'config', 'environments')) });

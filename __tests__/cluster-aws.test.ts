@@ -14,7 +14,7 @@ import { stateLocation } from '../constructs/state-backend';
 import { AwsClusterStack } from '../stacks/aws-cluster-stack';
 import { awsClusterContract } from '../stacks/aws-contracts';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { byPath, clone, only, parsePolicy, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
 import { remoteStateProblems } from './wiring';
 

@@ -16,7 +16,7 @@ import { stateLocation } from '../constructs/state-backend';
 import { AzureClusterStack } from '../stacks/azure-cluster-stack';
 import { azureClusterContract } from '../stacks/azure-contracts';
 import { AzureNetworkStack } from '../stacks/azure-network-stack';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { byPath, clone, only, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
 import { automaticCrossStackOutputs, remoteStateProblems } from './wiring';
 

@@ -12,7 +12,7 @@ import { mergeValues } from '../config/components';
 import awsDev from '../config/environments/aws-dev';
 import awsProd from '../config/environments/aws-prod';
 import azureDev from '../config/environments/azure-dev';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { clone, problemsOf, readOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, tempDir, type Json } from './helpers';
 
 type Mutable = Record<string, any>;

@@ -14,7 +14,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { environmentFiles, unregisteredProblems } from '../config/registry';
 import { builtNames } from '../config/rules-names';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { clone, problemsOf, synthExamples, tempDir, type Json } from './helpers';
 
 type Mutable = Record<string, any>;

@@ -8,7 +8,7 @@ import awsProd from '../config/environments/aws-prod';
 import azureDev from '../config/environments/azure-dev';
 import azureProd from '../config/environments/azure-prod';
 import { loadEnvironments, selectEnvironments } from '../config/load';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { clone, problemsOf, tempDir } from './helpers';
 
 type Mutable = Record<string, any>;

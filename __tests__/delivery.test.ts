@@ -12,7 +12,7 @@ import { ciPlanSecretNamespaces } from '../constructs/ci/kubernetes-scope';
 import { bootstrapSteps } from '../scripts/bootstrap';
 import { deployCommand } from '../scripts/deploy-environment';
 import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { byPath, parsePolicy, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
 
 const synth = synthExamples();

@@ -11,7 +11,7 @@ import { restoreResource } from '../constructs/app/mongodb-restore';
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { heldForRestore, rolloutPatch } from '../constructs/app/rocketchat';
 import { byPath, clone, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {

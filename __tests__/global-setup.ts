@@ -14,8 +14,8 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { pullMissing } from '../scripts/charts-pull';
 import { kubeVersionsOf, renderStacks } from '../scripts/render/render';
-import { readOutdir, tempDir } from '../scripts/synth-output';
-import { run } from '../stacks/synth';
+import { readOutdir, tempDir } from '../synth/output';
+import { run } from '../synth/run';
 
 declare module 'vitest' {
   export interface ProvidedContext {

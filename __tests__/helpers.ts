@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { ConfigError } from '../config/load';
-import { readOutdir, tempDir, type Json, type Synthesized } from '../scripts/synth-output';
+import { readOutdir, tempDir, type Json, type Synthesized } from '../synth/output';
 import type { RenderedRelease } from '../scripts/render/render';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 
 export { readOutdir, tempDir, type Json, type Synthesized };
 export { parsePolicy } from '../policies/engine';

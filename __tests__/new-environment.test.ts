@@ -25,7 +25,7 @@ const outdir = join(copy, 'cdktf.out');
 const differ = (text: string) =>
   text.replace(/aws-dev/g, 'aws-qa').replace(/111111111111/g, '333333333333').replace(/10\.10\./g, '10.50.').replace(/dev\.chat\.example\.com/g, 'qa.chat.example.com');
 
-for (const entry of ['config', 'constructs', 'stacks', 'scripts', 'policies', 'post-renderers', 'canaries', 'charts', 'provider-locks', 'main.ts', 'cdktf.json', 'package.json', 'tsconfig.json']) {
+for (const entry of ['config', 'constructs', 'stacks', 'synth', 'scripts', 'policies', 'post-renderers', 'canaries', 'charts', 'provider-locks', 'main.ts', 'cdktf.json', 'package.json', 'tsconfig.json']) {
   cpSync(join(root, entry), join(copy, entry), { recursive: true });
 }
 symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));

@@ -5,7 +5,7 @@ import awsDevConfig from '../config/environments/aws-dev';
 import { CHARTS } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { alloyConfig } from '../constructs/platform/alloy';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { ENVIRONMENTS } from '../config/environments';
 import { byPath, clone, examplesOutdir, only, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
 

@@ -8,7 +8,7 @@ import { RENDER_WAIVERS } from '../config/render-waivers';
 import { RULES, checkStacks, formatFinding } from '../policies';
 import type { Json } from '../policies/engine';
 import { policiesDocument } from '../scripts/policies-doc';
-import { PolicyError, run } from '../stacks/synth';
+import { PolicyError, run } from '../synth/run';
 import { synthExamples, tempDir } from './helpers';
 
 /** A one-stack fixture; each resource's construct path is its name. */

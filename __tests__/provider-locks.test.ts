@@ -1,5 +1,5 @@
 /**
- * Provider lock files (stacks/provider-locks.ts): every stack's required providers match a
+ * Provider lock files (synth/provider-locks.ts): every stack's required providers match a
  * committed lock entry and version, synth copies that file into the stack, and a lock that no
  * longer matches stops synth with one line per problem.
  */
@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockFileText } from '../scripts/providers-lock';
-import { LOCKS_DIR, lockProblems, lockSets, parseLockFile, requiredProviders, versionsTf } from '../stacks/provider-locks';
+import { LOCKS_DIR, lockProblems, lockSets, parseLockFile, requiredProviders, versionsTf } from '../synth/provider-locks';
 import { examplesOutdir, synthExamples, tempDir, type Json } from './helpers';
 
 const { stacks, manifest } = synthExamples();

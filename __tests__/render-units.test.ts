@@ -2,7 +2,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHARTS } from '../config/versions';
-import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../constructs/quantity';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../config/quantity';
 import { chartPackage, ChartMissingError, pinOf } from '../scripts/render/charts';
 import { unzipMember } from '../scripts/render/helm-binary';
 import { podSecurityViolations } from '../scripts/render/pod-security';

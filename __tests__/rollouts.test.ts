@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POST_RENDERER_BUNDLE, POST_RENDERER_SCRIPT } from '../constructs/platform/post-renderer';
 import { bundlePostRenderer } from '../scripts/post-renderer-bundle';
-import { ROCKETCHAT, rolloutPatch } from '../constructs/app/rocketchat';
+import { ROCKETCHAT } from '../config/names';
+import { rolloutPatch } from '../constructs/app/rocketchat';
 import { postRenderer } from '../scripts/render/render';
 import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
 

@@ -4,7 +4,7 @@
  * no value crossed stacks through cdktf's automatic (sensitive, unreadable)
  * cross-stack outputs.
  */
-import { outputsRead } from '../scripts/synth-output';
+import { outputsRead } from '../synth/output';
 import type { Json } from './helpers';
 
 /** The backend a stack writes to, in the shape a remote-state data source reads it. */

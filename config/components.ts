@@ -5,8 +5,6 @@
  * already decides them. The rules in rules-components.ts read this table; the constructs read
  * `componentValues` and `componentEnabled`.
  */
-import type { Environment } from './schema';
-
 export type Layer = 'platform' | 'app';
 export type Cloud = 'aws' | 'azure';
 
@@ -212,19 +210,28 @@ export type ComponentName = keyof typeof COMPONENTS;
 export const PLATFORM_COMPONENTS = (Object.keys(COMPONENTS) as ComponentName[]).filter((n) => COMPONENTS[n].layer === 'platform');
 export const APP_COMPONENTS = (Object.keys(COMPONENTS) as ComponentName[]).filter((n) => COMPONENTS[n].layer === 'app');
 
+/**
+ * The part of an environment the accessors below read: structural, because the schema is built from
+ * this catalog (schema-components.ts) and importing its Environment type back would close a cycle.
+ */
+interface ComponentHolder {
+  readonly platform: { readonly components?: object };
+  readonly app: { readonly components?: object; readonly rocketchat: { readonly tracing?: boolean } };
+}
+
 interface ComponentSettings {
   readonly enabled?: boolean;
   readonly values?: Readonly<Record<string, unknown>>;
 }
 
-function settingsOf(env: Pick<Environment, 'platform' | 'app'>, name: ComponentName): ComponentSettings | undefined {
+function settingsOf(env: ComponentHolder, name: ComponentName): ComponentSettings | undefined {
   const layer = COMPONENTS[name].layer;
   const components = (layer === 'platform' ? env.platform.components : env.app.components) as Readonly<Record<string, ComponentSettings | undefined>> | undefined;
   return components?.[name];
 }
 
 /** Whether the component is installed: its `enabled`, else its default (components that cannot be off are always on). */
-export function componentEnabled(env: Pick<Environment, 'platform' | 'app'>, name: ComponentName): boolean {
+export function componentEnabled(env: ComponentHolder, name: ComponentName): boolean {
   const spec: ComponentSpec = COMPONENTS[name];
   if ('never' in spec.toggle) return true;
   const set = settingsOf(env, name)?.enabled;
@@ -234,12 +241,12 @@ export function componentEnabled(env: Pick<Environment, 'platform' | 'app'>, nam
 }
 
 /** The user's values for the component's chart, merged over the project's last (mergeValues). */
-export function componentValues(env: Pick<Environment, 'platform' | 'app'>, name: ComponentName): Readonly<Record<string, unknown>> | undefined {
+export function componentValues(env: ComponentHolder, name: ComponentName): Readonly<Record<string, unknown>> | undefined {
   return settingsOf(env, name)?.values;
 }
 
 /** Rocket.Chat sends traces: app.rocketchat.tracing, else whenever Tempo and Alloy (which forwards them) are on. */
-export function rocketchatTracing(env: Pick<Environment, 'platform' | 'app'>): boolean {
+export function rocketchatTracing(env: ComponentHolder): boolean {
   return env.app.rocketchat.tracing ?? (componentEnabled(env, 'tempo') && componentEnabled(env, 'alloy'));
 }
 

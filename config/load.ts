@@ -10,7 +10,7 @@ import { capacityProblems } from './rules-capacity';
 import { componentProblems } from './rules-components';
 import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
-import { stackNameProblems } from './stack-names';
+import { stackNameProblems } from './names';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {

@@ -1,8 +1,10 @@
 /**
- * Cloud names: one function per naming rule (what the cloud accepts), and one builder per name
- * the stacks create. The constructs build every such name with these builders and validation
- * checks the same builders' output against the rules, so the names checked are the names
- * deployed. A rule returns undefined for a good name, else what is wrong and what is allowed.
+ * The one naming module. Cloud names: one function per naming rule (what the cloud accepts), and
+ * one builder per name the stacks create. The constructs build every such name with these builders
+ * and validation checks the same builders' output against the rules (rules-names.ts), so the names
+ * checked are the names deployed. A rule returns undefined for a good name, else what is wrong and
+ * what is allowed. Below them: stack names and the layers, then the in-cluster names (namespaces,
+ * issuers, releases) that more than one layer relies on.
  *
  * Sources, read 2026-12-02:
  * - S3: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
@@ -18,6 +20,7 @@
  *   Linux node pool names 1-12 lowercase alphanumerics starting with a letter
  */
 import { createHash } from 'node:crypto';
+import type { Environment } from './schema';
 
 export type NameRule = (name: string) => string | undefined;
 
@@ -176,6 +179,11 @@ export function finalTags(envName: string, tags: Readonly<Record<string, string>
   return { ...tags, ...projectTags(envName) };
 }
 
+/** Tags every resource carries, on top of the environment's own. */
+export function standardTags(env: Environment): Record<string, string> {
+  return finalTags(env.name, env.tags);
+}
+
 /** Cluster-autoscaler learns a pool's labels and taints for scale-from-zero from Auto Scaling group tags with these prefixes. */
 export const ASG_LABEL_TAG_PREFIX = 'k8s.io/cluster-autoscaler/node-template/label/';
 export const ASG_TAINT_TAG_PREFIX = 'k8s.io/cluster-autoscaler/node-template/taint/';
@@ -213,3 +221,158 @@ export function azureTagName(name: string): string | undefined {
 export function azureTagValue(value: string): string | undefined {
   return value.length > 256 ? `is ${value.length} characters (allowed: 0-256 characters)` : undefined;
 }
+
+// Stacks and layers
+
+/** Every environment's layers, in deploy order (each layer stack is named `<env>-<layer>`). */
+export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** The layer a stack name ends with, if it is a layer stack. */
+export function layerOf(stack: string): Layer | undefined {
+  return LAYERS.find((layer) => stack.endsWith(`-${layer}`));
+}
+
+export function stackName(env: Environment, layer: Layer): string {
+  return `${env.name}-${layer}`;
+}
+
+/** The Kubernetes cluster name; the network layer tags subnets with it. */
+export function clusterName(env: Environment): string {
+  return env.name;
+}
+
+/**
+ * Stack names are kept short enough to copy: `cdktf list` prints names in a column
+ * 40% of an 80-character terminal wide and wraps anything longer than 31 characters mid-name.
+ */
+export const STACK_NAME_MAX = 31;
+/** The longest layer suffix: `-platform`. */
+const LONGEST_LAYER = '-platform';
+
+/** Compass words in AWS region names, as AWS's own short region codes write them (eu-west-1 -> euw1). */
+const DIRECTIONS: Readonly<Record<string, string>> = {
+  north: 'n', south: 's', east: 'e', west: 'w', central: 'c',
+  northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw',
+};
+
+/** `eu-west-1` -> `euw1`, `ap-southeast-5` -> `apse5`, `us-gov-west-1` -> `usgovw1`. */
+export function shortRegion(region: string): string {
+  return region
+    .split('-')
+    .map((part, i) => (i === 0 || /^\d+$/.test(part) ? part : (DIRECTIONS[part] ?? part)))
+    .join('');
+}
+
+/**
+ * The bootstrap stack of the environment's remote state store, if it has one. AWS: named after the
+ * store's region and account (`bootstrap-euw1-222222222222`, config allows one store per account and
+ * region), since bucket names run to 63 characters. Azure: named after the storage account (at most
+ * 24 characters).
+ */
+export function stateStoreStackId(env: Environment): string | undefined {
+  const state = env.state;
+  if (state.type === 's3' && env.cloud === 'aws') return `bootstrap-${shortRegion(state.region)}-${env.aws.accountId}`;
+  if (state.type === 'azurerm') return `bootstrap-${state.storageAccountName}`;
+  return undefined;
+}
+
+/** One line per stack name of this environment that `cdktf list` would wrap. */
+export function stackNameProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const longest = `${env.name}${LONGEST_LAYER}`;
+  if (longest.length > STACK_NAME_MAX) {
+    problems.push(
+      `config/${env.name}: name: "${env.name}" makes stack names such as ${longest} longer than ${STACK_NAME_MAX} characters, which cdktf list wraps (allowed: at most ${STACK_NAME_MAX - LONGEST_LAYER.length} characters)`,
+    );
+  }
+  const store = stateStoreStackId(env);
+  if (store && store.length > STACK_NAME_MAX && env.state.type === 'azurerm') {
+    problems.push(
+      `config/${env.name}: state.storageAccountName: "${env.state.storageAccountName}" makes the stack name ${store} longer than ${STACK_NAME_MAX} characters, which cdktf list wraps (allowed: at most ${STACK_NAME_MAX - 'bootstrap-'.length} characters)`,
+    );
+  }
+  return problems;
+}
+
+// In-cluster names
+
+/**
+ * Names the platform creates and the app layer relies on. They are code, not
+ * remote-state outputs, because they never change per deployment; values that
+ * do (certificate ARN, load balancer id) travel through the platform contract.
+ */
+export const NAMESPACES = {
+  certManager: 'cert-manager',
+  externalDns: 'external-dns',
+  monitoring: 'monitoring',
+  /** node-exporter alone: it needs the host's network, PID namespace and root filesystem. */
+  nodeMetrics: 'monitoring-node',
+  /** The Percona operator, and the replica set the app layer declares (the operator watches only its own namespace). */
+  mongodb: 'mongodb',
+} as const;
+
+export const CLUSTER_ISSUERS = {
+  letsEncryptStaging: 'letsencrypt-staging',
+  letsEncrypt: 'letsencrypt',
+  /** CA issuer for in-cluster TLS (MongoDB members and clients). */
+  internalCa: 'internal-ca',
+} as const;
+
+export const STORAGE_CLASSES = {
+  /** Default class: encrypted, expandable, deleted with its claim. */
+  standard: 'encrypted',
+  /** Same disks, but the volume outlives its claim (databases). */
+  retain: 'encrypted-retain',
+} as const;
+
+/** In-cluster endpoints other layers send telemetry to. */
+export const TELEMETRY = {
+  otlpGrpc: `alloy.${NAMESPACES.monitoring}.svc.cluster.local:4317`,
+  otlpHttp: `http://alloy.${NAMESPACES.monitoring}.svc.cluster.local:4318`,
+  lokiUrl: `http://loki.${NAMESPACES.monitoring}.svc.cluster.local:3100`,
+  tempoOtlpGrpc: `tempo.${NAMESPACES.monitoring}.svc.cluster.local:4317`,
+  tempoQueryUrl: `http://tempo.${NAMESPACES.monitoring}.svc.cluster.local:3200`,
+  prometheusUrl: `http://kube-prometheus-stack-prometheus.${NAMESPACES.monitoring}.svc.cluster.local:9090`,
+} as const;
+
+/** The app layer's weekly restore check (constructs/app/restore-check.ts): the platform's alerts watch its CronJob. */
+export const RESTORE_CHECK_JOB = { namespace: 'mongodb-restore-check', cronjob: 'mongodb-restore-check' } as const;
+
+/** The psmdb-operator release (chart fullname = release name): the app layer grants it backup access on AWS. */
+export const MONGODB_OPERATOR = { namespace: NAMESPACES.mongodb, serviceAccount: 'psmdb-operator', deployment: 'psmdb-operator' } as const;
+
+/** Pod labels network policies select on. */
+export const POD_SELECTORS = {
+  prometheus: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'prometheus' } },
+  alloy: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'alloy' } },
+  /** grafana chart 12.11.1 grafana.selectorLabels (kube-prometheus-stack's subchart, no nameOverride). */
+  grafana: { namespace: NAMESPACES.monitoring, labels: { 'app.kubernetes.io/name': 'grafana' } },
+  /** psmdb-operator chart 1.22.0 templates/deployment.yaml pod labels, release name psmdb-operator. */
+  mongodbOperator: { namespace: NAMESPACES.mongodb, labels: { 'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' } },
+} as const;
+
+/** The app layer's Rocket.Chat release: the platform's SLO rules and the CI plan identity name its namespace and deployment. */
+export const ROCKETCHAT = {
+  namespace: 'rocketchat',
+  release: 'rocketchat',
+  /** The chart's fullname: `<release>-rocketchat`. */
+  deployment: 'rocketchat-rocketchat',
+  /** The Deployment's container (templates/chat-deployment.yaml). */
+  container: 'rocketchat',
+  serviceAccount: 'rocketchat',
+  /** Container port behind the Service's port 80 (templates/chat-deployment.yaml). */
+  httpPort: 3000,
+  servicePort: 80,
+  /** prometheusScraping.port default: the pod's metrics port. */
+  metricsPort: 9100,
+  /**
+   * Enterprise multi-instance: each pod runs a Moleculer TCP transporter on
+   * TCP_PORT (random when unset) and its peers connect to INSTANCE_IP:TCP_PORT
+   * (ee/server/local-services/instance/service.ts). Fixed so a network policy can allow it.
+   */
+  instancePort: 4000,
+  /** Answers 200 without authentication once the server is up. */
+  healthCheckPath: '/api/v1/info',
+  adminUser: 'admin',
+} as const;

@@ -3,7 +3,13 @@
  * `<stack>/<construct path>` it applies to (`*` matches anything) and why.
  * Every waiver in effect is printed on each synth.
  */
-import type { Suppression } from '../policies/engine';
+/** A waiver of one policy rule (policies/engine.ts applies them). */
+export interface Suppression {
+  readonly rule: string;
+  /** `<stack>/<construct path>`; `*` matches any run of characters. */
+  readonly target: string;
+  readonly reason: string;
+}
 
 export const POLICY_SUPPRESSIONS: readonly Suppression[] = [
   {

@@ -6,11 +6,10 @@
 import { readdirSync } from 'node:fs';
 import * as names from './names';
 import type { Environment } from './schema';
-import { stateStoreStackId } from './stack-names';
 
 /** The bootstrap stack an environment's remote state store gets (stacks/environments.ts builds it with this id). */
 export function bootstrapStackId(env: Environment): string | undefined {
-  return stateStoreStackId(env);
+  return names.stateStoreStackId(env);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Capacity: can the configured pools and subnets run what the stacks place on them? Requests come
- * from the same sizing table the platform and app stacks use (constructs/platform/sizing.ts) and
+ * from the same sizing table the platform and app stacks use (config/sizing.ts) and
  * from app.mongodb; node sizes from the facts tables. Allocatable memory and CPU follow each
  * cloud's documented reservations:
  * - EKS AL2023 (nodeadm): kube-reserved memory 255 MiB + 11 MiB per max pod, CPU 6% of the first
@@ -13,8 +13,8 @@
  * DaemonSets on every node: the project's (Alloy and its config reloader, node-exporter, from the sizing table) plus the
  * clouds' own, estimated below from their manifests; `kubectl describe node` shows the real sum.
  */
-import { bytes, milliCpu } from '../constructs/quantity';
-import { resourcesFor, type Component } from '../constructs/platform/sizing';
+import { bytes, milliCpu } from './quantity';
+import { resourcesFor, type Component } from './sizing';
 import { AWS_INSTANCE_TYPES, awsMaxPods } from './facts/aws-instance-types';
 import { AZURE_VM_SIZES } from './facts/azure-vm-sizes';
 import { parseCidr, type Cidr } from './cidr';

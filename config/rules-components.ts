@@ -9,8 +9,8 @@
  *   the path that did it.
  * The render audit (scripts/render/audit.ts) then checks the rendered result like any release.
  */
-import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../constructs/quantity';
-import { resourcesFor } from '../constructs/platform/sizing';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from './quantity';
+import { resourcesFor } from './sizing';
 import { COMPONENTS, componentEnabled, imagePinned, isObject, OWNED_IN_EVERY_CHART, ROCKETCHAT_OWNED_ENV, type ComponentName, type ComponentSpec } from './components';
 import { surgePods } from './edge-timing';
 import type { Problem } from './rules-kit';

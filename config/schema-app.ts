@@ -12,7 +12,7 @@ import { bool, int, list, maybe, object, oneOf, optional, text } from './schema-
 /** AWS regions (eu-west-1) and Azure locations (westeurope). */
 const REGION = /^[a-z]{2,}(-[a-z]+)*(-?\d)?$/;
 
-/** Kubernetes quantities in the forms constructs/quantity.ts reads: decimal cores or millicores; bytes with an SI or binary suffix. */
+/** Kubernetes quantities in the forms config/quantity.ts reads: decimal cores or millicores; bytes with an SI or binary suffix. */
 const cpu = text('a CPU quantity such as 500m, 0.5 or 2', /^(\d{1,6}m|\d{1,3}(\.\d{1,3})?)$/);
 const memory = text('a memory quantity such as 512Mi, 1.5Gi, 4Gi or 4G', /^\d{1,9}(\.\d{1,3})?(k|M|G|T|Ki|Mi|Gi|Ti)?$/);
 const percent = int(10, 95);

@@ -6,6 +6,8 @@
  * providers, outputs and locals. A finding names the stack, the construct
  * path, the rule, what is wrong and how to fix it.
  */
+import type { Suppression } from '../config/policy-suppressions';
+
 export type Json = Record<string, any>;
 
 export interface Finding {
@@ -99,13 +101,6 @@ export class StackView {
     const ref = `${StackView.address(target)}.`;
     return this.resources(type).filter((r) => JSON.stringify(r.body[attr] ?? '').includes(ref));
   }
-}
-
-export interface Suppression {
-  readonly rule: string;
-  /** `<stack>/<construct path>`; `*` matches any run of characters. */
-  readonly target: string;
-  readonly reason: string;
 }
 
 export interface PolicyReport {

@@ -4,4 +4,5 @@ import { azureRules } from './rules-azure';
 import { commonRules } from './rules-common';
 
 export const RULES: readonly Rule[] = [...awsRules, ...azureRules, ...commonRules];
-export { checkStacks, formatFinding, type PolicyReport, type Suppression } from './engine';
+export { checkStacks, formatFinding, type PolicyReport } from './engine';
+export type { Suppression } from '../config/policy-suppressions';

@@ -4,8 +4,8 @@
  * with the outputs it reads, a dashed edge from each bootstrap stack to the
  * stacks whose state it holds.
  */
-import { LAYERS, layerOf } from '../constructs/naming';
-import { outputsRead, type Json, type Synthesized as SynthesizedApp } from './synth-output';
+import { layerOf, LAYERS } from '../config/names';
+import { outputsRead, type Json, type Synthesized as SynthesizedApp } from '../synth/output';
 
 function backendOf(stack: Json): string | undefined {
   const backend = stack.terraform?.backend ?? {};

@@ -10,7 +10,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { RULES, checkStacks } from '../policies';
 import { buildEnvironments } from '../stacks/environments';
-import { readOutdir } from './synth-output';
+import { readOutdir } from '../synth/output';
 
 const loaded = performance.now(); // performance's origin is the start of this process
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out.bench';

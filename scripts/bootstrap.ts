@@ -5,7 +5,7 @@
  *   npm run bootstrap:migrate -- <bootstrap-stack> [--dry-run]  the migration alone (a store
  *                                                               bootstrapped with local state before)
  *
- * The synthesized bootstrap stack names its own store as backend (stacks/bootstrap-state.ts), which
+ * The synthesized bootstrap stack names its own store as backend (constructs/bootstrap-state.ts), which
  * cannot work before the store exists. So the first apply synthesizes it with local state
  * (BOOTSTRAP_LOCAL_STATE=<stack>: terraform-state/<stack>.tfstate, git-ignored), then:
  *  1. `terraform init` on that local-state synthesis records the local backend in the stack's
@@ -21,7 +21,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOOTSTRAP_STATE_DIRECTORY } from '../stacks/bootstrap-state';
+import { BOOTSTRAP_STATE_DIRECTORY } from '../constructs/bootstrap-state';
 
 const ROOT = join(__dirname, '..');
 const bin = (name: string) => join('node_modules', '.bin', name);

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
-import { LAYERS } from '../stacks/environments';
+import { LAYERS } from '../config/names';
 import { BREAK_GLASS_FLAG, guardDeploy, treeState } from './deploy-guard';
 
 export interface Command {

@@ -12,9 +12,9 @@ import '../stacks/startup';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { formatReport, planOffline } from './offline-plan/plan';
-import { readOutdir } from './synth-output';
+import { readOutdir } from '../synth/output';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

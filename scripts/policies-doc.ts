@@ -1,5 +1,5 @@
 import type { Rule } from '../policies/engine';
-import type { Suppression } from '../policies/engine';
+import type { Suppression } from '../config/policy-suppressions';
 
 /** docs/policies.md, generated from the rules themselves so it cannot drift. */
 export function policiesDocument(rules: readonly Rule[], suppressions: readonly Suppression[]): string {

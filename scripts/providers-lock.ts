@@ -12,9 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
-import { LOCKS_DIR, LOCK_FILE, LOCK_PLATFORMS, lockSets, parseLockFile, versionsTf, type LockEntry, type RequiredProvider } from '../stacks/provider-locks';
-import { run } from '../stacks/synth';
-import { readOutdir, tempDir } from './synth-output';
+import { LOCKS_DIR, LOCK_FILE, LOCK_PLATFORMS, lockSets, parseLockFile, versionsTf, type LockEntry, type RequiredProvider } from '../synth/provider-locks';
+import { run } from '../synth/run';
+import { readOutdir, tempDir } from '../synth/output';
 
 /** A lock file with the given providers' version and constraints, and the checksums `previous` has for the same version. */
 export function lockFileText(providers: readonly RequiredProvider[], previous: readonly LockEntry[]): string {

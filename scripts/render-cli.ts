@@ -6,10 +6,10 @@
  */
 import { ENVIRONMENTS } from '../config/environments';
 import { ConfigError, loadEnvironments } from '../config/load';
-import { run } from '../stacks/synth';
+import { run } from '../synth/run';
 import { auditRendered, formatAuditFinding } from './render/audit';
 import { kubeVersionsOf, renderStacks } from './render/render';
-import { readOutdir } from './synth-output';
+import { readOutdir } from '../synth/output';
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

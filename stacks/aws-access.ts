@@ -10,7 +10,7 @@ import { partitionOf } from '../constructs/aws/policy';
 import { awsProvider } from '../constructs/aws/provider';
 import { kubernetesProviders } from '../constructs/kubernetes-access';
 import type { LayerStack } from '../constructs/layer-stack';
-import { standardTags } from '../constructs/naming';
+import { standardTags } from '../config/names';
 import { consume } from '../constructs/remote-state';
 import { awsClusterContract, type AwsClusterOutputs } from './aws-contracts';
 

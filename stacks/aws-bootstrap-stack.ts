@@ -5,7 +5,7 @@
  * because CI needs them before it can deploy any layer, and because CI then never applies the stack
  * that defines its own rights: people apply bootstrap stacks. The roles' Kubernetes access needs the
  * cluster, so the cluster layer grants it (constructs/aws/eks-ci-access.ts).
- * Its own state lives in the bucket after the first apply (stacks/bootstrap-state.ts).
+ * Its own state lives in the bucket after the first apply (constructs/bootstrap-state.ts).
  */
 import type { Construct } from 'constructs';
 import type { AwsEnvironment } from '../config/schema';
@@ -17,7 +17,7 @@ import { partitionOf } from '../constructs/aws/policy';
 import { awsProvider } from '../constructs/aws/provider';
 import { SecureBucket } from '../constructs/aws/secure-bucket';
 import { LayerStack } from '../constructs/layer-stack';
-import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from './bootstrap-state';
+import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from '../constructs/bootstrap-state';
 
 /** State history is small and precious: a year of old versions to roll back to. */
 const STATE_VERSION_DAYS = 365;

@@ -16,11 +16,10 @@ import { boundCreatedRoles } from '../constructs/aws/deploy-fence';
 import { awsProvider } from '../constructs/aws/provider';
 import { WorkloadRole, type WorkloadBinding } from '../constructs/aws/workload-role';
 import { LayerStack } from '../constructs/layer-stack';
-import { clusterName, stackName, standardTags } from '../constructs/naming';
+import { awsRoleName, clusterName, nodeGroupName, stackName, standardTags } from '../config/names';
 import { consume, publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { awsClusterContract, awsNetworkContract } from './aws-contracts';
-import { awsRoleName, nodeGroupName } from '../config/names';
 
 export class AwsClusterStack extends LayerStack {
   constructor(scope: Construct, env: AwsEnvironment, network: LayerStack) {

@@ -8,7 +8,7 @@ import { awsProvider } from '../constructs/aws/provider';
 import { VpcEndpoints } from '../constructs/aws/vpc-endpoints';
 import { VpcNetwork } from '../constructs/aws/vpc';
 import { LayerStack } from '../constructs/layer-stack';
-import { clusterName, stackName, standardTags } from '../constructs/naming';
+import { clusterName, stackName, standardTags } from '../config/names';
 import { publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { awsNetworkContract } from './aws-contracts';

@@ -9,7 +9,7 @@ import { applyDefaultTags } from '../constructs/azure/default-tags';
 import { azurermProvider } from '../constructs/azure/provider';
 import { kubernetesProviders } from '../constructs/kubernetes-access';
 import type { LayerStack } from '../constructs/layer-stack';
-import { standardTags } from '../constructs/naming';
+import { standardTags } from '../config/names';
 import { consume } from '../constructs/remote-state';
 import { azureClusterContract, azureNetworkContract, type AzureClusterOutputs, type AzureNetworkOutputs } from './azure-contracts';
 

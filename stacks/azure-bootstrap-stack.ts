@@ -4,7 +4,7 @@
  * deploy identities of every environment whose state lives here (why here:
  * stacks/aws-bootstrap-stack.ts; what they may do: constructs/azure/ci-identities.ts).
  * Whoever runs it gets blob data access. Its own state lives in the container
- * after the first apply (stacks/bootstrap-state.ts).
+ * after the first apply (constructs/bootstrap-state.ts).
  */
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
@@ -23,7 +23,7 @@ import { customRoleGuid, customRoles } from '../constructs/azure/custom-roles';
 import { PlanSigningVault } from '../constructs/azure/plan-signing-key';
 import { SecureStorageAccount } from '../constructs/azure/secure-storage-account';
 import { LayerStack } from '../constructs/layer-stack';
-import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from './bootstrap-state';
+import { BOOTSTRAP_KEY_PREFIX, bootstrapStateLocation } from '../constructs/bootstrap-state';
 
 export interface AzureStateStore {
   readonly resourceGroupName: string;

@@ -23,11 +23,10 @@ import { UserNodePool } from '../constructs/azure/node-pools';
 import { azurermProvider } from '../constructs/azure/provider';
 import { afterRolePropagation } from '../constructs/azure/role-propagation';
 import { LayerStack } from '../constructs/layer-stack';
-import { aksNodeResourceGroupName, clusterName, stackName, standardTags } from '../constructs/naming';
+import { aksNodeResourceGroupName, azureKeyVaultName, azureResourceGroupName, clusterName, stackName, standardTags } from '../config/names';
 import { consume, publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { azureClusterContract, azureNetworkContract } from './azure-contracts';
-import { azureKeyVaultName, azureResourceGroupName } from '../config/names';
 
 /** Key Vault names are global: 3-24 characters, no double or trailing hyphens. */
 export function keyVaultName(env: AzureEnvironment): string {
@@ -106,7 +105,7 @@ export class AzureClusterStack extends LayerStack {
     const aks = new AksCluster(this, 'aks', {
       name,
       resourceGroupName,
-      nodeResourceGroup: aksNodeResourceGroupName(env),
+      nodeResourceGroup: aksNodeResourceGroupName(env.name),
       location,
       tenantId,
       kubernetes: k8s,

@@ -16,11 +16,10 @@ import { NatEgress } from '../constructs/azure/nat-gateway';
 import { azurermProvider } from '../constructs/azure/provider';
 import { Vnet } from '../constructs/azure/vnet';
 import { LayerStack } from '../constructs/layer-stack';
-import { stackName, standardTags } from '../constructs/naming';
+import { azureResourceGroupName, azureStorageAccountName, logAnalyticsName, stackName, standardTags } from '../config/names';
 import { publish } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { azureNetworkContract } from './azure-contracts';
-import { azureResourceGroupName, azureStorageAccountName, logAnalyticsName } from '../config/names';
 
 export class AzureNetworkStack extends LayerStack {
   constructor(scope: Construct, env: AzureEnvironment) {

@@ -5,7 +5,7 @@
  */
 import type { App, TerraformStack } from 'cdktf';
 import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/schema';
-import { stateStoreStackId } from '../config/stack-names';
+import { LAYERS, stateStoreStackId } from '../config/names';
 import { AppStack } from './app-stack';
 import { connectAwsApp } from './aws-app';
 import { AwsBootstrapStack } from './aws-bootstrap-stack';
@@ -78,9 +78,6 @@ const azure: CloudStacks<AzureEnvironment> = {
 function stacksFor(env: Environment): CloudStacks<Environment> {
   return (env.cloud === 'aws' ? aws : azure) as CloudStacks<Environment>;
 }
-
-/** The layer stacks every environment has, in deploy order (each stack class names itself `<env>-<layer>`). */
-export const LAYERS = ['network', 'cluster', 'platform', 'app'] as const;
 
 /** Whether `envs` is every registered environment: only then are the repositories' GitHub settings synthesized. */
 function wholeRegistry(envs: readonly Environment[], registered: readonly Environment[]): boolean {

@@ -45,10 +45,10 @@ import { CI_WORKFLOWS, ciIdentities, jobWorkflowRef, MAIN_REF, OIDC_SUBJECT_CLAI
 import type { Environment } from '../config/schema';
 import { LayerStack } from '../constructs/layer-stack';
 import { localState, remoteState, stateLocation } from '../constructs/state-backend';
-import { stateStoreStackId } from '../config/stack-names';
+import { stateStoreStackId } from '../config/names';
 import { planSigningKeyOutput } from '../constructs/aws/plan-signing-key';
 import { planSigningOutputs } from '../constructs/azure/plan-signing-key';
-import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from './bootstrap-state';
+import { BOOTSTRAP_KEY_PREFIX, BOOTSTRAP_STATE_DIRECTORY } from '../constructs/bootstrap-state';
 
 /**
  * The stack id for a repository (`owner/name`): cdktf list shows 31 characters, and no stack id may

@@ -17,10 +17,10 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { IMAGES } from '../../config/versions';
 import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
-import { CLUSTER_ISSUERS, NAMESPACES, STORAGE_CLASSES } from '../platform/names';
+import { CLUSTER_ISSUERS, NAMESPACES, STORAGE_CLASSES } from '../../config/names';
 import type { SecretStore } from '../platform/platform-cloud';
 import type { BackupStorage, Placement } from './app-cloud';
-import { podBudget, type PodBudget } from './namespace-budget';
+import { podBudget, type PodBudget } from '../../config/sizing';
 import { mongoSecrets, SYSTEM_USERS } from './mongodb-secrets';
 import { identityServiceAccount } from './service-account';
 

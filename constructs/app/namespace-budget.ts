@@ -11,34 +11,8 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../quantity';
-
-/** What one kind of pod in the namespace needs, and how many of it may run at once. */
-export interface PodBudget {
-  readonly name: string;
-  /** Pods at the largest scale, surge included. */
-  readonly pods: number;
-  /** Summed over the pod's containers (or its largest init container, if more). */
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly memory: string };
-}
-
-/** Requests and the memory limit of one container, as the stacks set them. */
-export interface ContainerResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly memory: string };
-}
-
-/** A pod's budget from its containers' resources (init containers run before them and need no more here). */
-export function podBudget(name: string, pods: number, containers: readonly ContainerResources[]): PodBudget {
-  const sum = (pick: (c: ContainerResources) => number) => containers.reduce((total, c) => total + pick(c), 0);
-  return {
-    name,
-    pods,
-    requests: { cpu: cpuQuantity(sum((c) => milliCpu(c.requests.cpu))), memory: memoryQuantity(sum((c) => bytes(c.requests.memory))) },
-    limits: { memory: memoryQuantity(sum((c) => bytes(c.limits.memory))) },
-  };
-}
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../../config/quantity';
+import type { PodBudget } from '../../config/sizing';
 
 /** Room above the plan for a restore job, a debug pod, or a second rollout overlapping the first. */
 const HEADROOM = 1.25;

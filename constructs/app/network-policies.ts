@@ -6,10 +6,10 @@
 import type { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { POD_SELECTORS } from '../platform/names';
+import { POD_SELECTORS, ROCKETCHAT } from '../../config/names';
 import { DNS_EGRESS, defaultDeny, networkPolicy, type Rule } from '../network-policy';
 import { MONGOD_POD_LABELS, MONGODB } from './mongodb';
-import { ROCKETCHAT, ROCKETCHAT_POD_LABELS } from './rocketchat';
+import { ROCKETCHAT_POD_LABELS } from './rocketchat';
 
 export interface AppNetworkPoliciesProps {
   /** Where the load balancer connects from. */

@@ -37,10 +37,11 @@ import { IMAGES } from '../../config/versions';
 import { DNS_EGRESS, defaultDeny, networkPolicy } from '../network-policy';
 import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
 import { podSecurityLabels } from '../platform/namespaces';
-import { POD_SELECTORS, RESTORE_CHECK_JOB, STORAGE_CLASSES } from '../platform/names';
+import { POD_SELECTORS, RESTORE_CHECK_JOB, STORAGE_CLASSES } from '../../config/names';
 import type { Placement, RestoreCheckAccess } from './app-cloud';
 import { MONGODB, RESTRICTED_CONTAINER } from './mongodb';
-import { NamespaceBudget, podBudget, type ContainerResources } from './namespace-budget';
+import { podBudget, type ContainerResources } from '../../config/sizing';
+import { NamespaceBudget } from './namespace-budget';
 import { identityServiceAccount } from './service-account';
 
 export const RESTORE_CHECK = {

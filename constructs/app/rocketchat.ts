@@ -19,9 +19,8 @@ import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from '../platform/chart-release';
 import { ClusterObjects } from '../platform/cluster-objects';
-import { TELEMETRY } from '../platform/names';
-import { resourcesFor } from '../platform/sizing';
-import { podBudget, type PodBudget } from './namespace-budget';
+import { ROCKETCHAT, TELEMETRY } from '../../config/names';
+import { podBudget, resourcesFor, type PodBudget } from '../../config/sizing';
 import type { AppCloud } from './app-cloud';
 import { MONGODB_CLIENT_TLS } from './mongodb';
 import { rocketchatAdminPassword } from './mongodb-secrets';
@@ -29,30 +28,6 @@ import type { SecretStore } from '../platform/platform-cloud';
 import { patchPostRenderer, type ObjectPatch } from '../platform/post-renderer';
 import { identityServiceAccount } from './service-account';
 import { componentValues, rocketchatTracing } from '../../config/components';
-
-export const ROCKETCHAT = {
-  namespace: 'rocketchat',
-  release: 'rocketchat',
-  /** The chart's fullname: `<release>-rocketchat`. */
-  deployment: 'rocketchat-rocketchat',
-  /** The Deployment's container (templates/chat-deployment.yaml). */
-  container: 'rocketchat',
-  serviceAccount: 'rocketchat',
-  /** Container port behind the Service's port 80 (templates/chat-deployment.yaml). */
-  httpPort: 3000,
-  servicePort: 80,
-  /** prometheusScraping.port default: the pod's metrics port. */
-  metricsPort: 9100,
-  /**
-   * Enterprise multi-instance: each pod runs a Moleculer TCP transporter on
-   * TCP_PORT (random when unset) and its peers connect to INSTANCE_IP:TCP_PORT
-   * (ee/server/local-services/instance/service.ts). Fixed so a network policy can allow it.
-   */
-  instancePort: 4000,
-  /** Answers 200 without authentication once the server is up. */
-  healthCheckPath: '/api/v1/info',
-  adminUser: 'admin',
-} as const;
 
 /** Labels the chart puts on Rocket.Chat pods (templates/chat-deployment.yaml). */
 export const ROCKETCHAT_POD_LABELS = { 'app.kubernetes.io/name': 'rocketchat', 'app.kubernetes.io/instance': ROCKETCHAT.release } as const;

@@ -11,8 +11,7 @@ import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import type { AppCloud, BackupRetention, BackupStorage, Placement, RestoreCheckAccess, RestoreFrom, RestoreSource, UploadStorage } from '../app/app-cloud';
 import { latestBackupIn, restoreSourceRead, restoreSourceResync } from './restore-source';
-import { clusterName } from '../naming';
-import { MONGODB_OPERATOR } from '../platform/names';
+import { awsBucketName, clusterName, MONGODB_OPERATOR } from '../../config/names';
 import type { SecretStore, ServiceAccountRef } from '../platform/platform-cloud';
 import { ALB_READINESS_GATE_LABELS, albIngressSettings, albSourceCidrs } from './https-edge';
 import { DrRegion, replicaBucketName, type ReplicaProtection } from './dr-region';
@@ -20,7 +19,6 @@ import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
 import { irsaIdentity, workloadRoles } from './workload-role';
-import { awsBucketName } from '../../config/names';
 
 export interface AwsAppCloudProps {
   readonly env: AwsEnvironment;

@@ -31,7 +31,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ciIdentities, deployBoundaryArn, type CiIdentity, type TrustedJob } from '../../config/delivery';
-import { BOOTSTRAP_KEY_PREFIX } from '../../stacks/bootstrap-state';
+import { BOOTSTRAP_KEY_PREFIX } from '../bootstrap-state';
 import type { AwsEnvironment } from '../../config/schema';
 import { mongoSecretNames } from '../app/mongodb-secrets';
 import { GITHUB_OIDC } from '../ci/github-oidc';

@@ -19,8 +19,8 @@ import { Aspects, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { deployBoundaryArn } from '../../config/delivery';
 import type { AwsEnvironment } from '../../config/schema';
-import { BOOTSTRAP_KEY_PREFIX } from '../../stacks/bootstrap-state';
-import { LAYERS } from '../naming';
+import { BOOTSTRAP_KEY_PREFIX } from '../bootstrap-state';
+import { LAYERS } from '../../config/names';
 import { GITHUB_OIDC } from '../ci/github-oidc';
 import type { Statement } from './policy';
 

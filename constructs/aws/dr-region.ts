@@ -22,9 +22,8 @@ import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-buc
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
-import { awsReplicaBucketName, awsReplicationRoleName } from '../../config/names';
+import { awsReplicaBucketName, awsReplicationRoleName, standardTags } from '../../config/names';
 import type { AwsEnvironment } from '../../config/schema';
-import { standardTags } from '../naming';
 import { alarmTopic } from './alarm-topic';
 import { CustomerKey } from './kms-key';
 import { policyDocument, type Statement } from './policy';

@@ -23,7 +23,7 @@ import { CHARTS } from '../../config/versions';
 import { ChartCrds, CRD_CHARTS } from '../platform/chart-crds';
 import { chartRelease } from '../platform/chart-release';
 import type { HttpsEdge, IngressBackend, IngressSettings, SecretStore } from '../platform/platform-cloud';
-import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../../config/sizing';
 import { lbControllerStatements } from './lb-controller-policy';
 import { AwsEdgeProbe } from './edge-probe';
 import { AwsWebAcl } from './web-acl';

@@ -9,7 +9,7 @@ import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zon
 import { Construct } from 'constructs';
 import type { AwsEnvironment } from '../../config/schema';
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGES } from '../../config/versions';
-import { clusterName } from '../naming';
+import { awsBucketName, clusterName } from '../../config/names';
 import { chartRelease } from '../platform/chart-release';
 import type {
   BlockStorage,
@@ -18,13 +18,12 @@ import type {
   PlatformCloud,
   SecretStore,
 } from '../platform/platform-cloud';
-import { controllerReplicas, resourcesFor, zoneSpread } from '../platform/sizing';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../../config/sizing';
 import { AwsHttpsEdge } from './https-edge';
 import { CustomerKey } from './kms-key';
 import { secretsManagerStore } from './secret-store';
 import { bucketReadWrite, SecureBucket } from './secure-bucket';
 import { irsaIdentity, workloadRoles, type WorkloadBinding } from './workload-role';
-import { awsBucketName } from '../../config/names';
 import { componentValues } from '../../config/components';
 
 export interface AwsPlatformCloudProps {

@@ -15,7 +15,7 @@ import { ResourcePolicyAssignment } from '@cdktf/provider-azurerm/lib/resource-p
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
-import { NAMESPACES } from '../platform/names';
+import { NAMESPACES } from '../../config/names';
 import type { ClusterIdentities } from './cluster-identities';
 import { poolSettings, UPGRADE_SURGE, type AzureNodePool } from './node-pools';
 

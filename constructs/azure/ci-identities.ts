@@ -35,7 +35,7 @@ import { Construct } from 'constructs';
 import { ciIdentities, type CiIdentity } from '../../config/delivery';
 import type { AzureEnvironment } from '../../config/schema';
 import { GITHUB_OIDC } from '../ci/github-oidc';
-import { BOOTSTRAP_KEY_PREFIX } from '../../stacks/bootstrap-state';
+import { BOOTSTRAP_KEY_PREFIX } from '../bootstrap-state';
 import { customRoleGuid, customRoles } from './custom-roles';
 import { grantRole } from './role';
 

@@ -22,14 +22,13 @@ import { METHOD_CALL_PREFIX } from '../../config/schema-platform';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from '../platform/chart-release';
 import { ClusterObjects, type KubernetesObject } from '../platform/cluster-objects';
-import { CLUSTER_ISSUERS, NAMESPACES } from '../platform/names';
+import { azureIdentityName, CLUSTER_ISSUERS, grafanaHost, NAMESPACES } from '../../config/names';
 import { podSecurityNamespace } from '../platform/namespaces';
 import type { HttpsEdge, IngressBackend, IngressSettings, SecretStore } from '../platform/platform-cloud';
 import { grantRole } from './role';
 import { AzureEdgeProbe } from './edge-probe';
 import { AzureWaf } from './waf-policy';
 import { WorkloadIdentity } from './workload-identity';
-import { azureIdentityName, grafanaHost } from '../../config/names';
 import { componentEnabled } from '../../config/components';
 import { componentValues } from '../../config/components';
 

@@ -16,7 +16,7 @@ import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-man
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import type { AzureEnvironment } from '../../config/schema';
-import { aksNodeResourceGroupName } from '../naming';
+import { aksNodeResourceGroupName, azureIdentityName, azureKeyVaultName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
 import type {
   BlockStorage,
   DnsZone,
@@ -31,7 +31,6 @@ import { grantRole, type Role } from './role';
 import { keyVaultStore } from './secret-store';
 import { SecureStorageAccount } from './secure-storage-account';
 import { WorkloadIdentity } from './workload-identity';
-import { azureIdentityName, azureKeyVaultName, azureResourceGroupName, azureStorageAccountName } from '../../config/names';
 import { preflight } from '../preflight';
 
 export interface AzurePlatformCloudProps {
@@ -211,7 +210,7 @@ export class AzurePlatformCloud extends Construct implements PlatformCloud {
       resourceGroupId: group.id,
       location,
       subnetId: props.ingressSubnetId,
-      nodeResourceGroupId: resourceGroupId(aksNodeResourceGroupName(env)),
+      nodeResourceGroupId: resourceGroupId(aksNodeResourceGroupName(env.name)),
       oidcIssuerUrl: props.oidcIssuerUrl,
       workspaceId: props.logAnalyticsWorkspaceId,
       secrets: this.secrets,

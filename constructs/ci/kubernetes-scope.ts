@@ -11,8 +11,7 @@
  */
 import { componentEnabled } from '../../config/components';
 import type { Environment } from '../../config/schema';
-import { ROCKETCHAT } from '../app/rocketchat';
-import { NAMESPACES } from '../platform/names';
+import { NAMESPACES, ROCKETCHAT } from '../../config/names';
 
 const CLOUD_NAMESPACES = {
   // AWS Load Balancer Controller, metrics-server and cluster-autoscaler are installed in kube-system.

@@ -21,7 +21,7 @@ import { BACKUP_CRON } from '../../config/schema-app';
 import { componentEnabled } from '../../config/components';
 import { objectivesOf } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
-import { NAMESPACES, RESTORE_CHECK_JOB } from './names';
+import { NAMESPACES, RESTORE_CHECK_JOB } from '../../config/names';
 
 /**
  * True while the app layer is deployed: it creates the rocketchat namespace (app-stack.ts). A DR

@@ -10,10 +10,9 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
-import { clusterName } from '../naming';
+import { clusterName, NAMESPACES, TELEMETRY } from '../../config/names';
 import { chartRelease } from './chart-release';
-import { NAMESPACES, TELEMETRY } from './names';
-import { resourcesFor } from './sizing';
+import { resourcesFor } from '../../config/sizing';
 import { componentEnabled, componentValues } from '../../config/components';
 
 /** Which pipelines Alloy runs: logs to Loki, traces to Tempo (each only when that store is on). */

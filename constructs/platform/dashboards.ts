@@ -11,7 +11,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Objectives } from '../../config/slo';
 import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
-import { NAMESPACES } from './names';
+import { NAMESPACES } from '../../config/names';
 import { budgetOf, burnWindows, SLI_ERROR_RECORD, sliErrorRatio, WHAT, type SloName } from './slo-rules';
 
 interface Panel {

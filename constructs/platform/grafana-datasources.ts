@@ -6,7 +6,7 @@
  * (sidecar.datasources.exemplarTraceIdDestinations in monitoring.ts). A store that is turned
  * off (platform.components) has no datasource, and no link points at it.
  */
-import { TELEMETRY } from './names';
+import { TELEMETRY } from '../../config/names';
 
 export function grafanaDatasources(stores: { readonly loki: boolean; readonly tempo: boolean }): object[] {
   const loki = {

@@ -11,9 +11,9 @@ import { Construct } from 'constructs';
 import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { chartRelease } from './chart-release';
-import { NAMESPACES, STORAGE_CLASSES } from './names';
+import { NAMESPACES, STORAGE_CLASSES } from '../../config/names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
-import { resourcesFor } from './sizing';
+import { resourcesFor } from '../../config/sizing';
 import { componentValues } from '../../config/components';
 
 export const LOKI_SERVICE_ACCOUNT = { namespace: NAMESPACES.monitoring, name: 'loki' } as const;

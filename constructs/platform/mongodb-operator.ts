@@ -14,9 +14,9 @@ import type { Environment } from '../../config/schema';
 import { CHARTS } from '../../config/versions';
 import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
-import { podBudget, type PodBudget } from '../app/namespace-budget';
-import { NAMESPACES } from './names';
-import { resourcesFor } from './sizing';
+import { podBudget, type PodBudget } from '../../config/sizing';
+import { NAMESPACES } from '../../config/names';
+import { resourcesFor } from '../../config/sizing';
 import { componentValues } from '../../config/components';
 
 /** The operator's share of the mongodb namespace's budget: one replica, and one more while it rolls. */

@@ -30,10 +30,10 @@ import { ChartCrds, CRD_CHARTS } from './chart-crds';
 import { chartRelease } from './chart-release';
 import { grafanaDatasources } from './grafana-datasources';
 import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-metrics';
-import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from './names';
+import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from '../../config/names';
 import type { ChartIngress, HttpsEdge, SecretStore } from './platform-cloud';
 import { patchPostRenderer, type ObjectPatch } from './post-renderer';
-import { resourcesFor } from './sizing';
+import { resourcesFor } from '../../config/sizing';
 import { sloGroups } from './slo-rules';
 import { componentEnabled, componentValues } from '../../config/components';
 

@@ -22,7 +22,7 @@
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { defaultDeny, networkPolicy, type Rule } from '../network-policy';
-import { NAMESPACES, POD_SELECTORS } from './names';
+import { NAMESPACES, POD_SELECTORS } from '../../config/names';
 
 export interface PlatformNetworkPoliciesProps {
   /** Where the load balancer connects from, when Grafana is exposed through it. */

@@ -6,7 +6,7 @@
  */
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { Construct } from 'constructs';
-import { STORAGE_CLASSES } from './names';
+import { STORAGE_CLASSES } from '../../config/names';
 import type { BlockStorage } from './platform-cloud';
 
 export class StorageClasses extends Construct {

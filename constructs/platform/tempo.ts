@@ -25,9 +25,9 @@ import { CHARTS } from '../../config/versions';
 import { chartRelease } from './chart-release';
 import { ClusterObjects, type KubernetesObject } from './cluster-objects';
 import { prometheusWriteUrls } from './monitoring';
-import { NAMESPACES, STORAGE_CLASSES } from './names';
+import { NAMESPACES, STORAGE_CLASSES } from '../../config/names';
 import type { BucketLocation, ObjectStore } from './platform-cloud';
-import { resourcesFor } from './sizing';
+import { resourcesFor } from '../../config/sizing';
 import { componentValues } from '../../config/components';
 
 export const TEMPO_SERVICE_ACCOUNT = { namespace: NAMESPACES.monitoring, name: 'tempo' } as const;

@@ -7,7 +7,7 @@
  *     (`terraform output -json` in the producer's directory: names only are kept, never values);
  *  2. if a plan still fails, its error text is read for those two errors on a remote state.
  */
-import { outputsRead, type Json } from '../synth-output';
+import { outputsRead, type Json } from '../../synth/output';
 
 export interface RemoteRead {
   /** The terraform_remote_state data source id in the consumer. */

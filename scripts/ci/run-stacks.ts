@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOutdir, type Json } from '../synth-output';
+import { readOutdir, type Json } from '../../synth/output';
 import { missingOutputs, outputNames, remoteReads, waitingFromPlanError, waitingText, type RemoteRead } from './remote-outputs';
 import { environmentMarkdown, planLines, type EnvironmentResult, type StackResult } from './summary';
 import { environmentOf } from './targets';

@@ -8,9 +8,8 @@
  * identity of the first environment, in registry order, whose state the store holds: a PR that
  * changes CI trust must show that change, and drift in the stack holding CI trust must be seen.
  */
-import { layerOf } from '../../constructs/naming';
+import { layerOf, stateStoreStackId } from '../../config/names';
 import { ciIdentities, ciRoleArns } from '../../config/delivery';
-import { stateStoreStackId } from '../../config/stack-names';
 import type { Environment } from '../../config/schema';
 
 export interface Manifest {

@@ -6,9 +6,8 @@
  * built-in terraform_data resource that still evaluates all its arguments.
  */
 import type { AwsEnvironment, Environment } from '../../config/schema';
-import { stateStoreStackId } from '../../config/stack-names';
-import { layerOf } from '../../constructs/naming';
-import type { Json } from '../synth-output';
+import { layerOf, stateStoreStackId } from '../../config/names';
+import type { Json } from '../../synth/output';
 import type { CloudFixtures, DataStub } from './fixtures';
 import { awsFixtures } from './fixtures-aws';
 import { azureFixtures } from './fixtures-azure';

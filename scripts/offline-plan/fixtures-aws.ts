@@ -41,7 +41,7 @@ export const awsFixtures: CloudFixtures<AwsEnvironment> = {
     }),
     contractFixture(awsClusterContract, (env: AwsEnvironment) => ({
       region: env.aws.region,
-      // constructs/naming.ts clusterName(): the cluster is named after the environment.
+      // config/names.ts clusterName(): the cluster is named after the environment.
       clusterName: env.name,
       // aws_eks_cluster.endpoint: https://<id>.<suffix>.<region>.eks.amazonaws.com
       clusterEndpoint: `https://${EKS_ID}.gr7.${env.aws.region}.eks.amazonaws.com`,

@@ -51,7 +51,7 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
     contractFixture(azureClusterContract, (env: AzureEnvironment) => ({
       location: env.azure.location,
       resourceGroupName: clusterGroup(env),
-      // constructs/naming.ts clusterName(): the cluster is named after the environment.
+      // config/names.ts clusterName(): the cluster is named after the environment.
       clusterName: env.name,
       clusterId: resourceId(env, clusterGroup(env), 'Microsoft.ContainerService/managedClusters', env.name),
       // kube_config[0].host: https://<dns prefix>-<hash>.hcp.<location>.azmk8s.io:443

@@ -5,7 +5,7 @@
  */
 import type { Environment } from '../../config/schema';
 import { outputName, type Contract, type ContractSpec, type ContractValues } from '../../constructs/remote-state';
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 
 /** What a stubbed data source returns. */
 export interface DataStub {

@@ -15,7 +15,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Environment } from '../../config/schema';
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 import { offlineCopy, type OfflineCopy } from './copy';
 import { startFakeSts } from './fake-sts';
 import { providerMode, providerSource, type ProviderSource } from './providers';

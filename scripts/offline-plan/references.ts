@@ -2,7 +2,7 @@
  * Finding and rewriting references (`aws_vpc.x.id`, `data.y.z.outputs.a[0]`)
  * inside the strings of synthesized Terraform JSON, which are templates.
  */
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 
 export interface Reference {
   readonly data: boolean;

@@ -5,17 +5,15 @@
  * finding names stack / release / kind / name / field. Waivers live only in
  * config/render-waivers.ts, each with its reason, and are printed on every run.
  */
-import { RENDER_WAIVERS, type RenderWaiver } from '../../config/render-waivers';
-import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../../constructs/quantity';
-import type { Json, Synthesized } from '../synth-output';
+import { RENDER_WAIVERS, type AuditRule, type RenderWaiver } from '../../config/render-waivers';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from '../../config/quantity';
+import type { Json, Synthesized } from '../../synth/output';
 import { CLUSTER_SCOPED, matchesSelector, podModels, renderedObjects, terraformObjects, type ClusterObject, type PodModel } from './objects';
 import { podSecurityViolations, type Level } from './pod-security';
 import type { RenderedRelease } from './render';
 import { skippedCharts } from './charts';
 import { CrdSchemas, loadModels, modelModule, modelProblem } from './schema';
 import { imagePinned } from '../../config/components';
-
-export type AuditRule = 'render' | 'schema' | 'resources' | 'pod-security' | 'image' | 'network-policy' | 'reference' | 'quota' | 'rbac' | 'availability' | 'exposure';
 
 export interface AuditFinding {
   readonly rule: AuditRule;

@@ -5,7 +5,7 @@
  * create from custom resources, modelled from the resource and the operator's
  * documented defaults.
  */
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 import type { RenderedRelease } from './render';
 import { resolveTemplate } from './values';
 

@@ -4,7 +4,7 @@
  * docs/concepts/security/pod-security-standards, policies as of v1.35).
  * Returns one problem per violated control, with the field that breaks it.
  */
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 
 export type Level = 'privileged' | 'baseline' | 'restricted';
 

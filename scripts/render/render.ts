@@ -13,7 +13,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse, stringify } from 'yaml';
 import type { Environment } from '../../config/schema';
-import type { Json, Synthesized } from '../synth-output';
+import type { Json, Synthesized } from '../../synth/output';
 import { chartPackage, pinOf, skippedCharts } from './charts';
 import { helmBinary } from './helm-binary';
 import { releaseValues, type Values } from './values';

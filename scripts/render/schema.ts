@@ -6,7 +6,7 @@
  * the schema does not declare is reported: it would be dropped without a word.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 
 /** Which package models an apiVersion (group/version or core version). */
 export function modelModule(apiVersion: string): string | undefined {

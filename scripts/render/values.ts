@@ -9,7 +9,7 @@
  * the shape its attribute has (ARN, bucket, UUID, Azure resource id, ...).
  */
 import { parse } from 'yaml';
-import type { Json } from '../synth-output';
+import type { Json } from '../../synth/output';
 
 export type Values = Record<string, unknown>;
 

@@ -6,8 +6,8 @@ import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
 import { RENDER_WAIVERS } from '../config/render-waivers';
 import { RULES, checkStacks, formatFinding, type Suppression } from '../policies';
 import type { Rule } from '../policies/engine';
-import { readOutdir } from '../scripts/synth-output';
-import { buildEnvironments } from './environments';
+import { readOutdir } from './output';
+import { buildEnvironments } from '../stacks/environments';
 import { copyLocks, lockProblems } from './provider-locks';
 
 export class PolicyError extends Error {
@@ -73,7 +73,7 @@ function moveInto(from: string, to: string): void {
 /**
  * Validates the selected environments, synthesizes them into a staging
  * directory, checks every stack against the policy rules and its providers against the
- * committed lock files (stacks/provider-locks.ts), and only then copies the result, lock files
+ * committed lock files (synth/provider-locks.ts), and only then copies the result, lock files
  * included, into the output directory. A bad config or a policy
  * violation leaves the output directory exactly as it was.
  */

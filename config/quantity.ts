@@ -1,7 +1,7 @@
 /**
  * Kubernetes resource quantities as numbers and back: CPU in millicores,
- * memory in bytes. Shared by the namespace budgets (constructs/app) and the
- * render audit's quota check (scripts/render), so both read "1536Mi" alike.
+ * memory in bytes. Shared by the config rules, the namespace budgets (constructs/app) and the
+ * render audit's quota check (scripts/render), so all read "1536Mi" alike.
  */
 
 const MEMORY_SUFFIX: Readonly<Record<string, number>> = {

@@ -7,7 +7,8 @@
  * Prod node pools are m7i/r7i.xlarge or D4-D8 (16-64 GiB), so the largest pod
  * (Prometheus, 8 GiB) fits with room for Rocket.Chat.
  */
-import type { Environment } from '../../config/schema';
+import { bytes, cpuQuantity, memoryQuantity, milliCpu } from './quantity';
+import type { Environment } from './schema';
 
 export interface Resources {
   readonly requests: { readonly cpu: string; readonly memory: string };
@@ -71,4 +72,34 @@ export function controllerReplicas(env: Pick<Environment, 'tier'>): number {
 export function zoneSpread(replicas: number, podLabels: Readonly<Record<string, string>>): object[] {
   if (replicas < 2) return [];
   return [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: podLabels } }];
+}
+
+/**
+ * What one kind of pod in a namespace needs, and how many of it may run at once: the app layer's
+ * namespace budgets (constructs/app/namespace-budget.ts) add these up, the platform's operator included.
+ */
+export interface PodBudget {
+  readonly name: string;
+  /** Pods at the largest scale, surge included. */
+  readonly pods: number;
+  /** Summed over the pod's containers (or its largest init container, if more). */
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly memory: string };
+}
+
+/** Requests and the memory limit of one container, as the stacks set them. */
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly memory: string };
+}
+
+/** A pod's budget from its containers' resources (init containers run before them and need no more here). */
+export function podBudget(name: string, pods: number, containers: readonly ContainerResources[]): PodBudget {
+  const sum = (pick: (c: ContainerResources) => number) => containers.reduce((total, c) => total + pick(c), 0);
+  return {
+    name,
+    pods,
+    requests: { cpu: cpuQuantity(sum((c) => milliCpu(c.requests.cpu))), memory: memoryQuantity(sum((c) => bytes(c.requests.memory))) },
+    limits: { memory: memoryQuantity(sum((c) => bytes(c.limits.memory))) },
+  };
 }

@@ -12,7 +12,7 @@
  */
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Json } from '../scripts/synth-output';
+import type { Json } from './output';
 
 export const LOCKS_DIR = join(__dirname, '..', 'provider-locks');
 export const LOCK_FILE = '.terraform.lock.hcl';

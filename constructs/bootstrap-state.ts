@@ -5,7 +5,7 @@
  * `bootstrap/<stack>.tfstate`. From then on the synthesized stack names the store as its backend,
  * like every other stack: its state is versioned, encrypted and locked, and no laptop holds it.
  */
-import { localState, type StateLocation } from '../constructs/state-backend';
+import { localState, type StateLocation } from './state-backend';
 
 /** Where the one-time local state of a first bootstrap apply is written (git-ignored). */
 export const BOOTSTRAP_STATE_DIRECTORY = 'terraform-state';
