@@ -6,12 +6,16 @@
  * synth, so each was read 5-9 times (~45 ms). The hash is cdktf's own
  * (`hashPath`), so asset paths in cdktf.out are unchanged; the sources are
  * part of the repository and do not change while one process synthesizes.
+ * Switch: asset-hash (switches.ts); off, cdktf hashes the source for each asset.
  */
 import { hashPath } from 'cdktf/lib/private/fs';
+import { enabled } from './switches';
 
 const hashes = new Map<string, string>();
 
-export function assetHash(path: string): string {
+/** The hash to hand TerraformAsset as its `assetHash`, or undefined (the switch off) for cdktf to compute it. */
+export function assetHash(path: string): string | undefined {
+  if (!enabled('asset-hash')) return undefined;
   let hash = hashes.get(path);
   if (hash === undefined) {
     hash = hashPath(path);

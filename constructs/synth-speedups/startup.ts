@@ -21,13 +21,15 @@
  *    modules of a full synth takes ~0.2 s instead of ~0.4 s. Only a comment
  *    that is the file's last line is cut, so line numbers are unchanged.
  *
- * CDKTF_SOURCE_MAPS=1 restores all defaults when debugging a crash or a token
- * resolution error.
+ * Each has its switch (switches.ts: source-maps, stack-traces, jsii-loader,
+ * jsii-source-map-cut); CDKTF_SOURCE_MAPS=1 turns the four off when debugging a
+ * crash or a token resolution error.
  */
 import Module from 'node:module';
 import { readFileSync } from 'node:fs';
 // `import = require` keeps cdktf's own exports object (a namespace import would be a copy).
 import stackTrace = require('cdktf/lib/tokens/private/stack-trace');
+import { enabled } from './switches';
 
 interface CommonJsModule {
   _compile(source: string, filename: string): unknown;
@@ -40,9 +42,9 @@ const NEWLINE = 0x0a;
 /** Packages known to ship plain CommonJS: cdktf, constructs and the prebuilt providers. */
 const JSII_COMMONJS = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]lib[\\/].+\.js$/;
 
-if (process.env.CDKTF_SOURCE_MAPS !== '1') {
-  process.setSourceMapsEnabled(false);
+if (enabled('source-maps')) process.setSourceMapsEnabled(false);
 
+if (enabled('stack-traces')) {
   Error.prepareStackTrace = (target: unknown, frames: NodeJS.CallSite[]): string => {
     if (!(target instanceof Error)) return '';
     const head = target.message ? `${target.name}: ${target.message}` : target.name;
@@ -50,11 +52,14 @@ if (process.env.CDKTF_SOURCE_MAPS !== '1') {
   };
   // cdktf calls it through the module object at each use, so this replaces every call site.
   stackTrace.captureStackTrace = () => [];
+}
 
+if (enabled('jsii-loader')) {
+  const cut = enabled('jsii-source-map-cut');
   const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
   const tsxLoader = extensions['.js']!;
   extensions['.js'] = (module, filename) =>
-    JSII_COMMONJS.test(filename) ? module._compile(withoutSourceMap(readFileSync(filename)), filename) : tsxLoader(module, filename);
+    JSII_COMMONJS.test(filename) ? module._compile(cut ? withoutSourceMap(readFileSync(filename)) : readFileSync(filename, 'utf8'), filename) : tsxLoader(module, filename);
 }
 
 /** The module's source without a `//# sourceMappingURL=` comment on its last line (4.). */
