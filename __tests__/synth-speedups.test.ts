@@ -86,6 +86,18 @@ describe('synth speed-ups', () => {
     ]);
   });
 
+  it('no file outside constructs/synth-speedups reaches into cdktf, constructs or Node internals', () => {
+    const root = join(__dirname, '..');
+    const sources = (rel: string): string[] =>
+      readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? (join(rel, e.name) === join('constructs', 'synth-speedups') ? [] : sources(join(rel, e.name))) : /\.(ts|cjs|mjs)$/.test(e.name) ? [join(rel, e.name)] : [],
+      );
+    const files = ['main.ts', ...['config', 'policies', 'constructs', 'stacks', 'scripts'].flatMap(sources)];
+    expect(files.length).toBeGreaterThan(100);
+    const internals = /(?:cdktf|constructs)\/lib\/|Module\._|_extensions|require\.cache|prepareStackTrace|setSourceMapsEnabled|_onSynthesize|rawOverrides/;
+    expect(files.filter((f) => internals.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+  });
+
   it('refuses a wrong switch value before anything is synthesized', () => {
     const outdir = join(dir, 'refused');
     const before = process.env.SYNTH_SPEEDUPS_OFF;

@@ -8,7 +8,6 @@
  * part of the repository and do not change while one process synthesizes.
  * Switch: asset-hash (switches.ts); off, cdktf hashes the source for each asset.
  */
-import { hashPath } from 'cdktf/lib/private/fs';
 import { enabled } from './switches';
 
 const hashes = new Map<string, string>();
@@ -18,6 +17,8 @@ export function assetHash(path: string): string | undefined {
   if (!enabled('asset-hash')) return undefined;
   let hash = hashes.get(path);
   if (hash === undefined) {
+    // A private path, loaded only when on (switches.ts).
+    const { hashPath } = require('cdktf/lib/private/fs') as typeof import('cdktf/lib/private/fs');
     hash = hashPath(path);
     hashes.set(path, hash);
   }

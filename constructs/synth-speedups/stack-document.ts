@@ -4,7 +4,6 @@
  * cdktf's own methods run.
  */
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
-import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
 import { resolveDocument } from './resolve-document';
 import { enabled } from './switches';
@@ -41,9 +40,11 @@ export function prepareStack(stack: TerraformStack, cdktfPrepareStack: () => voi
 export function stackDocument(stack: TerraformStack, cdktfToTerraform: () => Record<string, unknown>): Record<string, unknown> {
   const raw = (stack as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
   if (!enabled('stack-document') || Object.keys(raw).length > 0) return cdktfToTerraform();
-  const resolve = enabled('resolve-document')
-    ? (value: unknown): Record<string, unknown> => resolveDocument(value, stack, RESOLVER) as Record<string, unknown>
-    : (value: unknown): Record<string, unknown> => Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false }) as Record<string, unknown>;
+  // Private paths, loaded only when on, so SYNTH_SPEEDUPS=off runs where they do not exist.
+  const { deepMerge } = require('cdktf/lib/util') as typeof import('cdktf/lib/util');
+  const fast = enabled('resolve-document');
+  const resolve = (value: unknown): Record<string, unknown> =>
+    (fast ? resolveDocument(value, stack, RESOLVER) : Tokenization.resolve(value, { scope: stack, resolver: RESOLVER, preparing: false })) as Record<string, unknown>;
   const elements = elementsOf(stack);
   const metadata: Record<string, unknown> = {
     version: (stack as unknown as { cdktfVersion: string }).cdktfVersion,

@@ -27,8 +27,6 @@
  */
 import Module from 'node:module';
 import { readFileSync } from 'node:fs';
-// `import = require` keeps cdktf's own exports object (a namespace import would be a copy).
-import stackTrace = require('cdktf/lib/tokens/private/stack-trace');
 import { enabled } from './switches';
 
 interface CommonJsModule {
@@ -50,7 +48,10 @@ if (enabled('stack-traces')) {
     const head = target.message ? `${target.name}: ${target.message}` : target.name;
     return [head, ...frames.map((frame) => `    at ${String(frame)}`)].join('\n');
   };
-  // cdktf calls it through the module object at each use, so this replaces every call site.
+  // Loaded only when on, like every private path of this folder, so SYNTH_SPEEDUPS=off runs where it does not exist.
+  // require keeps cdktf's own exports object (a namespace import would be a copy); cdktf calls it through
+  // the module object at each use, so this replaces every call site.
+  const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as typeof import('cdktf/lib/tokens/private/stack-trace');
   stackTrace.captureStackTrace = () => [];
 }
 
