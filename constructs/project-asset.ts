@@ -2,7 +2,7 @@
  * A file or directory of this repository that travels inside cdktf.out
  * (charts/cluster-objects, the vendored CRD charts, the post-renderer): a
  * cdktf TerraformAsset with the same hash, path and files, made cheaper for
- * the 26 assets of a full synth copied from 4 sources by two synth speed-ups
+ * the many assets of a full synth copied from a few sources by two synth speed-ups
  * (synth-speedups/asset-hash.ts, synth-speedups/asset-copy.ts).
  * The source must be an absolute path (cdktf would resolve a relative one
  * against cdktf.json).

@@ -13,8 +13,9 @@
  * environments (BENCH_GROWTH_RUNS fastest of each; 0 skips it).
  * `npm run bench -- --pieces` also times the synth with each speed-up alone off
  * (SYNTH_SPEEDUPS_OFF=<name>), which is what that speed-up saves.
- * Writes every figure to docs/measurements.md (the one place figures live; pass
- * `--no-write` to only print). Exits 0 when the targets are met (full synth
+ * Writes every figure to docs/measurements.md (the one place figures live), and
+ * with --pieces the README's table of what each speed-up saves; `--no-write`
+ * only prints. Exits 0 when the targets are met (full synth
  * <= 2.5x the floor, peak RSS <= 350 MB, speed-ups on), 1 when missed.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,10 @@ const TARGET_RATIO = 2.5;
 const TARGET_RSS_MB = 350;
 const root = join(__dirname, '..');
 const MEASUREMENTS = join(root, 'docs', 'measurements.md');
+const README = join(root, 'README.md');
+/** The README's table of what each speed-up saves, between these lines, is written by `--pieces`. */
+const README_START = '<!-- speedups:start (npm run bench -- --pieces) -->';
+const README_END = '<!-- speedups:end -->';
 
 interface Sample {
   readonly seconds: number;
@@ -154,8 +159,18 @@ const met = full.on.ratio <= TARGET_RATIO && full.on.rss <= TARGET_RSS_MB;
 const verdict = `ratio ${full.on.ratio.toFixed(2)} (target <= ${TARGET_RATIO}), peak RSS ${full.on.rss.toFixed(0)} MB (target <= ${TARGET_RSS_MB} MB)`;
 out(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${availableParallelism()} cores`);
 
+const when = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
+const piecesTable = [
+  `The full synth with one speed-up alone off (\`SYNTH_SPEEDUPS_OFF=<name>\`), fastest of ${RUNS}, against all on (fastest ${s2(fastest(on))}; ` +
+    `all off: ${s2(full.off.best)}). Measured ${when}, ${availableParallelism()} cores, load average ${loadBefore.toFixed(2)} before and ` +
+    `${loadAfter.toFixed(2)} after. A saving smaller than the run-to-run noise (about 0.1 s on a quiet machine) is not distinguishable from none.`,
+  '',
+  '| speed-up | what it does | full synth with it off | saves |',
+  '| --- | --- | --- | --- |',
+  ...pieces.map((p) => `| \`${p.name}\` | ${SPEEDUPS[p.name]} | ${s2(p.seconds)} | ${s2(p.seconds - fastest(on))} |`),
+];
+
 if (WRITE) {
-  const when = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
   const command = `npm run bench${PIECES ? ' -- --pieces' : ''}${RUNS !== 7 ? ` (BENCH_RUNS=${RUNS})` : ''}`;
   const table = [
     '| | fastest | median | ratio to the floor (fastest / median) | peak RSS |',
@@ -185,19 +200,7 @@ if (WRITE) {
     `- speed-ups on: ${inProcess.on}`,
     `- speed-ups off: ${inProcess.off}`,
     '',
-    ...(pieces.length > 0
-      ? [
-          '## What each synth speed-up saves',
-          '',
-          `The full synth with one speed-up alone off (\`SYNTH_SPEEDUPS_OFF=<name>\`), fastest of ${RUNS}, against all on (fastest ${s2(fastest(on))}). ` +
-            'Savings smaller than the run-to-run noise (about 0.1 s) are not distinguishable from none.',
-          '',
-          '| speed-up | what it does | full synth with it off | saves |',
-          '| --- | --- | --- | --- |',
-          ...pieces.map((p) => `| \`${p.name}\` | ${SPEEDUPS[p.name]} | ${s2(p.seconds)} | ${s2(p.seconds - fastest(on))} |`),
-          '',
-        ]
-      : []),
+    ...(pieces.length > 0 ? ['## What each synth speed-up saves', '', ...piecesTable, ''] : []),
     ...(growth.length > 0
       ? [
           `## Synth by environment count (speed-ups on, fastest of ${GROWTH_RUNS})`,
@@ -211,6 +214,14 @@ if (WRITE) {
   ];
   writeFileSync(MEASUREMENTS, doc.join('\n'));
   console.log(`written to docs/measurements.md`);
+  if (pieces.length > 0) {
+    const readme = readFileSync(README, 'utf8');
+    const start = readme.indexOf(README_START);
+    const end = readme.indexOf(README_END);
+    if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} block for the speed-up table`);
+    writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n\n${piecesTable.join('\n')}\n\n${readme.slice(end)}`);
+    console.log('written to README.md (what each synth speed-up saves)');
+  }
 }
 
 if (!met) {

@@ -1,9 +1,9 @@
 /**
  * The content hash of an asset's source, computed once per process. cdktf's
  * TerraformAsset reads and hashes its whole source on every construction: the
- * same four sources (charts/cluster-objects, two CRD charts of ~1.6 MB and
- * ~0.4 MB, the post-renderer script) are assets of 26 constructs in a full
- * synth, so each was read 5-9 times (~45 ms). The hash is cdktf's own
+ * same few sources (charts/cluster-objects, the vendored CRD charts of up to
+ * ~1.6 MB, the post-renderer, the edge canary) are the 72 assets of a full
+ * synth (8 sources), so each was read many times over (~45 ms). The hash is cdktf's own
  * (`hashPath`), so asset paths in cdktf.out are unchanged; the sources are
  * part of the repository and do not change while one process synthesizes.
  * Switch: asset-hash (switches.ts); off, cdktf hashes the source for each asset.

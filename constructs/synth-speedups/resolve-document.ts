@@ -11,7 +11,8 @@
  * a string with a marker, a number or list token, a class instance such as a
  * Date or a construct, anything past cdktf's depth limit) goes to cdktf's
  * resolve with the same path, so its result, its errors and its checks are
- * cdktf's. The snapshot tests compare every stack byte for byte.
+ * cdktf's. Switch: resolve-document (switches.ts); __tests__/synth-speedups.test.ts
+ * compares the output with it off byte for byte.
  */
 import { Token, type ITokenResolver } from 'cdktf';
 import type { IConstruct } from 'constructs';

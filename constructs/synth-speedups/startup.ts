@@ -1,6 +1,6 @@
 /**
  * Imported first by main.ts: start-up costs of cdktf and tsx that buy nothing
- * in a normal synth. Each is measured in docs/decisions.md (Benchmark).
+ * in a normal synth (README, "Synth speed-ups"; figures in docs/measurements.md).
  *
  * 1. tsx turns on Node's source-map support, which decodes the inline source
  *    map of every cdktf and provider module and maps every frame of every
