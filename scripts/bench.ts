@@ -189,6 +189,9 @@ if (WRITE) {
       'with an empty output directory through the tsx CLI `cdktf synth` runs. A load average near or above the core count means the ' +
       'figures are slower and noisier than on a quiet machine.',
     '',
+    ...(Math.max(loadBefore, loadAfter) >= availableParallelism()
+      ? ['**Measured on a busy machine** (load average at or above the core count): the figures below are not comparable with a quiet run; run it again.', '']
+      : []),
     '## Full synth against the floor',
     '',
     ...table,
