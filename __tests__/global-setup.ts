@@ -1,6 +1,7 @@
 /**
  * Once per test run: synthesizes every example environment as `cdktf synth` does
- * (main.ts through tsx, with the synth speed-ups on), then renders every
+ * (main.ts through tsx, with the synth speed-ups on unless the environment switches
+ * some off), then renders every
  * helm_release with Helm (scripts/render). Test files read both results
  * (synthExamples() without a selection, renderedExamples()) instead of each
  * paying for a synth or a render of their own. Pinned charts missing from
@@ -30,7 +31,7 @@ export const RENDERED_FILE = 'rendered-releases.json';
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const outdir = tempDir();
-  const { command, args, env } = synthCommand(outdir, 'on');
+  const { command, args, env } = synthCommand(outdir, 'as set');
   execFileSync(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   project.provide('examplesOutdir', outdir);
   const started = Date.now();

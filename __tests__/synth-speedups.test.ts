@@ -1,7 +1,8 @@
 /**
  * The synth speed-ups (constructs/synth-speedups/) change how fast a synth runs, never what it
  * writes: every example environment synthesized with all of them off (SYNTH_SPEEDUPS=off, one
- * child process) is byte for byte the run's own synth (global-setup.ts: main.ts with them on).
+ * child process) is byte for byte the run's own synth (global-setup.ts: main.ts with them on, or
+ * with those on that SYNTH_SPEEDUPS_OFF leaves on, to re-verify them one at a time).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
