@@ -4,7 +4,7 @@
  * rules. Invalid configuration or a policy violation prints one line per
  * problem and exits 1, leaving cdktf.out as it was.
  */
-import './stacks/startup';
+import './constructs/synth-speedups/startup';
 import { ENVIRONMENTS } from './config/environments';
 import { join } from 'node:path';
 import { ConfigError } from './config/load';

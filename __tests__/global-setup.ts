@@ -1,5 +1,7 @@
 /**
- * Once per test run: synthesizes every example environment, then renders every
+ * Once per test run: synthesizes every example environment as `cdktf synth` does
+ * (main.ts through tsx, with the synth speed-ups on unless the environment switches
+ * some off), then renders every
  * helm_release with Helm (scripts/render). Test files read both results
  * (synthExamples() without a selection, renderedExamples()) instead of each
  * paying for a synth or a render of their own. Pinned charts missing from
@@ -7,6 +9,7 @@
  * that cannot run (no chart package, no Helm) is recorded, not thrown: the
  * render tests fail with its message and every other test still runs.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -15,7 +18,7 @@ import { loadEnvironments } from '../config/load';
 import { pullMissing } from '../scripts/charts-pull';
 import { kubeVersionsOf, renderStacks } from '../scripts/render/render';
 import { readOutdir, tempDir } from '../synth/output';
-import { run } from '../synth/run';
+import { synthCommand } from './support/synth-command';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,7 +31,8 @@ export const RENDERED_FILE = 'rendered-releases.json';
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const outdir = tempDir();
-  run(ENVIRONMENTS, undefined, outdir, { log: () => undefined });
+  const { command, args, env } = synthCommand(outdir, 'as set');
+  execFileSync(command, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   project.provide('examplesOutdir', outdir);
   const started = Date.now();
   try {

@@ -28,8 +28,8 @@ export function reviewable(stack: Json): Json {
 }
 
 describe('synthesized stacks', () => {
-  it('are synthesized by cdktf 0.21.0, whose toTerraform LayerStack copies (constructs/layer-stack.ts)', () => {
-    // A cdktf upgrade must revisit that copy; the snapshots below then show any difference byte for byte.
+  it('are synthesized by cdktf 0.21.0, whose code the synth speed-ups copy and patch (constructs/synth-speedups/)', () => {
+    // A cdktf upgrade must revisit those copies (SYNTH_SPEEDUPS=off first); the snapshots below then show any difference byte for byte.
     expect(JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', 'cdktf', 'package.json'), 'utf8')).version).toBe('0.21.0');
   });
 

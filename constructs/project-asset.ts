@@ -2,66 +2,16 @@
  * A file or directory of this repository that travels inside cdktf.out
  * (charts/cluster-objects, the vendored CRD charts, the post-renderer): a
  * cdktf TerraformAsset with the same hash, path and files, made cheaper for
- * the 26 assets of a full synth copied from 4 sources.
- * - The content hash is computed once per source (asset-hash.ts).
- * - The copy at synth is cdktf's own steps (remove an earlier version of the
- *   asset's folder, create the target, copy) with the source's file list read
- *   once per process: cdktf's copySync lists and stats every source entry
- *   again for each asset and re-creates each directory with a recursive
- *   mkdir, ~10 file system calls per asset more on a slow disk.
+ * the many assets of a full synth copied from a few sources by two synth speed-ups
+ * (synth-speedups/asset-hash.ts, synth-speedups/asset-copy.ts).
  * The source must be an absolute path (cdktf would resolve a relative one
  * against cdktf.json).
  */
 import { AssetType, TerraformAsset } from 'cdktf';
 import type { Construct } from 'constructs';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-import { assetHash } from './asset-hash';
-
-interface SourceTree {
-  /** Directories under the source (relative, parents first). */
-  readonly dirs: string[];
-  /** Files under the source (relative). */
-  readonly files: string[];
-}
-
-const trees = new Map<string, SourceTree>();
-
-/** What cdktf's copySync walks: entries by `stat` (symlinks followed), directories before their contents. */
-function sourceTree(root: string): SourceTree {
-  let tree = trees.get(root);
-  if (tree === undefined) {
-    const found: SourceTree = { dirs: [], files: [] };
-    const walk = (rel: string): void => {
-      for (const name of readdirSync(join(root, rel))) {
-        const entry = join(rel, name);
-        const stat = statSync(join(root, entry));
-        if (stat.isFile()) found.files.push(entry);
-        if (stat.isDirectory()) {
-          found.dirs.push(entry);
-          walk(entry);
-        }
-      }
-    };
-    walk('');
-    tree = found;
-    trees.set(root, tree);
-  }
-  return tree;
-}
-
-interface Session {
-  readonly manifest: { readonly outdir: string; forStack(stack: unknown): { readonly synthesizedStackPath: string } };
-}
-
-/** TerraformAsset's private members this copy reads (cdktf 0.21, which is final). */
-interface AssetInternals {
-  readonly stack: unknown;
-  readonly sourcePath: string;
-  readonly namedFolder: string;
-  readonly path: string;
-  readonly type: AssetType;
-}
+import { isAbsolute } from 'node:path';
+import { useAssetCopy } from './synth-speedups/asset-copy';
+import { assetHash } from './synth-speedups/asset-hash';
 
 export class ProjectAsset extends TerraformAsset {
   constructor(scope: Construct, id: string, config: { readonly path: string; readonly type: AssetType.FILE | AssetType.DIRECTORY }) {
@@ -70,22 +20,4 @@ export class ProjectAsset extends TerraformAsset {
   }
 }
 
-/** cdktf's TerraformAsset._onSynthesize for FILE and DIRECTORY assets, with the listing above. */
-function synthesizeCopy(this: AssetInternals, session: Session): void {
-  const basePath = join(session.manifest.outdir, session.manifest.forStack(this.stack).synthesizedStackPath, '..');
-  const previousVersionsFolder = join(basePath, this.namedFolder);
-  if (existsSync(previousVersionsFolder)) rmSync(previousVersionsFolder, { recursive: true });
-  const targetPath = join(basePath, this.path);
-  if (this.type === AssetType.FILE) {
-    mkdirSync(dirname(targetPath), { recursive: true });
-    copyFileSync(this.sourcePath, targetPath);
-    return;
-  }
-  mkdirSync(targetPath, { recursive: true });
-  const tree = sourceTree(this.sourcePath);
-  for (const dir of tree.dirs) mkdirSync(join(targetPath, dir));
-  for (const file of tree.files) copyFileSync(join(this.sourcePath, file), join(targetPath, file));
-}
-
-// TerraformAsset's constructor registers `this._onSynthesize.bind(this)`, which finds this one first.
-Object.defineProperty(ProjectAsset.prototype, '_onSynthesize', { value: synthesizeCopy, writable: true, configurable: true });
+useAssetCopy(ProjectAsset);

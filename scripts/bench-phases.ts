@@ -4,7 +4,7 @@
  * the constructs, cdktf's synthesis, and the policy checks. Run by
  * scripts/bench.ts; prints one JSON line, in milliseconds.
  */
-import '../stacks/startup';
+import '../constructs/synth-speedups/startup';
 import { App } from 'cdktf';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';

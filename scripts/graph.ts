@@ -2,7 +2,7 @@
  * `npm run graph`: writes docs/architecture.md and the README's diagram from a
  * fresh synth, and docs/policies.md from the policy rules.
  */
-import '../stacks/startup';
+import '../constructs/synth-speedups/startup';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';

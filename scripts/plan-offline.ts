@@ -8,7 +8,7 @@
  * and every error with its construct path; exits 1 if any planned stack
  * fails. docs/offline-plan.md says what it proves and what it cannot.
  */
-import '../stacks/startup';
+import '../constructs/synth-speedups/startup';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';

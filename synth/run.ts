@@ -1,9 +1,10 @@
 import { App } from 'cdktf';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ConfigError, loadEnvironments, registeredEnvironments } from '../config/load';
 import { POLICY_SUPPRESSIONS } from '../config/policy-suppressions';
 import { RENDER_WAIVERS } from '../config/render-waivers';
+import { moveInto } from '../constructs/synth-speedups/output-move';
+import { switchProblems } from '../constructs/synth-speedups/switches';
 import { RULES, checkStacks, formatFinding, type Suppression } from '../policies';
 import type { Rule } from '../policies/engine';
 import { readOutdir } from './output';
@@ -55,21 +56,6 @@ function suppressionProblems(suppressions: readonly Suppression[], rules: readon
   ]);
 }
 
-/** Moves every file of `from` to the same place under `to`, replacing what is there and keeping everything else. */
-function moveInto(from: string, to: string): void {
-  // A directory new to `to` (a first synth, a new stack) moves whole: one rename instead of one per file and an rmdir per directory.
-  if (!existsSync(to)) {
-    mkdirSync(dirname(to), { recursive: true });
-    renameSync(from, to);
-    return;
-  }
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const source = join(from, entry.name);
-    if (entry.isDirectory()) moveInto(source, join(to, entry.name));
-    else renameSync(source, join(to, entry.name));
-  }
-}
-
 /**
  * Validates the selected environments, synthesizes them into a staging
  * directory, checks every stack against the policy rules and its providers against the
@@ -85,8 +71,8 @@ export function run(
 ): App {
   const rules = options.rules ?? RULES;
   const suppressions = options.suppressions ?? POLICY_SUPPRESSIONS;
-  const waiverProblems = suppressionProblems(suppressions, rules);
-  if (waiverProblems.length > 0) throw new ConfigError(waiverProblems);
+  const settingProblems = [...switchProblems(), ...suppressionProblems(suppressions, rules)];
+  if (settingProblems.length > 0) throw new ConfigError(settingProblems);
   const envs = loadEnvironments(registry, selection, options.environmentFiles);
   // A shared state store's bootstrap stack holds every registered environment's CI identities, whatever the selection.
   const registered = selection?.trim() ? registeredEnvironments(registry) : envs;

@@ -1,6 +1,6 @@
 /**
  * Imported first by main.ts: start-up costs of cdktf and tsx that buy nothing
- * in a normal synth. Each is measured in docs/decisions.md (Benchmark).
+ * in a normal synth (README, "Synth speed-ups"; figures in docs/measurements.md).
  *
  * 1. tsx turns on Node's source-map support, which decodes the inline source
  *    map of every cdktf and provider module and maps every frame of every
@@ -21,13 +21,13 @@
  *    modules of a full synth takes ~0.2 s instead of ~0.4 s. Only a comment
  *    that is the file's last line is cut, so line numbers are unchanged.
  *
- * CDKTF_SOURCE_MAPS=1 restores all defaults when debugging a crash or a token
- * resolution error.
+ * Each has its switch (switches.ts: source-maps, stack-traces, jsii-loader,
+ * jsii-source-map-cut); CDKTF_SOURCE_MAPS=1 turns the four off when debugging a
+ * crash or a token resolution error.
  */
 import Module from 'node:module';
 import { readFileSync } from 'node:fs';
-// `import = require` keeps cdktf's own exports object (a namespace import would be a copy).
-import stackTrace = require('cdktf/lib/tokens/private/stack-trace');
+import { enabled } from './switches';
 
 interface CommonJsModule {
   _compile(source: string, filename: string): unknown;
@@ -40,21 +40,27 @@ const NEWLINE = 0x0a;
 /** Packages known to ship plain CommonJS: cdktf, constructs and the prebuilt providers. */
 const JSII_COMMONJS = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]lib[\\/].+\.js$/;
 
-if (process.env.CDKTF_SOURCE_MAPS !== '1') {
-  process.setSourceMapsEnabled(false);
+if (enabled('source-maps')) process.setSourceMapsEnabled(false);
 
+if (enabled('stack-traces')) {
   Error.prepareStackTrace = (target: unknown, frames: NodeJS.CallSite[]): string => {
     if (!(target instanceof Error)) return '';
     const head = target.message ? `${target.name}: ${target.message}` : target.name;
     return [head, ...frames.map((frame) => `    at ${String(frame)}`)].join('\n');
   };
-  // cdktf calls it through the module object at each use, so this replaces every call site.
+  // Loaded only when on, like every private path of this folder, so SYNTH_SPEEDUPS=off runs where it does not exist.
+  // require keeps cdktf's own exports object (a namespace import would be a copy); cdktf calls it through
+  // the module object at each use, so this replaces every call site.
+  const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as typeof import('cdktf/lib/tokens/private/stack-trace');
   stackTrace.captureStackTrace = () => [];
+}
 
+if (enabled('jsii-loader')) {
+  const cut = enabled('jsii-source-map-cut');
   const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
   const tsxLoader = extensions['.js']!;
   extensions['.js'] = (module, filename) =>
-    JSII_COMMONJS.test(filename) ? module._compile(withoutSourceMap(readFileSync(filename)), filename) : tsxLoader(module, filename);
+    JSII_COMMONJS.test(filename) ? module._compile(cut ? withoutSourceMap(readFileSync(filename)) : readFileSync(filename, 'utf8'), filename) : tsxLoader(module, filename);
 }
 
 /** The module's source without a `//# sourceMappingURL=` comment on its last line (4.). */

@@ -11,12 +11,26 @@
  * a string with a marker, a number or list token, a class instance such as a
  * Date or a construct, anything past cdktf's depth limit) goes to cdktf's
  * resolve with the same path, so its result, its errors and its checks are
- * cdktf's. The snapshot tests compare every stack byte for byte.
+ * cdktf's. Switch: resolve-document (switches.ts); __tests__/synth-speedups.test.ts
+ * compares the output with it off byte for byte.
  */
 import { Token, type ITokenResolver } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { extractTokenDouble } from 'cdktf/lib/tokens/private/encoding';
-import { resolve as cdktfResolve } from 'cdktf/lib/tokens/private/resolve';
+
+/** cdktf's private functions this resolver defers to, loaded at first use so that with the switch off nothing loads them. */
+interface CdktfInternals {
+  readonly extractTokenDouble: typeof import('cdktf/lib/tokens/private/encoding').extractTokenDouble;
+  readonly resolve: typeof import('cdktf/lib/tokens/private/resolve').resolve;
+}
+let internals: CdktfInternals | undefined;
+
+function cdktf(): CdktfInternals {
+  internals ??= {
+    extractTokenDouble: (require('cdktf/lib/tokens/private/encoding') as typeof import('cdktf/lib/tokens/private/encoding')).extractTokenDouble,
+    resolve: (require('cdktf/lib/tokens/private/resolve') as typeof import('cdktf/lib/tokens/private/resolve')).resolve,
+  };
+  return internals;
+}
 
 /** Every string token marker (`${TfToken[`, `#{TfToken[`, `&{TfToken[`) contains this. */
 const TOKEN_MARKER = 'TfToken[';
@@ -43,7 +57,7 @@ interface Walk {
 }
 
 function byCdktf(x: unknown, w: Walk): unknown {
-  return cdktfResolve(x, { scope: w.scope, preparing: false, resolver: w.resolver, prefix: [...w.path] });
+  return cdktf().resolve(x, { scope: w.scope, preparing: false, resolver: w.resolver, prefix: [...w.path] });
 }
 
 // Module-level functions rather than closures: tsx names every function it creates (esbuild's keepNames), per call.
@@ -55,7 +69,7 @@ function walk(x: unknown, w: Walk): unknown {
     case 'string':
       return plainString(x) ? x : byCdktf(x, w);
     case 'number':
-      return x !== Token.NUMBER_MAP_TOKEN_VALUE && extractTokenDouble(x, false) === undefined ? x : byCdktf(x, w);
+      return x !== Token.NUMBER_MAP_TOKEN_VALUE && cdktf().extractTokenDouble(x, false) === undefined ? x : byCdktf(x, w);
     case 'boolean':
       return x;
     case 'object':
