@@ -8,6 +8,7 @@ import { registryProblems, restoreSourceProblems, unregisteredProblems } from '.
 import { crossFieldProblems } from './rules';
 import { capacityProblems } from './rules-capacity';
 import { componentProblems } from './rules-components';
+import { takeOut, type WrittenEnvironment } from './rules-kit';
 import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
 import { stackNameProblems } from './stack-names';
@@ -27,6 +28,34 @@ function pathText(issue: v.BaseIssue<unknown>): string {
   }, '');
 }
 
+/** A copy of the plain objects and lists of an input, so refused values can be taken out of it. */
+function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainCopy(v)]));
+  return value;
+}
+
+/**
+ * The input of a refused environment file as the cross-field rules read it (rules-kit.ts Written):
+ * every value whose type the schema refused taken out (a list item reads as undefined). A
+ * value that only failed a range or pattern check stays: it has its type. Component values refused
+ * as a list stay too; no cross-field rule reads them, and componentProblems runs on sound files only.
+ */
+function writtenPart(input: unknown, issues: readonly v.BaseIssue<unknown>[]): WrittenEnvironment {
+  const part = plainCopy(input);
+  for (const issue of issues) {
+    if (issue.kind !== 'schema') continue;
+    const keys = (issue.path ?? []).map((item) => item.key as PropertyKey);
+    // An unknown discriminator is reported at its key, but the object it picks went unchecked.
+    if (issue.type === 'variant' && issue.expected !== 'Object') keys.pop();
+    const last = keys.pop();
+    if (last === undefined) return {};
+    const parent = keys.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), part);
+    if (parent !== null && typeof parent === 'object') takeOut(parent, last);
+  }
+  return part !== null && typeof part === 'object' && !Array.isArray(part) ? (part as WrittenEnvironment) : {};
+}
+
 /** One environment file: every problem, formatted in a stable order, or the parsed environment. */
 function checkEnvironment(file: string, input: unknown): { problems: string[]; env?: Environment } {
   const lines: Array<{ path: string; message: string }> = [];
@@ -36,7 +65,7 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
   if (typeof name === 'string' && name !== file) {
     lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
   }
-  lines.push(...crossFieldProblems(input));
+  lines.push(...crossFieldProblems(result.success ? (input as WrittenEnvironment) : writtenPart(input, result.issues)));
   // Component overrides are judged on the typed environment: their rules need its parsed defaults.
   if (result.success) lines.push(...componentProblems(result.output));
   // Names and capacity are judged on an otherwise sound environment, so one mistake is not reported twice.
