@@ -4,11 +4,11 @@
  *   config/<env>: <field path>: <what is wrong> (allowed: ...)
  */
 import * as v from 'valibot';
-import { registryProblems, restoreSourceProblems, unregisteredProblems } from './registry';
+import { registryProblems, restoreSourceProblems, STATE_ACCOUNT, STATE_BUCKET, unregisteredProblems } from './registry';
 import { crossFieldProblems } from './rules';
 import { capacityProblems } from './rules-capacity';
 import { componentProblems } from './rules-components';
-import { takeOut, type WrittenEnvironment } from './rules-kit';
+import { fieldPath, takeOut, type WrittenEnvironment } from './rules-kit';
 import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
 import { stackNameProblems } from './stack-names';
@@ -63,7 +63,7 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
   if (!result.success) lines.push(...result.issues.map((issue) => ({ path: pathText(issue), message: issue.message })));
   const name = (input as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && name !== file) {
-    lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
+    lines.push({ path: fieldPath((e) => e.name), message: `"${name}" does not match the file name (allowed: "${file}")` });
   }
   lines.push(...crossFieldProblems(result.success ? (input as WrittenEnvironment) : writtenPart(input, result.issues)));
   // Component overrides are judged on the typed environment: their rules need its parsed defaults.
@@ -81,13 +81,13 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
 function stateOwner(env: Environment): { store: string; owner: string; field: string } | undefined {
   const state: StateBackend = env.state;
   if (state.type === 's3' && env.cloud === 'aws') {
-    return { store: `s3 bucket ${state.bucket}`, owner: `account ${env.aws.accountId}, region ${state.region}`, field: 'state.bucket' };
+    return { store: `s3 bucket ${state.bucket}`, owner: `account ${env.aws.accountId}, region ${state.region}`, field: STATE_BUCKET };
   }
   if (state.type === 'azurerm' && env.cloud === 'azure') {
     return {
       store: `storage account ${state.storageAccountName}`,
       owner: `subscription ${env.azure.subscriptionId}, resource group ${state.resourceGroupName}`,
-      field: 'state.storageAccountName',
+      field: STATE_ACCOUNT,
     };
   }
   return undefined;
@@ -122,7 +122,7 @@ function storePerAccountProblems(envs: readonly Environment[]): string[] {
     if (!seen) first.set(where, { env: env.name, bucket: env.state.bucket });
     else if (seen.bucket !== env.state.bucket) {
       problems.push(
-        `config/${env.name}: state.bucket: "${env.state.bucket}" is a second state store in AWS account ${env.aws.accountId} and region ${env.state.region}, where ${seen.env} keeps its state in ${seen.bucket} (allowed: one S3 state store per account and region; its bootstrap stack is named after both)`,
+        `config/${env.name}: ${STATE_BUCKET}: "${env.state.bucket}" is a second state store in AWS account ${env.aws.accountId} and region ${env.state.region}, where ${seen.env} keeps its state in ${seen.bucket} (allowed: one S3 state store per account and region; its bootstrap stack is named after both)`,
       );
     }
   }

@@ -26,8 +26,11 @@ const refusedKeys = new WeakMap<object, Set<PropertyKey>>();
 
 /** Takes a value the schema refused out of a refused file's copy (load.ts writtenPart); isSet still sees it was there. */
 export function takeOut(parent: object, key: PropertyKey): void {
+  const values = parent as Record<PropertyKey, unknown>;
+  // A required field left out is refused too, but nothing was written there.
+  if (values[key] === undefined) return;
   // Kept as a key (a list keeps its length, a map its keys), read as undefined.
-  (parent as Record<PropertyKey, unknown>)[key] = undefined;
+  values[key] = undefined;
   refusedKeys.set(parent, (refusedKeys.get(parent) ?? new Set()).add(key));
 }
 
