@@ -22,6 +22,7 @@ type Json = unknown;
 const ALLOY_ENABLED = path((e) => e.platform.components?.alloy?.enabled);
 const TRACING = path((e) => e.app.rocketchat.tracing);
 const SECRET_ENV = path((e) => e.app.components?.rocketchat?.secretEnv);
+const GRAFANA_EDGE = path((e) => e.platform.components?.grafanaEdge);
 
 /** Every value the override sets, with its path: maps are walked, anything else (lists, null) is one leaf. */
 function leaves(value: Json, path: string[] = []): Array<{ path: string[]; value: Json }> {
@@ -87,10 +88,10 @@ function guardrailProblems(values: Record<string, Json>, at: string): Problem[] 
       add(path, `${show(value)} publishes the Service outside the cluster, past the HTTPS edge and its firewall (allowed: ClusterIP)`);
     }
     if (key === 'enabled' && value === true && /(ingress|route|gateway)$/i.test((path.at(-2) ?? '').replace(/\[\d+\]$/, ''))) {
-      add(path, 'true publishes the component outside the project\'s HTTPS edge (allowed: false; Grafana has platform.components.grafanaEdge)');
+      add(path, `true publishes the component outside the project's HTTPS edge (allowed: false; Grafana has ${GRAFANA_EDGE})`);
     }
     if (key === 'resources' && value === null) add(path, 'null removes the requests and limits the namespace quota and the scheduler need (allowed: an object with requests and limits)');
-    if (CREDENTIAL_KEY.test(key) && typeof value === 'string' && value !== '') add(path, 'holds a credential, which would sit in git and in the Terraform state (allowed: the chart\'s existing-secret setting, or app.components.rocketchat.secretEnv)');
+    if (CREDENTIAL_KEY.test(key) && typeof value === 'string' && value !== '') add(path, `holds a credential, which would sit in git and in the Terraform state (allowed: the chart's existing-secret setting, or ${SECRET_ENV})`);
   }
   return problems;
 }
