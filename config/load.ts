@@ -28,9 +28,9 @@ function pathText(issue: v.BaseIssue<unknown>): string {
   }, '');
 }
 
-/** A copy of the plain objects and lists of an input, so refused values can be taken out of it. */
+/** A copy of the plain objects and lists of an input, so refused values can be taken out of it (a hole in a list reads as undefined). */
 function plainCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plainCopy);
+  if (Array.isArray(value)) return Array.from(value, plainCopy);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainCopy(v)]));
   return value;
 }
