@@ -4,10 +4,11 @@
  *   config/<env>: <field path>: <what is wrong> (allowed: ...)
  */
 import * as v from 'valibot';
-import { registryProblems, restoreSourceProblems, unregisteredProblems } from './registry';
+import { registryProblems, restoreSourceProblems, STATE_ACCOUNT, STATE_BUCKET, unregisteredProblems } from './registry';
 import { crossFieldProblems } from './rules';
 import { capacityProblems } from './rules-capacity';
 import { componentProblems } from './rules-components';
+import { fieldPath, takeOut, type WrittenEnvironment } from './rules-kit';
 import { namingProblems } from './rules-names';
 import { environmentSchema, type Environment, type StateBackend } from './schema';
 import { stackNameProblems } from './names';
@@ -27,6 +28,34 @@ function pathText(issue: v.BaseIssue<unknown>): string {
   }, '');
 }
 
+/** A copy of the plain objects and lists of an input, so refused values can be taken out of it (a hole in a list reads as undefined). */
+function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return Array.from(value, plainCopy);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainCopy(v)]));
+  return value;
+}
+
+/**
+ * The input of a refused environment file as the cross-field rules read it (rules-kit.ts Written):
+ * every value whose type the schema refused taken out (a list item reads as undefined). A
+ * value that only failed a range or pattern check stays: it has its type. Component values refused
+ * as a list stay too; no cross-field rule reads them, and componentProblems runs on sound files only.
+ */
+function writtenPart(input: unknown, issues: readonly v.BaseIssue<unknown>[]): WrittenEnvironment {
+  const part = plainCopy(input);
+  for (const issue of issues) {
+    if (issue.kind !== 'schema') continue;
+    const keys = (issue.path ?? []).map((item) => item.key as PropertyKey);
+    // An unknown discriminator is reported at its key, but the object it picks went unchecked.
+    if (issue.type === 'variant' && issue.expected !== 'Object') keys.pop();
+    const last = keys.pop();
+    if (last === undefined) return {};
+    const parent = keys.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), part);
+    if (parent !== null && typeof parent === 'object') takeOut(parent, last);
+  }
+  return part !== null && typeof part === 'object' && !Array.isArray(part) ? (part as WrittenEnvironment) : {};
+}
+
 /** One environment file: every problem, formatted in a stable order, or the parsed environment. */
 function checkEnvironment(file: string, input: unknown): { problems: string[]; env?: Environment } {
   const lines: Array<{ path: string; message: string }> = [];
@@ -34,9 +63,9 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
   if (!result.success) lines.push(...result.issues.map((issue) => ({ path: pathText(issue), message: issue.message })));
   const name = (input as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && name !== file) {
-    lines.push({ path: 'name', message: `"${name}" does not match the file name (allowed: "${file}")` });
+    lines.push({ path: fieldPath((e) => e.name), message: `"${name}" does not match the file name (allowed: "${file}")` });
   }
-  lines.push(...crossFieldProblems(input));
+  lines.push(...crossFieldProblems(result.success ? (input as WrittenEnvironment) : writtenPart(input, result.issues)));
   // Component overrides are judged on the typed environment: their rules need its parsed defaults.
   if (result.success) lines.push(...componentProblems(result.output));
   // Names and capacity are judged on an otherwise sound environment, so one mistake is not reported twice.
@@ -52,13 +81,13 @@ function checkEnvironment(file: string, input: unknown): { problems: string[]; e
 function stateOwner(env: Environment): { store: string; owner: string; field: string } | undefined {
   const state: StateBackend = env.state;
   if (state.type === 's3' && env.cloud === 'aws') {
-    return { store: `s3 bucket ${state.bucket}`, owner: `account ${env.aws.accountId}, region ${state.region}`, field: 'state.bucket' };
+    return { store: `s3 bucket ${state.bucket}`, owner: `account ${env.aws.accountId}, region ${state.region}`, field: STATE_BUCKET };
   }
   if (state.type === 'azurerm' && env.cloud === 'azure') {
     return {
       store: `storage account ${state.storageAccountName}`,
       owner: `subscription ${env.azure.subscriptionId}, resource group ${state.resourceGroupName}`,
-      field: 'state.storageAccountName',
+      field: STATE_ACCOUNT,
     };
   }
   return undefined;
@@ -93,7 +122,7 @@ function storePerAccountProblems(envs: readonly Environment[]): string[] {
     if (!seen) first.set(where, { env: env.name, bucket: env.state.bucket });
     else if (seen.bucket !== env.state.bucket) {
       problems.push(
-        `config/${env.name}: state.bucket: "${env.state.bucket}" is a second state store in AWS account ${env.aws.accountId} and region ${env.state.region}, where ${seen.env} keeps its state in ${seen.bucket} (allowed: one S3 state store per account and region; its bootstrap stack is named after both)`,
+        `config/${env.name}: ${STATE_BUCKET}: "${env.state.bucket}" is a second state store in AWS account ${env.aws.accountId} and region ${env.state.region}, where ${seen.env} keeps its state in ${seen.bucket} (allowed: one S3 state store per account and region; its bootstrap stack is named after both)`,
       );
     }
   }

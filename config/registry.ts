@@ -5,12 +5,17 @@
  */
 import { readdirSync } from 'node:fs';
 import * as names from './names';
-import type { Environment } from './schema';
+import { fieldPath } from './rules-kit';
+import type { AwsEnvironment, AzureEnvironment, Environment } from './schema';
 
 /** The bootstrap stack an environment's remote state store gets (stacks/environments.ts builds it with this id). */
 export function bootstrapStackId(env: Environment): string | undefined {
   return names.stateStoreStackId(env);
 }
+
+const DR_REGION = fieldPath((e) => e.app.backups.dr?.region);
+export const STATE_BUCKET = fieldPath<{ state: Extract<AwsEnvironment['state'], { type: 's3' }> }>((e) => e.state.bucket);
+export const STATE_ACCOUNT = fieldPath<{ state: Extract<AzureEnvironment['state'], { type: 'azurerm' }> }>((e) => e.state.storageAccountName);
 
 /**
  * What one bootstrap stack creates, beyond what load.ts's shared-store check compares (account,
@@ -18,14 +23,14 @@ export function bootstrapStackId(env: Environment): string | undefined {
  */
 function storeOf(env: Environment): { field: string; text: string } | undefined {
   const state = env.state;
-  if (state.type === 's3') return { field: 'state.bucket', text: `an S3 bucket` };
-  if (state.type === 'azurerm') return { field: 'state.storageAccountName', text: `a storage account with container ${state.containerName}` };
+  if (state.type === 's3') return { field: STATE_BUCKET, text: `an S3 bucket` };
+  if (state.type === 'azurerm') return { field: STATE_ACCOUNT, text: `a storage account with container ${state.containerName}` };
   return undefined;
 }
 
 /** Names that are unique across a whole cloud (S3 buckets, storage accounts, Key Vaults) or that two environments cannot share (domains). */
 function globalNames(env: Environment): Array<{ field: string; kind: string; name: string }> {
-  const at = (kind: string, name: string) => ({ field: 'name', kind, name });
+  const at = (kind: string, name: string) => ({ field: fieldPath((e) => e.name), kind, name });
   const own =
     env.cloud === 'aws'
       ? names.AWS_BUCKET_PURPOSES.map((p) => at('S3 bucket', names.awsBucketName(env.name, env.aws.accountId, p)))
@@ -34,7 +39,7 @@ function globalNames(env: Environment): Array<{ field: string; kind: string; nam
           ...(env.app.backups.dr ? [at('Key Vault', names.azureEscrowVaultName(env.name, env.azure.subscriptionId))] : []),
           ...(['flow-logs', 'observability', 'mongodb-backups'] as const).map((p) => at('storage account', names.azureStorageAccountName(env.name, env.azure.subscriptionId, p))),
         ];
-  return [...own, { field: 'domain', kind: 'domain', name: env.domain }];
+  return [...own, { field: fieldPath((e) => e.domain), kind: 'domain', name: env.domain }];
 }
 
 export function registryProblems(envs: readonly Environment[]): string[] {
@@ -94,7 +99,7 @@ export function restoreSourceProblems(envs: readonly Environment[]): string[] {
     const from = env.app.restore?.from;
     const source = from && byName.get(from.environment);
     if (!from || !source) continue;
-    const at = (field: string, text: string) => problems.push(`config/${env.name}: app.restore.from.${field}: ${text}`);
+    const at = (field: keyof typeof from, text: string) => problems.push(`config/${env.name}: ${fieldPath((e) => e.app.restore?.from[field])}: ${text}`);
     if (source.cloud !== env.cloud) {
       at('environment', `"${from.environment}" runs on ${source.cloud}, this environment on ${env.cloud}, and a restore reads its own cloud's store (allowed: an ${env.cloud} environment)`);
       continue;
@@ -108,14 +113,14 @@ export function restoreSourceProblems(envs: readonly Environment[]): string[] {
     const sourceRegion = source.cloud === 'aws' ? source.aws.region : source.azure.location;
     if (from.region === sourceRegion) {
       const replica = source.app.backups.dr?.region;
-      at('region', `"${from.region}" is ${source.name}'s own region, where its live store is written by its own backups while a restore would resync it, and which a regional outage takes with it (allowed: ${replica ?? `the app.backups.dr.region of ${source.name}`}, where its replica is; fix: restore from the replica there${replica ? '' : `, after setting app.backups.dr in ${source.name}`})`);
+      at('region', `"${from.region}" is ${source.name}'s own region, where its live store is written by its own backups while a restore would resync it, and which a regional outage takes with it (allowed: ${replica ?? `the ${DR_REGION} of ${source.name}`}, where its replica is; fix: restore from the replica there${replica ? '' : `, after setting ${fieldPath((e) => e.app.backups.dr)} in ${source.name}`})`);
       continue;
     }
     const stores = backupStoresOf(source, from.region);
     if (stores.length === 0) {
       // Azure reads only the RA-GZRS secondary: the primary would need a writable path to the source's account.
-      const where = source.cloud === 'aws' ? 'its own region, or its app.backups.dr.region' : 'its app.backups.dr.region, where its secondary is';
-      at('region', `${source.name} keeps no copy of its backups in "${from.region}" (allowed: ${where}; fix: set app.backups.dr.region: ${from.region} in ${source.name} and deploy it first)`);
+      const where = source.cloud === 'aws' ? `its own region, or its ${DR_REGION}` : `its ${DR_REGION}, where its secondary is`;
+      at('region', `${source.name} keeps no copy of its backups in "${from.region}" (allowed: ${where}; fix: set ${DR_REGION}: ${from.region} in ${source.name} and deploy it first)`);
     } else if (!stores.includes(from.store)) {
       at('store', `"${from.store}" is not ${source.name}'s backup store in ${from.region} (allowed: ${stores.join(' or ')})`);
     }

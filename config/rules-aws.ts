@@ -2,71 +2,75 @@
 import { isArmInstanceType } from './schema-aws';
 import { awsZonesOf } from './facts/aws-regions';
 import { CLUSTER_AUTOSCALER_IMAGES, EKS_ADDON_VERSIONS } from './versions';
-import { arr, blocksAt, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type Problem } from './rules-kit';
+import { blocksAt, checkBlocks, checkProdState, fieldPath, one, tooWide, WIDEST_ADMIN_PREFIX, type Written, type Problem } from './rules-kit';
+import type { AwsEnvironment, AwsEnvironmentInput } from './schema';
 
 /** AWS WAF's lowest rate-based rule limit, for every evaluation window (AWS WAF developer guide, rate-based rule high-level settings). */
 export const AWS_WAF_MIN_RATE_LIMIT = 10;
 
-export function awsRules(env: Loose, problems: Problem[]): void {
-  const requests = obj(obj(obj(env.platform).waf).rateLimit).requests;
-  if (typeof requests === 'number' && Number.isInteger(requests) && requests >= 1 && requests < AWS_WAF_MIN_RATE_LIMIT) {
+type Aws = Written<AwsEnvironmentInput>;
+const path = fieldPath<AwsEnvironment>;
+
+export function awsRules(env: Aws, problems: Problem[]): void {
+  const requests = env.platform?.waf?.rateLimit?.requests;
+  if (requests !== undefined && Number.isInteger(requests) && requests >= 1 && requests < AWS_WAF_MIN_RATE_LIMIT) {
     problems.push({
-      path: 'platform.waf.rateLimit.requests',
+      path: path((e) => e.platform.waf.rateLimit.requests),
       message: `${requests} is below AWS WAF's minimum rate limit (allowed: ${AWS_WAF_MIN_RATE_LIMIT} to 2000000000 requests per window)`,
     });
   }
   // The cluster layer gives the CI roles their own access entries (constructs/aws/eks-ci-access.ts); a second entry for the same role fails the apply.
-  arr(obj(env.kubernetes).adminRoleArns).forEach((arn, i) => {
-    const ci = typeof arn === 'string' ? /:role\/(.+-ci-(?:plan|deploy))$/.exec(arn)?.[1] : undefined;
+  env.kubernetes?.adminRoleArns?.forEach((arn, i) => {
+    const ci = arn === undefined ? undefined : /:role\/(.+-ci-(?:plan|deploy))$/.exec(arn)?.[1];
     if (ci && ci.startsWith(`${String(env.name)}-`)) {
-      problems.push({ path: `kubernetes.adminRoleArns[${i}]`, message: `"${arn}" is a CI role, which the cluster layer already grants its own access (allowed: people's roles only)` });
+      problems.push({ path: path((e) => e.kubernetes.adminRoleArns[i]), message: `"${arn}" is a CI role, which the cluster layer already grants its own access (allowed: people's roles only)` });
     }
   });
-  const network = obj(env.network);
-  const region = obj(env.aws).region;
-  const zones = arr(network.availabilityZones);
+  const network = env.network;
+  const region = env.aws?.region;
+  const zones = network?.availabilityZones ?? [];
 
-  const seenZones = new Set<unknown>();
+  const seenZones = new Set<string>();
   zones.forEach((zone, i) => {
-    if (typeof zone !== 'string') return;
-    if (typeof region === 'string' && !new RegExp(`^${region}[a-z]$`).test(zone)) {
+    if (zone === undefined) return;
+    if (region !== undefined && !new RegExp(`^${region}[a-z]$`).test(zone)) {
       problems.push({
-        path: `network.availabilityZones[${i}]`,
+        path: path((e) => e.network.availabilityZones[i]),
         message: `"${zone}" is not in region ${region} (allowed: ${awsZonesOf(region)?.join(', ') ?? `${region}a, ${region}b, ...`})`,
       });
     }
     if (seenZones.has(zone)) {
-      problems.push({ path: `network.availabilityZones[${i}]`, message: `"${zone}" is listed twice (allowed: distinct zones)` });
+      problems.push({ path: path((e) => e.network.availabilityZones[i]), message: `"${zone}" is listed twice (allowed: distinct zones)` });
     }
     seenZones.add(zone);
   });
   if (env.tier === 'prod' && zones.length > 0 && zones.length < 3) {
     problems.push({
-      path: 'network.availabilityZones',
+      path: path((e) => e.network.availabilityZones),
       message: `prod has ${zones.length} availability zones (allowed: 3 or more)`,
     });
   }
   for (const key of ['publicSubnetCidrs', 'privateSubnetCidrs'] as const) {
-    const list = arr(network[key]);
-    if (zones.length > 0 && Array.isArray(network[key]) && list.length !== zones.length) {
+    const list = network?.[key];
+    if (zones.length > 0 && list !== undefined && list.length !== zones.length) {
       problems.push({
-        path: `network.${key}`,
+        path: path((e) => e.network[key]),
         message: `has ${list.length} blocks for ${zones.length} availability zones (allowed: one block per zone)`,
       });
     }
   }
-  if (env.tier === 'prod' && network.natGateways === 'single') {
+  if (env.tier === 'prod' && network?.natGateways === 'single') {
     problems.push({
-      path: 'network.natGateways',
+      path: path((e) => e.network.natGateways),
       message: `"single" makes one zone's outage cut egress for every zone in prod (allowed: one-per-az)`,
     });
   }
 
-  const vpc = one(network.vpcCidr, 'network.vpcCidr')[0];
+  const vpc = one(network?.vpcCidr, path((e) => e.network.vpcCidr))[0];
   if (vpc && (vpc.cidr.prefix < 16 || vpc.cidr.prefix > 28)) {
     problems.push({ path: vpc.path, message: `"${vpc.cidr.text}" has a /${vpc.cidr.prefix} prefix (allowed: /16 to /28, the AWS VPC limits)` });
   }
-  const privateBlocks = blocksAt(network.privateSubnetCidrs, 'network.privateSubnetCidrs');
+  const privateBlocks = blocksAt(network?.privateSubnetCidrs, path((e) => e.network.privateSubnetCidrs));
   for (const b of privateBlocks) {
     if (b.cidr.prefix > 24) {
       problems.push({
@@ -75,54 +79,53 @@ export function awsRules(env: Loose, problems: Problem[]): void {
       });
     }
   }
-  checkBlocks(vpc, [...blocksAt(network.publicSubnetCidrs, 'network.publicSubnetCidrs'), ...privateBlocks], problems);
+  checkBlocks(vpc, [...blocksAt(network?.publicSubnetCidrs, path((e) => e.network.publicSubnetCidrs)), ...privateBlocks], problems);
   checkProdState(env, problems, 's3');
   clusterRules(env, problems);
 }
 
-function clusterRules(env: Loose, problems: Problem[]): void {
-  const k8s = obj(env.kubernetes);
-  const version = k8s.version;
+function clusterRules(env: Aws, problems: Problem[]): void {
+  const k8s = env.kubernetes;
+  const version = k8s?.version;
   // Both pins follow the cluster minor: add-ons through the EKS API, the autoscaler image through its chart.
   const pinned = Object.keys(EKS_ADDON_VERSIONS).filter((v) => v in CLUSTER_AUTOSCALER_IMAGES);
-  if (typeof version === 'string' && /^1\.\d+$/.test(version) && !pinned.includes(version)) {
+  if (version !== undefined && /^1\.\d+$/.test(version) && !pinned.includes(version)) {
     problems.push({
-      path: 'kubernetes.version',
+      path: path((e) => e.kubernetes.version),
       message: `"${version}" has no pinned EKS add-on and cluster-autoscaler versions in config/versions.ts (allowed: ${pinned.join(', ')})`,
     });
   }
-  const release = k8s.nodeImageRelease;
-  const releaseMinor = typeof release === 'string' ? /^(1\.\d+)\.\d+-\d{8}$/.exec(release)?.[1] : undefined;
-  if (typeof version === 'string' && releaseMinor && releaseMinor !== version) {
+  const release = k8s?.nodeImageRelease;
+  const releaseMinor = release === undefined ? undefined : /^(1\.\d+)\.\d+-\d{8}$/.exec(release)?.[1];
+  if (version !== undefined && releaseMinor && releaseMinor !== version) {
     problems.push({
-      path: 'kubernetes.nodeImageRelease',
+      path: path((e) => e.kubernetes.nodeImageRelease),
       message: `"${release}" is a release for Kubernetes ${releaseMinor}, but the cluster runs ${version} (allowed: a ${version}.<patch>-<yyyymmdd> release)`,
     });
   }
-  arr(k8s.publicEndpointCidrs).forEach((cidr, i) => {
+  k8s?.publicEndpointCidrs?.forEach((cidr, i) => {
     const opens = env.tier === 'prod' ? tooWide(cidr) : undefined;
     if (opens) {
       problems.push({
-        path: `kubernetes.publicEndpointCidrs[${i}]`,
+        path: path((e) => e.kubernetes.publicEndpointCidrs[i]),
         message: `"${String(cidr)}" opens the prod API endpoint to ${opens} (allowed: your VPN or office ranges, /${WIDEST_ADMIN_PREFIX} or narrower, or none for a private-only endpoint)`,
       });
     }
   });
-  arr(k8s.nodePools).forEach((raw, i) => {
-    const pool = obj(raw);
-    const types = arr(pool.instanceTypes).filter((t): t is string => typeof t === 'string');
+  k8s?.nodePools?.forEach((pool, i) => {
+    if (!pool) return;
+    const types = (pool.instanceTypes ?? []).filter((t) => t !== undefined);
     if (pool.capacityType === 'SPOT' && types.length === 1) {
       problems.push({
-        path: `kubernetes.nodePools[${i}].instanceTypes`,
+        path: path((e) => e.kubernetes.nodePools[i]?.instanceTypes),
         message: `SPOT with only ${JSON.stringify(types[0])} leaves the pool empty when that type runs out (allowed: 2 or more instance types)`,
       });
     }
     if (new Set(types.map(isArmInstanceType)).size > 1) {
       problems.push({
-        path: `kubernetes.nodePools[${i}].instanceTypes`,
+        path: path((e) => e.kubernetes.nodePools[i]?.instanceTypes),
         message: `${JSON.stringify(types)} mixes arm64 and x86_64 types, but a pool has one AMI (allowed: one architecture per pool)`,
       });
     }
   });
 }
-

@@ -1,14 +1,18 @@
 /** Cross-field rules for Azure environments. */
 import { contains, formatAddress, overlaps, parseCidr, type Cidr } from './cidr';
-import { arr, block, checkBlocks, checkProdState, obj, one, tooWide, WIDEST_ADMIN_PREFIX, type Loose, type NamedBlock, type Problem } from './rules-kit';
+import { block, checkBlocks, checkProdState, fieldPath, one, tooWide, WIDEST_ADMIN_PREFIX, type NamedBlock, type Written, type Problem } from './rules-kit';
+import type { AzureEnvironment, AzureEnvironmentInput } from './schema';
 import { AKS_KUBERNETES_VERSIONS } from './schema-azure';
 import { SUPPORTED_KUBERNETES_VERSIONS } from './schema-common';
 import { AZURE_VM_SIZES, maxEphemeralOsDiskGiB } from './facts/azure-vm-sizes';
 
-export function azureRules(env: Loose, problems: Problem[]): void {
-  const network = obj(env.network);
-  const vnet = one(network.vnetCidr, 'network.vnetCidr')[0];
-  const ingress = one(network.ingressSubnetCidr, 'network.ingressSubnetCidr');
+type Azure = Written<AzureEnvironmentInput>;
+const path = fieldPath<AzureEnvironment>;
+
+export function azureRules(env: Azure, problems: Problem[]): void {
+  const network = env.network;
+  const vnet = one(network?.vnetCidr, path((e) => e.network.vnetCidr))[0];
+  const ingress = one(network?.ingressSubnetCidr, path((e) => e.network.ingressSubnetCidr));
   for (const b of ingress) {
     if (b.cidr.prefix > 24) {
       problems.push({
@@ -20,26 +24,26 @@ export function azureRules(env: Loose, problems: Problem[]): void {
   checkBlocks(
     vnet,
     [
-      ...one(network.nodeSubnetCidr, 'network.nodeSubnetCidr'),
+      ...one(network?.nodeSubnetCidr, path((e) => e.network.nodeSubnetCidr)),
       ...ingress,
-      ...one(network.privateEndpointSubnetCidr, 'network.privateEndpointSubnetCidr'),
+      ...one(network?.privateEndpointSubnetCidr, path((e) => e.network.privateEndpointSubnetCidr)),
     ],
     problems,
   );
-  const pods = one(network.podCidr, 'network.podCidr')[0];
+  const pods = one(network?.podCidr, path((e) => e.network.podCidr))[0];
   if (pods && vnet && overlaps(pods.cidr, vnet.cidr)) {
     problems.push({
       path: pods.path,
-      message: `"${pods.cidr.text}" overlaps network.vnetCidr "${vnet.cidr.text}" (allowed: an overlay range outside the VNet, such as 192.168.0.0/16)`,
+      message: `"${pods.cidr.text}" overlaps ${vnet.path} "${vnet.cidr.text}" (allowed: an overlay range outside the VNet, such as 192.168.0.0/16)`,
     });
   }
   if (pods) checkReserved(pods, problems);
-  const zones = arr(network.zones);
+  const zones = network?.zones ?? [];
   if (new Set(zones).size !== zones.length) {
-    problems.push({ path: 'network.zones', message: `${JSON.stringify(zones)} lists a zone twice (allowed: distinct zones)` });
+    problems.push({ path: path((e) => e.network.zones), message: `${JSON.stringify(zones)} lists a zone twice (allowed: distinct zones)` });
   }
-  if (env.tier === 'prod' && Array.isArray(network.zones) && new Set(zones).size < 3) {
-    problems.push({ path: 'network.zones', message: `prod uses only zones ${JSON.stringify(zones)} (allowed: ["1", "2", "3"])` });
+  if (env.tier === 'prod' && network?.zones !== undefined && new Set(zones).size < 3) {
+    problems.push({ path: path((e) => e.network.zones), message: `prod uses only zones ${JSON.stringify(zones)} (allowed: ["1", "2", "3"])` });
   }
   checkProdState(env, problems, 'azurerm');
   clusterRules(env, vnet, pods, problems);
@@ -64,50 +68,50 @@ function checkReserved(b: NamedBlock, problems: Problem[]): void {
   }
 }
 
-function clusterRules(env: Loose, vnet: NamedBlock | undefined, pods: NamedBlock | undefined, problems: Problem[]): void {
-  const k8s = obj(env.kubernetes);
+function clusterRules(env: Azure, vnet: NamedBlock | undefined, pods: NamedBlock | undefined, problems: Problem[]): void {
+  const k8s = env.kubernetes;
   const prod = env.tier === 'prod';
 
-  const version = k8s.version;
+  const version = k8s?.version;
   const aks: readonly string[] = AKS_KUBERNETES_VERSIONS;
   const known: readonly string[] = SUPPORTED_KUBERNETES_VERSIONS;
   // Versions the common schema already refused are not reported twice.
-  if (typeof version === 'string' && known.includes(version) && !aks.includes(version)) {
+  if (version !== undefined && known.includes(version) && !aks.includes(version)) {
     problems.push({
-      path: 'kubernetes.version',
+      path: path((e) => e.kubernetes.version),
       message: `"${version}" is out of AKS standard support (allowed: ${aks.join(', ')})`,
     });
   }
 
-  if (prod && k8s.skuTier === 'Free') {
-    problems.push({ path: 'kubernetes.skuTier', message: '"Free" has no uptime SLA for the prod API server (allowed: Standard, Premium)' });
+  if (prod && k8s?.skuTier === 'Free') {
+    problems.push({ path: path((e) => e.kubernetes.skuTier), message: '"Free" has no uptime SLA for the prod API server (allowed: Standard, Premium)' });
   }
 
-  const api = obj(k8s.apiServer);
-  const ranges = arr(api.authorizedIpRanges);
-  if (api.access === 'authorized-ranges' && Array.isArray(api.authorizedIpRanges) && ranges.length === 0) {
+  const api = k8s?.apiServer;
+  const ranges = api?.authorizedIpRanges ?? [];
+  if (api?.access === 'authorized-ranges' && api.authorizedIpRanges !== undefined && ranges.length === 0) {
     problems.push({
-      path: 'kubernetes.apiServer.authorizedIpRanges',
+      path: path((e) => e.kubernetes.apiServer.authorizedIpRanges),
       message: 'is empty, which leaves the public API server open to the whole internet (allowed: your admin and CI ranges, or access "private")',
     });
   }
-  if (api.access === 'private' && ranges.length > 0) {
+  if (api?.access === 'private' && ranges.length > 0) {
     problems.push({
-      path: 'kubernetes.apiServer.authorizedIpRanges',
+      path: path((e) => e.kubernetes.apiServer.authorizedIpRanges),
       message: 'has ranges, but AKS applies none to a private cluster (allowed: an empty list with access "private")',
     });
   }
   ranges.forEach((range, i) => {
-    const opens = prod && api.access === 'authorized-ranges' ? tooWide(range) : undefined;
+    const opens = prod && api?.access === 'authorized-ranges' ? tooWide(range) : undefined;
     if (opens) {
       problems.push({
-        path: `kubernetes.apiServer.authorizedIpRanges[${i}]`,
+        path: path((e) => e.kubernetes.apiServer.authorizedIpRanges[i]),
         message: `"${String(range)}" opens the prod API server to ${opens} (allowed: your admin and CI ranges, /${WIDEST_ADMIN_PREFIX} or narrower, or access "private")`,
       });
     }
   });
 
-  const service = one(k8s.serviceCidr, 'kubernetes.serviceCidr')[0];
+  const service = one(k8s?.serviceCidr, path((e) => e.kubernetes.serviceCidr))[0];
   if (service) {
     for (const other of [vnet, pods]) {
       if (other && overlaps(service.cidr, other.cidr)) {
@@ -118,45 +122,46 @@ function clusterRules(env: Loose, vnet: NamedBlock | undefined, pods: NamedBlock
       }
     }
     checkReserved(service, problems);
-    const dns = typeof k8s.dnsServiceIp === 'string' ? block(`${k8s.dnsServiceIp}/32`) : undefined;
+    const dnsServiceIp = k8s?.dnsServiceIp;
+    const dns = dnsServiceIp === undefined ? undefined : block(`${dnsServiceIp}/32`);
     if (dns) {
       const first = service.cidr.network;
       const suggestion = formatAddress(first + 10);
       if (!contains(service.cidr, dns)) {
         problems.push({
-          path: 'kubernetes.dnsServiceIp',
-          message: `"${k8s.dnsServiceIp}" is outside kubernetes.serviceCidr "${service.cidr.text}" (allowed: an address inside it such as ${suggestion})`,
+          path: path((e) => e.kubernetes.dnsServiceIp),
+          message: `"${dnsServiceIp}" is outside ${service.path} "${service.cidr.text}" (allowed: an address inside it such as ${suggestion})`,
         });
       } else if (dns.network <= first + 1) {
         // The first usable address is the kubernetes.default service.
         problems.push({
-          path: 'kubernetes.dnsServiceIp',
-          message: `"${k8s.dnsServiceIp}" is the network or kubernetes service address of "${service.cidr.text}" (allowed: a later address such as ${suggestion})`,
+          path: path((e) => e.kubernetes.dnsServiceIp),
+          message: `"${dnsServiceIp}" is the network or kubernetes service address of "${service.cidr.text}" (allowed: a later address such as ${suggestion})`,
         });
       }
     }
   }
 
   // azurerm 4.55 only has the zonal Standard NAT gateway, so NAT egress lives in one zone (docs/decisions.md).
-  if (prod && k8s.outboundType === 'userAssignedNATGateway') {
+  if (prod && k8s?.outboundType === 'userAssignedNATGateway') {
     problems.push({
-      path: 'kubernetes.outboundType',
+      path: path((e) => e.kubernetes.outboundType),
       message: '"userAssignedNATGateway" sends every zone\'s egress through one zonal NAT gateway, so one zone\'s outage cuts egress for every zone in prod (allowed: loadBalancer, whose zone-redundant outbound address survives a zone loss)',
     });
   }
-  const idleTimeout = obj(env.network).natIdleTimeoutMinutes;
-  if (k8s.outboundType === 'loadBalancer' && typeof idleTimeout === 'number' && idleTimeout > 100) {
+  const idleTimeout = env.network?.natIdleTimeoutMinutes;
+  if (k8s?.outboundType === 'loadBalancer' && idleTimeout !== undefined && idleTimeout > 100) {
     problems.push({
-      path: 'network.natIdleTimeoutMinutes',
+      path: path((e) => e.network.natIdleTimeoutMinutes),
       message: `${idleTimeout} is longer than an AKS load balancer outbound rule allows (allowed: 4 to 100 with outboundType loadBalancer)`,
     });
   }
 
-  const upgrades = obj(k8s.upgrades);
-  if (prod && (upgrades.nodeOsChannel === 'None' || upgrades.nodeOsChannel === 'Unmanaged')) {
+  const nodeOsChannel = k8s?.upgrades?.nodeOsChannel;
+  if (prod && (nodeOsChannel === 'None' || nodeOsChannel === 'Unmanaged')) {
     problems.push({
-      path: 'kubernetes.upgrades.nodeOsChannel',
-      message: `"${upgrades.nodeOsChannel}" leaves prod nodes without scheduled security patches (allowed: NodeImage, SecurityPatch)`,
+      path: path((e) => e.kubernetes.upgrades.nodeOsChannel),
+      message: `"${nodeOsChannel}" leaves prod nodes without scheduled security patches (allowed: NodeImage, SecurityPatch)`,
     });
   }
 }
@@ -167,56 +172,55 @@ function lacksLocalDisk(vmSize: string): boolean {
   return size !== undefined && maxEphemeralOsDiskGiB(size) === 0;
 }
 
-function nodePoolRules(env: Loose, problems: Problem[]): void {
-  const pools = arr(obj(env.kubernetes).nodePools);
+function nodePoolRules(env: Azure, problems: Problem[]): void {
+  const pools = env.kubernetes?.nodePools ?? [];
   const system: string[] = [];
-  pools.forEach((raw, i) => {
-    const pool = obj(raw);
-    const path = `kubernetes.nodePools[${i}]`;
-    const zones = arr(pool.zones);
+  pools.forEach((pool, i) => {
+    if (!pool) return;
+    const zones = pool.zones ?? [];
     if (pool.mode === 'System') {
-      system.push(typeof pool.name === 'string' ? pool.name : `#${i}`);
+      system.push(pool.name ?? `#${i}`);
       if (pool.spot === true) {
-        problems.push({ path: `${path}.spot`, message: 'a System pool cannot run on Spot VMs, which Azure evicts at any time (allowed: false)' });
+        problems.push({ path: path((e) => e.kubernetes.nodePools[i]?.spot), message: 'a System pool cannot run on Spot VMs, which Azure evicts at any time (allowed: false)' });
       }
       if (pool.minSize === 0) {
-        problems.push({ path: `${path}.minSize`, message: 'a System pool needs at least one node (allowed: 1 or more)' });
+        problems.push({ path: path((e) => e.kubernetes.nodePools[i]?.minSize), message: 'a System pool needs at least one node (allowed: 1 or more)' });
       }
-      if (env.tier === 'prod' && Array.isArray(pool.zones) && new Set(zones).size < 3) {
-        problems.push({ path: `${path}.zones`, message: `prod System pool uses only zones ${JSON.stringify(zones)} (allowed: ["1", "2", "3"])` });
+      if (env.tier === 'prod' && pool.zones !== undefined && new Set(zones).size < 3) {
+        problems.push({ path: path((e) => e.kubernetes.nodePools[i]?.zones), message: `prod System pool uses only zones ${JSON.stringify(zones)} (allowed: ["1", "2", "3"])` });
       }
     }
     if (new Set(zones).size !== zones.length) {
-      problems.push({ path: `${path}.zones`, message: `${JSON.stringify(zones)} lists a zone twice (allowed: distinct zones)` });
+      problems.push({ path: path((e) => e.kubernetes.nodePools[i]?.zones), message: `${JSON.stringify(zones)} lists a zone twice (allowed: distinct zones)` });
     }
-    if (pool.osDiskType === 'Ephemeral' && typeof pool.vmSize === 'string' && lacksLocalDisk(pool.vmSize)) {
+    if (pool.osDiskType === 'Ephemeral' && pool.vmSize !== undefined && lacksLocalDisk(pool.vmSize)) {
       problems.push({
-        path: `${path}.osDiskType`,
+        path: path((e) => e.kubernetes.nodePools[i]?.osDiskType),
         message: `"Ephemeral" needs a VM size with a local temp disk, and "${pool.vmSize}" has none (allowed: "Managed", or a size with a "d" such as Standard_D4ds_v5)`,
       });
     }
   });
   if (pools.length > 0 && system.length !== 1) {
     problems.push({
-      path: 'kubernetes.nodePools',
+      path: path((e) => e.kubernetes.nodePools),
       message: `${system.length === 0 ? 'has no System pool' : `has ${system.length} System pools ${JSON.stringify(system)}`} (allowed: exactly one pool with mode "System")`,
     });
   }
 }
 
-function keyVaultRules(env: Loose, problems: Problem[]): void {
-  const vault = obj(env.keyVault);
-  const ranges = arr(vault.allowedIpRanges);
-  const publicAccess = vault.publicNetworkAccess === true;
-  if (publicAccess && Array.isArray(vault.allowedIpRanges) && ranges.length === 0) {
+function keyVaultRules(env: Azure, problems: Problem[]): void {
+  const vault = env.keyVault;
+  const ranges = vault?.allowedIpRanges ?? [];
+  const publicAccess = vault?.publicNetworkAccess === true;
+  if (publicAccess && vault?.allowedIpRanges !== undefined && ranges.length === 0) {
     problems.push({
-      path: 'keyVault.allowedIpRanges',
+      path: path((e) => e.keyVault.allowedIpRanges),
       message: 'is empty, so public access reaches nothing (allowed: the deployers\' ranges, or publicNetworkAccess false)',
     });
   }
   if (!publicAccess && ranges.length > 0) {
     problems.push({
-      path: 'keyVault.allowedIpRanges',
+      path: path((e) => e.keyVault.allowedIpRanges),
       message: 'has ranges, but public network access is off (allowed: an empty list, or publicNetworkAccess true)',
     });
   }
@@ -224,7 +228,7 @@ function keyVaultRules(env: Loose, problems: Problem[]): void {
     const opens = tooWide(range);
     if (opens) {
       problems.push({
-        path: `keyVault.allowedIpRanges[${i}]`,
+        path: path((e) => e.keyVault.allowedIpRanges[i]),
         message: `"${String(range)}" opens the Key Vault to ${opens} (allowed: the deployers' ranges, /${WIDEST_ADMIN_PREFIX} or narrower)`,
       });
     }

@@ -18,7 +18,7 @@ import { resourcesFor, type Component } from './sizing';
 import { AWS_INSTANCE_TYPES, awsMaxPods } from './facts/aws-instance-types';
 import { AZURE_VM_SIZES } from './facts/azure-vm-sizes';
 import { parseCidr, type Cidr } from './cidr';
-import type { Problem } from './rules-kit';
+import { fieldPath as path, type Problem } from './rules-kit';
 import type { AwsEnvironment, AzureEnvironment, Environment } from './schema';
 
 const MI = 1024 ** 2;
@@ -121,7 +121,7 @@ function workloadProblems(env: Environment, problems: Problem[]): void {
   const where = env.cloud === 'aws' ? 'untainted pool' : 'User pool that is not spot';
   if (pools.length === 0) {
     problems.push({
-      path: 'kubernetes.nodePools',
+      path: path((e) => e.kubernetes.nodePools),
       message: `has no ${where}, so the platform add-ons (Prometheus, Loki, cert-manager, ...) and Rocket.Chat have nowhere to run (allowed: at least one ${where})`,
     });
     return;
@@ -129,8 +129,8 @@ function workloadProblems(env: Environment, problems: Problem[]): void {
   if (env.cloud === 'aws' && pools.every((p) => p.minSize === 0)) {
     // One problem, pointed at the first pool: raising any one of them fixes it.
     problems.push({
-      path: `kubernetes.nodePools[${pools[0]!.index}].minSize`,
-      message: `is 0 on every untainted pool (${pools.map((p) => `${p.name}: kubernetes.nodePools[${p.index}]`).join(', ')}), so no node runs cluster-autoscaler to add the first one, and the coredns add-on hangs DEGRADED with no node (allowed: minSize 1 or more on one of them)`,
+      path: path((e) => e.kubernetes.nodePools[pools[0]!.index]?.minSize),
+      message: `is 0 on every untainted pool (${pools.map((p) => `${p.name}: ${path((e) => e.kubernetes.nodePools[p.index])}`).join(', ')}), so no node runs cluster-autoscaler to add the first one, and the coredns add-on hangs DEGRADED with no node (allowed: minSize 1 or more on one of them)`,
     });
   }
   const best = pools.flatMap((p) => weakest(p.smallest) ?? []).sort((a, b) => b.memory - a.memory)[0];
@@ -143,7 +143,7 @@ function workloadProblems(env: Environment, problems: Problem[]): void {
     });
     if (!fitting) {
       problems.push({
-        path: 'kubernetes.nodePools',
+        path: path((e) => e.kubernetes.nodePools),
         message: `no ${where} has nodes that fit ${pod.name}, which requests ${cpuText(req.cpu)} and ${memText(req.memory)} (${env.tier} sizing) next to ${cpuText(ds.cpu)} and ${memText(ds.memory)} of DaemonSets: the largest, ${best.size} in pool ${best.pool}, has ${cpuText(best.cpu)} and ${memText(best.memory)} allocatable (allowed: a pool with larger nodes)`,
       });
       return;
@@ -159,11 +159,11 @@ function mongodbProblems(env: Environment, problems: Problem[]): void {
   const ds = daemonSets(env);
   const req = { cpu: milliCpu(mongodb.cpu), memory: bytes(mongodb.memory) };
   if (req.cpu < 100) {
-    problems.push({ path: 'app.mongodb.cpu', message: `"${mongodb.cpu}" requests under 100m, so members starve next to busier pods and elections time out (allowed: 100m or more)` });
+    problems.push({ path: path((e) => e.app.mongodb.cpu), message: `"${mongodb.cpu}" requests under 100m, so members starve next to busier pods and elections time out (allowed: 100m or more)` });
   }
   if (req.memory < MONGOD_MIN_MEMORY) {
     problems.push({
-      path: 'app.mongodb.memory',
+      path: path((e) => e.app.mongodb.memory),
       message: `"${mongodb.memory}" is below the 512Mi mongod needs: its WiredTiger cache alone takes 256 MiB, and the limit equals the request (allowed: 512Mi or more)`,
     });
   }
@@ -181,7 +181,7 @@ function mongodbProblems(env: Environment, problems: Problem[]): void {
     const roomMemory = node.memory - ds.memory;
     const field = req.memory + ds.memory > node.memory ? 'memory' : 'cpu';
     problems.push({
-      path: `app.mongodb.${field}`,
+      path: path((e) => e.app.mongodb[field]),
       message: `"${mongodb[field]}" does not fit one ${node.size} node of pool ${node.pool}, which has ${cpuText(roomCpu)} and ${memText(roomMemory)} allocatable after ${cpuText(ds.cpu)} and ${memText(ds.memory)} of DaemonSets (allowed: at most ${field === 'memory' ? memText(roomMemory) : cpuText(roomCpu)}, or larger nodes)`,
     });
   }
@@ -190,7 +190,7 @@ function mongodbProblems(env: Environment, problems: Problem[]): void {
     const most = env.cloud === 'aws' && 'perZone' in pool && pool.perZone ? pool.maxSize * zones : pool.maxSize;
     if (mongodb.members > most) {
       problems.push({
-        path: 'app.mongodb.members',
+        path: path((e) => e.app.mongodb.members),
         message: `${mongodb.members} members need ${mongodb.members} nodes (one member per node), but pool ${pool.name} has at most ${most} (allowed: at most ${most} members, or a larger maxSize)`,
       });
     }
@@ -214,7 +214,7 @@ function awsSubnetProblems(env: AwsEnvironment, problems: Problem[]): void {
     const cidr = parseCidr(text);
     if (typeof cidr === 'string' || needed <= usable(cidr)) return;
     problems.push({
-      path: `network.privateSubnetCidrs[${i}]`,
+      path: path<AwsEnvironment>((e) => e.network.privateSubnetCidrs[i]),
       message: `"${text}" has ${usable(cidr)} usable addresses, but the nodes that can land in ${env.network.availabilityZones[i] ?? 'its zone'} take up to ${needed} addresses (${detail}: the VPC CNI gives every pod a VPC address from its node's interfaces) (allowed: a larger block, or smaller maxSize)`,
     });
   });
@@ -227,7 +227,7 @@ function azureSubnetProblems(env: AzureEnvironment, problems: Problem[]): void {
   const needed = env.kubernetes.nodePools.reduce((sum, p) => sum + p.maxSize + Math.ceil(p.maxSize * 0.33), 0);
   if (needed > usable(cidr)) {
     problems.push({
-      path: 'network.nodeSubnetCidr',
+      path: path<AzureEnvironment>((e) => e.network.nodeSubnetCidr),
       message: `"${env.network.nodeSubnetCidr}" has ${usable(cidr)} usable addresses, but the pools' maxSize plus the 33% upgrade surge need ${needed} (allowed: a larger block, or smaller maxSize)`,
     });
   }

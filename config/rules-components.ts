@@ -13,11 +13,16 @@ import { bytes, cpuQuantity, memoryQuantity, milliCpu } from './quantity';
 import { resourcesFor } from './sizing';
 import { COMPONENTS, componentEnabled, imagePinned, isObject, OWNED_IN_EVERY_CHART, ROCKETCHAT_OWNED_ENV, type ComponentName, type ComponentSpec } from './components';
 import { surgePods } from './edge-timing';
-import type { Problem } from './rules-kit';
+import { fieldPath as path, type Problem } from './rules-kit';
 import { show } from './schema-kit';
 import type { Environment } from './schema';
 
 type Json = unknown;
+
+const ALLOY_ENABLED = path((e) => e.platform.components?.alloy?.enabled);
+const TRACING = path((e) => e.app.rocketchat.tracing);
+const SECRET_ENV = path((e) => e.app.components?.rocketchat?.secretEnv);
+const GRAFANA_EDGE = path((e) => e.platform.components?.grafanaEdge);
 
 /** Every value the override sets, with its path: maps are walked, anything else (lists, null) is one leaf. */
 function leaves(value: Json, path: string[] = []): Array<{ path: string[]; value: Json }> {
@@ -83,10 +88,10 @@ function guardrailProblems(values: Record<string, Json>, at: string): Problem[] 
       add(path, `${show(value)} publishes the Service outside the cluster, past the HTTPS edge and its firewall (allowed: ClusterIP)`);
     }
     if (key === 'enabled' && value === true && /(ingress|route|gateway)$/i.test((path.at(-2) ?? '').replace(/\[\d+\]$/, ''))) {
-      add(path, 'true publishes the component outside the project\'s HTTPS edge (allowed: false; Grafana has platform.components.grafanaEdge)');
+      add(path, `true publishes the component outside the project's HTTPS edge (allowed: false; Grafana has ${GRAFANA_EDGE})`);
     }
     if (key === 'resources' && value === null) add(path, 'null removes the requests and limits the namespace quota and the scheduler need (allowed: an object with requests and limits)');
-    if (CREDENTIAL_KEY.test(key) && typeof value === 'string' && value !== '') add(path, 'holds a credential, which would sit in git and in the Terraform state (allowed: the chart\'s existing-secret setting, or app.components.rocketchat.secretEnv)');
+    if (CREDENTIAL_KEY.test(key) && typeof value === 'string' && value !== '') add(path, `holds a credential, which would sit in git and in the Terraform state (allowed: the chart's existing-secret setting, or ${SECRET_ENV})`);
   }
   return problems;
 }
@@ -169,7 +174,7 @@ export function componentProblems(env: Environment): Problem[] {
     ((COMPONENTS[name].layer === 'platform' ? env.platform.components : env.app.components) as Record<string, { enabled?: boolean; values?: Record<string, Json> } | undefined> | undefined)?.[name];
   for (const name of Object.keys(COMPONENTS) as ComponentName[]) {
     const spec: ComponentSpec = COMPONENTS[name];
-    const at = `${spec.layer}.components.${name}`;
+    const at = spec.layer === 'platform' ? path((e) => e.platform.components?.[name]) : path((e) => e.app.components?.[name as 'rocketchat']);
     const own = settings(name);
     if (!own) continue;
     if (own.enabled === false && 'never' in spec.toggle) {
@@ -194,38 +199,39 @@ export function componentProblems(env: Environment): Problem[] {
   const stores = (['loki', 'tempo'] as const).filter((n) => componentEnabled(env, n));
   if (alloySet === true && stores.length === 0) {
     problems.push({
-      path: 'platform.components.alloy.enabled',
-      message: 'true with both Loki and Tempo off leaves Alloy nowhere to send logs or traces (allowed: false or leave it out, or turn platform.components.loki or platform.components.tempo on)',
+      path: ALLOY_ENABLED,
+      message: `true with both Loki and Tempo off leaves Alloy nowhere to send logs or traces (allowed: false or leave it out, or turn ${path((e) => e.platform.components?.loki)} or ${path((e) => e.platform.components?.tempo)} on)`,
     });
   }
-  if (alloySet === false && stores.length > 0 && !problems.some((p) => p.path === 'platform.components.alloy.enabled')) {
+  if (alloySet === false && stores.length > 0 && !problems.some((p) => p.path === ALLOY_ENABLED)) {
     problems.push({
-      path: 'platform.components.alloy.enabled',
-      message: `false leaves ${stores.map((n) => (n === 'loki' ? 'Loki with no logs' : 'Tempo with no traces')).join(' and ')}: nothing else ships them (allowed: true or leave it out, or turn ${stores.map((n) => `platform.components.${n}`).join(' and ')} off too)`,
+      path: ALLOY_ENABLED,
+      message: `false leaves ${stores.map((n) => (n === 'loki' ? 'Loki with no logs' : 'Tempo with no traces')).join(' and ')}: nothing else ships them (allowed: true or leave it out, or turn ${stores.map((n) => path((e) => e.platform.components?.[n])).join(' and ')} off too)`,
     });
   }
   const tracing = env.app.rocketchat.tracing;
   if (tracing === true && !componentEnabled(env, 'tempo')) {
-    problems.push({ path: 'app.rocketchat.tracing', message: 'true needs Tempo, which platform.components.tempo.enabled turns off (allowed: false or leave it out, or turn Tempo on)' });
+    problems.push({ path: TRACING, message: `true needs Tempo, which ${path((e) => e.platform.components?.tempo?.enabled)} turns off (allowed: false or leave it out, or turn Tempo on)` });
   } else if (tracing === true && !componentEnabled(env, 'alloy')) {
-    problems.push({ path: 'app.rocketchat.tracing', message: 'true needs Alloy to forward traces, which platform.components.alloy.enabled turns off (allowed: false or leave it out, or turn Alloy on)' });
+    problems.push({ path: TRACING, message: `true needs Alloy to forward traces, which ${ALLOY_ENABLED} turns off (allowed: false or leave it out, or turn Alloy on)` });
   }
 
   const rc = env.app.components?.rocketchat;
   for (const [kind, vars] of [['env', rc?.env], ['secretEnv', rc?.secretEnv]] as const) {
     for (const name of Object.keys(vars ?? {})) {
       const owned = ROCKETCHAT_OWNED_ENV.find(([pattern]) => pattern.test(name));
-      const path = `app.components.rocketchat.${kind}.${name}`;
+      // The variable's name is data, not a field: appended to the field's path.
+      const at = `${path((e) => e.app.components?.rocketchat?.[kind])}.${name}`;
       if (owned) {
         const [, field] = owned;
-        problems.push({ path, message: `is set by the project (${field.startsWith('nothing: ') ? `allowed: another name; ${field.slice('nothing: '.length)}` : `allowed: set ${field} instead`})` });
+        problems.push({ path: at, message: `is set by the project (${field.startsWith('nothing: ') ? `allowed: another name; ${field.slice('nothing: '.length)}` : `allowed: set ${field} instead`})` });
       } else if (kind === 'env' && CREDENTIAL_KEY.test(name)) {
-        problems.push({ path, message: 'looks like a credential, and env values sit in git and in the Terraform state (allowed: app.components.rocketchat.secretEnv naming a secret in the secret store)' });
+        problems.push({ path: at, message: `looks like a credential, and env values sit in git and in the Terraform state (allowed: ${SECRET_ENV} naming a secret in the secret store)` });
       }
     }
   }
   for (const name of Object.keys(rc?.env ?? {})) {
-    if (rc?.secretEnv && name in rc.secretEnv) problems.push({ path: `app.components.rocketchat.env.${name}`, message: 'is also in app.components.rocketchat.secretEnv (allowed: one of the two)' });
+    if (rc?.secretEnv && name in rc.secretEnv) problems.push({ path: `${path((e) => e.app.components?.rocketchat?.env)}.${name}`, message: `is also in ${SECRET_ENV} (allowed: one of the two)` });
   }
   return problems;
 }

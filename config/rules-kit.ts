@@ -1,23 +1,67 @@
-/** Helpers for cross-field rules: loose readers of raw input and CIDR layout checks. */
+/** Helpers for cross-field rules: the typed view they read, typed field paths, CIDR layout checks. */
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import type { Environment, EnvironmentInput } from './schema';
 
 export interface Problem {
   readonly path: string;
   readonly message: string;
 }
 
-export type Loose = Record<string, unknown>;
+/**
+ * An environment file as the cross-field rules read it: what its author wrote (no defaults filled
+ * in), with the schema's types, every field optional. The rules also run when the schema refused
+ * something, so one run reports every problem: a value whose type the schema refused is left out
+ * (load.ts writtenPart), while one that only failed a range or pattern check stays, typed.
+ */
+export type Written<T> = T extends readonly (infer U)[]
+  ? ReadonlyArray<Written<U> | undefined>
+  : T extends object
+    ? { readonly [K in keyof T]?: Written<T[K]> }
+    : T;
 
-export function obj(value: unknown): Loose {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {};
+export type WrittenEnvironment = Written<EnvironmentInput>;
+
+/** Keys whose values the schema refused, by the object of a refused file that held them. */
+const refusedKeys = new WeakMap<object, Set<PropertyKey>>();
+
+/** Takes a value the schema refused out of a refused file's copy (load.ts writtenPart); isSet still sees it was there. */
+export function takeOut(parent: object, key: PropertyKey): void {
+  const values = parent as Record<PropertyKey, unknown>;
+  // A required field left out is refused too, but nothing was written there.
+  if (values[key] === undefined) return;
+  // Kept as a key (a list keeps its length, a map its keys), read as undefined.
+  values[key] = undefined;
+  refusedKeys.set(parent, (refusedKeys.get(parent) ?? new Set()).add(key));
 }
 
-export function arr(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+/**
+ * Whether the file sets `key` of `parent`, even to a value the schema refused (which the rules do
+ * not see): "is missing" is said of what is not written, never of what was written wrong.
+ */
+export function isSet<T extends object>(parent: T | undefined, key: keyof T): boolean {
+  return parent !== undefined && (parent[key] !== undefined || (refusedKeys.get(parent)?.has(key) ?? false));
 }
 
-export function block(value: unknown): Cidr | undefined {
-  if (typeof value !== 'string') return undefined;
+/**
+ * The path of the field `pick` reads, as problems name it: fieldPath((e) => e.kubernetes.nodePools[2]?.name)
+ * is "kubernetes.nodePools[2].name". `pick` is checked against the schema's types, so renaming a
+ * field fails to compile here as in the rule. A key that is data rather than a field (a tag key, a
+ * node label) is appended by the caller: spelled with digits only, it would read as a list index.
+ */
+export function fieldPath<T = Environment>(pick: (env: T) => unknown): string {
+  const keys: string[] = [];
+  const recorder: object = new Proxy({}, {
+    get: (_, key) => {
+      keys.push(String(key));
+      return recorder;
+    },
+  });
+  pick(recorder as T);
+  return keys.reduce((path, key) => (/^\d+$/.test(key) ? `${path}[${key}]` : path ? `${path}.${key}` : key), '');
+}
+
+export function block(value: string | undefined): Cidr | undefined {
+  if (value === undefined) return undefined;
   const parsed = parseCidr(value);
   return typeof parsed === 'string' ? undefined : parsed;
 }
@@ -49,14 +93,15 @@ export function checkBlocks(parent: NamedBlock | undefined, blocks: NamedBlock[]
   });
 }
 
-export function blocksAt(list: unknown, path: string): NamedBlock[] {
-  return arr(list).flatMap((v, i) => {
+/** The well-formed blocks of a list field, each named by its index under `path`. */
+export function blocksAt(list: ReadonlyArray<string | undefined> | undefined, path: string): NamedBlock[] {
+  return (list ?? []).flatMap((v, i) => {
     const cidr = block(v);
     return cidr ? [{ path: `${path}[${i}]`, cidr }] : [];
   });
 }
 
-export function one(value: unknown, path: string): NamedBlock[] {
+export function one(value: string | undefined, path: string): NamedBlock[] {
   const cidr = block(value);
   return cidr ? [{ path, cidr }] : [];
 }
@@ -69,16 +114,16 @@ export function one(value: unknown, path: string): NamedBlock[] {
 export const WIDEST_ADMIN_PREFIX = 16;
 
 /** What a too-wide admin range opens the endpoint to, or undefined when it is narrow enough. */
-export function tooWide(range: unknown): string | undefined {
+export function tooWide(range: string | undefined): string | undefined {
   const cidr = block(range);
   if (!cidr || cidr.prefix >= WIDEST_ADMIN_PREFIX) return undefined;
   return cidr.prefix === 0 ? 'the whole internet' : `${(2 ** (32 - cidr.prefix)).toLocaleString('en-US')} addresses`;
 }
 
-export function checkProdState(env: Loose, problems: Problem[], remote: string): void {
-  if (env.tier === 'prod' && obj(env.state).type === 'local') {
+export function checkProdState(env: WrittenEnvironment, problems: Problem[], remote: string): void {
+  if (env.tier === 'prod' && env.state?.type === 'local') {
     problems.push({
-      path: 'state.type',
+      path: fieldPath((e) => e.state.type),
       message: `"local" keeps prod state on one workstation without locking or encryption (allowed: ${remote})`,
     });
   }

@@ -1,7 +1,7 @@
 /**
- * Cross-field rules the schema cannot express. They run on the raw input even
- * when the schema found problems, so one run reports everything; each rule
- * skips values that are not well-formed (the schema already reported those).
+ * Cross-field rules the schema cannot express. They read the environment file as written, with the
+ * schema's types (rules-kit.ts Written), even when the schema found problems, so one run reports
+ * everything; a value whose type the schema refused is absent, and each rule skips what is absent.
  */
 import { appRules } from './rules-app';
 import { awsRules } from './rules-aws';
@@ -11,42 +11,40 @@ import { drRules } from './rules-dr';
 import { awsFactRules, azureFactRules } from './rules-facts';
 import { tagRules } from './rules-names';
 import { duplicateRules } from './rules-duplicates';
-import { arr, obj, type Problem } from './rules-kit';
+import { fieldPath, type WrittenEnvironment, type Problem } from './rules-kit';
 import { platformRules } from './rules-platform';
 
 export type { Problem } from './rules-kit';
 
-function checkNodePools(pools: unknown, problems: Problem[]): void {
+function checkNodePools(env: WrittenEnvironment, problems: Problem[]): void {
   const seen = new Set<string>();
-  arr(pools).forEach((raw, i) => {
-    const pool = obj(raw);
-    const path = `kubernetes.nodePools[${i}]`;
+  (env.kubernetes?.nodePools ?? []).forEach((pool, i) => {
+    if (!pool) return;
     const { minSize: min, desiredSize: desired, maxSize: max, name } = pool;
-    if (typeof min === 'number' && typeof desired === 'number' && typeof max === 'number') {
+    if (min !== undefined && desired !== undefined && max !== undefined) {
       if (!(min <= desired && desired <= max)) {
         problems.push({
-          path: `${path}.desiredSize`,
+          path: fieldPath((e) => e.kubernetes.nodePools[i]?.desiredSize),
           message: `sizes min ${min}, desired ${desired}, max ${max} are out of order (allowed: minSize <= desiredSize <= maxSize)`,
         });
       }
     }
-    if (typeof name === 'string') {
+    if (name !== undefined) {
       if (seen.has(name)) {
-        problems.push({ path: `${path}.name`, message: `"${name}" is used by another node pool (allowed: a unique name)` });
+        problems.push({ path: fieldPath((e) => e.kubernetes.nodePools[i]?.name), message: `"${name}" is used by another node pool (allowed: a unique name)` });
       }
       seen.add(name);
     }
   });
 }
 
-export function crossFieldProblems(input: unknown): Problem[] {
-  const env = obj(input);
+export function crossFieldProblems(env: WrittenEnvironment): Problem[] {
   const problems: Problem[] = [];
   if (env.cloud === 'aws') awsRules(env, problems);
   if (env.cloud === 'azure') azureRules(env, problems);
   if (env.cloud === 'aws') awsFactRules(env, problems);
   if (env.cloud === 'azure') azureFactRules(env, problems);
-  checkNodePools(obj(env.kubernetes).nodePools, problems);
+  checkNodePools(env, problems);
   platformRules(env, problems);
   tagRules(env, problems);
   duplicateRules(env, problems);

@@ -16,6 +16,8 @@ export type AwsEnvironment = v.InferOutput<typeof awsEnvironmentSchema>;
 export type AzureEnvironment = v.InferOutput<typeof azureEnvironmentSchema>;
 export type Environment = AwsEnvironment | AzureEnvironment;
 export type EnvironmentInput = v.InferInput<typeof environmentSchema>;
+export type AwsEnvironmentInput = v.InferInput<typeof awsEnvironmentSchema>;
+export type AzureEnvironmentInput = v.InferInput<typeof azureEnvironmentSchema>;
 export type StateBackend = Environment['state'];
 
 /** Identity function that gives config files type checking and editor completion. */
