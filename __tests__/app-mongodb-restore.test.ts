@@ -17,7 +17,7 @@ import { firstBackupResource, restoreResource } from '../constructs/app/mongodb-
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { CrdSchemas } from '../scripts/render/schema';
-import { byPath, clone, problemsOf, resources, synthExamples, tempDir, type Json } from './helpers';
+import { byPath, clone, problemsOf, resources, synthExamples, tempDir, type Json } from './support';
 
 const ROOT = join(__dirname, '..');
 const DOCS = join(ROOT, 'docs');

@@ -13,7 +13,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreCheckCopyScript } from '../constructs/azure/app-cloud';
 import { alertGroups } from '../constructs/platform/alert-rules';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir, type Json } from './helpers';
+import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir, type Json } from './support';
 import { assertRequest, awsAccessModel, evaluate, type AwsAccessModel } from './support/iam';
 
 const BACKUP = '2026-11-23T01:30:21Z';

@@ -15,7 +15,7 @@ import { POST_RENDERER_BUNDLE, POST_RENDERER_SCRIPT } from '../constructs/platfo
 import { bundlePostRenderer } from '../scripts/post-renderer-bundle';
 import { ROCKETCHAT, rolloutPatch } from '../constructs/app/rocketchat';
 import { postRenderer } from '../scripts/render/render';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
+import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './support';
 
 const { patchManifests } = require(POST_RENDERER_SCRIPT) as { patchManifests: (text: string, patch: object) => string };
 

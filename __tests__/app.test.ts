@@ -4,7 +4,7 @@ import { CHARTS, IMAGES } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { backupsToKeep, MONGOD_POD_LABELS } from '../constructs/app/mongodb';
 import { ROCKETCHAT_POD_LABELS } from '../constructs/app/rocketchat';
-import { clone, problemsOf, resources, synthExamples, type Json } from './helpers';
+import { clone, problemsOf, resources, synthExamples, type Json } from './support';
 import { loadEnvironments } from '../config/load';
 import type { Environment } from '../config/schema';
 

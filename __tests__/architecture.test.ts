@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { architectureDocument, architectureMermaid, withDiagram } from '../scripts/architecture';
-import { synthExamples } from './helpers';
+import { synthExamples } from './support';
 
 const root = join(__dirname, '..');
 const mermaid = architectureMermaid(synthExamples());

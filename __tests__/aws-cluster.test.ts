@@ -15,8 +15,7 @@ import { AwsClusterStack } from '../stacks/aws-cluster-stack';
 import { awsClusterContract } from '../stacks/aws-contracts';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
 import { run } from '../stacks/synth';
-import { byPath, clone, only, parsePolicy, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
-import { remoteStateProblems } from './wiring';
+import { byPath, clone, only, parsePolicy, readOutdir, remoteStateProblems, resources, synthExamples, tempDir, type Json } from './support';
 
 let prod: Json;
 let dev: Json;

@@ -11,7 +11,7 @@
  * needs literals, so those outputs are filled in with what the cluster stack would publish.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resources, synthExamples, type Json } from './helpers';
+import { resources, synthExamples, type Json } from './support';
 import { assertRequest, awsAccessModel, evaluate, type AwsAccessModel } from './support/iam';
 
 const REPLICA = 'aws-prod-mongodb-backups-dr-48e7e59a';

@@ -10,7 +10,7 @@ import { loadEnvironments } from '../config/load';
 import { restoreResource } from '../constructs/app/mongodb-restore';
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { heldForRestore, rolloutPatch } from '../constructs/app/rocketchat';
-import { byPath, clone, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
+import { byPath, clone, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './support';
 import { run } from '../stacks/synth';
 
 let stacks: Record<string, Json>;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { byPath, only, resources, synthExamples, type Json } from './helpers';
+import { byPath, only, resources, synthExamples, type Json } from './support';
 
 let prod: Json;
 let dev: Json;

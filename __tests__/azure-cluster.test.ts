@@ -17,8 +17,7 @@ import { AzureClusterStack } from '../stacks/azure-cluster-stack';
 import { azureClusterContract } from '../stacks/azure-contracts';
 import { AzureNetworkStack } from '../stacks/azure-network-stack';
 import { run } from '../stacks/synth';
-import { byPath, clone, only, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
-import { automaticCrossStackOutputs, remoteStateProblems } from './wiring';
+import { automaticCrossStackOutputs, byPath, clone, only, problemsOf, readOutdir, remoteStateProblems, resources, synthExamples, tempDir, type Json, type Synthesized } from './support';
 
 type Mutable = Record<string, any>;
 

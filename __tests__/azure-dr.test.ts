@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
-import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './helpers';
+import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {

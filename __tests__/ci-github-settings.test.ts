@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { main as matrix } from '../scripts/ci/matrix';
-import { examplesOutdir, resources, synthExamples, type Json } from './helpers';
+import { examplesOutdir, resources, synthExamples, type Json } from './support';
 import { readFileSync, readdirSync } from 'node:fs';
 
 const { stacks } = synthExamples();

@@ -9,7 +9,7 @@ import { open, runContext, seal } from '../scripts/ci/seal';
 import { environmentMarkdown, planLines } from '../scripts/ci/summary';
 import { dependencyOrder, deployOrder } from '../scripts/ci/targets';
 import { main as matrix } from '../scripts/ci/matrix';
-import { examplesOutdir, problemsOf, synthExamples, tempDir, type Json } from './helpers';
+import { examplesOutdir, problemsOf, synthExamples, tempDir, type Json } from './support';
 
 process.env.RUN_STACKS_QUIET = '1';
 const { stacks } = synthExamples();

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { targets, type Manifest } from '../scripts/ci/targets';
-import { synthExamples, tempDir } from './helpers';
+import { synthExamples, tempDir } from './support';
 
 type Job = Record<string, any>;
 type Json = Record<string, any>;

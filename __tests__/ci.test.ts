@@ -13,7 +13,7 @@ import { bootstrapSteps } from '../scripts/bootstrap';
 import { deployCommand } from '../scripts/deploy-environment';
 import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
 import { run } from '../stacks/synth';
-import { byPath, parsePolicy, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
+import { byPath, parsePolicy, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './support';
 
 const synth = synthExamples();
 const stack = (name: string): Json => synth.stacks[name]!;

@@ -13,7 +13,7 @@ import awsDev from '../config/environments/aws-dev';
 import awsProd from '../config/environments/aws-prod';
 import azureDev from '../config/environments/azure-dev';
 import { run } from '../stacks/synth';
-import { clone, problemsOf, readOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, tempDir, type Json } from './helpers';
+import { clone, problemsOf, readOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, tempDir, type Json } from './support';
 
 type Mutable = Record<string, any>;
 const bases = { 'aws-dev': awsDev, 'aws-prod': awsProd, 'azure-dev': azureDev } as const;

@@ -9,7 +9,7 @@ import azureDev from '../config/environments/azure-dev';
 import azureProd from '../config/environments/azure-prod';
 import { loadEnvironments, selectEnvironments } from '../config/load';
 import { run } from '../stacks/synth';
-import { clone, problemsOf, tempDir } from './helpers';
+import { clone, problemsOf, tempDir } from './support';
 
 type Mutable = Record<string, any>;
 

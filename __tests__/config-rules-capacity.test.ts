@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { projectDaemonSetRequests } from '../config/rules-capacity';
 import { podNeeds } from '../scripts/render/audit';
-import { renderedExamples, resources, synthExamples, type Json } from './helpers';
+import { renderedExamples, resources, synthExamples, type Json } from './support';
 
 const { stacks } = synthExamples();
 const quota = (stack: string, namespace: string) => resources(stacks[stack]!, 'kubernetes_resource_quota_v1').find((q) => q.metadata.namespace === namespace);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import awsDev from '../config/environments/aws-dev';
 import azureProd from '../config/environments/azure-prod';
 import { loadEnvironments } from '../config/load';
-import { clone, problemsOf } from './helpers';
+import { clone, problemsOf } from './support';
 
 type Mutable = Record<string, any>;
 

@@ -15,7 +15,7 @@ import { loadEnvironments } from '../config/load';
 import { environmentFiles, unregisteredProblems } from '../config/registry';
 import { builtNames } from '../config/rules-names';
 import { run } from '../stacks/synth';
-import { clone, problemsOf, synthExamples, tempDir, type Json } from './helpers';
+import { clone, problemsOf, synthExamples, tempDir, type Json } from './support';
 
 type Mutable = Record<string, any>;
 type Base = 'aws-dev' | 'aws-prod' | 'azure-dev' | 'azure-prod';

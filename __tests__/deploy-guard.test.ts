@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { guardDeploy, treeState, type TreeState } from '../scripts/deploy-guard';
-import { tempDir } from './helpers';
+import { tempDir } from './support';
 
 const clean: TreeState = { commit: 'abc123def456', changes: [], onMain: true };
 

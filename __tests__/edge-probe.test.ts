@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { examplesOutdir, resources, synthExamples, type Json } from './helpers';
+import { examplesOutdir, resources, synthExamples, type Json } from './support';
 import { canaryZip } from '../scripts/canary-zip';
 import { assertRequest, awsAccessModel } from './support/iam';
 import { healthyEdge, probeScript, RESPONSE_BODY_MARKER, stubHttps, type Answer, type SentRequest } from './support/edge-probe';

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
-import { synthExamples } from './helpers';
-import { collectObjects, objectProblem, type FoundObject } from './kubernetes-objects';
+import { collectObjects, objectProblem, synthExamples, type FoundObject } from './support';
 
 describe('Kubernetes objects written in code', () => {
   let found: FoundObject[] = [];

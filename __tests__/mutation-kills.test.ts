@@ -8,7 +8,7 @@ import awsDev from '../config/environments/aws-dev';
 import { RULES, checkStacks } from '../policies';
 import azureProd from '../config/environments/azure-prod';
 import { loadEnvironments } from '../config/load';
-import { clone, problemsOf, type Json } from './helpers';
+import { clone, problemsOf, type Json } from './support';
 
 type Mutable = Record<string, any>;
 

@@ -14,7 +14,7 @@ import { RENDER_WAIVERS } from '../config/render-waivers';
 import { main as matrix } from '../scripts/ci/matrix';
 import type { Target } from '../scripts/ci/targets';
 import { stackNames } from '../stacks/environments';
-import { readOutdir, tempDir } from './helpers';
+import { readOutdir, tempDir } from './support';
 
 const root = join(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -90,7 +90,7 @@ describe('adding an environment (README steps in a temporary copy)', () => {
   it('needs no list under __tests__ or .github: none names every registered environment', () => {
     const names = Object.keys(ENVIRONMENTS);
     const files = [
-      ...readdirSync(__dirname).filter((f) => f.endsWith('.ts')).map((f) => join(__dirname, f)),
+      ...readdirSync(__dirname, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(__dirname, f)),
       ...readdirSync(join(root, '.github', 'workflows')).map((f) => join(root, '.github', 'workflows', f)),
     ];
     const lists = files.flatMap((file) =>

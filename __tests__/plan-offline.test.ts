@@ -13,7 +13,7 @@ import type { Environment } from '../config/schema';
 import { offlineCopy } from '../scripts/offline-plan/copy';
 import { TerraformMissingError, formatReport, planOffline, terraformVersion, type PlanReport } from '../scripts/offline-plan/plan';
 import { providerMode, providerSource } from '../scripts/offline-plan/providers';
-import { synthExamples, tempDir, type Json, type Synthesized } from './helpers';
+import { synthExamples, tempDir, type Json, type Synthesized } from './support';
 
 const SKIP = process.env.SKIP_OFFLINE_PLAN === '1';
 const PLAN_TIMEOUT = 240_000;

@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
-import { ALERT_TESTS, type AlertCase } from './alert-cases';
-import { renderedExamples, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
-import { failureOf, forAmtool, promtoolPassed, runTool, toolVersion, type ToolRun } from './prometheus-tools';
+import { ALERT_TESTS, type AlertCase } from './support/alert-cases';
+import { renderedExamples, renderedObjectsOf, resources, synthExamples, type Json } from './support';
+import { failureOf, forAmtool, promtoolPassed, runTool, toolVersion, type ToolRun } from './support/prometheus-tools';
 
 const ENVS = Object.keys(ENVIRONMENTS);
 const RULES_FILE = 'rules.yml';

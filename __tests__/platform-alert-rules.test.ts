@@ -13,7 +13,7 @@ import { loadEnvironments } from '../config/load';
 import type { Environment } from '../config/schema';
 import { alertGroups, fullBackupIntervalHours, pitrMaxLagSeconds, type AlertRule } from '../constructs/platform/alert-rules';
 import { PSMDB_METRICS } from '../constructs/platform/mongodb-backup-metrics';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
+import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {

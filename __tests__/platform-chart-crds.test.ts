@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crdChartDir } from '../constructs/platform/chart-crds';
 import { VENDORED_CRD_CHARTS, vendoredCrdChart, withKeepPolicy } from '../scripts/crds-vendor';
-import { examplesOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
+import { examplesOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, type Json } from './support';
 
 const PLATFORMS = Object.keys(synthExamples().stacks).filter((s) => s.endsWith('-platform'));
 

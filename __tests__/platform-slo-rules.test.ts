@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { DEFAULT_SLOS, durationSeconds } from '../config/slo';
 import { burnWindows } from '../constructs/platform/slo-rules';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './helpers';
+import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {

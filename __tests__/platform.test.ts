@@ -7,7 +7,7 @@ import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { alloyConfig } from '../constructs/platform/alloy';
 import { run } from '../stacks/synth';
 import { ENVIRONMENTS } from '../config/environments';
-import { byPath, clone, only, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
+import { byPath, clone, only, readOutdir, resources, synthExamples, tempDir, type Json } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {

@@ -64,7 +64,7 @@ import { edgeGatewayObjects } from '../constructs/azure/https-edge';
 import { StorageClasses } from '../constructs/platform/storage-classes';
 import { RULES, checkStacks, type PolicyReport } from '../policies';
 import { StackView } from '../policies/engine';
-import { readOutdir, tempDir, type Json } from './helpers';
+import { readOutdir, tempDir, type Json } from './support';
 
 let report: PolicyReport;
 let stacks: Record<string, Json>;

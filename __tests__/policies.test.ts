@@ -9,7 +9,7 @@ import { RULES, checkStacks, formatFinding } from '../policies';
 import type { Json } from '../policies/engine';
 import { policiesDocument } from '../scripts/policies-doc';
 import { PolicyError, run } from '../stacks/synth';
-import { synthExamples, tempDir } from './helpers';
+import { synthExamples, tempDir } from './support';
 
 /** A one-stack fixture; each resource's construct path is its name. */
 function fixture(resource: Record<string, Record<string, Json>>, provider?: Json): Record<string, Json> {

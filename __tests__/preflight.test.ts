@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { synthExamples, tempDir, type Json } from './helpers';
+import { synthExamples, tempDir, type Json } from './support';
 
 interface Check {
   readonly stack: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockFileText } from '../scripts/providers-lock';
 import { LOCKS_DIR, lockProblems, lockSets, parseLockFile, requiredProviders, versionsTf } from '../stacks/provider-locks';
-import { examplesOutdir, synthExamples, tempDir, type Json } from './helpers';
+import { examplesOutdir, synthExamples, tempDir, type Json } from './support';
 
 const { stacks, manifest } = synthExamples();
 const committed = (set: string, file = '.terraform.lock.hcl') => readFileSync(join(LOCKS_DIR, set, file), 'utf8');

@@ -4,8 +4,8 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { App, TerraformStack } from 'cdktf';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readOutdir, synthExamples, tempDir } from './helpers';
-import { ProviderSchemas } from './provider-schema';
+import { readOutdir, synthExamples, tempDir } from './support';
+import { ProviderSchemas } from './support/provider-schema';
 
 let schemas: ProviderSchemas;
 

@@ -17,7 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { matchesSelector, podModels, renderedObjects, terraformObjects, type ClusterObject, type PodModel } from '../scripts/render/objects';
-import { renderedExamples, resources, synthExamples, type Json } from './helpers';
+import { renderedExamples, resources, synthExamples, type Json } from './support';
 
 /** Every registered environment: one added by the README's steps is checked too. */
 const ENVS = Object.keys(ENVIRONMENTS);

@@ -12,7 +12,7 @@ import { auditRendered, formatAuditFinding, type AuditReport } from '../scripts/
 import { skippedCharts } from '../scripts/render/charts';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { kubeVersionsOf, renderStacks, type RenderedRelease } from '../scripts/render/render';
-import { clone, examplesOutdir, readOutdir, renderedExamples, type Json, type Synthesized } from './helpers';
+import { clone, examplesOutdir, readOutdir, renderedExamples, type Json, type Synthesized } from './support';
 
 const kubeVersions = kubeVersionsOf(loadEnvironments(ENVIRONMENTS, undefined));
 

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { stackNames } from '../stacks/environments';
-import { synthExamples, type Json } from './helpers';
+import { synthExamples, type Json } from './support';
 
 const { stacks } = synthExamples();
 const SNAPSHOT_DIR = join(__dirname, '__snapshots__', 'stacks');

@@ -19,7 +19,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments, registeredEnvironments } from '../config/load';
 import { AwsBootstrapStack } from '../stacks/aws-bootstrap-stack';
 import { AzureBootstrapStack } from '../stacks/azure-bootstrap-stack';
-import { resources, synthExamples, type Json } from './helpers';
+import { resources, synthExamples, type Json } from './support';
 import { assertAssume, assertRequest, awsAccessModel, withCreatedRole, type AwsAccessModel } from './support/iam';
 
 const { stacks } = synthExamples();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { byPath, only, synthExamples, type Json } from './helpers';
+import { byPath, only, synthExamples, type Json } from './support';
 
 let stacks: Record<string, Json>;
 

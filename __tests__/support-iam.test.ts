@@ -5,7 +5,7 @@
  * managed-policy stand-ins behave as documented. The last case reads every example stack.
  */
 import { describe, expect, it } from 'vitest';
-import { synthExamples, type Json } from './helpers';
+import { synthExamples, type Json } from './support';
 import { assertAssume, assertDecision, assertRequest, awsAccessModel, evaluate, evaluateAssume } from './support/iam';
 
 const PROVIDER = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { webAclCapacity } from '../constructs/aws/web-acl-rules';
-import { resources, synthExamples, type Json } from './helpers';
+import { resources, synthExamples, type Json } from './support';
 import { healthyEdge, probeScript, stubHttps } from './support/edge-probe';
 
 interface Request {

@@ -9,9 +9,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ENVIRONMENTS } from '../config/environments';
-import { tempDir } from '../scripts/synth-output';
-import { run } from '../stacks/synth';
+import { ENVIRONMENTS } from '../../config/environments';
+import { tempDir } from '../../scripts/synth-output';
+import { run } from '../../stacks/synth';
 import { RENDERED_FILE } from './global-setup';
 
 const CACHED = 'MUTATE_EXAMPLES_OUTDIR';

@@ -10,12 +10,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ENVIRONMENTS } from '../config/environments';
-import { loadEnvironments } from '../config/load';
-import { pullMissing } from '../scripts/charts-pull';
-import { kubeVersionsOf, renderStacks } from '../scripts/render/render';
-import { readOutdir, tempDir } from '../scripts/synth-output';
-import { run } from '../stacks/synth';
+import { ENVIRONMENTS } from '../../config/environments';
+import { loadEnvironments } from '../../config/load';
+import { pullMissing } from '../../scripts/charts-pull';
+import { kubeVersionsOf, renderStacks } from '../../scripts/render/render';
+import { readOutdir, tempDir } from '../../scripts/synth-output';
+import { run } from '../../stacks/synth';
 
 declare module 'vitest' {
   export interface ProvidedContext {

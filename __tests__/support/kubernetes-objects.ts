@@ -4,8 +4,8 @@
  * schemas: types and required fields. An apiVersion without a model is
  * reported too, so nothing passes unchecked by accident.
  */
-import { modelModule } from '../scripts/render/schema';
-import type { Json } from './helpers';
+import { modelModule } from '../../scripts/render/schema';
+import type { Json } from './synth';
 
 export interface FoundObject {
   readonly where: string;

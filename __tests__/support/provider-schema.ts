@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Json } from './helpers';
+import type { Json } from './synth';
 
 interface Argument {
   readonly required: boolean;
@@ -38,7 +38,7 @@ function structFqn(type: Json): string | undefined {
 }
 
 function loadIndex(pkg: string): ProviderIndex {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', pkg, '.jsii'), 'utf8')) as Json;
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', pkg, '.jsii'), 'utf8')) as Json;
   const types = manifest.types as Record<string, Json>;
   const cache = new Map<string, BlockSchema>();
 

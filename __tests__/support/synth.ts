@@ -2,14 +2,14 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { ENVIRONMENTS } from '../config/environments';
-import { ConfigError } from '../config/load';
-import { readOutdir, tempDir, type Json, type Synthesized } from '../scripts/synth-output';
-import type { RenderedRelease } from '../scripts/render/render';
-import { run } from '../stacks/synth';
+import { ENVIRONMENTS } from '../../config/environments';
+import { ConfigError } from '../../config/load';
+import { readOutdir, tempDir, type Json, type Synthesized } from '../../scripts/synth-output';
+import type { RenderedRelease } from '../../scripts/render/render';
+import { run } from '../../stacks/synth';
 
 export { readOutdir, tempDir, type Json, type Synthesized };
-export { parsePolicy } from '../policies/engine';
+export { parsePolicy } from '../../policies/engine';
 
 /** The example environments: all of them from the run's one synth (global-setup.ts), or a fresh synth of a selection. */
 export function synthExamples(selection?: string): Synthesized {

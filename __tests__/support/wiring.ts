@@ -4,8 +4,8 @@
  * no value crossed stacks through cdktf's automatic (sensitive, unreadable)
  * cross-stack outputs.
  */
-import { outputsRead } from '../scripts/synth-output';
-import type { Json } from './helpers';
+import { outputsRead } from '../../scripts/synth-output';
+import type { Json } from './synth';
 
 /** The backend a stack writes to, in the shape a remote-state data source reads it. */
 function backendKey(type: string, config: Json): string {
