@@ -17,7 +17,7 @@ import { firstBackupResource, restoreResource } from '../constructs/app/mongodb-
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { CrdSchemas } from '../scripts/render/schema';
-import { byPath, clone, problemsOf, resources, synthExamples, tempDir, type Json } from './support';
+import { byPath, clone, example, type Json, problemsOf, release, synthExamples, tempDir } from './support';
 
 const ROOT = join(__dirname, '..');
 const DOCS = join(ROOT, 'docs');
@@ -54,9 +54,9 @@ let hooked: Json[];
 let manifest: Json[];
 let upgraded: Json[];
 const restoreValues = (): Json => {
-  const release = resources(synthExamples().stacks['aws-dr-app']!, 'helm_release').find((r) => r.name === 'rocketchat-mongodb-restore')!;
+  const restore = release(synthExamples().stacks['aws-dr-app']!, 'rocketchat-mongodb-restore');
   // The frozen backup name is Terraform's; any backup name stands in for it in a render.
-  return JSON.parse(release.values[0].replace(/\$\{terraform_data\.[^}]+\}/g, '2026-11-23T01:30:21Z'));
+  return JSON.parse(restore.values[0].replace(/\$\{terraform_data\.[^}]+\}/g, '2026-11-23T01:30:21Z'));
 };
 
 beforeAll(() => {
@@ -139,7 +139,7 @@ describe('docs name real stacks only', () => {
 });
 
 describe('short retentions (app.backups)', () => {
-  const dev = (): Json => clone(ENVIRONMENTS['aws-dev']) as Json;
+  const dev = (): Json => example('aws-dev');
   const load = (input: Json) => () => loadEnvironments({ 'aws-dev': input }, undefined);
 
   it('keeps backups 7 days with no tier move when coolAfterDays is absent', () => {
@@ -208,7 +208,7 @@ describe('bad restore input: one line each, nothing synthesized', () => {
   });
 
   it('refuses a point in time before the oldest backup the config keeps', () => {
-    const input = clone(ENVIRONMENTS['aws-dr']) as Json;
+    const input = example('aws-dr');
     input.app.restore.backup = '2025-01-01T01:30:00Z';
     input.app.restore.pointInTime = '2025-01-01T12:00:00Z';
     const problems = problemsOf(() => loadEnvironments({ 'aws-dr': input }, undefined));
@@ -271,7 +271,7 @@ describe('a gap in the replicated oplog (region-loss review, item 1): pin the en
   const backup = second(Date.now() - 2 * 86_400_000);
   const timelineEnd = second(Date.parse(backup) + 18 * 3_600_000);
   const restoring = (restore: Json): Json => {
-    const input = clone(ENVIRONMENTS['aws-dr']) as Json;
+    const input = example('aws-dr');
     input.app.restore = { from: input.app.restore.from, ...restore };
     return input;
   };

@@ -9,11 +9,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreCheckCopyScript } from '../constructs/azure/app-cloud';
 import { alertGroups } from '../constructs/platform/alert-rules';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir, type Json } from './support';
+import { example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir } from './support';
 import { assertRequest, awsAccessModel, evaluate, type AwsAccessModel } from './support/iam';
 
 const BACKUP = '2026-11-23T01:30:21Z';
@@ -207,14 +206,13 @@ describe('the restore check pod', () => {
 });
 
 describe('app.backups.restoreCheck', () => {
-  const base = (name: string): Json => clone(ENVIRONMENTS[name]) as Json;
   it('is on by default, weekly on Wednesday 05:30 UTC', () => {
-    const [env] = loadEnvironments({ 'aws-dev': base('aws-dev') }, undefined);
+    const [env] = loadEnvironments({ 'aws-dev': example('aws-dev') }, undefined);
     expect(env!.app.backups.restoreCheck).toEqual({ enabled: true, schedule: '30 5 * * 3' });
   });
 
   it('refuses a schedule that is not a daily or weekly cron, in one line', () => {
-    const input = base('aws-dev');
+    const input = example('aws-dev');
     input.app.backups.restoreCheck = { schedule: '@weekly' };
     expect(problemsOf(() => loadEnvironments({ 'aws-dev': input }, undefined))).toEqual([
       'config/aws-dev: app.backups.restoreCheck.schedule: "@weekly" is not valid (allowed: a daily or weekly cron in UTC such as "30 5 * * 3")',
@@ -222,11 +220,11 @@ describe('app.backups.restoreCheck', () => {
   });
 
   it('turned off, its alerts go too', () => {
-    const [env] = loadEnvironments({ 'aws-dev': { ...base('aws-dev'), app: { ...base('aws-dev').app, backups: { ...base('aws-dev').app.backups, restoreCheck: { enabled: false } } } } }, undefined);
+    const [env] = loadEnvironments({ 'aws-dev': { ...example('aws-dev'), app: { ...example('aws-dev').app, backups: { ...example('aws-dev').app.backups, restoreCheck: { enabled: false } } } } }, undefined);
     const names = alertGroups(env!).flatMap((g) => g.rules.map((r) => r.alert));
     expect(names).not.toContain('MongoDBRestoreCheckFailed');
     expect(names).toContain('MongoDBBackupFailed');
-    const [on] = loadEnvironments({ 'aws-dev': base('aws-dev') }, undefined);
+    const [on] = loadEnvironments({ 'aws-dev': example('aws-dev') }, undefined);
     expect(alertGroups(on!).flatMap((g) => g.rules.map((r) => r.alert))).toEqual(expect.arrayContaining(['MongoDBRestoreCheckFailed', 'MongoDBRestoreCheckStale']));
   });
 });

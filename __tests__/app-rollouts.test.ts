@@ -15,7 +15,7 @@ import { POST_RENDERER_BUNDLE, POST_RENDERER_SCRIPT } from '../constructs/platfo
 import { bundlePostRenderer } from '../scripts/post-renderer-bundle';
 import { ROCKETCHAT, rolloutPatch } from '../constructs/app/rocketchat';
 import { postRenderer } from '../scripts/render/render';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './support';
+import { example, type Json, problemsOf, release, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 const { patchManifests } = require(POST_RENDERER_SCRIPT) as { patchManifests: (text: string, patch: object) => string };
 
@@ -39,7 +39,6 @@ const hpa = (env: string): Json => {
 const namespaceLabels = (env: string): Record<string, string> =>
   resources(stacks[`${env}-app`]!, 'kubernetes_namespace_v1').find((n) => n.metadata.name === ROCKETCHAT.namespace)!.metadata.labels;
 const ingressAnnotations = (env: string): Record<string, string> => rendered(env, ROCKETCHAT.release, 'Ingress').metadata.annotations;
-const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
 const parsed = (name: string): Environment => loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined)[0]!;
 /** Every registered environment: one added by the README's steps is checked too. */
 const ENVS = Object.keys(ENVIRONMENTS);
@@ -68,7 +67,7 @@ describe('replicas owned by the autoscaler', () => {
     expect(hpa(env).spec.behavior.scale_down[0].policy).toEqual([{ type: 'Pods', value: 1, period_seconds: 60 }]);
   });
   it('refuses a memory target: a Node.js heap rarely shrinks', () => {
-    const input = clone(ENVIRONMENTS['aws-prod']) as Json;
+    const input = example('aws-prod');
     input.app.rocketchat.autoscaling.memoryTargetPercent = 80;
     expect(problemsOf(validate('aws-prod', input))).toContain(
       'config/aws-prod: app.rocketchat.autoscaling.memoryTargetPercent: is not a known field (allowed: maxReplicas, cpuTargetPercent, scaleDownStabilizationSeconds)',
@@ -119,7 +118,7 @@ describe('zero-downtime rollouts', () => {
 });
 
 describe('rollout configuration', () => {
-  const input = () => clone(ENVIRONMENTS['azure-prod']) as Json;
+  const input = () => example('azure-prod');
   it('takes preStop, drain, grace period and surge from config', () => {
     const env = parsed('aws-prod');
     const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 60, drainSeconds: 45, terminationGracePeriodSeconds: 120, maxSurgePercent: 50 } } } };
@@ -150,7 +149,7 @@ describe('rollout configuration', () => {
     ]);
   });
   it('refuses a surge so small that the slowest rollout passes half the Helm timeout', () => {
-    const config = clone(ENVIRONMENTS['aws-prod']) as Json;
+    const config = example('aws-prod');
     config.app.rocketchat.rollout = { maxSurgePercent: 10 };
     expect(problemsOf(validate('aws-prod', config))).toEqual([
       'config/aws-prod: app.rocketchat.rollout.maxSurgePercent: 10 makes a rollout of 9 pods take about 1260 s, more than half the 1200 s Helm timeout (allowed: an integer from 23 to 100)',
@@ -219,9 +218,9 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
     expect(Object.values<Json>(stacks[stack]!.provider.helm).map((p) => p.experiments)).toEqual([{ manifest: true }]);
   });
   it('the synthesized release runs the script shipped in the stack with the Rocket.Chat patch', () => {
-    const release = resources(stacks['aws-prod-app']!, 'helm_release').find((r) => r.chart === 'rocketchat')!;
-    expect(release.postrender.binary_path).toBe('node');
-    expect(release.postrender.args[0]).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/patch-workload\.bundle\.cjs$/);
-    expect(JSON.parse(release.postrender.args[1])).toEqual(rolloutPatch(parsed('aws-prod')));
+    const rocketchat = release(stacks['aws-prod-app']!, 'rocketchat');
+    expect(rocketchat.postrender.binary_path).toBe('node');
+    expect(rocketchat.postrender.args[0]).toMatch(/^assets\/[^/]+\/[0-9A-F]+\/patch-workload\.bundle\.cjs$/);
+    expect(JSON.parse(rocketchat.postrender.args[1])).toEqual(rolloutPatch(parsed('aws-prod')));
   });
 });

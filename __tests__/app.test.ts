@@ -4,8 +4,7 @@ import { CHARTS, IMAGES } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { backupsToKeep, MONGOD_POD_LABELS } from '../constructs/app/mongodb';
 import { ROCKETCHAT_POD_LABELS } from '../constructs/app/rocketchat';
-import { clone, problemsOf, resources, synthExamples, type Json } from './support';
-import { loadEnvironments } from '../config/load';
+import { example, type Json, objectsOf, problemsOf, release, resources, synthExamples, validate, valuesOf } from './support';
 import type { Environment } from '../config/schema';
 
 let stacks: Record<string, Json>;
@@ -14,14 +13,9 @@ beforeAll(() => {
 });
 
 const app = (env: string): Json => stacks[`${env}-app`]!;
-const releases = (stack: Json): Json[] => resources(stack, 'helm_release');
-const values = (r: Json): Json => JSON.parse(r.values[0]);
-const rocketchat = (env: string): Json => {
-  const found = releases(app(env)).filter((r) => r.chart === 'rocketchat');
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
-const objects = (env: string, release: string): Json[] => values(releases(app(env)).find((r) => r.name === release)!).objects as Json[];
+const values = valuesOf;
+const rocketchat = (env: string): Json => release(app(env), 'rocketchat');
+const objects = (env: string, name: string): Json[] => objectsOf(app(env), name);
 const replicaSet = (env: string): Json => objects(env, 'rocketchat-mongodb').find((o: Json) => o.kind === 'PerconaServerMongoDB')!;
 const envVars = (r: Json): Record<string, string> => Object.fromEntries(values(r).extraEnv.map((e: Json) => [e.name, e.value]));
 const policy = (env: string, namespace: string, name: string): Json =>
@@ -31,7 +25,6 @@ const ENVS = Object.keys(ENVIRONMENTS);
 const config = (name: string): Environment => ENVIRONMENTS[name] as Environment;
 /** A reference to a secret this stack creates: the dependency is implied and the name comes from one place. */
 const SECRET_REF = expect.stringMatching(/^\$\{kubernetes_secret_v1\.[^}]+\.metadata\[0\]\.name\}$/);
-const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
 
 describe('MongoDB replica set', () => {
   it.each(ENVS)('%s: members, zone spread, PDB, retained encrypted volumes and resources from config', (env) => {
@@ -334,7 +327,7 @@ describe('network policies', () => {
   it('creates the policies before the database and Rocket.Chat start', () => {
     const stack = app('aws-dev');
     const rc = rocketchat('aws-dev');
-    const mongo = releases(stack).find((r) => r.name === 'rocketchat-mongodb')!;
+    const mongo = release(stack, 'rocketchat-mongodb');
     for (const r of [rc, mongo]) expect(r.depends_on.join(' ')).toMatch(/kubernetes_network_policy_v1\.netpol-mongodb-default-deny/);
   });
 
@@ -345,16 +338,15 @@ describe('network policies', () => {
 });
 
 describe('app configuration', () => {
-  const base = (name: string) => clone(ENVIRONMENTS[name]) as Json;
   it('refuses more than one replica without a license secret', () => {
-    const input = base('aws-prod');
+    const input = example('aws-prod');
     delete input.app.rocketchat.licenseSecret;
     expect(problemsOf(validate('aws-prod', input))).toEqual([
       'config/aws-prod: app.rocketchat.licenseSecret: is missing but up to 9 replicas are configured; more than one Rocket.Chat replica needs an Enterprise license (allowed: the name of a secret holding the license, or replicas 1 without autoscaling above 1)',
     ]);
   });
   it('refuses an autoscaler ceiling below the replicas, an unknown node pool, and deletion before the cool tier', () => {
-    const input = base('aws-prod');
+    const input = example('aws-prod');
     input.app.rocketchat.autoscaling.maxReplicas = 2;
     input.app.mongodb.nodePool = 'gpu';
     input.app.backups.deleteAfterDays = 30;
@@ -365,7 +357,7 @@ describe('app configuration', () => {
     ]);
   });
   it('refuses a backup schedule that is not daily or weekly, naming the field and value', () => {
-    const input = base('azure-dev');
+    const input = example('azure-dev');
     input.app.backups.fullBackupSchedule = '*/5 * * * *';
     expect(problemsOf(validate('azure-dev', input))).toEqual([
       'config/azure-dev: app.backups.fullBackupSchedule: "*/5 * * * *" is not valid (allowed: a daily or weekly cron in UTC such as "0 2 * * *" or "0 2 * * 0")',

@@ -14,8 +14,7 @@ import { stateLocation } from '../constructs/state-backend';
 import { AwsClusterStack } from '../stacks/aws-cluster-stack';
 import { awsClusterContract } from '../stacks/aws-contracts';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
-import { run } from '../stacks/synth';
-import { byPath, clone, only, parsePolicy, readOutdir, remoteStateProblems, resources, synthExamples, tempDir, type Json } from './support';
+import { byPath, type Json, only, parsePolicy, readOutdir, registryWith, remoteStateProblems, resources, synthExamples, synthWith, tempDir } from './support';
 
 let prod: Json;
 let dev: Json;
@@ -33,17 +32,7 @@ const policy = parsePolicy;
 const cluster = (stack: Json = prod): Json => only(stack, 'aws_eks_cluster');
 
 /** Validates and synthesizes aws-prod with a config change, returning its cluster stack. */
-function prodWith(change: (c: Record<string, any>) => void): Json {
-  const config = clone(awsProdConfig) as Record<string, any>;
-  change(config);
-  const outdir = tempDir();
-  try {
-    run({ 'aws-prod': config }, undefined, outdir, { log: () => undefined });
-    return readOutdir(outdir).stacks['aws-prod-cluster']!;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
+const prodWith = (change: (c: Json) => void): Json => synthWith(registryWith('aws-prod', change)).stacks['aws-prod-cluster']!;
 
 describe('aws cluster stack', () => {
   it('reads the network contract through remote state and deploys after the network', () => {

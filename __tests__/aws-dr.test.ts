@@ -3,15 +3,13 @@
  * cluster needs kept outside the cluster, the declarative restore and its refusals, and the DR
  * example environment's wiring.
  */
-import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { restoreResource } from '../constructs/app/mongodb-restore';
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { heldForRestore, rolloutPatch } from '../constructs/app/rocketchat';
-import { byPath, clone, problemsOf, readOutdir, resources, synthExamples, tempDir, type Json } from './support';
-import { run } from '../stacks/synth';
+import { byPath, example, type Json, objectsOf, problemsOf, release, releaseRef, resources, synthExamples, synthWith, validate, valuesOf } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -147,12 +145,10 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
   });
 });
 
-const base = (name: string): Json => clone(ENVIRONMENTS[name]) as Json;
-const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
 
 describe('DR region configuration', () => {
   it('refuses a DR copy nobody is told about, and an address that is not one', () => {
-    const input = base('aws-prod');
+    const input = example('aws-prod');
     delete input.app.backups.dr.alarmEmails;
     expect(problemsOf(validate('aws-prod', input))).toEqual([
       'config/aws-prod: app.backups.dr.alarmEmails: is required (allowed: a list of 1 to 5 e-mail addresses)',
@@ -165,7 +161,7 @@ describe('DR region configuration', () => {
 
 
   it('refuses a DR region equal to the primary region (AWS)', () => {
-    const input = base('aws-prod');
+    const input = example('aws-prod');
     input.app.backups.dr.region = 'eu-west-1';
     expect(problemsOf(validate('aws-prod', input))).toEqual([
       'config/aws-prod: app.backups.dr.region: "eu-west-1" is this environment\'s own region (aws.region), so one regional outage takes the backups and their copy (allowed: any other region; fix: name the region the DR environment runs in, such as eu-central-1)',
@@ -173,7 +169,7 @@ describe('DR region configuration', () => {
   });
 
   it('refuses an Azure DR region that is not the paired region, and the primary location itself', () => {
-    const input = base('azure-prod');
+    const input = example('azure-prod');
     input.app.backups.dr.region = 'swedencentral';
     expect(problemsOf(validate('azure-prod', input))).toEqual([
       'config/azure-prod: app.backups.dr.region: "swedencentral" is not the paired region of azure.location "westeurope"; geo-redundant storage copies only to the pair (allowed: northeurope; fix: set it to northeurope)',
@@ -185,7 +181,7 @@ describe('DR region configuration', () => {
   });
 
   it('refuses an Azure location name as an AWS DR region', () => {
-    const input = base('aws-prod');
+    const input = example('aws-prod');
     input.app.backups.dr.region = 'northeurope';
     expect(problemsOf(validate('aws-prod', input))).toEqual([
       'config/aws-prod: app.backups.dr.region: "northeurope" is not an AWS region (allowed: a region such as eu-central-1; fix: use the region code, not a location name)',
@@ -220,10 +216,10 @@ describe('secrets a new cluster needs, kept outside the cluster', () => {
     const secret = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-encryption-key')!;
     expect(secret.metadata.namespace).toBe('mongodb');
     expect(secret.data).toEqual({ 'encryption-key': expect.stringMatching(/^\$\{random_bytes\.mongodb_encryption-key_[0-9A-F]+\.base64\}$/) });
-    const release = resources(stack, 'helm_release').find((r) => r.name === 'rocketchat-mongodb')!;
-    const cr = (JSON.parse(release.values[0]).objects as Json[]).find((o) => o.kind === 'PerconaServerMongoDB')!;
+    const mongodb = release(stack, 'rocketchat-mongodb');
+    const cr = valuesOf(mongodb).objects.find((o: Json) => o.kind === 'PerconaServerMongoDB')!;
     expect(cr.spec.secrets.encryptionKey).toMatch(/^\$\{kubernetes_secret_v1\.mongodb_encryption-key-secret_[0-9A-F]+\.metadata\[0\]\.name\}$/);
-    expect(release.depends_on.some((d: string) => d.startsWith("kubernetes_secret_v1.mongodb_encryption-key-secret_"))).toBe(true);
+    expect(mongodb.depends_on.some((d: string) => d.startsWith("kubernetes_secret_v1.mongodb_encryption-key-secret_"))).toBe(true);
   });
 
   it('azure-prod: users and encryption key in Key Vault', () => {
@@ -233,14 +229,11 @@ describe('secrets a new cluster needs, kept outside the cluster', () => {
 });
 
 describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup, every oplog slice)', () => {
-  const release = (name: string): Json => resources(app('aws-dr'), 'helm_release').find((r) => r.name === name)!;
-  const releaseAddress = (name: string): string => {
-    const [id] = Object.entries<Json>(app('aws-dr').resource.helm_release).find(([, r]) => r.name === name)!;
-    return `helm_release.${id}`;
-  };
+  const drRelease = (name: string): Json => release(app('aws-dr'), name);
+  const releaseAddress = (name: string): string => releaseRef(app('aws-dr'), name);
 
   it('synthesizes a PerconaServerMongoDBRestore with the replica bucket as external backup source and PITR to the newest slice', () => {
-    const objects = JSON.parse(release('rocketchat-mongodb-restore').values[0]).objects as Json[];
+    const objects = objectsOf(app('aws-dr'), 'rocketchat-mongodb-restore');
     expect(objects).toEqual([
       {
         apiVersion: 'psmdb.percona.com/v1',
@@ -271,8 +264,8 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
   });
 
   it('orders the restore after the replica set and Rocket.Chat after the restore', () => {
-    expect(release('rocketchat-mongodb-restore').depends_on).toContain(releaseAddress('rocketchat-mongodb'));
-    expect(release('rocketchat').depends_on).toContain(releaseAddress('rocketchat-mongodb-restore'));
+    expect(drRelease('rocketchat-mongodb-restore').depends_on).toContain(releaseAddress('rocketchat-mongodb'));
+    expect(drRelease('rocketchat').depends_on).toContain(releaseAddress('rocketchat-mongodb-restore'));
   });
 
   it("lets the backup agent read the source's prefix, rewrite only PBM's marker file there (the resync), and use the key only through S3 in eu-central-1 for that bucket", () => {
@@ -323,10 +316,10 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
 
   it('keeps Rocket.Chat without pods and without an autoscaler while the restore runs (serve: false)', () => {
     const stack = app('aws-dr');
-    expect(JSON.parse(release('rocketchat').values[0]).replicaCount).toBe(0);
+    expect(valuesOf(drRelease('rocketchat')).replicaCount).toBe(0);
     expect(resources(stack, 'kubernetes_horizontal_pod_autoscaler_v2')).toEqual([]);
     // aws-prod, same Rocket.Chat settings, serving: 3 replicas and the autoscaler.
-    expect(JSON.parse(resources(app('aws-prod'), 'helm_release').find((r) => r.name === 'rocketchat')!.values[0]).replicaCount).toBe(3);
+    expect(valuesOf(release(app('aws-prod'), 'rocketchat')).replicaCount).toBe(3);
     expect(resources(app('aws-prod'), 'kubernetes_horizontal_pod_autoscaler_v2')).toHaveLength(1);
   });
 
@@ -342,27 +335,18 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
   it('removes the restore release once serve is true, so no later install can run the restore again', () => {
     const restoring = resources(app('aws-dr'), 'helm_release').map((r) => r.name);
     expect(restoring).toContain('rocketchat-mongodb-restore');
-    const config = clone(ENVIRONMENTS['aws-dr']) as Record<string, any>;
+    const config = example('aws-dr');
     config.app.restore.serve = true;
-    const outdir = tempDir();
-    try {
-      run({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr', outdir, { log: () => undefined });
-      const serving = readOutdir(outdir).stacks['aws-dr-app']!;
-      // The serving deploy swaps the restore release for the first full backup's (item 2 of the region-loss review).
-      expect(resources(serving, 'helm_release').map((r) => r.name).sort()).toEqual([...restoring.filter((n) => n !== 'rocketchat-mongodb-restore'), 'rocketchat-mongodb-first-backup'].sort());
-      expect(JSON.stringify(serving)).not.toContain('PerconaServerMongoDBRestore');
-      const first = resources(serving, 'helm_release').find((r) => r.name === 'rocketchat-mongodb-first-backup')!;
-      expect(JSON.parse(first.values[0]).objects.map((o: Json) => [o.kind, o.metadata.name])).toEqual([['PerconaServerMongoDBBackup', 'after-restore-from-aws-prod-1']]);
-      // One-shot per restore: once config records the first backup as done, its release goes, so no re-install takes another.
-      config.app.restore.firstBackupDone = true;
-      rmSync(outdir, { recursive: true, force: true });
-      run({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr', outdir, { log: () => undefined });
-      const done = readOutdir(outdir).stacks['aws-dr-app']!;
-      expect(resources(done, 'helm_release').map((r) => r.name).sort()).toEqual(restoring.filter((n) => n !== 'rocketchat-mongodb-restore').sort());
-      expect(JSON.stringify(done)).not.toContain('PerconaServerMongoDBBackup');
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const serving = synthWith({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr').stacks['aws-dr-app']!;
+    // The serving deploy swaps the restore release for the first full backup's (item 2 of the region-loss review).
+    expect(resources(serving, 'helm_release').map((r) => r.name).sort()).toEqual([...restoring.filter((n) => n !== 'rocketchat-mongodb-restore'), 'rocketchat-mongodb-first-backup'].sort());
+    expect(JSON.stringify(serving)).not.toContain('PerconaServerMongoDBRestore');
+        expect(objectsOf(serving, 'rocketchat-mongodb-first-backup').map((o: Json) => [o.kind, o.metadata.name])).toEqual([['PerconaServerMongoDBBackup', 'after-restore-from-aws-prod-1']]);
+    // One-shot per restore: once config records the first backup as done, its release goes, so no re-install takes another.
+    config.app.restore.firstBackupDone = true;
+    const done = synthWith({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr').stacks['aws-dr-app']!;
+    expect(resources(done, 'helm_release').map((r) => r.name).sort()).toEqual(restoring.filter((n) => n !== 'rocketchat-mongodb-restore').sort());
+    expect(JSON.stringify(done)).not.toContain('PerconaServerMongoDBBackup');
   });
 
   it('builds a date restore from a named backup in the format the CRD validates', () => {
@@ -394,7 +378,7 @@ describe('the DR environment aws-dr', () => {
   });
 
   it("restores from the bucket aws-prod replicates its backups into", () => {
-    const store = JSON.parse(resources(app('aws-dr'), 'helm_release').find((r) => r.name === 'rocketchat-mongodb-restore')!.values[0]).objects[0].spec.backupSource.s3.bucket;
+    const store = objectsOf(app('aws-dr'), 'rocketchat-mongodb-restore')[0]!.spec.backupSource.s3.bucket;
     expect(store).toBe(app('aws-prod').output.dr_backup_bucket.value);
     expect(store).toBe(byPath(app('aws-prod'), 'aws_s3_bucket', '/cloud/dr/mongodb-backups-replica/bucket').bucket);
   });
@@ -410,7 +394,7 @@ describe('the DR environment aws-dr', () => {
 });
 
 describe('restore configuration', () => {
-  const dr = (): Json => base('aws-dr');
+  const dr = (): Json => example('aws-dr');
 
   it("refuses restoring from the environment's own live store", () => {
     const input = dr();
@@ -500,7 +484,7 @@ describe('recovery time and point estimates (docs/restore.md)', () => {
   });
 
   it('azure-prod with a measured 60 GB: the config PR, the 10-minute role wait and both copy passes (2 x 60 GB at 200 GB/h) replace the uploads sync', () => {
-    const input = clone(ENVIRONMENTS['azure-prod']) as Json;
+    const input = example('azure-prod');
     input.app.mongodb.dataGb = 60;
     const [prod] = loadEnvironments({ 'azure-prod': input }, undefined);
     // region lost: 0.5 + 0.25 + (0.25 + 0.1667 + 0.6) + 1.2 + 0.5 + 0.4167; a retry copies the next older backup: + 0.25 + 0.6 + 1.2 + 0.75.
@@ -508,7 +492,7 @@ describe('recovery time and point estimates (docs/restore.md)', () => {
   });
 
   it('a weekly schedule replays up to a week of oplog from the newest backup and two from the second newest; uploads sync by their size', () => {
-    const input = clone(ENVIRONMENTS['aws-prod']) as Json;
+    const input = example('aws-prod');
     input.app.backups.fullBackupSchedule = '30 1 * * 0';
     input.app.rocketchat.uploadsGb = 600;
     const [prod] = loadEnvironments({ 'aws-prod': input }, undefined);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
-import { byPath, clone, problemsOf, resources, synthExamples, type Json } from './support';
+import { byPath, clone, example, type Json, objectsOf, problemsOf, release, resources, synthExamples, validate, valuesOf } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -119,7 +119,6 @@ describe('azure-dr platform layer: its way in to the source, before the app laye
 });
 
 describe('azure-dr app layer: the declarative restore', () => {
-  const release = (name: string): Json => resources(app('azure-dr'), 'helm_release').find((r) => r.name === name)!;
   const sourceReads = (): Record<string, string> =>
     Object.fromEntries(
       Object.entries(data(app('azure-dr'), 'azurerm_key_vault_secret'))
@@ -128,7 +127,7 @@ describe('azure-dr app layer: the declarative restore', () => {
     );
 
   it("synthesizes a PerconaServerMongoDBRestore reading the named backup from azure-dr's own copy, then every oplog slice", () => {
-    const objects = JSON.parse(release('rocketchat-mongodb-restore').values[0]).objects as Json[];
+    const objects = objectsOf(app('azure-dr'), 'rocketchat-mongodb-restore');
     expect(objects).toEqual([
       {
         apiVersion: 'psmdb.percona.com/v1',
@@ -179,7 +178,7 @@ describe('azure-dr app layer: the declarative restore', () => {
     // Terraform would read "$" + "{" as an interpolation: the command has none.
     expect(exec.command).not.toContain('${');
     const [copyId] = Object.entries<Json>(stack.resource.terraform_data).find(([, r]) => r.triggers_replace)!;
-    expect(release('rocketchat-mongodb-restore').depends_on).toContain(`terraform_data.${copyId}`);
+    expect(release(app('azure-dr'), 'rocketchat-mongodb-restore').depends_on).toContain(`terraform_data.${copyId}`);
     // The deploy identity writes the copy into azure-dr's own container only, after the grant has propagated.
     const writer = byPath(stack, 'azurerm_role_assignment', '/cloud/restore-copy-writer');
     expect(writer.role_definition_name).toBe('Storage Blob Data Contributor');
@@ -207,7 +206,7 @@ describe('azure-dr app layer: the declarative restore', () => {
   });
 
   it('keeps Rocket.Chat without pods until the restore is ready (serve: false)', () => {
-    expect(JSON.parse(release('rocketchat').values[0]).replicaCount).toBe(0);
+    expect(valuesOf(release(app('azure-dr'), 'rocketchat')).replicaCount).toBe(0);
     expect(resources(app('azure-dr'), 'kubernetes_horizontal_pod_autoscaler_v2')).toEqual([]);
   });
 });
@@ -237,22 +236,20 @@ describe('the DR environment azure-dr', () => {
 });
 
 describe('Azure restore configuration', () => {
-  const base = (): Json => clone(ENVIRONMENTS['azure-dr']) as Json;
-  const validate = (input: Json) => () => loadEnvironments({ 'azure-dr': input }, undefined);
 
   it('refuses "latest", which Terraform cannot resolve on Azure', () => {
-    const input = base();
+    const input = example('azure-dr');
     input.app.restore.backup = 'latest';
-    expect(problemsOf(validate(input))).toEqual([
+    expect(problemsOf(validate('azure-dr', input))).toEqual([
       'config/azure-dr: app.restore.backup: "latest" cannot be resolved on Azure: Terraform\'s azurerm provider cannot list the blobs of the source account (allowed: a backup name such as 2026-11-23T01:30:21Z; fix: list them as docs/restore.md "Region lost" shows and copy the newest, then set pointInTime "latest" to replay every oplog slice after it)',
     ]);
   });
 
   it('refuses a store that is not a storage account name, and a copy in another location', () => {
-    const input = base();
+    const input = example('azure-dr');
     input.app.restore.from.store = 'azure-prod-backups';
     input.app.restore.from.region = 'westeurope';
-    expect(problemsOf(validate(input))).toEqual([
+    expect(problemsOf(validate('azure-dr', input))).toEqual([
       'config/azure-dr: app.restore.from.region: "westeurope" is not this environment\'s region azure.location "northeurope"; a restore reads the copy in its own region (allowed: northeurope; fix: restore from the source\'s DR secondary in northeurope, or deploy this environment there)',
       'config/azure-dr: app.restore.from.store: "azure-prod-backups" is not a storage account name (allowed: 3-24 lowercase letters and digits, the source\'s backup account; fix: copy backup_account_name from the source\'s app stack outputs)',
     ]);

@@ -4,28 +4,12 @@
  * config field decides is refused with its path before anything is written; a toggle removes
  * every resource and rendered object of its component, and what read it.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mergeValues } from '../config/components';
-import awsDev from '../config/environments/aws-dev';
-import awsProd from '../config/environments/aws-prod';
-import azureDev from '../config/environments/azure-dev';
-import { run } from '../stacks/synth';
-import { clone, problemsOf, readOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, tempDir, type Json } from './support';
+import { example, type Json, refused, registryWith, renderedExamples, renderedObjectsOf, resources, synthExamples, synthWith } from './support';
 
 type Mutable = Record<string, any>;
-const bases = { 'aws-dev': awsDev, 'aws-prod': awsProd, 'azure-dev': azureDev } as const;
-
-function refused(base: keyof typeof bases, change: (c: Mutable) => void): readonly string[] {
-  const config = clone(bases[base]) as Mutable;
-  change(config);
-  const outdir = join(tempDir(), 'cdktf.out');
-  const problems = problemsOf(() => run({ [base]: config }, undefined, outdir));
-  expect(existsSync(outdir)).toBe(false);
-  return problems;
-}
 
 /** Stack JSON without free-text descriptions, so a search for a component's name finds only what belongs to it. */
 const mentions = (stack: Json, word: RegExp) => (JSON.stringify(stack, (k, v) => (k === 'description' ? undefined : v)).match(word) ?? []).length;
@@ -156,7 +140,7 @@ describe('overrides: <layer>.components.<name>.values, merged last', () => {
       problems: [`${at}platform.components.albController: is not a known field (allowed: monitoring, loki, tempo, alloy, certManager, externalDns, mongodbOperator, grafanaEdge, loadBalancerController, metricsServer, clusterAutoscaler)`],
     },
   ])('refuses $title with the path that did it, and writes nothing', ({ change, problems }) => {
-    expect(refused('aws-dev', change)).toEqual(problems);
+    expect(refused(registryWith('aws-dev', change))).toEqual(problems);
   });
 });
 
@@ -186,29 +170,23 @@ describe('toggles: <layer>.components.<name>.enabled', () => {
   });
 
   it('every optional component off (Loki, Tempo, Alloy, external-dns, Grafana edge) leaves nothing of them; secretEnv comes from the secret store', () => {
-    const config = clone(awsDev) as Mutable;
+    const config = example('aws-dev');
     config.platform.components = { loki: { enabled: false }, tempo: { enabled: false }, alloy: { enabled: false }, externalDns: { enabled: false }, grafanaEdge: { enabled: false } };
     config.app.components = { rocketchat: { secretEnv: { GIPHY_API_KEY: 'aws-dev-giphy-key' } } };
-    const outdir = tempDir();
-    try {
-      run({ 'aws-dev': config }, 'aws-dev', outdir, { log: () => undefined });
-      const { stacks } = readOutdir(outdir);
-      const platform = stacks['aws-dev-platform']!;
-      expect(mentions(platform, /loki|tempo|alloy|external-dns|grafana\.dev/gi)).toBe(0);
-      // What depends on them in the other layers goes too: the CI plan identity's Secret namespaces, Rocket.Chat's OTLP egress.
-      expect(mentions(stacks['aws-dev-cluster']!, /external-dns/g)).toBe(0);
-      expect(mentions(stacks['aws-dev-app']!, /alloy|4317/g)).toBe(0);
-      expect(resources(platform, 'kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['cert-manager', 'mongodb', 'monitoring', 'monitoring-node']);
-      expect(resources(platform, 'helm_release').map((r) => r.name)).toEqual(expect.arrayContaining(['kube-prometheus-stack', 'cert-manager', 'psmdb-operator']));
+    const { stacks } = synthWith({ 'aws-dev': config });
+    const platform = stacks['aws-dev-platform']!;
+    expect(mentions(platform, /loki|tempo|alloy|external-dns|grafana\.dev/gi)).toBe(0);
+    // What depends on them in the other layers goes too: the CI plan identity's Secret namespaces, Rocket.Chat's OTLP egress.
+    expect(mentions(stacks['aws-dev-cluster']!, /external-dns/g)).toBe(0);
+    expect(mentions(stacks['aws-dev-app']!, /alloy|4317/g)).toBe(0);
+    expect(resources(platform, 'kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['cert-manager', 'mongodb', 'monitoring', 'monitoring-node']);
+    expect(resources(platform, 'helm_release').map((r) => r.name)).toEqual(expect.arrayContaining(['kube-prometheus-stack', 'cert-manager', 'psmdb-operator']));
 
-      // Read at apply into the bootstrap Secret (the chart's extraSecret), never its value into git or cdktf.out.
-      const app = stacks['aws-dev-app']!;
-      const bootstrap = resources(app, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-bootstrap')!;
-      expect(bootstrap.data.GIPHY_API_KEY).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^}]+\.secret_string\}$/);
-      expect(Object.values<Json>(app.data.aws_secretsmanager_secret_version).map((d) => d.secret_id)).toContain('aws-dev-giphy-key');
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    // Read at apply into the bootstrap Secret (the chart's extraSecret), never its value into git or cdktf.out.
+    const app = stacks['aws-dev-app']!;
+    const bootstrap = resources(app, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-bootstrap')!;
+    expect(bootstrap.data.GIPHY_API_KEY).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^}]+\.secret_string\}$/);
+    expect(Object.values<Json>(app.data.aws_secretsmanager_secret_version).map((d) => d.secret_id)).toContain('aws-dev-giphy-key');
   });
 
   it.each([
@@ -258,6 +236,6 @@ describe('toggles: <layer>.components.<name>.enabled', () => {
       problems: ['config/azure-dev: app.rocketchat.tracing: true needs Tempo, which platform.components.tempo.enabled turns off (allowed: false or leave it out, or turn Tempo on)'],
     },
   ])('refuses $title with its reason', ({ base, change, problems }) => {
-    expect(refused(base, change)).toEqual(problems);
+    expect(refused(registryWith(base, change))).toEqual(problems);
   });
 });

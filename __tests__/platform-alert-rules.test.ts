@@ -13,7 +13,7 @@ import { loadEnvironments } from '../config/load';
 import type { Environment } from '../config/schema';
 import { alertGroups, fullBackupIntervalHours, pitrMaxLagSeconds, type AlertRule } from '../constructs/platform/alert-rules';
 import { PSMDB_METRICS } from '../constructs/platform/mongodb-backup-metrics';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './support';
+import { clone, example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -21,7 +21,6 @@ beforeAll(() => {
 });
 
 const parsed = (name: string): Environment => loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined)[0]!;
-const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
 const kps = (env: string): Json[] => renderedObjectsOf(`${env}-platform`, 'kube-prometheus-stack');
 const one = (objects: Json[], kind: string, name: string): Json => {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
@@ -183,12 +182,12 @@ describe("dead man's switch", () => {
   });
 
   it('prod without a heartbeat, and a receiver named heartbeat, are refused', () => {
-    const noHeartbeat = clone(ENVIRONMENTS['aws-prod']) as Json;
+    const noHeartbeat = example('aws-prod');
     delete noHeartbeat.platform.alerting.heartbeat;
     expect(problemsOf(validate('aws-prod', noHeartbeat))).toEqual([
       'config/aws-prod: platform.alerting.heartbeat: prod has no heartbeat, so nobody notices when Prometheus or Alertmanager stops (allowed: { urlSecret } naming the secret with the ping URL)',
     ]);
-    const clash = clone(ENVIRONMENTS['aws-dev']) as Json;
+    const clash = example('aws-dev');
     clash.platform.alerting.receivers[0].name = 'heartbeat';
     expect(problemsOf(validate('aws-dev', clash))).toEqual([
       'config/aws-dev: platform.alerting.receivers[0].name: "heartbeat" is the receiver of platform.alerting.heartbeat (allowed: any other name)',

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crdChartDir } from '../constructs/platform/chart-crds';
 import { VENDORED_CRD_CHARTS, vendoredCrdChart, withKeepPolicy } from '../scripts/crds-vendor';
-import { examplesOutdir, renderedExamples, renderedObjectsOf, resources, synthExamples, type Json } from './support';
+import { examplesOutdir, release, releaseRef, renderedExamples, renderedObjectsOf, synthExamples, valuesOf } from './support';
 
 const PLATFORMS = Object.keys(synthExamples().stacks).filter((s) => s.endsWith('-platform'));
 
@@ -19,14 +19,14 @@ const KPS_PARTS = ['kube-prometheus-stack-alertmanager', 'kube-prometheus-stack-
 
 describe.each(PLATFORMS)('%s: kube-prometheus-stack CRDs from releases of their own', (stack) => {
   it('the stack installs no CRD and runs no CRD job (no pre-rollback downgrade, no unpinned images)', () => {
-    const release = releaseNamed(stack, 'kube-prometheus-stack')!;
-    expect([release.skip_crds, JSON.parse(release.values[0]).crds]).toEqual([true, { enabled: false }]);
+    const release = releaseNamed(stack, 'kube-prometheus-stack');
+    expect([release.skip_crds, valuesOf(release).crds]).toEqual([true, { enabled: false }]);
     const objects = renderedObjectsOf(stack, 'kube-prometheus-stack');
     expect(objects.filter((o) => o.kind === CRD || (o.kind === 'Job' && o.metadata.name.includes('crds'))).map((o) => o.metadata.name)).toEqual([]);
   });
   it('is applied after the three CRD releases', () => {
-    const release = releaseNamed(stack, 'kube-prometheus-stack')!;
-    for (const part of KPS_PARTS) expect(release.depends_on).toContain(`helm_release.${idOf(stack, `${part}-crds`)}`);
+    const release = releaseNamed(stack, 'kube-prometheus-stack');
+    for (const part of KPS_PARTS) expect(release.depends_on).toContain(refOf(stack, `${part}-crds`));
   });
   it('the three CRD releases hold every monitoring.coreos.com CRD of the pinned chart, kept on uninstall', () => {
     const names = KPS_PARTS.flatMap((p) => renderedObjectsOf(stack, `${p}-crds`)).filter((o) => o.kind === CRD);
@@ -61,9 +61,8 @@ describe('Helm release size', () => {
 });
 
 const CRD = 'CustomResourceDefinition';
-const releaseNamed = (stack: string, name: string) => resources(synthExamples().stacks[stack]!, 'helm_release').find((r) => r.name === name);
-const idOf = (stack: string, name: string) =>
-  Object.entries<Json>(synthExamples().stacks[stack]!.resource.helm_release).find(([, r]) => r.name === name)![0];
+const releaseNamed = (stack: string, name: string) => release(synthExamples().stacks[stack]!, name);
+const refOf = (stack: string, name: string) => releaseRef(synthExamples().stacks[stack]!, name);
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 
@@ -99,19 +98,19 @@ describe.each(PLATFORMS)('%s: CRDs applied before their charts', (stack) => {
   const charts = stack.startsWith('aws-') ? [['psmdb-operator', '1.22.0'], ['aws-load-balancer-controller', '3.5.0']] : [['psmdb-operator', '1.22.0']];
 
   it.each(charts)('%s: a <chart>-crds release of the vendored chart, then the chart without its crds/', (chart, version) => {
-    const crds = releaseNamed(stack, `${chart}-crds`)!;
+    const crds = releaseNamed(stack, `${chart}-crds`);
     // The asset path carries the content hash: a re-vendored chart is a new path, so the release upgrades.
     expect(crds.chart).toMatch(/^assets\/[^/]+\/[0-9A-F]{32}$/);
     expect(readFileSync(join(examplesOutdir(), 'stacks', stack, crds.chart, 'Chart.yaml'), 'utf8')).toContain(`name: ${chart}-crds\n`);
     expect(crds.version).toBe(version);
     expect(crds.take_ownership).toBe(true);
-    const release = releaseNamed(stack, chart)!;
+    const release = releaseNamed(stack, chart);
     expect(release.skip_crds).toBe(true);
-    expect(release.depends_on).toContain(`helm_release.${idOf(stack, `${chart}-crds`)}`);
+    expect(release.depends_on).toContain(refOf(stack, `${chart}-crds`));
   });
 
   it('installs external-dns without its DNSEndpoint CRD (no crd source)', () => {
-    expect(releaseNamed(stack, 'external-dns')!.skip_crds).toBe(true);
+    expect(releaseNamed(stack, 'external-dns').skip_crds).toBe(true);
   });
 
   it('renders CRDs only from the *-crds releases and cert-manager, every vendored one kept on uninstall', () => {

@@ -4,20 +4,18 @@
  * accepts, the windows the workbook's pairs scale to, and what each example renders.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { DEFAULT_SLOS, durationSeconds } from '../config/slo';
 import { burnWindows } from '../constructs/platform/slo-rules';
-import { clone, problemsOf, renderedObjectsOf, resources, synthExamples, type Json } from './support';
+import { example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
   stacks = synthExamples().stacks;
 });
 
-const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
 const withSlos = (name: string, slos: Json, edit?: (env: Json) => void): Json => {
-  const env = clone(ENVIRONMENTS[name]) as Json;
+  const env = example(name);
   env.platform.slos = slos;
   edit?.(env);
   return env;
@@ -67,7 +65,7 @@ describe('objectives in config', () => {
       'config/aws-prod: platform.slos.errors.window: "30m" is not a window an objective can be judged over (allowed: 1h to the metrics retention, platform.observability.metricsRetentionDays = 30d)',
     ]);
     // Prod without the block gets the 30-day default, which 14 days of metrics cannot hold.
-    const short = clone(ENVIRONMENTS['azure-prod']) as Json;
+    const short = example('azure-prod');
     short.platform.observability.metricsRetentionDays = 14;
     expect(problemsOf(validate('azure-prod', short))).toEqual([
       'config/azure-prod: platform.slos: the default availability window "30d" does not fit (allowed: 1h to the metrics retention, platform.observability.metricsRetentionDays = 14d; set platform.slos.availability.window or raise the retention)',

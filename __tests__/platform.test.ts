@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import awsDevConfig from '../config/environments/aws-dev';
 import { CHARTS } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { alloyConfig } from '../constructs/platform/alloy';
 import { run } from '../stacks/synth';
 import { ENVIRONMENTS } from '../config/environments';
-import { byPath, clone, only, readOutdir, resources, synthExamples, tempDir, type Json } from './support';
+import { byPath, type Json, objectsOf, only, registryWith, release, releaseRef, resources, synthExamples, synthWith, tempDir, valuesOf } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -15,12 +14,7 @@ beforeAll(() => {
 });
 
 const platform = (env: string): Json => stacks[`${env}-platform`]!;
-const release = (stack: Json, chart: string): Json => {
-  const found = resources(stack, 'helm_release').filter((r) => r.chart === chart || String(r.chart).includes(`${chart}_chart`));
-  if (found.length !== 1) throw new Error(`expected one ${chart} release, found ${found.length}`);
-  return found[0]!;
-};
-const values = (r: Json): Json => JSON.parse(r.values[0]);
+const values = valuesOf;
 /** The trust policy embeds a Terraform expression for the issuer host, so it is read as text. */
 const trust = (stack: Json, suffix: string): string => byPath(stack, 'aws_iam_role', suffix).assume_role_policy;
 const federated = (stack: Json, suffix: string): Json => byPath(stack, 'azurerm_federated_identity_credential', suffix);
@@ -45,17 +39,14 @@ describe('platform charts', () => {
   });
   it('runs the cluster-autoscaler image built for the cluster minor', () => {
     expect(values(release(platform('aws-prod'), 'cluster-autoscaler')).image).toEqual({ tag: 'v1.35.0' });
-    const config = clone(awsDevConfig) as Record<string, any>;
-    config.kubernetes.version = '1.34';
-    // The node image release must be one built for the same minor (config/rules-aws.ts).
-    config.kubernetes.nodeImageRelease = '1.34.9-20260714';
-    const outdir = tempDir();
-    try {
-      run({ 'aws-dev': config }, undefined, outdir, { log: () => undefined });
-      expect(values(release(readOutdir(outdir).stacks['aws-dev-platform']!, 'cluster-autoscaler')).image).toEqual({ tag: 'v1.34.5' });
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const { stacks } = synthWith(
+      registryWith('aws-dev', (c) => {
+        c.kubernetes.version = '1.34';
+        // The node image release must be one built for the same minor (config/rules-aws.ts).
+        c.kubernetes.nodeImageRelease = '1.34.9-20260714';
+      }),
+    );
+    expect(values(release(stacks['aws-dev-platform']!, 'cluster-autoscaler')).image).toEqual({ tag: 'v1.34.5' });
   });
 
   it('installs the AWS-only add-ons on EKS and the AGC controller on AKS', () => {
@@ -80,12 +71,12 @@ describe('platform charts', () => {
   });
   it('orders the charts: Prometheus CRDs before any ServiceMonitor, Loki and Tempo before Alloy, cert-manager before its issuers', () => {
     const stack = platform('aws-prod');
-    const kps = Object.entries<Json>(stack.resource.helm_release).find(([, r]) => r.name === 'kube-prometheus-stack')![0];
-    for (const chart of ['cert-manager', 'external-dns', 'loki', 'tempo', 'alloy']) expect(release(stack, chart).depends_on).toContain(`helm_release.${kps}`);
+    const kps = releaseRef(stack, 'kube-prometheus-stack');
+    for (const chart of ['cert-manager', 'external-dns', 'loki', 'tempo', 'alloy']) expect(release(stack, chart).depends_on).toContain(kps);
     const alloyDeps = release(stack, 'alloy').depends_on.join(' ');
     expect(alloyDeps).toMatch(/helm_release\.loki_[0-9A-F]{8}\b/);
     expect(alloyDeps).toMatch(/helm_release\.tempo_[0-9A-F]{8}\b/);
-    expect(release(stack, 'issuers').depends_on).toEqual([expect.stringMatching(/^helm_release\.cert-manager_[0-9A-F]{8}$/)]);
+    expect(release(stack, 'cluster-issuers').depends_on).toEqual([expect.stringMatching(/^helm_release\.cert-manager_[0-9A-F]{8}$/)]);
   });
 });
 
@@ -295,7 +286,7 @@ describe('HTTPS only', () => {
     expect(grafana.extraObjects.map((o: Json) => o.kind)).toEqual(['HTTPRoute', 'WebApplicationFirewallPolicy', 'HealthCheckPolicy']);
     expect(grafana.extraObjects[0].spec.hostnames).toEqual(['grafana.dev.chat.example.org']);
     expect(grafana.extraObjects[2].spec.default.http.path).toBe('/api/health');
-    const edge = values(resources(platform('azure-dev'), 'helm_release').find((r) => r.name === 'edge-gateway')!).objects as Json[];
+    const edge = objectsOf(platform('azure-dev'), 'edge-gateway');
     const gateway = edge.find((o) => o.kind === 'Gateway')!;
     expect(gateway.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
     expect(gateway.spec.listeners.map((l: Json) => [l.name, l.protocol, l.hostname, l.tls?.certificateRefs[0].name])).toEqual([
@@ -322,7 +313,7 @@ describe('HTTPS only', () => {
 
 describe('cert-manager issuers', () => {
   it('Let\'s Encrypt staging and production over DNS01 in the zone, and an internal CA chain', () => {
-    const objects = values(release(platform('azure-prod'), 'issuers')).objects as Json[];
+    const objects = values(release(platform('azure-prod'), 'cluster-issuers')).objects as Json[];
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ClusterIssuer/letsencrypt-staging',
       'ClusterIssuer/letsencrypt',
@@ -336,11 +327,11 @@ describe('cert-manager issuers', () => {
     });
     expect(objects[3]!.spec).toMatchObject({ isCA: true, secretName: 'internal-ca-root' });
     expect(objects[4]!.spec).toEqual({ ca: { secretName: 'internal-ca-root' } });
-    const aws = values(release(platform('aws-prod'), 'issuers')).objects as Json[];
+    const aws = values(release(platform('aws-prod'), 'cluster-issuers')).objects as Json[];
     expect(aws[1]!.spec.acme.solvers[0].dns01).toEqual({ route53: { region: 'eu-west-1', hostedZoneID: expect.stringMatching(/aws_route53_zone\..+\.zone_id\}$/) } });
   });
   it('ships the cluster-objects chart inside cdktf.out, pinned to its Chart.yaml version', () => {
-    const r = release(platform('aws-prod'), 'issuers');
+    const r = release(platform('aws-prod'), 'cluster-issuers');
     expect(r.chart).toMatch(/^assets\//);
     expect(readFileSync(join(__dirname, '..', 'charts', 'cluster-objects', 'Chart.yaml'), 'utf8')).toContain(`version: ${r.version}`);
   });

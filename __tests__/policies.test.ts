@@ -9,7 +9,7 @@ import { RULES, checkStacks, formatFinding } from '../policies';
 import type { Json } from '../policies/engine';
 import { policiesDocument } from '../scripts/policies-doc';
 import { PolicyError, run } from '../stacks/synth';
-import { synthExamples, tempDir } from './support';
+import { editValues, synthExamples, tempDir } from './support';
 
 /** A one-stack fixture; each resource's construct path is its name. */
 function fixture(resource: Record<string, Record<string, Json>>, provider?: Json): Record<string, Json> {
@@ -255,17 +255,12 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
   it('fires on the example stacks\' real Ingress and Gateway once their HTTPS settings are removed', () => {
     // Rocket.Chat's Ingress (AWS) is always on; on Azure the edge Gateway serves every host.
     const { stacks } = synthExamples();
-    const edit = (stack: string, suffix: string, change: (doc: Json) => void) => {
-      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
-      const doc = JSON.parse(found.values[0]) as Json;
-      change(doc);
-      found.values[0] = JSON.stringify(doc);
-    };
+    const edit = (stack: string, name: string, change: (doc: Json) => void) => editValues(stacks[stack]!, name, change);
     const gateway = (d: Json) => d.objects.find((o: Json) => o.kind === 'Gateway');
     const redirect = (d: Json) => d.objects.find((o: Json) => o.metadata.name === 'https-redirect');
-    edit('aws-prod-app', 'rocketchat/release', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/ssl-redirect']);
-    edit('azure-prod-platform', 'gateway/release', (d) => (redirect(d).spec.rules = [{ backendRefs: [{ name: 'rocketchat-rocketchat', namespace: 'rocketchat', port: 80 }] }]));
-    edit('azure-dev-platform', 'gateway/release', (d) => (gateway(d).spec.listeners = gateway(d).spec.listeners.filter((l: Json) => l.protocol === 'HTTP')));
+    edit('aws-prod-app', 'rocketchat', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/ssl-redirect']);
+    edit('azure-prod-platform', 'edge-gateway', (d) => (redirect(d).spec.rules = [{ backendRefs: [{ name: 'rocketchat-rocketchat', namespace: 'rocketchat', port: 80 }] }]));
+    edit('azure-dev-platform', 'edge-gateway', (d) => (gateway(d).spec.listeners = gateway(d).spec.listeners.filter((l: Json) => l.protocol === 'HTTP')));
     const found = lines({ 'aws-prod-app': stacks['aws-prod-app']!, 'azure-prod-platform': stacks['azure-prod-platform']!, 'azure-dev-platform': stacks['azure-dev-platform']! });
     expect(found.sort()).toEqual([
       'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)',
@@ -313,16 +308,11 @@ describe('EDGE-001: every public frontend sits behind a WAF', () => {
 
   it('fires on the example stacks once the web ACL or the WAF policy is taken away', () => {
     const { stacks } = synthExamples();
-    const edit = (stack: string, suffix: string, change: (doc: Json) => void) => {
-      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
-      const doc = JSON.parse(found.values[0]) as Json;
-      change(doc);
-      found.values[0] = JSON.stringify(doc);
-    };
+    const edit = (stack: string, name: string, change: (doc: Json) => void) => editValues(stacks[stack]!, name, change);
     const picked = { 'aws-prod-app': stacks['aws-prod-app']!, 'azure-prod-platform': stacks['azure-prod-platform']! };
     expect(lines(picked)).toEqual([]);
-    edit('aws-prod-app', 'rocketchat/release', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']);
-    edit('azure-prod-platform', 'gateway/release', (d) => (d.objects = d.objects.filter((o: Json) => o.kind !== 'WebApplicationFirewallPolicy')));
+    edit('aws-prod-app', 'rocketchat', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']);
+    edit('azure-prod-platform', 'edge-gateway', (d) => (d.objects = d.objects.filter((o: Json) => o.kind !== 'WebApplicationFirewallPolicy')));
     expect(lines(picked).sort()).toEqual([
       'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)',
       'azure-prod-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',

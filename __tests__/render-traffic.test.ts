@@ -17,7 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { matchesSelector, podModels, renderedObjects, terraformObjects, type ClusterObject, type PodModel } from '../scripts/render/objects';
-import { renderedExamples, resources, synthExamples, type Json } from './support';
+import { type Json, release, releaseRef, renderedExamples, resources, synthExamples } from './support';
 
 /** Every registered environment: one added by the README's steps is checked too. */
 const ENVS = Object.keys(ENVIRONMENTS);
@@ -188,7 +188,7 @@ describe('rollouts fit the Helm timeout', () => {
   const surgePods = (value: number | string | undefined, pods: number) =>
     typeof value === 'string' && value.endsWith('%') ? Math.ceil((pods * Number(value.slice(0, -1))) / 100) : Number(value ?? '25%');
   const rollout = (env: string) => {
-    const release = resources(stacks[`${env}-app`]!, 'helm_release').find((r) => r.chart === 'rocketchat')!;
+    const rocketchat = release(stacks[`${env}-app`]!, 'rocketchat');
     const hpa = kind(env, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === 'rocketchat-rocketchat');
     const e = edges(env).find((x) => x.service.metadata.name === 'rocketchat-rocketchat')!;
     const pods: number = hpa?.spec.maxReplicas ?? e.deployment.spec.replicas;
@@ -196,7 +196,7 @@ describe('rollouts fit the Helm timeout', () => {
     const a = e.route.metadata.annotations ?? {};
     const gate = isAlb(e) ? REGISTRATION + Number(a['alb.ingress.kubernetes.io/healthcheck-interval-seconds'] ?? 15) * Number(a['alb.ingress.kubernetes.io/healthy-threshold-count'] ?? 2) : 0;
     // azure-dr is held for a restore: no pods until the restored database is ready.
-    return { pods, surge, seconds: pods === 0 ? 0 : Math.ceil(pods / surge) * (START + gate), timeout: release.timeout as number };
+    return { pods, surge, seconds: pods === 0 ? 0 : Math.ceil(pods / surge) * (START + gate), timeout: rocketchat.timeout as number };
   };
   it.each(ENVS)('%s: the slowest Rocket.Chat rollout (every pod the autoscaler may run) takes at most half the atomic timeout', (env) => {
     const r = rollout(env);
@@ -352,9 +352,8 @@ describe('prod observability survives a node drain and a zone loss', () => {
     expect(matchesSelector({ matchLabels: service.spec.selector }, podLabels(named(env, 'StatefulSet', 'tempo')))).toBe(true);
   });
   it.each(prodEnvs)('%s: the headless Service exists before Tempo starts (no pod forms a ring of its own)', (env) => {
-    const releases = resources(stacks[`${env}-platform`]!, 'helm_release');
-    const ha = Object.entries<Json>(stacks[`${env}-platform`]!.resource.helm_release).find(([, r]) => r.name === 'tempo-ha')![0];
-    expect(releases.find((r) => r.name === 'tempo')!.depends_on).toContain(`helm_release.${ha}`);
+    const platform = stacks[`${env}-platform`]!;
+    expect(release(platform, 'tempo').depends_on).toContain(releaseRef(platform, 'tempo-ha'));
   });
   /**
    * Tempo 2.10.8 in the scalable single binary: /ready is 503 until the compactor has been ACTIVE
@@ -379,10 +378,10 @@ describe('prod observability survives a node drain and a zone loss', () => {
     const grace: number = sts.spec.template.spec.terminationGracePeriodSeconds ?? 30;
     const [tempo] = sts.spec.template.spec.containers.filter((c: Json) => c.name === 'tempo');
     const perPod = grace + 60 + 300 + tempo.readinessProbe.periodSeconds;
-    const release = resources(stacks[`${env}-platform`]!, 'helm_release').find((r) => r.name === 'tempo')!;
+    const tempoRelease = release(stacks[`${env}-platform`]!, 'tempo');
     expect(perPod).toBe(400);
-    expect(release.timeout).toBeGreaterThanOrEqual(sts.spec.replicas * perPod);
-    expect(release.timeout).toBe(1200);
+    expect(tempoRelease.timeout).toBeGreaterThanOrEqual(sts.spec.replicas * perPod);
+    expect(tempoRelease.timeout).toBe(1200);
   });
   it('azure-dev: one Tempo, target all, no ring to join', () => {
     expect(named('azure-dev', 'StatefulSet', 'tempo').spec.replicas).toBe(1);

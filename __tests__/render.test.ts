@@ -12,7 +12,7 @@ import { auditRendered, formatAuditFinding, type AuditReport } from '../scripts/
 import { skippedCharts } from '../scripts/render/charts';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { kubeVersionsOf, renderStacks, type RenderedRelease } from '../scripts/render/render';
-import { clone, examplesOutdir, readOutdir, renderedExamples, type Json, type Synthesized } from './support';
+import { clone, editValues, examplesOutdir, type Json, readOutdir, renderedExamples, type Synthesized } from './support';
 
 const kubeVersions = kubeVersionsOf(loadEnvironments(ENVIRONMENTS, undefined));
 
@@ -78,19 +78,6 @@ describe('the render audit catches', () => {
     return (await auditRendered(synth, releases, [])).findings.map(formatAuditFinding);
   }
 
-  function releaseId(stack: Json, prefix: string): string {
-    const id = Object.keys(stack.resource.helm_release).find((k) => k.startsWith(prefix));
-    if (!id) throw new Error(`no helm_release ${prefix}*`);
-    return id;
-  }
-
-  function editValues(stack: Json, prefix: string, edit: (values: Json) => void): void {
-    const release = stack.resource.helm_release[releaseId(stack, prefix)];
-    const values = JSON.parse(release.values[0]);
-    edit(values);
-    release.values = [JSON.stringify(values)];
-  }
-
   it('a value that breaks a chart template', async () => {
     const findings = await findingsAfter('aws-dev-platform', (id) => id.startsWith('external-dns'), (s) =>
       editValues(s, 'external-dns', (v) => {
@@ -102,7 +89,7 @@ describe('the render audit catches', () => {
 
   it('a custom resource field its CRD does not declare, and a built-in object of the wrong shape', async () => {
     const findings = await findingsAfter('aws-dev-platform', (id) => id.startsWith('cert-manager'), (s) => {
-      editValues(s, 'cert-manager_issuers', (v) => {
+      editValues(s, 'cluster-issuers', (v) => {
         v.objects[0].spec.acmee = { server: 'https://acme.example' };
       });
       s.resource.kubernetes_network_policy_v1['netpol-cert-manager-default-deny-ingress'].spec.policy_types = 'Ingress';
@@ -179,7 +166,7 @@ describe('the render audit catches', () => {
 
   it('a Service published past the HTTPS edge (a LoadBalancer from a chart value)', async () => {
     const findings = await findingsAfter('aws-prod-platform', (id) => id.startsWith('tempo_'), (s) =>
-      editValues(s, 'tempo_', (v) => {
+      editValues(s, 'tempo', (v) => {
         v.service = { ...v.service, type: 'LoadBalancer' };
       }),
     );

@@ -24,9 +24,9 @@ export function registryWith(base: string, change: (c: Json) => void, file?: str
 export const validate = (name: string, input: unknown) => () => loadEnvironments({ [name]: input }, undefined);
 
 /** The problems a synth of `registry` reports, having checked that it wrote nothing. */
-export function refused(registry: Record<string, unknown>): readonly string[] {
+export function refused(registry: Record<string, unknown>, selection?: string, options?: Parameters<typeof run>[3]): readonly string[] {
   const outdir = join(tempDir(), 'cdktf.out');
-  const problems = problemsOf(() => run(registry, undefined, outdir));
+  const problems = problemsOf(() => run(registry, selection, outdir, options));
   expect(existsSync(outdir)).toBe(false);
   return problems;
 }

@@ -20,3 +20,12 @@ export function releaseRef(stack: Json, name: string): string {
   if (!found) throw new Error(`no helm_release named ${name}`);
   return `helm_release.${found[0]}`;
 }
+
+/** Changes the values of the release named `name` in place, in a test's own copy of a synthesized stack. */
+export function editValues(stack: Json, name: string, change: (values: Json) => void): void {
+  const found = Object.values<Json>(stack.resource?.helm_release ?? {}).filter((r) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected one helm_release named ${name}, found ${found.length}`);
+  const values = valuesOf(found[0]!);
+  change(values);
+  found[0]!.values = [JSON.stringify(values)];
+}
