@@ -21,7 +21,8 @@ import { byPath, clone, example, type Json, problemsOf, release, synthExamples, 
 
 const ROOT = join(__dirname, '..');
 const DOCS = join(ROOT, 'docs');
-const CRDS = new CrdSchemas(parseAllDocuments(readFileSync(join(ROOT, 'charts/crds/psmdb-operator/files/crd.yaml'), 'utf8')).map((d) => d.toJSON()).filter(Boolean));
+const CRDS = new CrdSchemas(parseAllDocuments(readFileSync(join(ROOT, 'charts/crds/psmdb-operator/files/crd.yaml'), 'utf8')).map((d) => d.toJSON())
+  .filter(Boolean));
 
 /** The drill's restore manifest exactly as docs/restore.md shows it, with its placeholders filled. */
 function drillManifest(): Json {
@@ -66,7 +67,8 @@ beforeAll(() => {
     values.objects.push(drillManifest());
     writeFileSync(join(dir, 'values.json'), JSON.stringify(values));
     const template = (...flags: string[]) =>
-      parseAllDocuments(execFileSync(helmBinary().path, ['template', 'rocketchat-mongodb-restore', join(ROOT, 'charts/cluster-objects'), '-n', 'mongodb', '-f', join(dir, 'values.json'), ...flags], { encoding: 'utf8' }))
+      parseAllDocuments(execFileSync(helmBinary().path, ['template', 'rocketchat-mongodb-restore', join(ROOT, 'charts/cluster-objects'), '-n', 'mongodb',
+        '-f', join(dir, 'values.json'), ...flags], { encoding: 'utf8' }))
         .map((d) => d.toJSON())
         .filter(Boolean);
     const all = template();
@@ -118,7 +120,8 @@ describe('the quarterly drill manifest (docs/restore.md)', () => {
   it('names its source storage in backupSource, not storageName', () => {
     expect(operatorStorageProblem(manifest.find((o) => o.metadata.name === 'drill-20261123')!)).toBeUndefined();
     // The manifest the issue found: storageName main with a backupSource of no storage block.
-    expect(operatorStorageProblem({ spec: { storageName: 'main', backupSource: { type: 'logical', destination: 's3://b/p/n' } } })).toBe("storageName main replaces backupSource's storage");
+    expect(operatorStorageProblem({ spec: { storageName: 'main', backupSource: { type: 'logical', destination: 's3://b/p/n' } } })).toBe("storageName " +
+      "main replaces backupSource's storage");
   });
 });
 
@@ -134,7 +137,8 @@ describe('docs name real stacks only', () => {
   });
 
   it('would catch the name the issue found', () => {
-    expect([...'npx cdktf deploy bootstrap-example-rocketchat-tfstate-dr-222222222222'.matchAll(STACK)].map((m) => m[1])).toEqual(['bootstrap-example-rocketchat-tfstate-dr-222222222222']);
+    expect([...'npx cdktf deploy bootstrap-example-rocketchat-tfstate-dr-222222222222'.matchAll(STACK)].map((m) => m[1]))
+      .toEqual(['bootstrap-example-rocketchat-tfstate-dr-222222222222']);
   });
 });
 
@@ -167,14 +171,16 @@ describe('safe backup selection: latest (aws-dr)', () => {
     const body = expr.replace(/^\$\{/, '').replace(/\}$/, '').replace(/data\.aws_s3_objects\.[A-Za-z0-9_-]+\.keys/g, JSON.stringify(keys));
     const dir = tempDir();
     try {
-      return JSON.parse(execFileSync('terraform', ['console'], { cwd: dir, input: `jsonencode(${body})\n`, encoding: 'utf8' }).trim().replace(/^"|"$/g, '').replace(/\\"/g, '"'));
+      return JSON.parse(execFileSync('terraform', ['console'], { cwd: dir, input: `jsonencode(${body})\n`, encoding: 'utf8' }).trim().replace(/^"|"$/g, '')
+        .replace(/\\"/g, '"'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   };
 
   it('skips the newest backup, whose files may still have been in flight when the region was lost, for the one before it', () => {
-    const keys = ['aws-prod/.pbm.init', 'aws-prod/2026-11-21T01:30:05Z.pbm.json', 'aws-prod/2026-11-23T01:30:21Z.pbm.json', 'aws-prod/2026-11-22T01:30:09Z.pbm.json', 'aws-prod/2026-11-10T01:30:00Z.pbm.json.tmp'];
+    const keys = ['aws-prod/.pbm.init', 'aws-prod/2026-11-21T01:30:05Z.pbm.json', 'aws-prod/2026-11-23T01:30:21Z.pbm.json',
+      'aws-prod/2026-11-22T01:30:09Z.pbm.json', 'aws-prod/2026-11-10T01:30:00Z.pbm.json.tmp'];
     expect(pick(keys)).toBe('2026-11-22T01:30:09Z');
   });
 
@@ -196,14 +202,17 @@ describe('bad restore input: one line each, nothing synthesized', () => {
       e['aws-dr']!.app.restore.from.store = 'aws-prod-mongodb-backups-48e7e59a';
     });
     expect(problemsOf(() => loadEnvironments(envs, undefined))).toEqual([
-      'config/aws-dr: app.restore.from.region: "eu-west-1" is not this environment\'s region aws.region "eu-central-1"; a restore reads the copy in its own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
+      'config/aws-dr: app.restore.from.region: "eu-west-1" is not this environment\'s region aws.region "eu-central-1"; a restore reads the copy in its ' +
+        'own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
     ]);
     // A sibling in eu-west-1 passes that rule; the registry rule still refuses aws-prod's live store.
     const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
     const [dr] = loadEnvironments({ 'aws-dr': ENVIRONMENTS['aws-dr'] }, undefined);
-    const sibling = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, from: { ...dr!.app.restore!.from, region: 'eu-west-1', store: 'aws-prod-mongodb-backups-48e7e59a' } } } };
+    const sibling = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, from: { ...dr!.app.restore!.from, region: 'eu-west-1',
+      store: 'aws-prod-mongodb-backups-48e7e59a' } } } };
     expect(restoreSourceProblems([prod!, sibling])).toEqual([
-      'config/aws-dr: app.restore.from.region: "eu-west-1" is aws-prod\'s own region, where its live store is written by its own backups while a restore would resync it, and which a regional outage takes with it (allowed: eu-central-1, where its replica is; fix: restore from the replica there)',
+      'config/aws-dr: app.restore.from.region: "eu-west-1" is aws-prod\'s own region, where its live store is written by its own backups while a restore ' +
+        'would resync it, and which a regional outage takes with it (allowed: eu-central-1, where its replica is; fix: restore from the replica there)',
     ]);
   });
 
@@ -213,7 +222,12 @@ describe('bad restore input: one line each, nothing synthesized', () => {
     input.app.restore.pointInTime = '2025-01-01T12:00:00Z';
     const problems = problemsOf(() => loadEnvironments({ 'aws-dr': input }, undefined));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^config\/aws-dr: app\.restore\.pointInTime: "2025-01-01T12:00:00Z" is before the oldest backup the config keeps \(app\.backups\.deleteAfterDays 90: nothing before \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\) \(allowed: a time after \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z; fix: pick a later time\)$/);
+    expect(problems[0])
+      .toMatch(new RegExp(
+        '^config\\/aws-dr: app\\.restore\\.pointInTime: "2025-01-01T12:00:00Z" is before the oldest backup the config keeps \\(ap' +
+        'p\\.backups\\.deleteAfterDays 90: nothing before \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z\\) \\(allowed: a time after ' +
+        '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z; fix: pick a later time\\)$',
+      ));
   });
 });
 
@@ -225,7 +239,9 @@ describe('docs/restore.md publishes RPO and RTO per environment', () => {
       const e = restoreEstimate(env);
       const dr = env.app.backups.dr !== undefined;
       const none = 'no DR copy';
-      return `| ${env.name} | ${e.dataGb} | ${e.rpoMinutes.inPlace} min | ${dr ? `${e.rpoMinutes.regionLost} min` : none} | ${e.rtoHours.inPlace} h | ${e.rtoHours.clusterLost} h | ${dr ? `${e.rtoHours.regionLost} h` : none} | ${dr ? `${e.rtoHours.regionLostCold} h` : none} | ${dr ? `${e.rtoHours.regionLostRetry} h` : none} |`;
+      return `| ${env.name} | ${e.dataGb} | ${e.rpoMinutes.inPlace} min | ${dr ? `${e.rpoMinutes.regionLost} min` : none} | ${e.rtoHours.inPlace} h | ${e
+        .rtoHours.clusterLost} h | ${dr ? `${e.rtoHours.regionLost} h` : none} | ${dr ? `${e.rtoHours.regionLostCold} h` : none} | ${dr ? `${e.rtoHours
+        .regionLostRetry} h` : none} |`;
     });
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(table).toContain(row);
@@ -241,7 +257,8 @@ describe('after failover: the first full backup with the serve deploy (region-lo
       const from = { environment: 'aws-prod', store: 'aws-prod-mongodb-backups-dr-48e7e59a', prefix: 'aws-prod', region: 'eu-central-1' };
       writeFileSync(join(dir, 'values.json'), JSON.stringify({ objects: [firstBackupResource({ from, attempt: 2 })] }));
       const template = (...flags: string[]) =>
-        parseAllDocuments(execFileSync(helmBinary().path, ['template', 'rocketchat-mongodb-first-backup', join(ROOT, 'charts/cluster-objects'), '-n', 'mongodb', '-f', join(dir, 'values.json'), ...flags], { encoding: 'utf8' }))
+        parseAllDocuments(execFileSync(helmBinary().path, ['template', 'rocketchat-mongodb-first-backup', join(ROOT, 'charts/cluster-objects'), '-n',
+          'mongodb', '-f', join(dir, 'values.json'), ...flags], { encoding: 'utf8' }))
           .map((d) => d.toJSON())
           .filter(Boolean);
       const [backup] = template();
@@ -286,9 +303,11 @@ describe('a gap in the replicated oplog (region-loss review, item 1): pin the en
 
   it('refuses, in one line, a timeline end that is not after the pinned backup, and a timeline end with backup latest', () => {
     expect(problemsOf(() => loadEnvironments({ 'aws-dr': restoring({ backup, attempt: 2, pointInTime: backup }) }, undefined))).toEqual([
-      `config/aws-dr: app.restore.pointInTime: "${backup}" is not after app.restore.backup "${backup}", the backup the oplog is replayed from (allowed: a time after ${backup}; fix: pick an older backup, or a later time)`,
+      `config/aws-dr: app.restore.pointInTime: "${backup}" is not after app.restore.backup "${backup}", the backup the oplog is replayed from (allowed: ` +
+        `a time after ${backup}; fix: pick an older backup, or a later time)`,
     ]);
     const latest = problemsOf(() => loadEnvironments({ 'aws-dr': restoring({ backup: 'latest', attempt: 2, pointInTime: timelineEnd }) }, undefined));
-    expect(latest).toEqual([expect.stringMatching(/^config\/aws-dr: app\.restore\.pointInTime: "[^"]+" needs a named backup: "latest" may have started after it/)]);
+    expect(latest).toEqual([expect
+      .stringMatching(/^config\/aws-dr: app\.restore\.pointInTime: "[^"]+" needs a named backup: "latest" may have started after it/)]);
   });
 });

@@ -85,7 +85,8 @@ describe("aws-prod's restore check role reads the backup bucket and nothing else
   it('touches no other bucket and uses the key only through S3', async () => {
     await assertRequest(model, { role: check, action: 's3:GetObject', resource: `arn:aws:s3:::${uploads}/avatar.png` }, false);
     await assertRequest(model, { role: check, action: 's3:ListBucket', resource: `arn:aws:s3:::${uploads}` }, false);
-    await assertRequest(model, { role: check, action: 'kms:Decrypt', resource: appKey, context: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } }, false);
+    await assertRequest(model, { role: check, action: 'kms:Decrypt', resource: appKey, context: {
+      'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } }, false);
     await assertRequest(model, { role: check, action: 'kms:Decrypt', resource: appKey }, false);
   });
 
@@ -101,15 +102,20 @@ describe("azure-prod's restore check identity", () => {
     const stack = stacks['azure-prod-app']!;
     const [identityId, identity] = Object.entries<Json>(stack.resource.azurerm_user_assigned_identity).find(([, i]) => i.name.includes('restore-check'))!;
     expect(identity.name).toBe('id-azure-prod-restore-check');
-    const grants = resources(stack, 'azurerm_role_assignment').filter((g) => g.principal_id === `\${azurerm_user_assigned_identity.${identityId}.principal_id}`);
+    const grants = resources(stack, 'azurerm_role_assignment').filter((g) => g
+      .principal_id === `\${azurerm_user_assigned_identity.${identityId}.principal_id}`);
     const [containerId] = Object.entries<Json>(stack.resource.azurerm_storage_container).find(([, c]) => c.name === 'mongodb-backups')!;
-    expect(grants.map((g) => [g.role_definition_name ?? g.role_definition_id, g.scope])).toEqual([[expect.stringMatching(/^\/subscriptions\/[0-9a-f-]+\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/), `\${azurerm_storage_container.${containerId}.id}`]]);
+    expect(grants.map((g) => [g.role_definition_name ?? g.role_definition_id, g.scope])).toEqual([[expect
+      .stringMatching(/^\/subscriptions\/[0-9a-f-]+\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/),
+      `\${azurerm_storage_container.${containerId}.id}`]]);
     const id = (grants[0]!.role_definition_id as string).split('/').pop();
     const definition = resources(stacks['bootstrap-exrctfstateprod01']!, 'azurerm_role_definition').find((d) => d.role_definition_id === id)!;
     expect(definition.name).toBe('azure-prod MongoDB backup reader');
     // Storage Blob Data Reader's read rights, nothing that writes, deletes or hands out keys.
-    expect(definition.permissions).toEqual([{ actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read'], data_actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'], not_data_actions: [] }]);
-    const credential = resources(stack, 'azurerm_federated_identity_credential').find((c) => c.parent_id === `\${azurerm_user_assigned_identity.${identityId}.id}`)!;
+    expect(definition.permissions).toEqual([{ actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read'],
+      data_actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'], not_data_actions: [] }]);
+    const credential = resources(stack, 'azurerm_federated_identity_credential').find((c) => c
+      .parent_id === `\${azurerm_user_assigned_identity.${identityId}.id}`)!;
     expect(credential.subject).toBe('system:serviceaccount:mongodb-restore-check:mongodb-restore-check');
   });
 });
@@ -135,7 +141,8 @@ describe('the restore check pod', () => {
 
   it('holds its own replica set: mongod and pbm-agent as sidecars on localhost, reaching no live member', () => {
     const { pod } = cronJob('aws-prod');
-    expect(pod.initContainers.map((c: Json) => [c.name, c.restartPolicy ?? 'once'])).toEqual([['pbm-cli', 'once'], ['mongod', 'Always'], ['pbm-agent', 'Always']]);
+    expect(pod.initContainers.map((c: Json) => [c.name, c.restartPolicy ?? 'once'])).toEqual([['pbm-cli', 'once'], ['mongod', 'Always'], ['pbm-agent',
+      'Always']]);
     const mongod = pod.initContainers[1];
     // The kubelet starts the check (which initiates the set) only once the agent sidecar is Running: the agent must
     // survive the uninitiated set, so it runs under PBM's restart loop, as the operator runs it.
@@ -155,7 +162,8 @@ describe('the restore check pod', () => {
     const stack = stacks['aws-prod-app']!;
     const config = resources(stack, 'kubernetes_config_map_v1').find((c) => c.metadata.name === 'mongodb-restore-check')!;
     expect(parse(config.data['main.yaml'])).toEqual({ storage: { type: 'filesystem', filesystem: { path: '/pbm/main' } } });
-    expect(parse(config.data['profile.yaml'])).toEqual({ storage: { type: 's3', s3: { bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_mongodb-backups-bucket_[0-9A-F]+\.bucket\}$/), region: 'eu-west-1', prefix: 'aws-prod' } } });
+    expect(parse(config.data['profile.yaml'])).toEqual({ storage: { type: 's3', s3: { bucket: expect
+      .stringMatching(/^\$\{aws_s3_bucket\.cloud_mongodb-backups-bucket_[0-9A-F]+\.bucket\}$/), region: 'eu-west-1', prefix: 'aws-prod' } } });
     // The script adds the profile with --sync, never sets it as main storage (which would resync and rewrite .pbm.init).
     const script: string = config.data['check.js'];
     expect(script).toContain("pbm('profile', 'add', 'store', '/check/profile.yaml', '--sync', '--wait', '--wait-time', '10m')");
@@ -186,7 +194,8 @@ describe('the restore check pod', () => {
     const script: string = copy.command[2];
     expect(script).toContain('az login --service-principal -u "$AZURE_CLIENT_ID" -t "$AZURE_TENANT_ID" --federated-token');
     expect(script).not.toMatch(/account-key|AZURE_STORAGE_KEY|--sas-token/);
-    expect(Object.fromEntries(copy.env.map((e: Json) => [e.name, e.value]))).toMatchObject({ CONTAINER: 'mongodb-backups', PREFIX: 'azure-prod', DEST: '/backup' });
+    expect(Object.fromEntries(copy.env.map((e: Json) => [e.name, e.value]))).toMatchObject({ CONTAINER: 'mongodb-backups', PREFIX: 'azure-prod',
+      DEST: '/backup' });
     const agent = pod.initContainers.find((c: Json) => c.name === 'pbm-agent');
     expect(agent.volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup' });
     const config = resources(stacks['azure-prod-app']!, 'kubernetes_config_map_v1').find((c) => c.metadata.name === 'mongodb-restore-check')!;
@@ -200,7 +209,8 @@ describe('the restore check pod', () => {
     const policies = resources(stacks['aws-prod-app']!, 'kubernetes_network_policy_v1').filter((p) => p.metadata.namespace === 'mongodb-restore-check');
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(['default-deny', 'dns', 'restore-check']);
     const check = policies.find((p) => p.metadata.name === 'restore-check')!;
-    expect(check.spec.ingress).toEqual([{ from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'prometheus' } }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: '9100', protocol: 'TCP' }] }]);
+    expect(check.spec.ingress).toEqual([{ from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'prometheus' } }, namespace_selector: {
+      match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: '9100', protocol: 'TCP' }] }]);
     expect(check.spec.egress).toEqual([{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }], ports: [{ port: '443', protocol: 'TCP' }] }]);
   });
 });
@@ -220,12 +230,14 @@ describe('app.backups.restoreCheck', () => {
   });
 
   it('turned off, its alerts go too', () => {
-    const [env] = loadEnvironments({ 'aws-dev': { ...example('aws-dev'), app: { ...example('aws-dev').app, backups: { ...example('aws-dev').app.backups, restoreCheck: { enabled: false } } } } }, undefined);
+    const [env] = loadEnvironments({ 'aws-dev': { ...example('aws-dev'), app: { ...example('aws-dev').app, backups: { ...example('aws-dev').app.backups,
+      restoreCheck: { enabled: false } } } } }, undefined);
     const names = alertGroups(env!).flatMap((g) => g.rules.map((r) => r.alert));
     expect(names).not.toContain('MongoDBRestoreCheckFailed');
     expect(names).toContain('MongoDBBackupFailed');
     const [on] = loadEnvironments({ 'aws-dev': example('aws-dev') }, undefined);
-    expect(alertGroups(on!).flatMap((g) => g.rules.map((r) => r.alert))).toEqual(expect.arrayContaining(['MongoDBRestoreCheckFailed', 'MongoDBRestoreCheckStale']));
+    expect(alertGroups(on!).flatMap((g) => g.rules.map((r) => r.alert))).toEqual(expect.arrayContaining(['MongoDBRestoreCheckFailed',
+      'MongoDBRestoreCheckStale']));
   });
 });
 
@@ -237,7 +249,8 @@ cmd="$1 $2 $3"; shift 3
 case "$cmd" in
   "login --service-principal -u") exit 0 ;;
   "storage blob list") pre=""; while [ $# -gt 0 ]; do case "$1" in --prefix) pre=$2 ;; esac; shift; done
-    if [ "$pre" = "$PREFIX/" ]; then (cd "$STORE/blobs" && ls -1 "$PREFIX" | grep '[.]pbm[.]json$' | sed "s|^|$PREFIX/|"); else (cd "$STORE/blobs" && find "$pre" -type f | sort); fi; exit 0 ;;
+    if [ "$pre" = "$PREFIX/" ]; then (cd "$STORE/blobs" && ls -1 "$PREFIX" | grep '[.]pbm[.]json$' | sed "s|^|$PREFIX/|"); else (cd "$STORE/blobs" && ` +
+      `find "$pre" -type f | sort); fi; exit 0 ;;
   "storage blob download") while [ $# -gt 0 ]; do case "$1" in -n) n=$2 ;; -f) f=$2 ;; esac; shift; done
     case "$n" in *"$FAIL_ON"*) [ -n "$FAIL_ON" ] && { echo "ERROR: AADSTS700024: Client assertion is not within its valid time range" >&2; exit 1; } ;; esac
     cp "$STORE/blobs/$n" "$f" ;;
@@ -254,7 +267,8 @@ esac
       writeFileSync(join(blobs, '.pbm.init'), 'v2.12.0');
       // PBM's json.MarshalIndent with tabs: the top-level status sits one tab in, each replica set's deeper.
       writeFileSync(join(blobs, '2026-12-01T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-01T01:30:00Z",\n\t"status": "done"\n}');
-      writeFileSync(join(blobs, '2026-12-02T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-02T01:30:00Z",\n\t"replsets": [\n\t\t{\n\t\t\t"status": "done"\n\t\t}\n\t],\n\t"status": "running"\n}');
+      writeFileSync(join(blobs, '2026-12-02T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-02T01:30:00Z",\n\t"replsets": [\n\t\t{\n\t\t\t"status": ' +
+        '"done"\n\t\t}\n\t],\n\t"status": "running"\n}');
       writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'meta.pbm'), 'meta');
       writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'rocketchat.users.s2'), 'users');
       mkdirSync(join(dir, 'bin'));
@@ -262,7 +276,8 @@ esac
       chmodSync(join(dir, 'bin', 'az'), 0o755);
       writeFileSync(join(dir, 'token'), 'federated');
       const dest = join(dir, 'backup');
-      const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups', PREFIX: 'azure-prod', DEST: dest, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token') };
+      const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups',
+        PREFIX: 'azure-prod', DEST: dest, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token') };
       const out = execFileSync('/bin/sh', ['-c', restoreCheckCopyScript()], { env, encoding: 'utf8' });
       expect(out).toContain('copied 2026-12-01T01:30:00Z');
       expect(readFileSync(join(dest, 'azure-prod', '.pbm.init'), 'utf8')).toBe('v2.12.0');
@@ -300,7 +315,9 @@ esac
       chmodSync(join(dir, 'bin', 'az'), 0o755);
       writeFileSync(join(dir, 'token'), 'federated');
       const dest = join(dir, 'backup');
-      const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups', PREFIX: 'azure-prod', DEST: dest, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token'), FAIL_ON: 'rocketchat.users.s2' };
+      const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups',
+        PREFIX: 'azure-prod', DEST: dest, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token'),
+        FAIL_ON: 'rocketchat.users.s2' };
       expect(() => execFileSync('/bin/sh', ['-c', restoreCheckCopyScript()], { env, encoding: 'utf8', stdio: 'pipe' })).toThrow(/AADSTS700024/);
       expect(existsSync(join(dest, '.failed'))).toBe(true);
       expect(existsSync(join(dest, '.copied'))).toBe(false);

@@ -70,7 +70,8 @@ describe('replicas owned by the autoscaler', () => {
     const input = example('aws-prod');
     input.app.rocketchat.autoscaling.memoryTargetPercent = 80;
     expect(problemsOf(validate('aws-prod', input))).toContain(
-      'config/aws-prod: app.rocketchat.autoscaling.memoryTargetPercent: is not a known field (allowed: maxReplicas, cpuTargetPercent, scaleDownStabilizationSeconds)',
+      'config/aws-prod: app.rocketchat.autoscaling.memoryTargetPercent: is not a known field (allowed: maxReplicas, cpuTargetPercent, ' +
+        'scaleDownStabilizationSeconds)',
     );
   });
 });
@@ -121,7 +122,8 @@ describe('rollout configuration', () => {
   const input = () => example('azure-prod');
   it('takes preStop, drain, grace period and surge from config', () => {
     const env = parsed('aws-prod');
-    const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 60, drainSeconds: 45, terminationGracePeriodSeconds: 120, maxSurgePercent: 50 } } } };
+    const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 60, drainSeconds: 45,
+      terminationGracePeriodSeconds: 120, maxSurgePercent: 50 } } } };
     expect(rolloutPatch(custom).merge).toEqual({
       spec: {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 0 } },
@@ -133,7 +135,8 @@ describe('rollout configuration', () => {
     const config = input();
     config.app.rocketchat.rollout = { preStopSeconds: 40, drainSeconds: 30, terminationGracePeriodSeconds: 120 };
     expect(problemsOf(validate('azure-prod', config))).toEqual([
-      'config/azure-prod: app.rocketchat.rollout.preStopSeconds: 40 is below drainSeconds 30 + 15 s for the load balancer to stop sending, so the pod would get SIGTERM while requests still arrive (allowed: an integer from 45 to 1800)',
+      'config/azure-prod: app.rocketchat.rollout.preStopSeconds: 40 is below drainSeconds 30 + 15 s for the load balancer to stop sending, so the pod ' +
+        'would get SIGTERM while requests still arrive (allowed: an integer from 45 to 1800)',
     ]);
   });
   it('refuses the old defaults (preStop 20 s with a 30 s drain)', () => {
@@ -145,14 +148,16 @@ describe('rollout configuration', () => {
     const config = input();
     config.app.rocketchat.rollout = { terminationGracePeriodSeconds: 60 };
     expect(problemsOf(validate('azure-prod', config))).toEqual([
-      'config/azure-prod: app.rocketchat.rollout.terminationGracePeriodSeconds: 60 is not more than preStopSeconds 45 + 15 s of shutdown, so Kubernetes would kill pods still finishing requests (allowed: an integer from 61 to 3600)',
+      'config/azure-prod: app.rocketchat.rollout.terminationGracePeriodSeconds: 60 is not more than preStopSeconds 45 + 15 s of shutdown, so Kubernetes ' +
+        'would kill pods still finishing requests (allowed: an integer from 61 to 3600)',
     ]);
   });
   it('refuses a surge so small that the slowest rollout passes half the Helm timeout', () => {
     const config = example('aws-prod');
     config.app.rocketchat.rollout = { maxSurgePercent: 10 };
     expect(problemsOf(validate('aws-prod', config))).toEqual([
-      'config/aws-prod: app.rocketchat.rollout.maxSurgePercent: 10 makes a rollout of 9 pods take about 1260 s, more than half the 1200 s Helm timeout (allowed: an integer from 23 to 100)',
+      'config/aws-prod: app.rocketchat.rollout.maxSurgePercent: 10 makes a rollout of 9 pods take about 1260 s, more than half the 1200 s Helm timeout ' +
+        '(allowed: an integer from 23 to 100)',
     ]);
   });
 });
@@ -160,20 +165,24 @@ describe('rollout configuration', () => {
 describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
   const manifests = [
     '---\n# Source: chart/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n',
-    '---\n# Source: chart/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n      - name: sidecar\n        image: side:1\n',
+    '---\n# Source: chart/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  ' +
+      'template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n      - name: sidecar\n        image: side:1\n',
   ].join('');
-  const patch = { kind: 'Deployment', name: 'web', remove: [['spec', 'replicas']], merge: { spec: { template: { spec: { containers: [{ name: 'app', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } } };
+  const patch = { kind: 'Deployment', name: 'web', remove: [['spec', 'replicas']], merge: { spec: { template: { spec: { containers: [{ name: 'app',
+    lifecycle: { preStop: { sleep: { seconds: 5 } } } }] } } } } };
 
   it('deletes the paths it is given', () => {
     expect(patchManifests(manifests, patch)).not.toContain('replicas');
   });
   it('merges into the named container and leaves the others as they were', () => {
     const out = patchManifests(manifests, patch);
-    expect(out).toContain('  - name: app\n          image: app:1\n          lifecycle:\n            preStop:\n              sleep:\n                seconds: 5\n        - name: sidecar\n          image: side:1\n');
+    expect(out).toContain('  - name: app\n          image: app:1\n          lifecycle:\n            preStop:\n              sleep:\n                ' +
+      'seconds: 5\n        - name: sidecar\n          image: side:1\n');
   });
   it('passes every other document through byte for byte, Source comments included', () => {
     const out = patchManifests(manifests, patch);
-    expect(out.startsWith('---\n# Source: chart/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n---\n# Source: chart/templates/deployment.yaml\n')).toBe(true);
+    expect(out.startsWith('---\n# Source: chart/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: ' +
+      '80}]\n---\n# Source: chart/templates/deployment.yaml\n')).toBe(true);
   });
   it('applies a list of patches in order', () => {
     const second = { kind: 'Service', name: 'web', merge: { spec: { type: 'ClusterIP' } } };
@@ -193,7 +202,8 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
         env: { PATH: process.env.PATH ?? '', NODE_PATH: '' },
         encoding: 'utf8',
       });
-      expect(out).toContain('  - name: app\n          image: app:1\n          lifecycle:\n            preStop:\n              sleep:\n                seconds: 5\n');
+      expect(out).toContain('  - name: app\n          image: app:1\n          lifecycle:\n            preStop:\n              sleep:\n                ' +
+        'seconds: 5\n');
       expect(out).not.toContain('replicas');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -214,7 +224,8 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
       '/out/stacks/aws-prod-app',
     ]);
   });
-  it.each(['aws-prod-platform', 'aws-prod-app', 'azure-dev-platform'])('%s: the helm provider keeps each release\'s manifest, so plans show object diffs', (stack) => {
+  it.each(['aws-prod-platform', 'aws-prod-app', 'azure-dev-platform'])('%s: the helm provider keeps each release\'s manifest, so plans show object diffs',
+    (stack) => {
     expect(Object.values<Json>(stacks[stack]!.provider.helm).map((p) => p.experiments)).toEqual([{ manifest: true }]);
   });
   it('the synthesized release runs the script shipped in the stack with the Rocket.Chat patch', () => {

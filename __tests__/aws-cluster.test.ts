@@ -89,7 +89,8 @@ describe('aws cluster stack', () => {
       const key = byPath(prod, 'aws_kms_key', 'control-plane/logs/key/key');
       expect(key.enable_key_rotation).toBe(true);
       const logsGrant = policy(key.policy).Statement.find((st: Json) => st.Principal?.Service === 'logs.eu-west-1.amazonaws.com');
-      expect(logsGrant.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn']).toBe('arn:aws:logs:eu-west-1:222222222222:log-group:/aws/eks/aws-prod/cluster');
+      expect(logsGrant.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn'])
+        .toBe('arn:aws:logs:eu-west-1:222222222222:log-group:/aws/eks/aws-prod/cluster');
       expect(cluster().depends_on).toContainEqual(expect.stringMatching(/^aws_cloudwatch_log_group\./));
     });
 
@@ -181,14 +182,17 @@ describe('aws cluster stack', () => {
         c.kubernetes.nodePools[0].instanceTypes = ['m7g.xlarge', 'm8g.xlarge'];
         c.kubernetes.nodeImageRelease = '1.35.7-20260801';
       });
-      expect(byPath(stack, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({ ami_type: 'AL2023_ARM_64_STANDARD', release_version: '1.35.7-20260801' });
-      expect(byPath(stack, 'aws_eks_node_group', 'pool-data-a/node-group')).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', release_version: '1.35.7-20260801' });
+      expect(byPath(stack, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({ ami_type: 'AL2023_ARM_64_STANDARD',
+        release_version: '1.35.7-20260801' });
+      expect(byPath(stack, 'aws_eks_node_group', 'pool-data-a/node-group')).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD',
+        release_version: '1.35.7-20260801' });
     });
 
     it('encrypts gp3 root volumes with the EBS customer key', () => {
       expect(template('data-a').block_device_mappings[0]).toEqual({
         device_name: '/dev/xvda',
-        ebs: { volume_type: 'gp3', volume_size: 100, encrypted: 'true', delete_on_termination: 'true', kms_key_id: expect.stringMatching(/aws_kms_key\.ebs-key_\w+\.arn/) },
+        ebs: { volume_type: 'gp3', volume_size: 100, encrypted: 'true', delete_on_termination: 'true', kms_key_id: expect
+          .stringMatching(/aws_kms_key\.ebs-key_\w+\.arn/) },
       });
     });
 

@@ -82,7 +82,8 @@ describe("aws-dr's backup agent (pbm-agent) on aws-prod's replica in eu-central-
 
   it('lists the replica and reads the backup, its metadata and the oplog slices', async () => {
     await assertRequest(model, { role: agent, action: 's3:ListBucket', resource: `arn:aws:s3:::${REPLICA}` }, true);
-    for (const key of ['.pbm.init', `${BACKUP}.pbm.json`, `${BACKUP}/rs0/rocketchat.users.s2`, 'pbmPitr/rs0/20261123/20261123013021-1.20261123014021-4.oplog.s2']) {
+    for (const key of ['.pbm.init', `${BACKUP}.pbm.json`, `${BACKUP}/rs0/rocketchat.users.s2`,
+      'pbmPitr/rs0/20261123/20261123013021-1.20261123014021-4.oplog.s2']) {
       await assertRequest(model, { role: agent, action: 's3:GetObject', resource: `${OBJECTS}/${key}` }, true);
     }
   });
@@ -95,8 +96,10 @@ describe("aws-dr's backup agent (pbm-agent) on aws-prod's replica in eu-central-
   it('decrypts and encrypts with the replica key only through S3 in eu-central-1 for that bucket', async () => {
     await assertRequest(model, { role: agent, action: 'kms:Decrypt', resource: replicaKey, context: VIA_S3 }, true);
     await assertRequest(model, { role: agent, action: 'kms:GenerateDataKey', resource: replicaKey, context: VIA_S3 }, true);
-    await assertRequest(model, { role: agent, action: 'kms:Decrypt', resource: replicaKey, context: { ...VIA_S3, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } }, false);
-    await assertRequest(model, { role: agent, action: 'kms:Decrypt', resource: replicaKey, context: { ...VIA_S3, 'kms:RequestAlias': 'arn:aws:s3:::another-bucket' } }, false);
+    await assertRequest(model, { role: agent, action: 'kms:Decrypt', resource: replicaKey, context: { ...VIA_S3,
+      'kms:ViaService': 's3.eu-west-1.amazonaws.com' } }, false);
+    await assertRequest(model, { role: agent, action: 'kms:Decrypt', resource: replicaKey, context: { ...VIA_S3,
+      'kms:RequestAlias': 'arn:aws:s3:::another-bucket' } }, false);
   });
 
   it('cannot delete or overwrite a backup, the oplog, or a version, nor change the bucket', async () => {
@@ -138,12 +141,14 @@ describe("aws-dr's CI plan role reads every source secret aws-dr-app reads", () 
   it('GetSecretValue on each Secrets Manager secret the app stack reads, in eu-central-1', async () => {
     const { stacks } = synthExamples();
     const read = Object.values<Json>(stacks['aws-dr-app']!.data.aws_secretsmanager_secret_version).map((d) => d.secret_id as string).sort();
-    expect(read).toEqual(['aws-dr-rocketchat-license', 'aws-dr-rocketchat-smtp', 'aws-prod-mongodb-encryption-key', 'aws-prod-mongodb-users', 'aws-prod-rocketchat-admin-password']);
+    expect(read).toEqual(['aws-dr-rocketchat-license', 'aws-dr-rocketchat-smtp', 'aws-prod-mongodb-encryption-key', 'aws-prod-mongodb-users',
+      'aws-prod-rocketchat-admin-password']);
     const plan = [...model.roles.keys()].find((r) => r.startsWith('aws-dr') && r.endsWith('plan'))!;
     expect(plan).toBeDefined();
     for (const name of read) {
       // Secrets Manager appends six random characters to a secret's ARN.
-      await assertRequest(model, { role: plan, action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:eu-central-1:222222222222:secret:${name}-AbC123` }, true);
+      await assertRequest(model, { role: plan, action: 'secretsmanager:GetSecretValue',
+        resource: `arn:aws:secretsmanager:eu-central-1:222222222222:secret:${name}-AbC123` }, true);
     }
   });
 });

@@ -41,7 +41,8 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
     expect(key).toMatchObject({ provider: 'aws.dr', enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
     const sse = byPath(stack, 'aws_s3_bucket_server_side_encryption_configuration', `/cloud/dr/${purpose}-replica/encryption`);
     expect(sse.provider).toBe('aws.dr');
-    expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(new RegExp(`^\\$\\{aws_kms_key\\.cloud_dr_${purpose}-key_[0-9A-F]+\\.arn\\}$`)) });
+    expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: expect
+      .stringMatching(new RegExp(`^\\$\\{aws_kms_key\\.cloud_dr_${purpose}-key_[0-9A-F]+\\.arn\\}$`)) });
     expect(byPath(stack, 'aws_s3_bucket_versioning', `/cloud/dr/${purpose}-replica/versioning`).versioning_configuration).toEqual({ status: 'Enabled' });
     expect(byPath(stack, 'aws_s3_bucket_public_access_block', `/cloud/dr/${purpose}-replica/public-access`)).toMatchObject({
       block_public_acls: true,
@@ -66,7 +67,8 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
     expect(byPath(stack, 'aws_s3_bucket_lifecycle_configuration', '/cloud/dr/mongodb-backups-replica/lifecycle').rule[0].expiration).toEqual([{ days: 97 }]);
     // Uploads mirror users' deletions and are not locked.
     expect(resources(stack, 'aws_s3_bucket_object_lock_configuration')).toHaveLength(1);
-    expect(byPath(stack, 'aws_s3_bucket_replication_configuration', '/cloud/dr/uploads-replication').rule[0].delete_marker_replication).toEqual({ status: 'Enabled' });
+    expect(byPath(stack, 'aws_s3_bucket_replication_configuration', '/cloud/dr/uploads-replication').rule[0].delete_marker_replication).toEqual({
+      status: 'Enabled' });
   });
 
   it('replicates with replication time control (15 min) and metrics, KMS objects included, not delete markers', () => {
@@ -126,7 +128,8 @@ describe('AWS: backups and uploads replicated to the DR region (aws-prod, app.ba
       expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.cloud_dr_alarms_[0-9A-F]+\.arn\}$/)]);
     }
     const topic = byPath(stack, 'aws_sns_topic', '/cloud/dr/alarms');
-    expect(topic).toMatchObject({ name: 'aws-prod-dr-alarms', kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.cloud_dr_alarm-key_[0-9A-F]+\.arn\}$/) });
+    expect(topic).toMatchObject({ name: 'aws-prod-dr-alarms', kms_master_key_id: expect
+      .stringMatching(/^\$\{aws_kms_key\.cloud_dr_alarm-key_[0-9A-F]+\.arn\}$/) });
   });
 
   it('mails the alarm topic to app.backups.dr.alarmEmails', () => {
@@ -164,7 +167,8 @@ describe('DR region configuration', () => {
     const input = example('aws-prod');
     input.app.backups.dr.region = 'eu-west-1';
     expect(problemsOf(validate('aws-prod', input))).toEqual([
-      'config/aws-prod: app.backups.dr.region: "eu-west-1" is this environment\'s own region (aws.region), so one regional outage takes the backups and their copy (allowed: any other region; fix: name the region the DR environment runs in, such as eu-central-1)',
+      'config/aws-prod: app.backups.dr.region: "eu-west-1" is this environment\'s own region (aws.region), so one regional outage takes the backups and ' +
+        'their copy (allowed: any other region; fix: name the region the DR environment runs in, such as eu-central-1)',
     ]);
   });
 
@@ -172,11 +176,13 @@ describe('DR region configuration', () => {
     const input = example('azure-prod');
     input.app.backups.dr.region = 'swedencentral';
     expect(problemsOf(validate('azure-prod', input))).toEqual([
-      'config/azure-prod: app.backups.dr.region: "swedencentral" is not the paired region of azure.location "westeurope"; geo-redundant storage copies only to the pair (allowed: northeurope; fix: set it to northeurope)',
+      'config/azure-prod: app.backups.dr.region: "swedencentral" is not the paired region of azure.location "westeurope"; geo-redundant storage copies ' +
+        'only to the pair (allowed: northeurope; fix: set it to northeurope)',
     ]);
     input.app.backups.dr.region = 'westeurope';
     expect(problemsOf(validate('azure-prod', input))).toEqual([
-      'config/azure-prod: app.backups.dr.region: "westeurope" is this environment\'s own region (azure.location), so one regional outage takes the backups and their copy (allowed: any other region; fix: name the region the DR environment runs in, such as northeurope)',
+      'config/azure-prod: app.backups.dr.region: "westeurope" is this environment\'s own region (azure.location), so one regional outage takes the ' +
+        'backups and their copy (allowed: any other region; fix: name the region the DR environment runs in, such as northeurope)',
     ]);
   });
 
@@ -184,7 +190,8 @@ describe('DR region configuration', () => {
     const input = example('aws-prod');
     input.app.backups.dr.region = 'northeurope';
     expect(problemsOf(validate('aws-prod', input))).toEqual([
-      'config/aws-prod: app.backups.dr.region: "northeurope" is not an AWS region (allowed: a region such as eu-central-1; fix: use the region code, not a location name)',
+      'config/aws-prod: app.backups.dr.region: "northeurope" is not an AWS region (allowed: a region such as eu-central-1; fix: use the region code, not ' +
+        'a location name)',
     ]);
   });
 });
@@ -200,14 +207,16 @@ describe('secrets a new cluster needs, kept outside the cluster', () => {
     const stack = app('aws-prod');
     for (const name of ['aws-prod-mongodb-users', 'aws-prod-mongodb-encryption-key', 'aws-prod-rocketchat-admin-password']) {
       const { secret } = secretByName(stack, name);
-      expect(secret.replica, name).toEqual([{ region: 'eu-central-1', kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\.cloud_dr_secrets-key_[0-9A-F]+\.arn\}$/) }]);
+      expect(secret.replica, name).toEqual([{ region: 'eu-central-1', kms_key_id: expect
+        .stringMatching(/^\$\{aws_kms_key\.cloud_dr_secrets-key_[0-9A-F]+\.arn\}$/) }]);
       expect(secret.recovery_window_in_days).toBe(30);
     }
     const users = secretByName(stack, 'aws-prod-mongodb-users').version.secret_string as string;
     for (const user of ['backup', 'databaseAdmin', 'clusterAdmin', 'clusterMonitor', 'userAdmin', 'rocketchat']) {
       expect(users).toMatch(new RegExp(`"${user}" = random_password\\.mongodb_(system-)?${user}-password_[0-9A-F]+\\.result`));
     }
-    expect(secretByName(stack, 'aws-prod-mongodb-encryption-key').version.secret_string).toMatch(/^\$\{random_bytes\.mongodb_encryption-key_[0-9A-F]+\.base64\}$/);
+    expect(secretByName(stack, 'aws-prod-mongodb-encryption-key').version.secret_string)
+      .toMatch(/^\$\{random_bytes\.mongodb_encryption-key_[0-9A-F]+\.base64\}$/);
     expect(Object.values<Json>(stack.resource.random_bytes)[0]).toMatchObject({ length: 32 });
   });
 
@@ -238,12 +247,17 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
       {
         apiVersion: 'psmdb.percona.com/v1',
         kind: 'PerconaServerMongoDBRestore',
-        metadata: { name: 'restore-from-aws-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' } },
+        metadata: { name: 'restore-from-aws-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install',
+          'helm.sh/hook-delete-policy': 'hook-failed' } },
         spec: {
           clusterName: 'rocketchat-mongodb',
           backupSource: {
             type: 'logical',
-            destination: expect.stringMatching(/^s3:\/\/aws-prod-mongodb-backups-dr-48e7e59a\/aws-prod\/\$\{terraform_data\.mongodb-restore_latest-backup_[0-9A-F]+\.output\.name\}$/),
+            destination: expect
+              .stringMatching(new RegExp(
+                '^s3:\\/\\/aws-prod-mongodb-backups-dr-48e7e59a\\/aws-prod\\/\\$\\{terraform_data\\.mongodb-restore_latest-backup_[0-9A-F' +
+                ']+\\.output\\.name\\}$',
+              )),
             s3: { bucket: 'aws-prod-mongodb-backups-dr-48e7e59a', region: 'eu-central-1', prefix: 'aws-prod' },
           },
           pitr: { type: 'latest' },
@@ -259,7 +273,8 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     const frozen = byPath(stack, 'terraform_data', '/mongodb-restore/latest-backup');
     expect(frozen.lifecycle).toEqual({ ignore_changes: ['input'] });
     // The second newest when there are two or more (restore-source.ts says why; dr-restore.test.ts evaluates it with Terraform).
-    const newestFirst = `reverse(sort(flatten(regexall("(?m)^aws-prod/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)[.]pbm[.]json$", join("\\n", data.aws_s3_objects.${Object.keys(stack.data.aws_s3_objects)[0]}.keys)))))`;
+    const newestFirst = `reverse(sort(flatten(regexall("(?m)^aws-prod/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)[.]pbm[.]json$", ` +
+      `join("\\n", data.aws_s3_objects.${Object.keys(stack.data.aws_s3_objects)[0]}.keys)))))`;
     expect(frozen.input.name).toBe(`\${element(${newestFirst}, (length(${newestFirst}) > 1) ? 1 : 0)}`);
   });
 
@@ -268,21 +283,25 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     expect(drRelease('rocketchat').depends_on).toContain(releaseAddress('rocketchat-mongodb-restore'));
   });
 
-  it("lets the backup agent read the source's prefix, rewrite only PBM's marker file there (the resync), and use the key only through S3 in eu-central-1 for that bucket", () => {
+  it("lets the backup agent read the source's prefix, rewrite only PBM's marker file there (the resync), and use the key only through S3 in eu-central-1 " +
+    "for that bucket", () => {
     const policy = JSON.parse(byPath(app('aws-dr'), 'aws_iam_role_policy', '/cloud/mongodb-backups-identity/inline').policy).Statement as Json[];
     const context = {
       StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' },
-      StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a', 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*'] },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a',
+        'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*'] },
     };
     expect(policy.filter((s) => s.Sid.startsWith('RestoreSourceResync'))).toEqual([
-      { Sid: 'RestoreSourceResyncMarker', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/aws-prod/.pbm.init' },
+      { Sid: 'RestoreSourceResyncMarker', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'],
+        Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/aws-prod/.pbm.init' },
       { Sid: 'RestoreSourceResyncKey', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '*', Condition: context },
     ]);
     // The operator validates the backup but never resyncs: read only.
     const operator = JSON.parse(byPath(app('aws-dr'), 'aws_iam_role_policy', '/cloud/mongodb-operator-identity/inline').policy).Statement as Json[];
     expect(operator.filter((s) => s.Sid.startsWith('RestoreSourceResync'))).toEqual([]);
     expect(policy.filter((s) => s.Sid.startsWith('RestoreSource') && !s.Sid.startsWith('RestoreSourceResync'))).toEqual([
-      { Sid: 'RestoreSourceList', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a' },
+      { Sid: 'RestoreSourceList', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+        Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a' },
       { Sid: 'RestoreSourceObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/aws-prod/*' },
       {
         Sid: 'RestoreSourceKey',
@@ -291,7 +310,8 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
         Resource: '*',
         Condition: {
           StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' },
-          StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a', 'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*'] },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a',
+            'arn:aws:s3:::aws-prod-mongodb-backups-dr-48e7e59a/*'] },
         },
       },
     ]);
@@ -300,7 +320,8 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
   it("takes aws-prod's users, encryption key and admin password from the Secrets Manager replicas in eu-central-1, and keeps them as its own", () => {
     const stack = app('aws-dr');
     const reads = Object.fromEntries(Object.entries<Json>(stack.data.aws_secretsmanager_secret_version).map(([id, d]) => [d.secret_id, id]));
-    expect(Object.keys(reads).sort()).toEqual(['aws-dr-rocketchat-license', 'aws-dr-rocketchat-smtp', 'aws-prod-mongodb-encryption-key', 'aws-prod-mongodb-users', 'aws-prod-rocketchat-admin-password']);
+    expect(Object.keys(reads).sort()).toEqual(['aws-dr-rocketchat-license', 'aws-dr-rocketchat-smtp', 'aws-prod-mongodb-encryption-key',
+      'aws-prod-mongodb-users', 'aws-prod-rocketchat-admin-password']);
     const users = `jsondecode(data.aws_secretsmanager_secret_version.${reads['aws-prod-mongodb-users']}.secret_string)`;
     const system = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-users')!;
     expect(system.data.MONGODB_DATABASE_ADMIN_PASSWORD).toBe(`\${${users}.databaseAdmin}`);
@@ -339,9 +360,11 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     config.app.restore.serve = true;
     const serving = synthWith({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr').stacks['aws-dr-app']!;
     // The serving deploy swaps the restore release for the first full backup's (item 2 of the region-loss review).
-    expect(resources(serving, 'helm_release').map((r) => r.name).sort()).toEqual([...restoring.filter((n) => n !== 'rocketchat-mongodb-restore'), 'rocketchat-mongodb-first-backup'].sort());
+    expect(resources(serving, 'helm_release').map((r) => r.name).sort()).toEqual([...restoring.filter((n) => n !== 'rocketchat-mongodb-restore'),
+      'rocketchat-mongodb-first-backup'].sort());
     expect(JSON.stringify(serving)).not.toContain('PerconaServerMongoDBRestore');
-        expect(objectsOf(serving, 'rocketchat-mongodb-first-backup').map((o: Json) => [o.kind, o.metadata.name])).toEqual([['PerconaServerMongoDBBackup', 'after-restore-from-aws-prod-1']]);
+        expect(objectsOf(serving, 'rocketchat-mongodb-first-backup').map((o: Json) => [o.kind, o.metadata.name])).toEqual([['PerconaServerMongoDBBackup',
+          'after-restore-from-aws-prod-1']]);
     // One-shot per restore: once config records the first backup as done, its release goes, so no re-install takes another.
     config.app.restore.firstBackupDone = true;
     const done = synthWith({ ...ENVIRONMENTS, 'aws-dr': config }, 'aws-dr').stacks['aws-dr-app']!;
@@ -351,7 +374,8 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
 
   it('builds a date restore from a named backup in the format the CRD validates', () => {
     const source = { storage: { s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } }, destinationPrefix: 's3://b/aws-prod' };
-    const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z', pointInTime: '2026-11-22T14:15:00Z', serve: false, firstBackupDone: false };
+    const restore = { from: { environment: 'aws-prod', store: 'b', prefix: 'aws-prod', region: 'eu-central-1' }, backup: '2026-11-22T01:30:09Z',
+      pointInTime: '2026-11-22T14:15:00Z', serve: false, firstBackupDone: false };
     expect(restoreResource(restore, source, restore.backup).spec).toEqual({
       clusterName: 'rocketchat-mongodb',
       backupSource: { type: 'logical', destination: 's3://b/aws-prod/2026-11-22T01:30:09Z', s3: { bucket: 'b', region: 'eu-central-1', prefix: 'aws-prod' } },
@@ -386,7 +410,8 @@ describe('the DR environment aws-dr', () => {
   it('does not clash with aws-prod: its own names for state, cluster, roles, keys and secrets', () => {
     const names = (env: string, type: string, field: string): string[] =>
       ['cluster', 'platform', 'app'].flatMap((l) => resources(stacks[`${env}-${l}`]!, type).map((r) => r[field] as string));
-    for (const [type, field] of [['aws_iam_role', 'name'], ['aws_kms_alias', 'name'], ['aws_secretsmanager_secret', 'name'], ['aws_s3_bucket', 'bucket'], ['aws_eks_cluster', 'name']] as const) {
+    for (const [type, field] of [['aws_iam_role', 'name'], ['aws_kms_alias', 'name'], ['aws_secretsmanager_secret', 'name'], ['aws_s3_bucket', 'bucket'],
+      ['aws_eks_cluster', 'name']] as const) {
       const prod = new Set(names('aws-prod', type, field));
       expect(names('aws-dr', type, field).filter((n) => prod.has(n)), type).toEqual([]);
     }
@@ -401,8 +426,10 @@ describe('restore configuration', () => {
     input.app.restore.from.environment = 'aws-dr';
     input.app.restore.from.prefix = 'aws-dr';
     expect(problemsOf(validate('aws-dr', input))).toEqual([
-      'config/aws-dr: app.restore.from.environment: "aws-dr" is this environment, which writes its backups and oplog slices to that store while the restore reads it (allowed: another environment\'s backups, such as its DR replica; fix: restore in place by hand, docs/restore.md "In place")',
-      'config/aws-dr: app.restore.from.prefix: "aws-dr" is the prefix this environment writes its own backups under, so PBM would read its own live metadata (allowed: the source environment\'s prefix, such as aws-prod; fix: set it to from.environment)',
+      'config/aws-dr: app.restore.from.environment: "aws-dr" is this environment, which writes its backups and oplog slices to that store while the ' +
+        'restore reads it (allowed: another environment\'s backups, such as its DR replica; fix: restore in place by hand, docs/restore.md "In place")',
+      'config/aws-dr: app.restore.from.prefix: "aws-dr" is the prefix this environment writes its own backups under, so PBM would read its own live ' +
+        'metadata (allowed: the source environment\'s prefix, such as aws-prod; fix: set it to from.environment)',
     ]);
   });
 
@@ -411,7 +438,8 @@ describe('restore configuration', () => {
     input.app.restore.backup = '2026-11-22T01:30:09Z';
     input.app.restore.pointInTime = '2026-11-21T23:00:00Z';
     expect(problemsOf(validate('aws-dr', input))).toEqual([
-      'config/aws-dr: app.restore.pointInTime: "2026-11-21T23:00:00Z" is not after app.restore.backup "2026-11-22T01:30:09Z", the backup the oplog is replayed from (allowed: a time after 2026-11-22T01:30:09Z; fix: pick an older backup, or a later time)',
+      'config/aws-dr: app.restore.pointInTime: "2026-11-21T23:00:00Z" is not after app.restore.backup "2026-11-22T01:30:09Z", the backup the oplog is ' +
+        'replayed from (allowed: a time after 2026-11-22T01:30:09Z; fix: pick an older backup, or a later time)',
     ]);
   });
 
@@ -419,7 +447,8 @@ describe('restore configuration', () => {
     const input = dr();
     input.app.restore.firstBackupDone = true;
     expect(problemsOf(validate('aws-dr', input))).toEqual([
-      'config/aws-dr: app.restore.firstBackupDone: true before app.restore.serve is true: the first backup is taken by the serving deploy (allowed: false until serve is true and the after-restore backup is ready; fix: set serve true first)',
+      'config/aws-dr: app.restore.firstBackupDone: true before app.restore.serve is true: the first backup is taken by the serving deploy (allowed: ' +
+        'false until serve is true and the after-restore backup is ready; fix: set serve true first)',
     ]);
     input.app.restore.serve = true;
     expect(validate('aws-dr', input)).not.toThrow();
@@ -430,7 +459,8 @@ describe('restore configuration', () => {
     input.app.restore.backup = '2026-11-22T01:30:09Z';
     input.app.restore.pointInTime = '2999-01-01T00:00:00Z';
     expect(problemsOf(validate('aws-dr', input))).toEqual([
-      'config/aws-dr: app.restore.pointInTime: "2999-01-01T00:00:00Z" is in the future (allowed: a UTC time before now, or "latest" for the newest oplog slice; fix: use "latest" or a past time)',
+      'config/aws-dr: app.restore.pointInTime: "2999-01-01T00:00:00Z" is in the future (allowed: a UTC time before now, or "latest" for the newest oplog ' +
+        'slice; fix: use "latest" or a past time)',
     ]);
   });
 
@@ -443,7 +473,8 @@ describe('restore configuration', () => {
     ]);
     input.app.restore.pointInTime = '2026-02-30T10:00:00Z';
     expect(problemsOf(validate('aws-dr', input))).toEqual([
-      'config/aws-dr: app.restore.pointInTime: "2026-02-30T10:00:00Z" is not a real UTC second (allowed: "latest" or YYYY-MM-DDTHH:MM:SSZ with a valid date; fix: check the day of the month)',
+      'config/aws-dr: app.restore.pointInTime: "2026-02-30T10:00:00Z" is not a real UTC second (allowed: "latest" or YYYY-MM-DDTHH:MM:SSZ with a valid ' +
+        'date; fix: check the day of the month)',
     ]);
   });
 
@@ -451,7 +482,8 @@ describe('restore configuration', () => {
     const input = dr();
     input.app.restore.pointInTime = '2026-11-22T14:15:00Z';
     expect(problemsOf(validate('aws-dr', input))).toEqual([
-      'config/aws-dr: app.restore.pointInTime: "2026-11-22T14:15:00Z" needs a named backup: "latest" may have started after it (allowed: app.restore.backup set to the newest backup that started before 2026-11-22T14:15:00Z, or pointInTime "latest"; fix: pick it from pbm list)',
+      'config/aws-dr: app.restore.pointInTime: "2026-11-22T14:15:00Z" needs a named backup: "latest" may have started after it (allowed: ' +
+        'app.restore.backup set to the newest backup that started before 2026-11-22T14:15:00Z, or pointInTime "latest"; fix: pick it from pbm list)',
     ]);
   });
 
@@ -460,14 +492,17 @@ describe('restore configuration', () => {
     input.app.restore.backup = '2999-01-01T00:00:00Z';
     input.app.restore.from.region = 'eu-west-1';
     expect(problemsOf(validate('aws-dr', input))).toEqual([
-      'config/aws-dr: app.restore.from.region: "eu-west-1" is not this environment\'s region aws.region "eu-central-1"; a restore reads the copy in its own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
-      'config/aws-dr: app.restore.backup: "2999-01-01T00:00:00Z" is in the future, so no such backup exists yet (allowed: "latest" or a backup name from pbm list; fix: copy the name from pbm list)',
+      'config/aws-dr: app.restore.from.region: "eu-west-1" is not this environment\'s region aws.region "eu-central-1"; a restore reads the copy in its ' +
+        'own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
+      'config/aws-dr: app.restore.backup: "2999-01-01T00:00:00Z" is in the future, so no such backup exists yet (allowed: "latest" or a backup name from ' +
+        'pbm list; fix: copy the name from pbm list)',
     ]);
   });
 });
 
 describe('recovery time and point estimates (docs/restore.md)', () => {
-  it('aws-prod: 200 GB (no measured dataGb) at 50 GB/h is 4 h of data restore; every other step counted; RPO = max(span 5, backup budget 45) + 15 min replication', () => {
+  it('aws-prod: 200 GB (no measured dataGb) at 50 GB/h is 4 h of data restore; every other step counted; RPO = max(span 5, backup budget 45) + 15 min ' +
+    'replication', () => {
     const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
     expect(restoreEstimate(prod!)).toEqual({
       dataGb: 200,

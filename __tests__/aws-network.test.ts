@@ -134,7 +134,8 @@ describe('aws network stack', () => {
       'public_subnet_ids', 'region', 'vpc_cidr', 'vpc_id',
     ]);
     // In zone order: the cluster layer's per-zone node pools take element i for availabilityZones[i].
-    const subnetByAddress = Object.fromEntries(Object.entries<Json>(prod.resource.aws_subnet).map(([id, s]) => [`\${aws_subnet.${id}.id}`, s.availability_zone]));
+    const subnetByAddress = Object.fromEntries(Object.entries<Json>(prod.resource.aws_subnet).map(([id, s]) => [`\${aws_subnet.${id}.id}`, s
+      .availability_zone]));
     expect(prod.output.private_subnet_ids.value.map((ref: string) => subnetByAddress[ref])).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
     expect(prod.output.nat_public_ips.value).toHaveLength(3);
   });

@@ -14,7 +14,8 @@ import { stateLocation } from '../constructs/state-backend';
 import { AzureClusterStack } from '../stacks/azure-cluster-stack';
 import { azureClusterContract } from '../stacks/azure-contracts';
 import { AzureNetworkStack } from '../stacks/azure-network-stack';
-import { automaticCrossStackOutputs, byPath, clone, type Json, only, readOutdir, refused, registryWith, remoteStateProblems, resources, type Synthesized, synthExamples, synthWith, tempDir } from './support';
+import { automaticCrossStackOutputs, byPath, clone, type Json, only, readOutdir, refused, registryWith, remoteStateProblems, resources, type Synthesized,
+  synthExamples, synthWith, tempDir } from './support';
 
 type Mutable = Record<string, any>;
 
@@ -57,7 +58,8 @@ describe('azure cluster stack', () => {
     });
 
     it('tags every taggable resource with the standard tags', () => {
-      const taggable = ['azurerm_kubernetes_cluster', 'azurerm_kubernetes_cluster_node_pool', 'azurerm_key_vault', 'azurerm_user_assigned_identity', 'azurerm_disk_encryption_set', 'azurerm_private_endpoint', 'azurerm_resource_group'];
+      const taggable = ['azurerm_kubernetes_cluster', 'azurerm_kubernetes_cluster_node_pool', 'azurerm_key_vault', 'azurerm_user_assigned_identity',
+        'azurerm_disk_encryption_set', 'azurerm_private_endpoint', 'azurerm_resource_group'];
       for (const type of taggable) {
         const all = resources(prod, type);
         expect(all.length, type).toBeGreaterThan(0);
@@ -98,7 +100,8 @@ describe('azure cluster stack', () => {
         load_balancer_sku: 'standard',
         load_balancer_profile: {
           outbound_ip_address_ids: [
-            `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/${network('azure-prod', 'resource_group_name')}/providers/Microsoft.Network/publicIPAddresses/pip-azure-prod-egress`,
+            `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/${network('azure-prod',
+              'resource_group_name')}/providers/Microsoft.Network/publicIPAddresses/pip-azure-prod-egress`,
           ],
           idle_timeout_in_minutes: 4,
         },
@@ -109,7 +112,8 @@ describe('azure cluster stack', () => {
       const egress = grant(prod, 'identities/control-plane-egress-ip');
       expect(egress).toMatchObject({
         role_definition_name: 'Network Contributor',
-        scope: `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/${network('azure-prod', 'resource_group_name')}/providers/Microsoft.Network/publicIPAddresses/pip-azure-prod-egress`,
+        scope: `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/${network('azure-prod',
+          'resource_group_name')}/providers/Microsoft.Network/publicIPAddresses/pip-azure-prod-egress`,
       });
       expect(propagation(prod).depends_on).toContainEqual(expect.stringMatching(/^azurerm_role_assignment\.identities_control-plane-egress-ip_/));
     });
@@ -140,8 +144,10 @@ describe('azure cluster stack', () => {
 
     it('patches automatically and upgrades node images inside the configured windows', () => {
       expect(aks()).toMatchObject({ automatic_upgrade_channel: 'patch', node_os_upgrade_channel: 'NodeImage' });
-      expect(aks().maintenance_window_auto_upgrade).toEqual({ frequency: 'Weekly', interval: 1, day_of_week: 'Sunday', start_time: '01:00', duration: 4, utc_offset: '+00:00' });
-      expect(aks().maintenance_window_node_os).toEqual({ frequency: 'Weekly', interval: 1, day_of_week: 'Tuesday', start_time: '21:00', duration: 6, utc_offset: '+00:00' });
+      expect(aks().maintenance_window_auto_upgrade).toEqual({ frequency: 'Weekly', interval: 1, day_of_week: 'Sunday', start_time: '01:00', duration: 4,
+        utc_offset: '+00:00' });
+      expect(aks().maintenance_window_node_os).toEqual({ frequency: 'Weekly', interval: 1, day_of_week: 'Tuesday', start_time: '21:00', duration: 6,
+        utc_offset: '+00:00' });
     });
 
     it('supports daily node OS windows and no automatic upgrades', () => {
@@ -184,7 +190,8 @@ describe('azure cluster stack', () => {
     it('sends audit-admin and every other control-plane log category to the workspace, but not the full kube-audit', () => {
       const setting = byPath(prod, 'azurerm_monitor_diagnostic_setting', 'cluster-diagnostics');
       expect(setting.target_resource_id).toMatch(/^\$\{azurerm_kubernetes_cluster\.aks_cluster_\w+\.id\}$/);
-      expect(setting).toMatchObject({ log_analytics_workspace_id: network('azure-prod', 'log_analytics_workspace_id'), log_analytics_destination_type: 'Dedicated' });
+      expect(setting).toMatchObject({ log_analytics_workspace_id: network('azure-prod', 'log_analytics_workspace_id'),
+        log_analytics_destination_type: 'Dedicated' });
       expect(setting.enabled_log.map((l: Json) => l.category)).toEqual([
         'kube-audit-admin',
         'kube-apiserver',
@@ -213,7 +220,8 @@ describe('azure cluster stack', () => {
 
   describe('identities', () => {
     it('runs the control plane and kubelet as user-assigned identities', () => {
-      expect(aks().identity).toEqual({ type: 'UserAssigned', identity_ids: [expect.stringMatching(/azurerm_user_assigned_identity\.identities_control-plane_\w+\.id/)] });
+      expect(aks().identity).toEqual({ type: 'UserAssigned', identity_ids: [expect
+        .stringMatching(/azurerm_user_assigned_identity\.identities_control-plane_\w+\.id/)] });
       expect(aks().kubelet_identity).toEqual({
         user_assigned_identity_id: expect.stringMatching(/identities_kubelet_\w+\.id\}$/),
         client_id: expect.stringMatching(/identities_kubelet_\w+\.client_id\}$/),
@@ -221,9 +229,11 @@ describe('azure cluster stack', () => {
       });
     });
 
-    it('gives the control plane Network Contributor on the node subnet and Managed Identity Operator on the kubelet identity, before the cluster exists', () => {
+    it('gives the control plane Network Contributor on the node subnet and Managed Identity Operator on the kubelet identity, before the cluster exists',
+      () => {
       const subnet = grant(prod, 'identities/control-plane-subnet');
-      expect(subnet).toMatchObject({ role_definition_name: 'Network Contributor', scope: network('azure-prod', 'node_subnet_id'), principal_type: 'ServicePrincipal' });
+      expect(subnet).toMatchObject({ role_definition_name: 'Network Contributor', scope: network('azure-prod', 'node_subnet_id'),
+        principal_type: 'ServicePrincipal' });
       expect(subnet.principal_id).toMatch(/identities_control-plane_\w+\.principal_id/);
       const operator = grant(prod, 'identities/control-plane-kubelet-operator');
       expect(operator.role_definition_name).toBe('Managed Identity Operator');
@@ -316,7 +326,8 @@ describe('azure cluster stack', () => {
 
     it('turns public access off where config says, leaving only the private endpoint', () => {
       const vault = only(dev, 'azurerm_key_vault');
-      expect(vault).toMatchObject({ public_network_access_enabled: false, network_acls: { default_action: 'Deny', ip_rules: [] }, soft_delete_retention_days: 7 });
+      expect(vault).toMatchObject({ public_network_access_enabled: false, network_acls: { default_action: 'Deny', ip_rules: [] },
+        soft_delete_retention_days: 7 });
     });
 
     it('reaches the vault through a private endpoint in the private endpoint subnet, resolved by a linked privatelink zone', () => {
@@ -326,7 +337,8 @@ describe('azure cluster stack', () => {
       expect(endpoint.private_service_connection.private_connection_resource_id).toMatch(/azurerm_key_vault\.key-vault_\w+\.id/);
       expect(endpoint.private_dns_zone_group.private_dns_zone_ids[0]).toMatch(/azurerm_private_dns_zone\.key-vault_dns-zone_\w+\.id/);
       expect(only(dev, 'azurerm_private_dns_zone').name).toBe('privatelink.vaultcore.azure.net');
-      expect(only(dev, 'azurerm_private_dns_zone_virtual_network_link')).toMatchObject({ virtual_network_id: network('azure-dev', 'vnet_id'), registration_enabled: false });
+      expect(only(dev, 'azurerm_private_dns_zone_virtual_network_link')).toMatchObject({ virtual_network_id: network('azure-dev', 'vnet_id'),
+        registration_enabled: false });
     });
 
     it('sends the vault audit log to the workspace', () => {
@@ -379,7 +391,8 @@ describe('azure cluster stack', () => {
       expect(wait.create_duration).toBe('10m');
       expect(wait.depends_on).toEqual([expect.stringMatching(/^azurerm_role_assignment\.disk-encryption_deployer-crypto-officer_/)]);
       expect(wait.triggers.role_assignment_ids).toMatch(/azurerm_role_assignment\.disk-encryption_deployer-crypto-officer_\w+\.id/);
-      expect(only(prod, 'azurerm_key_vault_key').depends_on).toEqual([expect.stringMatching(/^time_sleep\.disk-encryption_deployer-crypto-officer-propagation_/)]);
+      expect(only(prod, 'azurerm_key_vault_key').depends_on).toEqual([expect
+        .stringMatching(/^time_sleep\.disk-encryption_deployer-crypto-officer-propagation_/)]);
     });
 
     it('creates the cluster only 10 minutes after every role it and its disk encryption set need', () => {
@@ -532,7 +545,8 @@ const cases: BadCase[] = [
     title: 'autoscaler minimum above maximum',
     base: 'azure-prod',
     change: (c) => (c.kubernetes.nodePools[1].minSize = 13),
-    problems: ['config/azure-prod: kubernetes.nodePools[1].desiredSize: sizes min 13, desired 3, max 12 are out of order (allowed: minSize <= desiredSize <= maxSize)'],
+    problems: ['config/azure-prod: kubernetes.nodePools[1].desiredSize: sizes min 13, desired 3, max 12 are out of order (allowed: minSize <= ' +
+      'desiredSize <= maxSize)'],
   },
   {
     title: 'version past AKS standard support',
@@ -550,33 +564,39 @@ const cases: BadCase[] = [
     title: 'prod API server open to the internet',
     base: 'azure-prod',
     change: (c) => c.kubernetes.apiServer.authorizedIpRanges.push('0.0.0.0/0'),
-    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "0.0.0.0/0" opens the prod API server to the whole internet (allowed: your admin and CI ranges, /16 or narrower, or access "private")'],
+    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "0.0.0.0/0" opens the prod API server to the whole internet (allowed: ' +
+      'your admin and CI ranges, /16 or narrower, or access "private")'],
   },
   {
     title: 'prod API server open to a /8',
     base: 'azure-prod',
     change: (c) => c.kubernetes.apiServer.authorizedIpRanges.push('100.0.0.0/8'),
-    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "100.0.0.0/8" opens the prod API server to 16,777,216 addresses (allowed: your admin and CI ranges, /16 or narrower, or access "private")'],
+    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges[2]: "100.0.0.0/8" opens the prod API server to 16,777,216 addresses (allowed: ' +
+      'your admin and CI ranges, /16 or narrower, or access "private")'],
   },
   {
     title: 'public API server with no authorized ranges',
     base: 'azure-dev',
     change: (c) => (c.kubernetes.apiServer.authorizedIpRanges = []),
-    problems: ['config/azure-dev: kubernetes.apiServer.authorizedIpRanges: is empty, which leaves the public API server open to the whole internet (allowed: your admin and CI ranges, or access "private")'],
+    problems: ['config/azure-dev: kubernetes.apiServer.authorizedIpRanges: is empty, which leaves the public API server open to the whole internet ' +
+      '(allowed: your admin and CI ranges, or access "private")'],
   },
   {
     title: 'authorized ranges on a private cluster',
     base: 'azure-prod',
     change: (c) => (c.kubernetes.apiServer.access = 'private'),
-    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges: has ranges, but AKS applies none to a private cluster (allowed: an empty list with access "private")'],
+    problems: ['config/azure-prod: kubernetes.apiServer.authorizedIpRanges: has ranges, but AKS applies none to a private cluster (allowed: an empty ' +
+      'list with access "private")'],
   },
   {
     title: 'service range overlapping the VNet',
     base: 'azure-prod',
     change: (c) => (c.kubernetes.serviceCidr = '10.40.0.0/16'),
     problems: [
-      'config/azure-prod: kubernetes.serviceCidr: "10.40.0.0/16" overlaps network.vnetCidr "10.40.0.0/16" (allowed: a range outside the VNet and the pod range, such as 172.16.0.0/16)',
-      'config/azure-prod: kubernetes.dnsServiceIp: "172.16.0.10" is outside kubernetes.serviceCidr "10.40.0.0/16" (allowed: an address inside it such as 10.40.0.10)',
+      'config/azure-prod: kubernetes.serviceCidr: "10.40.0.0/16" overlaps network.vnetCidr "10.40.0.0/16" (allowed: a range outside the VNet and the pod ' +
+        'range, such as 172.16.0.0/16)',
+      'config/azure-prod: kubernetes.dnsServiceIp: "172.16.0.10" is outside kubernetes.serviceCidr "10.40.0.0/16" (allowed: an address inside it such as ' +
+        '10.40.0.10)',
     ],
   },
   {
@@ -586,7 +606,8 @@ const cases: BadCase[] = [
       c.kubernetes.serviceCidr = '192.168.0.0/20';
       c.kubernetes.dnsServiceIp = '192.168.0.10';
     },
-    problems: ['config/azure-prod: kubernetes.serviceCidr: "192.168.0.0/20" overlaps network.podCidr "192.168.0.0/16" (allowed: a range outside the VNet and the pod range, such as 172.16.0.0/16)'],
+    problems: ['config/azure-prod: kubernetes.serviceCidr: "192.168.0.0/20" overlaps network.podCidr "192.168.0.0/16" (allowed: a range outside the VNet ' +
+      'and the pod range, such as 172.16.0.0/16)'],
   },
   {
     title: 'service range AKS reserves',
@@ -595,25 +616,29 @@ const cases: BadCase[] = [
       c.kubernetes.serviceCidr = '172.30.0.0/16';
       c.kubernetes.dnsServiceIp = '172.30.0.10';
     },
-    problems: ['config/azure-dev: kubernetes.serviceCidr: "172.30.0.0/16" overlaps 172.30.0.0/16, which AKS reserves (allowed: a range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24)'],
+    problems: ['config/azure-dev: kubernetes.serviceCidr: "172.30.0.0/16" overlaps 172.30.0.0/16, which AKS reserves (allowed: a range outside ' +
+      '169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24)'],
   },
   {
     title: 'pod range AKS reserves',
     base: 'azure-dev',
     change: (c) => (c.network.podCidr = '172.31.0.0/16'),
-    problems: ['config/azure-dev: network.podCidr: "172.31.0.0/16" overlaps 172.31.0.0/16, which AKS reserves (allowed: a range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24)'],
+    problems: ['config/azure-dev: network.podCidr: "172.31.0.0/16" overlaps 172.31.0.0/16, which AKS reserves (allowed: a range outside 169.254.0.0/16, ' +
+      '172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24)'],
   },
   {
     title: 'DNS service address outside the service range',
     base: 'azure-dev',
     change: (c) => (c.kubernetes.dnsServiceIp = '10.0.0.10'),
-    problems: ['config/azure-dev: kubernetes.dnsServiceIp: "10.0.0.10" is outside kubernetes.serviceCidr "172.16.0.0/16" (allowed: an address inside it such as 172.16.0.10)'],
+    problems: ['config/azure-dev: kubernetes.dnsServiceIp: "10.0.0.10" is outside kubernetes.serviceCidr "172.16.0.0/16" (allowed: an address inside it ' +
+      'such as 172.16.0.10)'],
   },
   {
     title: 'DNS service address taken by the kubernetes service',
     base: 'azure-dev',
     change: (c) => (c.kubernetes.dnsServiceIp = '172.16.0.1'),
-    problems: ['config/azure-dev: kubernetes.dnsServiceIp: "172.16.0.1" is the network or kubernetes service address of "172.16.0.0/16" (allowed: a later address such as 172.16.0.10)'],
+    problems: ['config/azure-dev: kubernetes.dnsServiceIp: "172.16.0.1" is the network or kubernetes service address of "172.16.0.0/16" (allowed: a ' +
+      'later address such as 172.16.0.10)'],
   },
   {
     title: 'no System pool',
@@ -652,7 +677,8 @@ const cases: BadCase[] = [
     title: 'ephemeral OS disk on a size without a local disk',
     base: 'azure-prod',
     change: (c) => (c.kubernetes.nodePools[1].vmSize = 'Standard_D8s_v5'),
-    problems: ['config/azure-prod: kubernetes.nodePools[1].osDiskType: "Ephemeral" needs a VM size with a local temp disk, and "Standard_D8s_v5" has none (allowed: "Managed", or a size with a "d" such as Standard_D4ds_v5)'],
+    problems: ['config/azure-prod: kubernetes.nodePools[1].osDiskType: "Ephemeral" needs a VM size with a local temp disk, and "Standard_D8s_v5" has ' +
+      'none (allowed: "Managed", or a size with a "d" such as Standard_D4ds_v5)'],
   },
   {
     title: 'node pool without a mode',
@@ -682,7 +708,8 @@ const cases: BadCase[] = [
     title: 'prod nodes without OS patching',
     base: 'azure-prod',
     change: (c) => (c.kubernetes.upgrades.nodeOsChannel = 'None'),
-    problems: ['config/azure-prod: kubernetes.upgrades.nodeOsChannel: "None" leaves prod nodes without scheduled security patches (allowed: NodeImage, SecurityPatch)'],
+    problems: ['config/azure-prod: kubernetes.upgrades.nodeOsChannel: "None" leaves prod nodes without scheduled security patches (allowed: NodeImage, ' +
+      'SecurityPatch)'],
   },
   {
     title: 'maintenance window shorter than four hours',
@@ -700,7 +727,8 @@ const cases: BadCase[] = [
     title: 'maintenance window on an unknown day',
     base: 'azure-prod',
     change: (c) => (c.kubernetes.maintenance.autoUpgrade.dayOfWeek = 'Funday'),
-    problems: ['config/azure-prod: kubernetes.maintenance.autoUpgrade.dayOfWeek: "Funday" is not supported (allowed: Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday)'],
+    problems: ['config/azure-prod: kubernetes.maintenance.autoUpgrade.dayOfWeek: "Funday" is not supported (allowed: Monday, Tuesday, Wednesday, ' +
+      'Thursday, Friday, Saturday, Sunday)'],
   },
   {
     title: 'weekly interval out of range',
@@ -716,7 +744,8 @@ const cases: BadCase[] = [
       c.kubernetes.maintenance.nodeOs.intervalDays = 1;
       delete c.kubernetes.maintenance.nodeOs.intervalWeeks;
     },
-    problems: ['config/azure-dev: kubernetes.maintenance.nodeOs.dayOfWeek: is not a known field (allowed: frequency, intervalDays, startTime, durationHours, utcOffset)'],
+    problems: ['config/azure-dev: kubernetes.maintenance.nodeOs.dayOfWeek: is not a known field (allowed: frequency, intervalDays, startTime, ' +
+      'durationHours, utcOffset)'],
   },
   {
     title: 'maintenance frequency AKS does not offer here',
@@ -734,19 +763,22 @@ const cases: BadCase[] = [
     title: 'public Key Vault with no allowed ranges',
     base: 'azure-prod',
     change: (c) => (c.keyVault.allowedIpRanges = []),
-    problems: ["config/azure-prod: keyVault.allowedIpRanges: is empty, so public access reaches nothing (allowed: the deployers' ranges, or publicNetworkAccess false)"],
+    problems: ["config/azure-prod: keyVault.allowedIpRanges: is empty, so public access reaches nothing (allowed: the deployers' ranges, or " +
+      "publicNetworkAccess false)"],
   },
   {
     title: 'Key Vault ranges while public access is off',
     base: 'azure-dev',
     change: (c) => (c.keyVault.allowedIpRanges = ['198.51.100.0/24']),
-    problems: ['config/azure-dev: keyVault.allowedIpRanges: has ranges, but public network access is off (allowed: an empty list, or publicNetworkAccess true)'],
+    problems: ['config/azure-dev: keyVault.allowedIpRanges: has ranges, but public network access is off (allowed: an empty list, or publicNetworkAccess ' +
+      'true)'],
   },
   {
     title: 'Key Vault open to the internet',
     base: 'azure-prod',
     change: (c) => (c.keyVault.allowedIpRanges = ['0.0.0.0/0']),
-    problems: ["config/azure-prod: keyVault.allowedIpRanges[0]: \"0.0.0.0/0\" opens the Key Vault to the whole internet (allowed: the deployers' ranges, /16 or narrower)"],
+    problems: ["config/azure-prod: keyVault.allowedIpRanges[0]: \"0.0.0.0/0\" opens the Key Vault to the whole internet (allowed: the deployers' ranges, " +
+      "/16 or narrower)"],
   },
   {
     title: 'missing Key Vault settings',

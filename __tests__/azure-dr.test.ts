@@ -37,11 +37,13 @@ describe('azure-prod keeps what a restore elsewhere needs', () => {
   it('escrows every secret its app layer keeps in a vault of its own resource group in North Europe, written after the grants propagated', () => {
     const stack = app('azure-prod');
     const vault = byPath(stack, 'azurerm_key_vault', '/cloud/escrow/vault');
-    expect(vault).toMatchObject({ name: 'kvx-azure-prod-5a7dec', location: 'northeurope', rbac_authorization_enabled: true, purge_protection_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(vault).toMatchObject({ name: 'kvx-azure-prod-5a7dec', location: 'northeurope', rbac_authorization_enabled: true, purge_protection_enabled: true,
+      lifecycle: { prevent_destroy: true } });
     expect(byPath(stack, 'azurerm_resource_group', '/cloud/escrow/resource-group')).toMatchObject({ name: 'rg-azure-prod-escrow', location: 'northeurope' });
     const [vaultId] = Object.entries<Json>(stack.resource.azurerm_key_vault).find(([, v]) => v.name === 'kvx-azure-prod-5a7dec')!;
     const escrowed = resources(stack, 'azurerm_key_vault_secret').filter((s) => s.key_vault_id === `\${azurerm_key_vault.${vaultId}.id}`);
-    expect(escrowed.map((s) => s.name).sort()).toEqual(['azure-prod-mongodb-backup-account-key', 'azure-prod-mongodb-database-admin-password', 'azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password']);
+    expect(escrowed.map((s) => s.name).sort()).toEqual(['azure-prod-mongodb-backup-account-key', 'azure-prod-mongodb-database-admin-password',
+      'azure-prod-mongodb-encryption-key', 'azure-prod-mongodb-users', 'azure-prod-rocketchat-admin-password']);
     for (const secret of escrowed) expect(secret.depends_on).toEqual([expect.stringMatching(/^time_sleep\.cloud_escrow_propagation_/)]);
     const grants = resources(stack, 'azurerm_role_assignment').filter((g) => g.scope === `\${azurerm_key_vault.${vaultId}.id}`);
     expect(grants.map((g) => g.role_definition_name).sort()).toEqual(['Key Vault Secrets Officer', 'Key Vault Secrets User']);
@@ -62,7 +64,8 @@ describe('azure-prod keeps what a restore elsewhere needs', () => {
     expect(alert.scopes).toEqual([`\${azurerm_storage_account.${account}.id}`]);
     expect(alert.location).toBe('global');
     expect(alert.criteria).toEqual({ category: 'ResourceHealth', resource_health: { current: ['Degraded', 'Unavailable'] } });
-    expect(alert.action).toEqual([{ action_group_id: expect.stringMatching(/^\$\{azurerm_monitor_action_group\.cloud_backup-health_action-group_[0-9A-F]+\.id\}$/) }]);
+    expect(alert.action).toEqual([{ action_group_id: expect
+      .stringMatching(/^\$\{azurerm_monitor_action_group\.cloud_backup-health_action-group_[0-9A-F]+\.id\}$/) }]);
     // No DR copy, no DR alert (azure-dev).
     expect(resources(app('azure-dev'), 'azurerm_monitor_activity_log_alert')).toEqual([]);
   });
@@ -79,14 +82,18 @@ describe('azure-dr platform layer: its way in to the source, before the app laye
     const pe = endpoint('/restore-source-access/restore-source-blob');
     expect(pe.location).toBe('northeurope');
     expect(pe.subnet_id).toBe('${data.terraform_remote_state.azure-dr-network-state.outputs.private_endpoint_subnet_id}');
-    expect(pe.private_service_connection).toEqual({ name: 'blob_secondary', private_connection_resource_id: SOURCE_ACCOUNT, subresource_names: ['blob_secondary'], is_manual_connection: false });
-    expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual([expect.stringMatching(/^\$\{azurerm_private_dns_zone\.cloud_blob-dns-zone_[0-9A-F]+\.id\}$/)]);
+    expect(pe.private_service_connection).toEqual({ name: 'blob_secondary', private_connection_resource_id: SOURCE_ACCOUNT,
+      subresource_names: ['blob_secondary'], is_manual_connection: false });
+    expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual([expect
+      .stringMatching(/^\$\{azurerm_private_dns_zone\.cloud_blob-dns-zone_[0-9A-F]+\.id\}$/)]);
   });
 
   it("reaches azure-prod's escrow vault (in its own region) through a private endpoint registered in its own vault DNS zone", () => {
     const pe = endpoint('/restore-source-access/restore-source-vault');
-    expect(pe.private_service_connection).toEqual({ name: 'vault', private_connection_resource_id: SOURCE_VAULT, subresource_names: ['vault'], is_manual_connection: false });
-    expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual(['${data.terraform_remote_state.azure-dr-cluster-state.outputs.key_vault_private_dns_zone_id}']);
+    expect(pe.private_service_connection).toEqual({ name: 'vault', private_connection_resource_id: SOURCE_VAULT, subresource_names: ['vault'],
+      is_manual_connection: false });
+    expect(pe.private_dns_zone_group.private_dns_zone_ids)
+      .toEqual(['${data.terraform_remote_state.azure-dr-cluster-state.outputs.key_vault_private_dns_zone_id}']);
   });
 
   it('grants its CI plan and deploy identities Key Vault Secrets User on exactly the three secrets a restore reads, each alone', () => {
@@ -108,7 +115,8 @@ describe('azure-dr platform layer: its way in to the source, before the app laye
   it("grants the deploy identity read on azure-prod's backup container alone (the restore copy), and nothing writable there", () => {
     const stack = platform('azure-dr');
     const onAccount = resources(stack, 'azurerm_role_assignment').filter((g) => String(g.scope).startsWith(SOURCE_ACCOUNT));
-    expect(onAccount.map((g) => [g.role_definition_name, g.scope])).toEqual([['Storage Blob Data Reader', `${SOURCE_ACCOUNT}/blobServices/default/containers/mongodb-backups`]]);
+    expect(onAccount.map((g) => [g.role_definition_name, g.scope])).toEqual([['Storage Blob Data Reader',
+      `${SOURCE_ACCOUNT}/blobServices/default/containers/mongodb-backups`]]);
     const [deploy] = Object.entries(data(stack, 'azurerm_user_assigned_identity')).find(([, d]) => d.name === 'azure-dr-ci-deploy')!;
     expect(onAccount[0]!.principal_id).toBe(`\${data.azurerm_user_assigned_identity.${deploy}.principal_id}`);
   });
@@ -132,14 +140,16 @@ describe('azure-dr app layer: the declarative restore', () => {
       {
         apiVersion: 'psmdb.percona.com/v1',
         kind: 'PerconaServerMongoDBRestore',
-        metadata: { name: 'restore-from-azure-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' } },
+        metadata: { name: 'restore-from-azure-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install',
+          'helm.sh/hook-delete-policy': 'hook-failed' } },
         spec: {
           clusterName: 'rocketchat-mongodb',
           backupSource: {
             type: 'logical',
             destination: 'azure://mongodb-backups/azure-prod/2026-11-23T01:30:21Z',
             // azure-dr's own account and key (mongodb-backup-azure): PBM can rewrite the resync's marker file there; nothing of azure-prod's is writable.
-            azure: { container: 'mongodb-backups', prefix: 'azure-prod', credentialsSecret: expect.stringMatching(/^\$\{kubernetes_secret_v1\.cloud_backup-credentials_[0-9A-F]+\.metadata\[0\]\.name\}$/) },
+            azure: { container: 'mongodb-backups', prefix: 'azure-prod', credentialsSecret: expect
+              .stringMatching(/^\$\{kubernetes_secret_v1\.cloud_backup-credentials_[0-9A-F]+\.metadata\[0\]\.name\}$/) },
           },
           pitr: { type: 'latest' },
         },
@@ -148,7 +158,8 @@ describe('azure-dr app layer: the declarative restore', () => {
     expect(resources(app('azure-dr'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'mongodb-restore-source-azure')).toBeUndefined();
   });
 
-  it("copies the backup and the oplog written since out of azure-prod's read-only secondary into its own container, once per attempt, before the restore exists", () => {
+  it("copies the backup and the oplog written since out of azure-prod's read-only secondary into its own container, once per attempt, before the restore " +
+    "exists", () => {
     const stack = app('azure-dr');
     const copy = byPath(stack, 'terraform_data', '/cloud/restore-copy');
     expect(copy.triggers_replace).toEqual({ source: 'bakazureprodf05ad632/azure-prod/2026-11-23T01:30:21Z', attempt: '1' });
@@ -227,7 +238,8 @@ describe('the DR environment azure-dr', () => {
   });
 
   it('does not clash with azure-prod: its own resource groups, vault, accounts and cluster', () => {
-    const names = (env: string, type: string): string[] => layers.map((l) => l.replace('azure-dr', env)).flatMap((l) => resources(stacks[l]!, type).map((r) => r.name as string));
+    const names = (env: string, type: string): string[] => layers.map((l) => l.replace('azure-dr', env)).flatMap((l) => resources(stacks[l]!, type)
+      .map((r) => r.name as string));
     for (const type of ['azurerm_resource_group', 'azurerm_key_vault', 'azurerm_storage_account', 'azurerm_kubernetes_cluster']) {
       const prod = new Set(names('azure-prod', type));
       expect(names('azure-dr', type).filter((n) => prod.has(n)), type).toEqual([]);
@@ -241,7 +253,9 @@ describe('Azure restore configuration', () => {
     const input = example('azure-dr');
     input.app.restore.backup = 'latest';
     expect(problemsOf(validate('azure-dr', input))).toEqual([
-      'config/azure-dr: app.restore.backup: "latest" cannot be resolved on Azure: Terraform\'s azurerm provider cannot list the blobs of the source account (allowed: a backup name such as 2026-11-23T01:30:21Z; fix: list them as docs/restore.md "Region lost" shows and copy the newest, then set pointInTime "latest" to replay every oplog slice after it)',
+      'config/azure-dr: app.restore.backup: "latest" cannot be resolved on Azure: Terraform\'s azurerm provider cannot list the blobs of the source ' +
+        'account (allowed: a backup name such as 2026-11-23T01:30:21Z; fix: list them as docs/restore.md "Region lost" shows and copy the newest, then ' +
+        'set pointInTime "latest" to replay every oplog slice after it)',
     ]);
   });
 
@@ -250,8 +264,10 @@ describe('Azure restore configuration', () => {
     input.app.restore.from.store = 'azure-prod-backups';
     input.app.restore.from.region = 'westeurope';
     expect(problemsOf(validate('azure-dr', input))).toEqual([
-      'config/azure-dr: app.restore.from.region: "westeurope" is not this environment\'s region azure.location "northeurope"; a restore reads the copy in its own region (allowed: northeurope; fix: restore from the source\'s DR secondary in northeurope, or deploy this environment there)',
-      'config/azure-dr: app.restore.from.store: "azure-prod-backups" is not a storage account name (allowed: 3-24 lowercase letters and digits, the source\'s backup account; fix: copy backup_account_name from the source\'s app stack outputs)',
+      'config/azure-dr: app.restore.from.region: "westeurope" is not this environment\'s region azure.location "northeurope"; a restore reads the copy ' +
+        'in its own region (allowed: northeurope; fix: restore from the source\'s DR secondary in northeurope, or deploy this environment there)',
+      'config/azure-dr: app.restore.from.store: "azure-prod-backups" is not a storage account name (allowed: 3-24 lowercase letters and digits, the ' +
+        'source\'s backup account; fix: copy backup_account_name from the source\'s app stack outputs)',
     ]);
   });
 });
@@ -274,7 +290,8 @@ describe('a restore source named in the registry must be what that environment c
       e['azure-dr']!.app.restore.from.store = 'bakazureprod00000000';
     });
     expect(problemsOf(load(envs))).toEqual([
-      'config/aws-dr: app.restore.from.store: "aws-prod-mongodb-backups-typo" is not aws-prod\'s backup store in eu-central-1 (allowed: aws-prod-mongodb-backups-dr-48e7e59a)',
+      'config/aws-dr: app.restore.from.store: "aws-prod-mongodb-backups-typo" is not aws-prod\'s backup store in eu-central-1 (allowed: ' +
+        'aws-prod-mongodb-backups-dr-48e7e59a)',
       'config/azure-dr: app.restore.from.store: "bakazureprod00000000" is not azure-prod\'s backup store in northeurope (allowed: bakazureprodf05ad632)',
     ]);
   });
@@ -286,15 +303,19 @@ describe('a restore source named in the registry must be what that environment c
       e['aws-dr']!.app.restore.from.environment = 'azure-prod';
     });
     expect(problemsOf(load(envs))).toEqual([
-      'config/aws-dr: app.restore.from.environment: "azure-prod" runs on azure, this environment on aws, and a restore reads its own cloud\'s store (allowed: an aws environment)',
+      'config/aws-dr: app.restore.from.environment: "azure-prod" runs on azure, this environment on aws, and a restore reads its own cloud\'s store ' +
+        '(allowed: an aws environment)',
       'config/azure-dr: app.restore.from.prefix: "azure-dev" is not where azure-prod writes its backups (allowed: azure-prod)',
-      'config/azure-dr: app.restore.from.region: azure-prod keeps no copy of its backups in "northeurope" (allowed: its app.backups.dr.region, where its secondary is; fix: set app.backups.dr.region: northeurope in azure-prod and deploy it first)',
+      'config/azure-dr: app.restore.from.region: azure-prod keeps no copy of its backups in "northeurope" (allowed: its app.backups.dr.region, where its ' +
+        'secondary is; fix: set app.backups.dr.region: northeurope in azure-prod and deploy it first)',
     ]);
     const other = registry((e) => {
       e['azure-prod']!.azure.subscriptionId = '00000000-0000-0000-0000-000000000009';
     });
     expect(problemsOf(load(other))).toContain(
-      'config/azure-dr: app.restore.from.environment: "azure-prod" is in subscription 00000000-0000-0000-0000-000000000009, this environment in 00000000-0000-0000-0000-000000000002; the source\'s vault and account are found in this environment\'s subscription (allowed: a source in 00000000-0000-0000-0000-000000000002)',
+      'config/azure-dr: app.restore.from.environment: "azure-prod" is in subscription 00000000-0000-0000-0000-000000000009, this environment in ' +
+        '00000000-0000-0000-0000-000000000002; the source\'s vault and account are found in this environment\'s subscription (allowed: a source in ' +
+        '00000000-0000-0000-0000-000000000002)',
     );
   });
 });

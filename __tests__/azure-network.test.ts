@@ -34,7 +34,8 @@ describe('azure network stack', () => {
   });
 
   it('tags every taggable resource with the standard tags', () => {
-    const taggable = ['azurerm_resource_group', 'azurerm_virtual_network', 'azurerm_network_security_group', 'azurerm_nat_gateway', 'azurerm_public_ip', 'azurerm_storage_account', 'azurerm_log_analytics_workspace', 'azurerm_network_watcher_flow_log'];
+    const taggable = ['azurerm_resource_group', 'azurerm_virtual_network', 'azurerm_network_security_group', 'azurerm_nat_gateway', 'azurerm_public_ip',
+      'azurerm_storage_account', 'azurerm_log_analytics_workspace', 'azurerm_network_watcher_flow_log'];
     for (const type of taggable) {
       for (const r of resources(prod, type)) expect(r.tags, type).toMatchObject({ environment: 'azure-prod', 'managed-by': 'cdktf' });
     }
@@ -136,7 +137,8 @@ describe('azure network stack', () => {
   it('stores flow logs in a hardened account named uniquely per subscription', () => {
     const account = only(prod, 'azurerm_storage_account');
     expect(account.name).toMatch(/^stazureprodfl[0-9a-f]{6}$/);
-    expect(account).toMatchObject({ min_tls_version: 'TLS1_2', https_traffic_only_enabled: true, allow_nested_items_to_be_public: false, infrastructure_encryption_enabled: true });
+    expect(account).toMatchObject({ min_tls_version: 'TLS1_2', https_traffic_only_enabled: true, allow_nested_items_to_be_public: false,
+      infrastructure_encryption_enabled: true });
   });
 
   it('publishes the azure-network contract', () => {

@@ -13,7 +13,8 @@ const settings = stacks['gh-rocketchat-platform-settings']!;
 const environments = resources(settings, 'github_repository_environment');
 const env = (name: string): Json => environments.find((e) => e.environment === name)!;
 /** `${github_repository_environment.<id>.environment}` -> that environment's name. */
-const named = (ref: string): string => settings.resource.github_repository_environment[/^\$\{github_repository_environment\.([^.]+)\.environment\}$/.exec(ref)![1]!].environment;
+const named = (ref: string): string => settings.resource
+  .github_repository_environment[/^\$\{github_repository_environment\.([^.]+)\.environment\}$/.exec(ref)![1]!].environment;
 const mainOnly = new Set(resources(settings, 'github_repository_environment_deployment_policy').map((p) => `${named(p.environment)}@${p.branch_pattern}`));
 
 describe('GitHub settings stack', () => {
@@ -24,7 +25,8 @@ describe('GitHub settings stack', () => {
     expect(settings.provider.github).toEqual([{ owner: 'example-org' }]);
   });
 
-  it('keeps deploy runners and prod plan runners to main\'s deploy (and drift) workflows of this repository only: a pull request\'s runs-on lands on neither', () => {
+  it('keeps deploy runners and prod plan runners to main\'s deploy (and drift) workflows of this repository only: a pull request\'s runs-on lands on ' +
+    'neither', () => {
     const groups = resources(settings, 'github_actions_runner_group');
     const at = (file: string) => `example-org/rocketchat-platform/.github/workflows/${file}@refs/heads/main`;
     expect(groups.map((g) => [g.name, g.selected_workflows])).toEqual([
@@ -32,7 +34,8 @@ describe('GitHub settings stack', () => {
       ['rocketchat-platform-prod-plan', [at('deploy.yml'), at('deploy-environment.yml'), at('drift.yml')]],
     ]);
     for (const g of groups) {
-      expect(g).toMatchObject({ visibility: 'selected', restricted_to_workflows: true, allows_public_repositories: false, selected_repository_ids: ['${data.github_repository.repository.repo_id}'] });
+      expect(g).toMatchObject({ visibility: 'selected', restricted_to_workflows: true, allows_public_repositories: false,
+        selected_repository_ids: ['${data.github_repository.repository.repo_id}'] });
       // Neither ci.yml (pull requests) nor any ref but main.
       expect(g.selected_workflows.some((w: string) => w.includes('ci.yml') || !w.endsWith('@refs/heads/main'))).toBe(false);
     }
@@ -45,7 +48,8 @@ describe('GitHub settings stack', () => {
       expect(mainOnly.has(`${name}@main`), name).toBe(true);
     }
     for (const name of ['aws-prod', 'aws-dr', 'azure-prod', 'azure-dr']) {
-      expect(env(name)).toMatchObject({ prevent_self_review: true, can_admins_bypass: false, reviewers: [{ teams: ['${data.github_team.team-platform-admins.id}'], users: [] }] });
+      expect(env(name)).toMatchObject({ prevent_self_review: true, can_admins_bypass: false, reviewers: [{
+        teams: ['${data.github_team.team-platform-admins.id}'], users: [] }] });
     }
     expect(env('aws-dev').reviewers).toBeUndefined();
     expect(Object.values<Json>(settings.data.github_team).map((t) => t.slug)).toEqual(['platform-admins']);
@@ -78,7 +82,8 @@ describe('GitHub settings stack', () => {
       'azure-prod AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_ci_deploy_client_id}',
       'azure-prod-plan AZURE_CLIENT_ID=${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_ci_plan_client_id}',
     ]);
-    expect(settings.data.terraform_remote_state['bootstrap-exrctfstateprod01-state'].config).toMatchObject({ key: 'bootstrap/bootstrap-exrctfstateprod01.tfstate', use_azuread_auth: true });
+    expect(settings.data.terraform_remote_state['bootstrap-exrctfstateprod01-state'].config).toMatchObject({
+      key: 'bootstrap/bootstrap-exrctfstateprod01.tfstate', use_azuread_auth: true });
   });
 
   it('makes main reachable by reviewed pull request only', () => {
@@ -87,14 +92,16 @@ describe('GitHub settings stack', () => {
         target: 'branch',
         enforcement: 'active',
         conditions: { ref_name: { include: ['~DEFAULT_BRANCH'], exclude: [] } },
-        rules: expect.objectContaining({ deletion: true, non_fast_forward: true, pull_request: expect.objectContaining({ required_approving_review_count: 1, dismiss_stale_reviews_on_push: true, require_last_push_approval: true }) }),
+        rules: expect.objectContaining({ deletion: true, non_fast_forward: true, pull_request: expect.objectContaining({ required_approving_review_count: 1,
+          dismiss_stale_reviews_on_push: true, require_last_push_approval: true }) }),
       }),
     ]);
   });
 
   it('is applied from a workstation: local state, and no workflow or CI target names it', () => {
     expect(settings.terraform.backend).toEqual({ local: { path: '../../../terraform-state/gh-rocketchat-platform-settings.tfstate' } });
-    for (const file of readdirSync('.github/workflows')) expect(readFileSync(`.github/workflows/${file}`, 'utf8'), file).not.toMatch(/github-rocketchat|github_token.*admin/i);
+    for (const file of readdirSync('.github/workflows')) expect(readFileSync(`.github/workflows/${file}`, 'utf8'), file).not
+      .toMatch(/github-rocketchat|github_token.*admin/i);
     process.env.CDKTF_OUT = examplesOutdir();
     try {
       expect(matrix(['targets'])).not.toContain('github-');

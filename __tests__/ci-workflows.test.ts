@@ -114,9 +114,11 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
     const script = (step.run as string).replace(/npx tsx scripts\/ci\/matrix\.ts (hashes|changed)[^\n]*/g, ':').replace('npx tsx scripts/ci/matrix.ts', 'echo');
     const argsFor = (login: string, type: string) => {
       const out = tempDir();
-      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', cwd: out, env: { PATH: process.env.PATH, PR_AUTHOR: login, PR_AUTHOR_TYPE: type, GITHUB_OUTPUT: join(out, 'o'), GITHUB_STEP_SUMMARY: join(out, 's') } });
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', cwd: out, env: { PATH: process.env.PATH, PR_AUTHOR: login,
+        PR_AUTHOR_TYPE: type, GITHUB_OUTPUT: join(out, 'o'), GITHUB_STEP_SUMMARY: join(out, 's') } });
       expect(run.status, run.stderr).toBe(0);
-      const result = [readFileSync(join(out, 'o'), 'utf8').trim(), readFileSync(join(out, 's'), 'utf8').includes('prod environments are not planned here')] as const;
+      const result = [readFileSync(join(out, 'o'), 'utf8').trim(), readFileSync(join(out, 's'), 'utf8').includes('prod environments are not planned ' +
+        'here')] as const;
       rmSync(out, { recursive: true, force: true });
       return result;
     };
@@ -140,7 +142,8 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
     expect(bootstraps).toEqual(Object.keys((manifest as { stacks: object }).stacks).filter((s) => s.startsWith('bootstrap-')).sort());
     expect(bootstraps).toHaveLength(6);
     // A bootstrap-only change still plans (a PR that changes CI trust is never "nothing to plan").
-    expect(targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { bootstrap: true, stacks: ['bootstrap-exrctfstateprod01'] }).map((t) => [t.environment, t.stacks, t.planEnvironment]))
+    expect(targets(loadEnvironments(ENVIRONMENTS, undefined), manifest, { bootstrap: true, stacks: ['bootstrap-exrctfstateprod01'] }).map((t) => [t
+      .environment, t.stacks, t.planEnvironment]))
       .toEqual([['azure-prod', 'bootstrap-exrctfstateprod01', 'azure-prod-plan']]);
     expect(runs(drift.jobs.synth!)).toContain('npx tsx scripts/ci/matrix.ts targets --bootstrap');
     expect(runs(drift.jobs.drift!)).toContain('run-stacks.ts drift --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans --no-lock');
@@ -201,7 +204,8 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     const sign = plan!.steps[step(plan!, 'sign the sealed plans')];
     const verify = apply!.steps[step(apply!, 'verify the plan signature')];
     expect(step(plan!, 'sign the sealed plans')).toBeGreaterThan(step(plan!, 'seal the saved plans'));
-    expect(step(plan!, 'sign the sealed plans')).toBeLessThan(stepIndex(plan!, (s) => s.with?.name === 'sealed-plans-${{ fromJSON(inputs.target).environment }}'));
+    expect(step(plan!, 'sign the sealed plans')).toBeLessThan(stepIndex(plan!, (s) => s.with?.name === 'sealed-plans-${{ ' +
+      'fromJSON(inputs.target).environment }}'));
     // The deploy role's credentials verify, and nothing is opened before.
     const credentials = stepIndex(apply!, (s) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
     expect(step(apply!, 'verify the plan signature')).toBeGreaterThan(credentials);
@@ -209,20 +213,24 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     expect(sign.run).toContain('aws kms sign --key-id "alias/$ENVIRONMENT-plan-signing" --message-type DIGEST');
     expect(verify.env).toEqual({ PLAN_SIGNING_KEY_ARN: '${{ vars.PLAN_SIGNING_KEY_ARN }}' });
     // Run each step's digest line: both compute the same digest for the same run, and another run, commit, environment or bundle changes it.
-    const digestLine = (run: string, bundle: string) => run.split('\n').find((l) => l.includes('openssl dgst'))!.replace(/sealed\/sealed-plans\.bin|sealed-plans\.bin/, bundle);
+    const digestLine = (run: string, bundle: string) => run.split('\n').find((l) => l.includes('openssl ' +
+      'dgst'))!.replace(/sealed\/sealed-plans\.bin|sealed-plans\.bin/, bundle);
     const work = tempDir();
     require('node:fs').writeFileSync(join(work, 'bundle'), 'sealed');
     require('node:fs').writeFileSync(join(work, 'other'), 'sealed2');
     const digest = (run: string, bundle: string, over: Record<string, string> = {}) => {
-      const env = { PATH: process.env.PATH, RUNNER_TEMP: work, GITHUB_REPOSITORY: 'example-org/rocketchat-platform', GITHUB_RUN_ID: '100', GITHUB_SHA: 'a'.repeat(40), ENVIRONMENT: 'aws-prod', ...over };
-      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', `${digestLine(run, bundle)} && od -An -tx1 "$RUNNER_TEMP/plans.digest" | tr -d ' \\n'`], { cwd: work, encoding: 'utf8', env });
+      const env = { PATH: process.env.PATH, RUNNER_TEMP: work, GITHUB_REPOSITORY: 'example-org/rocketchat-platform', GITHUB_RUN_ID: '100',
+        GITHUB_SHA: 'a'.repeat(40), ENVIRONMENT: 'aws-prod', ...over };
+      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', `${digestLine(run, bundle)} && od -An -tx1 "$RUNNER_TEMP/plans.digest" | tr -d ' \\n'`], {
+        cwd: work, encoding: 'utf8', env });
       expect(r.status, r.stderr).toBe(0);
       return r.stdout;
     };
     const signed = digest(sign.run, 'bundle');
     expect(signed).toMatch(/^[0-9a-f]{64}$/);
     expect(digest(verify.run, 'bundle')).toBe(signed);
-    const changes: Array<Record<string, string>> = [{ GITHUB_RUN_ID: '101' }, { GITHUB_SHA: 'b'.repeat(40) }, { ENVIRONMENT: 'aws-dr' }, { GITHUB_REPOSITORY: 'fork/rocketchat-platform' }];
+    const changes: Array<Record<string, string>> = [{ GITHUB_RUN_ID: '101' }, { GITHUB_SHA: 'b'.repeat(40) }, { ENVIRONMENT: 'aws-dr' }, {
+      GITHUB_REPOSITORY: 'fork/rocketchat-platform' }];
     for (const over of changes) {
       expect(digest(verify.run, 'bundle', over), JSON.stringify(over)).not.toBe(signed);
     }
@@ -242,7 +250,8 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     // A stand-in for the AWS CLI: records its arguments and prints what KMS would answer.
     fs.writeFileSync(join(work, 'aws'), '#!/bin/sh\nprintf "%s\\n" "$@" > "$RUNNER_TEMP/aws.args"\nprintf "%s\\n" "$ANSWER"\n', { mode: 0o755 });
     const run = (answer: string, key = pinned) => {
-      const env = { PATH: `${work}:${process.env.PATH}`, RUNNER_TEMP: work, GITHUB_REPOSITORY: 'example-org/rocketchat-platform', GITHUB_RUN_ID: '100', GITHUB_SHA: 'a'.repeat(40), ENVIRONMENT: 'aws-prod', PLAN_SIGNING_KEY_ARN: key, ANSWER: answer };
+      const env = { PATH: `${work}:${process.env.PATH}`, RUNNER_TEMP: work, GITHUB_REPOSITORY: 'example-org/rocketchat-platform', GITHUB_RUN_ID: '100',
+        GITHUB_SHA: 'a'.repeat(40), ENVIRONMENT: 'aws-prod', PLAN_SIGNING_KEY_ARN: key, ANSWER: answer };
       return spawnSync('bash', ['-euo', 'pipefail', '-c', verify.run as string], { cwd: work, encoding: 'utf8', env }).status;
     };
     expect(run(`True\t${pinned}`)).toBe(0);
@@ -255,14 +264,18 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     rmSync(work, { recursive: true, force: true });
     // The pinned ARN comes from the bootstrap output, written by the administrator-applied settings stack into each gated AWS environment.
     const settings = synthExamples().stacks['gh-rocketchat-platform-settings']!;
-    const variables = Object.values((settings.resource.github_actions_environment_variable ?? {}) as Record<string, Json>).filter((v) => v.variable_name === 'PLAN_SIGNING_KEY_ARN');
+    const variables = Object.values((settings.resource.github_actions_environment_variable ?? {}) as Record<string, Json>).filter((v) => v
+      .variable_name === 'PLAN_SIGNING_KEY_ARN');
     expect(variables.map((v) => [v.environment, v.value])).toEqual([
-      ['${github_repository_environment.aws-dr.environment}', '${data.terraform_remote_state.bootstrap-euc1-222222222222-aws-dr-state.outputs.aws_dr_plan_signing_key_arn}'],
-      ['${github_repository_environment.aws-prod.environment}', '${data.terraform_remote_state.bootstrap-euw1-222222222222-aws-prod-state.outputs.aws_prod_plan_signing_key_arn}'],
+      ['${github_repository_environment.aws-dr.environment}',
+        '${data.terraform_remote_state.bootstrap-euc1-222222222222-aws-dr-state.outputs.aws_dr_plan_signing_key_arn}'],
+      ['${github_repository_environment.aws-prod.environment}',
+        '${data.terraform_remote_state.bootstrap-euw1-222222222222-aws-prod-state.outputs.aws_prod_plan_signing_key_arn}'],
     ]);
     for (const stack of ['bootstrap-euc1-222222222222', 'bootstrap-euw1-222222222222']) {
       const env = stack.includes('euc1') ? 'aws_dr' : 'aws_prod';
-      expect(synthExamples().stacks[stack]!.output[`${env}_plan_signing_key_arn`].value).toMatch(/^\$\{aws_kms_key\.ci-aws-(dr|prod)_plan-signing_key_[0-9A-F]+\.arn\}$/);
+      expect(synthExamples().stacks[stack]!.output[`${env}_plan_signing_key_arn`].value)
+        .toMatch(/^\$\{aws_kms_key\.ci-aws-(dr|prod)_plan-signing_key_[0-9A-F]+\.arn\}$/);
     }
   });
 
@@ -271,12 +284,15 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     const open = apply!.steps.find((s: Job) => String(s.run ?? '').includes('seal.ts open'));
     const extract = (open.run as string).replace(/^npx tsx scripts\/ci\/seal\.ts open[^\n]*\n/m, '');
     const work = tempDir();
-    const packed = ['plans/results.json', 'cdktf.out/stacks/aws-prod-app/tfplan', 'cdktf.out/stacks/aws-prod-app/.terraform.lock.hcl', 'scripts/ci/run-stacks.ts', 'node_modules/x/index.js'];
-    const made = spawnSync('bash', ['-euc', `mkdir -p src && cd src && for f in ${packed.join(' ')}; do mkdir -p "$(dirname "$f")"; echo x > "$f"; done && tar -czf ../plans.tgz ${packed.join(' ')}`], { cwd: work, encoding: 'utf8' });
+    const packed = ['plans/results.json', 'cdktf.out/stacks/aws-prod-app/tfplan', 'cdktf.out/stacks/aws-prod-app/.terraform.lock.hcl',
+      'scripts/ci/run-stacks.ts', 'node_modules/x/index.js'];
+    const made = spawnSync('bash', ['-euc', `mkdir -p src && cd src && for f in ${packed.join(' ')}; do mkdir -p "$(dirname "$f")"; echo x > "$f"; done ` +
+      `&& tar -czf ../plans.tgz ${packed.join(' ')}`], { cwd: work, encoding: 'utf8' });
     expect(made.status, made.stderr).toBe(0);
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', extract], { cwd: work, encoding: 'utf8', env: { PATH: process.env.PATH, RUNNER_TEMP: work } });
     expect(run.status, run.stderr).toBe(0);
-    const found = spawnSync('bash', ['-c', 'find plans cdktf.out scripts node_modules -type f 2>/dev/null | sort'], { cwd: work, encoding: 'utf8' }).stdout.trim().split('\n');
+    const found = spawnSync('bash', ['-c', 'find plans cdktf.out scripts node_modules -type f 2>/dev/null | sort'], { cwd: work, encoding: 'utf8' }).stdout
+      .trim().split('\n');
     rmSync(work, { recursive: true, force: true });
     expect(found).toEqual(['cdktf.out/stacks/aws-prod-app/tfplan', 'plans/results.json']);
   });
@@ -290,7 +306,8 @@ describe('workflows: prod applies only the saved plans, after an approval that f
     expect(runs(apply!)).toContain('run-stacks.ts apply --environment "$ENVIRONMENT" --stacks "$STACKS" --out plans');
     expect(runs(apply!)).not.toMatch(/run-stacks\.ts (plan|deploy|drift)|terraform (plan|apply)/);
     expect(apply!.steps.find((s: Job) => s.uses?.startsWith('aws-actions/'))!.with['role-to-assume']).toBe('${{ fromJSON(inputs.target).deployRoleArn }}');
-    expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'run-stacks.ts'), 'utf8')).toContain("terraform(dir, ['apply', '-input=false', '-no-color', LOCK_TIMEOUT, PLAN_FILE])");
+    expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'run-stacks.ts'), 'utf8')).toContain("terraform(dir, ['apply', '-input=false', " +
+      "'-no-color', LOCK_TIMEOUT, PLAN_FILE])");
   });
 
   it('dev plans and applies straight away, only when not gated', () => {

@@ -41,7 +41,8 @@ describe('every stack', () => {
     ]);
     for (const [name, s] of Object.entries(manifest.stacks)) {
       if (name.startsWith('bootstrap-') && name !== AWS_STORE) expect(s.dependencies, name).toEqual([]);
-      else if (!name.startsWith('bootstrap-') && !name.startsWith('gh-')) expect(s.dependencies.filter((d) => d.startsWith('bootstrap-')), name).toHaveLength(1);
+      else if (!name.startsWith('bootstrap-') && !name.startsWith('gh-')) expect(s.dependencies.filter((d) => d.startsWith('bootstrap-')), name)
+        .toHaveLength(1);
     }
   });
 });
@@ -77,7 +78,8 @@ describe('bootstrap state', () => {
 
   it('moves into the store with a scripted terraform init -migrate-state after the first apply', () => {
     const show = (migrateOnly: boolean) =>
-      bootstrapSteps('bootstrap-exrctfstatedev01', { migrateOnly }).map((s) => `${Object.entries(s.env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${s.command} ${s.args.join(' ')}`);
+      bootstrapSteps('bootstrap-exrctfstatedev01', { migrateOnly }).map((s) => `${Object.entries(s.env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${s
+        .command} ${s.args.join(' ')}`);
     const migration = [
       'BOOTSTRAP_LOCAL_STATE=bootstrap-exrctfstatedev01 CHECKPOINT_DISABLE=1 CDKTF_OUTDIR=cdktf.out node_modules/.bin/tsx main.ts',
       'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 init -input=false',
@@ -97,7 +99,8 @@ describe('bootstrap state', () => {
 describe('workstation deploys', () => {
   it('deploy one environment\'s layers in order, one at a time, past the separately applied bootstrap stack', () => {
     const c = deployCommand('aws-prod', []);
-    expect(c.args).toEqual(['deploy', 'aws-prod-network', 'aws-prod-cluster', 'aws-prod-platform', 'aws-prod-app', '--ignore-missing-stack-dependencies', '--parallelism', '1']);
+    expect(c.args).toEqual(['deploy', 'aws-prod-network', 'aws-prod-cluster', 'aws-prod-platform', 'aws-prod-app', '--ignore-missing-stack-dependencies',
+      '--parallelism', '1']);
     expect(c.env).toEqual({ ENVIRONMENTS: 'aws-prod', CHECKPOINT_DISABLE: '1' });
     expect(deployCommand('azure-dev', ['app', 'cluster'], ['--auto-approve']).args).toEqual([
       'deploy', 'azure-dev-cluster', 'azure-dev-app', '--ignore-missing-stack-dependencies', '--parallelism', '1', '--auto-approve',
@@ -126,7 +129,8 @@ describe('AWS CI roles (bootstrap stack)', () => {
   it('trust GitHub\'s OIDC provider, created once in the account by its first store\'s stack', () => {
     expect(resources(boot, 'aws_iam_openid_connect_provider')).toEqual([]);
     expect(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_openid_connect_provider')).toEqual([
-      { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'], tags: { Name: 'github-actions' }, lifecycle: { prevent_destroy: true } },
+      { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'], tags: { Name: 'github-actions' }, lifecycle: {
+        prevent_destroy: true } },
     ]);
   });
 
@@ -142,7 +146,8 @@ describe('AWS CI roles (bootstrap stack)', () => {
         Condition: {
           StringEquals: {
             'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-            'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`,
+            'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/` +
+              `deploy-environment.yml@refs/heads/main`,
             'token.actions.githubusercontent.com:ref': 'refs/heads/main',
             'token.actions.githubusercontent.com:job_workflow_ref': `${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`,
           },
@@ -159,7 +164,8 @@ describe('AWS CI roles (bootstrap stack)', () => {
     expect(devPlan[0]!.Condition).toEqual({
       StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
       StringLike: {
-        'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-dev-plan:ref:refs/pull/*/merge:job_workflow_ref:${repo}/.github/workflows/ci.yml@refs/pull/*/merge`,
+        'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-dev-plan:ref:refs/pull/*/merge:job_workflow_ref:${repo}/.github/` +
+          `workflows/ci.yml@refs/pull/*/merge`,
         'token.actions.githubusercontent.com:ref': 'refs/pull/*/merge',
         'token.actions.githubusercontent.com:job_workflow_ref': `${repo}/.github/workflows/ci.yml@refs/pull/*/merge`,
       },
@@ -174,11 +180,13 @@ describe('AWS CI roles (bootstrap stack)', () => {
     expect(attached.map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const policy = statements(byPath(boot, 'aws_iam_role_policy', 'ci-aws-prod/plan-state').policy);
     const sid = (s: string) => policy.find((p) => p.Sid === s);
-    const state = ['arn:aws:s3:::example-rocketchat-tfstate-222222222222/rocketchat/aws-prod-*', 'arn:aws:s3:::example-rocketchat-tfstate-222222222222/bootstrap/bootstrap-euw1-222222222222.tfstate'];
+    const state = ['arn:aws:s3:::example-rocketchat-tfstate-222222222222/rocketchat/aws-prod-*',
+      'arn:aws:s3:::example-rocketchat-tfstate-222222222222/bootstrap/bootstrap-euw1-222222222222.tfstate'];
     expect(sid('StateRead')).toMatchObject({ Effect: 'Allow', Action: 's3:GetObject', Resource: state });
     expect(sid('StateLockFile')).toBeUndefined();
     expect(sid('StateKey')).toMatchObject({ Action: 'kms:Decrypt', Resource: '${aws_kms_key.state-key_753BFC90.arn}' });
-    expect(sid('NoObjectReadsBeyondOwnState')).toEqual({ Sid: 'NoObjectReadsBeyondOwnState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: state });
+    expect(sid('NoObjectReadsBeyondOwnState')).toEqual({ Sid: 'NoObjectReadsBeyondOwnState', Effect: 'Deny', Action: ['s3:GetObject',
+      's3:GetObjectVersion'], NotResource: state });
     expect(sid('PlansWriteNoObject')).toMatchObject({ Effect: 'Deny', Resource: 'arn:aws:s3:::*/*' });
     expect(sid('EnvironmentSecretValues')!.Resource).toEqual([
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-*',
@@ -198,16 +206,23 @@ describe('AWS CI roles (bootstrap stack)', () => {
     const fence = statements(byPath(boot, 'aws_iam_role_policy', 'ci-aws-prod/deploy-fence').policy);
     expect(fence.every((s) => s.Effect === 'Deny')).toBe(true);
     const sid = (s: string) => fence.find((p) => p.Sid === s)!;
-    expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:role/*-ci-plan', 'arn:aws:iam::222222222222:role/*-ci-deploy']);
+    expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:role/*-ci-plan',
+      'arn:aws:iam::222222222222:role/*-ci-deploy']);
     // `iam:*RolePolicy` covers UpdateAssumeRolePolicy (and Put/Delete/Attach/Detach RolePolicy): the IAM evaluator cases in access-matrix.test.ts hold it.
-    expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Action).toEqual(expect.arrayContaining(['iam:*RolePolicy', 'iam:DeleteRole', 'iam:PassRole', 'sts:AssumeRole']));
-    expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com', 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com/*']);
-    expect(sid('StateStoresStayAsBootstrapped').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222', 'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222']);
-    expect(sid('StateStoresStayAsBootstrapped').Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration']));
-    expect(sid('BootstrapStateIsAppliedByPeople').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222/bootstrap/*', 'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222/bootstrap/*']);
+    expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Action).toEqual(expect.arrayContaining(['iam:*RolePolicy', 'iam:DeleteRole', 'iam:PassRole',
+      'sts:AssumeRole']));
+    expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com',
+      'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com/*']);
+    expect(sid('StateStoresStayAsBootstrapped').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222',
+      'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222']);
+    expect(sid('StateStoresStayAsBootstrapped').Action).toEqual(expect.arrayContaining(['s3:DeleteBucket', 's3:PutBucketPolicy', 's3:PutBucketVersioning',
+      's3:PutLifecycleConfiguration']));
+    expect(sid('BootstrapStateIsAppliedByPeople').Resource).toEqual(['arn:aws:s3:::example-rocketchat-tfstate-222222222222/bootstrap/*',
+      'arn:aws:s3:::example-rocketchat-tfstate-dr-222222222222/bootstrap/*']);
     expect(sid('StateKeysStayUsable').Action).toContain('kms:ScheduleKeyDeletion');
     expect(sid('OtherStoresKeysStayUsable').Condition).toEqual({
-      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/example-rocketchat-tfstate-222222222222', 'alias/example-rocketchat-tfstate-dr-222222222222'] },
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/example-rocketchat-tfstate-222222222222',
+        'alias/example-rocketchat-tfstate-dr-222222222222'] },
     });
   });
 
@@ -222,11 +237,13 @@ describe('AWS CI Kubernetes access (cluster and platform layers)', () => {
   const associations = resources(cluster, 'aws_eks_access_policy_association');
   const ofPrincipal = (arn: string) => {
     const key = Object.entries(cluster.resource.aws_eks_access_entry).find(([, e]) => (e as Json).principal_arn === arn)![0];
-    return associations.filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`).map((a) => ({ policy: a.policy_arn, scope: a.access_scope }));
+    return associations.filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`).map((a) => ({ policy: a.policy_arn, scope: a
+      .access_scope }));
   };
 
   it('make the deploy role cluster admin', () => {
-    expect(entries).toContainEqual({ cluster_name: '${aws_eks_cluster.control-plane_cluster_47C848BD.name}', principal_arn: 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy', type: 'STANDARD' });
+    expect(entries).toContainEqual({ cluster_name: '${aws_eks_cluster.control-plane_cluster_47C848BD.name}',
+      principal_arn: 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy', type: 'STANDARD' });
     expect(ofPrincipal('arn:aws:iam::222222222222:role/aws-prod-ci-deploy')).toEqual([
       { policy: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', scope: { type: 'cluster' } },
     ]);
@@ -254,10 +271,12 @@ describe('AWS CI Kubernetes access (cluster and platform layers)', () => {
     const [role] = resources(platform, 'kubernetes_cluster_role_v1');
     const rules = role!.rule as Json[];
     expect(rules.every((r) => JSON.stringify(r.verbs) === '["get","list","watch"]')).toBe(true);
-    expect(rules.flatMap((r) => r.resources)).toEqual(expect.arrayContaining(['storageclasses', 'customresourcedefinitions', 'clusterroles', 'clusterissuers', 'namespaces']));
+    expect(rules.flatMap((r) => r.resources)).toEqual(expect.arrayContaining(['storageclasses', 'customresourcedefinitions', 'clusterroles',
+      'clusterissuers', 'namespaces']));
     expect(rules.flatMap((r) => r.resources)).not.toContain('secrets');
     expect(rules.flatMap((r) => r.resources)).not.toContain('*');
-    expect(resources(platform, 'kubernetes_cluster_role_binding_v1')[0]!.subject).toEqual([{ api_group: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rocketchat-ci-plan' }]);
+    expect(resources(platform, 'kubernetes_cluster_role_binding_v1')[0]!.subject).toEqual([{ api_group: 'rbac.authorization.k8s.io', kind: 'Group',
+      name: 'rocketchat-ci-plan' }]);
   });
 });
 
@@ -266,9 +285,11 @@ describe('Azure CI identities (bootstrap stack)', () => {
 
   it('trust named workflow files from main, one federated credential per exact subject', () => {
     const repo = 'example-org/rocketchat-platform';
-    const subject = (env: string, file: string) => `repo:${repo}:environment:${env}:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/${file}@refs/heads/main`;
+    const subject = (env: string, file: string) =>
+      `repo:${repo}:environment:${env}:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/${file}@refs/heads/main`;
     expect(resources(boot, 'azurerm_user_assigned_identity').map((i) => i.name).sort()).toEqual(['azure-prod-ci-deploy', 'azure-prod-ci-plan']);
-    const credentials = resources(boot, 'azurerm_federated_identity_credential').map(({ issuer, audience, subject, name }) => ({ issuer, audience, subject, name }));
+    const credentials = resources(boot, 'azurerm_federated_identity_credential').map(({ issuer, audience, subject, name }) => ({ issuer, audience, subject,
+      name }));
     const github = { issuer: 'https://token.actions.githubusercontent.com', audience: ['api://AzureADTokenExchange'] };
     expect(credentials).toEqual([
       { name: 'github-deploy-environment-azure-prod', ...github, subject: subject('azure-prod', 'deploy-environment.yml') },
@@ -294,7 +315,8 @@ describe('Azure CI identities (bootstrap stack)', () => {
       `Role Based Access Control Administrator @ ${subscription}`,
       'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}',
     ]);
-    expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan Kubernetes reader', 'azure-prod CI plan release secrets reader', 'azure-prod MongoDB backup reader']);
+    expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan ' +
+      'Kubernetes reader', 'azure-prod CI plan release secrets reader', 'azure-prod MongoDB backup reader']);
     expect(Object.keys(boot.output).sort()).toEqual(['azure_prod_ci_deploy_client_id', 'azure_prod_ci_plan_client_id']);
   });
 });
@@ -302,7 +324,9 @@ describe('Azure CI identities (bootstrap stack)', () => {
 describe('Azure CI Kubernetes access (cluster layer)', () => {
   const cluster = stack('azure-prod-cluster');
   const assignments = Object.entries<Json>(cluster.resource.azurerm_role_assignment).filter(([k]) => k.startsWith('ci-access'));
-  const of = (who: 'plan' | 'deploy') => assignments.filter(([, a]) => a.principal_id === `\${data.azurerm_user_assigned_identity.ci-access_${who === 'plan' ? 'plan_5CC6E32B' : 'deploy_BC02036D'}.principal_id}`).map(([, a]) => a);
+  const of = (who: 'plan' | 'deploy') => assignments.filter(([, a]) => a
+    .principal_id === `\${data.azurerm_user_assigned_identity.ci-access_${who === 'plan' ? 'plan_5CC6E32B' : 'deploy_BC02036D'}.principal_id}`).map(([,
+    a]) => a);
   const clusterId = '${azurerm_kubernetes_cluster.aks_cluster_D4B35EC5.id}';
 
   it('look the identities up where the bootstrap stack made them', () => {
@@ -330,11 +354,14 @@ describe('Azure CI Kubernetes access (cluster layer)', () => {
         name: 'azure-prod CI plan Kubernetes reader',
         scope: subscription,
         assignable: [subscription],
-        permissions: [{ actions: [], data_actions: ['Microsoft.ContainerService/managedClusters/*/read'], not_data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }],
+        permissions: [{ actions: [], data_actions: ['Microsoft.ContainerService/managedClusters/*/read'],
+          not_data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'] }],
       },
-      { name: 'azure-prod CI plan release secrets reader', scope: subscription, assignable: [subscription], permissions: [{ actions: [], data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'], not_data_actions: [] }] },
+      { name: 'azure-prod CI plan release secrets reader', scope: subscription, assignable: [subscription], permissions: [{ actions: [],
+        data_actions: ['Microsoft.ContainerService/managedClusters/secrets/read'], not_data_actions: [] }] },
     ]);
-    const idOf = (name: string) => `${subscription}/providers/Microsoft.Authorization/roleDefinitions/${definitions.find((d) => d.name === name)!.role_definition_id}`;
+    const idOf = (name: string) => `${subscription}/providers/Microsoft.Authorization/roleDefinitions/${definitions.find((d) => d
+      .name === name)!.role_definition_id}`;
     const plan = of('plan');
     expect(plan.filter((a) => a.role_definition_name).map((a) => a.role_definition_name)).toEqual(['Key Vault Secrets User']);
     expect(plan.find((a) => a.role_definition_id === idOf('azure-prod CI plan Kubernetes reader'))!.scope).toBe(clusterId);
@@ -366,7 +393,8 @@ describe('a state store shared by several environments', () => {
     const outdir = tempDir();
     run(registry, 'aws-stage', outdir, { log: () => undefined });
     const boot = readOutdir(outdir).stacks[AWS_STORE]!;
-    expect(resources(boot, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['aws-prod-ci-deploy', 'aws-prod-ci-plan', 'aws-stage-ci-deploy', 'aws-stage-ci-plan']);
+    expect(resources(boot, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['aws-prod-ci-deploy', 'aws-prod-ci-plan', 'aws-stage-ci-deploy',
+      'aws-stage-ci-plan']);
     expect(resources(boot, 'aws_iam_openid_connect_provider')).toHaveLength(1);
     // The repository-wide GitHub settings stack is synthesized with the whole registry only.
     expect(Object.keys(readOutdir(outdir).stacks).sort()).toEqual(['aws-stage-app', 'aws-stage-cluster', 'aws-stage-network', 'aws-stage-platform', AWS_STORE]);
@@ -377,7 +405,8 @@ describe('AWS state stores', () => {
   it('are one per account and region, and only the account\'s first creates its one GitHub OIDC provider', () => {
     // aws-dr's store (eu-central-1) sorts first in account 222222222222; aws-prod's names the provider by ARN.
     expect(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_openid_connect_provider')).toHaveLength(1);
-    expect(statements(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_role').find((r) => r.name === 'aws-dr-ci-plan')!.assume_role_policy)[0]!.Principal).toEqual({
+    expect(statements(resources(stack('bootstrap-euc1-222222222222'), 'aws_iam_role').find((r) => r
+      .name === 'aws-dr-ci-plan')!.assume_role_policy)[0]!.Principal).toEqual({
       Federated: '${aws_iam_openid_connect_provider.github-oidc.arn}',
     });
     expect(resources(stack('bootstrap-euw1-222222222222'), 'aws_iam_openid_connect_provider')).toEqual([]);
@@ -385,7 +414,9 @@ describe('AWS state stores', () => {
     const prod = ENVIRONMENTS['aws-prod'] as Json;
     const second = { ...prod, name: 'aws-stage', domain: 'stage.chat.example.com', state: { ...prod.state, bucket: 'example-rocketchat-tfstate-stage' } };
     expect(problemsOf(() => loadEnvironments({ 'aws-prod': prod, 'aws-stage': second }, undefined))).toEqual([
-      'config/aws-stage: state.bucket: "example-rocketchat-tfstate-stage" is a second state store in AWS account 222222222222 and region eu-west-1, where aws-prod keeps its state in example-rocketchat-tfstate-222222222222 (allowed: one S3 state store per account and region; its bootstrap stack is named after both)',
+      'config/aws-stage: state.bucket: "example-rocketchat-tfstate-stage" is a second state store in AWS account 222222222222 and region eu-west-1, ' +
+        'where aws-prod keeps its state in example-rocketchat-tfstate-222222222222 (allowed: one S3 state store per account and region; its bootstrap ' +
+        'stack is named after both)',
     ]);
   });
 });
@@ -395,7 +426,8 @@ describe('stack names', () => {
     for (const name of Object.keys(synth.stacks)) expect(name.length, name).toBeLessThanOrEqual(31);
     const prod = ENVIRONMENTS['aws-prod'] as Json;
     expect(problemsOf(() => loadEnvironments({ 'aws-production-eu-west-1': { ...prod, name: 'aws-production-eu-west-1' } }, undefined))).toEqual([
-      'config/aws-production-eu-west-1: name: "aws-production-eu-west-1" makes stack names such as aws-production-eu-west-1-platform longer than 31 characters, which cdktf list wraps (allowed: at most 22 characters)',
+      'config/aws-production-eu-west-1: name: "aws-production-eu-west-1" makes stack names such as aws-production-eu-west-1-platform longer than 31 ' +
+        'characters, which cdktf list wraps (allowed: at most 22 characters)',
     ]);
   });
 });
@@ -403,9 +435,11 @@ describe('stack names', () => {
 describe('kubernetes.adminRoleArns', () => {
   it('refuses the CI roles, which get their own access entries', () => {
     const prod = ENVIRONMENTS['aws-prod'] as Json;
-    const config = { ...prod, kubernetes: { ...prod.kubernetes, adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin', 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy'] } };
+    const config = { ...prod, kubernetes: { ...prod.kubernetes, adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin',
+      'arn:aws:iam::222222222222:role/aws-prod-ci-deploy'] } };
     expect(problemsOf(() => loadEnvironments({ ...ENVIRONMENTS, 'aws-prod': config }, 'aws-prod'))).toEqual([
-      'config/aws-prod: kubernetes.adminRoleArns[1]: "arn:aws:iam::222222222222:role/aws-prod-ci-deploy" is a CI role, which the cluster layer already grants its own access (allowed: people\'s roles only)',
+      'config/aws-prod: kubernetes.adminRoleArns[1]: "arn:aws:iam::222222222222:role/aws-prod-ci-deploy" is a CI role, which the cluster layer already ' +
+        'grants its own access (allowed: people\'s roles only)',
     ]);
   });
 });
@@ -416,7 +450,8 @@ describe('a restoring environment\'s plan role', () => {
     const restoring = {
       ...prod,
       name: 'aws-dr',
-      app: { ...prod.app, restore: { from: { environment: 'aws-prod', store: 'replica-bucket', prefix: 'aws-prod', region: 'eu-central-1' }, backup: 'latest' } },
+      app: { ...prod.app, restore: { from: { environment: 'aws-prod', store: 'replica-bucket', prefix: 'aws-prod', region: 'eu-central-1' },
+        backup: 'latest' } },
     };
     const app = new App();
     const boot = new AwsBootstrapStack(app, 'bootstrap-euw1-222222222222', [restoring as never], 'example-rocketchat-tfstate-222222222222', 'eu-west-1');

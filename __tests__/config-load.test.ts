@@ -39,7 +39,8 @@ const cases: BadCase[] = [
     base: 'aws-prod',
     change: (c) => (c.network.privateSubnetCidrs[0] = '10.20.33.0/19'),
     problems: [
-      'config/aws-prod: network.privateSubnetCidrs[0]: "10.20.33.0/19" has host bits set (the block starts at 10.20.32.0/19) (allowed: an IPv4 CIDR block such as 10.0.0.0/16)',
+      'config/aws-prod: network.privateSubnetCidrs[0]: "10.20.33.0/19" has host bits set (the block starts at 10.20.32.0/19) (allowed: an IPv4 CIDR ' +
+        'block such as 10.0.0.0/16)',
     ],
   },
   {
@@ -55,9 +56,12 @@ const cases: BadCase[] = [
     base: 'aws-dev',
     change: (c) => (c.network.privateSubnetCidrs[1] = '10.10.0.0/19'),
     problems: [
-      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[0] "10.10.0.0/24" (allowed: a block that overlaps no other subnet)',
-      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[1] "10.10.1.0/24" (allowed: a block that overlaps no other subnet)',
-      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[2] "10.10.2.0/24" (allowed: a block that overlaps no other subnet)',
+      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[0] "10.10.0.0/24" (allowed: a block that ' +
+        'overlaps no other subnet)',
+      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[1] "10.10.1.0/24" (allowed: a block that ' +
+        'overlaps no other subnet)',
+      'config/aws-dev: network.privateSubnetCidrs[1]: "10.10.0.0/19" overlaps network.publicSubnetCidrs[2] "10.10.2.0/24" (allowed: a block that ' +
+        'overlaps no other subnet)',
     ],
   },
   {
@@ -97,7 +101,8 @@ const cases: BadCase[] = [
     base: 'azure-prod',
     change: (c) => (c.kubernetes.outboundType = 'userAssignedNATGateway'),
     problems: [
-      'config/azure-prod: kubernetes.outboundType: "userAssignedNATGateway" sends every zone\'s egress through one zonal NAT gateway, so one zone\'s outage cuts egress for every zone in prod (allowed: loadBalancer, whose zone-redundant outbound address survives a zone loss)',
+      'config/azure-prod: kubernetes.outboundType: "userAssignedNATGateway" sends every zone\'s egress through one zonal NAT gateway, so one zone\'s ' +
+        'outage cuts egress for every zone in prod (allowed: loadBalancer, whose zone-redundant outbound address survives a zone loss)',
     ],
   },
   {
@@ -105,7 +110,8 @@ const cases: BadCase[] = [
     base: 'azure-prod',
     change: (c) => (c.network.natIdleTimeoutMinutes = 120),
     problems: [
-      'config/azure-prod: network.natIdleTimeoutMinutes: 120 is longer than an AKS load balancer outbound rule allows (allowed: 4 to 100 with outboundType loadBalancer)',
+      'config/azure-prod: network.natIdleTimeoutMinutes: 120 is longer than an AKS load balancer outbound rule allows (allowed: 4 to 100 with ' +
+        'outboundType loadBalancer)',
     ],
   },
   {
@@ -113,7 +119,8 @@ const cases: BadCase[] = [
     base: 'aws-prod',
     change: (c) => (c.kubernetes.nodeImageRelease = '1.34.9-20260714'),
     problems: [
-      'config/aws-prod: kubernetes.nodeImageRelease: "1.34.9-20260714" is a release for Kubernetes 1.34, but the cluster runs 1.35 (allowed: a 1.35.<patch>-<yyyymmdd> release)',
+      'config/aws-prod: kubernetes.nodeImageRelease: "1.34.9-20260714" is a release for Kubernetes 1.34, but the cluster runs 1.35 (allowed: a ' +
+        '1.35.<patch>-<yyyymmdd> release)',
     ],
   },
   {
@@ -192,7 +199,8 @@ const cases: BadCase[] = [
     },
     problems: [
       'config/azure-dev: network.vnetCidr: is required (allowed: an IPv4 CIDR block such as 10.0.0.0/16)',
-      'config/azure-dev: network.vnetCIDR: is not a known field (allowed: vnetCidr, nodeSubnetCidr, ingressSubnetCidr, privateEndpointSubnetCidr, podCidr, zones, natIdleTimeoutMinutes, logRetentionDays, flowLogs)',
+      'config/azure-dev: network.vnetCIDR: is not a known field (allowed: vnetCidr, nodeSubnetCidr, ingressSubnetCidr, privateEndpointSubnetCidr, ' +
+        'podCidr, zones, natIdleTimeoutMinutes, logRetentionDays, flowLogs)',
     ],
   },
   {
@@ -208,7 +216,8 @@ const cases: BadCase[] = [
     base: 'azure-dev',
     change: (c) => (c.network.podCidr = '10.30.128.0/17'),
     problems: [
-      'config/azure-dev: network.podCidr: "10.30.128.0/17" overlaps network.vnetCidr "10.30.0.0/16" (allowed: an overlay range outside the VNet, such as 192.168.0.0/16)',
+      'config/azure-dev: network.podCidr: "10.30.128.0/17" overlaps network.vnetCidr "10.30.0.0/16" (allowed: an overlay range outside the VNet, such as ' +
+        '192.168.0.0/16)',
     ],
   },
   {
@@ -222,7 +231,8 @@ const cases: BadCase[] = [
     base: 'aws-dev',
     change: (c) => (c.network.flowLogRetentionDays = 45),
     problems: [
-      'config/aws-dev: network.flowLogRetentionDays: 45 is not supported (allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)',
+      'config/aws-dev: network.flowLogRetentionDays: 45 is not supported (allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, ' +
+        '1827, 2192, 2557, 2922, 3288, 3653)',
     ],
   },
   {
@@ -232,14 +242,16 @@ const cases: BadCase[] = [
       c.kubernetes.version = '1.33';
       c.kubernetes.nodeImageRelease = '1.33.8-20260714';
     },
-    problems: ['config/aws-prod: kubernetes.version: "1.33" has no pinned EKS add-on and cluster-autoscaler versions in config/versions.ts (allowed: 1.34, 1.35)'],
+    problems: ['config/aws-prod: kubernetes.version: "1.33" has no pinned EKS add-on and cluster-autoscaler versions in config/versions.ts (allowed: ' +
+      '1.34, 1.35)'],
   },
   {
     title: 'prod API endpoint open to the internet',
     base: 'aws-prod',
     change: (c) => (c.kubernetes.publicEndpointCidrs = ['0.0.0.0/0']),
     problems: [
-      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/0" opens the prod API endpoint to the whole internet (allowed: your VPN or office ranges, /16 or narrower, or none for a private-only endpoint)',
+      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/0" opens the prod API endpoint to the whole internet (allowed: your VPN or office ' +
+        'ranges, /16 or narrower, or none for a private-only endpoint)',
     ],
   },
   {
@@ -247,8 +259,10 @@ const cases: BadCase[] = [
     base: 'aws-prod',
     change: (c) => (c.kubernetes.publicEndpointCidrs = ['0.0.0.0/1', '128.0.0.0/1', '198.51.100.0/24']),
     problems: [
-      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/1" opens the prod API endpoint to 2,147,483,648 addresses (allowed: your VPN or office ranges, /16 or narrower, or none for a private-only endpoint)',
-      'config/aws-prod: kubernetes.publicEndpointCidrs[1]: "128.0.0.0/1" opens the prod API endpoint to 2,147,483,648 addresses (allowed: your VPN or office ranges, /16 or narrower, or none for a private-only endpoint)',
+      'config/aws-prod: kubernetes.publicEndpointCidrs[0]: "0.0.0.0/1" opens the prod API endpoint to 2,147,483,648 addresses (allowed: your VPN or ' +
+        'office ranges, /16 or narrower, or none for a private-only endpoint)',
+      'config/aws-prod: kubernetes.publicEndpointCidrs[1]: "128.0.0.0/1" opens the prod API endpoint to 2,147,483,648 addresses (allowed: your VPN or ' +
+        'office ranges, /16 or narrower, or none for a private-only endpoint)',
     ],
   },
   {
@@ -256,7 +270,8 @@ const cases: BadCase[] = [
     base: 'aws-dev',
     change: (c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7i.large']),
     problems: [
-      'config/aws-dev: kubernetes.nodePools[0].instanceTypes: SPOT with only "m7i.large" leaves the pool empty when that type runs out (allowed: 2 or more instance types)',
+      'config/aws-dev: kubernetes.nodePools[0].instanceTypes: SPOT with only "m7i.large" leaves the pool empty when that type runs out (allowed: 2 or ' +
+        'more instance types)',
     ],
   },
   {
@@ -264,7 +279,8 @@ const cases: BadCase[] = [
     base: 'aws-prod',
     change: (c) => (c.kubernetes.nodePools[0].instanceTypes = ['m7i.xlarge', 'm7g.xlarge']),
     problems: [
-      'config/aws-prod: kubernetes.nodePools[0].instanceTypes: ["m7i.xlarge","m7g.xlarge"] mixes arm64 and x86_64 types, but a pool has one AMI (allowed: one architecture per pool)',
+      'config/aws-prod: kubernetes.nodePools[0].instanceTypes: ["m7i.xlarge","m7g.xlarge"] mixes arm64 and x86_64 types, but a pool has one AMI ' +
+        '(allowed: one architecture per pool)',
     ],
   },
   {
@@ -278,7 +294,8 @@ const cases: BadCase[] = [
     base: 'aws-dev',
     change: (c) => (c.kubernetes.adminRoleArns = ['arn:aws:iam::111111111111:user/alice']),
     problems: [
-      'config/aws-dev: kubernetes.adminRoleArns[0]: "arn:aws:iam::111111111111:user/alice" is not valid (allowed: an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin)',
+      'config/aws-dev: kubernetes.adminRoleArns[0]: "arn:aws:iam::111111111111:user/alice" is not valid (allowed: an IAM role ARN such as ' +
+        'arn:aws:iam::123456789012:role/platform-admin)',
     ],
   },
   {
@@ -306,7 +323,8 @@ const cases: BadCase[] = [
     title: 'a DNS zone that does not contain the domain',
     base: 'aws-prod',
     change: (c) => (c.platform.dnsZone = 'example.net'),
-    problems: ['config/aws-prod: platform.dnsZone: "example.net" does not contain domain "chat.example.com" (allowed: chat.example.com or a parent zone of it)'],
+    problems: ['config/aws-prod: platform.dnsZone: "example.net" does not contain domain "chat.example.com" (allowed: chat.example.com or a parent zone ' +
+      'of it)'],
   },
   {
     title: 'prod without alert receivers',
@@ -323,7 +341,8 @@ const cases: BadCase[] = [
       c.platform.alerting.receivers[0].webhookUrlSecret = 'https://hooks.slack.com/services/T000/B000/XXXX';
     },
     problems: [
-      'config/aws-prod: platform.alerting.receivers[0].webhookUrlSecret: "https://hooks.slack.com/services/T000/B000/XXXX" is not valid (allowed: a Secrets Manager / Key Vault secret name: 1-127 letters, digits and hyphens)',
+      'config/aws-prod: platform.alerting.receivers[0].webhookUrlSecret: "https://hooks.slack.com/services/T000/B000/XXXX" is not valid (allowed: a ' +
+        'Secrets Manager / Key Vault secret name: 1-127 letters, digits and hyphens)',
       'config/aws-prod: platform.alerting.receivers[2].type: "pagerduty" is not supported (allowed: slack, email, webhook)',
       'config/aws-prod: platform.alerting.receivers[1].name: "team-slack" is used by another receiver (allowed: a unique name)',
     ],
@@ -332,7 +351,8 @@ const cases: BadCase[] = [
     title: 'a WAF that only counts in prod',
     base: 'aws-prod',
     change: (c) => (c.platform.waf.mode = 'count'),
-    problems: ['config/aws-prod: platform.waf.mode: "count" in prod only logs attacks and lets them through to Rocket.Chat (allowed: block; count is for tuning in dev)'],
+    problems: ['config/aws-prod: platform.waf.mode: "count" in prod only logs attacks and lets them through to Rocket.Chat (allowed: block; count is for ' +
+      'tuning in dev)'],
   },
   {
     title: 'a rate limit below AWS WAF\'s minimum',
@@ -349,7 +369,8 @@ const cases: BadCase[] = [
     },
     problems: [
       'config/aws-dev: platform.waf.loginRateLimit: 5 is not valid (allowed: an integer from 10 to 2000000000)',
-      'config/aws-dev: platform.waf.messagePaths: 13 /api/v1/method.call/ paths across uploadPaths, messagePaths and largeBodyPaths (allowed: at most 12, each one more WAF rule)',
+      'config/aws-dev: platform.waf.messagePaths: 13 /api/v1/method.call/ paths across uploadPaths, messagePaths and largeBodyPaths (allowed: at most ' +
+        '12, each one more WAF rule)',
     ],
   },
   {
@@ -363,7 +384,8 @@ const cases: BadCase[] = [
       'config/azure-dev: platform.waf.rateLimit.windowMinutes: 10 is not supported (allowed: 1, 5)',
       ...['"api/v1/rooms.upload"', '"/"', '"/ufs/ *"', '"/api/v1/chat.sendMessage"'].map(
         (value, i) =>
-          `config/azure-dev: platform.waf.uploadPaths[${i}]: ${value} is not valid (allowed: a URL path ending in / (a prefix, such as /api/v1/rooms.upload/) or $ (exact, such as /api/v1/chat.sendMessage$): "/" and 2 to 90 more characters, no spaces, ?, #, * or quotes)`,
+          `config/azure-dev: platform.waf.uploadPaths[${i}]: ${value} is not valid (allowed: a URL path ending in / (a prefix, such as ` +
+            `/api/v1/rooms.upload/) or $ (exact, such as /api/v1/chat.sendMessage$): "/" and 2 to 90 more characters, no spaces, ?, #, * or quotes)`,
       ),
     ],
   },
@@ -374,8 +396,10 @@ const cases: BadCase[] = [
       c.platform.waf.messagePaths = ['/api/v1/method.call/', '/api/v1/method.call/sendMessage/', '/api/v1/method.call/sendMessage$'];
     },
     problems: [
-      'config/aws-dev: platform.waf.messagePaths[0]: "/api/v1/method.call/" would exempt more than one DDP method (allowed: /api/v1/method.call/<method>$, one method, exact)',
-      'config/aws-dev: platform.waf.messagePaths[1]: "/api/v1/method.call/sendMessage/" would exempt more than one DDP method (allowed: /api/v1/method.call/<method>$, one method, exact)',
+      'config/aws-dev: platform.waf.messagePaths[0]: "/api/v1/method.call/" would exempt more than one DDP method (allowed: ' +
+        '/api/v1/method.call/<method>$, one method, exact)',
+      'config/aws-dev: platform.waf.messagePaths[1]: "/api/v1/method.call/sendMessage/" would exempt more than one DDP method (allowed: ' +
+        '/api/v1/method.call/<method>$, one method, exact)',
     ],
   },
   {
@@ -385,7 +409,8 @@ const cases: BadCase[] = [
       delete c.platform.waf.pager;
     },
     problems: [
-      "config/azure-prod: platform.waf.pager: prod has no paging destination for edge alarms, so a WAF refusing Rocket.Chat or an attack pages nobody (allowed: { urlSecret } naming the secret with the pager's HTTPS integration URL for cloud alarms)",
+      "config/azure-prod: platform.waf.pager: prod has no paging destination for edge alarms, so a WAF refusing Rocket.Chat or an attack pages nobody " +
+        "(allowed: { urlSecret } naming the secret with the pager's HTTPS integration URL for cloud alarms)",
     ],
   },
   {
@@ -434,7 +459,8 @@ describe('environment configuration', () => {
       ...registryWith('aws-prod', (c) => (c.state.bucket = awsDev.state.bucket)),
     };
     expect(problemsOf(() => loadEnvironments(registry, undefined))).toEqual([
-      'config/aws-prod: state.bucket: s3 bucket example-rocketchat-tfstate-111111111111 is in account 222222222222, region eu-west-1 here but in account 111111111111, region eu-west-1 for aws-dev (allowed: the same account, region and resource group in every environment that shares it)',
+      'config/aws-prod: state.bucket: s3 bucket example-rocketchat-tfstate-111111111111 is in account 222222222222, region eu-west-1 here but in account ' +
+        '111111111111, region eu-west-1 for aws-dev (allowed: the same account, region and resource group in every environment that shares it)',
     ]);
   });
 
@@ -454,7 +480,8 @@ describe('environment configuration', () => {
     });
     it('tells a name whose file exists but is not registered where to register it', () => {
       expect(problemsOf(() => selectEnvironments('aws-staging', known, ['aws-dev', 'aws-staging']))).toEqual([
-        'ENVIRONMENTS: "aws-staging" has a file, config/environments/aws-staging.ts, but is not registered (allowed: add it to ENVIRONMENTS in config/environments/index.ts, or one of aws-dev, aws-prod, azure-dev)',
+        'ENVIRONMENTS: "aws-staging" has a file, config/environments/aws-staging.ts, but is not registered (allowed: add it to ENVIRONMENTS in ' +
+          'config/environments/index.ts, or one of aws-dev, aws-prod, azure-dev)',
       ]);
     });
   });
@@ -499,7 +526,8 @@ describe('cdktf app entry point', () => {
   it('synthesizes only the selected environments', () => {
     const outdir = join(tempDir(), 'cdktf.out');
     execFileSync(tsx, ['main.ts'], { cwd: root, env: { ...process.env, ENVIRONMENTS: 'azure-dev', CDKTF_OUTDIR: outdir } });
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['azure-dev-app', 'azure-dev-cluster', 'azure-dev-network', 'azure-dev-platform', 'bootstrap-exrctfstatedev01']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['azure-dev-app', 'azure-dev-cluster', 'azure-dev-network', 'azure-dev-platform',
+      'bootstrap-exrctfstatedev01']);
     rmSync(outdir, { recursive: true });
   });
 });

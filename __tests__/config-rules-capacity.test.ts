@@ -15,7 +15,8 @@ const quota = (stack: string, namespace: string) => resources(stacks[stack]!, 'k
 const limitRange = (stack: string, namespace: string) => resources(stacks[stack]!, 'kubernetes_limit_range_v1').find((l) => l.metadata.namespace === namespace);
 
 describe('namespace budgets', () => {
-  it('bound Rocket.Chat in aws-prod by the autoscaler maximum plus a surge starting while the one before terminates: (9 + 3 + 3) pods of 500m / 1536Mi / 3Gi, +25%', () => {
+  it('bound Rocket.Chat in aws-prod by the autoscaler maximum plus a surge starting while the one before terminates: (9 + 3 + 3) pods of 500m / 1536Mi / ' +
+    '3Gi, +25%', () => {
     expect(quota('aws-prod-app', 'rocketchat')).toEqual({
       metadata: { name: 'budget', namespace: 'rocketchat' },
       spec: { hard: { pods: '19', 'requests.cpu': '9375m', 'requests.memory': '28800Mi', 'limits.memory': '57600Mi' } },
@@ -26,7 +27,8 @@ describe('namespace budgets', () => {
   it('bound MongoDB in aws-prod by its 3 members (mongod, backup agent, exporter) and the operator with its surge, +25%', () => {
     // Per member: mongod 2 CPU / 16Gi (request = limit), backup agent 300m / 1Gi / 1536Mi, exporter 20m / 64Mi / 128Mi.
     // Operator: 50m / 128Mi / 256Mi, two pods while it rolls.
-    expect(quota('aws-prod-app', 'mongodb')?.spec.hard).toEqual({ pods: '7', 'requests.cpu': '8825m', 'requests.memory': '65840Mi', 'limits.memory': '68320Mi' });
+    expect(quota('aws-prod-app', 'mongodb')?.spec.hard).toEqual({ pods: '7', 'requests.cpu': '8825m', 'requests.memory': '65840Mi',
+      'limits.memory': '68320Mi' });
   });
 
   it('leaves CPU limits out of every quota: mongod and the backup agent run without them on purpose', () => {
@@ -38,7 +40,8 @@ describe('namespace budgets', () => {
   it('gives containers that state no resources small defaults, which the quota requires', () => {
     for (const stack of ['aws-dev-app', 'azure-prod-app']) {
       for (const ns of ['rocketchat', 'mongodb']) {
-        expect(limitRange(stack, ns)?.spec.limit, `${stack} ${ns}`).toEqual([{ type: 'Container', default_request: { cpu: '50m', memory: '64Mi' }, default: { memory: '256Mi' } }]);
+        expect(limitRange(stack, ns)?.spec.limit, `${stack} ${ns}`).toEqual([{ type: 'Container', default_request: { cpu: '50m', memory: '64Mi' },
+          default: { memory: '256Mi' } }]);
       }
     }
   });

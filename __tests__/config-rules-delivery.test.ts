@@ -13,7 +13,9 @@ describe('config: delivery runners must reach the cluster API', () => {
     const env: Mutable = clone(awsDev);
     env.delivery.planRunner = ['ubuntu-24.04'];
     expect(problemsOf(only('aws-dev', env))).toEqual([
-      'config/aws-dev: delivery.planRunner[0]: "ubuntu-24.04" is a GitHub-hosted runner, which cannot reach the cluster: the cluster API admits only kubernetes.publicEndpointCidrs 203.0.113.0/24 (allowed: labels of self-hosted runners inside the network, such as ["self-hosted", "linux", "x64", "aws-dev"]; or open the endpoint to 0.0.0.0/0 where that is acceptable)',
+      'config/aws-dev: delivery.planRunner[0]: "ubuntu-24.04" is a GitHub-hosted runner, which cannot reach the cluster: the cluster API admits only ' +
+        'kubernetes.publicEndpointCidrs 203.0.113.0/24 (allowed: labels of self-hosted runners inside the network, such as ["self-hosted", "linux", ' +
+        '"x64", "aws-dev"]; or open the endpoint to 0.0.0.0/0 where that is acceptable)',
     ]);
   });
 
@@ -23,7 +25,11 @@ describe('config: delivery runners must reach the cluster API', () => {
     env.delivery.deployRunner = ['self-hosted', 'windows-latest', 'macos-15'];
     const problems = problemsOf(only('aws-dev', env));
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^config\/aws-dev: delivery\.deployRunner\[1\]: "windows-latest" is a GitHub-hosted runner, which cannot reach the cluster: the cluster API is private \(kubernetes\.publicEndpointCidrs is empty\)/);
+    expect(problems[0])
+      .toMatch(new RegExp(
+        '^config\\/aws-dev: delivery\\.deployRunner\\[1\\]: "windows-latest" is a GitHub-hosted runner, which cannot reach the cl' +
+        'uster: the cluster API is private \\(kubernetes\\.publicEndpointCidrs is empty\\)',
+      ));
     expect(problems[1]).toMatch(/^config\/aws-dev: delivery\.deployRunner\[2\]: "macos-15" /);
   });
 
@@ -39,7 +45,9 @@ describe('config: delivery runners must reach the cluster API', () => {
     const env: Mutable = clone(azureProd);
     env.delivery.deployRunner = ['ubuntu-22.04'];
     expect(problemsOf(only('azure-prod', env))).toEqual([
-      'config/azure-prod: delivery.deployRunner[0]: "ubuntu-22.04" is a GitHub-hosted runner, which cannot reach the cluster: the cluster API admits only kubernetes.apiServer.authorizedIpRanges 198.51.100.0/24, 203.0.113.16/28 (allowed: labels of self-hosted runners inside the network, such as ["self-hosted", "linux", "x64", "azure-prod"]; or open the endpoint to 0.0.0.0/0 where that is acceptable)',
+      'config/azure-prod: delivery.deployRunner[0]: "ubuntu-22.04" is a GitHub-hosted runner, which cannot reach the cluster: the cluster API admits ' +
+        'only kubernetes.apiServer.authorizedIpRanges 198.51.100.0/24, 203.0.113.16/28 (allowed: labels of self-hosted runners inside the network, such ' +
+        'as ["self-hosted", "linux", "x64", "azure-prod"]; or open the endpoint to 0.0.0.0/0 where that is acceptable)',
     ]);
     env.kubernetes.apiServer = { access: 'private', authorizedIpRanges: [] };
     expect(problemsOf(only('azure-prod', env))[0]).toContain('the cluster API is private (kubernetes.apiServer.access "private")');
@@ -58,7 +66,10 @@ describe('config: plan and deploy runners, reviewers, repository', () => {
     env.delivery.planRunner = ['self-hosted', 'linux', 'x64', 'aws-dev'];
     env.delivery.deployRunner = ['self-hosted', 'linux', 'x64', 'aws-dev'];
     expect(problemsOf(only('aws-dev', env))).toEqual([
-      'config/aws-dev: delivery.deployRunner: ["self-hosted", "linux", "x64", "aws-dev"] and delivery.planRunner ["self-hosted", "linux", "x64", "aws-dev"] can select the same runner: GitHub runs a job on any runner carrying all its labels, and every label of delivery.planRunner is in the other set, so pull-request code could run where prod applies run (allowed: two label sets that each have a label the other lacks, such as "plan" and "deploy" pool labels)',
+      'config/aws-dev: delivery.deployRunner: ["self-hosted", "linux", "x64", "aws-dev"] and delivery.planRunner ["self-hosted", "linux", "x64", ' +
+        '"aws-dev"] can select the same runner: GitHub runs a job on any runner carrying all its labels, and every label of delivery.planRunner is in ' +
+        'the other set, so pull-request code could run where prod applies run (allowed: two label sets that each have a label the other lacks, such as ' +
+        '"plan" and "deploy" pool labels)',
     ]);
   });
 
@@ -80,10 +91,12 @@ describe('config: plan and deploy runners, reviewers, repository', () => {
     const env: Mutable = clone(azureProd);
     env.delivery.reviewers = [];
     expect(problemsOf(only('azure-prod', env))).toEqual([
-      'config/azure-prod: delivery.reviewers: [] is empty for a prod environment, whose applies must wait for a reviewer (allowed: 1 to 6 GitHub logins or <org>/<team> slugs, such as "example-org/platform-admins")',
+      'config/azure-prod: delivery.reviewers: [] is empty for a prod environment, whose applies must wait for a reviewer (allowed: 1 to 6 GitHub logins ' +
+        'or <org>/<team> slugs, such as "example-org/platform-admins")',
     ]);
     delete env.delivery.reviewers;
-    expect(problemsOf(only('azure-prod', env))).toEqual([expect.stringMatching(/^config\/azure-prod: delivery\.reviewers: \[\] is empty for a prod environment/)]);
+    expect(problemsOf(only('azure-prod', env))).toEqual([expect
+      .stringMatching(/^config\/azure-prod: delivery\.reviewers: \[\] is empty for a prod environment/)]);
     const dev: Mutable = clone(awsDev);
     expect(dev.delivery.reviewers).toBeUndefined();
     expect(() => loadEnvironments({ 'aws-dev': dev }, undefined)).not.toThrow();
@@ -101,7 +114,8 @@ describe('config: plan and deploy runners, reviewers, repository', () => {
     const env: Mutable = clone(azureProd);
     env.delivery.reviewers = ['octocat', 'other-org/admins'];
     expect(problemsOf(only('azure-prod', env))).toEqual([
-      'config/azure-prod: delivery.reviewers[1]: "other-org/admins" is a team of other-org, not of example-org, which owns delivery.repository (allowed: a GitHub login or a team of example-org, such as "example-org/platform-admins")',
+      'config/azure-prod: delivery.reviewers[1]: "other-org/admins" is a team of other-org, not of example-org, which owns delivery.repository (allowed: ' +
+        'a GitHub login or a team of example-org, such as "example-org/platform-admins")',
     ]);
   });
 
@@ -120,7 +134,8 @@ describe('config: plan and deploy runners, reviewers, repository', () => {
     const env: Mutable = clone(awsDev);
     env.delivery.repository = 'rocketchat-platform';
     expect(problemsOf(only('aws-dev', env))).toEqual([
-      'config/aws-dev: delivery.repository: "rocketchat-platform" is not valid (allowed: a GitHub repository as owner/name, such as example-org/rocketchat-platform)',
+      'config/aws-dev: delivery.repository: "rocketchat-platform" is not valid (allowed: a GitHub repository as owner/name, such as ' +
+        'example-org/rocketchat-platform)',
     ]);
   });
 });

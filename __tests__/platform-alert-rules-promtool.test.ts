@@ -36,7 +36,8 @@ const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string;
   {
     alert: 'RocketChatErrorBudgetBurn',
     severity: 'critical',
-    expr: '(slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144) or (slo:sli_error:ratio_rate12m{slo="errors"} > 0.006 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.006)',
+    expr: '(slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.0144) or ' +
+      '(slo:sli_error:ratio_rate12m{slo="errors"} > 0.006 and slo:sli_error:ratio_rate5m{slo="errors"} > 0.006)',
     cases: ['night: a burst of 3 errors among 20 calls pages nobody (4 minutes on)'],
   },
   // Availability before the on-call review: zero ready pods counted as bad while DR is held for its restore.
@@ -44,7 +45,8 @@ const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string;
     alert: 'RocketChatAvailabilityBudgetBurn',
     record: 'slo:sli_error:bad',
     expr: 'sum(kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < bool 1',
-    cases: ['held for restore: no pod desired, none ready, for 2 hours', 'serve: true after a 2-hour hold: pods ready 4 minutes after they are wanted page nobody', "a new environment's first deploy: pods ready 4 minutes after the Deployment is created page nobody"],
+    cases: ['held for restore: no pod desired, none ready, for 2 hours', 'serve: true after a 2-hour hold: pods ready 4 minutes after they are wanted ' +
+      'page nobody', "a new environment's first deploy: pods ready 4 minutes after the Deployment is created page nobody"],
   },
   // A rule counting ACTIVE ingesters would page for every pod that leaves the ring gracefully and takes a while to return.
   {
@@ -71,7 +73,8 @@ const projectRules = (env: string): Json => {
   expect(found, env).toHaveLength(1);
   return found[0]!.spec;
 };
-const alertNames = (spec: Json): string[] => [...new Set<string>(spec.groups.flatMap((g: Json) => g.rules.filter((r: Json) => r.alert).map((r: Json) => r.alert)))];
+const alertNames = (spec: Json): string[] => [...new Set<string>(spec.groups.flatMap((g: Json) => g.rules.filter((r: Json) => r.alert).map((r: Json) => r
+  .alert)))];
 
 /** One promtool test group per case; series in promtool's `series`/`values` form. */
 function promtoolTest(alert: string, c: AlertCase): object {
@@ -101,29 +104,34 @@ beforeAll(async () => {
   const files = ALERT_TESTS.map(({ alert, env, cases, evaluationInterval }) => {
     const file = `${alert}.test.yml`;
     const rules = groupFile.get(`${env ?? 'aws-prod'}/${alert}`) ?? `no group of ${env ?? 'aws-prod'} has ${alert}`;
-    writeFileSync(join(dir, file), stringify({ rule_files: [rules], evaluation_interval: evaluationInterval ?? '1m', tests: cases.map((c) => promtoolTest(alert, c)) }));
+    writeFileSync(join(dir, file), stringify({ rule_files: [rules], evaluation_interval: evaluationInterval ?? '1m', tests: cases.map((c) =>
+      promtoolTest(alert, c)) }));
     return file;
   });
   // The same cases against the rules issue 26 replaced: they must fail, or they prove nothing.
   for (const { alert, expr, severity, record, cases: named } of PREVIOUS_RULES) {
     const file = groupFile.get(`${ALERT_TESTS.find((t) => t.alert === alert)!.env ?? 'aws-prod'}/${alert}`)!;
     const spec = parse(readFileSync(join(dir, file), 'utf8')) as Json;
-    const replaced = (spec.groups[0].rules as Json[]).filter((r) => (record ? r.record === record : r.alert === alert && (!severity || r.labels.severity === severity)));
+    const replaced = (spec.groups[0].rules as Json[]).filter((r) => (record ? r.record === record : r.alert === alert && (!severity || r.labels
+      .severity === severity)));
     expect(replaced.length, `${alert}: the previous rule replaces one`).toBeGreaterThan(0);
     for (const r of replaced) r.expr = expr;
     writeFileSync(join(dir, `${alert}.previous.rules.yml`), stringify(spec));
     const all = ALERT_TESTS.find((t) => t.alert === alert)!.cases;
     const cases = named ? all.filter((c) => named.includes(c.name)) : all.filter((c) => c.alerts.length > 0);
     expect(cases.length, `${alert}: previous cases`).toBe(named?.length ?? cases.length);
-    writeFileSync(join(dir, `${alert}.previous.test.yml`), stringify({ rule_files: [`${alert}.previous.rules.yml`], tests: cases.map((c) => promtoolTest(alert, { ...c, name: `${c.name} ${PREVIOUS}` })) }));
+    writeFileSync(join(dir, `${alert}.previous.test.yml`), stringify({ rule_files: [`${alert}.previous.rules.yml`], tests: cases.map((c) =>
+      promtoolTest(alert, { ...c, name: `${c.name} ${PREVIOUS}` })) }));
     files.push(`${alert}.previous.test.yml`);
   }
   // Every dashboard panel's query, as a recording rule, so promtool parses it too.
   const panels = resources(stacks['aws-prod-platform']!, 'kubernetes_config_map_v1')
     .filter((m) => m.metadata.labels?.grafana_dashboard === '1')
-    .flatMap((m) => Object.values<string>(m.data).flatMap((json) => (JSON.parse(json) as Json).panels.map((p: Json) => ({ title: p.title, expr: p.targets[0].expr }))));
+    .flatMap((m) => Object.values<string>(m.data).flatMap((json) => (JSON.parse(json) as Json).panels.map((p: Json) => ({ title: p.title, expr: p.targets[0]
+      .expr }))));
   expect(panels.length).toBeGreaterThan(20);
-  writeFileSync(join(dir, DASHBOARD_RULES), stringify({ groups: [{ name: 'dashboards', rules: panels.map((p: Json, i: number) => ({ record: `dashboard:panel_${i}:check`, expr: p.expr, labels: { title: p.title } })) }] }));
+  writeFileSync(join(dir, DASHBOARD_RULES), stringify({ groups: [{ name: 'dashboards', rules: panels.map((p: Json, i: number) => ({
+    record: `dashboard:panel_${i}:check`, expr: p.expr, labels: { title: p.title } })) }] }));
   [promtool, checkRules] = await Promise.all([
     runTool('promtool', ['test', 'rules', ...files], dir),
     runTool('promtool', ['check', 'rules', ...ENVS.map((e) => `${e}-${RULES_FILE}`), DASHBOARD_RULES], dir),
@@ -138,9 +146,11 @@ describe('promtool: every project alert fires on its failure and stays silent wh
   });
 
   it('the only PrometheusRule the project writes is kube-prometheus-stack-platform (no other release or manifest holds one)', () => {
-    const manifests = Object.values<Json>(stacks).flatMap((s) => Object.values<Json>(s.resource?.kubernetes_manifest ?? {})).filter((m) => m.manifest?.kind === 'PrometheusRule');
+    const manifests = Object.values<Json>(stacks).flatMap((s) => Object.values<Json>(s.resource?.kubernetes_manifest ?? {})).filter((m) => m
+      .manifest?.kind === 'PrometheusRule');
     expect(manifests).toEqual([]);
-    const elsewhere = renderedExamples().releases.filter((r) => r.name !== 'kube-prometheus-stack' && r.objects.some((o) => o.object.kind === 'PrometheusRule'));
+    const elsewhere = renderedExamples().releases.filter((r) => r.name !== 'kube-prometheus-stack' && r.objects.some((o) => o.object
+      .kind === 'PrometheusRule'));
     expect(elsewhere.map((r) => `${r.stack}/${r.name}`)).toEqual([]);
   });
 
@@ -184,8 +194,10 @@ describe('missing tools', () => {
     const path = process.env.PATH;
     process.env.PATH = dir;
     try {
-      expect(() => toolVersion('promtool')).toThrow('promtool is not on the PATH: install it with `apt-get install -y prometheus` (Debian/Ubuntu) to run the alert tests');
-      expect(() => toolVersion('amtool')).toThrow('amtool is not on the PATH: install it with `apt-get install -y prometheus-alertmanager` (Debian/Ubuntu) to run the alert tests');
+      expect(() => toolVersion('promtool')).toThrow('promtool is not on the PATH: install it with `apt-get install -y prometheus` (Debian/Ubuntu) to run ' +
+        'the alert tests');
+      expect(() => toolVersion('amtool')).toThrow('amtool is not on the PATH: install it with `apt-get install -y prometheus-alertmanager` ' +
+        '(Debian/Ubuntu) to run the alert tests');
     } finally {
       process.env.PATH = path;
     }
@@ -213,7 +225,8 @@ describe('amtool: the rendered Alertmanager configuration', () => {
     expect(check.stdout + check.stderr).not.toMatch(/FAILED/);
     expect(check.code).toBe(0);
     if (amtoolVersion.startsWith('0.25.')) {
-      expect(configs.get('aws-prod')!.replaced).toEqual(['/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url', '/etc/alertmanager/secrets/alertmanager-receivers/on-call-url']);
+      expect(configs.get('aws-prod')!.replaced).toEqual(['/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url',
+        '/etc/alertmanager/secrets/alertmanager-receivers/on-call-url']);
       expect(configs.get('azure-dev')!.replaced).toEqual([]);
     }
   });
@@ -225,13 +238,15 @@ describe('amtool: the rendered Alertmanager configuration', () => {
    */
   it('titles every Slack message and e-mail with the environment the alert comes from', async () => {
     const defaults = '/usr/share/prometheus/alertmanager/*.tmpl';
-    expect(existsSync('/usr/share/prometheus/alertmanager/default.tmpl'), "Alertmanager's default templates (package prometheus-alertmanager) at /usr/share/prometheus/alertmanager").toBe(true);
+    expect(existsSync('/usr/share/prometheus/alertmanager/default.tmpl'), "Alertmanager's default templates (package prometheus-alertmanager) at " +
+      "/usr/share/prometheus/alertmanager").toBe(true);
     const titles: [string, string, string][] = [];
     for (const env of ENVS) {
       const prometheus = kps(env).find((o) => o.kind === 'Prometheus')!;
       expect(prometheus.spec.externalLabels, env).toEqual({ environment: env, cloud: env.split('-')[0] });
       const labels = { alertname: 'RocketChatErrorBudgetBurn', severity: 'critical', slo: 'errors', ...prometheus.spec.externalLabels };
-      const data = { receiver: 'x', status: 'firing', alerts: [{ status: 'firing', labels, annotations: {} }], groupLabels: { alertname: labels.alertname }, commonLabels: labels, commonAnnotations: {}, externalURL: 'https://alertmanager.example' };
+      const data = { receiver: 'x', status: 'firing', alerts: [{ status: 'firing', labels, annotations: {} }], groupLabels: { alertname: labels.alertname },
+        commonLabels: labels, commonAnnotations: {}, externalURL: 'https://alertmanager.example' };
       writeFileSync(join(dir, `${env}-template-data.json`), JSON.stringify(data));
       const config = parse(readFileSync(configs.get(env)!.file, 'utf8')) as Json;
       for (const r of config.receivers as Json[]) {
@@ -247,7 +262,8 @@ describe('amtool: the rendered Alertmanager configuration', () => {
         ENVS.map(async (env) => {
           const mine = titles.filter(([e]) => e === env);
           const text = mine.map(([, , t]) => t ?? '(none)').join(SEPARATOR);
-          const r = await runTool('amtool', ['template', 'render', `--template.glob=${defaults}`, `--template.text=${text}`, `--template.data=${join(dir, `${env}-template-data.json`)}`]);
+          const r = await runTool('amtool', ['template', 'render', `--template.glob=${defaults}`, `--template.text=${text}`, `--template.data=${join(dir,
+            `${env}-template-data.json`)}`]);
           expect(r.code, `${env}: ${r.stderr}`).toBe(0);
           const out = r.stdout.split(SEPARATOR);
           expect(out, env).toHaveLength(mine.length);
@@ -295,7 +311,8 @@ describe('amtool: the rendered Alertmanager configuration', () => {
     // Any environment: Watchdog to its heartbeat, else dropped; each severity to the receivers that list it, else dropped.
     for (const env of loadEnvironments(ENVIRONMENTS, undefined)) {
       const { receivers, heartbeat } = env.platform.alerting;
-      const asking = (severity: string) => receivers.filter((r) => (r.severities as readonly string[]).includes(severity)).map((r) => r.name).join(',') || 'null';
+      const asking = (severity: string) => receivers.filter((r) => (r.severities as readonly string[]).includes(severity)).map((r) => r.name).join(',') ||
+        'null';
       expect(got[env.name], env.name).toEqual({ watchdog: heartbeat ? 'heartbeat' : 'null', page: asking('critical'), ticket: asking('warning') });
     }
   });

@@ -37,7 +37,8 @@ const rule = (env: string, name: string): Json => {
 };
 const alertmanagerYaml = (env: string): Json =>
   parse(Buffer.from(one(kps(env), 'Secret', 'alertmanager-kube-prometheus-stack-alertmanager').data['alertmanager.yaml'], 'base64').toString('utf8'));
-const ksmConfig = (env: string): Json => parse(one(kps(env), 'ConfigMap', 'kube-prometheus-stack-kube-state-metrics-customresourcestate-config').data['config.yaml']);
+const ksmConfig = (env: string): Json => parse(one(kps(env), 'ConfigMap', 'kube-prometheus-stack-kube-state-metrics-customresourcestate-config')
+  .data['config.yaml']);
 
 const READY_FULL = 'kube_psmdb_backup_completed_timestamp_seconds{type!="incremental"} and on (namespace, name) kube_psmdb_backup_state{state=~"ready"} == 1';
 
@@ -46,7 +47,8 @@ describe('MongoDB backup alerts', () => {
     expect(fullBackupIntervalHours('30 1 * * *')).toBe(24);
     expect(fullBackupIntervalHours('0 2 * * 0')).toBe(168);
     expect(rule('aws-prod', 'MongoDBFullBackupTooOld')).toMatchObject({
-      expr: `(time() - max by (namespace, psmdb_cluster) (${READY_FULL}) > 100800) or (time() - max by (namespace, psmdb_cluster) (kube_psmdb_created_timestamp_seconds) > 100800 unless on (namespace, psmdb_cluster) (${READY_FULL}))`,
+      expr: `(time() - max by (namespace, psmdb_cluster) (${READY_FULL}) > 100800) or (time() - max by (namespace, psmdb_cluster) ` +
+        `(kube_psmdb_created_timestamp_seconds) > 100800 unless on (namespace, psmdb_cluster) (${READY_FULL}))`,
       for: '15m',
       labels: { severity: 'critical' },
     });
@@ -61,7 +63,9 @@ describe('MongoDB backup alerts', () => {
     expect(pitrMaxLagSeconds(parsed('aws-dev').app.backups)).toBe(1800);
     expect(rule('aws-prod', 'MongoDBPITRLagging')).toMatchObject({
       expr:
-        'time() - (max by (namespace, psmdb_cluster) (kube_psmdb_backup_latest_restorable_timestamp_seconds > 0) or max by (namespace, psmdb_cluster) (kube_psmdb_backup_completed_timestamp_seconds and on (namespace, name) kube_psmdb_backup_state{state=~"ready"} == 1)) > 1200 unless on (namespace, psmdb_cluster) (kube_psmdb_backup_state{state=~"requested|running"} == 1)',
+        'time() - (max by (namespace, psmdb_cluster) (kube_psmdb_backup_latest_restorable_timestamp_seconds > 0) or max by (namespace, psmdb_cluster) ' +
+          '(kube_psmdb_backup_completed_timestamp_seconds and on (namespace, name) kube_psmdb_backup_state{state=~"ready"} == 1)) > 1200 unless on ' +
+          '(namespace, psmdb_cluster) (kube_psmdb_backup_state{state=~"requested|running"} == 1)',
       for: '5m',
       labels: { severity: 'critical' },
     });
@@ -70,16 +74,22 @@ describe('MongoDB backup alerts', () => {
 
   it('a failed backup alerts until a later one succeeds; a stuck backup and a failed restore alert too', () => {
     expect(rule('azure-prod', 'MongoDBBackupFailed')).toMatchObject({
-      expr: 'max by (namespace, psmdb_cluster) (kube_psmdb_backup_created_timestamp_seconds and on (namespace, name) kube_psmdb_backup_state{state=~"error"} == 1) > on (namespace, psmdb_cluster) (max by (namespace, psmdb_cluster) (kube_psmdb_backup_created_timestamp_seconds and on (namespace, name) kube_psmdb_backup_state{state=~"ready"} == 1) or max by (namespace, psmdb_cluster) (kube_psmdb_backup_created_timestamp_seconds) * 0)',
+      expr: 'max by (namespace, psmdb_cluster) (kube_psmdb_backup_created_timestamp_seconds and on (namespace, name) ' +
+        'kube_psmdb_backup_state{state=~"error"} == 1) > on (namespace, psmdb_cluster) (max by (namespace, psmdb_cluster) ' +
+        '(kube_psmdb_backup_created_timestamp_seconds and on (namespace, name) kube_psmdb_backup_state{state=~"ready"} == 1) or max by (namespace, ' +
+        'psmdb_cluster) (kube_psmdb_backup_created_timestamp_seconds) * 0)',
       labels: { severity: 'warning' },
     });
     expect(rule('azure-prod', 'MongoDBBackupStuck')).toMatchObject({
-      expr: 'time() - (kube_psmdb_backup_created_timestamp_seconds and on (namespace, name) kube_psmdb_backup_state{state=~"waiting|requested|running"} == 1) > 14400',
+      expr: 'time() - (kube_psmdb_backup_created_timestamp_seconds and on (namespace, name) kube_psmdb_backup_state{state=~"waiting|requested|running"} ' +
+        '== 1) > 14400',
       labels: { severity: 'critical' },
     });
-    expect(rule('azure-prod', 'MongoDBRestoreFailed')).toMatchObject({ expr: 'kube_psmdb_restore_state{state=~"error|rejected"} == 1', labels: { severity: 'critical' } });
+    expect(rule('azure-prod', 'MongoDBRestoreFailed')).toMatchObject({ expr: 'kube_psmdb_restore_state{state=~"error|rejected"} == 1', labels: {
+      severity: 'critical' } });
     expect(rule('azure-prod', 'MongoDBBackupConfigNotApplied')).toMatchObject({ expr: 'kube_psmdb_status_condition{condition="PBMReady"} == 0', for: '15m' });
-    expect(rule('azure-prod', 'MongoDBBackupStatusMissing')).toMatchObject({ expr: 'absent(kube_psmdb_created_timestamp_seconds{namespace="mongodb"}) and on () kube_namespace_created{namespace="rocketchat"}', for: '30m' });
+    expect(rule('azure-prod', 'MongoDBBackupStatusMissing')).toMatchObject({ expr: 'absent(kube_psmdb_created_timestamp_seconds{namespace="mongodb"}) ' +
+      'and on () kube_namespace_created{namespace="rocketchat"}', for: '30m' });
   });
 
   it('every backup metric a rule reads is one kube-state-metrics is configured to export', () => {
@@ -96,11 +106,14 @@ describe('kube-state-metrics reads the Percona operator status', () => {
     const [backup, restore, cluster] = ksmConfig('aws-prod').spec.resources;
     expect(backup.groupVersionKind).toEqual({ group: 'psmdb.percona.com', version: 'v1', kind: 'PerconaServerMongoDBBackup' });
     expect(backup.resourcePlural).toBe('perconaservermongodbbackups');
-    expect(backup.labelsFromPath).toEqual({ namespace: ['metadata', 'namespace'], name: ['metadata', 'name'], psmdb_cluster: ['spec', 'clusterName'], type: ['status', 'type'] });
+    expect(backup.labelsFromPath).toEqual({ namespace: ['metadata', 'namespace'], name: ['metadata', 'name'], psmdb_cluster: ['spec', 'clusterName'],
+      type: ['status', 'type'] });
     const backupMetric = (name: string) => backup.metrics.find((m: Json) => m.name === name).each;
-    expect(backupMetric('state')).toEqual({ type: 'StateSet', stateSet: { labelName: 'state', path: ['status', 'state'], list: ['waiting', 'requested', 'running', 'error', 'ready'] } });
+    expect(backupMetric('state')).toEqual({ type: 'StateSet', stateSet: { labelName: 'state', path: ['status', 'state'], list: ['waiting', 'requested',
+      'running', 'error', 'ready'] } });
     expect(backupMetric('completed_timestamp_seconds')).toEqual({ type: 'Gauge', gauge: { path: ['status', 'completed'], nilIsZero: true } });
-    expect(backupMetric('latest_restorable_timestamp_seconds')).toEqual({ type: 'Gauge', gauge: { path: ['status', 'latestRestorableTime'], nilIsZero: true } });
+    expect(backupMetric('latest_restorable_timestamp_seconds')).toEqual({ type: 'Gauge', gauge: { path: ['status', 'latestRestorableTime'],
+      nilIsZero: true } });
     expect(backupMetric('created_timestamp_seconds')).toEqual({ type: 'Gauge', gauge: { path: ['metadata', 'creationTimestamp'], nilIsZero: true } });
     expect(restore.groupVersionKind.kind).toBe('PerconaServerMongoDBRestore');
     expect(restore.metrics[0].each.stateSet.list).toEqual(['waiting', 'requested', 'rejected', 'running', 'error', 'ready']);
@@ -116,7 +129,8 @@ describe('kube-state-metrics reads the Percona operator status', () => {
     const args: string[] = one(objects, 'Deployment', 'kube-prometheus-stack-kube-state-metrics').spec.template.spec.containers[0].args;
     expect(args).toContain('--custom-resource-state-config-file=/etc/customresourcestate/config.yaml');
     const rules: Json[] = one(objects, 'ClusterRole', 'kube-prometheus-stack-kube-state-metrics').rules;
-    expect(rules).toContainEqual({ apiGroups: ['psmdb.percona.com'], resources: ['perconaservermongodbs', 'perconaservermongodbbackups', 'perconaservermongodbrestores'], verbs: ['list', 'watch'] });
+    expect(rules).toContainEqual({ apiGroups: ['psmdb.percona.com'], resources: ['perconaservermongodbs', 'perconaservermongodbbackups',
+      'perconaservermongodbrestores'], verbs: ['list', 'watch'] });
     expect(rules.filter((r) => r.apiGroups.includes('psmdb.percona.com'))).toHaveLength(1);
   });
 });
@@ -124,7 +138,8 @@ describe('kube-state-metrics reads the Percona operator status', () => {
 describe('Loki and Tempo ingestion alerts', () => {
   it('Loki: Alloy drops, push 5xx, ingester append timeouts, discarded lines and failed flushes', () => {
     expect(rule('aws-prod', 'LokiIngestionFailing').expr).toBe(
-      'sum(rate(loki_write_dropped_entries_total[5m])) > 0 or sum(rate(loki_request_duration_seconds_count{route=~"loki_api_v1_push|otlp_v1_logs", status_code=~"5.."}[5m])) > 0 or sum(rate(loki_distributor_ingester_append_timeouts_total[5m])) > 0',
+      'sum(rate(loki_write_dropped_entries_total[5m])) > 0 or sum(rate(loki_request_duration_seconds_count{route=~"loki_api_v1_push|otlp_v1_logs", ' +
+        'status_code=~"5.."}[5m])) > 0 or sum(rate(loki_distributor_ingester_append_timeouts_total[5m])) > 0',
     );
     expect(rule('aws-prod', 'LokiDiscardingLogs').expr).toBe('sum by (reason) (rate(loki_discarded_samples_total[5m])) > 0');
     expect(rule('aws-prod', 'LokiFlushFailing').expr).toBe('sum(increase(loki_ingester_chunks_flush_failures_total[15m])) > 0');
@@ -132,7 +147,8 @@ describe('Loki and Tempo ingestion alerts', () => {
 
   it('Tempo: Alloy export failures, refused spans (either exposition name), ingester append failures, discards and failed flushes', () => {
     expect(rule('aws-prod', 'TempoIngestionFailing').expr).toBe(
-      'sum(rate(otelcol_exporter_send_failed_spans_total[5m])) > 0 or sum(rate({__name__=~"tempo_receiver_refused_spans(_total)?"}[5m])) > 0 or sum(rate(tempo_distributor_ingester_append_failures_total[5m])) > 0',
+      'sum(rate(otelcol_exporter_send_failed_spans_total[5m])) > 0 or sum(rate({__name__=~"tempo_receiver_refused_spans(_total)?"}[5m])) > 0 or ' +
+        'sum(rate(tempo_distributor_ingester_append_failures_total[5m])) > 0',
     );
     expect(rule('aws-prod', 'TempoDiscardingSpans').expr).toBe('sum by (reason) (rate(tempo_discarded_spans_total[5m])) > 0');
     expect(rule('aws-prod', 'TempoFlushFailing').expr).toBe('sum(increase(tempo_ingester_failed_flushes_total[15m])) > 0');
@@ -157,7 +173,8 @@ describe("dead man's switch", () => {
   it('prod routes Watchdog to the heartbeat receiver every minute, first, and nowhere else', () => {
     for (const env of ['aws-prod', 'azure-prod']) {
       const config = alertmanagerYaml(env);
-      expect(config.route.routes[0]).toEqual({ receiver: 'heartbeat', matchers: ['alertname = "Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '1m' });
+      expect(config.route.routes[0]).toEqual({ receiver: 'heartbeat', matchers: ['alertname = "Watchdog"'], group_wait: '0s', group_interval: '1m',
+        repeat_interval: '1m' });
       expect(config.route.routes[0].continue).toBeUndefined();
       expect(config.receivers.find((r: Json) => r.name === 'heartbeat')).toEqual({
         name: 'heartbeat',
@@ -169,7 +186,8 @@ describe("dead man's switch", () => {
   it('reads the heartbeat URL from the secret store like the other receivers', () => {
     const aws = resources(stacks['aws-prod-platform']!, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'alertmanager-receivers')!;
     expect(aws.data['heartbeat-url']).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.cloud_receiver-heartbeat-value_\w+\.secret_string\}$/);
-    expect(Object.values<Json>(stacks['aws-prod-platform']!.data.aws_secretsmanager_secret_version).map((d) => d.secret_id)).toContain('aws-prod-alerts-heartbeat-url');
+    expect(Object.values<Json>(stacks['aws-prod-platform']!.data.aws_secretsmanager_secret_version).map((d) => d.secret_id))
+      .toContain('aws-prod-alerts-heartbeat-url');
     const azure = resources(stacks['azure-prod-platform']!, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'alertmanager-receivers')!;
     expect(azure.data['heartbeat-url']).toMatch(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/);
     expect(Object.values<Json>(stacks['azure-prod-platform']!.data.azurerm_key_vault_secret).map((d) => d.name)).toContain('alerts-heartbeat-url');
@@ -185,7 +203,8 @@ describe("dead man's switch", () => {
     const noHeartbeat = example('aws-prod');
     delete noHeartbeat.platform.alerting.heartbeat;
     expect(problemsOf(validate('aws-prod', noHeartbeat))).toEqual([
-      'config/aws-prod: platform.alerting.heartbeat: prod has no heartbeat, so nobody notices when Prometheus or Alertmanager stops (allowed: { urlSecret } naming the secret with the ping URL)',
+      'config/aws-prod: platform.alerting.heartbeat: prod has no heartbeat, so nobody notices when Prometheus or Alertmanager stops (allowed: { ' +
+        'urlSecret } naming the secret with the ping URL)',
     ]);
     const clash = example('aws-dev');
     clash.platform.alerting.receivers[0].name = 'heartbeat';

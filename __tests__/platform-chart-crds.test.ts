@@ -31,7 +31,8 @@ describe.each(PLATFORMS)('%s: kube-prometheus-stack CRDs from releases of their 
   it('the three CRD releases hold every monitoring.coreos.com CRD of the pinned chart, kept on uninstall', () => {
     const names = KPS_PARTS.flatMap((p) => renderedObjectsOf(stack, `${p}-crds`)).filter((o) => o.kind === CRD);
     expect(names.map((o) => o.metadata.name).sort()).toEqual(
-      ['alertmanagerconfigs', 'alertmanagers', 'podmonitors', 'probes', 'prometheusagents', 'prometheuses', 'prometheusrules', 'scrapeconfigs', 'servicemonitors', 'thanosrulers'].map((n) => `${n}.monitoring.coreos.com`),
+      ['alertmanagerconfigs', 'alertmanagers', 'podmonitors', 'probes', 'prometheusagents', 'prometheuses', 'prometheusrules', 'scrapeconfigs',
+        'servicemonitors', 'thanosrulers'].map((n) => `${n}.monitoring.coreos.com`),
     );
     for (const o of names) expect(o.metadata.annotations['helm.sh/resource-policy'], o.metadata.name).toBe('keep');
   });
@@ -88,7 +89,8 @@ describe('vendored CRD charts (npm run crds:vendor)', () => {
 
   it('adds helm.sh/resource-policy: keep to each CRD and refuses anything that is not a CRD', () => {
     const crd = (meta: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n${meta}spec:\n  group: x.io\n`;
-    expect(withKeepPolicy(crd('  annotations:\n    a: b\n  name: xs.x.io\n'), 'f')).toBe(crd('  annotations:\n    helm.sh/resource-policy: keep\n    a: b\n  name: xs.x.io\n'));
+    expect(withKeepPolicy(crd('  annotations:\n    a: b\n  name: xs.x.io\n'), 'f')).toBe(crd('  annotations:\n    helm.sh/resource-policy: keep\n    a: ' +
+      'b\n  name: xs.x.io\n'));
     expect(withKeepPolicy(`---\n${crd('  name: xs.x.io\n')}`, 'f')).toBe(`---\n${crd('  annotations:\n    helm.sh/resource-policy: keep\n  name: xs.x.io\n')}`);
     expect(() => withKeepPolicy('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n', 'f.yaml')).toThrow('f.yaml: document 0 is not an annotated CRD');
   });
@@ -117,7 +119,8 @@ describe.each(PLATFORMS)('%s: CRDs applied before their charts', (stack) => {
     const withCrds = renderedExamples().releases.filter((r) => r.stack === stack && r.objects.some((o) => o.object.kind === CRD));
     expect(withCrds.map((r) => r.name).sort()).toEqual([...charts.map(([c]) => `${c}-crds`), ...KPS_PARTS.map((p) => `${p}-crds`), 'cert-manager'].sort());
     const psmdb = renderedObjectsOf(stack, 'psmdb-operator-crds').filter((o) => o.kind === CRD);
-    expect(psmdb.map((o) => o.metadata.name).sort()).toEqual(['perconaservermongodbbackups.psmdb.percona.com', 'perconaservermongodbrestores.psmdb.percona.com', 'perconaservermongodbs.psmdb.percona.com']);
+    expect(psmdb.map((o) => o.metadata.name).sort()).toEqual(['perconaservermongodbbackups.psmdb.percona.com',
+      'perconaservermongodbrestores.psmdb.percona.com', 'perconaservermongodbs.psmdb.percona.com']);
     for (const [chart] of charts) {
       for (const o of renderedObjectsOf(stack, `${chart}-crds`)) expect(o.metadata.annotations['helm.sh/resource-policy'], o.metadata.name).toBe('keep');
     }

@@ -10,7 +10,8 @@ import { ProviderSchemas } from './support/provider-schema';
 let schemas: ProviderSchemas;
 
 beforeAll(() => {
-  schemas = new ProviderSchemas(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time', '@cdktf/provider-github']);
+  schemas = new ProviderSchemas(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-helm', '@cdktf/provider-kubernetes',
+    '@cdktf/provider-random', '@cdktf/provider-time', '@cdktf/provider-github']);
 }, 120_000);
 
 describe('synthesized arguments match the provider bindings', () => {

@@ -49,11 +49,13 @@ const workloads = (env: string): Json[] => [...kind(env, 'Deployment'), ...kind(
 function backendOf(env: string, namespace: string, serviceName: string): { service: Json; deployment: Json; container: Json } {
   const service = kind(env, 'Service').find((s) => s.metadata.name === serviceName && s.metadata.namespace === namespace)!;
   expect(service, `${env}: Service ${namespace}/${serviceName}`).toBeDefined();
-  const matching = workloads(env).filter((w) => w.metadata.namespace === namespace && matchesSelector({ matchLabels: service.spec.selector }, w.spec.template.metadata?.labels ?? {}));
+  const matching = workloads(env).filter((w) => w.metadata.namespace === namespace && matchesSelector({ matchLabels: service.spec.selector }, w.spec
+    .template.metadata?.labels ?? {}));
   expect(matching, `${env}: workloads behind ${serviceName}`).toHaveLength(1);
   const deployment = matching[0]!;
   const target = service.spec.ports[0].targetPort;
-  const container = deployment.spec.template.spec.containers.find((c: Json) => (c.ports ?? []).some((p: Json) => p.name === target || p.containerPort === target));
+  const container = deployment.spec.template.spec.containers.find((c: Json) => (c.ports ?? []).some((p: Json) => p.name === target || p
+    .containerPort === target));
   expect(container, `${env}: container serving ${serviceName} port ${target}`).toBeDefined();
   return { service, deployment, container };
 }
@@ -152,15 +154,18 @@ describe('termination timeline, from the rendered Ingress or HTTPRoute, Service 
       // A DR environment held for its restore runs no pod, so has nothing to roll.
       .filter((e) => isAlb(e) && e.deployment.spec.replicas !== 0)
       .filter((e) => !gated(e) || (e.deployment.spec.replicas ?? 1) - unavailable(e.deployment) < 1)
-      .map((e) => `${e.env} ${e.host}: readiness gate ${gated(e) ? 'injected' : 'missing'}, ${e.deployment.spec.replicas ?? 1} replica(s), ${unavailable(e.deployment)} may stop unreplaced`);
+      .map((e) => `${e.env} ${e.host}: readiness gate ${gated(e) ? 'injected' : 'missing'}, ${e.deployment.spec.replicas ?? 1} replica(s), ${unavailable(e
+        .deployment)} may stop unreplaced`);
     expect(gaps.join('\n')).toBe('');
   });
   it('aws-dev Grafana: one replica, a second started first (surge 1), none stopped unreplaced, behind the readiness gate', () => {
     const e = edges('aws-dev').find((x) => x.service.metadata.name === 'kube-prometheus-stack-grafana')!;
-    expect([e.deployment.spec.replicas, e.deployment.spec.strategy, gated(e)]).toEqual([1, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, true]);
+    expect([e.deployment.spec.replicas, e.deployment.spec.strategy, gated(e)]).toEqual([1, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1,
+      maxUnavailable: 0 } }, true]);
   });
   it('the readiness-gate label is only where the ALB serves a backend: not on Azure, not on monitoring when Grafana is private', () => {
-    const labelled = ENVS.flatMap((env) => kind(env, 'Namespace').filter((n) => n.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject']).map((n) => `${env}/${n.metadata.name}`));
+    const labelled = ENVS.flatMap((env) => kind(env, 'Namespace').filter((n) => n.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject']).map((n) =>
+      `${env}/${n.metadata.name}`));
     expect(labelled.sort()).toEqual(['aws-dev/monitoring', 'aws-dev/rocketchat', 'aws-dr/rocketchat', 'aws-prod/rocketchat']);
   });
 });
@@ -194,7 +199,8 @@ describe('rollouts fit the Helm timeout', () => {
     const pods: number = hpa?.spec.maxReplicas ?? e.deployment.spec.replicas;
     const surge = surgePods(e.deployment.spec.strategy.rollingUpdate.maxSurge, pods);
     const a = e.route.metadata.annotations ?? {};
-    const gate = isAlb(e) ? REGISTRATION + Number(a['alb.ingress.kubernetes.io/healthcheck-interval-seconds'] ?? 15) * Number(a['alb.ingress.kubernetes.io/healthy-threshold-count'] ?? 2) : 0;
+    const gate = isAlb(e) ? REGISTRATION + Number(a['alb.ingress.kubernetes.io/healthcheck-interval-seconds'] ??
+      15) * Number(a['alb.ingress.kubernetes.io/healthy-threshold-count'] ?? 2) : 0;
     // azure-dr is held for a restore: no pods until the restored database is ready.
     return { pods, surge, seconds: pods === 0 ? 0 : Math.ceil(pods / surge) * (START + gate), timeout: rocketchat.timeout as number };
   };
@@ -211,16 +217,19 @@ describe('disruption budgets follow scale', () => {
   /** Workloads that can run more than one pod: replicas or an autoscaler's maximum above 1. */
   const multi = (env: string) =>
     workloads(env).filter((w) => {
-      const hpa = kind(env, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === w.metadata.name && h.metadata.namespace === w.metadata.namespace);
+      const hpa = kind(env, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === w.metadata.name && h.metadata.namespace === w.metadata
+        .namespace);
       return (hpa?.spec.maxReplicas ?? w.spec.replicas ?? 1) > 1;
     });
   const budgetsFor = (env: string, w: Json) =>
-    kind(env, 'PodDisruptionBudget').filter((p) => p.metadata.namespace === w.metadata.namespace && matchesSelector(p.spec.selector, w.spec.template.metadata?.labels ?? {}));
+    kind(env, 'PodDisruptionBudget').filter((p) => p.metadata.namespace === w.metadata.namespace && matchesSelector(p.spec.selector, w.spec.template
+      .metadata?.labels ?? {}));
   it.each(ENVS)('%s: every multi-replica Deployment and StatefulSet has one PDB, and it limits unavailable pods rather than counting available ones', (env) => {
     const wrong = multi(env)
       .map((w) => ({ w, pdbs: budgetsFor(env, w) }))
       .filter(({ pdbs }) => pdbs.length !== 1 || pdbs[0]!.spec.maxUnavailable === undefined)
-      .map(({ w, pdbs }) => `${w.kind} ${w.metadata.namespace}/${w.metadata.name}: ${pdbs.map((p) => JSON.stringify({ minAvailable: p.spec.minAvailable, maxUnavailable: p.spec.maxUnavailable })).join(', ') || 'no PDB'}`);
+      .map(({ w, pdbs }) => `${w.kind} ${w.metadata.namespace}/${w.metadata.name}: ${pdbs.map((p) => JSON.stringify({ minAvailable: p.spec.minAvailable,
+        maxUnavailable: p.spec.maxUnavailable })).join(', ') || 'no PDB'}`);
     expect(wrong.join('\n')).toBe('');
   });
   it('aws-prod Rocket.Chat: a drain evicts one pod at a time at any scale', () => {
@@ -263,7 +272,8 @@ describe('peers on other nodes reach every port the pods listen on', () => {
   const azureAdmits = (env: string, port: number, protocol: string): boolean => {
     const podCidr: string = (ENVIRONMENTS[env] as Json).network.podCidr;
     const covers = (r: Json, side: 'source' | 'destination') =>
-      [...(r[`${side}_address_prefixes`] ?? []), ...(r[`${side}_address_prefix`] ? [r[`${side}_address_prefix`]] : [])].some((p: string) => p === '*' || p === 'VirtualNetwork' || p === podCidr);
+      [...(r[`${side}_address_prefixes`] ?? []), ...(r[`${side}_address_prefix`] ? [r[`${side}_address_prefix`]] : [])].some((p: string) => p === '*' ||
+        p === 'VirtualNetwork' || p === podCidr);
     const inRange = (range: string) => {
       if (range === '*') return true;
       const [from, to] = range.split('-').map(Number);
@@ -272,7 +282,8 @@ describe('peers on other nodes reach every port the pods listen on', () => {
     const match = resources(stacks[`${env}-network`]!, 'azurerm_network_security_rule')
       .filter((r) => String(r.network_security_group_name).includes('nodes-nsg') && r.direction === 'Inbound')
       .sort((a, b) => a.priority - b.priority)
-      .find((r) => (r.protocol === '*' || r.protocol.toLowerCase() === protocol) && inRange(r.destination_port_range) && covers(r, 'source') && covers(r, 'destination'));
+      .find((r) => (r.protocol === '*' || r.protocol.toLowerCase() === protocol) && inRange(r.destination_port_range) && covers(r, 'source') && covers(r,
+        'destination'));
     return match?.access === 'Allow';
   };
 
@@ -285,7 +296,8 @@ describe('peers on other nodes reach every port the pods listen on', () => {
     expect(refused.join('\n')).toBe('');
   });
   it.each(ENVS.filter((e) => e !== 'aws-dev'))('%s: Tempo receives OTLP only, so its declared Jaeger UDP ports have no listener', (env) => {
-    const config = kind(env, 'ConfigMap').find((c) => c.metadata.name === 'tempo')?.data?.['tempo.yaml'] ?? kind(env, 'Secret').find((c) => c.metadata.name === 'tempo')?.stringData?.['tempo.yaml'];
+    const config = kind(env, 'ConfigMap').find((c) => c.metadata.name === 'tempo')?.data?.['tempo.yaml'] ?? kind(env, 'Secret').find((c) => c.metadata
+      .name === 'tempo')?.stringData?.['tempo.yaml'];
     expect(config).toMatch(/receivers:\s+otlp:/);
     expect(config).not.toMatch(/jaeger|thrift/);
   });
@@ -303,7 +315,8 @@ describe('prod observability survives a node drain and a zone loss', () => {
     return found[0]!;
   };
   const podLabels = (w: Json): Record<string, string> => w.spec.template.metadata.labels;
-  const budget = (env: string, w: Json) => kind(env, 'PodDisruptionBudget').filter((p) => p.metadata.namespace === w.metadata.namespace && matchesSelector(p.spec.selector, podLabels(w)));
+  const budget = (env: string, w: Json) => kind(env, 'PodDisruptionBudget').filter((p) => p.metadata.namespace === w.metadata.namespace && matchesSelector(p
+    .spec.selector, podLabels(w)));
 
   /**
    * What survives one lost Tempo replica, from its rendered config, by the rules of the dskit ring
@@ -329,7 +342,8 @@ describe('prod observability survives a node drain and a zone loss', () => {
     expect(config.querier.frontend_worker.frontend_address).toBe('127.0.0.1:9095');
   });
   it('the Tempo loss rules: 2 replicas lose writes at any replication factor (1: the lost share; 2: the quorum)', () => {
-    const survives = (replicas: number, rf: number) => ({ write: Math.min(replicas, rf) - 1 >= Math.floor(rf / 2) + 1, read: replicas - 1 >= Math.max(replicas, rf) - Math.floor(rf / 2) });
+    const survives = (replicas: number, rf: number) => ({ write: Math.min(replicas, rf) - 1 >= Math.floor(rf / 2) + 1, read: replicas - 1 >= Math
+      .max(replicas, rf) - Math.floor(rf / 2) });
     expect([survives(2, 1), survives(2, 2), survives(3, 3), survives(3, 1)]).toEqual([
       { write: false, read: false },
       { write: false, read: true },
@@ -386,17 +400,20 @@ describe('prod observability survives a node drain and a zone loss', () => {
   it('azure-dev: one Tempo, target all, no ring to join', () => {
     expect(named('azure-dev', 'StatefulSet', 'tempo').spec.replicas).toBe(1);
     const config = parse(named('azure-dev', 'ConfigMap', 'tempo').data['tempo.yaml']);
-    expect([config.target, config.memberlist.join_members, config.ingester.lifecycler.ring.replication_factor, config.querier]).toEqual([undefined, undefined, 1, {}]);
+    expect([config.target, config.memberlist.join_members, config.ingester.lifecycler.ring.replication_factor, config.querier]).toEqual([undefined,
+      undefined, 1, {}]);
   });
   it.each(prodEnvs)('%s: Loki keeps write quorum (2 of replication factor 3) through a zone loss: one pod per zone, one down at a time', (env) => {
     const loki = named(env, 'StatefulSet', 'loki');
     expect(loki.spec.replicas).toBe(3);
     const [spread] = loki.spec.template.spec.topologySpreadConstraints;
-    expect([spread.topologyKey, spread.maxSkew, spread.whenUnsatisfiable, matchesSelector(spread.labelSelector, podLabels(loki))]).toEqual(['topology.kubernetes.io/zone', 1, 'DoNotSchedule', true]);
+    expect([spread.topologyKey, spread.maxSkew, spread.whenUnsatisfiable, matchesSelector(spread.labelSelector, podLabels(loki))])
+      .toEqual(['topology.kubernetes.io/zone', 1, 'DoNotSchedule', true]);
     expect(budget(env, loki).map((p) => [p.spec.maxUnavailable, p.spec.minAvailable])).toEqual([[1, undefined]]);
     expect(named(env, 'ConfigMap', 'loki').data['config.yaml']).toMatch(/replication_factor: 3/);
   });
-  it.each(prodEnvs)('%s: Grafana keeps nothing only in itself: no volume, provisioned dashboards not editable, no Grafana alerting, people sign in as Viewers', (env) => {
+  it.each(prodEnvs)('%s: Grafana keeps nothing only in itself: no volume, provisioned dashboards not editable, no Grafana alerting, people sign in as ' +
+    'Viewers', (env) => {
     const grafana = named(env, 'Deployment', 'kube-prometheus-stack-grafana');
     expect(grafana.spec.template.spec.volumes.find((v: Json) => v.name === 'storage')).toEqual({ name: 'storage', emptyDir: {} });
     const ini: string = named(env, 'ConfigMap', 'kube-prometheus-stack-grafana').data['grafana.ini'];
@@ -417,7 +434,8 @@ describe('collectors read only what their pipelines need', () => {
   });
   it.each(ENVS)('%s: no ClusterRole reaches Secrets but cert-manager\'s and prometheus-operator\'s', (env) => {
     const readers = kind(env, 'ClusterRole')
-      .filter((r) => (r.rules ?? []).some((rule: Json) => (rule.apiGroups ?? []).includes('') && (rule.resources ?? []).some((x: string) => x === 'secrets' || x === '*')))
+      .filter((r) => (r.rules ?? []).some((rule: Json) => (rule.apiGroups ?? []).includes('') && (rule.resources ?? []).some((x: string) =>
+        x === 'secrets' || x === '*')))
       .map((r) => r.metadata.name)
       .sort();
     expect(readers).toEqual([

@@ -99,12 +99,14 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
   /** Under the repository's template; a denial must also hold under GitHub's default template. */
   const assume = async (role: string, account: string, t: Token, expected: boolean) => {
     await assertAssume(model, { role, provider: provider(account), claims: claims(t) }, expected, `${JSON.stringify(t)} ->`);
-    if (!expected) await assertAssume(model, { role, provider: provider(account), claims: claims(t, 'default') }, false, `default template ${JSON.stringify(t)} ->`);
+    if (!expected) await assertAssume(model, { role, provider: provider(account), claims: claims(t, 'default') }, false, `default template ${JSON
+      .stringify(t)} ->`);
   };
 
   it('reads the three AWS stores and six roles', () => {
     expect(Object.keys(bootstrap).sort()).toEqual(['bootstrap-euc1-222222222222', 'bootstrap-euw1-111111111111', 'bootstrap-euw1-222222222222']);
-    expect([...model.roles.keys()].sort()).toEqual(['aws-dev-ci-deploy', 'aws-dev-ci-plan', 'aws-dr-ci-deploy', 'aws-dr-ci-plan', 'aws-prod-ci-deploy', 'aws-prod-ci-plan']);
+    expect([...model.roles.keys()].sort()).toEqual(['aws-dev-ci-deploy', 'aws-dev-ci-plan', 'aws-dr-ci-deploy', 'aws-dr-ci-plan', 'aws-prod-ci-deploy',
+      'aws-prod-ci-plan']);
   });
 
   it('a pull-request token, from any workflow and in any environment, assumes no deploy role', async () => {
@@ -160,7 +162,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
         }
       }
       await assertRequest(model, { role, action: 'kms:GenerateDataKey', resource: keyOf(env) }, false);
-      await assertRequest(model, { role, action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:${env === 'aws-dr' ? 'eu-central-1' : 'eu-west-1'}:${AWS_ENVS[env]}:secret:${env}-mongodb-users-AbCdEf` }, true);
+      await assertRequest(model, { role, action: 'secretsmanager:GetSecretValue',
+        resource: `arn:aws:secretsmanager:${env === 'aws-dr' ? 'eu-central-1' : 'eu-west-1'}:${AWS_ENVS[env]}:secret:${env}-mongodb-users-AbCdEf` }, true);
     }
   });
 
@@ -184,16 +187,19 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       expect(sameAccount.length).toBe(env === 'aws-dev' ? 1 : 2);
       for (const store of sameAccount) {
         const bucket = `arn:aws:s3:::${stores[store].bucket}`;
-        for (const action of ['s3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutEncryptionConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:DeleteBucket', 's3:PutReplicationConfiguration']) {
+        for (const action of ['s3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutEncryptionConfiguration', 's3:PutBucketPolicy',
+          's3:DeleteBucketPolicy', 's3:DeleteBucket', 's3:PutReplicationConfiguration']) {
           await assertRequest(model, { role, action, resource: bucket }, false);
         }
         await assertRequest(model, { role, action: 's3:DeleteObjectVersion', resource: object(store, `rocketchat/${store}-network.tfstate`) }, false);
-        for (const action of ['s3:PutObject', 's3:DeleteObject']) await assertRequest(model, { role, action, resource: object(store, `bootstrap/${stores[store].stack}.tfstate`) }, false);
+        for (const action of ['s3:PutObject', 's3:DeleteObject']) await assertRequest(model, { role, action, resource: object(store,
+          `bootstrap/${stores[store].stack}.tfstate`) }, false);
         const context = { 'kms:ResourceAliases': [`alias/${stores[store].bucket}`] };
         for (const action of ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy']) {
           await assertRequest(model, { role, action, resource: keyOf(store), context }, false);
         }
-        await assertRequest(model, { role, action: 'kms:DeleteAlias', resource: `arn:aws:kms:${store === 'aws-dr' ? 'eu-central-1' : 'eu-west-1'}:${AWS_ENVS[store]}:alias/${stores[store].bucket}` }, false);
+        await assertRequest(model, { role, action: 'kms:DeleteAlias',
+          resource: `arn:aws:kms:${store === 'aws-dr' ? 'eu-central-1' : 'eu-west-1'}:${AWS_ENVS[store]}:alias/${stores[store].bucket}` }, false);
       }
     }
   });
@@ -216,7 +222,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       }
       await assertRequest(model, { role, action: 'kms:GenerateDataKey', resource: keyOf(env) }, true);
       await assertRequest(model, { role, action: 'ec2:CreateVpc', resource: `arn:aws:ec2:eu-west-1:${account}:vpc/vpc-0123` }, true);
-      await assertRequest(model, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/${env}-node`, context: {
+        'iam:PermissionsBoundary': boundary(env) } }, true);
     }
   });
 
@@ -232,24 +239,32 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
       await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole }, false);
       const other = otherEnv[env];
-      if (other) await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': boundary(other) } }, false);
-      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
+      if (other) await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: { 'iam:PermissionsBoundary': boundary(other) } },
+        false);
+      await assertRequest(model, { role, action: 'iam:CreateRole', resource: newRole, context: {
+        'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
       // A role that exists without the boundary (made by a person) gets no policy from CI: no admin by attachment.
       for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
         await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/someone-elses-role` }, false);
-        await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+        await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/${env}-node`, context: {
+          'iam:PermissionsBoundary': boundary(env) } }, true);
       }
-      await assertRequest(model, { role, action: 'iam:PutRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
-      await assertRequest(model, { role, action: 'iam:DeleteRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
-      for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) await assertRequest(model, { role, action, resource: boundary(env) }, false);
-      await assertRequest(model, { role, action: 'iam:CreateUser', resource: `arn:aws:iam::${account}:user/escape`, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
+      await assertRequest(model, { role, action: 'iam:PutRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: {
+        'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, false);
+      await assertRequest(model, { role, action: 'iam:DeleteRolePermissionsBoundary', resource: `arn:aws:iam::${account}:role/${env}-node`, context: {
+        'iam:PermissionsBoundary': boundary(env) } }, false);
+      for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) await assertRequest(model, { role, action,
+        resource: boundary(env) }, false);
+      await assertRequest(model, { role, action: 'iam:CreateUser', resource: `arn:aws:iam::${account}:user/escape`, context: {
+        'iam:PermissionsBoundary': boundary(env) } }, false);
       await assertRequest(model, { role, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${account}:user/admin` }, false);
       for (const action of ['iam:CreateOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint', 'iam:AddClientIDToOpenIDConnectProvider']) {
         await assertRequest(model, { role, action, resource: provider(account) }, false);
         await assertRequest(model, { role, action, resource: `${provider(account)}/example-enterprise` }, false);
       }
       // The cluster layer's own issuer (IRSA) stays possible, in its region.
-      await assertRequest(model, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.${region[env]}.amazonaws.com/id/0123456789ABCDEF` }, true);
+      await assertRequest(model, { role, action: 'iam:CreateOpenIDConnectProvider',
+        resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.${region[env]}.amazonaws.com/id/0123456789ABCDEF` }, true);
     }
   });
 
@@ -260,7 +275,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       for (const role of resources(json, 'aws_iam_role')) {
         count++;
         expect(role.permissions_boundary, `${name} ${role.name}`).toBe(`arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`);
-        await assertRequest(model, { role: `${env}-ci-deploy`, action: 'iam:CreateRole', resource: `arn:aws:iam::${AWS_ENVS[env]}:role/${role.name}`, context: { 'iam:PermissionsBoundary': role.permissions_boundary } }, true);
+        await assertRequest(model, { role: `${env}-ci-deploy`, action: 'iam:CreateRole', resource: `arn:aws:iam::${AWS_ENVS[env]}:role/${role.name}`,
+          context: { 'iam:PermissionsBoundary': role.permissions_boundary } }, true);
       }
     }
     // EKS cluster and nodes, IRSA workload roles, flow logs, DR replication: in every AWS environment.
@@ -277,9 +293,11 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
           await assertRequest(created, { role, action, resource: `arn:aws:s3:::${stores[store].bucket}` }, false);
         }
         for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion']) {
-          for (const key of [`rocketchat/${store}-network.tfstate`, `bootstrap/${stores[store].stack}.tfstate`]) await assertRequest(created, { role, action, resource: object(store, key) }, false);
+          for (const key of [`rocketchat/${store}-network.tfstate`, `bootstrap/${stores[store].stack}.tfstate`]) await assertRequest(created, { role,
+            action, resource: object(store, key) }, false);
         }
-        await assertRequest(created, { role, action: 'kms:ScheduleKeyDeletion', resource: keyOf(store), context: { 'kms:ResourceAliases': [`alias/${stores[store].bucket}`] } }, false);
+        await assertRequest(created, { role, action: 'kms:ScheduleKeyDeletion', resource: keyOf(store), context: {
+          'kms:ResourceAliases': [`alias/${stores[store].bucket}`] } }, false);
       }
       await assertRequest(created, { role, action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${account}:role/${env}-ci-deploy` }, false);
       await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2` }, false);
@@ -287,7 +305,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       await assertRequest(created, { role, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${account}:user/admin` }, false);
       // ...and still runs the workload it was made for.
       await assertRequest(created, { role, action: 'ec2:DescribeInstances', resource: '*' }, true);
-      await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2`, context: { 'iam:PermissionsBoundary': boundary(env) } }, true);
+      await assertRequest(created, { role, action: 'iam:CreateRole', resource: `arn:aws:iam::${account}:role/escape-2`, context: {
+        'iam:PermissionsBoundary': boundary(env) } }, true);
     }
   });
 
@@ -302,7 +321,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
     }
   });
 
-  it('only a gated environment\'s plan role signs its plan bundles; its deploy role verifies and cannot sign, re-policy the key or move its alias', async () => {
+  it('only a gated environment\'s plan role signs its plan bundles; its deploy role verifies and cannot sign, re-policy the key or move its alias',
+    async () => {
     const signingKey = (env: string) => [...model.kmsKeys.entries()].find(([k]) => k.includes(`ci-${env}_plan-signing`))?.[1];
     expect(signingKey('aws-dev')).toBeUndefined();
     for (const env of ['aws-prod', 'aws-dr'] as const) {
@@ -318,7 +338,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant']) {
         await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
         // The key policy alone refuses it too (identity fences removed).
-        await assertRequest({ ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) }, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
+        await assertRequest({ ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) }, { role: `${env}-ci-deploy`, action,
+          resource: key, context }, false);
       }
       for (const action of ['kms:UpdateAlias', 'kms:DeleteAlias', 'kms:CreateAlias']) {
         await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: `arn:aws:kms:eu-west-1:${account}:alias/${env}-plan-signing` }, false);
@@ -340,8 +361,10 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
         }
       }
       await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutObject', resource: object(env, `rocketchat/${env}-app.tfstate`) }, true);
-      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutObject', resource: object(env, `bootstrap/${stores[env].stack}.tfstate`) }, false);
-      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutBucketVersioning', resource: `arn:aws:s3:::${stores[other].bucket}` }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutObject', resource: object(env, `bootstrap/${stores[env]
+        .stack}.tfstate`) }, false);
+      await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 's3:PutBucketVersioning', resource: `arn:aws:s3:::${stores[other]
+        .bucket}` }, false);
       await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:ScheduleKeyDeletion', resource: keyOf(other) }, false);
       await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action: 'kms:PutKeyPolicy', resource: keyOf(env) }, false);
     }
@@ -365,42 +388,51 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
       const account = AWS_ENVS[env];
       const foreign = `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
       for (const [m, role] of actors(env)) {
-        for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:DeleteRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy']) {
+        for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:DeleteRole', 'iam:PassRole', 'sts:AssumeRole', 'iam:DetachRolePolicy',
+          'iam:DeleteRolePolicy']) {
           await assertRequest(m, { role, action, resource: foreign }, false);
         }
         for (const action of ['iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']) {
           await assertRequest(m, { role, action, resource: foreign, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
         }
         // Another environment's roles in the same account are foreign too.
-        for (const other of envs.filter((o) => o !== env && AWS_ENVS[o] === account)) await assertRequest(m, { role, action: 'iam:PassRole', resource: `arn:aws:iam::${account}:role/${other}-eks-nodes` }, false);
+        for (const other of envs.filter((o) => o !== env && AWS_ENVS[o] === account)) await assertRequest(m, { role, action: 'iam:PassRole',
+          resource: `arn:aws:iam::${account}:role/${other}-eks-nodes` }, false);
         for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) {
           await assertRequest(m, { role, action, resource: `arn:aws:iam::${account}:policy/someone-elses-policy` }, false);
         }
-        for (const action of ['iam:AttachUserPolicy', 'iam:PutUserPolicy']) await assertRequest(m, { role, action, resource: `arn:aws:iam::${account}:user/admin` }, false);
-        for (const action of ['iam:AttachGroupPolicy', 'iam:PutGroupPolicy']) await assertRequest(m, { role, action, resource: `arn:aws:iam::${account}:group/admins` }, false);
+        for (const action of ['iam:AttachUserPolicy', 'iam:PutUserPolicy']) await assertRequest(m, { role, action,
+          resource: `arn:aws:iam::${account}:user/admin` }, false);
+        for (const action of ['iam:AttachGroupPolicy', 'iam:PutGroupPolicy']) await assertRequest(m, { role, action,
+          resource: `arn:aws:iam::${account}:group/admins` }, false);
       }
       // What the layer stacks do stays possible: pass and re-policy their own roles, EKS/ELB/autoscaling service-linked roles.
       const role = `${env}-ci-deploy`;
-      for (const name of [`${env}-eks-nodes`, `${env}-eks-cluster`, `${env}-vpc-flow-logs`]) await assertRequest(model, { role, action: 'iam:PassRole', resource: `arn:aws:iam::${account}:role/${name}` }, true);
+      for (const name of [`${env}-eks-nodes`, `${env}-eks-cluster`, `${env}-vpc-flow-logs`]) await assertRequest(model, { role, action: 'iam:PassRole',
+        resource: `arn:aws:iam::${account}:role/${name}` }, true);
       await assertRequest(model, { role, action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${account}:role/${env}-loki` }, true);
       await assertRequest(model, { role, action: 'iam:DeleteRole', resource: `arn:aws:iam::${account}:role/${env}-loki` }, true);
-      for (const service of ['eks.amazonaws.com/AWSServiceRoleForAmazonEKS', 'elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing', 'autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling']) {
+      for (const service of ['eks.amazonaws.com/AWSServiceRoleForAmazonEKS', 'elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing',
+        'autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling']) {
         await assertRequest(model, { role, action: 'iam:CreateServiceLinkedRole', resource: `arn:aws:iam::${account}:role/aws-service-role/${service}` }, true);
       }
     }
   });
 
-  it('open no other door in (identity providers but the cluster issuer, SAML, Roles Anywhere, access points) and leave the organization and audit alone', async () => {
+  it('open no other door in (identity providers but the cluster issuer, SAML, Roles Anywhere, access points) and leave the organization and audit alone',
+    async () => {
     for (const env of envs) {
       const account = AWS_ENVS[env];
       for (const [m, role] of actors(env)) {
         await assertRequest(m, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/idp.example.com` }, false);
-        await assertRequest(m, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123` }, false);
+        await assertRequest(m, { role, action: 'iam:CreateOpenIDConnectProvider',
+          resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123` }, false);
         await assertRequest(m, { role, action: 'iam:CreateSAMLProvider', resource: `arn:aws:iam::${account}:saml-provider/idp` }, false);
         await assertRequest(m, { role, action: 'rolesanywhere:CreateTrustAnchor', resource: '*' }, false);
         await assertRequest(m, { role, action: 's3:CreateAccessPoint', resource: `arn:aws:s3:${region[env]}:${account}:accesspoint/state` }, false);
         await assertRequest(m, { role, action: 's3:CreateMultiRegionAccessPoint', resource: `arn:aws:s3::${account}:accesspoint/state` }, false);
-        await assertRequest(m, { role, action: 's3-object-lambda:GetObject', resource: `arn:aws:s3-object-lambda:${region[env]}:${account}:accesspoint/state` }, false);
+        await assertRequest(m, { role, action: 's3-object-lambda:GetObject',
+          resource: `arn:aws:s3-object-lambda:${region[env]}:${account}:accesspoint/state` }, false);
         await assertRequest(m, { role, action: 'organizations:LeaveOrganization', resource: '*' }, false);
         for (const action of ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors']) {
           await assertRequest(m, { role, action, resource: `arn:aws:cloudtrail:${region[env]}:${account}:trail/organization` }, false);
@@ -409,7 +441,8 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
         await assertRequest(m, { role, action: 'config:StopConfigurationRecorder', resource: '*' }, false);
         await assertRequest(m, { role, action: 'config:DeleteConfigRule', resource: `arn:aws:config:${region[env]}:${account}:config-rule/x` }, false);
       }
-      await assertRequest(model, { role: `${env}-ci-deploy`, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.${region[env]}.amazonaws.com/id/0123` }, true);
+      await assertRequest(model, { role: `${env}-ci-deploy`, action: 'iam:CreateOpenIDConnectProvider',
+        resource: `arn:aws:iam::${account}:oidc-provider/oidc.eks.${region[env]}.amazonaws.com/id/0123` }, true);
     }
   });
 
@@ -425,24 +458,32 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
     await assertRequest(resourceSideOnly, { ...uploads, context: via }, false);
   });
 
-  it('aws-prod and aws-dr (one account) touch none of each other\'s secrets, except aws-dr\'s reads of aws-prod\'s replicas in its region (restore)', async () => {
+  it('aws-prod and aws-dr (one account) touch none of each other\'s secrets, except aws-dr\'s reads of aws-prod\'s replicas in its region (restore)',
+    async () => {
     const secret = (where: string, name: string) => `arn:aws:secretsmanager:${where}:222222222222:secret:${name}-AbCdEf`;
     for (const [m, role] of actors('aws-prod')) {
-      for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy']) {
-        await assertRequest(m, { role, action, resource: secret('eu-central-1', 'aws-dr-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-central-1' } }, false);
+      for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DeleteSecret',
+        'secretsmanager:PutResourcePolicy']) {
+        await assertRequest(m, { role, action, resource: secret('eu-central-1', 'aws-dr-mongodb-users'), context: {
+          'aws:RequestedRegion': 'eu-central-1' } }, false);
       }
     }
-    await assertRequest(model, { role: 'aws-prod-ci-deploy', action: 'secretsmanager:PutSecretValue', resource: secret('eu-west-1', 'aws-prod-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-west-1' } }, true);
+    await assertRequest(model, { role: 'aws-prod-ci-deploy', action: 'secretsmanager:PutSecretValue', resource: secret('eu-west-1',
+      'aws-prod-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-west-1' } }, true);
     for (const [m, role] of actors('aws-dr')) {
-      for (const action of ['secretsmanager:PutSecretValue', 'secretsmanager:DeleteSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:RotateSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:RemoveRegionsFromReplication']) {
-        await assertRequest(m, { role, action, resource: secret('eu-central-1', 'aws-prod-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-central-1' } }, false);
+      for (const action of ['secretsmanager:PutSecretValue', 'secretsmanager:DeleteSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:RotateSecret',
+        'secretsmanager:PutResourcePolicy', 'secretsmanager:RemoveRegionsFromReplication']) {
+        await assertRequest(m, { role, action, resource: secret('eu-central-1', 'aws-prod-mongodb-users'), context: {
+          'aws:RequestedRegion': 'eu-central-1' } }, false);
       }
       // The primaries in aws-prod's region are not aws-dr's to read.
-      await assertRequest(m, { role, action: 'secretsmanager:GetSecretValue', resource: secret('eu-west-1', 'aws-prod-mongodb-users'), context: { 'aws:RequestedRegion': 'eu-west-1' } }, false);
+      await assertRequest(m, { role, action: 'secretsmanager:GetSecretValue', resource: secret('eu-west-1', 'aws-prod-mongodb-users'), context: {
+        'aws:RequestedRegion': 'eu-west-1' } }, false);
     }
     for (const name of ['aws-prod-mongodb-users', 'aws-prod-mongodb-encryption-key', 'aws-prod-rocketchat-admin-password']) {
       for (const role of ['aws-dr-ci-deploy', 'aws-dr-ci-plan']) {
-        await assertRequest(model, { role, action: 'secretsmanager:GetSecretValue', resource: secret('eu-central-1', name), context: { 'aws:RequestedRegion': 'eu-central-1' } }, true);
+        await assertRequest(model, { role, action: 'secretsmanager:GetSecretValue', resource: secret('eu-central-1', name), context: {
+          'aws:RequestedRegion': 'eu-central-1' } }, true);
       }
     }
   });
@@ -451,13 +492,16 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
 describe('access matrix: Azure (federated credentials matched exactly, role assignments and locks as data)', () => {
   const azureBootstrap = Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.azurerm);
   const credentials = azureBootstrap.flatMap(([, json]) =>
-    Object.values<Json>(json.resource?.azurerm_federated_identity_credential ?? {}).map((c): Json => ({ ...c, identity: String(c.parent_id).match(/azurerm_user_assigned_identity\.([^.]+)\.id/)![1]! })),
+    Object.values<Json>(json.resource?.azurerm_federated_identity_credential ?? {}).map((c): Json => ({ ...c, identity: String(c.parent_id)
+      .match(/azurerm_user_assigned_identity\.([^.]+)\.id/)![1]! })),
   );
-  const identityName = (logical: string) => azureBootstrap.map(([, json]) => json.resource.azurerm_user_assigned_identity?.[logical]?.name).find(Boolean) as string;
+  const identityName = (logical: string) => azureBootstrap.map(([, json]) => json.resource.azurerm_user_assigned_identity?.[logical]?.name)
+    .find(Boolean) as string;
   /** Which identities a token logs in as: Entra's exact issuer, audience and subject match. */
   const reaches = (t: Token, template: 'custom' | 'default' = 'custom') =>
     credentials
-      .filter((c) => c.issuer === 'https://token.actions.githubusercontent.com' && c.audience.includes('api://AzureADTokenExchange') && c.subject === sub(t, template))
+      .filter((c) => c.issuer === 'https://token.actions.githubusercontent.com' && c.audience.includes('api://AzureADTokenExchange') && c.subject === sub(t,
+        template))
       .map((c) => identityName(c.identity));
 
   it('reads three Azure stores and six identities', () => {
@@ -473,7 +517,8 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
 
   it('a main token from another workflow, or the deploy workflow from another ref, reaches no deploy identity', () => {
     for (const env of AZURE_ENVS) {
-      for (const t of notTheDeployWorkflow(env)) for (const template of ['custom', 'default'] as const) expect(reaches(t, template).filter((n) => n.endsWith('-ci-deploy')), sub(t, template)).toEqual([]);
+      for (const t of notTheDeployWorkflow(env)) for (const template of ['custom', 'default'] as const) expect(reaches(t, template).filter((n) => n
+        .endsWith('-ci-deploy')), sub(t, template)).toEqual([]);
     }
   });
 
@@ -523,19 +568,25 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
     'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
     'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
   };
-  const roleId = (a: Json): string => (a.role_definition_name ? BUILT_IN[a.role_definition_name] ?? `unknown ${a.role_definition_name}` : String(a.role_definition_id).split('/').pop()!);
+  const roleId = (a: Json): string => (a.role_definition_name ? BUILT_IN[a.role_definition_name] ?? `unknown ${a.role_definition_name}` : String(a
+    .role_definition_id).split('/').pop()!);
   const everAssigned = new Set(Object.entries(stacks).filter(([name]) => name.startsWith('azure-')).flatMap(([, j]) => assignments(j)).map(roleId));
-  const customIds = (json: Json, env: string) => resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `)).map((d) => d.role_definition_id as string);
-  const PRIVILEGED = ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', 'b24988ac-6180-42a0-ab88-20f7382dd24c'];
+  const customIds = (json: Json, env: string) => resources(json, 'azurerm_role_definition').filter((d) => d.name.startsWith(`${env} `)).map((d) => d
+    .role_definition_id as string);
+  const PRIVILEGED = ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+    'b24988ac-6180-42a0-ab88-20f7382dd24c'];
 
   it('deploy identities assign exactly the roles the layer stacks assign (GuidEquals allowlist), none privileged, and write no role definition', () => {
     for (const [, json] of azureBootstrap) {
       for (const identity of Object.values<Json>(json.resource.azurerm_user_assigned_identity).filter((i) => i.name.endsWith('-ci-deploy'))) {
         const env = identity.name.replace(/-ci-deploy$/, '');
         const mine = assignments(json).filter((a) => a.principal_id === principalOf(json, identity.name));
-        expect(mine.map((a) => a.role_definition_name).sort()).toEqual(['Contributor', 'Role Based Access Control Administrator', 'Storage Blob Data Contributor']);
+        expect(mine.map((a) => a.role_definition_name).sort()).toEqual(['Contributor', 'Role Based Access Control Administrator', 'Storage Blob Data ' +
+          'Contributor']);
         const admin = mine.find((a) => a.role_definition_name === 'Role Based Access Control Administrator')!;
-        const allowed = [...admin.condition.matchAll(/OR \(@\w+\[Microsoft\.Authorization\/roleAssignments:RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/g)].map((m) => m[1]!.split(', ').sort());
+        const allowed = [...admin.condition
+          .matchAll(/OR \(@\w+\[Microsoft\.Authorization\/roleAssignments:RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/g)].map((m) =>
+          m[1]!.split(', ').sort());
         expect(allowed).toHaveLength(2);
         expect(allowed[0]).toEqual(allowed[1]);
         // What the environment's layer stacks assign, by built-in name or custom definition id.
@@ -553,13 +604,16 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
         expect(custom.map((d) => d.role_definition_id).sort()).toEqual(allowed[0]!.filter((id: string) => !Object.values(BUILT_IN).includes(id)));
         expect(JSON.stringify(custom.map((d) => d.permissions))).not.toContain('Microsoft.Authorization');
         const state = mine.find((a) => a.role_definition_name === 'Storage Blob Data Contributor')!;
-        expect(state.condition).toContain("(NOT @Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith 'bootstrap/')");
-        for (const action of ['write', 'delete', 'add/action', 'move/action']) expect(state.condition).toContain(`!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${action}'})`);
+        expect(state.condition).toContain("(NOT @Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith " +
+          "'bootstrap/')");
+        for (const action of ['write', 'delete', 'add/action', 'move/action']) expect(state.condition)
+          .toContain(`!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${action}'})`);
       }
     }
   });
 
-  const ciIdentitiesOf = (json: Json) => Object.entries<Json>(json.resource.azurerm_user_assigned_identity).filter(([, i]) => /-ci-(plan|deploy)$/.test(i.name));
+  const ciIdentitiesOf = (json: Json) => Object.entries<Json>(json.resource.azurerm_user_assigned_identity).filter(([, i]) => /-ci-(plan|deploy)$/.test(i
+    .name));
 
   /**
    * Evaluates an ABAC condition (version 2.0) for one role-assignment request, for the subset of the
@@ -601,17 +655,20 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
     return tree();
   }
 
-  it('deploy identities give a CI identity of their store only its cluster access, as the cluster layer does, and nothing else (state, identities, keys)', () => {
+  it('deploy identities give a CI identity of their store only its cluster access, as the cluster layer does, and nothing else (state, identities, keys)',
+    () => {
     let layerGrants = 0;
     for (const [stack, json] of azureBootstrap) {
-      const ci = ciIdentitiesOf(json).map(([logical, i]) => ({ name: i.name as string, principal: `\${azurerm_user_assigned_identity.${logical}.principal_id}` }));
+      const ci = ciIdentitiesOf(json).map(([logical, i]) => ({ name: i.name as string,
+        principal: `\${azurerm_user_assigned_identity.${logical}.principal_id}` }));
       const admins = assignments(json).filter((a) => a.role_definition_name === 'Role Based Access Control Administrator');
       expect(admins.length, stack).toBe(ci.length / 2);
       for (const admin of admins) {
         const env = ci.find((c) => admin.principal_id === c.principal)!.name.replace(/-ci-deploy$/, '');
         const allows = (roleId: string, principal: string) => ['write', 'delete'].map((verb) => {
           const source = verb === 'write' ? 'Request' : 'Resource';
-          return abacAllows(admin.condition, `Microsoft.Authorization/roleAssignments/${verb}`, { [`${source}:RoleDefinitionId`]: roleId, [`${source}:PrincipalId`]: principal });
+          return abacAllows(admin.condition, `Microsoft.Authorization/roleAssignments/${verb}`, { [`${source}:RoleDefinitionId`]: roleId,
+            [`${source}:PrincipalId`]: principal });
         });
         // What the environment's cluster layer assigns to the CI identities (looked up by name) must pass.
         for (const [, layer] of Object.entries(stacks).filter(([n]) => n.startsWith(`${env}-`))) {
@@ -620,18 +677,22 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
             const lookup = lookups.find(([logical]) => a.principal_id === `\${data.azurerm_user_assigned_identity.${logical}.principal_id}`);
             if (!lookup || !/-ci-(plan|deploy)$/.test(lookup[1].name)) continue;
             layerGrants++;
-            expect(allows(roleId(a), ci.find((c) => c.name === lookup[1].name)!.principal), `${env} layer gives ${lookup[1].name} ${roleId(a)}`).toEqual([true, true]);
+            expect(allows(roleId(a), ci.find((c) => c.name === lookup[1].name)!.principal), `${env} layer gives ${lookup[1].name} ${roleId(a)}`)
+              .toEqual([true, true]);
           }
         }
         for (const c of ci) {
-          for (const role of ['Storage Blob Data Contributor', 'Storage Blob Data Reader', 'Managed Identity Operator', 'Key Vault Crypto Officer', 'Reader', 'Network Contributor']) {
+          for (const role of ['Storage Blob Data Contributor', 'Storage Blob Data Reader', 'Managed Identity Operator', 'Key Vault Crypto Officer',
+            'Reader', 'Network Contributor']) {
             // Except while azure-dr restores: its app layer gives its deploy identity the backup container (a scope ABAC cannot pin; docs/delivery.md).
-            const restoreCopy = env === 'azure-dr' && c.name === 'azure-dr-ci-deploy' && ['Storage Blob Data Contributor', 'Storage Blob Data Reader'].includes(role);
+            const restoreCopy = env === 'azure-dr' && c.name === 'azure-dr-ci-deploy' && ['Storage Blob Data Contributor', 'Storage Blob Data Reader']
+              .includes(role);
             expect(allows(BUILT_IN[role]!, c.principal), `${env} gives ${c.name} ${role}`).toEqual(restoreCopy ? [true, true] : [false, false]);
           }
           // Each kind gets only its own cluster access: no cluster admin for a plan identity.
           if (c.name.endsWith('-ci-plan')) expect(allows(BUILT_IN['Azure Kubernetes Service RBAC Cluster Admin']!, c.principal)).toEqual([false, false]);
-          if (c.name.endsWith('-ci-deploy')) expect(allows(BUILT_IN['Key Vault Secrets User']!, c.principal)).toEqual(c.name === 'azure-dr-ci-deploy' ? [true, true] : [false, false]);
+          if (c.name.endsWith('-ci-deploy')) expect(allows(BUILT_IN['Key Vault Secrets User']!, c.principal)).toEqual(c
+            .name === 'azure-dr-ci-deploy' ? [true, true] : [false, false]);
         }
         // Anyone else (a workload identity a layer creates) still gets the allowlisted roles, and nobody a privileged one.
         const workload = '11111111-2222-3333-4444-555555555555';
@@ -651,12 +712,16 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
       expect(rule.then).toEqual({ effect: 'deny' });
       const ids = ciIdentitiesOf(json).map(([logical]) => `\${azurerm_user_assigned_identity.${logical}.id}`);
       // Azure Policy's containsKey on the identity dictionary, as the built-in policies read it (keys compare case-insensitively).
-      const denies = (body: Json) => (rule.if.anyOf as Json[]).some((c) => c.field === 'identity.userAssignedIdentities' && Object.keys(body.identity?.userAssignedIdentities ?? {}).some((k) => k.toLowerCase() === String(c.containsKey).toLowerCase()));
+      const denies = (body: Json) => (rule.if.anyOf as Json[]).some((c) => c.field === 'identity.userAssignedIdentities' && Object.keys(body
+        .identity?.userAssignedIdentities ?? {}).some((k) => k.toLowerCase() === String(c.containsKey).toLowerCase()));
       for (const id of ids) {
-        expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: { [id]: {} } } }), `${stack} ${id}`).toBe(true);
-        expect(denies({ type: 'Microsoft.ContainerInstance/containerGroups', identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { '/other/identity': {}, [id.toUpperCase()]: {} } } })).toBe(true);
+        expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: { [id]: {} } } }),
+          `${stack} ${id}`).toBe(true);
+        expect(denies({ type: 'Microsoft.ContainerInstance/containerGroups', identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: {
+          '/other/identity': {}, [id.toUpperCase()]: {} } } })).toBe(true);
       }
-      expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: { '/subscriptions/x/resourceGroups/azure-prod-cluster/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet': {} } } })).toBe(false);
+      expect(denies({ type: 'Microsoft.Compute/virtualMachines', identity: { type: 'UserAssigned', userAssignedIdentities: {
+        '/subscriptions/x/resourceGroups/azure-prod-cluster/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet': {} } } })).toBe(false);
       const [assignment] = resources(json, 'azurerm_subscription_policy_assignment');
       expect(assignment).toMatchObject({ enforce: true, policy_definition_id: expect.stringMatching(/^\$\{azurerm_policy_definition\.[^.]+\.id\}$/) });
       expect(assignment!.subscription_id).toBe(`/subscriptions/${json.provider.azurerm[0].subscription_id}`);
@@ -671,7 +736,8 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
       expect(more).toEqual([]);
       expect(lock).toMatchObject({ lock_level: 'ReadOnly', scope: '${azurerm_resource_group.resource-group.id}' });
       const locked = new Set<string>(lock!.depends_on);
-      for (const type of ['azurerm_user_assigned_identity', 'azurerm_federated_identity_credential', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_role_assignment']) {
+      for (const type of ['azurerm_user_assigned_identity', 'azurerm_federated_identity_credential', 'azurerm_storage_account', 'azurerm_storage_container',
+        'azurerm_role_assignment']) {
         for (const logical of Object.keys(json.resource[type])) expect(locked.has(`${type}.${logical}`), `${type}.${logical}`).toBe(true);
       }
       // Contributor (the deploy identities' broad role) excludes Microsoft.Authorization writes and deletes: locks
@@ -690,7 +756,8 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
 const IMMUTABLE_DEPLOY_TOKEN = {
   iss: 'https://token.actions.githubusercontent.com',
   aud: 'sts.amazonaws.com',
-  sub: 'repo:example-org-1234567/rocketchat-platform-987654321:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:example-org/rocketchat-platform/.github/workflows/deploy-environment.yml@refs/heads/main',
+  sub: 'repo:example-org-1234567/rocketchat-platform-987654321:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:example-org/rocketchat-platform/' +
+    '.github/workflows/deploy-environment.yml@refs/heads/main',
   repository: 'example-org/rocketchat-platform',
   repository_id: '987654321',
   repository_owner: 'example-org',
@@ -705,7 +772,8 @@ describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () =
   const ids = { owner: 1234567, repository: 987654321 };
   // Through the config loader, as a synth builds it: schema defaults (restoreCheck, ...) filled in, or the stacks read undefined.
   const withIds = (name: string) => {
-    const parsed = registeredEnvironments({ [name]: { ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery, repositoryIds: ids } } });
+    const parsed = registeredEnvironments({ [name]: { ...(ENVIRONMENTS[name] as Json), delivery: { ...(ENVIRONMENTS[name] as Json).delivery,
+      repositoryIds: ids } } });
     expect(parsed.map((e) => e.name)).toEqual([name]);
     return parsed[0] as never;
   };
@@ -719,7 +787,8 @@ describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () =
   const provider = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
 
   it('with the ids configured, the deploy role trusts the immutable subject and no longer the name-only one (a recycled name mints nothing)', async () => {
-    const stack = new AwsBootstrapStack(new App(), 'bootstrap-euw1-222222222222', [withIds('aws-prod')], 'example-rocketchat-tfstate-222222222222', 'eu-west-1');
+    const stack = new AwsBootstrapStack(new App(), 'bootstrap-euw1-222222222222', [withIds('aws-prod')], 'example-rocketchat-tfstate-222222222222',
+      'eu-west-1');
     const model = awsAccessModel({ 'bootstrap-euw1-222222222222': JSON.parse(Testing.synth(stack)) as Json });
     await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub) }, true);
     await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(nameSub) }, false);

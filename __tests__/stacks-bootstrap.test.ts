@@ -31,8 +31,10 @@ describe('state bootstrap stacks', () => {
     beforeAll(() => (s = stacks['bootstrap-euw1-222222222222']!));
 
     it('protects the bucket and its key from destroy', () => {
-      expect(only(s, 'aws_s3_bucket')).toMatchObject({ bucket: 'example-rocketchat-tfstate-222222222222', force_destroy: false, lifecycle: { prevent_destroy: true } });
-      expect(byPath(s, 'aws_kms_key', 'state-key/key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+      expect(only(s, 'aws_s3_bucket')).toMatchObject({ bucket: 'example-rocketchat-tfstate-222222222222', force_destroy: false, lifecycle: {
+        prevent_destroy: true } });
+      expect(byPath(s, 'aws_kms_key', 'state-key/key')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: {
+        prevent_destroy: true } });
     });
 
     it('versions and encrypts with the customer key', () => {
@@ -66,7 +68,8 @@ describe('state bootstrap stacks', () => {
         Condition: { Null: { 's3:DataAccessPointArn': 'false' } },
       });
       // The rest fence the account's CI roles (evaluated in access-matrix.test.ts): denies, each limited to them.
-      for (const st of policy.Statement.slice(2).filter((st: Json) => st.Sid !== 'NoAccessPoints')) expect([st.Effect, JSON.stringify(st.Condition)]).toEqual(['Deny', expect.stringContaining('aws:PrincipalArn')]);
+      for (const st of policy.Statement.slice(2).filter((st: Json) => st.Sid !== 'NoAccessPoints')) expect([st.Effect, JSON.stringify(st.Condition)])
+        .toEqual(['Deny', expect.stringContaining('aws:PrincipalArn')]);
     });
   });
 
@@ -97,7 +100,8 @@ describe('state bootstrap stacks', () => {
       const lock = only(s, 'azurerm_management_lock');
       expect(lock).toMatchObject({ lock_level: 'ReadOnly', scope: '${azurerm_resource_group.resource-group.id}' });
       // Created after everything it locks, federated credentials included.
-      expect(lock.depends_on).toEqual(expect.arrayContaining(['azurerm_storage_account.state_account_58633B45', expect.stringMatching(/^azurerm_federated_identity_credential\./)]));
+      expect(lock.depends_on).toEqual(expect.arrayContaining(['azurerm_storage_account.state_account_58633B45', expect
+        .stringMatching(/^azurerm_federated_identity_credential\./)]));
       expect(byPath(s, 'azurerm_role_assignment', 'deployer-state-access')).toMatchObject({
         role_definition_name: 'Storage Blob Data Contributor',
         principal_id: '${data.azurerm_client_config.current.object_id}',
@@ -140,7 +144,8 @@ function policyDocuments(stack: Json): Array<{ where: string; statements: Json[]
 }
 
 describe('policy documents', () => {
-  it('every IAM, bucket and key policy of every stack has unique Sids and no value twice in a condition, action or resource list (S3 refuses such a bucket policy: MalformedPolicy)', () => {
+  it('every IAM, bucket and key policy of every stack has unique Sids and no value twice in a condition, action or resource list (S3 refuses such a ' +
+    'bucket policy: MalformedPolicy)', () => {
     let documents = 0;
     for (const [name, stack] of Object.entries(stacks)) {
       for (const { where, statements } of policyDocuments(stack)) {

@@ -16,13 +16,15 @@ function stack(trustCondition: Json): Json {
     resource: {
       aws_iam_openid_connect_provider: { gh: { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] } },
       aws_s3_bucket: { state: { bucket: 'state-bucket' } },
-      aws_kms_key: { key: { policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' }] }) } },
+      aws_kms_key: { key: { policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: {
+        AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' }] }) } },
       aws_s3_bucket_policy: {
         tls: {
           bucket: '${aws_s3_bucket.state.id}',
           policy: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.state.arn}', '${aws_s3_bucket.state.arn}/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+            Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.state.arn}', '${aws_s3_bucket.state.arn}/*'],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
           }),
         },
       },
@@ -31,7 +33,8 @@ function stack(trustCondition: Json): Json {
           name: 'reader',
           assume_role_policy: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Federated: '${aws_iam_openid_connect_provider.gh.arn}' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: trustCondition }],
+            Statement: [{ Effect: 'Allow', Principal: { Federated: '${aws_iam_openid_connect_provider.gh.arn}' }, Action: 'sts:AssumeRoleWithWebIdentity',
+              Condition: trustCondition }],
           }),
         },
       },
@@ -90,7 +93,8 @@ describe('IAM harness', () => {
   });
 
   it('fails a case whose context key the evaluator skipped', async () => {
-    const decision = await evaluateAssume(model, { role: 'reader', provider: PROVIDER, claims: { ...claims, 'token.actions.githubusercontent.com:event_name': 'push' } });
+    const decision = await evaluateAssume(model, { role: 'reader', provider: PROVIDER, claims: { ...claims,
+      'token.actions.githubusercontent.com:event_name': 'push' } });
     expect(decision.ignoredContextKeys).toEqual(['token.actions.githubusercontent.com:event_name']);
     expect(() => assertDecision(decision, decision.allowed, 'skipped key')).toThrow(/ignored context keys token.actions.githubusercontent.com:event_name/);
   });
@@ -106,7 +110,8 @@ describe('IAM harness', () => {
     await assertRequest(model, { role: 'reader', action: 's3:PutObject', resource: 'arn:aws:s3:::state-bucket/env/a.tfstate' }, false);
     await assertRequest(model, { role: 'reader', action: 'kms:Decrypt', resource: 'arn:aws:kms:eu-west-1:123456789012:key/fixture.key' }, true);
     // The bucket policy's TLS deny applies.
-    const plain = await evaluate(model, { role: 'reader', action: 's3:GetObject', resource: 'arn:aws:s3:::state-bucket/env/a.tfstate', context: { 'aws:SecureTransport': 'false' } });
+    const plain = await evaluate(model, { role: 'reader', action: 's3:GetObject', resource: 'arn:aws:s3:::state-bucket/env/a.tfstate', context: {
+      'aws:SecureTransport': 'false' } });
     expect(plain).toMatchObject({ allowed: false, result: 'ExplicitlyDenied', ignoredContextKeys: [] });
   });
 

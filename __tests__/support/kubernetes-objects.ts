@@ -51,7 +51,8 @@ const UNMODELLED: Readonly<Record<string, { kinds: readonly string[]; reason: st
   },
   'psmdb.percona.com/v1': {
     kinds: ['PerconaServerMongoDB', 'PerconaServerMongoDBRestore'],
-    reason: 'Percona publishes no TypeScript models; fields follow operator v1.22.0 deploy/cr.yaml, deploy/backup/restore.yaml and pkg/apis/psmdb/v1 (docs/app.md), __tests__/app.test.ts and __tests__/dr.test.ts assert the specs, and the render audit validates them against the pinned CRD',
+    reason: 'Percona publishes no TypeScript models; fields follow operator v1.22.0 deploy/cr.yaml, deploy/backup/restore.yaml and pkg/apis/psmdb/v1 ' +
+      '(docs/app.md), __tests__/app.test.ts and __tests__/dr.test.ts assert the specs, and the render audit validates them against the pinned CRD',
   },
 };
 
@@ -59,7 +60,8 @@ function structuralProblem(found: FoundObject): string | undefined {
   const { apiVersion, kind, metadata, spec } = found.object;
   const allowed = UNMODELLED[apiVersion]!;
   if (!allowed.kinds.includes(kind)) return `${found.where}: ${apiVersion} ${kind} is not in the unmodelled allow-list`;
-  if (typeof metadata?.name !== 'string' || typeof metadata?.namespace !== 'string') return `${found.where}: ${kind} needs metadata.name and metadata.namespace`;
+  if (typeof metadata?.name !== 'string' || typeof metadata?.namespace !== 'string') return `${found.where}: ${kind} needs metadata.name and ` +
+    `metadata.namespace`;
   if (!spec || typeof spec !== 'object') return `${found.where}: ${kind} ${metadata.name} has no spec`;
   return undefined;
 }

@@ -82,7 +82,8 @@ function compareVersions(a: string, b: string): number {
  * and the paths replaced are returned so a test can show nothing else was touched. The deployed
  * Alertmanager (kube-prometheus-stack 88.5.3: v0.34.0) reads `url_file` itself.
  */
-export function forAmtool(config: { receivers?: { webhook_configs?: Record<string, unknown>[] }[] }, amtoolVersion: string): { config: object; replaced: string[] } {
+export function forAmtool(config: { receivers?: { webhook_configs?: Record<string, unknown>[] }[] }, amtoolVersion: string): {
+  config: object; replaced: string[] } {
   if (compareVersions(amtoolVersion, '0.26.0') >= 0) return { config, replaced: [] };
   const replaced: string[] = [];
   const receivers = (config.receivers ?? []).map((r) => ({

@@ -37,7 +37,8 @@ let rendered: { seconds: number; releases: RenderedRelease[] } | undefined;
  */
 export function renderedExamples(): { seconds: number; releases: RenderedRelease[] } {
   if (!rendered) {
-    const file = JSON.parse(readFileSync(join(examplesOutdir(), 'rendered-releases.json'), 'utf8')) as { error?: string; seconds: number; releases: RenderedRelease[] };
+    const file = JSON.parse(readFileSync(join(examplesOutdir(), 'rendered-releases.json'), 'utf8')) as {
+      error?: string; seconds: number; releases: RenderedRelease[] };
     if (file.error) throw new Error(`the render could not run: ${file.error}`);
     rendered = file;
   }
