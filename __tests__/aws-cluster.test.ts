@@ -60,7 +60,7 @@ describe('aws cluster stack', () => {
     it('uses access entries only, with no implicit admin for the creator', () => {
       expect(cluster().access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
       const entries = resources(prod, 'aws_eks_access_entry');
-      // The CI roles' entries come from ci-access (__tests__/delivery.test.ts); the configured admins are cluster admins.
+      // The CI roles' entries come from ci-access (__tests__/ci.test.ts); the configured admins are cluster admins.
       expect(entries.map((e) => e.principal_arn)).toEqual([
         'arn:aws:iam::222222222222:role/aws-prod-ci-deploy',
         'arn:aws:iam::222222222222:role/aws-prod-ci-plan',

@@ -272,7 +272,7 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
     expect(listing).toMatchObject({ bucket: 'aws-prod-mongodb-backups-dr-48e7e59a', prefix: 'aws-prod/', delimiter: '/' });
     const frozen = byPath(stack, 'terraform_data', '/mongodb-restore/latest-backup');
     expect(frozen.lifecycle).toEqual({ ignore_changes: ['input'] });
-    // The second newest when there are two or more (restore-source.ts says why; dr-restore.test.ts evaluates it with Terraform).
+    // The second newest when there are two or more (restore-source.ts says why; app-mongodb-restore.test.ts evaluates it with Terraform).
     const newestFirst = `reverse(sort(flatten(regexall("(?m)^aws-prod/([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)[.]pbm[.]json$", ` +
       `join("\\n", data.aws_s3_objects.${Object.keys(stack.data.aws_s3_objects)[0]}.keys)))))`;
     expect(frozen.input.name).toBe(`\${element(${newestFirst}, (length(${newestFirst}) > 1) ? 1 : 0)}`);

@@ -1,7 +1,7 @@
 /**
  * Mistakes the clouds refuse at apply, caught before synth: each case is one distinct mistake,
  * its exact message, and proof that nothing was written (the loader runs before any write;
- * config.test.ts shows the CLI leaves an existing cdktf.out as it was).
+ * config-load.test.ts shows the CLI leaves an existing cdktf.out as it was).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

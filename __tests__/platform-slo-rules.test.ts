@@ -1,6 +1,6 @@
 /**
  * Issue 26, item 8: the objectives Rocket.Chat promises, from config to rules and dashboard.
- * promtool proves the alerts behave (alerts-promtool.test.ts); this file holds what config
+ * promtool proves the alerts behave (platform-alert-rules-promtool.test.ts); this file holds what config
  * accepts, the windows the workbook's pairs scale to, and what each example renders.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -31,7 +31,7 @@ describe('platform charts', () => {
   ] as const;
   it.each(Object.keys(ENVIRONMENTS))('%s installs every component from its pinned repository, version and namespace', (env) => {
     for (const [chart, pin, namespace] of common) {
-      // aws-dev turns Tempo off (components.test.ts holds what that removes).
+      // aws-dev turns Tempo off (config-components.test.ts holds what that removes).
       if (env === 'aws-dev' && chart === 'tempo') continue;
       const r = release(platform(env), chart);
       expect([r.repository, r.version, r.namespace, r.atomic, r.create_namespace]).toEqual([pin.repository, pin.version, namespace, true, false]);

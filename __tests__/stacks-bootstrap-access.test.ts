@@ -451,7 +451,8 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
     const bucket = 'example-rocketchat-tfstate-222222222222';
     const own = `arn:aws:s3:::${bucket}/rocketchat/aws-prod-app.tfstate`;
     await assertRequest(resourceSideOnly, { role: 'aws-prod-ci-deploy', action: 's3:GetObject', resource: own }, true);
-    // The evaluator's service data lists s3:DataAccessPointArn for bucket-level actions only (object actions: bootstrap.test.ts holds the statement's shape).
+    // The evaluator's service data lists s3:DataAccessPointArn for bucket-level actions only (object actions: stacks-bootstrap.test.ts holds the
+    // statement's shape).
     const via = { 's3:DataAccessPointArn': 'arn:aws:s3:eu-west-1:222222222222:accesspoint/state' };
     const uploads = { role: 'aws-prod-ci-deploy', action: 's3:ListBucketMultipartUploads', resource: `arn:aws:s3:::${bucket}` };
     await assertRequest(resourceSideOnly, uploads, true);

@@ -52,7 +52,7 @@ const UNMODELLED: Readonly<Record<string, { kinds: readonly string[]; reason: st
   'psmdb.percona.com/v1': {
     kinds: ['PerconaServerMongoDB', 'PerconaServerMongoDBRestore'],
     reason: 'Percona publishes no TypeScript models; fields follow operator v1.22.0 deploy/cr.yaml, deploy/backup/restore.yaml and pkg/apis/psmdb/v1 ' +
-      '(docs/app.md), __tests__/app.test.ts and __tests__/dr.test.ts assert the specs, and the render audit validates them against the pinned CRD',
+      '(docs/app.md), __tests__/app.test.ts and __tests__/aws-dr.test.ts assert the specs, and the render audit validates them against the pinned CRD',
   },
 };
 
