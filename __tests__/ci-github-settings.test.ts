@@ -1,6 +1,6 @@
 /**
  * The GitHub settings stack (stacks/github-settings-stack.ts): the half of CI trust that lives in
- * GitHub. Read from the synthesized stack; stacks-bootstrap-access.test.ts shows what the cloud side accepts.
+ * GitHub. Read from the synthesized stack; stacks-access-matrix.test.ts shows what the cloud side accepts.
  */
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';

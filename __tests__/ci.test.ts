@@ -134,7 +134,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
     ]);
   });
 
-  it('pin each role to named workflow files at named refs, in its GitHub environment (stacks-bootstrap-access.test.ts evaluates them)', () => {
+  it('pin each role to named workflow files at named refs, in its GitHub environment (stacks-access-matrix.test.ts evaluates them)', () => {
     const trust = (name: string) => statements(role(name).assume_role_policy);
     const repo = 'example-org/rocketchat-platform';
     expect(trust('aws-prod-ci-deploy')).toEqual([
@@ -209,7 +209,7 @@ describe('AWS CI roles (bootstrap stack)', () => {
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:role/*-ci-plan',
       'arn:aws:iam::222222222222:role/*-ci-deploy']);
     // `iam:*RolePolicy` covers UpdateAssumeRolePolicy (and Put/Delete/Attach/Detach RolePolicy): the IAM evaluator cases in
-    // stacks-bootstrap-access.test.ts hold it.
+    // stacks-access-matrix.test.ts hold it.
     expect(sid('CiIdentitiesAreManagedByTheBootstrapStack').Action).toEqual(expect.arrayContaining(['iam:*RolePolicy', 'iam:DeleteRole', 'iam:PassRole',
       'sts:AssumeRole']));
     expect(sid('GitHubTrustIsManagedByTheBootstrapStack').Resource).toEqual(['arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com',

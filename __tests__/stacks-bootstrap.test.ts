@@ -58,7 +58,7 @@ describe('state bootstrap stacks', () => {
         ['Deny', { NumericLessThan: { 's3:TlsVersion': '1.2' } }],
       ]);
       // No access point reaches the bucket: its policy would be a door this one does not see. (The IAM evaluator's data lists
-      // s3:DataAccessPointArn for bucket-level actions only: stacks-bootstrap-access.test.ts evaluates one, the object actions are held here.)
+      // s3:DataAccessPointArn for bucket-level actions only: stacks-access-matrix.test.ts evaluates one, the object actions are held here.)
       expect(policy.Statement.find((st: Json) => st.Sid === 'NoAccessPoints')).toEqual({
         Sid: 'NoAccessPoints',
         Effect: 'Deny',
@@ -67,7 +67,7 @@ describe('state bootstrap stacks', () => {
         Resource: ['arn:aws:s3:::example-rocketchat-tfstate-222222222222', 'arn:aws:s3:::example-rocketchat-tfstate-222222222222/*'],
         Condition: { Null: { 's3:DataAccessPointArn': 'false' } },
       });
-      // The rest fence the account's CI roles (evaluated in stacks-bootstrap-access.test.ts): denies, each limited to them.
+      // The rest fence the account's CI roles (evaluated in stacks-access-matrix.test.ts): denies, each limited to them.
       for (const st of policy.Statement.slice(2).filter((st: Json) => st.Sid !== 'NoAccessPoints')) expect([st.Effect, JSON.stringify(st.Condition)])
         .toEqual(['Deny', expect.stringContaining('aws:PrincipalArn')]);
     });
