@@ -16,7 +16,7 @@ import process from 'node:process';
 export const MUTATION_TESTS = [
   '__tests__/policies.test.ts',
   '__tests__/policies-constructs.test.ts',
-  '__tests__/delivery-rules.test.ts',
+  '__tests__/config-rules-delivery.test.ts',
   '__tests__/mutation-kills.test.ts',
 ];
 

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
-    globalSetup: ['__tests__/global-setup.ts'],
+    globalSetup: ['__tests__/support/global-setup.ts'],
     // Synthesizing loads large provider bindings; forks keep them out of the runner process.
     pool: 'forks',
     // Vitest runs one worker on a 2-core machine (cores - 1): the offline plan (terraform) then ran

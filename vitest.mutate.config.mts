@@ -13,6 +13,6 @@ export default defineConfig({
     include: MUTATION_TESTS,
     // Every test whose name does not match SLOW_TESTS.
     testNamePattern: new RegExp(`^(?!.*(?:${SLOW_TESTS.source}))`),
-    globalSetup: ['__tests__/global-setup-synth.ts'],
+    globalSetup: ['__tests__/support/global-setup-synth.ts'],
   },
 });

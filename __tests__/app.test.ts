@@ -4,8 +4,7 @@ import { CHARTS, IMAGES } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { backupsToKeep, MONGOD_POD_LABELS } from '../constructs/app/mongodb';
 import { ROCKETCHAT_POD_LABELS } from '../constructs/app/rocketchat';
-import { clone, problemsOf, resources, synthExamples, type Json } from './helpers';
-import { loadEnvironments } from '../config/load';
+import { example, type Json, objectsOf, problemsOf, release, resources, synthExamples, validate, valuesOf } from './support';
 import type { Environment } from '../config/schema';
 
 let stacks: Record<string, Json>;
@@ -14,14 +13,9 @@ beforeAll(() => {
 });
 
 const app = (env: string): Json => stacks[`${env}-app`]!;
-const releases = (stack: Json): Json[] => resources(stack, 'helm_release');
-const values = (r: Json): Json => JSON.parse(r.values[0]);
-const rocketchat = (env: string): Json => {
-  const found = releases(app(env)).filter((r) => r.chart === 'rocketchat');
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
-const objects = (env: string, release: string): Json[] => values(releases(app(env)).find((r) => r.name === release)!).objects as Json[];
+const values = valuesOf;
+const rocketchat = (env: string): Json => release(app(env), 'rocketchat');
+const objects = (env: string, name: string): Json[] => objectsOf(app(env), name);
 const replicaSet = (env: string): Json => objects(env, 'rocketchat-mongodb').find((o: Json) => o.kind === 'PerconaServerMongoDB')!;
 const envVars = (r: Json): Record<string, string> => Object.fromEntries(values(r).extraEnv.map((e: Json) => [e.name, e.value]));
 const policy = (env: string, namespace: string, name: string): Json =>
@@ -31,7 +25,6 @@ const ENVS = Object.keys(ENVIRONMENTS);
 const config = (name: string): Environment => ENVIRONMENTS[name] as Environment;
 /** A reference to a secret this stack creates: the dependency is implied and the name comes from one place. */
 const SECRET_REF = expect.stringMatching(/^\$\{kubernetes_secret_v1\.[^}]+\.metadata\[0\]\.name\}$/);
-const validate = (name: string, input: Json) => () => loadEnvironments({ [name]: input }, undefined);
 
 describe('MongoDB replica set', () => {
   it.each(ENVS)('%s: members, zone spread, PDB, retained encrypted volumes and resources from config', (env) => {
@@ -64,22 +57,31 @@ describe('MongoDB replica set', () => {
 
   it('requires TLS with certificates from the internal CA, for members and for Rocket.Chat as a client', () => {
     const spec = replicaSet('aws-prod').spec;
-    expect(spec.tls).toMatchObject({ mode: 'requireTLS', allowInvalidCertificates: false, issuerConf: { name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' } });
+    expect(spec.tls).toMatchObject({ mode: 'requireTLS', allowInvalidCertificates: false, issuerConf: { name: 'internal-ca', kind: 'ClusterIssuer',
+      group: 'cert-manager.io' } });
     const client = objects('aws-prod', 'rocketchat-mongodb').find((o: Json) => o.kind === 'Certificate')!;
     expect(client.metadata.namespace).toBe('rocketchat');
-    expect(client.spec).toMatchObject({ secretName: 'mongodb-client-tls', usages: ['client auth', 'digital signature', 'key encipherment'], issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } });
+    expect(client.spec).toMatchObject({ secretName: 'mongodb-client-tls', usages: ['client auth', 'digital signature', 'key encipherment'], issuerRef: {
+      name: 'internal-ca', kind: 'ClusterIssuer' } });
     const uri = resources(app('aws-prod'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-uri')!.data['mongo-uri'];
-    expect(uri).toMatch(/^mongodb:\/\/rocketchat:\$\{random_password\.[^}]+\.result\}@rocketchat-mongodb-rs0\.mongodb\.svc\.cluster\.local:27017\/rocketchat\?replicaSet=rs0&authSource=admin&tls=true&tlsCAFile=\/etc\/mongodb-client\/ca\.crt&tlsCertificateKeyFile=\/etc\/mongodb-client\/tls-combined\.pem$/);
+    expect(uri)
+      .toMatch(new RegExp(
+        '^mongodb:\\/\\/rocketchat:\\$\\{random_password\\.[^}]+\\.result\\}@rocketchat-mongodb-rs0\\.mongodb\\.svc\\.cluster\\.l' +
+        'ocal:27017\\/rocketchat\\?replicaSet=rs0&authSource=admin&tls=true&tlsCAFile=\\/etc\\/mongodb-client\\/ca\\.crt&tlsCerti' +
+        'ficateKeyFile=\\/etc\\/mongodb-client\\/tls-combined\\.pem$',
+      ));
   });
 
   it('gives Rocket.Chat a SCRAM user with readWrite on its database and cluster monitoring only, and every system user a generated password', () => {
     const spec = replicaSet('azure-dev').spec;
-    expect(spec.users).toEqual([{ name: 'rocketchat', db: 'admin', passwordSecretRef: { name: SECRET_REF, key: 'password' }, roles: [{ name: 'readWrite', db: 'rocketchat' }, { name: 'clusterMonitor', db: 'admin' }] }]);
+    expect(spec.users).toEqual([{ name: 'rocketchat', db: 'admin', passwordSecretRef: { name: SECRET_REF, key: 'password' }, roles: [{ name: 'readWrite',
+      db: 'rocketchat' }, { name: 'clusterMonitor', db: 'admin' }] }]);
     const users = resources(app('azure-dev'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-users')!;
     expect(spec.secrets.users).toEqual(SECRET_REF);
     const passwords = Object.entries<string>(users.data).filter(([k]) => k.endsWith('_PASSWORD'));
     expect(passwords.map(([k]) => k).sort()).toEqual([
-      'MONGODB_BACKUP_PASSWORD', 'MONGODB_CLUSTER_ADMIN_PASSWORD', 'MONGODB_CLUSTER_MONITOR_PASSWORD', 'MONGODB_DATABASE_ADMIN_PASSWORD', 'MONGODB_USER_ADMIN_PASSWORD',
+      'MONGODB_BACKUP_PASSWORD', 'MONGODB_CLUSTER_ADMIN_PASSWORD', 'MONGODB_CLUSTER_MONITOR_PASSWORD', 'MONGODB_DATABASE_ADMIN_PASSWORD',
+        'MONGODB_USER_ADMIN_PASSWORD',
     ]);
     for (const [, value] of passwords) expect(value).toMatch(/^\$\{random_password\.[^}]+\.result\}$/);
     expect(resources(app('azure-dev'), 'random_password').every((p) => p.special === false && p.length >= 32)).toBe(true);
@@ -133,7 +135,8 @@ describe('MongoDB backups', () => {
     const bucket = resources(stack, 'aws_s3_bucket').find((b) => b.bucket.startsWith('aws-prod-mongodb-backups-'))!;
     expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
     const sse = resources(stack, 'aws_s3_bucket_server_side_encryption_configuration').find((c) => String(c.bucket).includes('mongodb-backups'))!;
-    expect(sse.rule[0].apply_server_side_encryption_by_default).toMatchObject({ sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(/aws_kms_key\./) });
+    expect(sse.rule[0].apply_server_side_encryption_by_default).toMatchObject({ sse_algorithm: 'aws:kms', kms_master_key_id: expect
+      .stringMatching(/aws_kms_key\./) });
     expect(storage.s3.bucket).toMatch(/^\$\{aws_s3_bucket\.cloud_mongodb-backups-bucket/);
     const lifecycle = resources(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes('mongodb-backups'))!;
     expect(lifecycle.rule[0].transition).toEqual([{ days: 30, storage_class: 'STANDARD_IA' }]);
@@ -162,7 +165,8 @@ describe('MongoDB backups', () => {
   it('Azure: a dedicated private RA-GZRS account in prod (app.backups.dr), cool tier from config, the key only in a Kubernetes secret', () => {
     const stack = app('azure-prod');
     const account = resources(stack, 'azurerm_storage_account')[0]!;
-    expect(account).toMatchObject({ account_replication_type: 'RAGZRS', public_network_access_enabled: false, shared_access_key_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(account).toMatchObject({ account_replication_type: 'RAGZRS', public_network_access_enabled: false, shared_access_key_enabled: true, lifecycle: {
+      prevent_destroy: true } });
     expect(resources(stack, 'azurerm_private_endpoint')).toHaveLength(1);
     const policy = resources(stack, 'azurerm_storage_management_policy')[0]!;
     expect(policy.rule[0].actions.base_blob.tier_to_cool_after_days_since_modification_greater_than).toBe(30);
@@ -210,7 +214,11 @@ describe('Rocket.Chat', () => {
     expect(values(rocketchat('aws-prod')).extraSecret).toEqual(SECRET_REF);
     expect(bootstrap.data.ADMIN_PASS).toMatch(/^\$\{random_password\./);
     expect(bootstrap.data.ROCKETCHAT_LICENSE).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\./);
-    expect(bootstrap.data.MAIL_URL).toMatch(/^smtp:\/\/\$\{urlencode\("rocketchat"\)\}:\$\{urlencode\(data\.aws_secretsmanager_secret_version\.[^}]+\)\}@smtp\.example\.com:587\?requireTLS=true$/);
+    expect(bootstrap.data.MAIL_URL)
+      .toMatch(new RegExp(
+        '^smtp:\\/\\/\\$\\{urlencode\\("rocketchat"\\)\\}:\\$\\{urlencode\\(data\\.aws_secretsmanager_secret_version\\.[^}]+\\)' +
+        '\\}@smtp\\.example\\.com:587\\?requireTLS=true$',
+      ));
     const kept = resources(stack, 'aws_secretsmanager_secret').map((s) => s.name);
     expect(kept).toEqual(expect.arrayContaining(['aws-prod-rocketchat-admin-password', 'aws-prod-mongodb-database-admin-password']));
     expect(resources(app('azure-prod'), 'azurerm_key_vault_secret').map((s) => s.name)).toEqual(
@@ -231,7 +239,8 @@ describe('uploads', () => {
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.cloud_uploads-identity/);
     // No Kubernetes API token in the internet-facing pods; IRSA projects its own.
     expect(sa.automount_service_account_token).toBe(false);
-    expect(values(rocketchat('aws-prod')).serviceAccount).toEqual({ create: false, name: expect.stringMatching(/^\$\{kubernetes_service_account_v1\.rocketchat_service-account_\w+\.metadata\[0\]\.name\}$/) });
+    expect(values(rocketchat('aws-prod')).serviceAccount).toEqual({ create: false, name: expect
+      .stringMatching(/^\$\{kubernetes_service_account_v1\.rocketchat_service-account_\w+\.metadata\[0\]\.name\}$/) });
     const cors = resources(stack, 'aws_s3_bucket_cors_configuration');
     expect(cors).toHaveLength(1);
     expect(cors[0]!.cors_rule[0].allowed_origins).toEqual(['https://chat.example.com']);
@@ -252,7 +261,8 @@ describe('ingress', () => {
       'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
       'alb.ingress.kubernetes.io/healthcheck-path': '/api/v1/info',
     });
-    expect(ingress.annotations['alb.ingress.kubernetes.io/certificate-arn']).toBe('${data.terraform_remote_state.aws-prod-platform-state.outputs.certificate_arn}');
+    expect(ingress.annotations['alb.ingress.kubernetes.io/certificate-arn'])
+      .toBe('${data.terraform_remote_state.aws-prod-platform-state.outputs.certificate_arn}');
     expect(values(rocketchat('aws-prod')).host).toBe('chat.example.com');
   });
 
@@ -271,14 +281,18 @@ describe('ingress', () => {
     expect(routes.map((r: Json) => r.metadata.name)).toEqual(['chat-example-org', 'chat-example-org-bodies', 'chat-example-org-messages']);
     for (const r of routes) {
       expect(r.spec.hostnames).toEqual(['chat.example.org']);
-      expect(r.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'azure-alb-system', sectionName: 'https-chat-example-org' }]);
+      expect(r.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'azure-alb-system',
+        sectionName: 'https-chat-example-org' }]);
     }
     const matches = (i: number) => routes[i]!.spec.rules[0].matches.map((m: Json) => `${m.path.type} ${m.path.value}`);
     // Files: uploads and downloads; a method.call path never (only the message policy reads its body's method).
-    expect(matches(1)).toEqual(expect.arrayContaining(['PathPrefix /api/v1/rooms.upload/', 'PathPrefix /ufs/', 'PathPrefix /file-upload/', 'Exact /api/v1/users.setAvatar']));
+    expect(matches(1)).toEqual(expect.arrayContaining(['PathPrefix /api/v1/rooms.upload/', 'PathPrefix /ufs/', 'PathPrefix /file-upload/', 'Exact ' +
+      '/api/v1/users.setAvatar']));
     expect(matches(1).join()).not.toContain('method.call');
-    expect(matches(2)).toEqual(expect.arrayContaining(['Exact /api/v1/chat.sendMessage', 'Exact /api/v1/method.call/sendMessage', 'Exact /api/v1/method.call/setAvatarFromService', 'PathPrefix /hooks/']));
-    const waf = (route: string) => companions.find((o: Json) => o.kind === 'WebApplicationFirewallPolicy' && o.spec.targetRef.name === route)!.spec.webApplicationFirewall.id;
+    expect(matches(2)).toEqual(expect.arrayContaining(['Exact /api/v1/chat.sendMessage', 'Exact /api/v1/method.call/sendMessage', 'Exact ' +
+      '/api/v1/method.call/setAvatarFromService', 'PathPrefix /hooks/']));
+    const waf = (route: string) => companions.find((o: Json) => o.kind === 'WebApplicationFirewallPolicy' && o.spec.targetRef.name === route)!.spec
+      .webApplicationFirewall.id;
     expect(waf('chat-example-org')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.waf_policy_id}');
     expect(waf('chat-example-org-bodies')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.bodies_waf_policy_id}');
     expect(waf('chat-example-org-messages')).toBe('${data.terraform_remote_state.azure-prod-platform-state.outputs.messages_waf_policy_id}');
@@ -292,17 +306,20 @@ describe('network policies', () => {
     const dns = policy('aws-prod', ns, 'dns');
     expect(dns.spec.pod_selector).toEqual({ match_labels: {} });
     expect(dns.spec.policy_types).toEqual(['Egress']);
-    expect(dns.spec.egress[0].to[0]).toEqual({ pod_selector: { match_labels: { 'k8s-app': 'kube-dns' } }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } } });
+    expect(dns.spec.egress[0].to[0]).toEqual({ pod_selector: { match_labels: { 'k8s-app': 'kube-dns' } }, namespace_selector: { match_labels: {
+      'kubernetes.io/metadata.name': 'kube-system' } } });
   });
 
   it('lets the load balancer and Prometheus in to Rocket.Chat, its pods reach each other, and Rocket.Chat out to MongoDB, Alloy and HTTPS', () => {
     const rc = policy('aws-prod', 'rocketchat', 'rocketchat').spec;
     expect(rc.pod_selector.match_labels).toEqual(ROCKETCHAT_POD_LABELS);
-    expect(rc.ingress[0]).toEqual({ from: ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'].map((cidr) => ({ ip_block: { cidr } })), ports: [{ port: '3000', protocol: 'TCP' }] });
+    expect(rc.ingress[0]).toEqual({ from: ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'].map((cidr) => ({ ip_block: { cidr } })), ports: [{ port: '3000',
+      protocol: 'TCP' }] });
     expect(rc.ingress[1].from[0].pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'prometheus' });
     expect(rc.ingress[1].ports).toEqual([{ port: '9100', protocol: 'TCP' }]);
     // Enterprise instances broadcast to each other on the fixed TCP_PORT.
-    const peers = { from: [{ pod_selector: { match_labels: ROCKETCHAT_POD_LABELS }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'rocketchat' } } }], ports: [{ port: '4000', protocol: 'TCP' }] };
+    const peers = { from: [{ pod_selector: { match_labels: ROCKETCHAT_POD_LABELS }, namespace_selector: { match_labels: {
+      'kubernetes.io/metadata.name': 'rocketchat' } } }], ports: [{ port: '4000', protocol: 'TCP' }] };
     expect(rc.ingress[2]).toEqual({ from: peers.from, ports: peers.ports });
     expect(rc.egress[0]).toEqual({ to: peers.from, ports: peers.ports });
     expect(values(rocketchat('aws-prod')).extraEnv).toContainEqual({ name: 'TCP_PORT', value: '4000' });
@@ -314,16 +331,19 @@ describe('network policies', () => {
     expect(rc.egress[2].ports).toEqual([{ port: '4317', protocol: 'TCP' }]);
     expect(rc.egress[3].ports).toEqual([{ port: '443', protocol: 'TCP' }, { port: '587', protocol: 'TCP' }]);
     const azure = config('azure-prod');
-    expect(policy('azure-prod', 'rocketchat', 'rocketchat').spec.ingress[0].from).toEqual([{ ip_block: { cidr: azure.cloud === 'azure' ? azure.network.ingressSubnetCidr : '' } }]);
+    expect(policy('azure-prod', 'rocketchat', 'rocketchat').spec.ingress[0].from).toEqual([{ ip_block: { cidr: azure.cloud === 'azure' ? azure.network
+      .ingressSubnetCidr : '' } }]);
   });
 
   it('lets Rocket.Chat, the other members and the operator reach mongod, Prometheus its exporter, and backups out to storage', () => {
     const mongod = policy('azure-prod', 'mongodb', 'mongod').spec;
     expect(mongod.pod_selector.match_labels).toEqual(MONGOD_POD_LABELS);
-    expect(mongod.ingress[0].from.map((p: Json) => p.pod_selector.match_labels)).toEqual([ROCKETCHAT_POD_LABELS, MONGOD_POD_LABELS, { 'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' }]);
+    expect(mongod.ingress[0].from.map((p: Json) => p.pod_selector.match_labels)).toEqual([ROCKETCHAT_POD_LABELS, MONGOD_POD_LABELS, {
+      'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' }]);
     expect(mongod.ingress[1].ports).toEqual([{ port: '9216', protocol: 'TCP' }]);
     const azure = config('azure-prod');
-    expect(mongod.egress[1]).toEqual({ to: [{ ip_block: { cidr: azure.cloud === 'azure' ? azure.network.privateEndpointSubnetCidr : '' } }], ports: [{ port: '443', protocol: 'TCP' }] });
+    expect(mongod.egress[1]).toEqual({ to: [{ ip_block: { cidr: azure.cloud === 'azure' ? azure.network.privateEndpointSubnetCidr : '' } }], ports: [{
+      port: '443', protocol: 'TCP' }] });
     const operator = policy('azure-prod', 'mongodb', 'psmdb-operator').spec;
     expect(operator.policy_types).toEqual(['Egress']);
     expect(operator.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'psmdb-operator', 'app.kubernetes.io/instance': 'psmdb-operator' });
@@ -334,27 +354,28 @@ describe('network policies', () => {
   it('creates the policies before the database and Rocket.Chat start', () => {
     const stack = app('aws-dev');
     const rc = rocketchat('aws-dev');
-    const mongo = releases(stack).find((r) => r.name === 'rocketchat-mongodb')!;
+    const mongo = release(stack, 'rocketchat-mongodb');
     for (const r of [rc, mongo]) expect(r.depends_on.join(' ')).toMatch(/kubernetes_network_policy_v1\.netpol-mongodb-default-deny/);
   });
 
   it('labels the app namespaces (Rocket.Chat, the weekly restore check) Pod Security restricted', () => {
     const ns = resources(app('aws-dev'), 'kubernetes_namespace_v1');
-    expect(ns.map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['rocketchat', 'restricted'], ['mongodb-restore-check', 'restricted']]);
+    expect(ns.map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['rocketchat', 'restricted'],
+      ['mongodb-restore-check', 'restricted']]);
   });
 });
 
 describe('app configuration', () => {
-  const base = (name: string) => clone(ENVIRONMENTS[name]) as Json;
   it('refuses more than one replica without a license secret', () => {
-    const input = base('aws-prod');
+    const input = example('aws-prod');
     delete input.app.rocketchat.licenseSecret;
     expect(problemsOf(validate('aws-prod', input))).toEqual([
-      'config/aws-prod: app.rocketchat.licenseSecret: is missing but up to 9 replicas are configured; more than one Rocket.Chat replica needs an Enterprise license (allowed: the name of a secret holding the license, or replicas 1 without autoscaling above 1)',
+      'config/aws-prod: app.rocketchat.licenseSecret: is missing but up to 9 replicas are configured; more than one Rocket.Chat replica needs an ' +
+        'Enterprise license (allowed: the name of a secret holding the license, or replicas 1 without autoscaling above 1)',
     ]);
   });
   it('refuses an autoscaler ceiling below the replicas, an unknown node pool, and deletion before the cool tier', () => {
-    const input = base('aws-prod');
+    const input = example('aws-prod');
     input.app.rocketchat.autoscaling.maxReplicas = 2;
     input.app.mongodb.nodePool = 'gpu';
     input.app.backups.deleteAfterDays = 30;
@@ -365,10 +386,11 @@ describe('app configuration', () => {
     ]);
   });
   it('refuses a backup schedule that is not daily or weekly, naming the field and value', () => {
-    const input = base('azure-dev');
+    const input = example('azure-dev');
     input.app.backups.fullBackupSchedule = '*/5 * * * *';
     expect(problemsOf(validate('azure-dev', input))).toEqual([
-      'config/azure-dev: app.backups.fullBackupSchedule: "*/5 * * * *" is not valid (allowed: a daily or weekly cron in UTC such as "0 2 * * *" or "0 2 * * 0")',
+      'config/azure-dev: app.backups.fullBackupSchedule: "*/5 * * * *" is not valid (allowed: a daily or weekly cron in UTC such as "0 2 * * *" or "0 2 ' +
+        '* * 0")',
     ]);
   });
 });

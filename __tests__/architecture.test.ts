@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { architectureDocument, architectureMermaid, withDiagram } from '../scripts/architecture';
-import { synthExamples } from './helpers';
+import { synthExamples } from './support';
 
 const root = join(__dirname, '..');
 const mermaid = architectureMermaid(synthExamples());
@@ -25,7 +25,8 @@ describe('architecture picture', () => {
     const one = architectureMermaid(synthExamples(), 'aws-prod');
     expect(withDiagram(readme, one)).toBe(readme);
     // One environment: its five stacks (bootstrap included) in their two boxes, its reads, no other environment.
-    expect(one.match(/\["[^"]+"\]|\[\("[^"]+"\)\]/g)).toEqual(['["state stores (local state)"]', '[("bootstrap-euw1-222222222222")]', '["aws-prod"]', '["aws-prod-network"]', '["aws-prod-cluster"]', '["aws-prod-platform"]', '["aws-prod-app"]']);
+    expect(one.match(/\["[^"]+"\]|\[\("[^"]+"\)\]/g)).toEqual(['["state stores (local state)"]', '[("bootstrap-euw1-222222222222")]', '["aws-prod"]',
+      '["aws-prod-network"]', '["aws-prod-cluster"]', '["aws-prod-platform"]', '["aws-prod-app"]']);
     expect(one).not.toMatch(/aws_dr|aws_dev|azure/);
     expect(one.split('\n').filter((l) => l.includes(' -->|')).length).toBeGreaterThanOrEqual(3);
   });

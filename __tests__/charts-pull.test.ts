@@ -15,7 +15,8 @@ let repository = '';
 let dir = '';
 
 function index(digest: string): string {
-  return `apiVersion: v1\nentries:\n  demo:\n    - version: 1.2.3\n      digest: ${digest}\n      urls: [charts/demo-1.2.3.tgz]\n    - version: 1.2.2\n      digest: ${'0'.repeat(64)}\n      urls: [charts/demo-1.2.2.tgz]\n`;
+  return `apiVersion: v1\nentries:\n  demo:\n    - version: 1.2.3\n      digest: ${digest}\n      urls: [charts/demo-1.2.3.tgz]\n    - version: ` +
+    `1.2.2\n      digest: ${'0'.repeat(64)}\n      urls: [charts/demo-1.2.2.tgz]\n`;
 }
 
 beforeAll(async () => {
@@ -35,7 +36,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const pin = (sha?: string): ChartPin => ({ repository, chart: 'demo', version: '1.2.3', source: 'test', ...(sha ? { package: { sha256: sha, from: 'index' as const } } : {}) });
+const pin = (sha?: string): ChartPin => ({ repository, chart: 'demo', version: '1.2.3', source: 'test', ...(sha ? { package: { sha256: sha,
+  from: 'index' as const } } : {}) });
 
 describe('charts:pull', () => {
   it('resolves the package URL relative to the repository and takes its digest from index.yaml', () => {

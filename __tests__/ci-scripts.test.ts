@@ -9,7 +9,7 @@ import { open, runContext, seal } from '../scripts/ci/seal';
 import { environmentMarkdown, planLines } from '../scripts/ci/summary';
 import { dependencyOrder, deployOrder } from '../scripts/ci/targets';
 import { main as matrix } from '../scripts/ci/matrix';
-import { examplesOutdir, problemsOf, synthExamples, tempDir, type Json } from './helpers';
+import { examplesOutdir, problemsOf, synthExamples, tempDir, type Json } from './support';
 
 process.env.RUN_STACKS_QUIET = '1';
 const { stacks } = synthExamples();
@@ -53,10 +53,12 @@ describe('CI: dependency order', () => {
   });
 
   it('keeps only the selected stacks, still in dependency order, and refuses a cycle', () => {
-    const fake = { stacks: { 'x-app': { dependencies: ['x-platform'] }, 'x-cluster': { dependencies: ['x-network'] }, 'x-network': {}, 'x-platform': { dependencies: ['x-cluster'] } } };
+    const fake = { stacks: { 'x-app': { dependencies: ['x-platform'] }, 'x-cluster': { dependencies: ['x-network'] }, 'x-network': {}, 'x-platform': {
+      dependencies: ['x-cluster'] } } };
     expect(dependencyOrder(fake, ['x-app', 'x-network'])).toEqual(['x-network', 'x-app']);
     expect(() => deployOrder(fake, 'y')).toThrow('no stacks for environment "y" in the manifest');
-    expect(() => dependencyOrder({ stacks: { 'a-app': { dependencies: ['a-network'] }, 'a-network': { dependencies: ['a-app'] } } })).toThrow('dependency cycle: a-app -> a-network -> a-app');
+    expect(() => dependencyOrder({ stacks: { 'a-app': { dependencies: ['a-network'] }, 'a-network': { dependencies: ['a-app'] } } }))
+      .toThrow('dependency cycle: a-app -> a-network -> a-app');
   });
 });
 
@@ -77,7 +79,8 @@ describe('CI: a consumer waiting for its producer', () => {
     const reads = remoteReads(stacks['aws-prod-app']!, stacks);
     const applied = { 'aws-prod-cluster': ['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'oidc_provider_arn', 'region'] };
     const waiting = missingOutputs(reads, applied);
-    expect(waitingText(waiting)).toBe('waiting for aws-prod-cluster to apply oidc_issuer_url; waiting for aws-prod-platform to apply certificate_arn, web_acl_arn');
+    expect(waitingText(waiting)).toBe('waiting for aws-prod-cluster to apply oidc_issuer_url; waiting for aws-prod-platform to apply certificate_arn, ' +
+      'web_acl_arn');
   });
 
   it('reads the two remote-state errors from plan output, and nothing else as waiting', () => {
@@ -96,7 +99,8 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const stack = (name: string, body: Json) => {
     mkdirSync(join(outdir, 'stacks', name), { recursive: true });
-    writeFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: `../../state/${name}.tfstate` } } }, ...body }));
+    writeFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: `../../state/${name}.tfstate` } } },
+      ...body }));
   };
   writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({
     stacks: {
@@ -105,11 +109,13 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
     },
   }));
   const producer = (outputs: Record<string, string>) =>
-    stack('x-network', { resource: { terraform_data: { n: { input: 'net' } } }, output: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v }])) });
+    stack('x-network', { resource: { terraform_data: { n: { input: 'net' } } }, output: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, {
+      value: v }])) });
   producer({ vpc_id: 'vpc-1' });
   stack('x-cluster', {
     data: { terraform_remote_state: { 'x-network-state': { backend: 'local', config: { path: '../../state/x-network.tfstate' } } } },
-    resource: { terraform_data: { c: { input: '${data.terraform_remote_state.x-network-state.outputs.vpc_id}/${data.terraform_remote_state.x-network-state.outputs.subnet_ids}' } } },
+    resource: { terraform_data: { c: {
+      input: '${data.terraform_remote_state.x-network-state.outputs.vpc_id}/${data.terraform_remote_state.x-network-state.outputs.subnet_ids}' } } },
   });
   const run = (mode: Mode) => runStacks(mode, { outdir, out, stacks: ['x-network', 'x-cluster'], lock: true, planJson: false, environment: 'x' });
   const statuses = (r: ReturnType<typeof run>) => r.result.stacks.map((s) => `${s.stack}: ${s.status}: ${s.headline}`);
@@ -128,7 +134,8 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
     const applied = run('apply');
     expect(statuses(applied)).toEqual([
       'x-network: applied: Plan: 1 to add, 0 to change, 0 to destroy.',
-      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values',
+      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied ' +
+        'values',
     ]);
     expect(applied.exitCode).toBe(1);
   });
@@ -138,7 +145,8 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
     const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const plan = spawnSync('terraform', [`-chdir=${join(outdir, 'stacks/x-cluster')}`, 'plan', '-input=false', '-no-color'], { encoding: 'utf8' });
     expect(plan.status).toBe(1);
-    expect(waitingFromPlanError(`${plan.stdout}${plan.stderr}`, remoteReads(JSON.parse(readFileSync(join(outdir, 'stacks/x-cluster/cdk.tf.json'), 'utf8')) as Json, {}))).toEqual([{ producer: 'x-network', outputs: ['subnet_ids'] }]);
+    expect(waitingFromPlanError(`${plan.stdout}${plan.stderr}`, remoteReads(JSON.parse(readFileSync(join(outdir, 'stacks/x-cluster/cdk.tf.json'),
+      'utf8')) as Json, {}))).toEqual([{ producer: 'x-network', outputs: ['subnet_ids'] }]);
   });
 
   it('deploys producer then consumer in one run once the contract is complete (dev)', () => {
@@ -152,11 +160,13 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
   it('stops at a consumer planned "no changes" whose producer output the same gated run then changed, and drift sees it', () => {
     // The producer's code moves an output; the consumer's plan, made against vpc-1, says "no changes".
     producer({ vpc_id: 'vpc-2', subnet_ids: 'a,b' });
-    expect(statuses(run('plan'))).toEqual(['x-network: changes: Changes to Outputs:', 'x-cluster: no-changes: No changes. Your infrastructure matches the configuration.']);
+    expect(statuses(run('plan'))).toEqual(['x-network: changes: Changes to Outputs:', 'x-cluster: no-changes: No changes. Your infrastructure matches ' +
+      'the configuration.']);
     const applied = run('apply');
     expect(statuses(applied)).toEqual([
       'x-network: applied: Changes to Outputs:',
-      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied values',
+      'x-cluster: failed: re-plan needed: x-cluster: x-network.vpc_id changed after this plan was made; run the deploy again to plan against the applied ' +
+        'values',
     ]);
     expect(applied.exitCode).toBe(1);
     expect(run('drift').exitCode).toBe(2);
@@ -171,7 +181,8 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
 });
 
 describe('CI: sealed plan bundles', () => {
-  const keys = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const keys = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: {
+    type: 'pkcs8', format: 'pem' } });
   const { publicKey, privateKey } = keys();
   const run = { repository: 'example-org/rocketchat-platform', runId: '4242', commit: '0123456789abcdef0123456789abcdef01234567', environment: 'aws-prod' };
   const sealedAt = new Date('2026-12-04T17:00:00Z');
@@ -188,7 +199,8 @@ describe('CI: sealed plan bundles', () => {
   });
 
   it('opens only in the run, commit and environment that sealed it, and within the approval window', () => {
-    expect(() => open(sealed, privateKey, { ...run, runId: '4243' }, sealedAt)).toThrow('sealed plans belong to runId 4242, not runId 4243: apply only the plans this run made and its reviewers approved');
+    expect(() => open(sealed, privateKey, { ...run, runId: '4243' }, sealedAt)).toThrow('sealed plans belong to runId 4242, not runId 4243: apply only ' +
+      'the plans this run made and its reviewers approved');
     expect(() => open(sealed, privateKey, { ...run, environment: 'aws-dr', commit: 'f'.repeat(40) }, sealedAt)).toThrow(
       `sealed plans belong to commit ${run.commit}, environment aws-prod, not commit ${'f'.repeat(40)}, environment aws-dr`,
     );
@@ -197,20 +209,25 @@ describe('CI: sealed plan bundles', () => {
     expect(() => open(relabelled, privateKey, { ...run, runId: '4243' }, sealedAt)).toThrow('failed authentication');
     // Friday 17:00 to the next Friday 17:00 opens (APPROVAL_WINDOW_DAYS = 7); a minute later does not.
     expect(open(sealed, privateKey, run, new Date('2026-12-11T17:00:00Z')).toString()).toContain('hunter2');
-    expect(() => open(sealed, privateKey, run, new Date('2026-12-11T17:01:00Z'))).toThrow('sealed plans are from 2026-12-04T17:00:00.000Z, older than the 7-day approval window: run the deploy again');
+    expect(() => open(sealed, privateKey, run, new Date('2026-12-11T17:01:00Z'))).toThrow('sealed plans are from 2026-12-04T17:00:00.000Z, older than ' +
+      'the 7-day approval window: run the deploy again');
   });
 
   it('takes the run from the GitHub Actions variables, and names the ones missing', () => {
-    expect(runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_SHA: 'abc', ENVIRONMENT: 'azure-prod' })).toEqual({ repository: 'o/r', runId: '1', commit: 'abc', environment: 'azure-prod' });
-    expect(() => runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' })).toThrow('GITHUB_RUN_ID, ENVIRONMENT not set: a sealed plan is bound to its run, commit and environment');
+    expect(runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_SHA: 'abc', ENVIRONMENT: 'azure-prod' })).toEqual({ repository: 'o/r',
+      runId: '1', commit: 'abc', environment: 'azure-prod' });
+    expect(() => runContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' })).toThrow('GITHUB_RUN_ID, ENVIRONMENT not set: a sealed plan is bound to its ' +
+      'run, commit and environment');
   });
 });
 
 describe('CI: plan summaries', () => {
   it('keeps the resource lines and the totals of terraform show', () => {
-    const show = 'Terraform will perform the following actions:\n\n  # aws_eks_cluster.this will be updated in-place\n  ~ resource "aws_eks_cluster" "this" {\n\nPlan: 0 to add, 1 to change, 0 to destroy.\n';
+    const show = 'Terraform will perform the following actions:\n\n  # aws_eks_cluster.this will be updated in-place\n  ~ resource "aws_eks_cluster" ' +
+      '"this" {\n\nPlan: 0 to add, 1 to change, 0 to destroy.\n';
     expect(planLines(show)).toEqual({ headline: 'Plan: 0 to add, 1 to change, 0 to destroy.', details: ['# aws_eks_cluster.this will be updated in-place'] });
-    const md = environmentMarkdown({ environment: 'aws-dev', stacks: [{ stack: 'aws-dev-app', status: 'failed', headline: 'plan failed: a|b' }], costNote: 'Cost estimate skipped: no INFRACOST_API_KEY secret is configured (README, "CI set-up").' });
+    const md = environmentMarkdown({ environment: 'aws-dev', stacks: [{ stack: 'aws-dev-app', status: 'failed', headline: 'plan failed: a|b' }],
+      costNote: 'Cost estimate skipped: no INFRACOST_API_KEY secret is configured (README, "CI set-up").' });
     expect(md).toContain('| `aws-dev-app` | ❌ failed | plan failed: a\\|b |  |');
     expect(md).toContain('_Cost estimate skipped: no INFRACOST_API_KEY secret is configured');
   });
@@ -219,7 +236,9 @@ describe('CI: plan summaries', () => {
 describe('CI: the one plan comment', () => {
   const { MARKER, commentBody, upsertComment } = require('../scripts/ci/plan-comment.cjs') as {
     MARKER: string;
-    commentBody: (run: { targets: Array<{ environment: string; stacks: string }>; summariesDir: string; synthResult: string; planResult: string; runUrl: string; sha: string; note?: string }) => string;
+    commentBody: (run: { targets: Array<{
+      environment: string; stacks: string }>; summariesDir: string; synthResult: string; planResult: string; runUrl: string; sha: string; note?: string }) =>
+      string;
     upsertComment: (github: unknown, where: Record<string, unknown>, body: string) => Promise<string>;
   };
   const summaries = tempDir();
@@ -229,15 +248,18 @@ describe('CI: the one plan comment', () => {
   const run = { summariesDir: summaries, synthResult: 'success', planResult: 'failure', runUrl: 'https://example.test/run/1', sha: '0123456789abcdef' };
 
   it('summarizes every planned environment, and says which failed before planning', () => {
-    const body = commentBody({ ...run, targets: [{ environment: 'aws-dev', stacks: 'aws-dev-app' }, { environment: 'azure-prod', stacks: 'azure-prod-network azure-prod-app' }] });
+    const body = commentBody({ ...run, targets: [{ environment: 'aws-dev', stacks: 'aws-dev-app' }, { environment: 'azure-prod',
+      stacks: 'azure-prod-network azure-prod-app' }] });
     expect(body.startsWith('<!-- cdktf-plan-summary -->\n## Terraform plans')).toBe(true);
     expect(body).toContain('| `aws-dev-app` | 📝 changes |');
     expect(body).toContain('❌ No plan (plan job failure): `azure-prod-network`, `azure-prod-app` not planned. See [the run](https://example.test/run/1).');
     expect(body).toContain('Updated for 0123456 by [this run]');
     expect(commentBody({ ...run, targets: [] })).toContain("No stack's synthesized configuration changed: nothing to plan.");
     expect(commentBody({ ...run, synthResult: 'failure', targets: [] })).toContain('❌ Synth failure: no stack could be planned.');
-    const bot = commentBody({ ...run, targets: [], note: 'Bot pull request: prod environments are not planned here; the deploy after merge plans them for review.' });
-    expect(bot).toContain('_Bot pull request: prod environments are not planned here; the deploy after merge plans them for review._\n\nNo stack of the environments planned here changed.');
+    const bot = commentBody({ ...run, targets: [], note: 'Bot pull request: prod environments are not planned here; the deploy after merge plans them ' +
+      'for review.' });
+    expect(bot).toContain('_Bot pull request: prod environments are not planned here; the deploy after merge plans them for review._\n\nNo stack of the ' +
+      'environments planned here changed.');
     expect(bot).not.toContain('nothing to plan');
   });
 
@@ -278,7 +300,8 @@ describe('CI: matrix.ts commands', () => {
     expect(withOut(() => matrix(['targets', '--changed', join(dir, 'none.json')]))).toBe('[]');
     const some = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json')]))) as Array<{ environment: string; stacks: string }>;
     expect(some.map((t) => [t.environment, t.stacks])).toEqual([['aws-dev', 'aws-dev-cluster aws-dev-app']]);
-    const withBootstrap = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json'), '--bootstrap']))) as Array<{ environment: string; stacks: string; planEnvironment: string }>;
+    const withBootstrap = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json'), '--bootstrap']))) as Array<{
+      environment: string; stacks: string; planEnvironment: string }>;
     expect(withBootstrap.map((t) => [t.environment, t.stacks, t.planEnvironment])).toEqual([
       ['aws-dev', 'aws-dev-cluster aws-dev-app', 'aws-dev-plan'],
       ['azure-dev', 'bootstrap-exrctfstatedev01', 'azure-dev-plan'],

@@ -12,7 +12,7 @@ import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { fieldPath } from '../config/rules-kit';
 import type { AwsEnvironment } from '../config/schema';
-import { clone, problemsOf, type Json } from './helpers';
+import { clone, problemsOf, type Json } from './support';
 
 const CONFIG = resolve(__dirname, '../config');
 
@@ -47,7 +47,8 @@ describe('typed config rules', () => {
     prod.app.rocketchat.rollout = { preStopSeconds: '90', drainSeconds: 300 };
     expect(problemsOf(() => loadEnvironments({ 'aws-prod': prod }, 'aws-prod'))).toEqual([
       'config/aws-prod: app.rocketchat.rollout.preStopSeconds: must be a number, got string "90" (allowed: an integer from 5 to 1800)',
-      'config/aws-prod: app.rocketchat.licenseSecret: must be a string, got number 5 (allowed: a Secrets Manager / Key Vault secret name: 1-127 letters, digits and hyphens)',
+      'config/aws-prod: app.rocketchat.licenseSecret: must be a string, got number 5 (allowed: a Secrets Manager / Key Vault secret name: 1-127 letters, ' +
+        'digits and hyphens)',
     ]);
   });
 });

@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { guardDeploy, treeState, type TreeState } from '../scripts/deploy-guard';
-import { tempDir } from './helpers';
+import { tempDir } from './support';
 
 const clean: TreeState = { commit: 'abc123def456', changes: [], onMain: true };
 
@@ -20,12 +20,15 @@ describe('deploy:env to a prod tier from a workstation', () => {
 
   it('refuses a dirty tree or a commit not on origin/main, naming each reason and the flag', () => {
     expect(guardDeploy('aws-prod', 'prod', { ...clean, changes: [' M config/environments/aws-prod.ts', '?? notes.txt'] }, false).refusal).toBe(
-      'refusing to deploy aws-prod (tier prod) from this workstation: the working tree has 2 uncommitted change(s) (config/environments/aws-prod.ts, notes.txt). Prod runs only reviewed code from origin/main; in an emergency pass --break-glass and record why',
+      'refusing to deploy aws-prod (tier prod) from this workstation: the working tree has 2 uncommitted change(s) (config/environments/aws-prod.ts, ' +
+        'notes.txt). Prod runs only reviewed code from origin/main; in an emergency pass --break-glass and record why',
     );
     expect(guardDeploy('azure-dr', 'prod', { ...clean, onMain: false }, false).refusal).toBe(
-      'refusing to deploy azure-dr (tier prod) from this workstation: commit abc123def456 is not on origin/main (merge it first, or git fetch origin main if it was). Prod runs only reviewed code from origin/main; in an emergency pass --break-glass and record why',
+      'refusing to deploy azure-dr (tier prod) from this workstation: commit abc123def456 is not on origin/main (merge it first, or git fetch origin ' +
+        'main if it was). Prod runs only reviewed code from origin/main; in an emergency pass --break-glass and record why',
     );
-    expect(guardDeploy('aws-prod', 'prod', { ...clean, onMain: undefined }, false).refusal).toContain('origin/main is not known here (run git fetch origin main)');
+    expect(guardDeploy('aws-prod', 'prod', { ...clean, onMain: undefined }, false).refusal).toContain('origin/main is not known here (run git fetch ' +
+      'origin main)');
     expect(guardDeploy('aws-prod', 'prod', { commit: undefined, changes: [], onMain: undefined }, false).refusal).toContain('this is not a git work tree');
   });
 
@@ -33,7 +36,9 @@ describe('deploy:env to a prod tier from a workstation', () => {
     const result = guardDeploy('aws-prod', 'prod', { ...clean, changes: [' M a.ts'], onMain: false }, true);
     expect(result.refusal).toBeUndefined();
     expect(result.warning).toBe(
-      'BREAK-GLASS: deploying aws-prod (tier prod) although the working tree has 1 uncommitted change(s) (a.ts); commit abc123def456 is not on origin/main (merge it first, or git fetch origin main if it was). Record who, why and the commit (abc123def456) in the incident, and merge the change to main afterwards.',
+      'BREAK-GLASS: deploying aws-prod (tier prod) although the working tree has 1 uncommitted change(s) (a.ts); commit abc123def456 is not on ' +
+        'origin/main (merge it first, or git fetch origin main if it was). Record who, why and the commit (abc123def456) in the incident, and merge the ' +
+        'change to main afterwards.',
     );
   });
 });
@@ -42,7 +47,8 @@ describe('the tree state git reports', () => {
   const repo = tempDir();
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
   const git = (...args: string[]) => {
-    const run = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
+    const run = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'commit.gpgsign=false', ...args], { cwd: repo,
+      encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     return run.stdout.trim();
   };

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { examplesOutdir, resources, synthExamples, type Json } from './helpers';
+import { examplesOutdir, resources, synthExamples, type Json } from './support';
 import { canaryZip } from '../scripts/canary-zip';
 import { assertRequest, awsAccessModel } from './support/iam';
 import { healthyEdge, probeScript, RESPONSE_BODY_MARKER, stubHttps, type Answer, type SentRequest } from './support/edge-probe';
@@ -158,9 +158,11 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
     const of = (type: string) => resources(stack, type).filter((r) => r.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
     expect(canary!.artifact_s3_location).toBe(`s3://\${aws_s3_bucket.${bucketId}.bucket}/edge-probe/`);
     expect(bucket.bucket).toMatch(/^aws-prod-edge-canary-[0-9a-f]{8}$/);
-    expect(of('aws_s3_bucket_public_access_block')).toEqual([expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true })]);
+    expect(of('aws_s3_bucket_public_access_block')).toEqual([expect.objectContaining({ block_public_acls: true, block_public_policy: true,
+      ignore_public_acls: true, restrict_public_buckets: true })]);
     const [sse] = of('aws_s3_bucket_server_side_encryption_configuration');
-    expect(sse!.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: canary!.artifact_config.s3_encryption.kms_key_arn });
+    expect(sse!.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: canary!.artifact_config
+      .s3_encryption.kms_key_arn });
     expect(canary!.artifact_config.s3_encryption).toEqual({ encryption_mode: 'SSE_KMS', kms_key_arn: expect.stringMatching(/^\$\{aws_kms_key\./) });
     expect(of('aws_s3_bucket_lifecycle_configuration')[0]!.rule[0].expiration).toEqual([{ days: 14 }]);
     expect([canary!.success_retention_period, canary!.failure_retention_period]).toEqual([14, 14]);
@@ -190,7 +192,8 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
   it('runs with a role that may write only under its artifact prefix and publish only Synthetics metrics (IAM evaluator)', async () => {
     // The probe's role, policy and key with every bucket of the stack (and its policy): the rest of the
     // stack reads remote state the harness does not resolve.
-    const probe = (type: string) => Object.fromEntries(Object.entries<Json>(stack.resource[type]).filter(([, r]) => r['//'].metadata.path.includes('/edge/probe/')));
+    const probe = (type: string) => Object.fromEntries(Object.entries<Json>(stack.resource[type]).filter(([, r]) => r['//'].metadata.path
+      .includes('/edge/probe/')));
     const model = awsAccessModel({
       'aws-prod-platform': {
         provider: stack.provider,
@@ -206,7 +209,8 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
       'bootstrap-euw1-222222222222': synthExamples().stacks['bootstrap-euw1-222222222222']!,
     });
     const role = 'aws-prod-edge-canary';
-    expect(model.roles.get(role)?.trust.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' })]);
+    expect(model.roles.get(role)?.trust.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' },
+      Action: 'sts:AssumeRole' })]);
     const bucket = stack.resource.aws_s3_bucket[refId(canary!.artifact_s3_location.replace(/^s3:\/\//, ''))].bucket as string;
     const loki = resources(stack, 'aws_s3_bucket').map((b) => b.bucket as string).find((b) => b.startsWith('aws-prod-loki-'))!;
     const tls = { 's3:TlsVersion': '1.3' };
@@ -217,8 +221,10 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
     await assertRequest(model, { role, action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/edge-probe/x`, context: tls }, false);
     await assertRequest(model, { role, action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } }, true);
     await assertRequest(model, { role, action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/WAFV2' } }, false);
-    await assertRequest(model, { role, action: 'logs:PutLogEvents', resource: 'arn:aws:logs:eu-west-1:222222222222:log-group:/aws/lambda/cwsyn-aws-prod-edge-0a1b2c:log-stream:x' }, true);
-    await assertRequest(model, { role, action: 'logs:PutLogEvents', resource: 'arn:aws:logs:eu-west-1:222222222222:log-group:aws-waf-logs-aws-prod:log-stream:x' }, false);
+    await assertRequest(model, { role, action: 'logs:PutLogEvents',
+      resource: 'arn:aws:logs:eu-west-1:222222222222:log-group:/aws/lambda/cwsyn-aws-prod-edge-0a1b2c:log-stream:x' }, true);
+    await assertRequest(model, { role, action: 'logs:PutLogEvents',
+      resource: 'arn:aws:logs:eu-west-1:222222222222:log-group:aws-waf-logs-aws-prod:log-stream:x' }, false);
   });
 });
 
@@ -228,7 +234,8 @@ describe('Azure: Application Insights standard web tests of azure-prod', () => {
 
   it('probe https://<domain> from three locations every 5 minutes: info 200, the 9 KB message 401', () => {
     const [insights] = resources(stack, 'azurerm_application_insights');
-    expect(insights).toMatchObject({ name: 'appi-azure-prod-edge', workspace_id: '${data.terraform_remote_state.azure-prod-cluster-state.outputs.log_analytics_workspace_id}' });
+    expect(insights).toMatchObject({ name: 'appi-azure-prod-edge',
+      workspace_id: '${data.terraform_remote_state.azure-prod-cluster-state.outputs.log_analytics_workspace_id}' });
     expect(tests.map((t) => [t.request.http_verb, t.request.url, t.validation_rules.expected_status_code])).toEqual([
       ['GET', 'https://chat.example.org/api/v1/info', 200],
       ['POST', 'https://chat.example.org/api/v1/chat.sendMessage', 401],
@@ -251,7 +258,8 @@ describe('Azure: Application Insights standard web tests of azure-prod', () => {
       expect(a.application_insights_web_test_location_availability_criteria).toMatchObject({ failed_location_count: 2 });
     }
     expect(alerts.map((a) => a.application_insights_web_test_location_availability_criteria.web_test_id).sort()).toEqual(
-      Object.keys(stack.resource.azurerm_application_insights_standard_web_test).map((id) => `\${azurerm_application_insights_standard_web_test.${id}.id}`).sort(),
+      Object.keys(stack.resource.azurerm_application_insights_standard_web_test).map((id) => `\${azurerm_application_insights_standard_web_test.${id}.id}`)
+        .sort(),
     );
   });
 });

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -46,5 +48,17 @@ describe('lint: providers only by deep path', () => {
     "export const providers = ['@cdktf/provider-aws'];",
   ])('accepts %s', async (code) => {
     expect(await lint(code)).toEqual([]);
+  });
+});
+
+describe('lint: test files', () => {
+  /** Lines over 160 characters in `files` (relative to __tests__), as file:line. */
+  const longLines = (files: string[]) =>
+    files.flatMap((f) => readFileSync(join(__dirname, f), 'utf8').split('\n').flatMap((l, i) => (l.length > 160 ? [`__tests__/${f}:${i + 1}`] : [])));
+
+  it('has no line over 160 characters under __tests__', () => {
+    const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files).toContain('support/index.ts');
+    expect(longLines(files)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { RENDER_WAIVERS } from '../config/render-waivers';
 import { main as matrix } from '../scripts/ci/matrix';
 import type { Target } from '../scripts/ci/targets';
 import { stackNames } from '../stacks/environments';
-import { readOutdir, tempDir } from './helpers';
+import { readOutdir, tempDir } from './support';
 
 const root = join(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -23,9 +23,11 @@ const outdir = join(copy, 'cdktf.out');
 
 /** What must differ from aws-dev: name (and so runner labels and secret names), account, CIDRs, domain. */
 const differ = (text: string) =>
-  text.replace(/aws-dev/g, 'aws-qa').replace(/111111111111/g, '333333333333').replace(/10\.10\./g, '10.50.').replace(/dev\.chat\.example\.com/g, 'qa.chat.example.com');
+  text.replace(/aws-dev/g, 'aws-qa').replace(/111111111111/g, '333333333333').replace(/10\.10\./g, '10.50.').replace(/dev\.chat\.example\.com/g,
+    'qa.chat.example.com');
 
-for (const entry of ['config', 'constructs', 'stacks', 'synth', 'scripts', 'policies', 'post-renderers', 'canaries', 'charts', 'provider-locks', 'main.ts', 'cdktf.json', 'package.json', 'tsconfig.json']) {
+for (const entry of ['config', 'constructs', 'stacks', 'synth', 'scripts', 'policies', 'post-renderers', 'canaries', 'charts', 'provider-locks', 'main.ts',
+  'cdktf.json', 'package.json', 'tsconfig.json']) {
   cpSync(join(root, entry), join(copy, entry), { recursive: true });
 }
 symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
@@ -34,7 +36,8 @@ writeFileSync(join(envDir, 'aws-qa.ts'), differ(readFileSync(join(envDir, 'aws-d
 const index = readFileSync(join(envDir, 'index.ts'), 'utf8');
 writeFileSync(
   join(envDir, 'index.ts'),
-  index.replace("import awsProd from './aws-prod';", "import awsProd from './aws-prod';\nimport awsQa from './aws-qa';").replace("  'aws-prod': awsProd,", "  'aws-prod': awsProd,\n  'aws-qa': awsQa,"),
+  index.replace("import awsProd from './aws-prod';", "import awsProd from './aws-prod';\nimport awsQa from './aws-qa';").replace("  'aws-prod': awsProd,",
+    "  'aws-prod': awsProd,\n  'aws-qa': awsQa,"),
 );
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -47,7 +50,8 @@ const registry = { ...ENVIRONMENTS, 'aws-qa': JSON.parse(differ(JSON.stringify(E
 describe('adding an environment (README steps in a temporary copy)', () => {
   it('synthesizes it, its own state store included', () => {
     inCopy(['main.ts'], { ENVIRONMENTS: 'aws-qa' });
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['aws-qa-app', 'aws-qa-cluster', 'aws-qa-network', 'aws-qa-platform', 'bootstrap-euw1-333333333333']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['aws-qa-app', 'aws-qa-cluster', 'aws-qa-network', 'aws-qa-platform',
+      'bootstrap-euw1-333333333333']);
   }, 120_000);
 
   it('is in the PR, drift and deploy matrices, with its stacks in order, runners and identities', () => {
@@ -90,7 +94,7 @@ describe('adding an environment (README steps in a temporary copy)', () => {
   it('needs no list under __tests__ or .github: none names every registered environment', () => {
     const names = Object.keys(ENVIRONMENTS);
     const files = [
-      ...readdirSync(__dirname).filter((f) => f.endsWith('.ts')).map((f) => join(__dirname, f)),
+      ...readdirSync(__dirname, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(__dirname, f)),
       ...readdirSync(join(root, '.github', 'workflows')).map((f) => join(root, '.github', 'workflows', f)),
     ];
     const lists = files.flatMap((file) =>

@@ -13,7 +13,7 @@ import type { Environment } from '../config/schema';
 import { offlineCopy } from '../scripts/offline-plan/copy';
 import { TerraformMissingError, formatReport, planOffline, terraformVersion, type PlanReport } from '../scripts/offline-plan/plan';
 import { providerMode, providerSource } from '../scripts/offline-plan/providers';
-import { synthExamples, tempDir, type Json, type Synthesized } from './helpers';
+import { synthExamples, tempDir, type Json, type Synthesized } from './support';
 
 const SKIP = process.env.SKIP_OFFLINE_PLAN === '1';
 const PLAN_TIMEOUT = 240_000;
@@ -39,7 +39,8 @@ const errorsOf = (report: PlanReport, stack: string) => report.results.find((r) 
 describe('offline copies', () => {
   it('stub every data source and remote state of every stack, Azure included, with nothing left to the network', () => {
     const copies = Object.keys(examples.stacks).map((stack) =>
-      offlineCopy(stack, { stacks: examples.stacks, envs, mode: (s, v) => providerMode(s, v, providerSource()), stsEndpoint: (a) => `http://127.0.0.1:1/${a}/` }),
+      offlineCopy(stack, { stacks: examples.stacks, envs, mode: (s, v) => providerMode(s, v, providerSource()), stsEndpoint: (a) =>
+        `http://127.0.0.1:1/${a}/` }),
     );
     expect(copies.flatMap((c) => c.problems.map((p) => `${c.stack}: ${p}`))).toEqual([]);
     for (const copy of copies) {
@@ -82,7 +83,8 @@ describe.skipIf(SKIP)('offline plan', () => {
     async () => {
       // Small hand-made stacks, next to the real producers they read from; only the enum case needs the AWS provider.
       const meta = (stack: string, path: string) => ({ metadata: { path: `${stack}/${path}`, uniqueId: path.replace(/\//g, '_') } });
-      const remoteState = (consumer: string, producer: string) => ({ [`${producer}-state`]: examples.stacks[consumer]!.data.terraform_remote_state[`${producer}-state`] });
+      const remoteState = (consumer: string, producer: string) => ({ [`${producer}-state`]: examples.stacks[consumer]!.data
+        .terraform_remote_state[`${producer}-state`] });
       const stacks: Record<string, Json> = {
         ...examples.stacks,
         // An id random makes at apply, used as a for_each key.
@@ -91,7 +93,8 @@ describe.skipIf(SKIP)('offline plan', () => {
           provider: { random: [{}] },
           resource: {
             random_id: { suffix: { '//': meta('aws-prod-app', 'suffix'), byte_length: 4 } },
-            terraform_data: { buckets: { '//': meta('aws-prod-app', 'buckets'), for_each: '${toset(["uploads-${random_id.suffix.hex}"])}', input: '${each.key}' } },
+            terraform_data: { buckets: { '//': meta('aws-prod-app', 'buckets'), for_each: '${toset(["uploads-${random_id.suffix.hex}"])}',
+              input: '${each.key}' } },
           },
         },
         // A subnet carved from the network contract's VPC block with a number that does not fit in 8 more bits.
@@ -100,7 +103,8 @@ describe.skipIf(SKIP)('offline plan', () => {
           data: { terraform_remote_state: remoteState('aws-prod-cluster', 'aws-prod-network') },
           resource: {
             terraform_data: {
-              pods: { '//': meta('aws-prod-cluster', 'pods-subnet'), input: '${cidrsubnet(data.terraform_remote_state.aws-prod-network-state.outputs.vpc_cidr, 8, 256)}' },
+              pods: { '//': meta('aws-prod-cluster', 'pods-subnet'),
+                input: '${cidrsubnet(data.terraform_remote_state.aws-prod-network-state.outputs.vpc_cidr, 8, 256)}' },
             },
           },
         },
@@ -109,7 +113,8 @@ describe.skipIf(SKIP)('offline plan', () => {
           terraform: { required_providers: {} },
           data: { terraform_remote_state: remoteState('aws-dev-app', 'aws-dev-cluster') },
           resource: {
-            terraform_data: { arn: { '//': meta('aws-dev-app', 'cluster-arn'), input: '${data.terraform_remote_state.aws-dev-cluster-state.outputs.cluster_arn}' } },
+            terraform_data: { arn: { '//': meta('aws-dev-app', 'cluster-arn'),
+              input: '${data.terraform_remote_state.aws-dev-cluster-state.outputs.cluster_arn}' } },
           },
         },
         // An enum value the AWS provider refuses at plan time.
@@ -127,10 +132,13 @@ describe.skipIf(SKIP)('offline plan', () => {
       const report = await planOffline({ stacks, envs, only, workdir: workdir() });
       console.log(formatReport(report).join('\n'));
       expect(report.results.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
-      expect(errorsOf(report, 'aws-prod-app').join('\n')).toMatch(/^aws-prod-app\/buckets \(terraform_data\.buckets\): Invalid for_each argument: .*cannot be determined until apply/);
-      expect(errorsOf(report, 'aws-prod-cluster').join('\n')).toMatch(/^aws-prod-cluster\/pods-subnet \(terraform_data\.pods\): .*cidrsubnet.*does not accommodate a subnet numbered 256/);
+      expect(errorsOf(report, 'aws-prod-app').join('\n'))
+        .toMatch(/^aws-prod-app\/buckets \(terraform_data\.buckets\): Invalid for_each argument: .*cannot be determined until apply/);
+      expect(errorsOf(report, 'aws-prod-cluster').join('\n'))
+        .toMatch(/^aws-prod-cluster\/pods-subnet \(terraform_data\.pods\): .*cidrsubnet.*does not accommodate a subnet numbered 256/);
       expect(errorsOf(report, 'aws-dev-app').join('\n')).toMatch(/^aws-dev-app\/cluster-arn \(terraform_data\.arn\): Unsupported attribute: .*"cluster_arn"/);
-      expect(errorsOf(report, 'aws-dev-network').join('\n')).toMatch(/^aws-dev-network\/bucket\/versioning \(aws_s3_bucket_versioning\.versioning\): .*to be one of.*got On/);
+      expect(errorsOf(report, 'aws-dev-network').join('\n'))
+        .toMatch(/^aws-dev-network\/bucket\/versioning \(aws_s3_bucket_versioning\.versioning\): .*to be one of.*got On/);
     },
     PLAN_TIMEOUT,
   );

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { digest, verifySignature } from '../scripts/ci/plan-signature';
-import { resources, synthExamples, tempDir, type Json } from './helpers';
+import { resources, synthExamples, tempDir, type Json } from './support';
 
 const ROOT = join(__dirname, '..');
 const steps = (parse(readFileSync(join(ROOT, '.github/workflows/deploy-environment.yml'), 'utf8')) as Json).jobs;
@@ -80,7 +80,8 @@ describe('Azure plan bundles: signed by the plan identity, verified against the 
     writeFileSync(join(work, 'sealed-plans.bin'), 'sealed');
     const local = (script: string) => script.replace(/npx tsx scripts\/ci\//g, `${join(ROOT, 'node_modules/.bin/tsx')} ${join(ROOT, 'scripts/ci')}/`);
     const bash = (script: string, env: Record<string, string>) =>
-      spawnSync('bash', ['-euo', 'pipefail', '-c', local(script)], { cwd: work, encoding: 'utf8', env: { PATH: `${work}:${process.env.PATH}`, RUNNER_TEMP: work, KEY_FILE: join(work, 'key.pem'), ...RUN, ...env } });
+      spawnSync('bash', ['-euo', 'pipefail', '-c', local(script)], { cwd: work, encoding: 'utf8', env: { PATH: `${work}:${process.env.PATH}`,
+        RUNNER_TEMP: work, KEY_FILE: join(work, 'key.pem'), ...RUN, ...env } });
 
     const signed = bash(step('plan', 'sign the sealed plans (Azure)').run, { PLAN_SIGNING_KEY_ID: KEY_ID });
     expect(signed.status, signed.stderr).toBe(0);
@@ -121,7 +122,8 @@ describe('Azure plan bundles: signed by the plan identity, verified against the 
     const { stacks } = synthExamples();
     const prodStore = stacks['bootstrap-exrctfstateprod01']!;
     const vault = resources(prodStore, 'azurerm_key_vault');
-    expect(vault.map((v) => [v.name, v.sku_name, v.purge_protection_enabled, v.rbac_authorization_enabled])).toEqual([['sign-exrctfstateprod01', 'premium', true, true]]);
+    expect(vault.map((v) => [v.name, v.sku_name, v.purge_protection_enabled, v.rbac_authorization_enabled])).toEqual([['sign-exrctfstateprod01', 'premium',
+      true, true]]);
     const keys = resources(prodStore, 'azurerm_key_vault_key');
     expect(keys.map((k) => [k.name, k.key_type, k.curve, k.key_opts])).toEqual([['azure-prod-plan-signing', 'EC-HSM', 'P-256', ['sign', 'verify']]]);
     const signer = resources(prodStore, 'azurerm_role_definition').find((r) => r.name === 'azure-prod plan signer')!;
@@ -129,17 +131,20 @@ describe('Azure plan bundles: signed by the plan identity, verified against the 
       { actions: [], data_actions: ['Microsoft.KeyVault/vaults/keys/sign/action', 'Microsoft.KeyVault/vaults/keys/read'], not_data_actions: [] },
     ]);
     // Its applier creates and reads keys only: no sign, import, delete or purge (not Key Vault Crypto Officer), once the role took effect.
-    const manager = resources(prodStore, 'azurerm_role_definition').find((r) => r.name === 'plan signing key manager (${azurerm_key_vault.plan-signing_vault_B3D2CEE1.name})')!;
+    const manager = resources(prodStore, 'azurerm_role_definition').find((r) => r.name === 'plan signing key manager ' +
+      '(${azurerm_key_vault.plan-signing_vault_B3D2CEE1.name})')!;
     expect(manager.permissions[0].data_actions).toEqual(['Microsoft.KeyVault/vaults/keys/read', 'Microsoft.KeyVault/vaults/keys/create/action']);
     expect(keys[0]!.depends_on).toEqual([expect.stringMatching(/^time_sleep\.plan-signing_deployer-keys-propagation_/)]);
     // No deploy identity may hand out a role that signs or imports key material (the allowlist its RBAC administrator condition names).
     expect(JSON.stringify(prodStore)).not.toContain('14b46e9e-c2b7-41b4-b07b-48a6ebf60603');
     const grants = resources(prodStore, 'azurerm_role_assignment').filter((a) => String(a.role_definition_id ?? '').includes('-signer_'));
     expect(grants.map((g) => [g.scope, g.principal_id])).toEqual([
-      ['${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}', '${azurerm_user_assigned_identity.ci-azure-prod_plan_3CE5C745.principal_id}'],
+      ['${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}',
+        '${azurerm_user_assigned_identity.ci-azure-prod_plan_3CE5C745.principal_id}'],
     ]);
     const lock = resources(prodStore, 'azurerm_management_lock')[0]!;
-    expect(lock.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^azurerm_key_vault\.plan-signing_vault_/), expect.stringMatching(/^azurerm_key_vault_key\.plan-signing_azure-prod-key_/)]));
+    expect(lock.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^azurerm_key_vault\.plan-signing_vault_/), expect
+      .stringMatching(/^azurerm_key_vault_key\.plan-signing_azure-prod-key_/)]));
     expect(resources(stacks['bootstrap-exrctfstatedr01']!, 'azurerm_key_vault_key').map((k) => k.name)).toEqual(['azure-dr-plan-signing']);
     expect(resources(stacks['bootstrap-exrctfstatedev01']!, 'azurerm_key_vault')).toEqual([]);
 
@@ -150,10 +155,14 @@ describe('Azure plan bundles: signed by the plan identity, verified against the 
       .map((v) => [v.variable_name, v.environment, v.value])
       .sort();
     expect(variables).toEqual([
-      ['PLAN_SIGNING_KEY_ID', '${github_repository_environment.azure-dr-plan.environment}', '${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_plan_signing_key_id}'],
-      ['PLAN_SIGNING_KEY_ID', '${github_repository_environment.azure-prod-plan.environment}', '${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_plan_signing_key_id}'],
-      ['PLAN_SIGNING_PUBLIC_KEY', '${github_repository_environment.azure-dr.environment}', '${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_plan_signing_public_key}'],
-      ['PLAN_SIGNING_PUBLIC_KEY', '${github_repository_environment.azure-prod.environment}', '${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_plan_signing_public_key}'],
+      ['PLAN_SIGNING_KEY_ID', '${github_repository_environment.azure-dr-plan.environment}',
+        '${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_plan_signing_key_id}'],
+      ['PLAN_SIGNING_KEY_ID', '${github_repository_environment.azure-prod-plan.environment}',
+        '${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_plan_signing_key_id}'],
+      ['PLAN_SIGNING_PUBLIC_KEY', '${github_repository_environment.azure-dr.environment}',
+        '${data.terraform_remote_state.bootstrap-exrctfstatedr01-state.outputs.azure_dr_plan_signing_public_key}'],
+      ['PLAN_SIGNING_PUBLIC_KEY', '${github_repository_environment.azure-prod.environment}',
+        '${data.terraform_remote_state.bootstrap-exrctfstateprod01-state.outputs.azure_prod_plan_signing_public_key}'],
     ]);
   });
 });

@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import awsDevConfig from '../config/environments/aws-dev';
 import { CHARTS } from '../config/versions';
 import { ALB_SSL_POLICY } from '../constructs/aws/https-edge';
 import { alloyConfig } from '../constructs/platform/alloy';
-import { run } from '../synth/run';
 import { ENVIRONMENTS } from '../config/environments';
-import { byPath, clone, examplesOutdir, only, readOutdir, resources, synthExamples, tempDir, type Json } from './helpers';
+import { byPath, examplesOutdir, type Json, objectsOf, only, registryWith, release, releaseRef, resources, synthExamples, synthWith,
+  valuesOf } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -15,12 +14,7 @@ beforeAll(() => {
 });
 
 const platform = (env: string): Json => stacks[`${env}-platform`]!;
-const release = (stack: Json, chart: string): Json => {
-  const found = resources(stack, 'helm_release').filter((r) => r.chart === chart || String(r.chart).includes(`${chart}_chart`));
-  if (found.length !== 1) throw new Error(`expected one ${chart} release, found ${found.length}`);
-  return found[0]!;
-};
-const values = (r: Json): Json => JSON.parse(r.values[0]);
+const values = valuesOf;
 /** The trust policy embeds a Terraform expression for the issuer host, so it is read as text. */
 const trust = (stack: Json, suffix: string): string => byPath(stack, 'aws_iam_role', suffix).assume_role_policy;
 const federated = (stack: Json, suffix: string): Json => byPath(stack, 'azurerm_federated_identity_credential', suffix);
@@ -37,7 +31,7 @@ describe('platform charts', () => {
   ] as const;
   it.each(Object.keys(ENVIRONMENTS))('%s installs every component from its pinned repository, version and namespace', (env) => {
     for (const [chart, pin, namespace] of common) {
-      // aws-dev turns Tempo off (components.test.ts holds what that removes).
+      // aws-dev turns Tempo off (config-components.test.ts holds what that removes).
       if (env === 'aws-dev' && chart === 'tempo') continue;
       const r = release(platform(env), chart);
       expect([r.repository, r.version, r.namespace, r.atomic, r.create_namespace]).toEqual([pin.repository, pin.version, namespace, true, false]);
@@ -45,21 +39,19 @@ describe('platform charts', () => {
   });
   it('runs the cluster-autoscaler image built for the cluster minor', () => {
     expect(values(release(platform('aws-prod'), 'cluster-autoscaler')).image).toEqual({ tag: 'v1.35.0' });
-    const config = clone(awsDevConfig) as Record<string, any>;
-    config.kubernetes.version = '1.34';
-    // The node image release must be one built for the same minor (config/rules-aws.ts).
-    config.kubernetes.nodeImageRelease = '1.34.9-20260714';
-    const outdir = tempDir();
-    try {
-      run({ 'aws-dev': config }, undefined, outdir, { log: () => undefined });
-      expect(values(release(readOutdir(outdir).stacks['aws-dev-platform']!, 'cluster-autoscaler')).image).toEqual({ tag: 'v1.34.5' });
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const { stacks } = synthWith(
+      registryWith('aws-dev', (c) => {
+        c.kubernetes.version = '1.34';
+        // The node image release must be one built for the same minor (config/rules-aws.ts).
+        c.kubernetes.nodeImageRelease = '1.34.9-20260714';
+      }),
+    );
+    expect(values(release(stacks['aws-dev-platform']!, 'cluster-autoscaler')).image).toEqual({ tag: 'v1.34.5' });
   });
 
   it('installs the AWS-only add-ons on EKS and the AGC controller on AKS', () => {
-    for (const [chart, pin] of [['aws-load-balancer-controller', CHARTS.awsLoadBalancerController], ['metrics-server', CHARTS.metricsServer], ['cluster-autoscaler', CHARTS.clusterAutoscaler]] as const) {
+    for (const [chart, pin] of [['aws-load-balancer-controller', CHARTS.awsLoadBalancerController], ['metrics-server', CHARTS.metricsServer],
+      ['cluster-autoscaler', CHARTS.clusterAutoscaler]] as const) {
       expect(release(platform('aws-prod'), chart)).toMatchObject({ repository: pin.repository, version: pin.version, namespace: 'kube-system' });
       expect(() => release(platform('azure-prod'), chart)).toThrow('found 0');
     }
@@ -74,18 +66,19 @@ describe('platform charts', () => {
     const levels = Object.fromEntries(
       resources(platform('azure-prod'), 'kubernetes_namespace_v1').map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']]),
     );
-    expect(levels).toEqual({ 'cert-manager': 'restricted', 'external-dns': 'restricted', monitoring: 'restricted', mongodb: 'restricted', 'monitoring-node': 'privileged', 'azure-alb-system': 'restricted' });
+    expect(levels).toEqual({ 'cert-manager': 'restricted', 'external-dns': 'restricted', monitoring: 'restricted', mongodb: 'restricted',
+      'monitoring-node': 'privileged', 'azure-alb-system': 'restricted' });
     expect(values(release(platform('aws-prod'), 'kube-prometheus-stack'))['prometheus-node-exporter'].namespaceOverride).toBe('monitoring-node');
     expect(values(release(platform('aws-prod'), 'alloy')).alloy.mounts).toEqual({ varlog: false, dockercontainers: false });
   });
   it('orders the charts: Prometheus CRDs before any ServiceMonitor, Loki and Tempo before Alloy, cert-manager before its issuers', () => {
     const stack = platform('aws-prod');
-    const kps = Object.entries<Json>(stack.resource.helm_release).find(([, r]) => r.name === 'kube-prometheus-stack')![0];
-    for (const chart of ['cert-manager', 'external-dns', 'loki', 'tempo', 'alloy']) expect(release(stack, chart).depends_on).toContain(`helm_release.${kps}`);
+    const kps = releaseRef(stack, 'kube-prometheus-stack');
+    for (const chart of ['cert-manager', 'external-dns', 'loki', 'tempo', 'alloy']) expect(release(stack, chart).depends_on).toContain(kps);
     const alloyDeps = release(stack, 'alloy').depends_on.join(' ');
     expect(alloyDeps).toMatch(/helm_release\.loki_[0-9A-F]{8}\b/);
     expect(alloyDeps).toMatch(/helm_release\.tempo_[0-9A-F]{8}\b/);
-    expect(release(stack, 'issuers').depends_on).toEqual([expect.stringMatching(/^helm_release\.cert-manager_[0-9A-F]{8}$/)]);
+    expect(release(stack, 'cluster-issuers').depends_on).toEqual([expect.stringMatching(/^helm_release\.cert-manager_[0-9A-F]{8}$/)]);
   });
 });
 
@@ -119,7 +112,8 @@ describe('namespaced objects', () => {
 describe('network policies', () => {
   const policies = (env: string): Record<string, Json> =>
     Object.fromEntries(resources(platform(env), 'kubernetes_network_policy_v1').map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.spec]));
-  const prometheus = { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'prometheus' } }, namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+  const prometheus = { pod_selector: { match_labels: { 'app.kubernetes.io/name': 'prometheus' } }, namespace_selector: { match_labels: {
+    'kubernetes.io/metadata.name': 'monitoring' } } };
 
   it.each(['monitoring', 'cert-manager', 'external-dns'])('denies all ingress into %s by default, leaving egress to the components', (ns) => {
     expect(policies('aws-prod')[`${ns}/default-deny-ingress`]).toEqual({ pod_selector: {}, policy_types: ['Ingress'] });
@@ -138,8 +132,10 @@ describe('network policies', () => {
       ingress: [{ from: [{ namespace_selector: {} }], ports: [{ port: '4317', protocol: 'TCP' }, { port: '4318', protocol: 'TCP' }] }],
     });
     // Only the webhook servers, only their port, from any source: Cilium (AKS) never matches the API server's konnectivity path with an ipBlock.
-    expect(p['monitoring/webhooks-from-api-server']!.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'kube-prometheus-stack-prometheus-operator' } });
-    expect(p['cert-manager/webhook-from-api-server']!.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'webhook', 'app.kubernetes.io/component': 'webhook' } });
+    expect(p['monitoring/webhooks-from-api-server']!.pod_selector).toEqual({ match_labels: {
+      'app.kubernetes.io/name': 'kube-prometheus-stack-prometheus-operator' } });
+    expect(p['cert-manager/webhook-from-api-server']!.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'webhook',
+      'app.kubernetes.io/component': 'webhook' } });
     for (const key of ['monitoring/webhooks-from-api-server', 'cert-manager/webhook-from-api-server']) {
       expect(p[key]!.ingress).toEqual([{ from: [], ports: [{ port: '10250', protocol: 'TCP' }] }]);
     }
@@ -210,7 +206,8 @@ describe('identity bindings', () => {
     expect(federated(stack, credentialPath)).toMatchObject({ subject: subject(ns, sa), audience: ['api://AzureADTokenExchange'] });
   });
 
-  it('Azure ALB controller: its client id in the chart, federated for azure-alb-system/alb-controller-sa, configuration rights on the platform group only', () => {
+  it('Azure ALB controller: its client id in the chart, federated for azure-alb-system/alb-controller-sa, configuration rights on the platform group only',
+    () => {
     const stack = platform('azure-prod');
     expect(values(release(stack, 'alb-controller')).albController.podIdentity.clientID).toMatch(/client_id\}$/);
     expect(federated(stack, 'edge/controller-identity/federated-credential').subject).toBe(subject('azure-alb-system', 'alb-controller-sa'));
@@ -252,30 +249,38 @@ describe('identity bindings', () => {
     });
     // Azure: external-dns may change any record of the zone; cert-manager only its TXT records, through a custom role.
     const azureZone = expect.stringMatching(/^\$\{data\.azurerm_dns_zone\.cloud_zone_\w+\.id\}$/);
-    expect(byPath(azure, 'azurerm_role_assignment', 'cloud/external-dns-dns-identity/role-0')).toMatchObject({ role_definition_name: 'DNS Zone Contributor', scope: azureZone });
+    expect(byPath(azure, 'azurerm_role_assignment', 'cloud/external-dns-dns-identity/role-0')).toMatchObject({ role_definition_name: 'DNS Zone Contributor',
+      scope: azureZone });
     const acmeGrant = byPath(azure, 'azurerm_role_assignment', 'cloud/cert-manager-dns-identity/role-0');
     // The TXT-records role is defined by the bootstrap stack (the deploy identity writes no role definition) and named by its fixed id.
-    const definition = resources(synthExamples().stacks['bootstrap-exrctfstateprod01']!, 'azurerm_role_definition').find((d) => d.name === 'azure-prod ACME DNS01 TXT records')!;
-    expect(acmeGrant).toMatchObject({ scope: azureZone, role_definition_id: `/subscriptions/00000000-0000-0000-0000-000000000002/providers/Microsoft.Authorization/roleDefinitions/${definition.role_definition_id}` });
+    const definition = resources(synthExamples().stacks['bootstrap-exrctfstateprod01']!, 'azurerm_role_definition').find((d) => d.name === 'azure-prod ' +
+      'ACME DNS01 TXT records')!;
+    expect(acmeGrant).toMatchObject({ scope: azureZone,
+      role_definition_id: `/subscriptions/00000000-0000-0000-0000-000000000002/providers/Microsoft.Authorization/roleDefinitions/${definition
+      .role_definition_id}` });
     expect(acmeGrant.role_definition_name).toBeUndefined();
     expect(resources(azure, 'azurerm_role_definition')).toEqual([]);
-    expect(definition.permissions).toEqual([{ actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read', 'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'], data_actions: [], not_data_actions: [] }]);
+    expect(definition.permissions).toEqual([{ actions: ['Microsoft.Network/dnsZones/read', 'Microsoft.Network/dnsZones/TXT/read',
+      'Microsoft.Network/dnsZones/TXT/write', 'Microsoft.Network/dnsZones/TXT/delete'], data_actions: [], not_data_actions: [] }]);
   });
 });
 
 describe('HTTPS only', () => {
   it('AWS: a DNS-validated ACM certificate for the domain and its subdomains, TLS 1.2+ and HTTP redirected on the ALB', () => {
     const stack = platform('aws-prod');
-    expect(resources(stack, 'aws_acm_certificate')[0]).toMatchObject({ domain_name: 'chat.example.com', subject_alternative_names: ['*.chat.example.com'], validation_method: 'DNS' });
+    expect(resources(stack, 'aws_acm_certificate')[0]).toMatchObject({ domain_name: 'chat.example.com', subject_alternative_names: ['*.chat.example.com'],
+      validation_method: 'DNS' });
     const v = values(release(stack, 'aws-load-balancer-controller'));
     // TLS 1.3 with 1.2 as the floor, no older protocol.
     expect(v.defaultSSLPolicy).toMatch(/^ELBSecurityPolicy-TLS13-1-2-/);
     expect(v).toMatchObject({ defaultSSLPolicy: ALB_SSL_POLICY, ingressClass: 'alb', enableServiceMutatorWebhook: false, region: 'eu-west-1' });
     // Enforced for the whole class, not only by each Ingress's annotations.
-    expect(v.ingressClassParams).toEqual({ create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443', wafv2AclArn: expect.stringMatching(/^\$\{aws_wafv2_web_acl\..+\.arn\}$/) } });
+    expect(v.ingressClassParams).toEqual({ create: true, spec: { sslPolicy: ALB_SSL_POLICY, sslRedirectPort: '443', wafv2AclArn: expect
+      .stringMatching(/^\$\{aws_wafv2_web_acl\..+\.arn\}$/) } });
     // Grafana is exposed in the dev examples only.
     const grafana = values(release(platform('aws-dev'), 'kube-prometheus-stack')).grafana.ingress;
-    expect(grafana).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['grafana.dev.chat.example.com'], tls: [{ hosts: ['grafana.dev.chat.example.com'] }] });
+    expect(grafana).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['grafana.dev.chat.example.com'], tls: [{
+      hosts: ['grafana.dev.chat.example.com'] }] });
     expect(grafana.annotations).toMatchObject({
       'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
       'alb.ingress.kubernetes.io/ssl-redirect': '443',
@@ -295,7 +300,7 @@ describe('HTTPS only', () => {
     expect(grafana.extraObjects.map((o: Json) => o.kind)).toEqual(['HTTPRoute', 'WebApplicationFirewallPolicy', 'HealthCheckPolicy']);
     expect(grafana.extraObjects[0].spec.hostnames).toEqual(['grafana.dev.chat.example.org']);
     expect(grafana.extraObjects[2].spec.default.http.path).toBe('/api/health');
-    const edge = values(resources(platform('azure-dev'), 'helm_release').find((r) => r.name === 'edge-gateway')!).objects as Json[];
+    const edge = objectsOf(platform('azure-dev'), 'edge-gateway');
     const gateway = edge.find((o) => o.kind === 'Gateway')!;
     expect(gateway.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
     expect(gateway.spec.listeners.map((l: Json) => [l.name, l.protocol, l.hostname, l.tls?.certificateRefs[0].name])).toEqual([
@@ -322,7 +327,7 @@ describe('HTTPS only', () => {
 
 describe('cert-manager issuers', () => {
   it('Let\'s Encrypt staging and production over DNS01 in the zone, and an internal CA chain', () => {
-    const objects = values(release(platform('azure-prod'), 'issuers')).objects as Json[];
+    const objects = values(release(platform('azure-prod'), 'cluster-issuers')).objects as Json[];
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ClusterIssuer/letsencrypt-staging',
       'ClusterIssuer/letsencrypt',
@@ -336,11 +341,12 @@ describe('cert-manager issuers', () => {
     });
     expect(objects[3]!.spec).toMatchObject({ isCA: true, secretName: 'internal-ca-root' });
     expect(objects[4]!.spec).toEqual({ ca: { secretName: 'internal-ca-root' } });
-    const aws = values(release(platform('aws-prod'), 'issuers')).objects as Json[];
-    expect(aws[1]!.spec.acme.solvers[0].dns01).toEqual({ route53: { region: 'eu-west-1', hostedZoneID: expect.stringMatching(/aws_route53_zone\..+\.zone_id\}$/) } });
+    const aws = values(release(platform('aws-prod'), 'cluster-issuers')).objects as Json[];
+    expect(aws[1]!.spec.acme.solvers[0].dns01).toEqual({ route53: { region: 'eu-west-1', hostedZoneID: expect
+      .stringMatching(/aws_route53_zone\..+\.zone_id\}$/) } });
   });
   it('ships the cluster-objects chart inside cdktf.out, pinned to its Chart.yaml version', () => {
-    const r = release(platform('aws-prod'), 'issuers');
+    const r = release(platform('aws-prod'), 'cluster-issuers');
     expect(r.chart).toMatch(/^assets\//);
     expect(readFileSync(join(__dirname, '..', 'charts', 'cluster-objects', 'Chart.yaml'), 'utf8')).toContain(`version: ${r.version}`);
   });
@@ -402,7 +408,8 @@ describe('observability', () => {
     const loki = values(release(stack, 'loki'));
     expect(loki.loki.limits_config.retention_period).toBe('720h');
     expect(loki.loki.compactor).toEqual({ retention_enabled: true, delete_request_store: 's3' });
-    expect(loki).toMatchObject({ deploymentMode: 'Monolithic', singleBinary: { replicas: 3 }, read: { replicas: 0 }, write: { replicas: 0 }, backend: { replicas: 0 } });
+    expect(loki).toMatchObject({ deploymentMode: 'Monolithic', singleBinary: { replicas: 3 }, read: { replicas: 0 }, write: { replicas: 0 }, backend: {
+      replicas: 0 } });
     const tempo = values(release(stack, 'tempo')).tempo;
     expect(tempo.retention).toBe('168h');
     expect(values(release(platform('azure-dev'), 'tempo')).tempo.retention).toBe('72h');
@@ -429,7 +436,8 @@ describe('observability', () => {
     expect(aws).toMatchObject({ type: 's3', s3: { region: 'eu-west-1' }, bucketNames: { chunks: expect.stringMatching(/aws_s3_bucket\..+\.bucket\}$/) } });
     expect(JSON.stringify(aws)).not.toMatch(/accessKey|secretAccessKey/);
     const azure = values(release(platform('azure-prod'), 'loki')).loki.storage;
-    expect(azure).toMatchObject({ type: 'azure', azure: { useFederatedToken: true }, bucketNames: { chunks: expect.stringMatching(/azurerm_storage_container\..+\.name\}$/) } });
+    expect(azure).toMatchObject({ type: 'azure', azure: { useFederatedToken: true }, bucketNames: { chunks: expect
+      .stringMatching(/azurerm_storage_container\..+\.name\}$/) } });
     expect(values(release(platform('azure-prod'), 'tempo')).tempo.storage.trace).toMatchObject({ backend: 'azure', azure: { use_federated_token: true } });
     const account = resources(platform('azure-prod'), 'azurerm_storage_account')[0]!;
     expect([account.public_network_access_enabled, account.shared_access_key_enabled, account.lifecycle.prevent_destroy]).toEqual([false, false, true]);
@@ -440,9 +448,11 @@ describe('observability', () => {
   it('expires what Loki and Tempo delete: old versions go after 30 days on both clouds', () => {
     const policy = only(platform('azure-prod'), 'azurerm_storage_management_policy');
     expect(policy.storage_account_id).toMatch(/azurerm_storage_account\.cloud_observability-storage_account_\w+\.id/);
-    expect(policy.rule).toEqual([{ name: 'expire-old-versions', enabled: true, filters: { blob_types: ['blockBlob'] }, actions: { version: { delete_after_days_since_creation: 30 } } }]);
+    expect(policy.rule).toEqual([{ name: 'expire-old-versions', enabled: true, filters: { blob_types: ['blockBlob'] }, actions: { version: {
+      delete_after_days_since_creation: 30 } } }]);
     // Loki's and Tempo's buckets; the edge canary's artifact bucket keeps 14 days (edge-probe.test.ts).
-    const dataBucketIds = Object.entries<Json>(platform('aws-prod').resource.aws_s3_bucket).filter(([, b]) => /^aws-prod-(loki|tempo)-/.test(b.bucket)).map(([id]) => `\${aws_s3_bucket.${id}.id}`);
+    const dataBucketIds = Object.entries<Json>(platform('aws-prod').resource.aws_s3_bucket).filter(([, b]) => /^aws-prod-(loki|tempo)-/.test(b.bucket))
+      .map(([id]) => `\${aws_s3_bucket.${id}.id}`);
     const lifecycles = resources(platform('aws-prod'), 'aws_s3_bucket_lifecycle_configuration').filter((l) => dataBucketIds.includes(l.bucket));
     expect(lifecycles).toHaveLength(2);
     for (const l of lifecycles) {
@@ -451,7 +461,8 @@ describe('observability', () => {
   });
 
   it('ships the alert rules the platform promises', () => {
-    const synthesized: Json[] = values(release(platform('aws-prod'), 'kube-prometheus-stack')).additionalPrometheusRulesMap.platform.groups.flatMap((g: Json) => g.rules);
+    const synthesized: Json[] = values(release(platform('aws-prod'), 'kube-prometheus-stack')).additionalPrometheusRulesMap.platform.groups
+      .flatMap((g: Json) => g.rules);
     const rules = synthesized.filter((r) => r.alert).map((r) => r.alert);
     const expr = (name: string): string => synthesized.find((r) => r.alert === name)!.expr;
     // Crash loops, unready pods, filling volumes and node memory are the chart's own
@@ -491,10 +502,16 @@ describe('observability', () => {
     expect(expr('NodeHighCpu')).toMatch(/> 80$/);
     expect(expr('CertificateExpiringSoon')).toContain('< 14 * 86400');
     // Only while the app layer is deployed: a DR standby has no replica set (promtool cases in alert-cases.ts).
-    expect(expr('MongoDBMembersMissing')).toBe('((count(mongodb_up{namespace="mongodb"} == 1) or vector(0)) < 3) and on () kube_namespace_created{namespace="rocketchat"}');
-    expect(expr('RocketChatHighLatencyP99')).toMatch(/^max\(rocketchat_rest_api\{quantile="0\.99"\} and on \(pod, method, entrypoint, user_agent, status, version\) rate\(rocketchat_rest_api_count\[10m\]\) > 0\.1\) > 2$/);
+    expect(expr('MongoDBMembersMissing')).toBe('((count(mongodb_up{namespace="mongodb"} == 1) or vector(0)) < 3) and on () ' +
+      'kube_namespace_created{namespace="rocketchat"}');
+    expect(expr('RocketChatHighLatencyP99'))
+      .toMatch(new RegExp(
+        '^max\\(rocketchat_rest_api\\{quantile="0\\.99"\\} and on \\(pod, method, entrypoint, user_agent, status, version\\) rate' +
+        '\\(rocketchat_rest_api_count\\[10m\\]\\) > 0\\.1\\) > 2$',
+      ));
     // aws-prod's objectives watch REST errors and the mean (slo-rules.ts); dev keeps fixed thresholds.
-    const dev: Json[] = values(release(platform('aws-dev'), 'kube-prometheus-stack')).additionalPrometheusRulesMap.platform.groups.flatMap((g: Json) => g.rules);
+    const dev: Json[] = values(release(platform('aws-dev'), 'kube-prometheus-stack')).additionalPrometheusRulesMap.platform.groups.flatMap((g: Json) => g
+      .rules);
     expect(dev.find((r) => r.alert === 'RocketChatHigh5xxRate')!.expr).toContain('status=~"5.."');
   });
 
@@ -504,7 +521,8 @@ describe('observability', () => {
     expect(am.alertmanagerSpec.secrets).toEqual(['alertmanager-receivers']);
     expect(am.config.receivers.map((r: Json) => r.name)).toEqual(['null', 'heartbeat', 'team-slack', 'on-call-mail']);
     expect(am.config.receivers[2].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/alertmanager-receivers/team-slack-webhook-url');
-    expect(am.config.receivers[3].email_configs[0]).toMatchObject({ auth_password_file: '/etc/alertmanager/secrets/alertmanager-receivers/on-call-mail-smtp-password', require_tls: true });
+    expect(am.config.receivers[3].email_configs[0]).toMatchObject({
+      auth_password_file: '/etc/alertmanager/secrets/alertmanager-receivers/on-call-mail-smtp-password', require_tls: true });
     const secret = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'alertmanager-receivers')!;
     expect(secret.data).toEqual({
       'team-slack-webhook-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
@@ -523,7 +541,8 @@ describe('observability', () => {
       const admin = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'grafana-admin')!;
       expect(admin.data['admin-password']).toBe(ref);
       expect(resources(stack, store).map((s) => s.secret_string ?? s.value)).toContain(ref);
-      expect(values(release(stack, 'kube-prometheus-stack')).grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
+      expect(values(release(stack, 'kube-prometheus-stack')).grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user',
+        passwordKey: 'admin-password' });
     }
     expect(resources(platform('aws-prod'), 'aws_secretsmanager_secret')[0]!.kms_key_id).toMatch(/aws_kms_key\.cloud_platform-key_[0-9A-F]{8}\.arn/);
   });
@@ -533,16 +552,19 @@ describe('observability', () => {
     expect(grafana.sidecar.datasources.exemplarTraceIdDestinations).toEqual({ datasourceUid: 'tempo', traceIdLabelName: 'trace_id' });
     const [loki, tempo] = grafana.additionalDataSources;
     expect(loki.jsonData.derivedFields[0]).toMatchObject({ datasourceUid: 'tempo', url: '$$${__value.raw}' });
-    expect(tempo.jsonData).toMatchObject({ tracesToLogsV2: { datasourceUid: 'loki' }, tracesToMetrics: { datasourceUid: 'prometheus' }, serviceMap: { datasourceUid: 'prometheus' } });
+    expect(tempo.jsonData).toMatchObject({ tracesToLogsV2: { datasourceUid: 'loki' }, tracesToMetrics: { datasourceUid: 'prometheus' }, serviceMap: {
+      datasourceUid: 'prometheus' } });
     // The metrics those links read: Tempo's generator writes span metrics and the service graph into Prometheus.
     const generator = values(release(platform('aws-prod'), 'tempo')).tempo;
     expect(generator.metricsGenerator).toMatchObject({ enabled: true });
-    expect(generator.metricsGenerator.storage.remote_write[0]).toEqual({ url: 'http://prometheus-kube-prometheus-stack-prometheus-0.prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' });
+    expect(generator.metricsGenerator.storage.remote_write[0]).toEqual({
+      url: 'http://prometheus-kube-prometheus-stack-prometheus-0.prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' });
     expect(generator.metricsGenerator.storage.path).toMatch(/^\/var\/tempo\//);
     expect(generator.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
     expect(values(release(platform('aws-prod'), 'kube-prometheus-stack')).prometheus.prometheusSpec.enableRemoteWriteReceiver).toBe(true);
     const dashboards = resources(platform('aws-prod'), 'kubernetes_config_map_v1');
-    expect(dashboards.map((c) => c.metadata.name).sort()).toEqual(['dashboard-platform-cluster', 'dashboard-platform-mongodb', 'dashboard-platform-rocketchat', 'dashboard-platform-slo']);
+    expect(dashboards.map((c) => c.metadata.name).sort()).toEqual(['dashboard-platform-cluster', 'dashboard-platform-mongodb',
+      'dashboard-platform-rocketchat', 'dashboard-platform-slo']);
     expect(dashboards.every((c) => c.metadata.labels.grafana_dashboard === '1')).toBe(true);
   });
 
@@ -560,7 +582,8 @@ describe('observability', () => {
 });
 
 describe('sizing', () => {
-  const sized = (r: Json) => expect(r).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String), memory: expect.any(String) } });
+  const sized = (r: Json) => expect(r).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String),
+    memory: expect.any(String) } });
   it.each(['aws-dev', 'azure-prod'])('%s: every container the charts run has requests and limits, reloaders and sidecars included', (env) => {
     const stack = platform(env);
     const kps = values(release(stack, 'kube-prometheus-stack'));
@@ -580,7 +603,8 @@ describe('sizing', () => {
       ...(env === 'aws-dev' ? [] : [values(release(stack, 'tempo')).tempo.resources]),
       values(release(stack, 'alloy')).alloy.resources,
       values(release(stack, 'alloy')).configReloader.resources,
-      ...['', 'webhook', 'cainjector', 'startupapicheck'].map((k) => (k ? values(release(stack, 'cert-manager'))[k] : values(release(stack, 'cert-manager'))).resources),
+      ...['', 'webhook', 'cainjector', 'startupapicheck'].map((k) => (k ? values(release(stack, 'cert-manager'))[k] : values(release(stack,
+        'cert-manager'))).resources),
       values(release(stack, 'external-dns')).resources,
     ])
       sized(r);

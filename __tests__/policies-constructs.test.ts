@@ -64,14 +64,15 @@ import { edgeGatewayObjects } from '../constructs/azure/https-edge';
 import { StorageClasses } from '../constructs/platform/storage-classes';
 import { RULES, checkStacks, type PolicyReport } from '../policies';
 import { StackView } from '../policies/engine';
-import { readOutdir, tempDir, type Json } from './helpers';
+import { readOutdir, tempDir, type Json } from './support';
 
 let report: PolicyReport;
 let stacks: Record<string, Json>;
 
 const account = { accountId: '111111111111', region: 'eu-west-1', partition: 'aws' };
 const pool: AwsEnvironment['kubernetes']['nodePools'][number] = {
-  name: 'apps', instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGb: 50, imdsHopLimit: 1, perZone: false, labels: {}, taints: [],
+  name: 'apps', instanceTypes: ['m7i.large'], capacityType: 'ON_DEMAND', minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGb: 50, imdsHopLimit: 1,
+    perZone: false, labels: {}, taints: [],
 };
 
 beforeAll(() => {
@@ -96,18 +97,23 @@ beforeAll(() => {
   new IamRole(aws, 'any-subject', {
     assumeRolePolicy: JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/x' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'x:aud': 'sts.amazonaws.com' } } }],
+      Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/x' }, Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'x:aud': 'sts.amazonaws.com' } } }],
     }),
   });
-  new IamRolePolicy(aws, 'admin-policy', { role: 'r', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) });
+  new IamRolePolicy(aws, 'admin-policy', { role: 'r', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*',
+    Resource: '*' }] }) });
 
   // Each companion exists but is too weak, so the rules must read its attributes, not only find it.
   const weakBucket = new S3Bucket(aws, 'weak-bucket', { bucket: 'weak' });
-  new S3BucketServerSideEncryptionConfigurationA(aws, 'weak-bucket-encryption', { bucket: weakBucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
-  new S3BucketPublicAccessBlock(aws, 'weak-bucket-public-access', { bucket: weakBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: false });
+  new S3BucketServerSideEncryptionConfigurationA(aws, 'weak-bucket-encryption', { bucket: weakBucket.id, rule: [{ applyServerSideEncryptionByDefault: {
+    sseAlgorithm: 'AES256' } }] });
+  new S3BucketPublicAccessBlock(aws, 'weak-bucket-public-access', { bucket: weakBucket.id, blockPublicAcls: true, blockPublicPolicy: true,
+    ignorePublicAcls: true, restrictPublicBuckets: false });
   new S3BucketPolicy(aws, 'weak-bucket-policy', {
     bucket: weakBucket.id,
-    policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: {
+      'aws:SecureTransport': 'false' } } }] }),
   });
   new S3BucketVersioningA(aws, 'weak-bucket-versioning', { bucket: weakBucket.id, versioningConfiguration: { status: 'Suspended' } });
   new S3BucketOwnershipControls(aws, 'weak-bucket-ownership', { bucket: weakBucket.id, rule: { objectOwnership: 'ObjectWriter' } });
@@ -130,7 +136,8 @@ beforeAll(() => {
   const goodKey = new CustomerKey(aws, 'good-key', { description: 'good', alias: 'good', ...account });
   new SecureBucket(aws, 'good-bucket', { bucketName: 'good', kmsKeyArn: goodKey.key.arn, noncurrentVersionDays: 30 });
   const network = new VpcNetwork(aws, 'good-network', {
-    name: 'good', cidr: '10.1.0.0/16', zones: ['eu-west-1a'], publicSubnetCidrs: ['10.1.0.0/24'], privateSubnetCidrs: ['10.1.1.0/24'], natGateways: 'single', clusterName: 'good',
+    name: 'good', cidr: '10.1.0.0/16', zones: ['eu-west-1a'], publicSubnetCidrs: ['10.1.0.0/24'], privateSubnetCidrs: ['10.1.1.0/24'],
+      natGateways: 'single', clusterName: 'good',
   });
   new VpcFlowLogs(aws, 'good-flow-logs', { name: 'good', vpcId: network.vpc.id, retentionDays: 30, ...account });
   // As the cluster stack does: the private subnets come from the network contract (AWS-EKS-005).
@@ -157,7 +164,8 @@ beforeAll(() => {
   new AzurermProvider(azure, 'azurerm-anywhere', { alias: 'anywhere', features: [{}] });
   new StorageAccount(azure, 'weak-account', {
     name: 'x', resourceGroupName: 'rg', location: 'westeurope', accountTier: 'Standard', accountReplicationType: 'ZRS',
-    minTlsVersion: 'TLS1_0', httpsTrafficOnlyEnabled: false, allowNestedItemsToBePublic: true, infrastructureEncryptionEnabled: false, sharedAccessKeyEnabled: true,
+    minTlsVersion: 'TLS1_0', httpsTrafficOnlyEnabled: false, allowNestedItemsToBePublic: true, infrastructureEncryptionEnabled: false,
+      sharedAccessKeyEnabled: true,
     blobProperties: { versioningEnabled: false },
   });
   new StorageContainer(azure, 'public-container', { name: 'c', storageAccountId: 'id', containerAccessType: 'blob' });
@@ -165,10 +173,12 @@ beforeAll(() => {
     name: 'rdp', networkSecurityGroupName: 'nsg', resourceGroupName: 'rg', priority: 100, direction: 'Inbound', access: 'Allow',
     protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '3389', sourceAddressPrefix: 'Internet', destinationAddressPrefix: '*',
   });
-  new AzureSubnet(azure, 'bare-subnet', { name: 'bare', resourceGroupName: 'rg', virtualNetworkName: 'vnet', addressPrefixes: ['10.2.0.0/24'], defaultOutboundAccessEnabled: true });
+  new AzureSubnet(azure, 'bare-subnet', { name: 'bare', resourceGroupName: 'rg', virtualNetworkName: 'vnet', addressPrefixes: ['10.2.0.0/24'],
+    defaultOutboundAccessEnabled: true });
   new LogAnalyticsWorkspace(azure, 'keyed-workspace', { name: 'keyed', location: 'westeurope', resourceGroupName: 'rg', localAuthenticationEnabled: true });
   new KeyVault(azure, 'purgeable-vault', {
-    name: 'purgeable', location: 'westeurope', resourceGroupName: 'rg', tenantId: 't', skuName: 'standard', purgeProtectionEnabled: false, rbacAuthorizationEnabled: false,
+    name: 'purgeable', location: 'westeurope', resourceGroupName: 'rg', tenantId: 't', skuName: 'standard', purgeProtectionEnabled: false,
+      rbacAuthorizationEnabled: false,
   });
   const aks = new KubernetesCluster(azure, 'weak-cluster', {
     name: 'aks', location: 'westeurope', resourceGroupName: 'rg', dnsPrefix: 'aks', identity: { type: 'SystemAssigned' },
@@ -188,7 +198,8 @@ beforeAll(() => {
     name: 'good', resourceGroupName: 'rg', location: 'westeurope', cidr: '10.3.0.0/16',
     nodeSubnetCidr: '10.3.0.0/20', ingressSubnetCidr: '10.3.16.0/24', privateEndpointSubnetCidr: '10.3.17.0/24', podCidr: '192.168.0.0/16',
   });
-  const workspace = new LogAnalyticsWorkspace(azure, 'good-workspace', { name: 'good', location: 'westeurope', resourceGroupName: 'rg', localAuthenticationEnabled: false });
+  const workspace = new LogAnalyticsWorkspace(azure, 'good-workspace', { name: 'good', location: 'westeurope', resourceGroupName: 'rg',
+    localAuthenticationEnabled: false });
   new ClusterKeyVault(azure, 'good-vault', {
     name: 'good', resourceGroupName: 'rg', location: 'westeurope', tenantId: 't', publicNetworkAccess: false, allowedIpRanges: [], softDeleteRetentionDays: 90,
     privateEndpointSubnetId: vnet.privateEndpointSubnet.id, vnetId: vnet.vnet.id, workspaceId: workspace.id,
@@ -219,20 +230,25 @@ beforeAll(() => {
   new IngressV1(k8s, 'plain-http', { metadata: { name: 'web' }, spec: { rule: [{ host: 'chat.example.com' }] } });
   new Release(k8s, 'http-only-alb', {
     name: 'web', chart: 'web', repository: 'https://example.org', version: '1.0.0',
-    values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80}]' } } })],
+    values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: 'alb', annotations: {
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80}]' } } })],
   });
   new ClusterObjects(k8s, 'plain-objects', {
     name: 'objects', namespace: 'apps', dependsOn: [],
-    objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'apps' }, spec: { rules: [{ host: 'chat.example.com' }] } }],
+    objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'apps' }, spec: { rules: [{
+      host: 'chat.example.com' }] } }],
   });
 
   // EDGE-001: an internet-facing ALB Ingress without a web ACL, and the real AGC Gateway without its WAF policy.
   new Release(k8s, 'public-alb-without-waf', {
     name: 'pub', chart: 'pub', repository: 'https://example.org', version: '1.0.0',
-    values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]', 'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:eu-west-1:111111111111:certificate/x' } } })],
+    values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
+      'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:eu-west-1:111111111111:certificate/x' } } })],
   });
   const gatewayObjects = edgeGatewayObjects('/subscriptions/x/agc', 'public', ['chat.example.com'], '/subscriptions/x/waf');
-  new ClusterObjects(k8s, 'gateway-without-waf', { name: 'gw', namespace: 'azure-alb-system', dependsOn: [], objects: gatewayObjects.filter((o) => o.kind === 'Gateway').map((o) => ({ ...o, metadata: { ...o.metadata, name: 'bare' } })) });
+  new ClusterObjects(k8s, 'gateway-without-waf', { name: 'gw', namespace: 'azure-alb-system', dependsOn: [], objects: gatewayObjects.filter((o) => o
+    .kind === 'Gateway').map((o) => ({ ...o, metadata: { ...o.metadata, name: 'bare' } })) });
 
   new RandomProvider(k8s, 'random', {});
   const password = new Password(k8s, 'good-password', { length: 32 });
@@ -242,14 +258,18 @@ beforeAll(() => {
     setSensitive: [{ name: 'auth.rootPassword', value: password.result }],
   });
   new NamespaceV1(k8s, 'good-namespace', { metadata: { name: 'good', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
-  new StorageClasses(k8s, 'good-storage-classes', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/x' } });
-  const albSettings = albIngressSettings({ name: 'x' } as AwsEnvironment, 'arn:aws:acm:eu-west-1:111111111111:certificate/x', 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/y', { host: 'chat.example.com', namespace: 'apps', serviceName: 'web', servicePort: 80, podPort: 8080, healthCheckPath: '/', drainSeconds: 30 });
+  new StorageClasses(k8s, 'good-storage-classes', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true',
+    kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/x' } });
+  const albSettings = albIngressSettings({ name: 'x' } as AwsEnvironment, 'arn:aws:acm:eu-west-1:111111111111:certificate/x',
+    'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/x/y', { host: 'chat.example.com', namespace: 'apps', serviceName: 'web', servicePort: 80,
+    podPort: 8080, healthCheckPath: '/', drainSeconds: 30 });
   new Release(k8s, 'good-alb', {
     name: 'alb', chart: 'alb', repository: 'https://example.org', version: '1.0.0',
     values: [JSON.stringify({ ingress: { enabled: true, ingressClassName: albSettings.ingress!.className, annotations: albSettings.ingress!.annotations } })],
   });
   new ClusterObjects(k8s, 'good-gateway', { name: 'gw', namespace: 'azure-alb-system', dependsOn: [], objects: gatewayObjects });
-  new IngressV1(k8s, 'good-ingress', { metadata: { name: 'good' }, spec: { rule: [{ host: 'chat.example.com' }], tls: [{ hosts: ['chat.example.com'], secretName: 'tls' }] } });
+  new IngressV1(k8s, 'good-ingress', { metadata: { name: 'good' }, spec: { rule: [{ host: 'chat.example.com' }], tls: [{ hosts: ['chat.example.com'],
+    secretName: 'tls' }] } });
 
   app.synth();
   stacks = readOutdir(outdir).stacks;
@@ -281,7 +301,8 @@ const cases: Array<[string, string[]]> = [
   ['AWS-EKS-002', ['bad-aws/open-cluster: does not log audit, authenticator']],
   ['AWS-EKS-003', ['bad-aws/open-cluster: exposes its API endpoint to 0.0.0.0/0']],
   ['AWS-EKS-004', ['bad-aws/open-cluster: uses aws-auth or an implicit creator admin']],
-  ['AWS-EKS-005', ["bad-aws/open-cluster: is not placed only in the network contract's private subnets", "bad-aws/public-nodes: is not placed only in the network contract's private subnets"]],
+  ['AWS-EKS-005', ["bad-aws/open-cluster: is not placed only in the network contract's private subnets", "bad-aws/public-nodes: is not placed only in " +
+    "the network contract's private subnets"]],
   ['AWS-EKS-006', ['bad-aws/public-nodes: has no launch template']],
   ['AWS-IAM-001', ['bad-aws/static-key: creates a long-lived credential']],
   ['AWS-IAM-002', ['bad-aws/any-subject: can be assumed by any subject of the identity provider']],
@@ -329,8 +350,10 @@ const cases: Array<[string, string[]]> = [
     'bad-kubernetes/plain-objects/release: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section',
   ]],
   ['EDGE-001', [
-    'bad-kubernetes/gateway-without-waf/release: renders Gateway azure-alb-system/bare (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',
-    'bad-kubernetes/public-alb-without-waf: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)',
+    'bad-kubernetes/gateway-without-waf/release: renders Gateway azure-alb-system/bare (values.objects[0]) that has no WebApplicationFirewallPolicy ' +
+      'targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',
+    'bad-kubernetes/public-alb-without-waf: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL ' +
+      '(alb.ingress.kubernetes.io/wafv2-acl-arn)',
   ]],
 ];
 

@@ -9,7 +9,7 @@ import { RULES, checkStacks, formatFinding } from '../policies';
 import type { Json } from '../policies/engine';
 import { policiesDocument } from '../scripts/policies-doc';
 import { PolicyError, run } from '../synth/run';
-import { synthExamples, tempDir } from './helpers';
+import { editValues, synthExamples, tempDir } from './support';
 
 /** A one-stack fixture; each resource's construct path is its name. */
 function fixture(resource: Record<string, Record<string, Json>>, provider?: Json): Record<string, Json> {
@@ -42,61 +42,94 @@ const goodCluster = {
 /** Each rule, a configuration that breaks it, and the exact line it must produce. */
 const cases: Array<[string, Record<string, Json>, string]> = [
   ['AWS-S3-001', fixture(bucket), 's/b: AWS-S3-001 has no SSE-KMS encryption with a customer key'],
-  ['AWS-S3-002', fixture({ ...bucket, aws_s3_bucket_public_access_block: { p: { bucket: '${aws_s3_bucket.b.id}', block_public_acls: true } } }), 's/b: AWS-S3-002 does not block all public access'],
-  ['AWS-S3-003', fixture({ ...bucket, aws_s3_bucket_policy: { p: { bucket: '${aws_s3_bucket.b.id}', policy: '{"Statement":[{"Effect":"Deny","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}' } } }), 's/b: AWS-S3-003 has no policy refusing plain HTTP and TLS below 1.2'],
-  ['AWS-S3-004', fixture({ ...bucket, aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: { status: 'Suspended' } } } }), 's/b: AWS-S3-004 is not versioned'],
+  ['AWS-S3-002', fixture({ ...bucket, aws_s3_bucket_public_access_block: { p: { bucket: '${aws_s3_bucket.b.id}', block_public_acls: true } } }), 's/b: ' +
+    'AWS-S3-002 does not block all public access'],
+  ['AWS-S3-003', fixture({ ...bucket, aws_s3_bucket_policy: { p: { bucket: '${aws_s3_bucket.b.id}',
+    policy: '{"Statement":[{"Effect":"Deny","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}' } } }), 's/b: AWS-S3-003 has no policy refusing ' +
+    'plain HTTP and TLS below 1.2'],
+  ['AWS-S3-004', fixture({ ...bucket, aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: {
+    status: 'Suspended' } } } }), 's/b: AWS-S3-004 is not versioned'],
   ['AWS-S3-005', fixture(bucket), 's/b: AWS-S3-005 still honours ACLs'],
   ['AWS-KMS-001', fixture({ aws_kms_key: { k: { enable_key_rotation: false } } }), 's/k: AWS-KMS-001 does not rotate'],
   ['AWS-KMS-002', fixture({ aws_kms_key: { k: { enable_key_rotation: true, deletion_window_in_days: 7 } } }), 's/k: AWS-KMS-002 deletes after 7 days'],
   ['AWS-LOG-001', fixture({ aws_cloudwatch_log_group: { l: { retention_in_days: 30 } } }), 's/l: AWS-LOG-001 is not encrypted with a customer key'],
   ['AWS-LOG-002', fixture({ aws_cloudwatch_log_group: { l: { kms_key_id: '${k}' } } }), 's/l: AWS-LOG-002 keeps logs forever (no retention)'],
   ['AWS-EC2-001', fixture({ aws_launch_template: { t: { metadata_options: { http_tokens: 'optional' } } } }), 's/t: AWS-EC2-001 allows IMDSv1'],
-  ['AWS-EC2-002', fixture({ aws_launch_template: { t: { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 3 } } } }), 's/t: AWS-EC2-002 lets IMDS answer 3 hops away'],
-  ['AWS-EC2-003', fixture({ aws_launch_template: { t: { block_device_mappings: [{ ebs: { encrypted: 'true' } }] } } }), 's/t: AWS-EC2-003 has a volume without customer-key encryption'],
+  ['AWS-EC2-002', fixture({ aws_launch_template: { t: { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 3 } } } }), 's/t: ' +
+    'AWS-EC2-002 lets IMDS answer 3 hops away'],
+  ['AWS-EC2-003', fixture({ aws_launch_template: { t: { block_device_mappings: [{ ebs: { encrypted: 'true' } }] } } }), 's/t: AWS-EC2-003 has a volume ' +
+    'without customer-key encryption'],
   ['AWS-EC2-004', fixture({ aws_default_security_group: { d: { ingress: [{ from_port: 0 }] } } }), 's/d: AWS-EC2-004 allows traffic'],
-  ['AWS-EC2-005', fixture({ aws_vpc_security_group_ingress_rule: { r: { cidr_ipv4: '0.0.0.0/0', from_port: 22, to_port: 22, ip_protocol: 'tcp' } } }), 's/r: AWS-EC2-005 opens an admin port to the internet'],
+  ['AWS-EC2-005', fixture({ aws_vpc_security_group_ingress_rule: { r: { cidr_ipv4: '0.0.0.0/0', from_port: 22, to_port: 22, ip_protocol: 'tcp' } } }),
+    's/r: AWS-EC2-005 opens an admin port to the internet'],
   ['AWS-EC2-006', fixture({ aws_subnet: { n: { map_public_ip_on_launch: true } } }), 's/n: AWS-EC2-006 assigns public IPs on launch'],
   ['AWS-VPC-001', fixture({ aws_vpc: { v: { cidr_block: '10.0.0.0/16' } } }), 's/v: AWS-VPC-001 has no flow logs'],
-  ['AWS-EKS-001', fixture({ aws_eks_cluster: { c: { ...goodCluster, encryption_config: undefined } } }), 's/c: AWS-EKS-001 stores secrets without envelope encryption'],
-  ['AWS-EKS-002', fixture({ aws_eks_cluster: { c: { ...goodCluster, enabled_cluster_log_types: ['api'] } } }), 's/c: AWS-EKS-002 does not log audit, authenticator'],
-  ['AWS-EKS-003', fixture({ aws_eks_cluster: { c: { ...goodCluster, vpc_config: { ...goodCluster.vpc_config, endpoint_public_access: true, public_access_cidrs: ['0.0.0.0/0'] } } } }), 's/c: AWS-EKS-003 exposes its API endpoint to 0.0.0.0/0'],
-  ['AWS-EKS-004', fixture({ aws_eks_cluster: { c: { ...goodCluster, access_config: { authentication_mode: 'API_AND_CONFIG_MAP' } } } }), 's/c: AWS-EKS-004 uses aws-auth or an implicit creator admin'],
-  ['AWS-EKS-005', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.public_subnet_ids}', launch_template: { id: '${t}' } } } }), "s/g: AWS-EKS-005 is not placed only in the network contract's private subnets"],
+  ['AWS-EKS-001', fixture({ aws_eks_cluster: { c: { ...goodCluster, encryption_config: undefined } } }), 's/c: AWS-EKS-001 stores secrets without ' +
+    'envelope encryption'],
+  ['AWS-EKS-002', fixture({ aws_eks_cluster: { c: { ...goodCluster, enabled_cluster_log_types: ['api'] } } }), 's/c: AWS-EKS-002 does not log audit, ' +
+    'authenticator'],
+  ['AWS-EKS-003', fixture({ aws_eks_cluster: { c: { ...goodCluster, vpc_config: { ...goodCluster.vpc_config, endpoint_public_access: true,
+    public_access_cidrs: ['0.0.0.0/0'] } } } }), 's/c: AWS-EKS-003 exposes its API endpoint to 0.0.0.0/0'],
+  ['AWS-EKS-004', fixture({ aws_eks_cluster: { c: { ...goodCluster, access_config: { authentication_mode: 'API_AND_CONFIG_MAP' } } } }), 's/c: ' +
+    'AWS-EKS-004 uses aws-auth or an implicit creator admin'],
+  ['AWS-EKS-005', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.public_subnet_ids}', launch_template: { id: '${t}' } } } }), "s/g: " +
+    "AWS-EKS-005 is not placed only in the network contract's private subnets"],
   ['AWS-EKS-006', fixture({ aws_eks_node_group: { g: { subnet_ids: '${data.x.outputs.private_subnet_ids}' } } }), 's/g: AWS-EKS-006 has no launch template'],
   ['AWS-IAM-001', fixture({ aws_iam_access_key: { a: { user: 'ci' } } }), 's/a: AWS-IAM-001 creates a long-lived credential'],
-  ['AWS-IAM-002', fixture({ aws_iam_role: { r: { assume_role_policy: '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"x:aud":"sts.amazonaws.com"}}}]}' } } }), 's/r: AWS-IAM-002 can be assumed by any subject of the identity provider'],
-  ['AWS-IAM-003', fixture({ aws_iam_role_policy: { p: { policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' } } }), 's/p: AWS-IAM-003 allows "*"'],
-  ['AWS-EBS-001', fixture({ kubernetes_storage_class_v1: { c: { metadata: { name: 'gp3' }, storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } } } }), 's/c: AWS-EBS-001 provisions unencrypted EBS volumes'],
+  ['AWS-IAM-002', fixture({ aws_iam_role: { r: {
+    assume_role_policy: '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"x:aud":' +
+      '"sts.amazonaws.com"}}}]}' } } }),
+    's/r: AWS-IAM-002 can be assumed by any subject of the identity provider'],
+  ['AWS-IAM-003', fixture({ aws_iam_role_policy: { p: { policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' } } }), 's/p: ' +
+    'AWS-IAM-003 allows "*"'],
+  ['AWS-EBS-001', fixture({ kubernetes_storage_class_v1: { c: { metadata: { name: 'gp3' }, storage_provisioner: 'ebs.csi.aws.com', parameters: {
+    type: 'gp3' } } } }), 's/c: AWS-EBS-001 provisions unencrypted EBS volumes'],
   ['AWS-PRV-001', { s: { provider: { aws: [{ region: 'eu-west-1' }] } } }, 's/provider/aws[0]: AWS-PRV-001 may run against any account'],
   ['AZ-ST-001', fixture({ azurerm_storage_account: { a: { ...goodAccount, min_tls_version: 'TLS1_0' } } }), 's/a: AZ-ST-001 accepts TLS1_0'],
   ['AZ-ST-002', fixture({ azurerm_storage_account: { a: { ...goodAccount, https_traffic_only_enabled: false } } }), 's/a: AZ-ST-002 accepts plain HTTP'],
-  ['AZ-ST-003', fixture({ azurerm_storage_account: { a: { ...goodAccount, allow_nested_items_to_be_public: true } } }), 's/a: AZ-ST-003 allows anonymous blob access'],
-  ['AZ-ST-004', fixture({ azurerm_storage_account: { a: { ...goodAccount, infrastructure_encryption_enabled: false } } }), 's/a: AZ-ST-004 encrypts data once only'],
+  ['AZ-ST-003', fixture({ azurerm_storage_account: { a: { ...goodAccount, allow_nested_items_to_be_public: true } } }), 's/a: AZ-ST-003 allows anonymous ' +
+    'blob access'],
+  ['AZ-ST-004', fixture({ azurerm_storage_account: { a: { ...goodAccount, infrastructure_encryption_enabled: false } } }), 's/a: AZ-ST-004 encrypts data ' +
+    'once only'],
   ['AZ-ST-005', fixture({ azurerm_storage_account: { a: { ...goodAccount, shared_access_key_enabled: true } } }), 's/a: AZ-ST-005 accepts account keys'],
-  ['AZ-ST-006', fixture({ azurerm_storage_account: { a: { ...goodAccount, blob_properties: { versioning_enabled: true } } } }), 's/a: AZ-ST-006 cannot restore deleted or overwritten blobs'],
+  ['AZ-ST-006', fixture({ azurerm_storage_account: { a: { ...goodAccount, blob_properties: { versioning_enabled: true } } } }), 's/a: AZ-ST-006 cannot ' +
+    'restore deleted or overwritten blobs'],
   ['AZ-ST-007', fixture({ azurerm_storage_container: { c: { container_access_type: 'blob' } } }), 's/c: AZ-ST-007 is readable anonymously'],
-  ['AZ-NET-001', fixture({ azurerm_network_security_rule: { r: { direction: 'Inbound', access: 'Allow', source_address_prefix: 'Internet', destination_port_range: '3389' } } }), 's/r: AZ-NET-001 opens an admin port to the internet'],
-  ['AZ-NET-002', fixture({ azurerm_subnet: { n: { default_outbound_access_enabled: true, delegation: [{}] } } }), 's/n: AZ-NET-002 uses Azure\'s implicit outbound access'],
+  ['AZ-NET-001', fixture({ azurerm_network_security_rule: { r: { direction: 'Inbound', access: 'Allow', source_address_prefix: 'Internet',
+    destination_port_range: '3389' } } }), 's/r: AZ-NET-001 opens an admin port to the internet'],
+  ['AZ-NET-002', fixture({ azurerm_subnet: { n: { default_outbound_access_enabled: true, delegation: [{}] } } }), 's/n: AZ-NET-002 uses Azure\'s ' +
+    'implicit outbound access'],
   ['AZ-NET-003', fixture({ azurerm_subnet: { n: { default_outbound_access_enabled: false } } }), 's/n: AZ-NET-003 has no network security group'],
   ['AZ-LOG-001', fixture({ azurerm_log_analytics_workspace: { w: {} } }), 's/w: AZ-LOG-001 accepts workspace keys'],
-  ['AZ-AKS-001', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, local_account_disabled: false } } }), 's/k: AZ-AKS-001 keeps the static admin kubeconfig'],
-  ['AZ-AKS-002', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, azure_active_directory_role_based_access_control: {} } } }), 's/k: AZ-AKS-002 does not authorize with Azure RBAC'],
-  ['AZ-AKS-003', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, api_server_access_profile: { authorized_ip_ranges: ['0.0.0.0/0'] } } } }), 's/k: AZ-AKS-003 exposes its API server to the internet'],
+  ['AZ-AKS-001', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, local_account_disabled: false } } }), 's/k: AZ-AKS-001 keeps the static admin ' +
+    'kubeconfig'],
+  ['AZ-AKS-002', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, azure_active_directory_role_based_access_control: {} } } }), 's/k: AZ-AKS-002 ' +
+    'does not authorize with Azure RBAC'],
+  ['AZ-AKS-003', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, api_server_access_profile: { authorized_ip_ranges: ['0.0.0.0/0'] } } } }),
+    's/k: AZ-AKS-003 exposes its API server to the internet'],
   ['AZ-AKS-004', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, network_profile: {} } } }), 's/k: AZ-AKS-004 has no network policy engine'],
   ['AZ-AKS-005', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, oms_agent: undefined } } }), 's/k: AZ-AKS-005 has no Container Insights'],
-  ['AZ-AKS-006', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, key_vault_secrets_provider: {} } } }), 's/k: AZ-AKS-006 does not rotate mounted secrets'],
-  ['AZ-AKS-007', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, default_node_pool: { name: 'system', host_encryption_enabled: false } } } }), 's/k: AZ-AKS-007 node pool system has neither host encryption nor a disk encryption set'],
-  ['AZ-KV-001', fixture({ azurerm_key_vault: { v: { rbac_authorization_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-001 can be purged with its keys'],
-  ['AZ-KV-002', fixture({ azurerm_key_vault: { v: { purge_protection_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-002 uses access policies'],
+  ['AZ-AKS-006', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, key_vault_secrets_provider: {} } } }), 's/k: AZ-AKS-006 does not rotate ' +
+    'mounted secrets'],
+  ['AZ-AKS-007', fixture({ azurerm_kubernetes_cluster: { k: { ...goodAks, default_node_pool: { name: 'system', host_encryption_enabled: false } } } }),
+    's/k: AZ-AKS-007 node pool system has neither host encryption nor a disk encryption set'],
+  ['AZ-KV-001', fixture({ azurerm_key_vault: { v: { rbac_authorization_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-001 can ' +
+    'be purged with its keys'],
+  ['AZ-KV-002', fixture({ azurerm_key_vault: { v: { purge_protection_enabled: true, lifecycle: { prevent_destroy: true } } } }), 's/v: AZ-KV-002 uses ' +
+    'access policies'],
   ['AZ-PRV-001', { s: { provider: { azurerm: [{ features: [{}] }] } } }, 's/provider/azurerm[0]: AZ-PRV-001 follows whatever subscription the shell selected'],
   ['GEN-001', fixture({ azurerm_storage_account: { a: { ...goodAccount, lifecycle: undefined } } }), 's/a: GEN-001 can be destroyed by a plain destroy'],
-  ['GEN-002', fixture({ helm_release: { h: { version: '1.2.3', set_sensitive: [{ name: 'adminPassword', value: '${random_password.p.result}' }], values: [], admin_password: 'hunter22' } } }), 's/h: GEN-002 has a literal credential at admin_password'],
-  ['GEN-003', fixture({ aws_eks_cluster: { c: { vpc_config: { subnet_ids: ['${aws_subnet.private.id}'] }, role_arn: '${aws_iam_role.r.arn}' } }, aws_iam_role: { r: {} } }), 's/c: GEN-003 references aws_subnet.private, which this stack does not define'],
+  ['GEN-002', fixture({ helm_release: { h: { version: '1.2.3', set_sensitive: [{ name: 'adminPassword', value: '${random_password.p.result}' }], values: [],
+    admin_password: 'hunter22' } } }), 's/h: GEN-002 has a literal credential at admin_password'],
+  ['GEN-003', fixture({ aws_eks_cluster: { c: { vpc_config: { subnet_ids: ['${aws_subnet.private.id}'] }, role_arn: '${aws_iam_role.r.arn}' } },
+    aws_iam_role: { r: {} } }), 's/c: GEN-003 references aws_subnet.private, which this stack does not define'],
   ['K8S-001', fixture({ helm_release: { h: { version: '~> 1.2' } } }), 's/h: K8S-001 uses chart version "~> 1.2"'],
-  ['K8S-002', fixture({ helm_release: { h: { version: '1.2.3', values: ['{"image":{"repository":"rocketchat/rocket.chat","tag":"latest"}}'] } } }), 's/h: K8S-002 runs image ":latest"'],
+  ['K8S-002', fixture({ helm_release: { h: { version: '1.2.3', values: ['{"image":{"repository":"rocketchat/rocket.chat","tag":"latest"}}'] } } }),
+    's/h: K8S-002 runs image ":latest"'],
   ['K8S-003', fixture({ kubernetes_namespace_v1: { n: { metadata: [{ name: 'app', labels: {} }] } } }), 's/n: K8S-003 has no Pod Security enforce label'],
   ['K8S-004', fixture({ kubernetes_ingress_v1: { i: { spec: [{ rule: [] }] } } }), 's/i: K8S-004 serves plain HTTP: no tls section'],
-  ['EDGE-001', fixture({ kubernetes_ingress_v1: { i: { metadata: [{ annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing' } }], spec: [{ ingress_class_name: 'alb' }] } } }),
+  ['EDGE-001', fixture({ kubernetes_ingress_v1: { i: { metadata: [{ annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing' } }], spec: [{
+    ingress_class_name: 'alb' }] } } }),
     's/i: EDGE-001 is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)'],
 ];
 
@@ -168,7 +201,8 @@ describe('GEN-003 beyond resources', () => {
 
   it('accepts the stack\'s own data sources, remote-state outputs, variables, locals and escaped literals', () => {
     expect(lines({
-      provider: { kubernetes: [{ host: '${data.terraform_remote_state.cluster-state.outputs.cluster_endpoint}', token: '${data.aws_eks_cluster_auth.a.token}' }] },
+      provider: { kubernetes: [{ host: '${data.terraform_remote_state.cluster-state.outputs.cluster_endpoint}',
+        token: '${data.aws_eks_cluster_auth.a.token}' }] },
       data: {
         terraform_remote_state: { 'cluster-state': { ...meta('cluster-state'), backend: 's3' } },
         aws_eks_cluster_auth: { a: { ...meta('auth'), name: '${data.terraform_remote_state.cluster-state.outputs.cluster_name}' } },
@@ -191,7 +225,8 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
   const alb = (extra: Json) => ({ 'alb.ingress.kubernetes.io/certificate-arn': '${data.terraform_remote_state.p.outputs.certificate_arn}', ...extra });
   const agc = (redirect: Json) => ({
     objects: [
-      { apiVersion: 'alb.networking.azure.io/v1', kind: 'IngressExtension', metadata: { name: 'to-https', namespace: 'apps' }, spec: { rules: [{ host: 'chat.example.com', requestRedirect: redirect }] } },
+      { apiVersion: 'alb.networking.azure.io/v1', kind: 'IngressExtension', metadata: { name: 'to-https', namespace: 'apps' }, spec: { rules: [{
+        host: 'chat.example.com', requestRedirect: redirect }] } },
       ingress({ ingressClassName: 'azure-alb-external' }, { 'alb.networking.azure.io/alb-ingress-extension': 'to-https' }),
     ],
   });
@@ -207,25 +242,37 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
       's/h: enables a chart Ingress (values.ingress) that serves plain HTTP: no tls section'],
     ['a chart ingress switched on by a set entry', release({ ingress: { ingressClassName: 'nginx' } }, { set: [{ name: 'ingress.enabled', value: 'true' }] }),
       's/h: enables a chart Ingress (values.ingress) that serves plain HTTP: no tls section'],
-    ['an ALB ingress whose HTTP listener is not redirected', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: alb({ 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]' }), tls: [{ hosts: ['chat.example.com'] }] } }),
-      's/h: enables a chart Ingress (values.ingress) that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)'],
+    ['an ALB ingress whose HTTP listener is not redirected', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: alb({
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]' }), tls: [{ hosts: ['chat.example.com'] }] } }),
+      's/h: enables a chart Ingress (values.ingress) that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS ' +
+        '(alb.ingress.kubernetes.io/ssl-redirect)'],
     ['an ALB ingress on the controller default (HTTP:80, no certificate)', release({ objects: [ingress({ ingressClassName: 'alb' })] }),
       's/h: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: its ALB listens on HTTP only'],
-    ['an ALB ingress with an HTTPS listener and no certificate', release({ objects: [ingress({ ingressClassName: 'alb' }, { 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]' })] }),
-      's/h: renders Ingress apps/web (values.objects[0]) that has an HTTPS ALB listener without a certificate (alb.ingress.kubernetes.io/certificate-arn or tls hosts)'],
+    ['an ALB ingress with an HTTPS listener and no certificate', release({ objects: [ingress({ ingressClassName: 'alb' }, {
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]' })] }),
+      's/h: renders Ingress apps/web (values.objects[0]) that has an HTTPS ALB listener without a certificate (alb.ingress.kubernetes.io/certificate-arn ' +
+        'or tls hosts)'],
     ['an ALB ingress with unreadable listen-ports', release({ objects: [ingress({}, alb({ 'alb.ingress.kubernetes.io/listen-ports': 'HTTPS:443' }))] }),
-      's/h: renders Ingress apps/web (values.objects[0]) that has alb.ingress.kubernetes.io/listen-ports "HTTPS:443", which is not a JSON list of {"HTTP"|"HTTPS": port}'],
+      's/h: renders Ingress apps/web (values.objects[0]) that has alb.ingress.kubernetes.io/listen-ports "HTTPS:443", which is not a JSON list of ' +
+        '{"HTTP"|"HTTPS": port}'],
     ['an AGC redirect Ingress whose IngressExtension does not redirect to HTTPS', release(agc({ scheme: 'http', statusCode: 301 })),
       's/h: renders Ingress apps/web (values.objects[1]) that serves plain HTTP: IngressExtension to-https does not redirect chat.example.com to HTTPS'],
     ['an AGC redirect Ingress whose IngressExtension is missing', release({ objects: [agc({}).objects[1]] }),
-      's/h: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section, and its IngressExtension to-https is not defined in this stack'],
-    ['a Gateway API Gateway with HTTP listeners only', release({ objects: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'apps' }, spec: { gatewayClassName: 'azure-alb-external', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }] }),
+      's/h: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section, and its IngressExtension to-https is not defined in ' +
+        'this stack'],
+    ['a Gateway API Gateway with HTTP listeners only', release({ objects: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: {
+      name: 'gw', namespace: 'apps' }, spec: { gatewayClassName: 'azure-alb-external', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }] }),
       's/h: renders Gateway apps/gw (values.objects[0]) that serves plain HTTP: no HTTPS or TLS listener'],
-    ['a Gateway whose HTTP listener admits routes from any namespace', release({ objects: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'edge' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } }] }),
-      's/h: renders Gateway edge/gw (values.objects[0]) that serves plain HTTP: HTTP listener http admits routes from other namespaces, so their redirects cannot be checked (allowedRoutes.namespaces.from: Same)'],
+    ['a Gateway whose HTTP listener admits routes from any namespace', release({ objects: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'edge' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: {
+      from: 'All' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } }] }),
+      's/h: renders Gateway edge/gw (values.objects[0]) that serves plain HTTP: HTTP listener http admits routes from other namespaces, so their ' +
+        'redirects cannot be checked (allowedRoutes.namespaces.from: Same)'],
     ['a Gateway whose HTTP listener serves a route instead of redirecting', release({ objects: [
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'edge' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'app', namespace: 'edge' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'edge' }, spec: { listeners: [{ name: 'http',
+        port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'app', namespace: 'edge' }, spec: { parentRefs: [{ name: 'gw' }],
+        rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] } },
     ] }),
       's/h: renders Gateway edge/gw (values.objects[0]) that serves plain HTTP: HTTPRoute app on HTTP listener http does not redirect every request to https'],
     ['Helm values that are not JSON and mention an ingress', fixture({ helm_release: { h: { version: '1.0.0', values: ['ingress:\n  enabled: true\n'] } } }),
@@ -236,18 +283,23 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
 
   it.each<[string, Record<string, Json>]>([
     ['an Ingress with tls', release({ objects: [ingress({ tls: [{ hosts: ['chat.example.com'], secretName: 'tls' }] })] })],
-    ['an ALB ingress listening on HTTPS only', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: alb({ 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]' }), tls: [] } })],
+    ['an ALB ingress listening on HTTPS only', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: alb({
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]' }), tls: [] } })],
     ['an ALB ingress with a certificate on the controller default listener', release({ objects: [ingress({ ingressClassName: 'alb' }, alb({}))] })],
-    ['an ALB ingress redirecting HTTP to HTTPS', release({ ingress: { enabled: true, annotations: alb({ 'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]', 'alb.ingress.kubernetes.io/ssl-redirect': '443' }) } })],
+    ['an ALB ingress redirecting HTTP to HTTPS', release({ ingress: { enabled: true, annotations: alb({
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]', 'alb.ingress.kubernetes.io/ssl-redirect': '443' }) } })],
     ['an AGC redirect Ingress with its HTTPS IngressExtension', release(agc({ scheme: 'https', statusCode: 301 }))],
     ['a disabled chart ingress', release({ ingress: { enabled: false } })],
     ['a Gateway with an HTTPS listener and a redirecting HTTP listener, and AGC and Gateway API companions', release({ objects: [
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { listeners: [{ name: 'http', port: 80,
+        protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }, { name: 'https', port: 443, protocol: 'HTTPS' }] } },
       { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw', sectionName: 'https' }] } },
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'up' }, spec: { parentRefs: [{ name: 'gw', sectionName: 'http' }], rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] }] } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'up' }, spec: { parentRefs: [{ name: 'gw', sectionName: 'http' }],
+        rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] }] } },
       { apiVersion: 'alb.networking.azure.io/v1', kind: 'HealthCheckPolicy', metadata: { name: 'h' }, spec: {} },
     ] })],
-    ['a NetworkPolicy and networkPolicy values (their ingress: is traffic, not an Ingress)', release({ objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { ingress: [{}] } }], networkPolicy: { ingress: { enabled: true, from: [] } } })],
+    ['a NetworkPolicy and networkPolicy values (their ingress: is traffic, not an Ingress)', release({ objects: [{ apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { ingress: [{}] } }], networkPolicy: { ingress: { enabled: true, from: [] } } })],
   ])('accepts %s', (_name, stacks) => {
     expect(lines(stacks)).toEqual([]);
   });
@@ -255,22 +307,22 @@ describe('K8S-004 on Ingresses in Helm values and manifests', () => {
   it('fires on the example stacks\' real Ingress and Gateway once their HTTPS settings are removed', () => {
     // Rocket.Chat's Ingress (AWS) is always on; on Azure the edge Gateway serves every host.
     const { stacks } = synthExamples();
-    const edit = (stack: string, suffix: string, change: (doc: Json) => void) => {
-      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
-      const doc = JSON.parse(found.values[0]) as Json;
-      change(doc);
-      found.values[0] = JSON.stringify(doc);
-    };
+    const edit = (stack: string, name: string, change: (doc: Json) => void) => editValues(stacks[stack]!, name, change);
     const gateway = (d: Json) => d.objects.find((o: Json) => o.kind === 'Gateway');
     const redirect = (d: Json) => d.objects.find((o: Json) => o.metadata.name === 'https-redirect');
-    edit('aws-prod-app', 'rocketchat/release', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/ssl-redirect']);
-    edit('azure-prod-platform', 'gateway/release', (d) => (redirect(d).spec.rules = [{ backendRefs: [{ name: 'rocketchat-rocketchat', namespace: 'rocketchat', port: 80 }] }]));
-    edit('azure-dev-platform', 'gateway/release', (d) => (gateway(d).spec.listeners = gateway(d).spec.listeners.filter((l: Json) => l.protocol === 'HTTP')));
-    const found = lines({ 'aws-prod-app': stacks['aws-prod-app']!, 'azure-prod-platform': stacks['azure-prod-platform']!, 'azure-dev-platform': stacks['azure-dev-platform']! });
+    edit('aws-prod-app', 'rocketchat', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/ssl-redirect']);
+    edit('azure-prod-platform', 'edge-gateway', (d) => (redirect(d).spec.rules = [{ backendRefs: [{ name: 'rocketchat-rocketchat', namespace: 'rocketchat',
+      port: 80 }] }]));
+    edit('azure-dev-platform', 'edge-gateway', (d) => (gateway(d).spec.listeners = gateway(d).spec.listeners.filter((l: Json) => l.protocol === 'HTTP')));
+    const found = lines({ 'aws-prod-app': stacks['aws-prod-app']!, 'azure-prod-platform': stacks['azure-prod-platform']!,
+      'azure-dev-platform': stacks['azure-dev-platform']! });
     expect(found.sort()).toEqual([
-      'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS (alb.ingress.kubernetes.io/ssl-redirect)',
-      'azure-dev-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that serves plain HTTP: no HTTPS or TLS listener',
-      'azure-prod-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that serves plain HTTP: HTTPRoute https-redirect on HTTP listener http does not redirect every request to https',
+      'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that serves plain HTTP: ALB listener HTTP:80 is not redirected to HTTPS ' +
+        '(alb.ingress.kubernetes.io/ssl-redirect)',
+      'azure-dev-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that serves plain HTTP: no HTTPS or TLS ' +
+        'listener',
+      'azure-prod-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that serves plain HTTP: HTTPRoute ' +
+        'https-redirect on HTTP listener http does not redirect every request to https',
     ]);
   });
 });
@@ -279,20 +331,27 @@ describe('EDGE-001: every public frontend sits behind a WAF', () => {
   const edge001 = RULES.filter((r) => r.id === 'EDGE-001');
   const release = (values: Json) => fixture({ helm_release: { h: { version: '1.0.0', values: [JSON.stringify(values)] } } });
   const lines = (stacks: Record<string, Json>) => checkStacks(stacks, edge001, []).violations.map((v) => `${v.stack}/${v.path}: ${v.message}`);
-  const albIngress = (annotations: Json) => ({ ingress: { enabled: true, ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', ...annotations } } });
-  const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'agc' }, spec: { gatewayClassName: 'azure-alb-external', listeners: [{ name: 'https', port: 443, protocol: 'HTTPS' }] } };
-  const wafPolicy = (targetRef: Json) => ({ apiVersion: 'alb.networking.azure.io/v1', kind: 'WebApplicationFirewallPolicy', metadata: { name: 'waf', namespace: 'agc' }, spec: { targetRef, webApplicationFirewall: { id: '${azurerm_web_application_firewall_policy.p.id}' } } });
+  const albIngress = (annotations: Json) => ({ ingress: { enabled: true, ingressClassName: 'alb', annotations: {
+    'alb.ingress.kubernetes.io/scheme': 'internet-facing', ...annotations } } });
+  const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'agc' }, spec: {
+    gatewayClassName: 'azure-alb-external', listeners: [{ name: 'https', port: 443, protocol: 'HTTPS' }] } };
+  const wafPolicy = (targetRef: Json) => ({ apiVersion: 'alb.networking.azure.io/v1', kind: 'WebApplicationFirewallPolicy', metadata: { name: 'waf',
+    namespace: 'agc' }, spec: { targetRef, webApplicationFirewall: { id: '${azurerm_web_application_firewall_policy.p.id}' } } });
   const wholeGateway = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'agc' };
 
   it.each<[string, Record<string, Json>, string]>([
     ['an internet-facing ALB Ingress without a web ACL', release(albIngress({})),
       's/h: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)'],
-    ['an Ingress on Application Gateway for Containers', release({ ingress: { enabled: true, ingressClassName: 'azure-alb-external', tls: [{ secretName: 't' }] } }),
-      's/h: enables a chart Ingress (values.ingress) that is public on Application Gateway for Containers, where no WAF can attach to an Ingress (serve it through a Gateway with a WebApplicationFirewallPolicy)'],
+    ['an Ingress on Application Gateway for Containers', release({ ingress: { enabled: true, ingressClassName: 'azure-alb-external', tls: [{
+      secretName: 't' }] } }),
+      's/h: enables a chart Ingress (values.ingress) that is public on Application Gateway for Containers, where no WAF can attach to an Ingress (serve ' +
+        'it through a Gateway with a WebApplicationFirewallPolicy)'],
     ['an AGC Gateway without a WAF policy', release({ objects: [gateway] }),
-      's/h: renders Gateway agc/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id'],
+      's/h: renders Gateway agc/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind ' +
+        'Gateway, no sectionNames) with a WAF policy id'],
     ['an AGC Gateway whose WAF policy covers one listener only', release({ objects: [gateway, wafPolicy({ ...wholeGateway, sectionNames: ['https'] })] }),
-      's/h: renders Gateway agc/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id'],
+      's/h: renders Gateway agc/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind ' +
+        'Gateway, no sectionNames) with a WAF policy id'],
     ['an internet-facing Terraform ALB without an association', fixture({ aws_lb: { lb: { internal: false, load_balancer_type: 'application' } } }),
       's/lb: is an internet-facing ALB without an aws_wafv2_web_acl_association'],
   ])('fires on %s', (_name, stacks, line) => {
@@ -313,25 +372,23 @@ describe('EDGE-001: every public frontend sits behind a WAF', () => {
 
   it('fires on the example stacks once the web ACL or the WAF policy is taken away', () => {
     const { stacks } = synthExamples();
-    const edit = (stack: string, suffix: string, change: (doc: Json) => void) => {
-      const found = Object.values<Json>(stacks[stack]!.resource.helm_release).find((r) => r['//'].metadata.path.endsWith(suffix))!;
-      const doc = JSON.parse(found.values[0]) as Json;
-      change(doc);
-      found.values[0] = JSON.stringify(doc);
-    };
+    const edit = (stack: string, name: string, change: (doc: Json) => void) => editValues(stacks[stack]!, name, change);
     const picked = { 'aws-prod-app': stacks['aws-prod-app']!, 'azure-prod-platform': stacks['azure-prod-platform']! };
     expect(lines(picked)).toEqual([]);
-    edit('aws-prod-app', 'rocketchat/release', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']);
-    edit('azure-prod-platform', 'gateway/release', (d) => (d.objects = d.objects.filter((o: Json) => o.kind !== 'WebApplicationFirewallPolicy')));
+    edit('aws-prod-app', 'rocketchat', (d) => delete d.ingress.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']);
+    edit('azure-prod-platform', 'edge-gateway', (d) => (d.objects = d.objects.filter((o: Json) => o.kind !== 'WebApplicationFirewallPolicy')));
     expect(lines(picked).sort()).toEqual([
-      'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL (alb.ingress.kubernetes.io/wafv2-acl-arn)',
-      'azure-prod-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that has no WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',
+      'aws-prod-app/rocketchat/release: enables a chart Ingress (values.ingress) that is an internet-facing ALB without a web ACL ' +
+        '(alb.ingress.kubernetes.io/wafv2-acl-arn)',
+      'azure-prod-platform/cloud/edge/gateway/release: renders Gateway azure-alb-system/edge (values.objects[0]) that has no ' +
+        'WebApplicationFirewallPolicy targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',
     ]);
   });
 });
 
 describe('disk encryption rules', () => {
-  const only = (id: string, stacks: Record<string, Json>) => checkStacks(stacks, RULES.filter((r) => r.id === id), []).violations.map((v) => `${v.stack}/${v.path}: ${v.message}`);
+  const only = (id: string, stacks: Record<string, Json>) => checkStacks(stacks, RULES.filter((r) => r.id === id), []).violations.map((v) => `${v.stack}/${v
+    .path}: ${v.message}`);
   const cluster = (extra: Json) => ({ default_node_pool: { name: 'system', host_encryption_enabled: true }, ...extra });
 
   it('AZ-AKS-007 checks each node pool, which may rely on its cluster\'s disk encryption set', () => {
@@ -350,7 +407,8 @@ describe('disk encryption rules', () => {
 
   it('AZ-LOG-001 accepts either spelling of Entra-only workspaces, and AWS-EKS-005 only the network contract\'s private subnets', () => {
     expect(only('AZ-LOG-001', fixture({
-      azurerm_log_analytics_workspace: { current: { local_authentication_enabled: false }, deprecated: { local_authentication_disabled: true }, keys: { local_authentication_enabled: true } },
+      azurerm_log_analytics_workspace: { current: { local_authentication_enabled: false }, deprecated: { local_authentication_disabled: true }, keys: {
+        local_authentication_enabled: true } },
     }))).toEqual(['s/keys: accepts workspace keys']);
     const template = { launch_template: { id: '${t}' } };
     expect(only('AWS-EKS-005', fixture({
@@ -361,18 +419,21 @@ describe('disk encryption rules', () => {
         literal: { ...template, subnet_ids: ['subnet-0123456789abcdef0'] },
         named: { ...template, subnet_ids: ['${aws_subnet.private-a.id}'] },
       },
-    }))).toEqual(["s/literal: is not placed only in the network contract's private subnets", "s/named: is not placed only in the network contract's private subnets"]);
+    }))).toEqual(["s/literal: is not placed only in the network contract's private subnets", "s/named: is not placed only in the network contract's " +
+      "private subnets"]);
   });
 
   it('AWS-EBS-001 checks EBS StorageClasses as resources and in Helm values, and leaves other provisioners alone', () => {
-    const sc = (name: string, provisioner: string, parameters: Json) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, parameters });
+    const sc = (name: string, provisioner: string, parameters: Json) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name },
+      provisioner, parameters });
     expect(only('AWS-EBS-001', fixture({
       kubernetes_storage_class_v1: {
         good: { storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: '${x}' } },
         intree: { storage_provisioner: 'kubernetes.io/aws-ebs', parameters: { encrypted: 'false' } },
         azure: { storage_provisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_ZRS' } },
       },
-      helm_release: { h: { version: '1.0.0', values: [JSON.stringify({ objects: [sc('gp2', 'ebs.csi.aws.com', { type: 'gp2' }), sc('efs', 'efs.csi.aws.com', {})] })] } },
+      helm_release: { h: { version: '1.0.0', values: [JSON.stringify({ objects: [sc('gp2', 'ebs.csi.aws.com', { type: 'gp2' }), sc('efs', 'efs.csi.aws.com',
+        {})] })] } },
     }))).toEqual([
       's/intree: provisions unencrypted EBS volumes',
       's/h: renders StorageClass gp2 (values.objects[0]) that provisions unencrypted EBS volumes',
@@ -396,7 +457,8 @@ describe('policy checks at synth', () => {
       ...['aks/cluster: AZ-AKS-007 node pool system', 'pool-apps/pool: AZ-AKS-007 node pool apps', 'pool-spot/pool: AZ-AKS-007 node pool spot']
         .map((p) => `azure-dev-cluster/${p} has neither host encryption nor a disk encryption set — ${diskFix}`),
       'azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID',
-      'azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs)',
+      'azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: ' +
+        'restricted (or baseline, with the reason in docs)',
     ]);
     expect(existsSync(outdir)).toBe(false);
     expect(existsSync(`${outdir}.staging`)).toBe(false);
@@ -406,7 +468,8 @@ describe('policy checks at synth', () => {
     const lines: string[] = [];
     run(ENVIRONMENTS, 'azure-dev', join(tempDir(), 'cdktf.out'), { log: (l) => lines.push(l), listWaivers: false });
     expect(lines).toEqual([
-      `Waivers: 6 policy findings waived by 4 entries of config/policy-suppressions.ts; ${RENDER_WAIVERS.length} render audit waivers in config/render-waivers.ts (applied by npm test). SHOW_WAIVERS=1 lists them.`,
+      `Waivers: 6 policy findings waived by 4 entries of config/policy-suppressions.ts; ${RENDER_WAIVERS.length} render audit waivers in ` +
+        `config/render-waivers.ts (applied by npm test). SHOW_WAIVERS=1 lists them.`,
     ]);
   });
 
@@ -414,13 +477,18 @@ describe('policy checks at synth', () => {
     const lines: string[] = [];
     run(ENVIRONMENTS, 'azure-dev', join(tempDir(), 'cdktf.out'), { log: (l) => lines.push(l), listWaivers: true });
     expect(lines.slice(0, 7)).toEqual([
-      `Waivers: 6 policy findings waived by 4 entries of config/policy-suppressions.ts; ${RENDER_WAIVERS.length} render audit waivers in config/render-waivers.ts (applied by npm test):`,
-      `  azure-dev-app/cloud/backup-storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[1]!.reason}]`,
+      `Waivers: 6 policy findings waived by 4 entries of config/policy-suppressions.ts; ${RENDER_WAIVERS.length} render audit waivers in ` +
+        `config/render-waivers.ts (applied by npm test):`,
+      `  azure-dev-app/cloud/backup-storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID ` +
+        `[waived: ${POLICY_SUPPRESSIONS[1]!.reason}]`,
       ...['aks/cluster: AZ-AKS-007 node pool system', 'pool-apps/pool: AZ-AKS-007 node pool apps', 'pool-spot/pool: AZ-AKS-007 node pool spot'].map(
-        (p) => `  azure-dev-cluster/${p} has neither host encryption nor a disk encryption set — ${RULES.find((r) => r.id === 'AZ-AKS-007')!.fix} [waived: ${POLICY_SUPPRESSIONS[3]!.reason}]`,
+        (p) => `  azure-dev-cluster/${p} has neither host encryption nor a disk encryption set — ${RULES.find((r) => r.id === 'AZ-AKS-007')!.fix} ` +
+          `[waived: ${POLICY_SUPPRESSIONS[3]!.reason}]`,
       ),
-      `  azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID [waived: ${POLICY_SUPPRESSIONS[0]!.reason}]`,
-      `  azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: restricted (or baseline, with the reason in docs) [waived: ${POLICY_SUPPRESSIONS[2]!.reason}]`,
+      `  azure-dev-network/flow-logs/storage/account: AZ-ST-005 accepts account keys — set shared_access_key_enabled = false and use Entra ID ` +
+        `[waived: ${POLICY_SUPPRESSIONS[0]!.reason}]`,
+      `  azure-dev-platform/namespace-monitoring-node: K8S-003 enforces Pod Security level "privileged" — label it pod-security.kubernetes.io/enforce: ` +
+        `restricted (or baseline, with the reason in docs) [waived: ${POLICY_SUPPRESSIONS[2]!.reason}]`,
     ]);
     expect(lines.slice(7)).toHaveLength(RENDER_WAIVERS.length);
     expect(lines[7]).toBe(`  render schema in azure-[a-z0-9-]+-(app|platform) (HealthCheckPolicy apiVersion) [waived: ${RENDER_WAIVERS[0]!.reason}]`);

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { synthExamples, tempDir, type Json } from './helpers';
+import { synthExamples, tempDir, type Json } from './support';
 
 interface Check {
   readonly stack: string;
@@ -38,17 +38,21 @@ const messages = (stack: string) => preflights(stack).map((c) => c.message);
 describe('preflight checks in the synthesized stacks', () => {
   it('the AWS cluster stack checks the Auto Scaling service-linked role', () => {
     expect(messages('aws-prod-cluster')).toEqual([
-      'Preflight: the Auto Scaling service-linked role AWSServiceRoleForAutoScaling does not exist in this account, so node groups would fail mid-apply. Create it once per account: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
+      'Preflight: the Auto Scaling service-linked role AWSServiceRoleForAutoScaling does not exist in this account, so node groups would fail mid-apply. ' +
+        'Create it once per account: aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com',
     ]);
   });
 
   it('the AWS platform and app stacks check every secret they read, by name', () => {
     const secret = (name: string) =>
-      `Preflight: Secrets Manager has no secret named "${name}" in this account and region. Create it before planning this stack: aws secretsmanager create-secret --name ${name} --secret-string '<value>' (README.md, "Deploying", lists the secrets an environment needs).`;
-    expect(messages('aws-prod-platform').sort()).toEqual(['aws-prod-alerts-heartbeat-url', 'aws-prod-alerts-oncall-url', 'aws-prod-alerts-slack-webhook', 'aws-prod-edge-pager-url'].map(secret));
+      `Preflight: Secrets Manager has no secret named "${name}" in this account and region. Create it before planning this stack: aws secretsmanager ` +
+        `create-secret --name ${name} --secret-string '<value>' (README.md, "Deploying", lists the secrets an environment needs).`;
+    expect(messages('aws-prod-platform').sort()).toEqual(['aws-prod-alerts-heartbeat-url', 'aws-prod-alerts-oncall-url', 'aws-prod-alerts-slack-webhook',
+      'aws-prod-edge-pager-url'].map(secret));
     expect(messages('aws-prod-app').sort()).toEqual(['aws-prod-rocketchat-license', 'aws-prod-rocketchat-smtp'].map(secret));
     expect(messages('aws-dev-platform')).toEqual([secret('aws-dev-alerts-slack-webhook')]);
-    expect(preflights('aws-prod-app')[0]!.condition).toMatch(/^\$\{contains\(tolist\(data\.aws_secretsmanager_secrets\.cloud_[\w-]+-preflight_\w+\.names\), "aws-prod-rocketchat-/);
+    expect(preflights('aws-prod-app')[0]!.condition)
+      .toMatch(/^\$\{contains\(tolist\(data\.aws_secretsmanager_secrets\.cloud_[\w-]+-preflight_\w+\.names\), "aws-prod-rocketchat-/);
   });
 
   it('the Azure network stack checks the Network Watcher flow logs need, in the environment\'s region', () => {
@@ -57,7 +61,10 @@ describe('preflight checks in the synthesized stacks', () => {
         kind: 'postcondition',
         condition: '${length([for r in self.resources : r if lower(r.resource_group_name) == "networkwatcherrg" && r.location == "westeurope"]) == 1}',
         message:
-          'Preflight: no Network Watcher "NetworkWatcher_westeurope" in resource group "NetworkWatcherRG" in westeurope, which VNet flow logs need. Azure creates NetworkWatcher_westeurope in NetworkWatcherRG with a region\'s first VNet unless the subscription opted out; create it with: az network watcher configure --resource-group NetworkWatcherRG --locations westeurope --enabled true (and set network.flowLogs to its name and group).',
+          'Preflight: no Network Watcher "NetworkWatcher_westeurope" in resource group "NetworkWatcherRG" in westeurope, which VNet flow logs need. ' +
+            'Azure creates NetworkWatcher_westeurope in NetworkWatcherRG with a region\'s first VNet unless the subscription opted out; create it with: ' +
+            'az network watcher configure --resource-group NetworkWatcherRG --locations westeurope --enabled true (and set network.flowLogs to its name ' +
+            'and group).',
       }),
     ]);
   });
@@ -66,9 +73,11 @@ describe('preflight checks in the synthesized stacks', () => {
     expect(messages('azure-prod-platform').sort()).toEqual([
       ...['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password', 'edge-pager-url'].map(
         (name) =>
-          `Preflight: Key Vault kv-azure-prod-32583f has no secret named "${name}". Create it before planning this stack: az keyvault secret set --vault-name kv-azure-prod-32583f --name ${name} --value '<value>' (README.md, "Deploying", lists the secrets an environment needs).`,
+          `Preflight: Key Vault kv-azure-prod-32583f has no secret named "${name}". Create it before planning this stack: az keyvault secret set ` +
+            `--vault-name kv-azure-prod-32583f --name ${name} --value '<value>' (README.md, "Deploying", lists the secrets an environment needs).`,
       ),
-      'Preflight: no Azure DNS zone "example.org" in resource group "rg-dns" of this subscription; external-dns and cert-manager write records there. Create it (az network dns zone create --resource-group rg-dns --name example.org), delegate it from its parent zone, then plan again.',
+      'Preflight: no Azure DNS zone "example.org" in resource group "rg-dns" of this subscription; external-dns and cert-manager write records there. ' +
+        'Create it (az network dns zone create --resource-group rg-dns --name example.org), delegate it from its parent zone, then plan again.',
     ]);
     expect(messages('azure-prod-app')).toHaveLength(2);
   });
@@ -89,12 +98,15 @@ function terraformConfig(checks: Check[], present: boolean, dir: string): void {
   const data: Json = {};
   checks.forEach((check, i) => {
     const state = `listing-${i}.tfstate`;
-    const outputs = Object.fromEntries(Object.entries(listing(check, present)).map(([k, v]) => [k, { value: v, type: JSON.parse(JSON.stringify(['list', k === 'names' ? 'string' : ['object', { name: 'string', resource_group_name: 'string', location: 'string' }]])) }]));
-    writeFileSync(join(dir, state), JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, outputs, resources: [], check_results: null }));
+    const outputs = Object.fromEntries(Object.entries(listing(check, present)).map(([k, v]) => [k, { value: v, type: JSON.parse(JSON.stringify(['list',
+      k === 'names' ? 'string' : ['object', { name: 'string', resource_group_name: 'string', location: 'string' }]])) }]));
+    writeFileSync(join(dir, state), JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: `00000000-0000-0000-0000-${String(i)
+      .padStart(12, '0')}`, outputs, resources: [], check_results: null }));
     const listed = `listing_${i}`;
     const config = { backend: 'local', config: { path: state } };
     // The listing data source becomes a local state read; its attributes sit under .outputs.
-    const condition = check.kind === 'postcondition' ? check.condition.replace('self.resources', 'self.outputs.resources') : check.condition.replace(/data\.\w+\.[\w-]+(?=\.(names|resources))/, `data.terraform_remote_state.${listed}.outputs`);
+    const condition = check.kind === 'postcondition' ? check.condition.replace('self.resources', 'self.outputs.resources') : check.condition
+      .replace(/data\.\w+\.[\w-]+(?=\.(names|resources))/, `data.terraform_remote_state.${listed}.outputs`);
     data[listed] = config;
     data[`checked_${i}`] = { ...config, lifecycle: { [check.kind]: [{ condition, error_message: check.message }] } };
   });

@@ -4,13 +4,14 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { App, TerraformStack } from 'cdktf';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readOutdir, synthExamples, tempDir } from './helpers';
-import { ProviderSchemas } from './provider-schema';
+import { readOutdir, synthExamples, tempDir } from './support';
+import { ProviderSchemas } from './support/provider-schema';
 
 let schemas: ProviderSchemas;
 
 beforeAll(() => {
-  schemas = new ProviderSchemas(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time', '@cdktf/provider-github']);
+  schemas = new ProviderSchemas(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-helm', '@cdktf/provider-kubernetes',
+    '@cdktf/provider-random', '@cdktf/provider-time', '@cdktf/provider-github']);
 }, 120_000);
 
 describe('synthesized arguments match the provider bindings', () => {

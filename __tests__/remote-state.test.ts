@@ -12,9 +12,8 @@ import { consume, defineContract } from '../constructs/remote-state';
 import { stateLocation } from '../constructs/state-backend';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
 import { awsNetworkContract } from '../stacks/aws-contracts';
-import { clone, readOutdir, synthExamples, tempDir, type Json, type Synthesized } from './helpers';
+import { automaticCrossStackOutputs, clone, readOutdir, remoteStateProblems, synthExamples, tempDir, type Json, type Synthesized } from './support';
 import { RULES, checkStacks, formatFinding } from '../policies';
-import { automaticCrossStackOutputs, remoteStateProblems } from './wiring';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -62,7 +62,8 @@ describe('Pod Security Standards', () => {
   });
 
   it('refuses host namespaces, hostPath, privileged containers and extra capabilities at baseline', () => {
-    const pod = { hostNetwork: true, volumes: [{ name: 'root', hostPath: { path: '/' } }], containers: [{ name: 'c', securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN'] } }, ports: [{ containerPort: 80, hostPort: 80 }] }] };
+    const pod = { hostNetwork: true, volumes: [{ name: 'root', hostPath: { path: '/' } }], containers: [{ name: 'c', securityContext: { privileged: true,
+      capabilities: { add: ['SYS_ADMIN'] } }, ports: [{ containerPort: 80, hostPort: 80 }] }] };
     expect(podSecurityViolations(pod, 'baseline').map((v) => v.field)).toEqual([
       'spec.hostNetwork',
       'spec.volumes[root].hostPath',
@@ -82,7 +83,8 @@ describe('Pod Security Standards', () => {
       'spec.initContainers[init].securityContext.seccompProfile',
       'spec.initContainers[init].securityContext.capabilities.drop',
     ]);
-    expect(podSecurityViolations({ ...restrictedPod, containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext, runAsUser: 0 } }] }, 'restricted')).toEqual([
+    expect(podSecurityViolations({ ...restrictedPod, containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext,
+      runAsUser: 0 } }] }, 'restricted')).toEqual([
       { field: 'spec.containers[app].securityContext.runAsUser', problem: 'runs as UID 0 (Pod Security restricted)' },
     ]);
   });
@@ -99,7 +101,8 @@ describe('quantities', () => {
 
 describe('schemas', () => {
   it('validates built-in kinds with kubernetes-models: a Deployment without a selector fails, a complete one passes', async () => {
-    const broken = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i:1' }] } } } };
+    const broken = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { spec: { containers: [{ name: 'c',
+      image: 'i:1' }] } } } };
     const valid = { ...broken, spec: { ...broken.spec, selector: { matchLabels: { app: 'x' } } } };
     await loadModels([broken]);
     expect(modelProblem(broken)).toMatch(/selector/);
@@ -111,7 +114,8 @@ describe('schemas', () => {
       spec: {
         group: 'example.com',
         names: { kind: 'Widget' },
-        versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 }, port: { 'x-kubernetes-int-or-string': true } } } } } } }],
+        versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer',
+          minimum: 1 }, port: { 'x-kubernetes-int-or-string': true } } } } } } }],
       },
     };
     const schemas = new CrdSchemas([crd]);
@@ -131,15 +135,18 @@ describe('charts and Helm', () => {
   });
 
   it('pins every chart the stacks install, with a sha256 for each one that has an offline copy', () => {
-    expect(pinOf('https://rocketchat.github.io/helm-charts', 'rocketchat', '7.0.2')?.package).toEqual({ sha256: 'be4b8c61a47d636ffe2cc3a22fc35e242583cd80b2601b7b49ecc457c1ae9fc2', from: 'index' });
+    expect(pinOf('https://rocketchat.github.io/helm-charts', 'rocketchat', '7.0.2')?.package).toEqual({
+      sha256: 'be4b8c61a47d636ffe2cc3a22fc35e242583cd80b2601b7b49ecc457c1ae9fc2', from: 'index' });
     expect(pinOf(undefined, 'assets/x', '1.0.0')).toBeUndefined();
-    expect(() => pinOf('https://charts.jetstack.io', 'cert-manager', 'v1.20.0')).toThrow('https://charts.jetstack.io cert-manager v1.20.0 is not pinned in config/versions.ts CHARTS');
+    expect(() => pinOf('https://charts.jetstack.io', 'cert-manager', 'v1.20.0')).toThrow('https://charts.jetstack.io cert-manager v1.20.0 is not pinned ' +
+      'in config/versions.ts CHARTS');
   });
 
   it('fails a missing chart with the command that fixes it', () => {
     process.env.CHARTS_DIR = '/nonexistent';
     expect(() => chartPackage({ ...CHARTS.tempo, version: '0.0.1' })).toThrow(ChartMissingError);
-    expect(() => chartPackage({ ...CHARTS.tempo, version: '0.0.1' })).toThrow(/tempo 0\.0\.1 is neither in \.charts\/ nor in CHARTS_DIR \(\/nonexistent\): run `npm run charts:pull`/);
+    expect(() => chartPackage({ ...CHARTS.tempo, version: '0.0.1' }))
+      .toThrow(/tempo 0\.0\.1 is neither in \.charts\/ nor in CHARTS_DIR \(\/nonexistent\): run `npm run charts:pull`/);
   });
 
   it('reads a deflated member of a zip archive (how npm ci brings the Helm binary)', () => {

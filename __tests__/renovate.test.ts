@@ -40,7 +40,8 @@ function extract(manager: CustomManager, path: string, content: string): Dep[] {
   const all = (re: string, text: string) => [...text.matchAll(new RegExp(re, 'g'))];
   if (manager.matchStringsStrategy === 'recursive') {
     const walk = (text: string, i: number, groups: Dep): Dep[] =>
-      i === manager.matchStrings.length ? [dep(groups, text)] : all(manager.matchStrings[i]!, text).flatMap((m) => walk(m[0], i + 1, { ...groups, ...(m.groups as Dep) }));
+      i === manager.matchStrings.length ? [dep(groups, text)] : all(manager.matchStrings[i]!, text).flatMap((m) => walk(m[0], i + 1, { ...groups, ...(m
+        .groups as Dep) }));
     return walk(content, 0, {});
   }
   return manager.matchStrings.flatMap((re) => all(re, content).map((m) => dep({ ...(m.groups as Dep) }, m[0])));
@@ -67,15 +68,18 @@ describe('renovate: managers', () => {
     const pattern = new RegExp(renovate.terraform.managerFilePatterns[0]!.slice(1, -1));
     expect(pattern.test('provider-locks/aws-helm-kubernetes-random/versions.tf')).toBe(true);
     expect(pattern.test('cdktf.out/stacks/aws-prod-app/cdk.tf.json')).toBe(false);
-    expect(renovate.packageRules).toContainEqual(expect.objectContaining({ matchManagers: ['terraform'], matchUpdateTypes: ['major', 'minor', 'patch', 'pin', 'digest'], enabled: false }));
+    expect(renovate.packageRules).toContainEqual(expect.objectContaining({ matchManagers: ['terraform'], matchUpdateTypes: ['major', 'minor', 'patch',
+      'pin', 'digest'], enabled: false }));
   });
 
   it('finds the EKS node image release in every AWS environment, and Terraform and kubelogin in every workflow that installs them', () => {
     for (const env of ['aws-dev', 'aws-prod', 'aws-dr']) {
-      expect(depsIn(`config/environments/${env}.ts`), env).toEqual([{ currentValue: '20260714', depName: 'awslabs/amazon-eks-ami', datasource: 'github-releases' }]);
+      expect(depsIn(`config/environments/${env}.ts`), env).toEqual([{ currentValue: '20260714', depName: 'awslabs/amazon-eks-ami',
+        datasource: 'github-releases' }]);
     }
     expect(depsIn('config/environments/azure-prod.ts')).toEqual([]);
-    const workflows = ['ci.yml', 'deploy-environment.yml', 'drift.yml'].flatMap((f) => depsIn(`.github/workflows/${f}`).map((d) => `${f} ${d.depName} ${d.currentValue}`));
+    const workflows = ['ci.yml', 'deploy-environment.yml', 'drift.yml'].flatMap((f) => depsIn(`.github/workflows/${f}`).map((d) => `${f} ${d.depName} ${d
+      .currentValue}`));
     expect(workflows).toEqual([
       'ci.yml Azure/kubelogin v0.2.19',
       'ci.yml hashicorp/terraform 1.11.4',
@@ -98,7 +102,8 @@ describe('renovate: the regex managers still match config/versions.ts', () => {
     expect(helm).toContainEqual({ registryUrl: 'https://charts.jetstack.io', depName: 'cert-manager', currentValue: 'v1.21.1', datasource: 'helm' });
     expect(helm).toContainEqual({ registryUrl: 'https://rocketchat.github.io/helm-charts', depName: 'rocketchat', currentValue: '7.0.2', datasource: 'helm' });
     const oci = deps('docker').filter((d) => d.chart);
-    expect(oci).toEqual([{ registry: 'mcr.microsoft.com/application-lb/charts', chart: 'alb-controller', currentValue: '1.13.0', depName: 'mcr.microsoft.com/application-lb/charts/alb-controller', datasource: 'docker' }]);
+    expect(oci).toEqual([{ registry: 'mcr.microsoft.com/application-lb/charts', chart: 'alb-controller', currentValue: '1.13.0',
+      depName: 'mcr.microsoft.com/application-lb/charts/alb-controller', datasource: 'docker' }]);
     // Every chart in CHARTS is matched, so a new or reformatted entry cannot silently drop out.
     const found = [...helm.map((d) => `${d.depName}@${d.currentValue}`), ...oci.map((d) => `${d.chart}@${d.currentValue}`)].sort();
     expect(found).toEqual(Object.values(CHARTS).map((c) => `${c.chart}@${c.version}`).sort());
@@ -108,7 +113,8 @@ describe('renovate: the regex managers still match config/versions.ts', () => {
     const images = deps('docker').filter((d) => !d.chart);
     expect(images).toContainEqual({ depName: 'percona/percona-server-mongodb', currentValue: '8.0.19-7', datasource: 'docker' });
     expect(images).toContainEqual({ depName: 'percona/mongodb_exporter', currentValue: '0.53.0', datasource: 'docker' });
-    expect(images).toContainEqual({ kubernetesVersion: '1.35', currentValue: 'v1.35.0', depName: 'registry.k8s.io/autoscaling/cluster-autoscaler', datasource: 'docker' });
+    expect(images).toContainEqual({ kubernetesVersion: '1.35', currentValue: 'v1.35.0', depName: 'registry.k8s.io/autoscaling/cluster-autoscaler',
+      datasource: 'docker' });
     expect(images.filter((d) => !d.kubernetesVersion).map((d) => `${d.depName}:${d.currentValue}`).sort()).toEqual(Object.values(IMAGES).sort());
     expect(images.filter((d) => d.kubernetesVersion).map((d) => [d.kubernetesVersion, d.currentValue])).toEqual(Object.entries(CLUSTER_AUTOSCALER_IMAGES));
   });
@@ -123,7 +129,8 @@ describe('renovate: the regex managers still match config/versions.ts', () => {
       packageName: '{"kubernetesVersion":"1.35","addonName":"coredns"}',
       datasource: 'aws-eks-addon',
     });
-    expect(addons).toContainEqual(expect.objectContaining({ packageName: '{"kubernetesVersion":"1.34","addonName":"aws-ebs-csi-driver"}', currentValue: 'v1.62.0-eksbuild.1' }));
+    expect(addons).toContainEqual(expect.objectContaining({ packageName: '{"kubernetesVersion":"1.34","addonName":"aws-ebs-csi-driver"}',
+      currentValue: 'v1.62.0-eksbuild.1' }));
     const expected = Object.entries(EKS_ADDON_VERSIONS).flatMap(([k8s, row]) => Object.entries(row).map(([name, version]) => `${k8s} ${name} ${version}`));
     expect(addons.map((d) => `${d.kubernetesVersion} ${d.addonName} ${d.currentValue}`).sort()).toEqual(expected.sort());
   });

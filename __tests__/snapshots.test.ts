@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { stackNames } from '../stacks/environments';
-import { synthExamples, type Json } from './helpers';
+import { synthExamples, type Json } from './support';
 
 const { stacks } = synthExamples();
 const SNAPSHOT_DIR = join(__dirname, '__snapshots__', 'stacks');
@@ -22,7 +22,8 @@ const SNAPSHOT_DIR = join(__dirname, '__snapshots__', 'stacks');
 export function reviewable(stack: Json): Json {
   const copy = structuredClone(stack);
   for (const release of Object.values<Json>(copy.resource?.helm_release ?? {})) {
-    if (Array.isArray(release.values)) release.values = release.values.map((doc: unknown) => (typeof doc === 'string' && doc.startsWith('{') ? JSON.parse(doc) : doc));
+    if (Array.isArray(release.values)) release.values = release.values.map((doc: unknown) => (typeof doc === 'string' && doc.startsWith('{') ? JSON
+      .parse(doc) : doc));
   }
   return copy;
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPEEDUPS, readSwitches } from '../constructs/synth-speedups/switches';
 import { ENVIRONMENTS } from '../config/environments';
 import { run } from '../synth/run';
-import { examplesOutdir, problemsOf, tempDir } from './helpers';
+import { examplesOutdir, problemsOf, tempDir } from './support';
 import { synthCommand } from './support/synth-command';
 
 /** What a synth writes: manifest.json and everything under stacks/ (not the render or a Terraform run of other tests). */

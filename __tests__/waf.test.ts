@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { webAclCapacity } from '../constructs/aws/web-acl-rules';
-import { resources, synthExamples, type Json } from './helpers';
+import { resources, synthExamples, type Json } from './support';
 import { healthyEdge, probeScript, stubHttps } from './support/edge-probe';
 
 interface Request {
@@ -47,12 +47,14 @@ const MANAGED: Readonly<Record<string, readonly ManagedRule[]>> = {
   AWSManagedRulesKnownBadInputsRuleSet: [
     { rule: 'Log4JRCE_HEADER', label: 'awswaf:managed:aws:known-bad-inputs:Log4JRCE_Header', matches: (r) => jndi(allHeaders(r)) },
     { rule: 'Log4JRCE_QUERYSTRING', label: 'awswaf:managed:aws:known-bad-inputs:Log4JRCE_QueryString', matches: (r) => jndi(decode(r.query ?? '')) },
-    { rule: 'JavaDeserializationRCE_BODY', label: 'awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body', matches: (r) => javaDeserialization(seen(r)) },
+    { rule: 'JavaDeserializationRCE_BODY', label: 'awswaf:managed:aws:known-bad-inputs:JavaDeserializationRCE_Body', matches: (r) =>
+      javaDeserialization(seen(r)) },
   ],
   AWSManagedRulesCommonRuleSet: [
     { rule: 'NoUserAgent_HEADER', label: 'awswaf:managed:aws:core-rule-set:NoUserAgent_Header', matches: (r) => !r.headers?.['user-agent'] },
     // "System file extensions that are unsafe to read or run" in the URI path.
-    { rule: 'RestrictedExtensions_URIPATH', label: 'awswaf:managed:aws:core-rule-set:RestrictedExtensions_URIPath', matches: (r) => /\.(log|ini|conf|cfg|bak|backup|config|env|sql)$/i.test(decode(r.path)) },
+    { rule: 'RestrictedExtensions_URIPATH', label: 'awswaf:managed:aws:core-rule-set:RestrictedExtensions_URIPath', matches: (r) =>
+      /\.(log|ini|conf|cfg|bak|backup|config|env|sql)$/i.test(decode(r.path)) },
     // The ALB hands AWS WAF the first 8 KB of a body; the rule refuses bodies larger than that.
     { rule: 'SizeRestrictions_BODY', label: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body', matches: (r) => Buffer.byteLength(r.body ?? '') > 8192 },
     { rule: 'CrossSiteScripting_BODY', label: 'awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body', matches: (r) => xss(seen(r)) },
@@ -211,80 +213,125 @@ const multipart = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Rocket.Chat w
 /** A pasted snippet: 9 KB of message text (over the 8 KB rule), HTML and SQL included. */
 const longMessage = `Look at this: <script>alert(1)</script> and SELECT * FROM users WHERE '1' OR 1=1 ${'x'.repeat(9000)}`;
 /** The web client's DDP-over-REST body: `message` is the DDP call as a JSON string (Rocket.Chat runs the method named there). */
-const ddp = (method: string, params: unknown[], extra: Json = {}) => JSON.stringify({ message: JSON.stringify({ msg: 'method', id: '7', method, params, ...extra }) });
+const ddp = (method: string, params: unknown[], extra: Json = {}) => JSON.stringify({ message: JSON.stringify({ msg: 'method', id: '7', method, params,
+  ...extra }) });
 /** 9 KB of plain message text: over the 8 KB size rule, nothing else. */
 const longPlainMessage = `Release notes for the team. ${'All services were upgraded and the rollout went fine. '.repeat(170)}`;
 const ddpSend = ddp('sendMessage', [{ rid: 'GENERAL', msg: longPlainMessage }]);
 
 const legitimate: [string, Request][] = [
-  ['a file upload (rooms.media, 200 KB multipart)', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', headers: { ...browser, 'content-type': 'multipart/form-data; boundary=x' }, body: fileBytes }],
+  ['a file upload (rooms.media, 200 KB multipart)', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', headers: { ...browser,
+    'content-type': 'multipart/form-data; boundary=x' }, body: fileBytes }],
   ['a legacy upload (rooms.upload)', { method: 'POST', path: '/api/v1/rooms.upload/GENERAL', headers: multipart, body: fileBytes }],
-  ['a UFS file store upload', { method: 'POST', path: '/ufs/AmazonS3:Uploads/abc123', query: 'token=t&progress=0', headers: { ...browser, 'content-type': 'application/octet-stream' }, body: fileBytes }],
+  ['a UFS file store upload', { method: 'POST', path: '/ufs/AmazonS3:Uploads/abc123', query: 'token=t&progress=0', headers: { ...browser,
+    'content-type': 'application/octet-stream' }, body: fileBytes }],
   ['a livechat widget upload (multipart)', { method: 'POST', path: '/api/v1/livechat/upload/GENERAL', headers: multipart, body: fileBytes }],
-  ['a SAML response (12 KB form post)', { method: 'POST', path: '/_saml/validate/default', headers: { ...browser, 'content-type': 'application/x-www-form-urlencoded' }, body: `SAMLResponse=${'PHNhbWxwOlJlc3BvbnNlIHhtbG5z'.repeat(440)}&RelayState=abc` }],
-  ['room settings with a 10 KB room avatar (data URL)', { method: 'POST', path: '/api/v1/rooms.saveRoomSettings', headers: browser, body: JSON.stringify({ rid: 'r1', roomName: 'ops', roomAvatar: `data:image/png;base64,${'iVBORw0KGgo'.repeat(950)}` }) }],
-  ['pasted SQL with a stacked query and sleep() through chat.sendMessage', { method: 'POST', path: '/api/v1/chat.sendMessage', headers: browser, body: JSON.stringify({ message: { rid: 'dev', msg: 'try: SELECT 1; DROP TABLE users; -- or SELECT sleep(5)' } }) }],
-  ['pasted SQL with a stacked query through method.call/sendMessage', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddp('sendMessage', [{ rid: 'dev', msg: "SELECT 1; DROP TABLE users; SELECT benchmark(1000, md5('x'))" }]) }],
-  ['pasted Java through chat.postMessage', { method: 'POST', path: '/api/v1/chat.postMessage', headers: browser, body: JSON.stringify({ channel: '#dev', text: 'Runtime r = java.lang.Runtime.getRuntime(); new ObjectInputStream(in)' }) }],
-  ['a 12 KB message in a CJK script through method.call (over 8 KB, the method named first)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddp('sendMessage', [{ rid: 'GENERAL', msg: '\u4f1a\u8bae\u8bb0\u5f55'.repeat(1000) }]) }],
-  ['a SockJS frame of a long message (over 8 KB)', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON.stringify({ msg: 'method', id: '9', method: 'sendMessage', params: [{ rid: 'GENERAL', msg: longPlainMessage }] })]) }],
-  ['the DDP WebSocket upgrade', { method: 'GET', path: '/websocket', headers: { ...browser, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13' } }],
+  ['a SAML response (12 KB form post)', { method: 'POST', path: '/_saml/validate/default', headers: { ...browser,
+    'content-type': 'application/x-www-form-urlencoded' }, body: `SAMLResponse=${'PHNhbWxwOlJlc3BvbnNlIHhtbG5z'.repeat(440)}&RelayState=abc` }],
+  ['room settings with a 10 KB room avatar (data URL)', { method: 'POST', path: '/api/v1/rooms.saveRoomSettings', headers: browser, body: JSON.stringify({
+    rid: 'r1', roomName: 'ops', roomAvatar: `data:image/png;base64,${'iVBORw0KGgo'.repeat(950)}` }) }],
+  ['pasted SQL with a stacked query and sleep() through chat.sendMessage', { method: 'POST', path: '/api/v1/chat.sendMessage', headers: browser, body: JSON
+    .stringify({ message: { rid: 'dev', msg: 'try: SELECT 1; DROP TABLE users; -- or SELECT sleep(5)' } }) }],
+  ['pasted SQL with a stacked query through method.call/sendMessage', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: ddp('sendMessage', [{ rid: 'dev', msg: "SELECT 1; DROP TABLE users; SELECT benchmark(1000, md5('x'))" }]) }],
+  ['pasted Java through chat.postMessage', { method: 'POST', path: '/api/v1/chat.postMessage', headers: browser, body: JSON.stringify({ channel: '#dev',
+    text: 'Runtime r = java.lang.Runtime.getRuntime(); new ObjectInputStream(in)' }) }],
+  ['a 12 KB message in a CJK script through method.call (over 8 KB, the method named first)', { method: 'POST', path: '/api/v1/method.call/sendMessage',
+    headers: browser, body: ddp('sendMessage', [{ rid: 'GENERAL', msg: '\u4f1a\u8bae\u8bb0\u5f55'.repeat(1000) }]) }],
+  ['a SockJS frame of a long message (over 8 KB)', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON
+    .stringify({ msg: 'method', id: '9', method: 'sendMessage', params: [{ rid: 'GENERAL', msg: longPlainMessage }] })]) }],
+  ['the DDP WebSocket upgrade', { method: 'GET', path: '/websocket', headers: { ...browser, upgrade: 'websocket', connection: 'Upgrade',
+    'sec-websocket-version': '13' } }],
   ['SockJS info', { method: 'GET', path: '/sockjs/info', query: 'cb=x1y2', headers: browser }],
-  ['a SockJS frame carrying a long message', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON.parse(ddpSend).message]) }],
+  ['a SockJS frame carrying a long message', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser, body: JSON.stringify([JSON
+    .parse(ddpSend).message]) }],
   ['a 9 KB message through method.call (the web client)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser, body: ddpSend }],
   ['a pasted snippet with HTML and SQL through method.call', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
     body: ddp('sendMessage', [{ rid: 'dev', msg: 'why does <script>alert(1)</script> pass, and SELECT * FROM users WHERE \'1\' OR 1=1?' }]) }],
-  ['an edited message through method.call', { method: 'POST', path: '/api/v1/method.call/updateMessage', headers: browser, body: ddp('updateMessage', [{ _id: 'm1', rid: 'dev', msg: 'fixed: <b>bold</b> ../docs' }]) }],
+  ['an edited message through method.call', { method: 'POST', path: '/api/v1/method.call/updateMessage', headers: browser, body: ddp('updateMessage', [{
+    _id: 'm1', rid: 'dev', msg: 'fixed: <b>bold</b> ../docs' }]) }],
   ['a download of an attachment named app.ini', { method: 'GET', path: '/file-upload/6f2a9c/app.ini', query: 'rc_uid=u1&rc_token=t1', headers: browser }],
   ['a download of a log file through the file store', { method: 'GET', path: '/ufs/AmazonS3:Uploads/6f2a9c/server.log', headers: browser }],
-  ['a 9 KB message through chat.sendMessage (REST API)', { method: 'POST', path: '/api/v1/chat.sendMessage', headers: browser, body: JSON.stringify({ message: { rid: 'GENERAL', msg: longMessage } }) }],
-  ['an incoming webhook (a 12 KB push payload with paths and links)', { method: 'POST', path: '/hooks/6a1b2c/Xk9mQ', headers: { 'user-agent': 'GitHub-Hookshot/a1b2c3d', 'content-type': 'application/json' },
-    body: JSON.stringify({ ref: 'refs/heads/main', commits: [{ message: 'fix ../../lib path, see http://10.0.4.7:8080/build/17', diff: 'z'.repeat(12_000) }] }) }],
+  ['a 9 KB message through chat.sendMessage (REST API)', { method: 'POST', path: '/api/v1/chat.sendMessage', headers: browser, body: JSON.stringify({
+    message: { rid: 'GENERAL', msg: longMessage } }) }],
+  ['an incoming webhook (a 12 KB push payload with paths and links)', { method: 'POST', path: '/hooks/6a1b2c/Xk9mQ', headers: {
+    'user-agent': 'GitHub-Hookshot/a1b2c3d', 'content-type': 'application/json' },
+    body: JSON.stringify({ ref: 'refs/heads/main', commits: [{ message: 'fix ../../lib path, see http://10.0.4.7:8080/build/17',
+      diff: 'z'.repeat(12_000) }] }) }],
   ['an ops chat message about the metadata address and a local link', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
-    body: JSON.stringify({ message: JSON.stringify({ msg: 'method', method: 'sendMessage', params: [{ rid: 'ops', msg: 'curl http://169.254.169.254/latest/meta-data from ../../tmp' }] }) }) }],
-  ['the text sent with an uploaded file', { method: 'POST', path: '/api/v1/rooms.mediaConfirm/GENERAL/f1le1d', headers: browser, body: '{"msg":"","description":"<b>see</b> SELECT 1 OR 1=1"}' }],
+    body: JSON.stringify({ message: JSON.stringify({ msg: 'method', method: 'sendMessage', params: [{ rid: 'ops', msg: 'curl ' +
+      'http://169.254.169.254/latest/meta-data from ../../tmp' }] }) }) }],
+  ['the text sent with an uploaded file', { method: 'POST', path: '/api/v1/rooms.mediaConfirm/GENERAL/f1le1d', headers: browser,
+    body: '{"msg":"","description":"<b>see</b> SELECT 1 OR 1=1"}' }],
   ['an ordinary REST call', { method: 'GET', path: '/api/v1/rooms.get', query: 'updatedSince=2026-12-01T00:00:00.000Z', headers: browser }],
   ['the health path', { method: 'GET', path: '/api/v1/info', headers: { 'user-agent': 'ELB-HealthChecker/2.0' } }],
 ];
 
 const attacks: [string, Request, string][] = [
-  ['an SQL-injection probe in the query string', { method: 'GET', path: '/api/v1/users.list', query: "query=%27%20OR%201%3D1--", headers: browser }, 'aws-sql-database/SQLi_QUERYARGUMENTS'],
-  ['a Log4Shell probe in a header (known bad input)', { method: 'GET', path: '/api/v1/info', headers: { ...browser, 'x-api-version': '${jndi:ldap://203.0.113.9/a}' } }, 'aws-known-bad-inputs/Log4JRCE_HEADER'],
-  ['SQL injection in a login body', { method: 'POST', path: '/api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--","password":"x"}' }, 'body-rules-outside-rocketchat-paths'],
-  ['a script in a profile update body', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"name":"<script>alert(1)</script>"}}' }, 'body-rules-outside-rocketchat-paths'],
-  ['a path traversal in a body outside the message paths', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"username":"../../../etc/passwd"}}' }, 'body-rules-outside-rocketchat-paths'],
-  ['a 20 KB body outside the upload and message paths', { method: 'POST', path: '/api/v1/users.update', headers: browser, body: `{"data":{"bio":"${'y'.repeat(20_000)}"}}` }, 'body-rules-outside-rocketchat-paths'],
-  ['a body attack hidden behind an upload prefix (/ufs/../)', { method: 'POST', path: '/ufs/../api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--"}' }, 'body-rules-outside-rocketchat-paths'],
-  ['the same, URL-encoded (/ufs/%2e%2e/)', { method: 'POST', path: '/ufs/%2e%2e/api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['an SQL-injection probe in the query string', { method: 'GET', path: '/api/v1/users.list', query: "query=%27%20OR%201%3D1--", headers: browser },
+    'aws-sql-database/SQLi_QUERYARGUMENTS'],
+  ['a Log4Shell probe in a header (known bad input)', { method: 'GET', path: '/api/v1/info', headers: { ...browser,
+    'x-api-version': '${jndi:ldap://203.0.113.9/a}' } }, 'aws-known-bad-inputs/Log4JRCE_HEADER'],
+  ['SQL injection in a login body', { method: 'POST', path: '/api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--","password":"x"}' },
+    'body-rules-outside-rocketchat-paths'],
+  ['a script in a profile update body', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser,
+    body: '{"data":{"name":"<script>alert(1)</script>"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a path traversal in a body outside the message paths', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser,
+    body: '{"data":{"username":"../../../etc/passwd"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a 20 KB body outside the upload and message paths', { method: 'POST', path: '/api/v1/users.update', headers: browser,
+    body: `{"data":{"bio":"${'y'.repeat(20_000)}"}}` }, 'body-rules-outside-rocketchat-paths'],
+  ['a body attack hidden behind an upload prefix (/ufs/../)', { method: 'POST', path: '/ufs/../api/v1/login', headers: browser, body: '{"user":"admin\' ' +
+    'OR 1=1--"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['the same, URL-encoded (/ufs/%2e%2e/)', { method: 'POST', path: '/ufs/%2e%2e/api/v1/login', headers: browser, body: '{"user":"admin\' OR 1=1--"}' },
+    'body-rules-outside-rocketchat-paths'],
   ['a request without a User-Agent on an upload path', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', body: 'x' }, 'aws-common/NoUserAgent_HEADER'],
   ['another DDP method with a script, sent to method.call/sendMessage', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
     body: ddp('saveUserProfile', [{ realname: '<script>alert(1)</script>' }]) }, 'body-rules-outside-rocketchat-paths'],
   ['a second method key after sendMessage (JSON.parse keeps the last)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
-    body: JSON.stringify({ message: '{"msg":"method","id":"7","method":"sendMessage","params":["<script>alert(1)</script>"],"method":"saveUserProfile"}' }) }, 'body-rules-outside-rocketchat-paths'],
+    body: JSON.stringify({
+      message: '{"msg":"method","id":"7","method":"sendMessage","params":["<script>alert(1)</script>"],"method":"saveUserProfile"}' }) },
+      'body-rules-outside-rocketchat-paths'],
   ['a method key spelled with a unicode escape', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
-    body: JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":["<script>alert(1)</script>"],"m\\u0065thod":"saveUserProfile"}' }) }, 'body-rules-outside-rocketchat-paths'],
+    body: JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":["<script>alert(1)</script>"],"m\\u0065thod":"saveUserProfile"}' }) },
+      'body-rules-outside-rocketchat-paths'],
   ['a second top-level message key', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
-    body: `${ddp('sendMessage', [{ rid: 'GENERAL', msg: 'hi' }]).slice(0, -1)},"message":${JSON.stringify(JSON.stringify({ msg: 'method', method: 'saveUserProfile', params: ['<script>alert(1)</script>'] }))}}` }, 'body-rules-outside-rocketchat-paths'],
-  ['a script after 8 KB of padding on method.call (the WAF cannot see the whole body)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
+    body: `${ddp('sendMessage', [{ rid: 'GENERAL', msg: 'hi' }]).slice(0, -1)},"message":${JSON.stringify(JSON.stringify({ msg: 'method',
+      method: 'saveUserProfile', params: ['<script>alert(1)</script>'] }))}}` }, 'body-rules-outside-rocketchat-paths'],
+  ['a script after 8 KB of padding on method.call (the WAF cannot see the whole body)', { method: 'POST', path: '/api/v1/method.call/sendMessage',
+    headers: browser,
     body: ddp('sendMessage', [{ rid: 'GENERAL', msg: `<script>alert(1)</script>${'p'.repeat(9000)}` }]) }, 'body-rules-outside-rocketchat-paths'],
   ['another method, its arguments padded past 8 KB (method.call)', { method: 'POST', path: '/api/v1/method.call/sendMessage', headers: browser,
-    body: `{"message":"{\\"msg\\":\\"method\\",\\"id\\":\\"1\\",\\"method\\":\\"saveUserProfile\\",${'\\n'.repeat(4200)}\\"params\\":[{\\"realname\\":\\"<script>alert(1)</script>\\"}]}"}` }, 'body-rules-outside-rocketchat-paths'],
+    body: `{"message":"{\\"msg\\":\\"method\\",\\"id\\":\\"1\\",\\"method\\":\\"saveUserProfile\\",${'\\n'.repeat(4200)}\\"params\\":[{\\"realname\\":` +
+      `\\"<script>alert(1)</script>\\"}]}"}` },
+      'body-rules-outside-rocketchat-paths'],
   ['another method, its arguments padded past 8 KB (SockJS xhr_send)', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser,
-    body: `["{\\"msg\\":\\"method\\",\\"id\\":\\"1\\",\\"method\\":\\"saveUserProfile\\",${'\\n'.repeat(4200)}\\"params\\":[{\\"realname\\":\\"<script>alert(1)</script>\\"}]}"]` }, 'body-rules-outside-rocketchat-paths'],
-  ['a JSON body with a script on an upload path (rooms.media)', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', headers: browser, body: '{"msg":"<script>alert(1)</script>"}' }, 'body-rules-outside-rocketchat-paths'],
-  ['an avatar URL at the metadata address (users.setAvatar, JSON form)', { method: 'POST', path: '/api/v1/users.setAvatar', headers: browser, body: '{"avatarUrl":"http://169.254.169.254/latest/meta-data/iam/"}' }, 'body-rules-outside-rocketchat-paths'],
-  ['a script in a room topic (rooms.saveRoomSettings: size only)', { method: 'POST', path: '/api/v1/rooms.saveRoomSettings', headers: browser, body: '{"rid":"r1","roomTopic":"<script>alert(1)</script>"}' }, 'body-rules-outside-rocketchat-paths'],
-  ['pasted SQL outside the message paths (SQLiExtendedPatterns)', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"name":"x; DROP TABLE users"}}' }, 'body-rules-outside-rocketchat-paths'],
-  ['a Java gadget outside the message paths (JavaDeserializationRCE)', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser, body: '{"data":{"bio":"rO0ABXNyABFqYXZh"}}' }, 'body-rules-outside-rocketchat-paths'],
-  ['an X-Real-IP header from the internet (Rocket.Chat would take it as the client address)', { method: 'POST', path: '/api/v1/login', headers: { ...browser, 'x-real-ip': '198.51.100.7' }, body: '{"user":"a","password":"b"}' }, 'client-address-header-from-internet'],
+    body: `["{\\"msg\\":\\"method\\",\\"id\\":\\"1\\",\\"method\\":\\"saveUserProfile\\",${'\\n'.repeat(4200)}\\"params\\":[{\\"realname\\":` +
+      `\\"<script>alert(1)</script>\\"}]}"]` },
+      'body-rules-outside-rocketchat-paths'],
+  ['a JSON body with a script on an upload path (rooms.media)', { method: 'POST', path: '/api/v1/rooms.media/GENERAL', headers: browser,
+    body: '{"msg":"<script>alert(1)</script>"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['an avatar URL at the metadata address (users.setAvatar, JSON form)', { method: 'POST', path: '/api/v1/users.setAvatar', headers: browser,
+    body: '{"avatarUrl":"http://169.254.169.254/latest/meta-data/iam/"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a script in a room topic (rooms.saveRoomSettings: size only)', { method: 'POST', path: '/api/v1/rooms.saveRoomSettings', headers: browser,
+    body: '{"rid":"r1","roomTopic":"<script>alert(1)</script>"}' }, 'body-rules-outside-rocketchat-paths'],
+  ['pasted SQL outside the message paths (SQLiExtendedPatterns)', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser,
+    body: '{"data":{"name":"x; DROP TABLE users"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a Java gadget outside the message paths (JavaDeserializationRCE)', { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: browser,
+    body: '{"data":{"bio":"rO0ABXNyABFqYXZh"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['an X-Real-IP header from the internet (Rocket.Chat would take it as the client address)', { method: 'POST', path: '/api/v1/login', headers: {
+    ...browser, 'x-real-ip': '198.51.100.7' }, body: '{"user":"a","password":"b"}' }, 'client-address-header-from-internet'],
   ['a look-alike path (method.call/sendMessageX)', { method: 'POST', path: '/api/v1/method.call/sendMessageX', headers: browser,
     body: ddp('sendMessageX', [{ msg: '<script>alert(1)</script>' }]) }, 'body-rules-outside-rocketchat-paths'],
-  ['a look-alike path (chat.sendMessageX)', { method: 'POST', path: '/api/v1/chat.sendMessageX', headers: browser, body: '{"message":{"msg":"<script>alert(1)</script>"}}' }, 'body-rules-outside-rocketchat-paths'],
+  ['a look-alike path (chat.sendMessageX)', { method: 'POST', path: '/api/v1/chat.sendMessageX', headers: browser,
+    body: '{"message":{"msg":"<script>alert(1)</script>"}}' }, 'body-rules-outside-rocketchat-paths'],
   ['a script in a SockJS frame (size only is exempt there)', { method: 'POST', path: '/sockjs/123/abcdefgh/xhr_send', headers: browser,
-    body: JSON.stringify([JSON.stringify({ msg: 'method', id: '8', method: 'saveUserProfile', params: [{ realname: '<script>alert(1)</script>' }] })]) }, 'body-rules-outside-rocketchat-paths'],
+    body: JSON.stringify([JSON.stringify({ msg: 'method', id: '8', method: 'saveUserProfile', params: [{ realname: '<script>alert(1)</script>' }] })]) },
+      'body-rules-outside-rocketchat-paths'],
   ['a system file outside the download paths', { method: 'GET', path: '/admin/app.ini', headers: browser }, 'restricted-extensions-outside-downloads'],
-  ['a system file reached through a download prefix (/file-upload/../)', { method: 'GET', path: '/file-upload/%2e%2e/admin/app.ini', headers: browser }, 'restricted-extensions-outside-downloads'],
-  ['a POST of a system file name to a download path', { method: 'POST', path: '/file-upload/6f2a9c/app.ini', headers: browser, body: 'x' }, 'restricted-extensions-outside-downloads'],
+  ['a system file reached through a download prefix (/file-upload/../)', { method: 'GET', path: '/file-upload/%2e%2e/admin/app.ini', headers: browser },
+    'restricted-extensions-outside-downloads'],
+  ['a POST of a system file name to a download path', { method: 'POST', path: '/file-upload/6f2a9c/app.ini', headers: browser, body: 'x' },
+    'restricted-extensions-outside-downloads'],
 ];
 
 describe('AWS WAF web ACL of aws-prod (block mode), evaluated', () => {
@@ -410,21 +457,25 @@ describe('AWS WAF logging and alarms', () => {
     const authenticated = byName('aws-prod-waf-blocked-authenticated');
     expect(authenticated).toMatchObject({
       namespace: 'AWS/WAFV2', metric_name: 'BlockedRequests', statistic: 'Sum', period: 300, threshold: 20, comparison_operator: 'GreaterThanThreshold',
-      dimensions: { WebACL: 'aws-prod-edge', Region: 'eu-west-1', LabelNamespace: 'awswaf:222222222222:webacl:aws-prod-edge:rocketchat', LabelName: 'authenticated' },
+      dimensions: { WebACL: 'aws-prod-edge', Region: 'eu-west-1', LabelNamespace: 'awswaf:222222222222:webacl:aws-prod-edge:rocketchat',
+        LabelName: 'authenticated' },
       alarm_actions: [topicRef('arn')], ok_actions: [topicRef('arn')],
     });
-    expect(byName('aws-prod-waf-blocked-above-normal')).toMatchObject({ alarm_actions: [topicRef('arn', 'aws-prod-edge-tickets')], ok_actions: [topicRef('arn', 'aws-prod-edge-tickets')] });
+    expect(byName('aws-prod-waf-blocked-above-normal')).toMatchObject({ alarm_actions: [topicRef('arn', 'aws-prod-edge-tickets')],
+      ok_actions: [topicRef('arn', 'aws-prod-edge-tickets')] });
     // aws-prod has no e-mail receiver, so its ticket topic has no subscriber (the alarm shows in the console): above all it never pages.
     expect(resources(stack, 'aws_sns_topic_subscription').filter((sub) => sub.topic_arn === topicRef('arn', 'aws-prod-edge-tickets'))).toEqual([]);
     // The label the alarm counts is set on a session's requests by the first rule, before anything can block them.
     const rules = rulesOf('aws-prod');
-    const withSession = { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: { ...browser, 'x-auth-token': 't', 'x-user-id': 'u' }, body: '{"data":{"name":"<script>x</script>"}}' };
+    const withSession = { method: 'POST', path: '/api/v1/users.updateOwnBasicInfo', headers: { ...browser, 'x-auth-token': 't', 'x-user-id': 'u' },
+      body: '{"data":{"name":"<script>x</script>"}}' };
     expect(evaluate(rules, withSession)).toMatchObject({ action: 'BLOCK', counted: expect.arrayContaining(['mark-authenticated']) });
     expect(evaluate(rules, { ...withSession, headers: { ...browser, cookie: 'rc_uid=u; rc_token=t' } }).counted).toContain('mark-authenticated');
     expect(evaluate(rules, { ...withSession, headers: browser }).counted).not.toContain('mark-authenticated');
     const subscriptions = resources(stack, 'aws_sns_topic_subscription').filter((sub) => sub.topic_arn === topicRef('arn'));
     expect(subscriptions).toEqual([
-      expect.objectContaining({ protocol: 'https', endpoint_auto_confirms: true, endpoint: expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/) }),
+      expect.objectContaining({ protocol: 'https', endpoint_auto_confirms: true, endpoint: expect
+        .stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/) }),
     ]);
     const secretRef = /^\$\{data\.aws_secretsmanager_secret_version\.([\w-]+)\.secret_string\}$/.exec(subscriptions[0]!.endpoint)![1]!;
     expect(stack.data.aws_secretsmanager_secret_version[secretRef].secret_id).toBe('aws-prod-edge-pager-url');
@@ -476,8 +527,10 @@ describe('Azure WAF policies', () => {
     expect(one(bodies!.policy_settings)).toMatchObject({ enabled: true, mode: 'Prevention', request_body_check: false, request_body_enforcement: false });
     expect(one(messages!.policy_settings)).toMatchObject({ enabled: true, mode: 'Prevention', request_body_check: true, request_body_enforcement: false });
     for (const p of [edge!, bodies!, messages!]) {
-      expect(one(p.managed_rules).managed_rule_set.map((m: Json) => [m.type, m.version])).toEqual([['Microsoft_DefaultRuleSet', '2.1'], ['Microsoft_BotManagerRuleSet', '1.1']]);
-      expect(p.custom_rules[0]).toEqual(expect.objectContaining({ rule_type: 'RateLimitRule', rate_limit_threshold: 20000, rate_limit_duration: 'FiveMins', group_rate_limit_by: 'ClientAddr', action: 'Block' }));
+      expect(one(p.managed_rules).managed_rule_set.map((m: Json) => [m.type, m.version])).toEqual([['Microsoft_DefaultRuleSet', '2.1'],
+        ['Microsoft_BotManagerRuleSet', '1.1']]);
+      expect(p.custom_rules[0]).toEqual(expect.objectContaining({ rule_type: 'RateLimitRule', rate_limit_threshold: 20000, rate_limit_duration: 'FiveMins',
+        group_rate_limit_by: 'ClientAddr', action: 'Block' }));
     }
     expect(one(policies('azure-dev')[0]!.policy_settings).mode).toBe('Detection');
   });
@@ -496,7 +549,8 @@ describe('Azure WAF policies', () => {
     expect(one(messages!.managed_rules).exclusion).toEqual([
       {
         match_variable: 'RequestArgNames', selector: '*', selector_match_operator: 'EqualsAny',
-        excluded_rule_set: { type: 'Microsoft_DefaultRuleSet', version: '2.1', rule_group: [{ rule_group_name: 'XSS' }, { rule_group_name: 'SQLI' }, { rule_group_name: 'LFI' }, { rule_group_name: 'RFI' }] },
+        excluded_rule_set: { type: 'Microsoft_DefaultRuleSet', version: '2.1', rule_group: [{ rule_group_name: 'XSS' }, { rule_group_name: 'SQLI' }, {
+          rule_group_name: 'LFI' }, { rule_group_name: 'RFI' }] },
       },
     ]);
     for (const p of [edge!, bodies!]) expect(one(p.managed_rules).exclusion).toBeUndefined();
@@ -513,9 +567,12 @@ describe('Azure WAF policies', () => {
     expect(blocked('/api/v1/x/../method.call/sendMessage', ddp('deleteUser', ['u1']))).toBe(true);
     expect(blocked('/api/v1/METHOD.CALL/sendMessage', ddp('deleteUser', ['u1']))).toBe(true);
     expect(blocked('/api/v1/method%2Ecall/sendMessage', ddp('deleteUser', ['u1']))).toBe(true);
-    expect(blocked('/api/v1/method.call/setAvatarFromService', ddp('setAvatarFromService', ['data:image/png;base64,iVBORw0KGgo=', 'image/png', 'url']))).toBe(false);
-    expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":[],"method":"deleteUser"}' }))).toBe(true);
-    expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({ message: '{"msg":"method","method":"sendMessage","params":[],"m\\u0065thod":"deleteUser"}' }))).toBe(true);
+    expect(blocked('/api/v1/method.call/setAvatarFromService', ddp('setAvatarFromService', ['data:image/png;base64,iVBORw0KGgo=', 'image/png', 'url'])))
+      .toBe(false);
+    expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({
+      message: '{"msg":"method","method":"sendMessage","params":[],"method":"deleteUser"}' }))).toBe(true);
+    expect(blocked('/api/v1/method.call/sendMessage', JSON.stringify({
+      message: '{"msg":"method","method":"sendMessage","params":[],"m\\u0065thod":"deleteUser"}' }))).toBe(true);
     // A REST message with pasted JSON and \u escapes (Python clients) is not a DDP call.
     expect(blocked('/api/v1/chat.postMessage', JSON.stringify({ text: '{"method":"POST"} caf\\u00e9' }))).toBe(false);
     expect(blocked('/api/v1/chat.sendMessage', '{"message":{"msg":"hi"}}')).toBe(false);
@@ -528,7 +585,8 @@ describe('Azure WAF policies', () => {
       expect(customRuleBlocks(header, { uri: '/api/v1/login', headers: { 'x-real-ip': '198.51.100.7' } })).toBe(true);
       expect(customRuleBlocks(header, { uri: '/api/v1/login', headers: { 'user-agent': 'x' } })).toBe(false);
       const logins = rules.filter((r) => r.rule_type === 'RateLimitRule' && String(r.name).includes('Login'));
-      expect(logins.map((r) => [r.rate_limit_threshold, r.rate_limit_duration, r.group_rate_limit_by])).toEqual([[100, 'FiveMins', 'ClientAddr'], [100, 'FiveMins', 'ClientAddr']]);
+      expect(logins.map((r) => [r.rate_limit_threshold, r.rate_limit_duration, r.group_rate_limit_by])).toEqual([[100, 'FiveMins', 'ClientAddr'], [100,
+        'FiveMins', 'ClientAddr']]);
       // A rate rule counts the requests its conditions match.
       const counted = (uri: string, body = '') => customRuleBlocks(logins, { uri, body });
       expect(counted('/api/v1/login')).toBe(true);
@@ -545,8 +603,10 @@ describe('Azure WAF policies', () => {
       expect.stringMatching(/^\$\{azurerm_web_application_firewall_policy\.cloud_edge_waf_edge_[0-9A-F]+\.id\}$/),
       expect.stringMatching(/^\$\{azurerm_web_application_firewall_policy\.cloud_edge_waf_messages_[0-9A-F]+\.id\}$/),
     ]);
-    const diagnostics = resources(stack, 'azurerm_monitor_diagnostic_setting').filter((d) => String(d.target_resource_id).includes('azurerm_application_load_balancer.'));
-    expect(diagnostics).toEqual([expect.objectContaining({ log_analytics_workspace_id: '${data.terraform_remote_state.azure-prod-cluster-state.outputs.log_analytics_workspace_id}' })]);
+    const diagnostics = resources(stack, 'azurerm_monitor_diagnostic_setting').filter((d) => String(d.target_resource_id)
+      .includes('azurerm_application_load_balancer.'));
+    expect(diagnostics).toEqual([expect.objectContaining({
+      log_analytics_workspace_id: '${data.terraform_remote_state.azure-prod-cluster-state.outputs.log_analytics_workspace_id}' })]);
     const alerts = resources(stack, 'azurerm_monitor_scheduled_query_rules_alert_v2');
     expect(alerts.map((a) => a.name)).toEqual(['azure-prod-waf-blocked-above-normal']);
     const [group] = resources(stack, 'azurerm_monitor_action_group').filter((g) => g.name === 'ag-azure-prod-edge');

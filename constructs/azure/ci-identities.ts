@@ -41,7 +41,7 @@ import { grantRole } from './role';
 
 /**
  * Built-in roles the layer stacks assign, by their ids (the same in every tenant; Azure's built-in
- * roles reference). __tests__/access-matrix.test.ts holds this list to the role assignments the
+ * roles reference). __tests__/stacks-access-matrix.test.ts holds this list to the role assignments the
  * synthesized layer stacks make.
  */
 export const AZURE_ASSIGNABLE_ROLES: Readonly<Record<string, string>> = {

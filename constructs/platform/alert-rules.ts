@@ -14,7 +14,7 @@
  * crash loops, unready pods, filling volumes and node memory are KubePodCrashLooping,
  * KubePodNotReady, KubePersistentVolumeFillingUp and NodeMemoryHighUtilization there, and a
  * second rule for the same failure only pages twice. Each alert here has promtool cases
- * (__tests__/alert-cases.ts); the objectives' burn-rate alerts are in slo-rules.ts.
+ * (__tests__/support/alert-cases.ts); the objectives' burn-rate alerts are in slo-rules.ts.
  */
 import type { Environment } from '../../config/schema';
 import { BACKUP_CRON } from '../../config/schema-app';
