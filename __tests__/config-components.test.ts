@@ -78,7 +78,7 @@ describe('overrides: <layer>.components.<name>.values, merged last', () => {
       problems: [
         `${at}app.components.rocketchat.values.resources.requests.cpu: "4" makes each pod need 4 CPU, and 3 pods (the autoscaler maximum plus two ` +
           `rollout surges) 12 CPU, more than the rocketchat namespace quota of 938m CPU (allowed: at most 312m CPU per pod, every container counted; the ` +
-          `quota follows the tier's sizing, constructs/platform/sizing.ts)`,
+          `quota follows the tier's sizing, config/sizing.ts)`,
       ],
     },
     {
@@ -124,7 +124,7 @@ describe('overrides: <layer>.components.<name>.values, merged last', () => {
       problems: [
         `${at}platform.components.mongodbOperator.values.extraInitContainers[0].resources.requests.memory: "2Gi" makes each pod need 2176Mi, and 2 pods ` +
           `(the operator and its replacement during a rollout) 4352Mi, more than the mongodb namespace quota of 320Mi (allowed: at most 160Mi per pod, ` +
-          `every container counted; the quota follows the tier's sizing, constructs/platform/sizing.ts)`,
+          `every container counted; the quota follows the tier's sizing, config/sizing.ts)`,
       ],
     },
     {

@@ -161,7 +161,7 @@ function quotaProblems(env: Environment, name: ComponentName, values: Record<str
     if (each * pods > limit) {
       problems.push({
         path,
-        message: `${show(set.value)} makes each pod need ${c.write(each)}, and ${pods} pods (${quota.why}) ${c.write(each * pods)}, more than the ${quota.namespace} namespace quota of ${c.write(limit)} (allowed: at most ${c.write(Math.floor(limit / pods))} per pod, every container counted; the quota follows the tier's sizing, constructs/platform/sizing.ts)`,
+        message: `${show(set.value)} makes each pod need ${c.write(each)}, and ${pods} pods (${quota.why}) ${c.write(each * pods)}, more than the ${quota.namespace} namespace quota of ${c.write(limit)} (allowed: at most ${c.write(Math.floor(limit / pods))} per pod, every container counted; the quota follows the tier's sizing, config/sizing.ts)`,
       });
     }
   }

@@ -60,7 +60,7 @@ function azureNames(env: AzureEnvironment): Built[] {
     at('Key Vault name', names.azureKeyVaultName(env.name, sub), names.keyVaultName),
     at('Log Analytics workspace name', names.logAnalyticsName(env.name), names.logAnalyticsWorkspaceName),
     ...(['flow-logs', 'observability', 'mongodb-backups'] as const).map((p) => at('storage account name', names.azureStorageAccountName(env.name, sub, p), names.storageAccountName)),
-    ...['network', 'cluster', 'platform', 'app'].map((l) => at('resource group name', names.azureResourceGroupName(env.name, l), names.resourceGroupName)),
+    ...names.LAYERS.map((l) => at('resource group name', names.azureResourceGroupName(env.name, l), names.resourceGroupName)),
     ...names.AZURE_IDENTITY_PURPOSES.map((p) => at('managed identity name', names.azureIdentityName(env.name, p), names.managedIdentityName)),
     // app.backups.dr: the escrow vault in the DR region (constructs/azure/escrow-vault.ts).
     ...(env.app.backups.dr
