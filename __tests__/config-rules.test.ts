@@ -622,6 +622,22 @@ const registryCases: RegistryCase[] = [
     ],
   },
   {
+    // The deploy fences name "<env>-*": aws-prod's would cover aws-prod-eu's roles, policies and secrets.
+    title: 'an environment named like a same-account environment and a hyphen',
+    registry: withChanged('aws-dev', (c) => {
+      c.name = 'aws-prod-eu';
+      c.aws.accountId = awsProd.aws.accountId;
+      c.state.bucket = awsProd.state.bucket;
+      c.domain = 'eu.chat.example.com';
+    }),
+    selection: 'aws-prod-eu',
+    problems: [
+      'config/aws-prod-eu: name: "aws-prod-eu" starts with "aws-prod-", and aws-prod is in the same AWS account 222222222222, where each ' +
+        'environment\'s deploy role is fenced to the roles, policies and secrets named "<environment>-*": aws-prod\'s deploy role could rewrite ' +
+        'aws-prod-eu\'s (allowed: a name that does not start with another same-account environment\'s name and a hyphen, or another account)',
+    ],
+  },
+  {
     title: 'two environments serving the same domain',
     registry: withChanged('aws-dev', (c) => (c.domain = 'chat.example.com')),
     selection: 'aws-dev',

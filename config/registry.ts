@@ -14,6 +14,7 @@ export function bootstrapStackId(env: Environment): string | undefined {
 }
 
 const DR_REGION = fieldPath((e) => e.app.backups.dr?.region);
+const ENV_NAME = fieldPath((e) => e.name);
 export const STATE_BUCKET = fieldPath<{ state: Extract<AwsEnvironment['state'], { type: 's3' }> }>((e) => e.state.bucket);
 export const STATE_ACCOUNT = fieldPath<{ state: Extract<AzureEnvironment['state'], { type: 'azurerm' }> }>((e) => e.state.storageAccountName);
 
@@ -62,6 +63,16 @@ export function registryProblems(envs: readonly Environment[]): string[] {
       if (!owners.has(storeName)) owners.set(storeName, { env: env.name, kind: 'state store' });
       else if (owners.get(storeName)!.kind !== 'state store') {
         problems.push(`config/${env.name}: ${store.field}: "${storeName}" is also the ${owners.get(storeName)!.kind} of ${owners.get(storeName)!.env} (allowed: a name no other environment uses)`);
+      }
+    }
+    // The AWS fences name an environment's roles, policies and secrets `<env>-*` (constructs/aws/deploy-fence.ts): in one
+    // account, an environment named like another's name and a hyphen would be inside the other's fence, and it inside its.
+    if (env.cloud === 'aws') {
+      const covering = envs.find((other) => other.cloud === 'aws' && other.aws.accountId === env.aws.accountId && env.name.startsWith(`${other.name}-`));
+      if (covering) {
+        problems.push(
+          `config/${env.name}: ${ENV_NAME}: "${env.name}" starts with "${covering.name}-", and ${covering.name} is in the same AWS account ${env.aws.accountId}, where each environment's deploy role is fenced to the roles, policies and secrets named "<environment>-*": ${covering.name}'s deploy role could rewrite ${env.name}'s (allowed: a name that does not start with another same-account environment's name and a hyphen, or another account)`,
+        );
       }
     }
     for (const { field, kind, name } of globalNames(env)) {
