@@ -54,7 +54,7 @@ export interface PlanSigningVaultProps {
   readonly tenantId: string;
   /** The subscription the sign-only role is defined in. */
   readonly subscriptionId: string;
-  /** Whoever applies the bootstrap stack: it creates the keys (data plane), so it needs Key Vault Crypto Officer on the vault. */
+  /** Whoever applies the bootstrap stack: it creates the keys through the data plane, with the key manager role below. */
   readonly deployerObjectId: string;
 }
 
@@ -62,8 +62,9 @@ export interface PlanSigningVaultProps {
 export class PlanSigningVault extends Construct {
   readonly vault: KeyVault;
   private readonly deployerAccess: Sleep;
+  private readonly subscription: string;
 
-  constructor(scope: Construct, id: string, private readonly props: PlanSigningVaultProps) {
+  constructor(scope: Construct, id: string, props: PlanSigningVaultProps) {
     super(scope, id);
     this.vault = new KeyVault(this, 'vault', {
       name: planSigningVaultName(props.storageAccountName),
@@ -79,15 +80,14 @@ export class PlanSigningVault extends Construct {
       publicNetworkAccessEnabled: true,
       lifecycle: { preventDestroy: true },
     });
+    this.subscription = `/subscriptions/${props.subscriptionId}`;
     // Not Key Vault Crypto Officer: its applier creates and reads the keys, and holds no sign, import, delete or purge.
-    const subscription = `/subscriptions/${props.subscriptionId}`;
-    const manager = new RoleDefinition(this, 'key-manager', {
-      name: `plan signing key manager (${this.vault.name})`,
-      scope: subscription,
-      description: 'Creates and reads the plan signing keys of one vault; no cryptographic use, no import, no deletion',
-      permissions: [{ actions: [], dataActions: [...KEY_MANAGER_DATA_ACTIONS], notDataActions: [] }],
-      assignableScopes: [subscription],
-    });
+    const manager = this.dataRole(
+      'key-manager',
+      `plan signing key manager (${this.vault.name})`,
+      'Creates and reads the plan signing keys of one vault; no cryptographic use, no import, no deletion',
+      KEY_MANAGER_DATA_ACTIONS,
+    );
     const access = new RoleAssignment(this, 'deployer-keys', {
       scope: this.vault.id,
       roleDefinitionId: manager.roleDefinitionResourceId,
@@ -109,14 +109,12 @@ export class PlanSigningVault extends Construct {
       dependsOn: [this.deployerAccess],
       lifecycle: { preventDestroy: true },
     });
-    const subscription = `/subscriptions/${this.props.subscriptionId}`;
-    const role = new RoleDefinition(this, `${environment}-signer`, {
-      name: `${environment} plan signer`,
-      scope: subscription,
-      description: `Signs digests with the ${environment} plan signing key and reads its public part, nothing else`,
-      permissions: [{ actions: [], dataActions: [...PLAN_SIGNER_DATA_ACTIONS], notDataActions: [] }],
-      assignableScopes: [subscription],
-    });
+    const role = this.dataRole(
+      `${environment}-signer`,
+      `${environment} plan signer`,
+      `Signs digests with the ${environment} plan signing key and reads its public part, nothing else`,
+      PLAN_SIGNER_DATA_ACTIONS,
+    );
     grantRole(this, `${environment}-plan-signs`, {
       role: { definitionId: role.roleDefinitionResourceId },
       scope: key.resourceVersionlessId,
@@ -130,5 +128,16 @@ export class PlanSigningVault extends Construct {
       description: `Public key the approved applies of ${environment} verify plan signatures with`,
     }).overrideLogicalId(outputs.publicKey);
     return key;
+  }
+
+  /** A custom role of data actions only, defined here where only people apply. */
+  private dataRole(id: string, name: string, description: string, dataActions: readonly string[]): RoleDefinition {
+    return new RoleDefinition(this, id, {
+      name,
+      scope: this.subscription,
+      description,
+      permissions: [{ actions: [], dataActions: [...dataActions], notDataActions: [] }],
+      assignableScopes: [this.subscription],
+    });
   }
 }
