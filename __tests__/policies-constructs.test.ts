@@ -10,6 +10,7 @@ import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-g
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -103,6 +104,13 @@ beforeAll(() => {
   });
   new IamRolePolicy(aws, 'admin-policy', { role: 'r', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*',
     Resource: '*' }] }) });
+  // 80 statements of about 80 characters: over IAM's 6,144 for a managed policy once whitespace is gone.
+  const many = Array.from({ length: 80 }, (_, i) => ({
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: `arn:aws:s3:::bucket-${String(i).padStart(3, '0')}/*`,
+  }));
+  new IamPolicy(aws, 'oversized-policy', { name: 'oversized', policy: JSON.stringify({ Version: '2012-10-17', Statement: many }) });
 
   // Each companion exists but is too weak, so the rules must read its attributes, not only find it.
   const weakBucket = new S3Bucket(aws, 'weak-bucket', { bucket: 'weak' });
@@ -307,6 +315,7 @@ const cases: Array<[string, string[]]> = [
   ['AWS-IAM-001', ['bad-aws/static-key: creates a long-lived credential']],
   ['AWS-IAM-002', ['bad-aws/any-subject: can be assumed by any subject of the identity provider']],
   ['AWS-IAM-003', ['bad-aws/admin-policy: allows "*"']],
+  ['AWS-IAM-004', ['bad-aws/oversized-policy: is 6598 characters with its references resolved (allowed: 6,144 for a managed policy)']],
   ['AWS-EBS-001', ['bad-kubernetes/plain-ebs: provisions unencrypted EBS volumes']],
   ['AWS-PRV-001', ['bad-aws/provider/aws[1]: may run against any account']],
   ['AZ-ST-001', ['bad-azure/weak-account: accepts TLS1_0']],

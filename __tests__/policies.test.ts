@@ -82,6 +82,10 @@ const cases: Array<[string, Record<string, Json>, string]> = [
     's/r: AWS-IAM-002 can be assumed by any subject of the identity provider'],
   ['AWS-IAM-003', fixture({ aws_iam_role_policy: { p: { policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' } } }), 's/p: ' +
     'AWS-IAM-003 allows "*"'],
+  // Two inline policies of one role: 5,202 + 5,202 characters, over the role's 10,240 together (each alone fits).
+  ['AWS-IAM-004', fixture({ aws_iam_role_policy: { a: { role: 'r', policy: `{"Statement":"${'a'.repeat(5186)}"}` }, b: { role: 'r',
+    policy: `{"Statement":"${'b'.repeat(5186)}"}` } } }), "s/b: AWS-IAM-004 brings its role's inline policies to 10404 characters with references " +
+    'resolved (allowed: 10,240 per role)'],
   ['AWS-EBS-001', fixture({ kubernetes_storage_class_v1: { c: { metadata: { name: 'gp3' }, storage_provisioner: 'ebs.csi.aws.com', parameters: {
     type: 'gp3' } } } }), 's/c: AWS-EBS-001 provisions unencrypted EBS volumes'],
   ['AWS-PRV-001', { s: { provider: { aws: [{ region: 'eu-west-1' }] } } }, 's/provider/aws[0]: AWS-PRV-001 may run against any account'],

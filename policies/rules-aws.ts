@@ -115,6 +115,26 @@ export const awsRules: readonly Rule[] = [
   rule('AWS-IAM-003', 'IAM policies do not allow every action', 'CKV_AWS_62, CKV_AWS_63, FSBP IAM.1', 'list the actions the workload needs',
     each(['aws_iam_role_policy', 'aws_iam_policy'], (b) =>
       statements(b.policy).some((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === '*' || a === '*:*')) ? 'allows "*"' : undefined)),
+  rule('AWS-IAM-004', 'IAM policies fit IAM\'s size limits', '', 'split the statements, or shorten resource lists with wildcards that name nothing else (IAM refuses the apply otherwise)',
+    (stack) => {
+      // Whitespace does not count; a Terraform reference becomes an ARN, counted at 100 characters.
+      const size = (policy: unknown) => (typeof policy === 'string' ? policy.replace(/\$\{[^}]*\}/g, 'x'.repeat(100)).replace(/\s/g, '').length : 0);
+      const managed = stack.resources('aws_iam_policy').flatMap((resource) => {
+        const n = size(resource.body.policy);
+        return n > 6144 ? [{ resource, message: `is ${n} characters with its references resolved (allowed: 6,144 for a managed policy)` }] : [];
+      });
+      const inline = new Map<string, { total: number; resources: typeof managed[number]['resource'][] }>();
+      for (const resource of stack.resources('aws_iam_role_policy')) {
+        const role = String(resource.body.role);
+        const entry = inline.get(role) ?? { total: 0, resources: [] };
+        inline.set(role, { total: entry.total + size(resource.body.policy), resources: [...entry.resources, resource] });
+      }
+      const roles = [...inline.values()].filter((r) => r.total > 10240).map((r) => ({
+        resource: r.resources[r.resources.length - 1]!,
+        message: `brings its role's inline policies to ${r.total} characters with references resolved (allowed: 10,240 per role)`,
+      }));
+      return [...managed, ...roles];
+    }),
   rule('AWS-EBS-001', 'EBS StorageClasses encrypt their volumes', 'CKV_AWS_3 (spirit), FSBP EC2.7 (spirit)', 'set parameters.encrypted = "true" and kmsKeyId (StorageClasses does)',
     (stack) => {
       const ebs = (provisioner: unknown) => provisioner === 'ebs.csi.aws.com' || provisioner === 'kubernetes.io/aws-ebs';
