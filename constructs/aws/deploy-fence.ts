@@ -101,7 +101,7 @@ function ciRoleArnsOf(partition: string, accountId: string, environment: string)
  * The denies of a deploy role and of its boundary. `created`: the boundary's variant, which also
  * keeps created roles away from this environment's own state (they run workloads, not Terraform).
  * Size matters: IAM caps a managed policy at 6,144 characters and a role's inline policies at
- * 10,240 (whitespace excluded); __tests__/ci.test.ts holds every document to those limits.
+ * 10,240 (whitespace excluded); policy AWS-IAM-004 fails the synth of a document over them.
  */
 export function deployFenceStatements(props: FenceProps, created = false): Statement[] {
   const { partition, accountId } = props;
