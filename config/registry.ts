@@ -31,7 +31,7 @@ function storeOf(env: Environment): { field: string; text: string } | undefined 
 
 /** Names that are unique across a whole cloud (S3 buckets, storage accounts, Key Vaults) or that two environments cannot share (domains). */
 function globalNames(env: Environment): Array<{ field: string; kind: string; name: string }> {
-  const at = (kind: string, name: string) => ({ field: fieldPath((e) => e.name), kind, name });
+  const at = (kind: string, name: string) => ({ field: ENV_NAME, kind, name });
   const own =
     env.cloud === 'aws'
       ? names.AWS_BUCKET_PURPOSES.map((p) => at('S3 bucket', names.awsBucketName(env.name, env.aws.accountId, p)))

@@ -19,7 +19,7 @@
  * <= 2.5x the floor, peak RSS <= 350 MB, speed-ups on), 1 when missed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../config/environments';
@@ -33,8 +33,6 @@ const TARGET_RATIO = 2.5;
 const TARGET_RSS_MB = 350;
 const root = join(__dirname, '..');
 const MEASUREMENTS = join(root, 'docs', 'measurements.md');
-const TESTS_START = '<!-- tests:start -->';
-const TESTS_END = '<!-- tests:end -->';
 const README = join(root, 'README.md');
 /** The README's table of what each speed-up saves, between these lines, is written by `--pieces`. */
 const README_START = '<!-- speedups:start (npm run bench -- --pieces) -->';
@@ -218,9 +216,8 @@ if (WRITE) {
       : []),
   ];
   // The test suite's times are not the bench's to measure (`time npm test`, `.ci/run` on a fresh clone): their block is kept as it is.
-  const previous = readFileSync(MEASUREMENTS, 'utf8');
-  const kept = previous.slice(previous.indexOf(TESTS_START), previous.indexOf(TESTS_END) + TESTS_END.length);
-  if (previous.includes(TESTS_START) && previous.includes(TESTS_END)) doc.push('## Test suite', '', kept, '');
+  const kept = /<!-- tests:start -->[\s\S]*?<!-- tests:end -->/.exec(existsSync(MEASUREMENTS) ? readFileSync(MEASUREMENTS, 'utf8') : '')?.[0];
+  if (kept) doc.push('## Test suite', '', kept, '');
   writeFileSync(MEASUREMENTS, doc.join('\n'));
   console.log(`written to docs/measurements.md`);
   if (pieces.length > 0) {
