@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadEnvironments } from '../config/load';
 import { restoreCheckCopyScript } from '../constructs/azure/app-cloud';
-import { alertGroups } from '../constructs/platform/alert-rules';
+import { alertGroups } from '../stacks/platform-alerts';
 import { example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir } from './support';
 import { assertRequest, awsAccessModel, evaluate, type AwsAccessModel } from './support/iam';
 

@@ -11,8 +11,10 @@ import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import type { Environment } from '../config/schema';
-import { alertGroups, fullBackupIntervalHours, pitrMaxLagSeconds, type AlertRule } from '../constructs/platform/alert-rules';
-import { PSMDB_METRICS } from '../constructs/platform/mongodb-backup-metrics';
+import { fullBackupIntervalHours, pitrMaxLagSeconds } from '../constructs/app/mongodb-alerts';
+import type { AlertRule } from '../constructs/platform/alert-rule';
+import { alertGroups } from '../stacks/platform-alerts';
+import { PSMDB_METRICS } from '../constructs/platform/mongodb-operator/backup-metrics';
 import { clone, example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 let stacks: Record<string, Json>;

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../config/load';
 import { DEFAULT_SLOS, durationSeconds } from '../config/slo';
-import { burnWindows } from '../constructs/platform/slo-rules';
+import { burnWindows } from '../constructs/platform/monitoring/slo-rules';
 import { example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 let stacks: Record<string, Json>;

@@ -50,7 +50,7 @@ export const COMPONENTS = {
       'prometheusOperator.enabled': 'nothing: the operator runs Prometheus and Alertmanager',
       'kubeStateMetrics.enabled': 'nothing: the workload and backup alerts read kube-state-metrics',
       'nodeExporter.enabled': 'nothing: the node alerts read node-exporter',
-      defaultRules: 'nothing: the chart\'s default alerts are part of what pages (alert-rules.ts leaves them out on purpose)',
+      defaultRules: 'nothing: the chart\'s default alerts are part of what pages (stacks/platform-alerts.ts leaves them out on purpose)',
       'prometheus.prometheusSpec.ruleSelector': 'nothing: Prometheus must load every PrometheusRule',
       'prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues': 'nothing: Prometheus must load every PrometheusRule',
       'prometheus.prometheusSpec.replicas': 'nothing: the tier decides it',
@@ -63,7 +63,7 @@ export const COMPONENTS = {
       'alertmanager.alertmanagerSpec.secrets': 'platform.alerting',
       'grafana.ingress': 'platform.components.grafanaEdge.enabled',
       'grafana.adminPassword': 'nothing: the admin password is generated and kept in the secret store',
-      'additionalPrometheusRulesMap': 'nothing: alert rules come from constructs/platform/alert-rules.ts and platform.slos',
+      'additionalPrometheusRulesMap': 'nothing: alert rules come from stacks/platform-alerts.ts and platform.slos',
     },
   },
   loki: {
@@ -92,7 +92,7 @@ export const COMPONENTS = {
     owned: {
       ...IDENTITY,
       replicas: 'nothing: the tier decides it',
-      config: 'nothing: the rendered Tempo configuration is the project\'s (constructs/platform/tempo.ts)',
+      config: 'nothing: the rendered Tempo configuration is the project\'s (constructs/platform/tempo/)',
       'tempo.storage': 'nothing: the bucket and its identity are the platform layer\'s',
       'tempo.retention': 'platform.observability.tracesRetentionDays',
       persistence: 'nothing: the write-ahead log lives on that volume',
@@ -103,7 +103,7 @@ export const COMPONENTS = {
     chart: 'alloy',
     toggle: { default: true, prodKeeps: 'prod keeps its logs, and Alloy is what ships them to Loki' },
     owned: {
-      'alloy.configMap': 'nothing: the pipelines follow platform.components.loki/tempo (constructs/platform/alloy.ts)',
+      'alloy.configMap': 'nothing: the pipelines follow platform.components.loki/tempo (constructs/platform/alloy/)',
       rbac: 'nothing: Alloy reads pods and their logs only, never Secrets',
       'controller.type': 'nothing: Alloy runs on every node to read its pods\' logs',
       'alloy.mounts': 'nothing: logs are read through the Kubernetes API, never from the node\'s /var/log',

@@ -2,7 +2,7 @@
  * How long a load balancer can still send a leaving pod traffic, and how long a rollout of
  * Rocket.Chat takes: the one model behind the rollout rules (rules-app.ts), the Ingress and pod
  * settings the stacks render (constructs/aws/https-edge.ts, constructs/app/rocketchat.ts,
- * constructs/platform/monitoring.ts) and docs/operations.md.
+ * constructs/platform/monitoring/) and docs/operations.md.
  *
  * A pod's deletion starts its preStop wait and its removal from the EndpointSlice at the same
  * moment. The edge learns of the removal through its controller and stops sending new requests

@@ -121,7 +121,7 @@ function quotaPlan(env: Environment, name: ComponentName): { pods: number; why: 
     const most = rc.autoscaling?.maxReplicas ?? rc.replicas;
     return { pods: most + 2 * surgePods(most, rc.rollout.maxSurgePercent), why: 'the autoscaler maximum plus two rollout surges', namespace: 'rocketchat', plan: resourcesFor(env, 'rocketchat') };
   }
-  // Counted as two pods in the mongodb namespace's budget (mongodb-operator.ts operatorPodBudget).
+  // Counted as two pods in the mongodb namespace's budget (constructs/platform/mongodb-operator/ operatorPodBudget).
   if (name === 'mongodbOperator') return { pods: 2, why: 'the operator and its replacement during a rollout', namespace: 'mongodb', plan: resourcesFor(env, 'controller') };
   return undefined;
 }

@@ -162,7 +162,7 @@ export const platformFields = {
     ),
   }),
   /**
-   * What Rocket.Chat promises (constructs/platform/slo-rules.ts): each objective gets recording
+   * What Rocket.Chat promises (constructs/platform/monitoring/slo-rules.ts): each objective gets recording
    * rules, page and ticket burn-rate alerts and a row on the SLO dashboard. Absent: prod promises
    * DEFAULT_SLOS (config/slo.ts), dev nothing. A field left out of a given block takes its default.
    */

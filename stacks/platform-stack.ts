@@ -15,7 +15,7 @@ import { LayerStack } from '../constructs/layer-stack';
 import { NAMESPACES, stackName } from '../config/names';
 import { Alloy } from '../constructs/platform/alloy';
 import { CertManager } from '../constructs/platform/cert-manager';
-import { Dashboards } from '../constructs/platform/dashboards';
+import { Dashboards } from '../constructs/platform/monitoring/dashboards';
 import { ExternalDns } from '../constructs/platform/external-dns';
 import { Loki } from '../constructs/platform/loki';
 import { MongoDbOperator } from '../constructs/platform/mongodb-operator';
@@ -25,6 +25,7 @@ import { platformNetworkPolicies } from '../constructs/platform/network-policies
 import type { PlatformCloud } from '../constructs/platform/platform-cloud';
 import { StorageClasses } from '../constructs/platform/storage-classes';
 import { Tempo } from '../constructs/platform/tempo';
+import { alertGroups } from './platform-alerts';
 import { stateLocation } from '../constructs/state-backend';
 import { componentEnabled, type ComponentName } from '../config/components';
 
@@ -57,7 +58,7 @@ export class PlatformStack extends LayerStack {
     const foundation = [...namespaces, ...policies, storage.standard, storage.retain, ...cloud.edge.ready];
 
     // First: the Prometheus operator CRDs, which every other chart's ServiceMonitor needs.
-    const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, dependsOn: foundation });
+    const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, alertGroups: alertGroups(env), dependsOn: foundation });
     const afterMonitoring = [...foundation, monitoring.release];
     new CertManager(this, 'cert-manager', { env, dns: cloud.dns, gatewayApi: cloud.edge.gatewayApi, dependsOn: afterMonitoring });
     // Turned off (platform.components.<name>.enabled): the component, its identity, its bucket and
@@ -67,7 +68,7 @@ export class PlatformStack extends LayerStack {
     const tempo = on('tempo') ? new Tempo(this, 'tempo', { env, store: cloud.objectStore, dependsOn: afterMonitoring }) : undefined;
     if (on('alloy')) new Alloy(this, 'alloy', { env, dependsOn: [...afterMonitoring, ...[loki, tempo].flatMap((c) => (c ? [c.release] : []))] });
     new Dashboards(this, 'dashboards', { objectives: objectivesOf(env), dependsOn: afterMonitoring });
-    // Its CRDs must exist before the app stack plans the replica set (see constructs/platform/mongodb-operator.ts).
+    // Its CRDs must exist before the app stack plans the replica set (see constructs/platform/mongodb-operator/).
     new MongoDbOperator(this, 'mongodb-operator', { env, dependsOn: foundation });
   }
 }

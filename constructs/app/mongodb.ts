@@ -1,7 +1,7 @@
 /**
  * Rocket.Chat's database: a PerconaServerMongoDB replica set in the platform's
  * `mongodb` namespace (the operator lives there, see
- * constructs/platform/mongodb-operator.ts). Members spread over zones and
+ * constructs/platform/mongodb-operator/). Members spread over zones and
  * nodes, TLS everywhere with certificates from the platform's internal CA,
  * SCRAM users whose passwords Terraform generates, a daily or weekly full
  * backup plus oplog slices for point-in-time restore, and a mongodb_exporter

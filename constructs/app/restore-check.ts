@@ -23,7 +23,7 @@
  * carries no Kubernetes API token; its pod reaches nothing of the live database (network policy).
  * Metrics: the check container serves `mongodb_restore_check_*` on its metrics port while it runs
  * and for two scrapes after it ends, through a PodMonitor the platform's Prometheus selects; the
- * alerts (alert-rules.ts) read kube-state-metrics' CronJob series, which outlive the job.
+ * alerts (restore-check-alerts.ts) read kube-state-metrics' CronJob series, which outlive the job.
  */
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';

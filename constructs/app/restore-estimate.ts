@@ -14,7 +14,7 @@
  *   (`storageGb`) when nobody measured it: the volume's size is an upper bound, not the data.
  */
 import type { Environment } from '../../config/schema';
-import { fullBackupIntervalHours } from '../platform/alert-rules';
+import { fullBackupIntervalHours } from './mongodb-alerts';
 
 export const RESTORE_GB_PER_HOUR = { logical: 50, physical: 250 } as const;
 

@@ -8,12 +8,12 @@
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Environment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
-import { clusterName, NAMESPACES, TELEMETRY } from '../../config/names';
-import { chartRelease } from './chart-release';
-import { resourcesFor } from '../../config/sizing';
-import { componentEnabled, componentValues } from '../../config/components';
+import type { Environment } from '../../../config/schema';
+import { CHARTS } from '../../../config/versions';
+import { clusterName, NAMESPACES, TELEMETRY } from '../../../config/names';
+import { chartRelease } from '../chart-release';
+import { resourcesFor } from '../../../config/sizing';
+import { componentEnabled, componentValues } from '../../../config/components';
 
 /** Which pipelines Alloy runs: logs to Loki, traces to Tempo (each only when that store is on). */
 export interface AlloyPipelines {

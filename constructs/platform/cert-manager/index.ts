@@ -8,14 +8,14 @@
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Environment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
-import { chartRelease } from './chart-release';
-import { ClusterObjects, type KubernetesObject } from './cluster-objects';
-import { CLUSTER_ISSUERS, NAMESPACES } from '../../config/names';
-import type { DnsZone } from './platform-cloud';
-import { controllerReplicas, resourcesFor, zoneSpread } from '../../config/sizing';
-import { componentValues } from '../../config/components';
+import type { Environment } from '../../../config/schema';
+import { CHARTS } from '../../../config/versions';
+import { chartRelease } from '../chart-release';
+import { ClusterObjects, type KubernetesObject } from '../cluster-objects';
+import { CLUSTER_ISSUERS, NAMESPACES } from '../../../config/names';
+import type { DnsZone } from '../platform-cloud';
+import { controllerReplicas, resourcesFor, zoneSpread } from '../../../config/sizing';
+import { componentValues } from '../../../config/components';
 
 export const CERT_MANAGER_SERVICE_ACCOUNT = { namespace: NAMESPACES.certManager, name: 'cert-manager' } as const;
 

@@ -5,13 +5,13 @@
  */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Environment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
-import { chartRelease } from './chart-release';
-import { NAMESPACES } from '../../config/names';
-import type { DnsZone } from './platform-cloud';
-import { resourcesFor } from '../../config/sizing';
-import { componentValues } from '../../config/components';
+import type { Environment } from '../../../config/schema';
+import { CHARTS } from '../../../config/versions';
+import { chartRelease } from '../chart-release';
+import { NAMESPACES } from '../../../config/names';
+import type { DnsZone } from '../platform-cloud';
+import { resourcesFor } from '../../../config/sizing';
+import { componentValues } from '../../../config/components';
 
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = { namespace: NAMESPACES.externalDns, name: 'external-dns' } as const;
 

@@ -3,18 +3,18 @@
  * and index in object storage reached through workload identity, so pods hold
  * no storage keys. Retention is enforced by the compactor. Single tenant
  * (auth_enabled false): only pods in `monitoring` (Alloy, Grafana) may connect
- * to it, by the platform's ingress policies (network-policies.ts).
+ * to it, by the platform's ingress policies (monitoring/network-policy.ts).
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Environment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
-import { chartRelease } from './chart-release';
-import { NAMESPACES, STORAGE_CLASSES } from '../../config/names';
-import type { BucketLocation, ObjectStore } from './platform-cloud';
-import { resourcesFor } from '../../config/sizing';
-import { componentValues } from '../../config/components';
+import type { Environment } from '../../../config/schema';
+import { CHARTS } from '../../../config/versions';
+import { chartRelease } from '../chart-release';
+import { NAMESPACES, STORAGE_CLASSES } from '../../../config/names';
+import type { BucketLocation, ObjectStore } from '../platform-cloud';
+import { resourcesFor } from '../../../config/sizing';
+import { componentValues } from '../../../config/components';
 
 export const LOKI_SERVICE_ACCOUNT = { namespace: NAMESPACES.monitoring, name: 'loki' } as const;
 

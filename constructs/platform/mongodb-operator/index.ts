@@ -10,14 +10,14 @@
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Environment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
-import { ChartCrds, CRD_CHARTS } from './chart-crds';
-import { chartRelease } from './chart-release';
-import { podBudget, type PodBudget } from '../../config/sizing';
-import { NAMESPACES } from '../../config/names';
-import { resourcesFor } from '../../config/sizing';
-import { componentValues } from '../../config/components';
+import type { Environment } from '../../../config/schema';
+import { CHARTS } from '../../../config/versions';
+import { ChartCrds, CRD_CHARTS } from '../chart-crds';
+import { chartRelease } from '../chart-release';
+import { podBudget, type PodBudget } from '../../../config/sizing';
+import { NAMESPACES } from '../../../config/names';
+import { resourcesFor } from '../../../config/sizing';
+import { componentValues } from '../../../config/components';
 
 /** The operator's share of the mongodb namespace's budget: one replica, and one more while it rolls. */
 export function operatorPodBudget(env: Environment): PodBudget {

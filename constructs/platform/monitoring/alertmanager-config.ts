@@ -10,7 +10,7 @@
  * password from a file in the `alertmanager-receivers` Secret (mounted by
  * alertmanagerSpec.secrets at /etc/alertmanager/secrets/<secret>/<key>).
  */
-import type { Environment } from '../../config/schema';
+import type { Environment } from '../../../config/schema';
 
 type Alerting = Environment['platform']['alerting'];
 type Receiver = Alerting['receivers'][number];
@@ -45,7 +45,7 @@ export function receiverCredential(receiver: Receiver): { key: string; secretNam
 }
 
 /**
- * Prometheus puts `environment` on every alert (prometheusSpec.externalLabels, monitoring.ts), and
+ * Prometheus puts `environment` on every alert (prometheusSpec.externalLabels, index.ts), and
  * several environments may notify one channel or inbox: the title says which one first.
  * The rest is Alertmanager's default (its default.tmpl). A webhook's JSON carries it in commonLabels.
  */

@@ -9,9 +9,9 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Objectives } from '../../config/slo';
-import { PSMDB_METRICS as M } from './mongodb-backup-metrics';
-import { NAMESPACES } from '../../config/names';
+import type { Objectives } from '../../../config/slo';
+import { PSMDB_METRICS as M } from '../mongodb-operator/backup-metrics';
+import { NAMESPACES } from '../../../config/names';
 import { budgetOf, burnWindows, SLI_ERROR_RECORD, sliErrorRatio, WHAT, type SloName } from './slo-rules';
 
 interface Panel {
@@ -58,7 +58,7 @@ export const DASHBOARDS: readonly { uid: string; title: string; panels: readonly
       panel('Replication lag per member', 'max by (name) (mongodb_mongod_replset_member_replication_lag)', 's', '{{name}}'),
       panel('Connections in use', 'sum by (pod) (mongodb_ss_connections{conn_type="current"})', 'short', '{{pod}}'),
       panel('Operations per second', 'sum by (type) (rate(mongodb_ss_opcounters[5m]))', 'ops', '{{type}}'),
-      // The same signals as the platform.backups alert rules (alert-rules.ts).
+      // The same signals as the platform.backups alert rules (constructs/app/mongodb-alerts.ts).
       panel('Age of the newest full backup', `time() - max by (psmdb_cluster) (${M.backupCompleted}{type!="incremental"} and on (namespace, name) ${M.backupState}{state="ready"} == 1)`, 's', '{{psmdb_cluster}}'),
       panel('Point-in-time recovery lag', `time() - max by (psmdb_cluster) (${M.backupLatestRestorable} > 0)`, 's', '{{psmdb_cluster}}'),
     ],

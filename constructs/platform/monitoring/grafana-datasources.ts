@@ -3,10 +3,10 @@
  * between signals: traces -> logs (same trace id in the pod's logs), traces ->
  * metrics (the service's request rate), logs -> traces (derived field on
  * trace_id=...). Prometheus -> traces comes from exemplars
- * (sidecar.datasources.exemplarTraceIdDestinations in monitoring.ts). A store that is turned
+ * (sidecar.datasources.exemplarTraceIdDestinations in index.ts). A store that is turned
  * off (platform.components) has no datasource, and no link points at it.
  */
-import { TELEMETRY } from '../../config/names';
+import { TELEMETRY } from '../../../config/names';
 
 export function grafanaDatasources(stores: { readonly loki: boolean; readonly tempo: boolean }): object[] {
   const loki = {

@@ -4,7 +4,7 @@
  * from config, credentials from a Secret), Grafana (admin password generated
  * here, datasources Prometheus/Loki/Tempo linked both ways, dashboards from
  * ConfigMaps), kube-state-metrics (also reading the Percona operator's backup
- * status, mongodb-backup-metrics.ts) and node-exporter (in its own privileged
+ * status, mongodb-operator/backup-metrics.ts) and node-exporter (in its own privileged
  * namespace, see docs/platform.md). The chart's CRDs come from three CRD
  * releases applied first (chart-crds.ts), so the PrometheusRules below install
  * in the stack's release.
@@ -20,27 +20,29 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { terminationTiming } from '../../config/edge-timing';
-import type { Environment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
-import { objectivesOf } from '../../config/slo';
-import { alertGroups } from './alert-rules';
+import { terminationTiming } from '../../../config/edge-timing';
+import type { Environment } from '../../../config/schema';
+import { CHARTS } from '../../../config/versions';
+import { objectivesOf } from '../../../config/slo';
+import type { AlertGroup } from '../alert-rule';
 import { alertmanagerConfig, heartbeatCredential, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
-import { ChartCrds, CRD_CHARTS } from './chart-crds';
-import { chartRelease } from './chart-release';
+import { ChartCrds, CRD_CHARTS } from '../chart-crds';
+import { chartRelease } from '../chart-release';
 import { grafanaDatasources } from './grafana-datasources';
-import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from './mongodb-backup-metrics';
-import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from '../../config/names';
-import type { ChartIngress, HttpsEdge, SecretStore } from './platform-cloud';
-import { patchPostRenderer, type ObjectPatch } from './post-renderer';
-import { resourcesFor } from '../../config/sizing';
+import { PSMDB_STATE_METRICS, PSMDB_STATE_METRICS_RBAC } from '../mongodb-operator/backup-metrics';
+import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from '../../../config/names';
+import type { ChartIngress, HttpsEdge, SecretStore } from '../platform-cloud';
+import { patchPostRenderer, type ObjectPatch } from '../post-renderer';
+import { resourcesFor } from '../../../config/sizing';
 import { sloGroups } from './slo-rules';
-import { componentEnabled, componentValues } from '../../config/components';
+import { componentEnabled, componentValues } from '../../../config/components';
 
 export interface MonitoringProps {
   readonly env: Environment;
   readonly secrets: SecretStore;
   readonly edge: HttpsEdge;
+  /** The alert groups Prometheus evaluates besides the objectives' (stacks/platform-alerts.ts). */
+  readonly alertGroups: readonly AlertGroup[];
   readonly dependsOn: ITerraformDependable[];
 }
 
@@ -184,7 +186,7 @@ export class Monitoring extends Construct {
         // chart's crds subchart (its crds/ Helm never upgrades, and its hook job re-applies the old
         // CRDs with --force-conflicts before every rollback, with images pulled on each upgrade).
         crds: { enabled: false },
-        additionalPrometheusRulesMap: { platform: { groups: [...alertGroups(env), ...sloGroups(objectivesOf(env))] } },
+        additionalPrometheusRulesMap: { platform: { groups: [...props.alertGroups, ...sloGroups(objectivesOf(env))] } },
         prometheusOperator: {
           resources: resourcesFor(env, 'controller'),
           prometheusConfigReloader: { resources: resourcesFor(env, 'helper') },
@@ -211,7 +213,7 @@ export class Monitoring extends Construct {
             scrapeConfigSelectorNilUsesHelmValues: false,
             // Exemplars carry trace ids from instrumented apps to Grafana's Tempo links.
             enableFeatures: ['exemplar-storage'],
-            // Tempo's metrics generator writes span metrics here; only pods in monitoring can reach Prometheus (network-policies.ts).
+            // Tempo's metrics generator writes span metrics here; only pods in monitoring can reach Prometheus (network-policy.ts).
             enableRemoteWriteReceiver: true,
             resources: resourcesFor(env, 'prometheus'),
             // The operator's own default, stated: the chart's `0` means "unset" only where Helm

@@ -14,8 +14,8 @@
  *   summary whose quantiles span each pod's lifetime and cannot be aggregated, so the share of
  *   slow calls cannot be counted. See docs/platform.md "Service level objectives".
  */
-import { ROCKETCHAT } from '../../config/names';
-import { durationSeconds, minutesDuration, type Objective, type Objectives } from '../../config/slo';
+import { ROCKETCHAT } from '../../../config/names';
+import { durationSeconds, minutesDuration, type Objective, type Objectives } from '../../../config/slo';
 
 export interface RecordingRule {
   readonly record: string;

@@ -20,15 +20,15 @@
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Environment } from '../../config/schema';
-import { CHARTS } from '../../config/versions';
-import { chartRelease } from './chart-release';
-import { ClusterObjects, type KubernetesObject } from './cluster-objects';
-import { prometheusWriteUrls } from './monitoring';
-import { NAMESPACES, STORAGE_CLASSES } from '../../config/names';
-import type { BucketLocation, ObjectStore } from './platform-cloud';
-import { resourcesFor } from '../../config/sizing';
-import { componentValues } from '../../config/components';
+import type { Environment } from '../../../config/schema';
+import { CHARTS } from '../../../config/versions';
+import { chartRelease } from '../chart-release';
+import { ClusterObjects, type KubernetesObject } from '../cluster-objects';
+import { prometheusWriteUrls } from '../monitoring';
+import { NAMESPACES, STORAGE_CLASSES } from '../../../config/names';
+import type { BucketLocation, ObjectStore } from '../platform-cloud';
+import { resourcesFor } from '../../../config/sizing';
+import { componentValues } from '../../../config/components';
 
 export const TEMPO_SERVICE_ACCOUNT = { namespace: NAMESPACES.monitoring, name: 'tempo' } as const;
 
@@ -216,11 +216,11 @@ export class Tempo extends Construct {
           // start without one): each pod's own, over loopback, as target `all` sets it.
           ...(replicas > 1 ? { querier: { frontend_worker: { frontend_address: '127.0.0.1:9095' } } } : {}),
           // Span metrics and the service graph, written to Prometheus: what Grafana's
-          // traces-to-metrics links and service map read (grafana-datasources.ts).
+          // traces-to-metrics links and service map read (monitoring/grafana-datasources.ts).
           metricsGenerator: {
             enabled: true,
             // On the persistent volume (/var/tempo), not the chart's /tmp defaults. One write per
-            // Prometheus replica (monitoring.ts), so span metrics are complete on whichever Grafana reads.
+            // Prometheus replica (monitoring/index.ts), so span metrics are complete on whichever Grafana reads.
             storage: { path: '/var/tempo/generator/wal', remote_write: prometheusWriteUrls(env).map((url) => ({ url })) },
             traces_storage: { path: '/var/tempo/generator/traces' },
           },
