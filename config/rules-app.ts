@@ -66,6 +66,19 @@ function rolloutRules(rocketchat: Rocketchat, problems: Problem[]): void {
   }
 }
 
+/** A pool's spot and System traits, read through its cloud's own schema (a renamed field fails tsc here). */
+function poolTraits(env: WrittenEnvironment, wanted: string): { spot: boolean; system: boolean } {
+  if (env.cloud === 'aws') {
+    const pool = env.kubernetes?.nodePools?.find((p) => p?.name === wanted);
+    return { spot: pool?.capacityType === 'SPOT', system: false };
+  }
+  if (env.cloud === 'azure') {
+    const pool = env.kubernetes?.nodePools?.find((p) => p?.name === wanted);
+    return { spot: pool?.spot === true, system: pool?.mode === 'System' };
+  }
+  return { spot: false, system: false };
+}
+
 function nodePoolRule(env: WrittenEnvironment, problems: Problem[]): void {
   const wanted = env.app?.mongodb?.nodePool;
   if (wanted === undefined) return;
@@ -78,10 +91,11 @@ function nodePoolRule(env: WrittenEnvironment, problems: Problem[]): void {
     return;
   }
   // Evictions with two minutes' notice, or a pool reserved for system add-ons, are no place for database members.
-  if (('capacityType' in pool && pool.capacityType === 'SPOT') || ('spot' in pool && pool.spot === true)) {
+  const { spot, system } = poolTraits(env, wanted);
+  if (spot) {
     problems.push({ path: at, message: `"${wanted}" is a spot pool, whose evictions can take out a majority of members (allowed: an on-demand pool)` });
   }
-  if ('mode' in pool && pool.mode === 'System') {
+  if (system) {
     problems.push({ path: at, message: `"${wanted}" is the System pool, tainted CriticalAddonsOnly (allowed: a User pool)` });
   }
 }

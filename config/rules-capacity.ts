@@ -187,7 +187,7 @@ function mongodbProblems(env: Environment, problems: Problem[]): void {
   }
   if (pool) {
     const zones = env.cloud === 'aws' ? env.network.availabilityZones.length : 1;
-    const most = env.cloud === 'aws' && 'perZone' in pool && pool.perZone ? pool.maxSize * zones : pool.maxSize;
+    const most = env.cloud === 'aws' && (pool as AwsEnvironment['kubernetes']['nodePools'][number]).perZone ? pool.maxSize * zones : pool.maxSize;
     if (mongodb.members > most) {
       problems.push({
         path: path((e) => e.app.mongodb.members),
