@@ -21,7 +21,7 @@ let dev: Json;
 let manifest: Json;
 
 beforeAll(() => {
-  const synth = synthExamples('aws-dev,aws-prod');
+  const synth = synthExamples();
   prod = synth.stacks['aws-prod-cluster']!;
   dev = synth.stacks['aws-dev-cluster']!;
   manifest = synth.manifest;

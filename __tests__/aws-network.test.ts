@@ -5,7 +5,7 @@ let prod: Json;
 let dev: Json;
 
 beforeAll(() => {
-  const { stacks } = synthExamples('aws-dev,aws-prod');
+  const { stacks } = synthExamples();
   prod = stacks['aws-prod-network']!;
   dev = stacks['aws-dev-network']!;
 });

@@ -27,7 +27,7 @@ let dev: Json;
 let examples: Synthesized;
 
 beforeAll(() => {
-  examples = synthExamples('azure-dev,azure-prod');
+  examples = synthExamples();
   prod = examples.stacks['azure-prod-cluster']!;
   dev = examples.stacks['azure-dev-cluster']!;
 });

@@ -5,7 +5,7 @@ let prod: Json;
 let dev: Json;
 
 beforeAll(() => {
-  const { stacks } = synthExamples('azure-dev,azure-prod');
+  const { stacks } = synthExamples();
   prod = stacks['azure-prod-network']!;
   dev = stacks['azure-dev-network']!;
 });
