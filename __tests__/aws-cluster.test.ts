@@ -14,14 +14,14 @@ import { stateLocation } from '../constructs/state-backend';
 import { AwsClusterStack } from '../stacks/aws-cluster-stack';
 import { awsClusterContract } from '../stacks/aws-contracts';
 import { AwsNetworkStack } from '../stacks/aws-network-stack';
-import { byPath, type Json, only, parsePolicy, readOutdir, registryWith, remoteStateProblems, resources, synthExamples, synthWith, tempDir } from './support';
+import { byPath, type Json, only, parsePolicy, readOutdir, remoteStateProblems, resources, stackWith, synthExamples, tempDir } from './support';
 
 let prod: Json;
 let dev: Json;
 let manifest: Json;
 
 beforeAll(() => {
-  const synth = synthExamples('aws-dev,aws-prod');
+  const synth = synthExamples();
   prod = synth.stacks['aws-prod-cluster']!;
   dev = synth.stacks['aws-dev-cluster']!;
   manifest = synth.manifest;
@@ -30,9 +30,6 @@ beforeAll(() => {
 
 const policy = parsePolicy;
 const cluster = (stack: Json = prod): Json => only(stack, 'aws_eks_cluster');
-
-/** Validates and synthesizes aws-prod with a config change, returning its cluster stack. */
-const prodWith = (change: (c: Json) => void): Json => synthWith(registryWith('aws-prod', change)).stacks['aws-prod-cluster']!;
 
 describe('aws cluster stack', () => {
   it('reads the network contract through remote state and deploys after the network', () => {
@@ -44,15 +41,11 @@ describe('aws cluster stack', () => {
   describe('control plane', () => {
     it('runs the configured version with a private endpoint and a public one only for listed sources', () => {
       expect(cluster()).toMatchObject({ name: 'aws-prod', version: '1.35' });
-      expect(cluster().vpc_config).toMatchObject({
-        endpoint_private_access: true,
-        endpoint_public_access: true,
-        public_access_cidrs: ['198.51.100.0/24'],
-      });
+      expect(cluster().vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['198.51.100.0/24'] });
     });
 
     it('keeps the endpoint private-only when no public CIDR is configured', () => {
-      const stack = prodWith((c) => (c.kubernetes.publicEndpointCidrs = []));
+      const stack = stackWith('aws-prod', 'cluster', (c) => (c.kubernetes.publicEndpointCidrs = []));
       expect(cluster(stack).vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
       expect(cluster(stack).vpc_config.public_access_cidrs).toBeUndefined();
     });
@@ -61,11 +54,8 @@ describe('aws cluster stack', () => {
       expect(cluster().access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
       const entries = resources(prod, 'aws_eks_access_entry');
       // The CI roles' entries come from ci-access (__tests__/ci.test.ts); the configured admins are cluster admins.
-      expect(entries.map((e) => e.principal_arn)).toEqual([
-        'arn:aws:iam::222222222222:role/aws-prod-ci-deploy',
-        'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
-        'arn:aws:iam::222222222222:role/platform-admin',
-      ]);
+      expect(entries.map((e) => e.principal_arn)).toEqual(['arn:aws:iam::222222222222:role/aws-prod-ci-deploy',
+        'arn:aws:iam::222222222222:role/aws-prod-ci-plan', 'arn:aws:iam::222222222222:role/platform-admin']);
       for (const a of resources(prod, 'aws_eks_access_policy_association').filter((p) => p.principal_arn.includes('control-plane_admin'))) {
         expect(a.policy_arn).toBe('arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
         expect(a.access_scope).toEqual({ type: 'cluster' });
@@ -124,10 +114,7 @@ describe('aws cluster stack', () => {
       expect(statement.Principal.Federated).toMatch(/aws_iam_openid_connect_provider\./);
       const issuer = '${replace(aws_eks_cluster.control-plane_cluster_47C848BD.identity[0].oidc[0].issuer, "https://", "")}';
       expect(statement.Condition).toEqual({
-        StringEquals: {
-          [`${issuer}:sub`]: 'system:serviceaccount:kube-system:ebs-csi-controller-sa',
-          [`${issuer}:aud`]: 'sts.amazonaws.com',
-        },
+        StringEquals: { [`${issuer}:sub`]: 'system:serviceaccount:kube-system:ebs-csi-controller-sa', [`${issuer}:aud`]: 'sts.amazonaws.com' },
       });
     });
 
@@ -139,10 +126,7 @@ describe('aws cluster stack', () => {
       expect(cniPolicy).toHaveLength(1);
       expect(cniPolicy[0]!.role).toMatch(/vpc-cni-identity/);
       const nodeRole = attachments.filter((a) => a.role.includes('node-role')).map((a) => a.policy_arn);
-      expect(nodeRole.sort()).toEqual([
-        'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
-        'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
-      ]);
+      expect(nodeRole.sort()).toEqual(['arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly', 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy']);
     });
 
     it('lets the EBS CSI driver use the EBS key through grants for AWS resources only', () => {
@@ -165,7 +149,7 @@ describe('aws cluster stack', () => {
     });
 
     it('allows hop limit 2 only for a pool that asks for it', () => {
-      const stack = prodWith((c) => (c.kubernetes.nodePools[0].imdsHopLimit = 2));
+      const stack = stackWith('aws-prod', 'cluster', (c) => (c.kubernetes.nodePools[0].imdsHopLimit = 2));
       expect(byPath(stack, 'aws_launch_template', 'pool-general/launch-template').metadata_options.http_put_response_hop_limit).toBe(2);
       expect(byPath(stack, 'aws_launch_template', 'pool-data-a/launch-template').metadata_options.http_put_response_hop_limit).toBe(1);
     });
@@ -178,7 +162,7 @@ describe('aws cluster stack', () => {
     });
 
     it('keeps one release for arm64 pools too, with the AMI type of their architecture', () => {
-      const stack = prodWith((c) => {
+      const stack = stackWith('aws-prod', 'cluster', (c) => {
         c.kubernetes.nodePools[0].instanceTypes = ['m7g.xlarge', 'm8g.xlarge'];
         c.kubernetes.nodeImageRelease = '1.35.7-20260801';
       });
@@ -204,16 +188,9 @@ describe('aws cluster stack', () => {
 
     it('places node groups in private subnets only, on AL2023, with the configured sizes, labels and taints', () => {
       const general = group('general');
-      expect(general).toMatchObject({
-        node_group_name_prefix: 'aws-prod-general-',
-        ami_type: 'AL2023_x86_64_STANDARD',
-        capacity_type: 'ON_DEMAND',
-        instance_types: ['m7i.xlarge'],
-        scaling_config: { min_size: 3, desired_size: 3, max_size: 9 },
-        labels: { workload: 'general', 'node-pool': 'general' },
-        taint: [],
-        lifecycle: { ignore_changes: ['scaling_config[0].desired_size'], create_before_destroy: true },
-      });
+      expect(general).toMatchObject({ node_group_name_prefix: 'aws-prod-general-', ami_type: 'AL2023_x86_64_STANDARD', capacity_type: 'ON_DEMAND',
+        instance_types: ['m7i.xlarge'], scaling_config: { min_size: 3, desired_size: 3, max_size: 9 }, labels: { workload: 'general', 'node-pool': 'general' },
+        taint: [], lifecycle: { ignore_changes: ['scaling_config[0].desired_size'], create_before_destroy: true } });
       expect(general.subnet_ids).toBe('${data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids}');
       expect(template('general').vpc_security_group_ids).toEqual([expect.stringMatching(/security-groups_nodes/)]);
     });
@@ -221,13 +198,9 @@ describe('aws cluster stack', () => {
     it('gives a perZone pool one group per zone, each in that zone\'s private subnet with the per-zone sizes', () => {
       const zones = ['a', 'b', 'c'].map((z, i) => {
         const g = group(`data-${z}`);
-        expect(g).toMatchObject({
-          node_group_name_prefix: `aws-prod-data-${z}-`,
-          instance_types: ['r7i.xlarge'],
-          scaling_config: { min_size: 1, desired_size: 1, max_size: 2 },
-          labels: { workload: 'data', 'node-pool': 'data' },
-          taint: [{ key: 'workload', value: 'data', effect: 'NO_SCHEDULE' }],
-        });
+        expect(g).toMatchObject({ node_group_name_prefix: `aws-prod-data-${z}-`, instance_types: ['r7i.xlarge'],
+          scaling_config: { min_size: 1, desired_size: 1, max_size: 2 }, labels: { workload: 'data', 'node-pool': 'data' },
+          taint: [{ key: 'workload', value: 'data', effect: 'NO_SCHEDULE' }] });
         expect(g.subnet_ids).toEqual([`\${element(data.terraform_remote_state.aws-prod-network-state.outputs.private_subnet_ids, ${i})}`]);
         return g;
       });
@@ -240,10 +213,8 @@ describe('aws cluster stack', () => {
     });
 
     it('runs dev on spot across several instance types', () => {
-      expect(byPath(dev, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({
-        capacity_type: 'SPOT',
-        instance_types: ['m7i.large', 'm6i.large', 'm7a.large'],
-      });
+      expect(byPath(dev, 'aws_eks_node_group', 'pool-general/node-group')).toMatchObject({ capacity_type: 'SPOT',
+        instance_types: ['m7i.large', 'm6i.large', 'm7a.large'] });
     });
 
     it('tags each Auto Scaling group for cluster-autoscaler discovery and scale-from-zero', () => {
@@ -266,13 +237,9 @@ describe('aws cluster stack', () => {
     const addon = (name: string): Json => resources(prod, 'aws_eks_addon').find((a) => a.addon_name === name)!;
 
     it('pins every add-on version for the cluster version', () => {
-      expect(Object.fromEntries(resources(prod, 'aws_eks_addon').map((a) => [a.addon_name, a.addon_version]))).toEqual({
-        'vpc-cni': 'v1.21.2-eksbuild.2',
-        'kube-proxy': 'v1.35.3-eksbuild.13',
-        'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
-        coredns: 'v1.14.2-eksbuild.4',
-        'aws-ebs-csi-driver': 'v1.62.0-eksbuild.1',
-      });
+      expect(Object.fromEntries(resources(prod, 'aws_eks_addon').map((a) => [a.addon_name, a.addon_version]))).toEqual({ 'vpc-cni': 'v1.21.2-eksbuild.2',
+        'kube-proxy': 'v1.35.3-eksbuild.13', 'eks-pod-identity-agent': 'v1.3.10-eksbuild.3', coredns: 'v1.14.2-eksbuild.4',
+        'aws-ebs-csi-driver': 'v1.62.0-eksbuild.1' });
     });
 
     it('installs networking add-ons before nodes, and coredns and EBS CSI after them', () => {
@@ -297,10 +264,8 @@ describe('aws cluster stack', () => {
   });
 
   it('publishes the aws-cluster contract without credentials', () => {
-    expect(Object.keys(prod.output).sort()).toEqual([
-      'cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'cluster_security_group_id',
-      'ebs_kms_key_arn', 'node_security_group_id', 'oidc_issuer_url', 'oidc_provider_arn', 'region', 'secrets_kms_key_arn',
-    ]);
+    expect(Object.keys(prod.output).sort()).toEqual(['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'cluster_security_group_id',
+      'ebs_kms_key_arn', 'node_security_group_id', 'oidc_issuer_url', 'oidc_provider_arn', 'region', 'secrets_kms_key_arn']);
     expect(JSON.stringify(prod)).not.toMatch(/aws_eks_cluster_auth|kubeconfig|"token"/i);
   });
 });
@@ -321,16 +286,10 @@ describe('kubernetes and helm providers from the aws-cluster contract', () => {
     app.synth();
     const stack = readOutdir(outdir).stacks['aws-prod-platform']!;
     const out = (name: string) => `\${data.terraform_remote_state.aws-prod-cluster-state.outputs.${name}}`;
-    const exec = {
-      api_version: 'client.authentication.k8s.io/v1beta1',
-      command: 'aws',
-      args: ['eks', 'get-token', '--cluster-name', out('cluster_name'), '--region', out('region'), '--output', 'json'],
-    };
-    expect(stack.provider.helm[0].kubernetes).toEqual({
-      host: out('cluster_endpoint'),
-      cluster_ca_certificate: `\${base64decode(data.terraform_remote_state.aws-prod-cluster-state.outputs.cluster_certificate_authority_data)}`,
-      exec,
-    });
+    const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', out('cluster_name'), '--region', out('region'), '--output', 'json'] };
+    expect(stack.provider.helm[0].kubernetes).toEqual({ host: out('cluster_endpoint'),
+      cluster_ca_certificate: `\${base64decode(data.terraform_remote_state.aws-prod-cluster-state.outputs.cluster_certificate_authority_data)}`, exec });
     expect(stack.provider.kubernetes[0]).toMatchObject({ host: out('cluster_endpoint'), exec: [exec] });
   });
 });
@@ -341,14 +300,9 @@ describe('WorkloadRole with EKS Pod Identity', () => {
     const app = new App({ outdir });
     const stack = new LayerStack(app, 'aws-prod-platform', { type: 'local', path: 'x.tfstate' });
     new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    new WorkloadRole(stack, 'external-dns', {
-      roleName: 'aws-prod-external-dns',
-      description: 'external-dns',
-      namespace: 'external-dns',
-      serviceAccount: 'external-dns',
-      binding: { kind: 'pod-identity', clusterName: 'aws-prod' },
-      statements: [{ Sid: 'Zone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: 'arn:aws:route53:::hostedzone/Z1' }],
-    });
+    new WorkloadRole(stack, 'external-dns', { roleName: 'aws-prod-external-dns', description: 'external-dns', namespace: 'external-dns',
+      serviceAccount: 'external-dns', binding: { kind: 'pod-identity', clusterName: 'aws-prod' },
+      statements: [{ Sid: 'Zone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: 'arn:aws:route53:::hostedzone/Z1' }] });
     app.synth();
     const s = readOutdir(outdir).stacks['aws-prod-platform']!;
     rmSync(outdir, { recursive: true, force: true });
@@ -360,20 +314,13 @@ describe('WorkloadRole with EKS Pod Identity', () => {
         Principal: { Service: 'pods.eks.amazonaws.com' },
         Action: ['sts:AssumeRole', 'sts:TagSession'],
         Condition: {
-          StringEquals: {
-            'aws:RequestTag/eks-cluster-name': 'aws-prod',
-            'aws:RequestTag/kubernetes-namespace': 'external-dns',
-            'aws:RequestTag/kubernetes-service-account': 'external-dns',
-          },
+          StringEquals: { 'aws:RequestTag/eks-cluster-name': 'aws-prod', 'aws:RequestTag/kubernetes-namespace': 'external-dns',
+            'aws:RequestTag/kubernetes-service-account': 'external-dns' },
         },
       },
     ]);
-    expect(only(s, 'aws_eks_pod_identity_association')).toMatchObject({
-      cluster_name: 'aws-prod',
-      namespace: 'external-dns',
-      service_account: 'external-dns',
-      role_arn: expect.stringMatching(/aws_iam_role\./),
-    });
+    expect(only(s, 'aws_eks_pod_identity_association')).toMatchObject({ cluster_name: 'aws-prod', namespace: 'external-dns', service_account: 'external-dns',
+      role_arn: expect.stringMatching(/aws_iam_role\./) });
     expect(parsePolicy(only(s, 'aws_iam_role_policy').policy).Statement[0].Resource).toBe('arn:aws:route53:::hostedzone/Z1');
   });
 });

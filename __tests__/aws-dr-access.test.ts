@@ -19,11 +19,8 @@ const OBJECTS = `arn:aws:s3:::${REPLICA}/aws-prod`;
 const BACKUP = '2026-11-23T01:30:21Z';
 const VIA_S3 = { 'kms:ViaService': 's3.eu-central-1.amazonaws.com', 'kms:RequestAlias': `arn:aws:s3:::${REPLICA}` };
 
-const CONTRACT: Record<string, string> = {
-  oidc_provider_arn: 'arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/AWSDR',
-  oidc_provider: 'oidc.eks.eu-central-1.amazonaws.com/id/AWSDR',
-  oidc_issuer_url: 'https://oidc.eks.eu-central-1.amazonaws.com/id/AWSDR',
-};
+const CONTRACT: Record<string, string> = { oidc_provider_arn: 'arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/AWSDR',
+  oidc_provider: 'oidc.eks.eu-central-1.amazonaws.com/id/AWSDR', oidc_issuer_url: 'https://oidc.eks.eu-central-1.amazonaws.com/id/AWSDR' };
 
 /** The stack with its remote-state reads of the cluster contract replaced by literals (a read the test does not know throws). */
 function withContract(stack: Json): Json {
@@ -60,11 +57,8 @@ let replicaKey: string;
 let primaryBucket: string;
 beforeAll(() => {
   const { stacks } = synthExamples();
-  model = awsAccessModel({
-    'aws-dr-app': iamOnly(withContract(stacks['aws-dr-app']!)),
-    'aws-prod-app': iamOnly(withContract(stacks['aws-prod-app']!)),
-    'bootstrap-euc1-222222222222': stacks['bootstrap-euc1-222222222222']!,
-  });
+  model = awsAccessModel({ 'aws-dr-app': iamOnly(withContract(stacks['aws-dr-app']!)), 'aws-prod-app': iamOnly(withContract(stacks['aws-prod-app']!)),
+    'bootstrap-euc1-222222222222': stacks['bootstrap-euc1-222222222222']! });
   const roles = [...model.roles.keys()];
   agent = roles.find((r) => r.startsWith('aws-dr') && r.endsWith('mongodb-backups'))!;
   operator = roles.find((r) => r.startsWith('aws-dr') && r.endsWith('mongodb-operator'))!;
@@ -103,18 +97,12 @@ describe("aws-dr's backup agent (pbm-agent) on aws-prod's replica in eu-central-
   });
 
   it('cannot delete or overwrite a backup, the oplog, or a version, nor change the bucket', async () => {
-    const denied: Array<[string, string]> = [
-      ['s3:DeleteObject', `${OBJECTS}/${BACKUP}.pbm.json`],
+    const denied: Array<[string, string]> = [['s3:DeleteObject', `${OBJECTS}/${BACKUP}.pbm.json`],
       ['s3:DeleteObject', `${OBJECTS}/${BACKUP}/rs0/rocketchat.users.s2`],
-      ['s3:DeleteObject', `${OBJECTS}/pbmPitr/rs0/20261123/20261123013021-1.20261123014021-4.oplog.s2`],
-      ['s3:DeleteObjectVersion', `${OBJECTS}/.pbm.init`],
-      ['s3:PutObject', `${OBJECTS}/${BACKUP}.pbm.json`],
-      ['s3:PutObject', `${OBJECTS}/pbmPitr/rs0/x.oplog.s2`],
-      ['s3:PutObject', `${OBJECTS}/.pbm.restore/x`],
-      ['s3:PutBucketPolicy', `arn:aws:s3:::${REPLICA}`],
-      ['s3:PutLifecycleConfiguration', `arn:aws:s3:::${REPLICA}`],
-      ['s3:PutBucketVersioning', `arn:aws:s3:::${REPLICA}`],
-    ];
+      ['s3:DeleteObject', `${OBJECTS}/pbmPitr/rs0/20261123/20261123013021-1.20261123014021-4.oplog.s2`], ['s3:DeleteObjectVersion', `${OBJECTS}/.pbm.init`],
+      ['s3:PutObject', `${OBJECTS}/${BACKUP}.pbm.json`], ['s3:PutObject', `${OBJECTS}/pbmPitr/rs0/x.oplog.s2`], ['s3:PutObject', `${OBJECTS}/.pbm.restore/x`],
+      ['s3:PutBucketPolicy', `arn:aws:s3:::${REPLICA}`], ['s3:PutLifecycleConfiguration', `arn:aws:s3:::${REPLICA}`],
+      ['s3:PutBucketVersioning', `arn:aws:s3:::${REPLICA}`]];
     for (const [action, resource] of denied) await assertRequest(model, { role: agent, action, resource }, false);
   });
 

@@ -5,7 +5,7 @@ let prod: Json;
 let dev: Json;
 
 beforeAll(() => {
-  const { stacks } = synthExamples('aws-dev,aws-prod');
+  const { stacks } = synthExamples();
   prod = stacks['aws-prod-network']!;
   dev = stacks['aws-dev-network']!;
 });
@@ -15,13 +15,8 @@ const zones = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 describe('aws network stack', () => {
   it('keeps state in the environment S3 bucket, encrypted and locked with a lock file', () => {
     expect(prod.terraform.backend).toEqual({
-      s3: {
-        bucket: 'example-rocketchat-tfstate-222222222222',
-        key: 'rocketchat/aws-prod-network.tfstate',
-        region: 'eu-west-1',
-        encrypt: true,
-        use_lockfile: true,
-      },
+      s3: { bucket: 'example-rocketchat-tfstate-222222222222', key: 'rocketchat/aws-prod-network.tfstate', region: 'eu-west-1', encrypt: true,
+        use_lockfile: true },
     });
   });
 
@@ -90,9 +85,7 @@ describe('aws network stack', () => {
     expect(key.enable_key_rotation).toBe(true);
     const policy = JSON.parse(key.policy);
     const logs = policy.Statement.find((s: Json) => s.Principal?.Service === 'logs.eu-west-1.amazonaws.com');
-    expect(logs.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn']).toBe(
-      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws/vpc-flow-logs/aws-prod',
-    );
+    expect(logs.Condition.ArnEquals['kms:EncryptionContext:aws:logs:arn']).toBe('arn:aws:logs:eu-west-1:222222222222:log-group:/aws/vpc-flow-logs/aws-prod');
   });
 
   it('lets only this account\'s flow-logs service assume the delivery role, writing one log group', () => {
@@ -102,10 +95,8 @@ describe('aws network stack', () => {
     // IAM rejects a Resource element in trust policies.
     expect(trust.Statement[0].Resource).toBeUndefined();
     const policy = JSON.parse(only(prod, 'aws_iam_role_policy').policy);
-    expect(policy.Statement[0].Resource).toEqual([
-      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws/vpc-flow-logs/aws-prod',
-      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws/vpc-flow-logs/aws-prod:*',
-    ]);
+    expect(policy.Statement[0].Resource).toEqual(['arn:aws:logs:eu-west-1:222222222222:log-group:/aws/vpc-flow-logs/aws-prod',
+      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws/vpc-flow-logs/aws-prod:*']);
   });
 
   it('adds an S3 gateway endpoint on the private route tables', () => {
@@ -129,10 +120,8 @@ describe('aws network stack', () => {
   });
 
   it('publishes the aws-network contract', () => {
-    expect(Object.keys(prod.output).sort()).toEqual([
-      'availability_zones', 'nat_public_ips', 'private_route_table_ids', 'private_subnet_ids',
-      'public_subnet_ids', 'region', 'vpc_cidr', 'vpc_id',
-    ]);
+    expect(Object.keys(prod.output).sort()).toEqual(['availability_zones', 'nat_public_ips', 'private_route_table_ids', 'private_subnet_ids',
+      'public_subnet_ids', 'region', 'vpc_cidr', 'vpc_id']);
     // In zone order: the cluster layer's per-zone node pools take element i for availabilityZones[i].
     const subnetByAddress = Object.fromEntries(Object.entries<Json>(prod.resource.aws_subnet).map(([id, s]) => [`\${aws_subnet.${id}.id}`, s
       .availability_zone]));

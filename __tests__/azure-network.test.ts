@@ -5,7 +5,7 @@ let prod: Json;
 let dev: Json;
 
 beforeAll(() => {
-  const { stacks } = synthExamples('azure-dev,azure-prod');
+  const { stacks } = synthExamples();
   prod = stacks['azure-prod-network']!;
   dev = stacks['azure-dev-network']!;
 });
@@ -13,24 +13,15 @@ beforeAll(() => {
 describe('azure network stack', () => {
   it('keeps state in the environment storage account with Entra ID auth', () => {
     expect(prod.terraform.backend).toEqual({
-      azurerm: {
-        resource_group_name: 'rg-rocketchat-tfstate-prod',
-        storage_account_name: 'exrctfstateprod01',
-        container_name: 'tfstate',
-        key: 'rocketchat/azure-prod-network.tfstate',
-        subscription_id: '00000000-0000-0000-0000-000000000002',
-        tenant_id: '00000000-0000-0000-0000-0000000000aa',
-        use_azuread_auth: true,
-      },
+      azurerm: { resource_group_name: 'rg-rocketchat-tfstate-prod', storage_account_name: 'exrctfstateprod01', container_name: 'tfstate',
+        key: 'rocketchat/azure-prod-network.tfstate', subscription_id: '00000000-0000-0000-0000-000000000002',
+        tenant_id: '00000000-0000-0000-0000-0000000000aa', use_azuread_auth: true },
     });
   });
 
   it('pins the provider to the subscription and uses Entra ID for storage', () => {
-    expect(prod.provider.azurerm[0]).toMatchObject({
-      subscription_id: '00000000-0000-0000-0000-000000000002',
-      tenant_id: '00000000-0000-0000-0000-0000000000aa',
-      storage_use_azuread: true,
-    });
+    expect(prod.provider.azurerm[0]).toMatchObject({ subscription_id: '00000000-0000-0000-0000-000000000002', tenant_id: '00000000-0000-0000-0000-0000000000aa',
+      storage_use_azuread: true });
   });
 
   it('tags every taggable resource with the standard tags', () => {
@@ -73,10 +64,7 @@ describe('azure network stack', () => {
 
   it('admits only HTTPS from the cluster to private endpoints', () => {
     const rules = resources(prod, 'azurerm_network_security_rule').filter((r) => r.network_security_group_name.includes('private-endpoints-nsg'));
-    expect(rules.map((r) => [r.name, r.destination_port_range])).toEqual([
-      ['allow-https-from-cluster', '443'],
-      ['deny-all-other-inbound', '*'],
-    ]);
+    expect(rules.map((r) => [r.name, r.destination_port_range])).toEqual([['allow-https-from-cluster', '443'], ['deny-all-other-inbound', '*']]);
   });
 
   it('associates each NSG with its subnet', () => {
@@ -88,13 +76,8 @@ describe('azure network stack', () => {
   });
 
   it('gives prod egress a static Standard public IP in all three zones, and no NAT gateway, which would take the flows from the load balancer', () => {
-    expect(byPath(prod, 'azurerm_public_ip', 'egress/public-ip')).toMatchObject({
-      name: 'pip-azure-prod-egress',
-      sku: 'Standard',
-      allocation_method: 'Static',
-      zones: ['1', '2', '3'],
-      lifecycle: { prevent_destroy: true },
-    });
+    expect(byPath(prod, 'azurerm_public_ip', 'egress/public-ip')).toMatchObject({ name: 'pip-azure-prod-egress', sku: 'Standard', allocation_method: 'Static',
+      zones: ['1', '2', '3'], lifecycle: { prevent_destroy: true } });
     expect(resources(prod, 'azurerm_nat_gateway')).toEqual([]);
     expect(resources(prod, 'azurerm_subnet_nat_gateway_association')).toEqual([]);
     expect(prod.output.nat_public_ip.value).toMatch(/^\$\{azurerm_public_ip\.egress_public-ip_\w+\.ip_address\}$/);
@@ -125,13 +108,8 @@ describe('azure network stack', () => {
   it('enables VNet flow logs with retention and Traffic Analytics', () => {
     const flowLog = only(prod, 'azurerm_network_watcher_flow_log');
     expect(flowLog.target_resource_id).toContain('azurerm_virtual_network');
-    expect(flowLog).toMatchObject({
-      network_watcher_name: 'NetworkWatcher_westeurope',
-      resource_group_name: 'NetworkWatcherRG',
-      version: 2,
-      retention_policy: { enabled: true, days: 365 },
-      traffic_analytics: { enabled: true, interval_in_minutes: 10 },
-    });
+    expect(flowLog).toMatchObject({ network_watcher_name: 'NetworkWatcher_westeurope', resource_group_name: 'NetworkWatcherRG', version: 2,
+      retention_policy: { enabled: true, days: 365 }, traffic_analytics: { enabled: true, interval_in_minutes: 10 } });
   });
 
   it('stores flow logs in a hardened account named uniquely per subscription', () => {
@@ -142,9 +120,7 @@ describe('azure network stack', () => {
   });
 
   it('publishes the azure-network contract', () => {
-    expect(Object.keys(prod.output).sort()).toEqual([
-      'ingress_subnet_id', 'location', 'log_analytics_workspace_id', 'nat_gateway_id', 'nat_public_ip',
-      'node_subnet_id', 'private_endpoint_subnet_id', 'resource_group_name', 'vnet_id', 'vnet_name',
-    ]);
+    expect(Object.keys(prod.output).sort()).toEqual(['ingress_subnet_id', 'location', 'log_analytics_workspace_id', 'nat_gateway_id', 'nat_public_ip',
+      'node_subnet_id', 'private_endpoint_subnet_id', 'resource_group_name', 'vnet_id', 'vnet_name']);
   });
 });

@@ -29,10 +29,8 @@ describe('GitHub settings stack', () => {
     'neither', () => {
     const groups = resources(settings, 'github_actions_runner_group');
     const at = (file: string) => `example-org/rocketchat-platform/.github/workflows/${file}@refs/heads/main`;
-    expect(groups.map((g) => [g.name, g.selected_workflows])).toEqual([
-      ['rocketchat-platform-deploy', [at('deploy.yml'), at('deploy-environment.yml')]],
-      ['rocketchat-platform-prod-plan', [at('deploy.yml'), at('deploy-environment.yml'), at('drift.yml')]],
-    ]);
+    expect(groups.map((g) => [g.name, g.selected_workflows])).toEqual([['rocketchat-platform-deploy', [at('deploy.yml'), at('deploy-environment.yml')]],
+      ['rocketchat-platform-prod-plan', [at('deploy.yml'), at('deploy-environment.yml'), at('drift.yml')]]]);
     for (const g of groups) {
       expect(g).toMatchObject({ visibility: 'selected', restricted_to_workflows: true, allows_public_repositories: false,
         selected_repository_ids: ['${data.github_repository.repository.repo_id}'] });

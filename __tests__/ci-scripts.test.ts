@@ -65,11 +65,8 @@ describe('CI: dependency order', () => {
 describe('CI: a consumer waiting for its producer', () => {
   it('maps each remote state of a synthesized consumer to its producer and the outputs it reads', () => {
     expect(remoteReads(stacks['aws-prod-app']!, stacks)).toEqual([
-      {
-        dataSource: 'aws-prod-cluster-state',
-        producer: 'aws-prod-cluster',
-        outputs: ['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'oidc_issuer_url', 'oidc_provider_arn', 'region'],
-      },
+      { dataSource: 'aws-prod-cluster-state', producer: 'aws-prod-cluster',
+        outputs: ['cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'oidc_issuer_url', 'oidc_provider_arn', 'region'] },
       { dataSource: 'aws-prod-platform-state', producer: 'aws-prod-platform', outputs: ['certificate_arn', 'web_acl_arn'] },
     ]);
     expect(remoteReads(stacks['azure-dev-app']!, stacks).map((r) => r.producer)).toEqual(['azure-dev-cluster', 'azure-dev-network', 'azure-dev-platform']);
@@ -103,10 +100,8 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
       ...body }));
   };
   writeFileSync(join(outdir, 'manifest.json'), JSON.stringify({
-    stacks: {
-      'x-network': { workingDirectory: 'stacks/x-network', synthesizedStackPath: 'stacks/x-network/cdk.tf.json' },
-      'x-cluster': { workingDirectory: 'stacks/x-cluster', synthesizedStackPath: 'stacks/x-cluster/cdk.tf.json', dependencies: ['x-network'] },
-    },
+    stacks: { 'x-network': { workingDirectory: 'stacks/x-network', synthesizedStackPath: 'stacks/x-network/cdk.tf.json' },
+      'x-cluster': { workingDirectory: 'stacks/x-cluster', synthesizedStackPath: 'stacks/x-cluster/cdk.tf.json', dependencies: ['x-network'] } },
   }));
   const producer = (outputs: Record<string, string>) =>
     stack('x-network', { resource: { terraform_data: { n: { input: 'net' } } }, output: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, {
@@ -122,10 +117,8 @@ describe('CI: run-stacks with terraform (builtin provider only, local state)', (
 
   it('plans a producer, and its consumer waits for the output the producer has not applied', () => {
     const first = run('plan');
-    expect(statuses(first)).toEqual([
-      'x-network: changes: Plan: 1 to add, 0 to change, 0 to destroy.',
-      'x-cluster: waiting: waiting for x-network to apply subnet_ids, vpc_id',
-    ]);
+    expect(statuses(first)).toEqual(['x-network: changes: Plan: 1 to add, 0 to change, 0 to destroy.',
+      'x-cluster: waiting: waiting for x-network to apply subnet_ids, vpc_id']);
     expect(first.exitCode).toBe(0);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| `x-cluster` | ⏳ waiting | waiting for x-network to apply subnet_ids, vpc_id |');
   });
@@ -268,11 +261,8 @@ describe('CI: the one plan comment', () => {
     const fake = (existing: Array<{ id: number; body: string }>) => ({
       paginate: async () => existing,
       rest: {
-        issues: {
-          listComments: () => undefined,
-          updateComment: async (a: { comment_id: number }) => void calls.push(`update ${a.comment_id}`),
-          createComment: async () => void calls.push('create'),
-        },
+        issues: { listComments: () => undefined, updateComment: async (a: { comment_id: number }) => void calls.push(`update ${a.comment_id}`),
+          createComment: async () => void calls.push('create') },
       },
     });
     const where = { owner: 'o', repo: 'r', issue_number: 7 };
@@ -302,10 +292,8 @@ describe('CI: matrix.ts commands', () => {
     expect(some.map((t) => [t.environment, t.stacks])).toEqual([['aws-dev', 'aws-dev-cluster aws-dev-app']]);
     const withBootstrap = JSON.parse(withOut(() => matrix(['targets', '--changed', join(dir, 'some.json'), '--bootstrap']))) as Array<{
       environment: string; stacks: string; planEnvironment: string }>;
-    expect(withBootstrap.map((t) => [t.environment, t.stacks, t.planEnvironment])).toEqual([
-      ['aws-dev', 'aws-dev-cluster aws-dev-app', 'aws-dev-plan'],
-      ['azure-dev', 'bootstrap-exrctfstatedev01', 'azure-dev-plan'],
-    ]);
+    expect(withBootstrap.map((t) => [t.environment, t.stacks, t.planEnvironment])).toEqual([['aws-dev', 'aws-dev-cluster aws-dev-app', 'aws-dev-plan'],
+      ['azure-dev', 'bootstrap-exrctfstatedev01', 'azure-dev-plan']]);
   });
 
   it('treats a missing or empty base as "everything changed", and refuses an unknown tier', () => {

@@ -38,12 +38,8 @@ interface RunContext {
  */
 function jobRuns(condition: string, run: RunContext): boolean {
   const body = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  const values: Record<string, unknown> = {
-    'github.ref': run.ref,
-    'github.event_name': run.event,
-    'fromJSON(inputs.target).gated': run.gated,
-    'needs.plan.result': run.planResult ?? 'success',
-  };
+  const values: Record<string, unknown> = { 'github.ref': run.ref, 'github.event_name': run.event, 'fromJSON(inputs.target).gated': run.gated,
+    'needs.plan.result': run.planResult ?? 'success' };
   const tokens = body.match(/'[^']*'|==|!=|&&|\|\||!|\(|\)|fromJSON\(inputs\.target\)\.\w+|[a-z_]+(\.[a-z_]+)+|\S/g) ?? [];
   const js = tokens.map((t) => {
     if (t.startsWith("'")) return JSON.stringify(t.slice(1, -1));
@@ -79,22 +75,12 @@ describe('workflows: the matrix comes from the registry and the synthesized mani
     const all = targets(loadEnvironments(ENVIRONMENTS, undefined), manifest);
     expect(all.map((t) => t.environment)).toEqual(Object.keys(ENVIRONMENTS).sort());
     const awsProd = all.find((t) => t.environment === 'aws-prod')!;
-    expect(awsProd).toMatchObject({
-      stacks: 'aws-prod-network aws-prod-cluster aws-prod-platform aws-prod-app',
-      gated: true,
-      planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod', 'plan'],
-      planEnvironment: 'aws-prod-plan',
-      deployEnvironment: 'aws-prod',
-      planRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
-      deployRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy',
-      awsRegion: 'eu-west-1',
-    });
-    expect(all.find((t) => t.environment === 'azure-dev')).toMatchObject({
-      gated: false,
-      deployEnvironment: 'azure-dev',
-      azureTenantId: '00000000-0000-0000-0000-0000000000aa',
-      planRoleArn: '',
-    });
+    expect(awsProd).toMatchObject({ stacks: 'aws-prod-network aws-prod-cluster aws-prod-platform aws-prod-app', gated: true,
+      planRunner: ['self-hosted', 'linux', 'x64', 'aws-prod', 'plan'], planEnvironment: 'aws-prod-plan', deployEnvironment: 'aws-prod',
+      planRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan', deployRoleArn: 'arn:aws:iam::222222222222:role/aws-prod-ci-deploy',
+      awsRegion: 'eu-west-1' });
+    expect(all.find((t) => t.environment === 'azure-dev')).toMatchObject({ gated: false, deployEnvironment: 'azure-dev',
+      azureTenantId: '00000000-0000-0000-0000-0000000000aa', planRoleArn: '' });
     for (const target of all) {
       const order = target.stacks.split(' ');
       for (const [i, stack] of order.entries()) {
@@ -319,17 +305,9 @@ describe('workflows: prod applies only the saved plans, after an approval that f
 
   it('runs no job unless the run is main\'s, pushed or dispatched (a pull request calling this workflow reaches no runner)', () => {
     // Inside a called workflow github.ref and github.event_name are the caller's (GitHub docs, "Reusing workflows").
-    const refused: Array<[string, string]> = [
-      ['pull_request', 'refs/pull/42/merge'],
-      ['pull_request_target', 'refs/heads/main'],
-      ['pull_request', 'refs/heads/main'],
-      ['workflow_dispatch', 'refs/heads/feature'],
-      ['push', 'refs/heads/feature'],
-      ['push', 'refs/tags/v1'],
-      ['schedule', 'refs/heads/main'],
-      ['workflow_run', 'refs/heads/main'],
-      ['workflow_call', 'refs/heads/main'],
-    ];
+    const refused: Array<[string, string]> = [['pull_request', 'refs/pull/42/merge'], ['pull_request_target', 'refs/heads/main'],
+      ['pull_request', 'refs/heads/main'], ['workflow_dispatch', 'refs/heads/feature'], ['push', 'refs/heads/feature'], ['push', 'refs/tags/v1'],
+      ['schedule', 'refs/heads/main'], ['workflow_run', 'refs/heads/main'], ['workflow_call', 'refs/heads/main']];
     expect(Object.keys(deployEnv.jobs).sort()).toEqual(['apply', 'deploy', 'plan']);
     for (const [name, job] of Object.entries(deployEnv.jobs)) {
       for (const gated of [true, false]) {
@@ -341,11 +319,7 @@ describe('workflows: prod applies only the saved plans, after an approval that f
   });
 
   it('removes plan files whatever happens, in every job that makes or opens them', () => {
-    const jobs: Array<[string, Job]> = [
-      ...Object.entries(deployEnv.jobs),
-      ['ci plan', ci.jobs.plan!],
-      ['drift', drift.jobs.drift!],
-    ];
+    const jobs: Array<[string, Job]> = [...Object.entries(deployEnv.jobs), ['ci plan', ci.jobs.plan!], ['drift', drift.jobs.drift!]];
     for (const [name, job] of jobs) {
       const cleanup = (job.steps as Job[]).at(-1)!;
       expect(cleanup.if, name).toBe('always()');

@@ -52,13 +52,8 @@ describe('bootstrap state', () => {
     expect(stack(AWS_STORE).terraform.backend).toEqual({
       s3: { bucket: 'example-rocketchat-tfstate-222222222222', key: `bootstrap/${AWS_STORE}.tfstate`, region: 'eu-west-1', encrypt: true, use_lockfile: true },
     });
-    expect(stack(AZURE_STORE).terraform.backend.azurerm).toMatchObject({
-      storage_account_name: 'exrctfstateprod01',
-      container_name: 'tfstate',
-      resource_group_name: 'rg-rocketchat-tfstate-prod',
-      key: `bootstrap/${AZURE_STORE}.tfstate`,
-      use_azuread_auth: true,
-    });
+    expect(stack(AZURE_STORE).terraform.backend.azurerm).toMatchObject({ storage_account_name: 'exrctfstateprod01', container_name: 'tfstate',
+      resource_group_name: 'rg-rocketchat-tfstate-prod', key: `bootstrap/${AZURE_STORE}.tfstate`, use_azuread_auth: true });
   });
 
   it('is local only for the stacks BOOTSTRAP_LOCAL_STATE names (the first apply)', () => {
@@ -80,13 +75,10 @@ describe('bootstrap state', () => {
     const show = (migrateOnly: boolean) =>
       bootstrapSteps('bootstrap-exrctfstatedev01', { migrateOnly }).map((s) => `${Object.entries(s.env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${s
         .command} ${s.args.join(' ')}`);
-    const migration = [
-      'BOOTSTRAP_LOCAL_STATE=bootstrap-exrctfstatedev01 CHECKPOINT_DISABLE=1 CDKTF_OUTDIR=cdktf.out node_modules/.bin/tsx main.ts',
-      'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 init -input=false',
-      'CDKTF_OUTDIR=cdktf.out node_modules/.bin/tsx main.ts',
+    const migration = ['BOOTSTRAP_LOCAL_STATE=bootstrap-exrctfstatedev01 CHECKPOINT_DISABLE=1 CDKTF_OUTDIR=cdktf.out node_modules/.bin/tsx main.ts',
+      'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 init -input=false', 'CDKTF_OUTDIR=cdktf.out node_modules/.bin/tsx main.ts',
       'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 init -input=false -migrate-state -force-copy',
-      'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 state list',
-    ];
+      'terraform -chdir=cdktf.out/stacks/bootstrap-exrctfstatedev01 state list'];
     expect(show(true)).toEqual(migration);
     expect(show(false)).toEqual([
       'BOOTSTRAP_LOCAL_STATE=bootstrap-exrctfstatedev01 CHECKPOINT_DISABLE=1 CDKTF_OUTDIR=cdktf.out node_modules/.bin/cdktf deploy bootstrap-exrctfstatedev01',
@@ -137,25 +129,13 @@ describe('AWS CI roles (bootstrap stack)', () => {
   it('pin each role to named workflow files at named refs, in its GitHub environment (stacks-access-matrix.test.ts evaluates them)', () => {
     const trust = (name: string) => statements(role(name).assume_role_policy);
     const repo = 'example-org/rocketchat-platform';
-    expect(trust('aws-prod-ci-deploy')).toEqual([
-      {
-        Sid: 'GitHubDeployEnvironment0',
-        Effect: 'Allow',
-        Principal: { Federated: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: {
-            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-            'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/` +
-              `deploy-environment.yml@refs/heads/main`,
-            'token.actions.githubusercontent.com:ref': 'refs/heads/main',
-            'token.actions.githubusercontent.com:job_workflow_ref': `${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`,
-          },
-        },
-      },
-    ]);
+    // One statement each; the whole documents are in the snapshots, and stacks-access-matrix.test.ts evaluates them.
+    const subjects = (name: string) => trust(name).map((s) => s.Condition.StringEquals['token.actions.githubusercontent.com:sub']);
+    expect(subjects('aws-prod-ci-deploy')).toEqual([
+      `repo:${repo}:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`]);
+    expect(trust('aws-prod-ci-deploy')[0]!.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
     // Prod plans only after merge: drift and the gated plan, both from main.
-    expect(trust('aws-prod-ci-plan').map((s) => s.Condition.StringEquals['token.actions.githubusercontent.com:sub'])).toEqual([
+    expect(subjects('aws-prod-ci-plan')).toEqual([
       `repo:${repo}:environment:aws-prod-plan:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/drift.yml@refs/heads/main`,
       `repo:${repo}:environment:aws-prod-plan:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`,
     ]);
@@ -188,15 +168,13 @@ describe('AWS CI roles (bootstrap stack)', () => {
     expect(sid('NoObjectReadsBeyondOwnState')).toEqual({ Sid: 'NoObjectReadsBeyondOwnState', Effect: 'Deny', Action: ['s3:GetObject',
       's3:GetObjectVersion'], NotResource: state });
     expect(sid('PlansWriteNoObject')).toMatchObject({ Effect: 'Deny', Resource: 'arn:aws:s3:::*/*' });
-    expect(sid('EnvironmentSecretValues')!.Resource).toEqual([
-      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-*',
+    expect(sid('EnvironmentSecretValues')!.Resource).toEqual(['arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-*',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-heartbeat-url-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-oncall-url-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-alerts-slack-webhook-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-edge-pager-url-??????',
       'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-rocketchat-license-??????',
-      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-rocketchat-smtp-??????',
-    ]);
+      'arn:aws:secretsmanager:eu-west-1:222222222222:secret:aws-prod-rocketchat-smtp-??????']);
     expect(policy.filter((p) => p.Effect === 'Allow').flatMap((p) => [p.Action].flat())).not.toContain('s3:*');
   });
 
@@ -252,17 +230,11 @@ describe('AWS CI Kubernetes access (cluster and platform layers)', () => {
   });
 
   it('let the plan role read everything but Secrets, and Secrets only where Helm keeps release records', () => {
-    expect(entries).toContainEqual({
-      cluster_name: '${aws_eks_cluster.control-plane_cluster_47C848BD.name}',
-      principal_arn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan',
-      type: 'STANDARD',
-      kubernetes_groups: ['rocketchat-ci-plan'],
-    });
+    expect(entries).toContainEqual({ cluster_name: '${aws_eks_cluster.control-plane_cluster_47C848BD.name}',
+      principal_arn: 'arn:aws:iam::222222222222:role/aws-prod-ci-plan', type: 'STANDARD', kubernetes_groups: ['rocketchat-ci-plan'] });
     expect(ofPrincipal('arn:aws:iam::222222222222:role/aws-prod-ci-plan')).toEqual([
-      {
-        policy: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
-        scope: { type: 'namespace', namespaces: ['cert-manager', 'external-dns', 'kube-system', 'mongodb', 'monitoring', 'rocketchat'] },
-      },
+      { policy: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
+        scope: { type: 'namespace', namespaces: ['cert-manager', 'external-dns', 'kube-system', 'mongodb', 'monitoring', 'rocketchat'] } },
       { policy: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', scope: { type: 'cluster' } },
     ]);
   });
@@ -292,11 +264,9 @@ describe('Azure CI identities (bootstrap stack)', () => {
     const credentials = resources(boot, 'azurerm_federated_identity_credential').map(({ issuer, audience, subject, name }) => ({ issuer, audience, subject,
       name }));
     const github = { issuer: 'https://token.actions.githubusercontent.com', audience: ['api://AzureADTokenExchange'] };
-    expect(credentials).toEqual([
-      { name: 'github-deploy-environment-azure-prod', ...github, subject: subject('azure-prod', 'deploy-environment.yml') },
+    expect(credentials).toEqual([{ name: 'github-deploy-environment-azure-prod', ...github, subject: subject('azure-prod', 'deploy-environment.yml') },
       { name: 'github-deploy-environment-azure-prod-plan', ...github, subject: subject('azure-prod-plan', 'deploy-environment.yml') },
-      { name: 'github-drift-azure-prod-plan', ...github, subject: subject('azure-prod-plan', 'drift.yml') },
-    ]);
+      { name: 'github-drift-azure-prod-plan', ...github, subject: subject('azure-prod-plan', 'drift.yml') }]);
     // Azure cannot trust every pull request (exact subjects): dev plans only from the drift check.
     expect(resources(stack('bootstrap-exrctfstatedev01'), 'azurerm_federated_identity_credential').map((c) => c.subject)).toEqual([
       subject('azure-dev', 'deploy-environment.yml'),
@@ -310,16 +280,10 @@ describe('Azure CI identities (bootstrap stack)', () => {
         .filter(([, a]) => a.principal_id === `\${azurerm_user_assigned_identity.${who}.principal_id}`)
         .map(([, a]) => `${a.role_definition_name ?? 'custom'} @ ${a.scope}`);
     const subscription = '/subscriptions/00000000-0000-0000-0000-000000000002';
-    expect(grants('ci-azure-prod_plan_3CE5C745')).toEqual([
-      `Reader @ ${subscription}`,
-      'Storage Blob Data Reader @ ${azurerm_storage_container.container.id}',
-      'custom @ ${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}',
-    ]);
-    expect(grants('ci-azure-prod_deploy_3CE30187')).toEqual([
-      `Contributor @ ${subscription}`,
-      `Role Based Access Control Administrator @ ${subscription}`,
-      'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}',
-    ]);
+    expect(grants('ci-azure-prod_plan_3CE5C745')).toEqual([`Reader @ ${subscription}`, 'Storage Blob Data Reader @ ${azurerm_storage_container.container.id}',
+      'custom @ ${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}']);
+    expect(grants('ci-azure-prod_deploy_3CE30187')).toEqual([`Contributor @ ${subscription}`, `Role Based Access Control Administrator @ ${subscription}`,
+      'Storage Blob Data Contributor @ ${azurerm_storage_container.container.id}']);
     expect(resources(boot, 'azurerm_role_definition').map((d) => d.name).sort()).toEqual(['azure-prod ACME DNS01 TXT records', 'azure-prod CI plan ' +
       'Kubernetes reader', 'azure-prod CI plan release secrets reader', 'azure-prod MongoDB backup reader',
       'azure-prod disk key manager', 'azure-prod plan signer', 'plan signing key manager (${azurerm_key_vault.plan-signing_vault_B3D2CEE1.name})']);
@@ -345,10 +309,8 @@ describe('Azure CI Kubernetes access (cluster layer)', () => {
   });
 
   it('make the deploy identity cluster admin and Key Vault secrets officer', () => {
-    expect(of('deploy').map((a) => `${a.role_definition_name} @ ${a.scope}`)).toEqual([
-      `Azure Kubernetes Service RBAC Cluster Admin @ ${clusterId}`,
-      'Key Vault Secrets Officer @ ${azurerm_key_vault.key-vault_FE1F1979.id}',
-    ]);
+    expect(of('deploy').map((a) => `${a.role_definition_name} @ ${a.scope}`)).toEqual([`Azure Kubernetes Service RBAC Cluster Admin @ ${clusterId}`,
+      'Key Vault Secrets Officer @ ${azurerm_key_vault.key-vault_FE1F1979.id}']);
   });
 
   it('let the plan identity read everything but Secrets, and Secrets only in release namespaces', () => {

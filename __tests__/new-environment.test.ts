@@ -59,16 +59,9 @@ describe('adding an environment (README steps in a temporary copy)', () => {
     try {
       const all = JSON.parse(matrix(['targets'], registry)) as Target[];
       expect(all).toEqual([
-        expect.objectContaining({
-          environment: 'aws-qa',
-          gated: false,
-          stacks: 'aws-qa-network aws-qa-cluster aws-qa-platform aws-qa-app',
-          planRunner: ['self-hosted', 'linux', 'x64', 'aws-qa', 'plan'],
-          planEnvironment: 'aws-qa-plan',
-          deployEnvironment: 'aws-qa',
-          planRoleArn: 'arn:aws:iam::333333333333:role/aws-qa-ci-plan',
-          deployRoleArn: 'arn:aws:iam::333333333333:role/aws-qa-ci-deploy',
-        }),
+        expect.objectContaining({ environment: 'aws-qa', gated: false, stacks: 'aws-qa-network aws-qa-cluster aws-qa-platform aws-qa-app',
+          planRunner: ['self-hosted', 'linux', 'x64', 'aws-qa', 'plan'], planEnvironment: 'aws-qa-plan', deployEnvironment: 'aws-qa',
+          planRoleArn: 'arn:aws:iam::333333333333:role/aws-qa-ci-plan', deployRoleArn: 'arn:aws:iam::333333333333:role/aws-qa-ci-deploy' }),
       ]);
       expect(JSON.parse(matrix(['targets', '--tier', 'dev'], registry))).toEqual(all);
       expect(JSON.parse(matrix(['targets', '--tier', 'prod'], registry))).toEqual([]);
@@ -93,10 +86,8 @@ describe('adding an environment (README steps in a temporary copy)', () => {
 
   it('needs no list under __tests__ or .github: none names every registered environment', () => {
     const names = Object.keys(ENVIRONMENTS);
-    const files = [
-      ...readdirSync(__dirname, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(__dirname, f)),
-      ...readdirSync(join(root, '.github', 'workflows')).map((f) => join(root, '.github', 'workflows', f)),
-    ];
+    const files = [...readdirSync(__dirname, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(__dirname, f)),
+      ...readdirSync(join(root, '.github', 'workflows')).map((f) => join(root, '.github', 'workflows', f))];
     const lists = files.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')

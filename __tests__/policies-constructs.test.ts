@@ -86,10 +86,8 @@ beforeAll(() => {
   new AwsProvider(aws, 'aws-anywhere', { alias: 'anywhere', region: account.region });
   new KmsKey(aws, 'short-window-key', { enableKeyRotation: true, deletionWindowInDays: 7 });
   new KmsKey(aws, 'unrotated-key', { enableKeyRotation: false, deletionWindowInDays: 30 });
-  new LaunchTemplate(aws, 'loose-template', {
-    metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 3 },
-    blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: 'false' } }],
-  });
+  new LaunchTemplate(aws, 'loose-template', { metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 3 },
+    blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: 'false' } }] });
   new DefaultSecurityGroup(aws, 'open-default', { ingress: [{ fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['10.0.0.0/8'] }] });
   new VpcSecurityGroupIngressRule(aws, 'ssh-from-anywhere', { securityGroupId: 'sg-1', cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 22, toPort: 22 });
   new SecurityGroup(aws, 'rdp-inline', { ingress: [{ fromPort: 3389, toPort: 3389, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] }] });
@@ -105,11 +103,8 @@ beforeAll(() => {
   new IamRolePolicy(aws, 'admin-policy', { role: 'r', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*',
     Resource: '*' }] }) });
   // 80 statements of about 80 characters: over IAM's 6,144 for a managed policy once whitespace is gone.
-  const many = Array.from({ length: 80 }, (_, i) => ({
-    Effect: 'Allow',
-    Action: 's3:GetObject',
-    Resource: `arn:aws:s3:::bucket-${String(i).padStart(3, '0')}/*`,
-  }));
+  const many = Array.from({ length: 80 }, (_, i) => ({ Effect: 'Allow', Action: 's3:GetObject',
+    Resource: `arn:aws:s3:::bucket-${String(i).padStart(3, '0')}/*` }));
   new IamPolicy(aws, 'oversized-policy', { name: 'oversized', policy: JSON.stringify({ Version: '2012-10-17', Statement: many }) });
 
   // Each companion exists but is too weak, so the rules must read its attributes, not only find it.
@@ -128,16 +123,11 @@ beforeAll(() => {
 
   new CloudwatchLogGroup(aws, 'plain-logs', { name: 'plain', retentionInDays: 0 });
   new Vpc(aws, 'unlogged-vpc', { cidrBlock: '10.9.0.0/16' });
-  const openCluster = new EksCluster(aws, 'open-cluster', {
-    name: 'open', roleArn: 'arn:aws:iam::111111111111:role/eks',
-    vpcConfig: { subnetIds: [publicSubnet.id], endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
-    enabledClusterLogTypes: ['api'],
-    accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true },
-  });
-  new EksNodeGroup(aws, 'public-nodes', {
-    clusterName: openCluster.name, nodeRoleArn: 'arn:aws:iam::111111111111:role/nodes', subnetIds: [publicSubnet.id],
-    scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 1 },
-  });
+  const openCluster = new EksCluster(aws, 'open-cluster', { name: 'open', roleArn: 'arn:aws:iam::111111111111:role/eks',
+    vpcConfig: { subnetIds: [publicSubnet.id], endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] }, enabledClusterLogTypes: ['api'],
+    accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true } });
+  new EksNodeGroup(aws, 'public-nodes', { clusterName: openCluster.name, nodeRoleArn: 'arn:aws:iam::111111111111:role/nodes', subnetIds: [publicSubnet.id],
+    scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 1 } });
   // A raw address of a resource another stack defines, bypassing consume().
   new Subnet(aws, 'foreign-vpc-subnet', { vpcId: 'vpc-1', cidrBlock: '10.0.1.0/24' }).addOverride('vpc_id', '${aws_vpc.network.id}');
 
@@ -160,11 +150,9 @@ beforeAll(() => {
     nodeRole: new EksNodeRole(aws, 'good-node-role', { clusterName: 'good', partition: 'aws' }),
     subnetIds: privateSubnetIds, securityGroupId: controlPlane.securityGroups.nodes.id, ebsKeyArn: goodKey.key.arn, dependsOn: [],
   });
-  new WorkloadRole(aws, 'good-workload-role', {
-    roleName: 'good', description: 'good', namespace: 'apps', serviceAccount: 'web',
+  new WorkloadRole(aws, 'good-workload-role', { roleName: 'good', description: 'good', namespace: 'apps', serviceAccount: 'web',
     binding: { kind: 'irsa', oidcProviderArn: controlPlane.oidcProvider.arn, oidcIssuerUrl: controlPlane.oidcIssuerUrl },
-    statements: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }],
-  });
+    statements: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }] });
 
   // Azure.
   const azure = new TerraformStack(app, 'bad-azure');
@@ -202,10 +190,8 @@ beforeAll(() => {
 
   new SecureStorageAccount(azure, 'good-account', { name: 'good', resourceGroupName: 'rg', location: 'westeurope', replication: 'ZRS', softDeleteDays: 7 });
   new StorageContainer(azure, 'good-container', { name: 'c', storageAccountId: 'id', containerAccessType: 'private' });
-  const vnet = new Vnet(azure, 'good-vnet', {
-    name: 'good', resourceGroupName: 'rg', location: 'westeurope', cidr: '10.3.0.0/16',
-    nodeSubnetCidr: '10.3.0.0/20', ingressSubnetCidr: '10.3.16.0/24', privateEndpointSubnetCidr: '10.3.17.0/24', podCidr: '192.168.0.0/16',
-  });
+  const vnet = new Vnet(azure, 'good-vnet', { name: 'good', resourceGroupName: 'rg', location: 'westeurope', cidr: '10.3.0.0/16',
+    nodeSubnetCidr: '10.3.0.0/20', ingressSubnetCidr: '10.3.16.0/24', privateEndpointSubnetCidr: '10.3.17.0/24', podCidr: '192.168.0.0/16' });
   const workspace = new LogAnalyticsWorkspace(azure, 'good-workspace', { name: 'good', location: 'westeurope', resourceGroupName: 'rg',
     localAuthenticationEnabled: false });
   new ClusterKeyVault(azure, 'good-vault', {
@@ -227,11 +213,9 @@ beforeAll(() => {
   const k8s = new TerraformStack(app, 'bad-kubernetes');
   new HelmProvider(k8s, 'helm', {});
   new KubernetesProvider(k8s, 'kubernetes', {});
-  new Release(k8s, 'floating-chart', {
-    name: 'x', chart: 'x', repository: 'https://example.org', version: '~> 1.0',
+  new Release(k8s, 'floating-chart', { name: 'x', chart: 'x', repository: 'https://example.org', version: '~> 1.0',
     values: [JSON.stringify({ image: { repository: 'rocketchat/rocket.chat', tag: 'latest' } })],
-    set: [{ name: 'auth.rootPassword', value: 'hunter2hunter2' }],
-  });
+    set: [{ name: 'auth.rootPassword', value: 'hunter2hunter2' }] });
   new NamespaceV1(k8s, 'unlabelled', { metadata: { name: 'apps' } });
   new StorageClassV1(k8s, 'plain-ebs', { metadata: { name: 'gp3' }, storageProvisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
   new StorageClassV1(k8s, 'azure-disk', { metadata: { name: 'premium' }, storageProvisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_ZRS' } });
@@ -260,11 +244,9 @@ beforeAll(() => {
 
   new RandomProvider(k8s, 'random', {});
   const password = new Password(k8s, 'good-password', { length: 32 });
-  new Release(k8s, 'good-chart', {
-    name: 'good', chart: 'good', repository: 'https://example.org', version: '1.2.3',
+  new Release(k8s, 'good-chart', { name: 'good', chart: 'good', repository: 'https://example.org', version: '1.2.3',
     values: [JSON.stringify({ image: { repository: 'rocketchat/rocket.chat', tag: '7.9.3' } })],
-    setSensitive: [{ name: 'auth.rootPassword', value: password.result }],
-  });
+    setSensitive: [{ name: 'auth.rootPassword', value: password.result }] });
   new NamespaceV1(k8s, 'good-namespace', { metadata: { name: 'good', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   new StorageClasses(k8s, 'good-storage-classes', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true',
     kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/x' } });
@@ -335,29 +317,22 @@ const cases: Array<[string, string[]]> = [
   ['AZ-AKS-004', ['bad-azure/weak-cluster: has no network policy engine']],
   ['AZ-AKS-005', ['bad-azure/weak-cluster: has no Container Insights']],
   ['AZ-AKS-006', ['bad-azure/weak-cluster: does not rotate mounted secrets']],
-  ['AZ-AKS-007', [
-    'bad-azure/plain-pool: node pool apps has neither host encryption nor a disk encryption set',
-    'bad-azure/weak-cluster: node pool system has neither host encryption nor a disk encryption set',
-  ]],
+  ['AZ-AKS-007', ['bad-azure/plain-pool: node pool apps has neither host encryption nor a disk encryption set',
+    'bad-azure/weak-cluster: node pool system has neither host encryption nor a disk encryption set']],
   ['AZ-KV-001', ['bad-azure/purgeable-vault: can be purged with its keys']],
   ['AZ-KV-002', ['bad-azure/purgeable-vault: uses access policies']],
   ['AZ-PRV-001', ['bad-azure/provider/azurerm[1]: follows whatever subscription the shell selected']],
-  ['GEN-001', [
-    'bad-aws/weak-bucket: can be destroyed by a plain destroy',
-    'bad-azure/purgeable-vault: can be destroyed by a plain destroy',
-    'bad-azure/weak-account: can be destroyed by a plain destroy',
-  ]],
+  ['GEN-001', ['bad-aws/weak-bucket: can be destroyed by a plain destroy', 'bad-azure/purgeable-vault: can be destroyed by a plain destroy',
+    'bad-azure/weak-account: can be destroyed by a plain destroy']],
   ['GEN-002', ['bad-kubernetes/floating-chart: has a literal credential at set[0] (auth.rootPassword)']],
   ['GEN-003', ['bad-aws/foreign-vpc-subnet: references aws_vpc.network, which this stack does not define']],
   ['K8S-001', ['bad-kubernetes/floating-chart: uses chart version "~> 1.0"']],
   ['K8S-002', ['bad-kubernetes/floating-chart: runs image ":latest"']],
   ['K8S-003', ['bad-kubernetes/unlabelled: has no Pod Security enforce label']],
   // An Ingress resource, a chart's ingress: block and an Ingress in the cluster-objects chart.
-  ['K8S-004', [
-    'bad-kubernetes/http-only-alb: enables a chart Ingress (values.ingress) that serves plain HTTP: its ALB listens on HTTP only',
+  ['K8S-004', ['bad-kubernetes/http-only-alb: enables a chart Ingress (values.ingress) that serves plain HTTP: its ALB listens on HTTP only',
     'bad-kubernetes/plain-http: serves plain HTTP: no tls section',
-    'bad-kubernetes/plain-objects/release: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section',
-  ]],
+    'bad-kubernetes/plain-objects/release: renders Ingress apps/web (values.objects[0]) that serves plain HTTP: no tls section']],
   ['EDGE-001', [
     'bad-kubernetes/gateway-without-waf/release: renders Gateway azure-alb-system/bare (values.objects[0]) that has no WebApplicationFirewallPolicy ' +
       'targeting the whole Gateway (spec.targetRef kind Gateway, no sectionNames) with a WAF policy id',
@@ -367,31 +342,19 @@ const cases: Array<[string, string[]]> = [
 ];
 
 /** Compliant constructs (construct path, or provider block) and the rules each shows passing. */
-const counterparts: Array<[string, string[]]> = [
-  ['bad-aws/provider/aws[0]', ['AWS-PRV-001']],
-  ['bad-aws/good-key', ['AWS-KMS-001', 'AWS-KMS-002']],
+const counterparts: Array<[string, string[]]> = [['bad-aws/provider/aws[0]', ['AWS-PRV-001']], ['bad-aws/good-key', ['AWS-KMS-001', 'AWS-KMS-002']],
   ['bad-aws/good-bucket', ['AWS-S3-001', 'AWS-S3-002', 'AWS-S3-003', 'AWS-S3-004', 'AWS-S3-005', 'GEN-001']],
-  ['bad-aws/good-network', ['AWS-EC2-004', 'AWS-EC2-006']],
-  ['bad-aws/good-flow-logs', ['AWS-VPC-001', 'AWS-LOG-001', 'AWS-LOG-002', 'AWS-IAM-003']],
+  ['bad-aws/good-network', ['AWS-EC2-004', 'AWS-EC2-006']], ['bad-aws/good-flow-logs', ['AWS-VPC-001', 'AWS-LOG-001', 'AWS-LOG-002', 'AWS-IAM-003']],
   ['bad-aws/good-control-plane', ['AWS-EKS-001', 'AWS-EKS-002', 'AWS-EKS-003', 'AWS-EKS-004', 'AWS-EKS-005', 'AWS-EC2-005']],
   ['bad-aws/good-node-pool', ['AWS-EKS-005', 'AWS-EKS-006', 'AWS-EC2-001', 'AWS-EC2-002', 'AWS-EC2-003']],
-  ['bad-aws/good-workload-role', ['AWS-IAM-002', 'AWS-IAM-003']],
-  ['bad-azure/provider/azurerm[0]', ['AZ-PRV-001']],
+  ['bad-aws/good-workload-role', ['AWS-IAM-002', 'AWS-IAM-003']], ['bad-azure/provider/azurerm[0]', ['AZ-PRV-001']],
   ['bad-azure/good-account', ['AZ-ST-001', 'AZ-ST-002', 'AZ-ST-003', 'AZ-ST-004', 'AZ-ST-005', 'AZ-ST-006', 'GEN-001']],
-  ['bad-azure/good-container', ['AZ-ST-007']],
-  ['bad-azure/good-vnet', ['AZ-NET-001', 'AZ-NET-002', 'AZ-NET-003']],
-  ['bad-azure/good-workspace', ['AZ-LOG-001']],
-  ['bad-azure/good-vault', ['AZ-KV-001', 'AZ-KV-002', 'GEN-001']],
+  ['bad-azure/good-container', ['AZ-ST-007']], ['bad-azure/good-vnet', ['AZ-NET-001', 'AZ-NET-002', 'AZ-NET-003']],
+  ['bad-azure/good-workspace', ['AZ-LOG-001']], ['bad-azure/good-vault', ['AZ-KV-001', 'AZ-KV-002', 'GEN-001']],
   ['bad-azure/good-cluster', ['AZ-AKS-001', 'AZ-AKS-002', 'AZ-AKS-003', 'AZ-AKS-004', 'AZ-AKS-005', 'AZ-AKS-006', 'AZ-AKS-007']],
-  ['bad-azure/good-pool', ['AZ-AKS-007']],
-  ['bad-kubernetes/good-chart', ['K8S-001', 'K8S-002', 'GEN-002']],
-  ['bad-kubernetes/good-namespace', ['K8S-003']],
-  ['bad-kubernetes/good-storage-classes', ['AWS-EBS-001']],
-  ['bad-kubernetes/azure-disk', ['AWS-EBS-001']],
-  ['bad-kubernetes/good-ingress', ['K8S-004']],
-  ['bad-kubernetes/good-alb', ['K8S-004', 'EDGE-001']],
-  ['bad-kubernetes/good-gateway', ['K8S-004', 'EDGE-001']],
-];
+  ['bad-azure/good-pool', ['AZ-AKS-007']], ['bad-kubernetes/good-chart', ['K8S-001', 'K8S-002', 'GEN-002']], ['bad-kubernetes/good-namespace', ['K8S-003']],
+  ['bad-kubernetes/good-storage-classes', ['AWS-EBS-001']], ['bad-kubernetes/azure-disk', ['AWS-EBS-001']], ['bad-kubernetes/good-ingress', ['K8S-004']],
+  ['bad-kubernetes/good-alb', ['K8S-004', 'EDGE-001']], ['bad-kubernetes/good-gateway', ['K8S-004', 'EDGE-001']]];
 
 /** `<stack>/<path>` of every synthesized block: resources, data sources, providers, outputs, locals. */
 const blockPaths = () => Object.entries(stacks).flatMap(([name, json]) => new StackView(name, json).blocks().map((b) => `${name}/${b.path}`));

@@ -14,25 +14,19 @@ import { editValues, synthExamples, tempDir } from './support';
 /** A one-stack fixture; each resource's construct path is its name. */
 function fixture(resource: Record<string, Record<string, Json>>, provider?: Json): Record<string, Json> {
   const withMeta = Object.fromEntries(
-    Object.entries(resource).map(([type, items]) => [
-      type,
-      Object.fromEntries(Object.entries(items).map(([name, body]) => [name, { '//': { metadata: { path: `s/${name}` } }, ...body }])),
-    ]),
+    Object.entries(resource).map(([type, items]) => [type,
+      Object.fromEntries(Object.entries(items).map(([name, body]) => [name, { '//': { metadata: { path: `s/${name}` } }, ...body }]))]),
   );
   return { s: { resource: withMeta, ...(provider ? { provider } : {}) } };
 }
 
 const bucket = { aws_s3_bucket: { b: { bucket: 'x', lifecycle: { prevent_destroy: true } } } };
-const goodAccount = {
-  min_tls_version: 'TLS1_2', https_traffic_only_enabled: true, allow_nested_items_to_be_public: false,
+const goodAccount = { min_tls_version: 'TLS1_2', https_traffic_only_enabled: true, allow_nested_items_to_be_public: false,
   infrastructure_encryption_enabled: true, shared_access_key_enabled: false,
-  blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 7 } }, lifecycle: { prevent_destroy: true },
-};
-const goodAks = {
-  local_account_disabled: true, azure_active_directory_role_based_access_control: { azure_rbac_enabled: true },
+  blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 7 } }, lifecycle: { prevent_destroy: true } };
+const goodAks = { local_account_disabled: true, azure_active_directory_role_based_access_control: { azure_rbac_enabled: true },
   api_server_access_profile: { authorized_ip_ranges: ['198.51.100.0/24'] }, network_profile: { network_policy: 'cilium' },
-  oms_agent: { log_analytics_workspace_id: '${x}' }, key_vault_secrets_provider: { secret_rotation_enabled: true },
-};
+  oms_agent: { log_analytics_workspace_id: '${x}' }, key_vault_secrets_provider: { secret_rotation_enabled: true } };
 const goodCluster = {
   encryption_config: { resources: ['secrets'], provider: { key_arn: '${k}' } }, enabled_cluster_log_types: ['api', 'audit', 'authenticator'],
   vpc_config: { endpoint_public_access: false, subnet_ids: '${data.x.outputs.private_subnet_ids}' },
@@ -157,26 +151,15 @@ describe('policy rules', () => {
   it('passes every synthesized example stack, with the waivers from config listed', () => {
     const report = checkStacks(synthExamples().stacks, RULES, POLICY_SUPPRESSIONS);
     expect(report.violations.map(formatFinding)).toEqual([]);
-    expect(report.suppressed.map((s) => `${s.stack}/${s.path} ${s.rule}`)).toEqual([
-      'aws-dev-platform/namespace-monitoring-node K8S-003',
-      'aws-dr-platform/namespace-monitoring-node K8S-003',
-      'aws-prod-platform/namespace-monitoring-node K8S-003',
-      'azure-dev-app/cloud/backup-storage/account AZ-ST-005',
-      'azure-dev-cluster/aks/cluster AZ-AKS-007',
-      'azure-dev-cluster/pool-apps/pool AZ-AKS-007',
-      'azure-dev-cluster/pool-spot/pool AZ-AKS-007',
-      'azure-dev-network/flow-logs/storage/account AZ-ST-005',
-      'azure-dev-platform/namespace-monitoring-node K8S-003',
-      'azure-dr-app/cloud/backup-storage/account AZ-ST-005',
-      'azure-dr-network/flow-logs/storage/account AZ-ST-005',
-      'azure-dr-platform/namespace-monitoring-node K8S-003',
-      'azure-prod-app/cloud/backup-storage/account AZ-ST-005',
-      'azure-prod-network/flow-logs/storage/account AZ-ST-005',
-      'azure-prod-platform/namespace-monitoring-node K8S-003',
-      'bootstrap-euc1-222222222222/ci-aws-dr/deploy-boundary AWS-IAM-003',
-      'bootstrap-euw1-111111111111/ci-aws-dev/deploy-boundary AWS-IAM-003',
-      'bootstrap-euw1-222222222222/ci-aws-prod/deploy-boundary AWS-IAM-003',
-    ]);
+    expect(report.suppressed.map((s) => `${s.stack}/${s.path} ${s.rule}`)).toEqual(['aws-dev-platform/namespace-monitoring-node K8S-003',
+      'aws-dr-platform/namespace-monitoring-node K8S-003', 'aws-prod-platform/namespace-monitoring-node K8S-003',
+      'azure-dev-app/cloud/backup-storage/account AZ-ST-005', 'azure-dev-cluster/aks/cluster AZ-AKS-007', 'azure-dev-cluster/pool-apps/pool AZ-AKS-007',
+      'azure-dev-cluster/pool-spot/pool AZ-AKS-007', 'azure-dev-network/flow-logs/storage/account AZ-ST-005',
+      'azure-dev-platform/namespace-monitoring-node K8S-003', 'azure-dr-app/cloud/backup-storage/account AZ-ST-005',
+      'azure-dr-network/flow-logs/storage/account AZ-ST-005', 'azure-dr-platform/namespace-monitoring-node K8S-003',
+      'azure-prod-app/cloud/backup-storage/account AZ-ST-005', 'azure-prod-network/flow-logs/storage/account AZ-ST-005',
+      'azure-prod-platform/namespace-monitoring-node K8S-003', 'bootstrap-euc1-222222222222/ci-aws-dr/deploy-boundary AWS-IAM-003',
+      'bootstrap-euw1-111111111111/ci-aws-dev/deploy-boundary AWS-IAM-003', 'bootstrap-euw1-222222222222/ci-aws-prod/deploy-boundary AWS-IAM-003']);
   });
 
   it('is documented in docs/policies.md (run npm run graph)', () => {
@@ -190,12 +173,9 @@ describe('GEN-003 beyond resources', () => {
   const lines = (json: Json) => checkStacks({ s: json }, gen003, []).violations.map((v) => `${v.stack}/${v.path}: ${v.message}`);
 
   it('reports a foreign address in a provider block, a data source, an output and a local', () => {
-    expect(lines({
-      provider: { kubernetes: [{ host: '${aws_eks_cluster.other.endpoint}' }] },
+    expect(lines({ provider: { kubernetes: [{ host: '${aws_eks_cluster.other.endpoint}' }] },
       data: { aws_subnets: { s: { ...meta('subnets'), filter: [{ name: 'vpc-id', values: ['${aws_vpc.other.id}'] }] } } },
-      output: { leak: { value: '${data.aws_vpc.other.id}' } },
-      locals: { ids: ['${aws_subnet.other.id}'] },
-    })).toEqual([
+      output: { leak: { value: '${data.aws_vpc.other.id}' } }, locals: { ids: ['${aws_subnet.other.id}'] } })).toEqual([
       's/subnets: references aws_vpc.other, which this stack does not define',
       's/provider/kubernetes[0]: references aws_eks_cluster.other, which this stack does not define',
       's/output/leak: references data.aws_vpc.other, which this stack does not define',
@@ -207,10 +187,8 @@ describe('GEN-003 beyond resources', () => {
     expect(lines({
       provider: { kubernetes: [{ host: '${data.terraform_remote_state.cluster-state.outputs.cluster_endpoint}',
         token: '${data.aws_eks_cluster_auth.a.token}' }] },
-      data: {
-        terraform_remote_state: { 'cluster-state': { ...meta('cluster-state'), backend: 's3' } },
-        aws_eks_cluster_auth: { a: { ...meta('auth'), name: '${data.terraform_remote_state.cluster-state.outputs.cluster_name}' } },
-      },
+      data: { terraform_remote_state: { 'cluster-state': { ...meta('cluster-state'), backend: 's3' } },
+        aws_eks_cluster_auth: { a: { ...meta('auth'), name: '${data.terraform_remote_state.cluster-state.outputs.cluster_name}' } } },
       resource: { aws_s3_bucket: { b: { ...meta('b'), bucket: '${local.bucket_name}', tags: { note: '$${aws_vpc.literal.id}', v: '${var.some_var}' } } } },
       output: { bucket: { value: '${aws_s3_bucket.b.arn}' } },
       locals: { bucket_name: '${lower(data.terraform_remote_state.cluster-state.outputs.cluster_name)}' },
@@ -366,10 +344,8 @@ describe('EDGE-001: every public frontend sits behind a WAF', () => {
     ['an internet-facing ALB Ingress naming a web ACL', release(albIngress({ 'alb.ingress.kubernetes.io/wafv2-acl-arn': '${aws_wafv2_web_acl.a.arn}' }))],
     ['an internal ALB Ingress', release({ ingress: { enabled: true, ingressClassName: 'alb', annotations: {} } })],
     ['an AGC Gateway with a Gateway-wide WAF policy', release({ objects: [gateway, wafPolicy(wholeGateway)] })],
-    ['a Terraform ALB with an association, and an NLB', fixture({
-      aws_lb: { lb: { load_balancer_type: 'application' }, nlb: { load_balancer_type: 'network' } },
-      aws_wafv2_web_acl_association: { a: { resource_arn: '${aws_lb.lb.arn}', web_acl_arn: '${aws_wafv2_web_acl.a.arn}' } },
-    })],
+    ['a Terraform ALB with an association, and an NLB', fixture({ aws_lb: { lb: { load_balancer_type: 'application' }, nlb: { load_balancer_type: 'network' } },
+      aws_wafv2_web_acl_association: { a: { resource_arn: '${aws_lb.lb.arn}', web_acl_arn: '${aws_wafv2_web_acl.a.arn}' } } })],
   ])('accepts %s', (_name, stacks) => {
     expect(lines(stacks)).toEqual([]);
   });
@@ -398,10 +374,8 @@ describe('disk encryption rules', () => {
   it('AZ-AKS-007 checks each node pool, which may rely on its cluster\'s disk encryption set', () => {
     expect(only('AZ-AKS-007', fixture({
       azurerm_kubernetes_cluster: { k: cluster({}) },
-      azurerm_kubernetes_cluster_node_pool: {
-        plain: { name: 'apps', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}' },
-        host: { name: 'data', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}', host_encryption_enabled: true },
-      },
+      azurerm_kubernetes_cluster_node_pool: { plain: { name: 'apps', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}' },
+        host: { name: 'data', kubernetes_cluster_id: '${azurerm_kubernetes_cluster.k.id}', host_encryption_enabled: true } },
     }))).toEqual(['s/plain: node pool apps has neither host encryption nor a disk encryption set']);
     expect(only('AZ-AKS-007', fixture({
       azurerm_kubernetes_cluster: { k: { default_node_pool: [{ name: 'system' }], disk_encryption_set_id: '${azurerm_disk_encryption_set.s.id}' } },
@@ -416,13 +390,10 @@ describe('disk encryption rules', () => {
     }))).toEqual(['s/keys: accepts workspace keys']);
     const template = { launch_template: { id: '${t}' } };
     expect(only('AWS-EKS-005', fixture({
-      aws_eks_node_group: {
-        contract: { ...template, subnet_ids: '${data.terraform_remote_state.net.outputs.private_subnet_ids}' },
+      aws_eks_node_group: { contract: { ...template, subnet_ids: '${data.terraform_remote_state.net.outputs.private_subnet_ids}' },
         indexed: { ...template, subnet_ids: ['${data.terraform_remote_state.net.outputs.private_subnet_ids[0]}'] },
         element: { ...template, subnet_ids: ['${element(data.terraform_remote_state.net.outputs.private_subnet_ids, 2)}'] },
-        literal: { ...template, subnet_ids: ['subnet-0123456789abcdef0'] },
-        named: { ...template, subnet_ids: ['${aws_subnet.private-a.id}'] },
-      },
+        literal: { ...template, subnet_ids: ['subnet-0123456789abcdef0'] }, named: { ...template, subnet_ids: ['${aws_subnet.private-a.id}'] } },
     }))).toEqual(["s/literal: is not placed only in the network contract's private subnets", "s/named: is not placed only in the network contract's " +
       "private subnets"]);
   });
@@ -431,17 +402,12 @@ describe('disk encryption rules', () => {
     const sc = (name: string, provisioner: string, parameters: Json) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name },
       provisioner, parameters });
     expect(only('AWS-EBS-001', fixture({
-      kubernetes_storage_class_v1: {
-        good: { storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: '${x}' } },
+      kubernetes_storage_class_v1: { good: { storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: '${x}' } },
         intree: { storage_provisioner: 'kubernetes.io/aws-ebs', parameters: { encrypted: 'false' } },
-        azure: { storage_provisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_ZRS' } },
-      },
+        azure: { storage_provisioner: 'disk.csi.azure.com', parameters: { skuName: 'Premium_ZRS' } } },
       helm_release: { h: { version: '1.0.0', values: [JSON.stringify({ objects: [sc('gp2', 'ebs.csi.aws.com', { type: 'gp2' }), sc('efs', 'efs.csi.aws.com',
         {})] })] } },
-    }))).toEqual([
-      's/intree: provisions unencrypted EBS volumes',
-      's/h: renders StorageClass gp2 (values.objects[0]) that provisions unencrypted EBS volumes',
-    ]);
+    }))).toEqual(['s/intree: provisions unencrypted EBS volumes', 's/h: renders StorageClass gp2 (values.objects[0]) that provisions unencrypted EBS volumes']);
   });
 });
 
@@ -499,10 +465,8 @@ describe('policy checks at synth', () => {
   });
 
   it('refuse a waiver for an unknown rule or without a reason', () => {
-    const attempt = () => run(ENVIRONMENTS, 'aws-dev', join(tempDir(), 'cdktf.out'), {
-      suppressions: [{ rule: 'AWS-NOPE-1', target: '*', reason: 'because' }],
-      log: () => undefined,
-    });
+    const attempt = () => run(ENVIRONMENTS, 'aws-dev', join(tempDir(), 'cdktf.out'), { suppressions: [{ rule: 'AWS-NOPE-1', target: '*', reason: 'because' }],
+      log: () => undefined });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();

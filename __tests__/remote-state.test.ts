@@ -44,10 +44,8 @@ describe('remote-state contracts', () => {
 
   it('reads the producer through terraform_remote_state built from its backend', () => {
     const source = s3.stacks['aws-dev-cluster']!.data.terraform_remote_state['aws-dev-network-state'];
-    expect(source).toMatchObject({
-      backend: 's3',
-      config: { bucket: 'example-rocketchat-tfstate-111111111111', key: 'rocketchat/aws-dev-network.tfstate', region: 'eu-west-1' },
-    });
+    expect(source).toMatchObject({ backend: 's3',
+      config: { bucket: 'example-rocketchat-tfstate-111111111111', key: 'rocketchat/aws-dev-network.tfstate', region: 'eu-west-1' } });
   });
 
   it('turns contract keys into typed references to named outputs', () => {
@@ -113,13 +111,9 @@ describe('no value crosses stacks any other way', () => {
     expect(automaticCrossStackOutputs(stacks)).toEqual([]);
     const lines = checkStacks(stacks, RULES.filter((r) => r.id === 'GEN-003'), []).violations.map(formatFinding);
     const where = lines.map((l) => l.replace(/ references aws_vpc\.vpc_\w+, which this stack does not define — .*$/, ' <foreign vpc>')).sort();
-    expect(where).toEqual([
-      'aws-dev-cluster/leaky-bucket: GEN-003 <foreign vpc>',
-      'aws-dev-cluster/leaky-subnets: GEN-003 <foreign vpc>',
-      'aws-dev-cluster/locals/leaky_local: GEN-003 <foreign vpc>',
-      'aws-dev-cluster/output/leak: GEN-003 <foreign vpc>',
-      'aws-dev-cluster/provider/aws[0]: GEN-003 <foreign vpc>',
-    ]);
+    expect(where).toEqual(['aws-dev-cluster/leaky-bucket: GEN-003 <foreign vpc>', 'aws-dev-cluster/leaky-subnets: GEN-003 <foreign vpc>',
+      'aws-dev-cluster/locals/leaky_local: GEN-003 <foreign vpc>', 'aws-dev-cluster/output/leak: GEN-003 <foreign vpc>',
+      'aws-dev-cluster/provider/aws[0]: GEN-003 <foreign vpc>']);
   });
 
   it('accepts references to the stack\'s own data sources and to remote-state outputs in those blocks', () => {

@@ -80,19 +80,10 @@ describe('renovate: managers', () => {
     expect(depsIn('config/environments/azure-prod.ts')).toEqual([]);
     const workflows = ['ci.yml', 'deploy-environment.yml', 'drift.yml'].flatMap((f) => depsIn(`.github/workflows/${f}`).map((d) => `${f} ${d.depName} ${d
       .currentValue}`));
-    expect(workflows).toEqual([
-      'ci.yml Azure/kubelogin v0.2.19',
-      'ci.yml hashicorp/terraform 1.11.4',
-      'ci.yml hashicorp/terraform 1.11.4',
-      'deploy-environment.yml Azure/kubelogin v0.2.19',
-      'deploy-environment.yml Azure/kubelogin v0.2.19',
-      'deploy-environment.yml Azure/kubelogin v0.2.19',
-      'deploy-environment.yml hashicorp/terraform 1.11.4',
-      'deploy-environment.yml hashicorp/terraform 1.11.4',
-      'deploy-environment.yml hashicorp/terraform 1.11.4',
-      'drift.yml Azure/kubelogin v0.2.19',
-      'drift.yml hashicorp/terraform 1.11.4',
-    ]);
+    expect(workflows).toEqual(['ci.yml Azure/kubelogin v0.2.19', 'ci.yml hashicorp/terraform 1.11.4', 'ci.yml hashicorp/terraform 1.11.4',
+      'deploy-environment.yml Azure/kubelogin v0.2.19', 'deploy-environment.yml Azure/kubelogin v0.2.19', 'deploy-environment.yml Azure/kubelogin v0.2.19',
+      'deploy-environment.yml hashicorp/terraform 1.11.4', 'deploy-environment.yml hashicorp/terraform 1.11.4',
+      'deploy-environment.yml hashicorp/terraform 1.11.4', 'drift.yml Azure/kubelogin v0.2.19', 'drift.yml hashicorp/terraform 1.11.4']);
   });
 });
 
@@ -121,14 +112,8 @@ describe('renovate: the regex managers still match config/versions.ts', () => {
 
   it('finds every EKS add-on version with the Kubernetes minor it is for', () => {
     const addons = deps('aws-eks-addon');
-    expect(addons).toContainEqual({
-      kubernetesVersion: '1.35',
-      addonName: 'coredns',
-      currentValue: 'v1.14.2-eksbuild.4',
-      depName: 'coredns',
-      packageName: '{"kubernetesVersion":"1.35","addonName":"coredns"}',
-      datasource: 'aws-eks-addon',
-    });
+    expect(addons).toContainEqual({ kubernetesVersion: '1.35', addonName: 'coredns', currentValue: 'v1.14.2-eksbuild.4', depName: 'coredns',
+      packageName: '{"kubernetesVersion":"1.35","addonName":"coredns"}', datasource: 'aws-eks-addon' });
     expect(addons).toContainEqual(expect.objectContaining({ packageName: '{"kubernetesVersion":"1.34","addonName":"aws-ebs-csi-driver"}',
       currentValue: 'v1.62.0-eksbuild.1' }));
     const expected = Object.entries(EKS_ADDON_VERSIONS).flatMap(([k8s, row]) => Object.entries(row).map(([name, version]) => `${k8s} ${name} ${version}`));

@@ -52,18 +52,23 @@ function sub(t: Token, template: 'custom' | 'default' = 'custom'): string {
 }
 
 function claims(t: Token, template: 'custom' | 'default' = 'custom'): Record<string, string> {
-  return {
-    'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-    'token.actions.githubusercontent.com:sub': sub(t, template),
-    'token.actions.githubusercontent.com:ref': t.ref,
-    'token.actions.githubusercontent.com:job_workflow_ref': `${WORKFLOWS}/${t.workflow}@${t.workflowAt}`,
-    ...(t.environment ? { 'token.actions.githubusercontent.com:environment': t.environment } : {}),
-  };
+  return { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': sub(t, template),
+    'token.actions.githubusercontent.com:ref': t.ref, 'token.actions.githubusercontent.com:job_workflow_ref': `${WORKFLOWS}/${t.workflow}@${t.workflowAt}`,
+    ...(t.environment ? { 'token.actions.githubusercontent.com:environment': t.environment } : {}) };
 }
 
 const AWS_ENVS = { 'aws-dev': '111111111111', 'aws-prod': '222222222222', 'aws-dr': '222222222222' } as const;
 const AZURE_ENVS = ['azure-dev', 'azure-prod', 'azure-dr'] as const;
 const ENVS = [...Object.keys(AWS_ENVS), ...AZURE_ENVS];
+type AwsEnv = keyof typeof AWS_ENVS;
+const AWS_ENV_NAMES = Object.keys(AWS_ENVS) as AwsEnv[];
+const region = { 'aws-dev': 'eu-west-1', 'aws-prod': 'eu-west-1', 'aws-dr': 'eu-central-1' } as const;
+const boundary = (env: string) => `arn:aws:iam::${AWS_ENVS[env as AwsEnv]}:policy/${env}-ci-deploy-boundary`;
+/** The AWS bootstrap stacks (every CI role, state bucket and key) as the IAM evaluator's model. */
+const bootstrap = Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws));
+const model: AwsAccessModel = awsAccessModel(bootstrap);
+/** The same roles with their identity-side fences (inline policies) removed: what bucket and key policies refuse alone. */
+const resourceSideOnly: AwsAccessModel = { ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) };
 
 /** Every pull-request token a writer could make: any workflow (theirs, or main's called by theirs), any environment. */
 function pullRequestTokens(env: string): Token[] {
@@ -78,13 +83,11 @@ function pullRequestTokens(env: string): Token[] {
 
 /** Tokens from main that do not come from the deploy workflow, and the deploy workflow from elsewhere than main. */
 function notTheDeployWorkflow(env: string): Token[] {
-  return [
-    ...['ci.yml', 'drift.yml', 'evil.yml', 'deploy.yml'].map((workflow) => ({ environment: env, ref: MAIN, workflow, workflowAt: MAIN })),
+  return [...['ci.yml', 'drift.yml', 'evil.yml', 'deploy.yml'].map((workflow) => ({ environment: env, ref: MAIN, workflow, workflowAt: MAIN })),
     { environment: env, ref: 'refs/heads/feature', workflow: 'deploy-environment.yml', workflowAt: 'refs/heads/feature' },
     { environment: env, ref: 'refs/heads/feature', workflow: 'deploy-environment.yml', workflowAt: MAIN },
     { environment: env, ref: 'refs/tags/v1', workflow: 'deploy-environment.yml', workflowAt: 'refs/tags/v1' },
-    { environment: `${env}-plan`, ref: MAIN, workflow: 'deploy-environment.yml', workflowAt: MAIN },
-  ];
+    { environment: `${env}-plan`, ref: MAIN, workflow: 'deploy-environment.yml', workflowAt: MAIN }];
 }
 
 const deployJob = (env: string): Token => ({ environment: env, ref: MAIN, workflow: 'deploy-environment.yml', workflowAt: MAIN });
@@ -93,8 +96,6 @@ const gatedPlanJob = (env: string): Token => ({ environment: `${env}-plan`, ref:
 const pullRequestPlanJob = (env: string): Token => ({ environment: `${env}-plan`, ref: PR, workflow: 'ci.yml', workflowAt: PR });
 
 describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)', () => {
-  const bootstrap = Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws));
-  const model: AwsAccessModel = awsAccessModel(bootstrap);
   const provider = (account: string) => `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
   /** Under the repository's template; a denial must also hold under GitHub's default template. */
   const assume = async (role: string, account: string, t: Token, expected: boolean) => {
@@ -140,16 +141,14 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
     await assume('aws-dev-ci-plan', '111111111111', gatedPlanJob('aws-dev'), false);
   });
 
-  const stores = {
-    'aws-dev': { bucket: 'example-rocketchat-tfstate-111111111111', stack: 'bootstrap-euw1-111111111111' },
+  const stores = { 'aws-dev': { bucket: 'example-rocketchat-tfstate-111111111111', stack: 'bootstrap-euw1-111111111111' },
     'aws-prod': { bucket: 'example-rocketchat-tfstate-222222222222', stack: 'bootstrap-euw1-222222222222' },
-    'aws-dr': { bucket: 'example-rocketchat-tfstate-dr-222222222222', stack: 'bootstrap-euc1-222222222222' },
-  } as const;
-  const object = (env: keyof typeof stores, key: string) => `arn:aws:s3:::${stores[env].bucket}/${key}`;
-  const keyOf = (env: keyof typeof stores) => [...model.kmsKeys.entries()].find(([k]) => k.startsWith(`${stores[env].stack}/aws_kms_key.state-key`))![1];
+    'aws-dr': { bucket: 'example-rocketchat-tfstate-dr-222222222222', stack: 'bootstrap-euc1-222222222222' } } as const;
+  const object = (env: AwsEnv, key: string) => `arn:aws:s3:::${stores[env].bucket}/${key}`;
+  const keyOf = (env: AwsEnv) => [...model.kmsKeys.entries()].find(([k]) => k.startsWith(`${stores[env].stack}/aws_kms_key.state-key`))![1];
 
   it('plan roles read their own state and their store\'s bootstrap state, decrypt with the state key, and write nothing', async () => {
-    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+    for (const env of AWS_ENV_NAMES) {
       const role = `${env}-ci-plan`;
       const own = object(env, `rocketchat/${env}-network.tfstate`);
       await assertRequest(model, { role, action: 's3:GetObject', resource: own }, true);
@@ -168,8 +167,8 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
   });
 
   it('plan roles touch no other environment\'s store, and no other bootstrap state', async () => {
-    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
-      for (const other of (Object.keys(stores) as Array<keyof typeof stores>).filter((o) => o !== env)) {
+    for (const env of AWS_ENV_NAMES) {
+      for (const other of AWS_ENV_NAMES.filter((o) => o !== env)) {
         for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
           await assertRequest(model, { role: `${env}-ci-plan`, action, resource: object(other, `rocketchat/${other}-network.tfstate`) }, false);
           await assertRequest(model, { role: `${env}-ci-plan`, action, resource: object(other, `bootstrap/${stores[other].stack}.tfstate`) }, false);
@@ -181,9 +180,9 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
   });
 
   it('deploy roles change no store\'s versioning, lifecycle, policy, encryption or key in their account, and write no bootstrap state', async () => {
-    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+    for (const env of AWS_ENV_NAMES) {
       const role = `${env}-ci-deploy`;
-      const sameAccount = (Object.keys(stores) as Array<keyof typeof stores>).filter((o) => AWS_ENVS[o] === AWS_ENVS[env]);
+      const sameAccount = AWS_ENV_NAMES.filter((o) => AWS_ENVS[o] === AWS_ENVS[env]);
       expect(sameAccount.length).toBe(env === 'aws-dev' ? 1 : 2);
       for (const store of sameAccount) {
         const bucket = `arn:aws:s3:::${stores[store].bucket}`;
@@ -205,10 +204,10 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
   });
 
   it('deploy roles rewrite no CI identity and not the GitHub provider, and can do their job', async () => {
-    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+    for (const env of AWS_ENV_NAMES) {
       const role = `${env}-ci-deploy`;
       const account = AWS_ENVS[env];
-      for (const target of Object.keys(AWS_ENVS).filter((e) => AWS_ENVS[e as keyof typeof AWS_ENVS] === account)) {
+      for (const target of AWS_ENV_NAMES.filter((e) => AWS_ENVS[e] === account)) {
         for (const which of ['plan', 'deploy']) {
           for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRole']) {
             await assertRequest(model, { role, action, resource: `arn:aws:iam::${account}:role/${target}-ci-${which}` }, false);
@@ -227,12 +226,10 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
     }
   });
 
-  const region = { 'aws-dev': 'eu-west-1', 'aws-prod': 'eu-west-1', 'aws-dr': 'eu-central-1' } as const;
-  const boundary = (env: keyof typeof stores) => `arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`;
   const otherEnv = { 'aws-dev': undefined, 'aws-prod': 'aws-dr', 'aws-dr': 'aws-prod' } as const;
 
   it('deploy roles create roles only inside their boundary, cannot remove or rewrite it, and create no user, key or GitHub provider', async () => {
-    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+    for (const env of AWS_ENV_NAMES) {
       const role = `${env}-ci-deploy`;
       const account = AWS_ENVS[env];
       const newRole = `arn:aws:iam::${account}:role/escape`;
@@ -271,7 +268,7 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
   it('every role an AWS layer stack creates carries its environment\'s boundary, so the deploy role may create it', async () => {
     let count = 0;
     for (const [name, json] of Object.entries(stacks).filter(([n, j]) => !n.startsWith('bootstrap-') && j.provider?.aws)) {
-      const env = Object.keys(AWS_ENVS).find((e) => name.startsWith(`${e}-`)) as keyof typeof stores;
+      const env = AWS_ENV_NAMES.find((e) => name.startsWith(`${e}-`))!;
       for (const role of resources(json, 'aws_iam_role')) {
         count++;
         expect(role.permissions_boundary, `${name} ${role.name}`).toBe(`arn:aws:iam::${AWS_ENVS[env]}:policy/${env}-ci-deploy-boundary`);
@@ -284,11 +281,11 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
   });
 
   it('a role a deploy role creates (AdministratorAccess, inside the boundary) cannot touch the stores, the CI identities or the boundary', async () => {
-    for (const env of Object.keys(stores) as Array<keyof typeof stores>) {
+    for (const env of AWS_ENV_NAMES) {
       const account = AWS_ENVS[env];
       const created = withCreatedRole(model, `${env}-escape`, account, boundary(env));
       const role = `${env}-escape`;
-      for (const store of (Object.keys(stores) as Array<keyof typeof stores>).filter((o) => AWS_ENVS[o] === account)) {
+      for (const store of AWS_ENV_NAMES.filter((o) => AWS_ENVS[o] === account)) {
         for (const action of ['s3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucket']) {
           await assertRequest(created, { role, action, resource: `arn:aws:s3:::${stores[store].bucket}` }, false);
         }
@@ -338,8 +335,7 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
       for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant']) {
         await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
         // The key policy alone refuses it too (identity fences removed).
-        await assertRequest({ ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) }, { role: `${env}-ci-deploy`, action,
-          resource: key, context }, false);
+        await assertRequest(resourceSideOnly, { role: `${env}-ci-deploy`, action, resource: key, context }, false);
       }
       for (const action of ['kms:UpdateAlias', 'kms:DeleteAlias', 'kms:CreateAlias']) {
         await assertRequest(model, { role: `${env}-ci-deploy`, action, resource: `arn:aws:kms:eu-west-1:${account}:alias/${env}-plan-signing` }, false);
@@ -349,7 +345,6 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
 
   it('aws-prod and aws-dr read and write none of each other\'s state objects, by identity policy and by bucket policy alone', async () => {
     // The same account's roles with their identity-side fences removed: the bucket policies must hold alone.
-    const resourceSideOnly: AwsAccessModel = { ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) };
     for (const [env, other] of [['aws-prod', 'aws-dr'], ['aws-dr', 'aws-prod']] as const) {
       for (const which of ['plan', 'deploy']) {
         for (const m of [model, resourceSideOnly]) {
@@ -372,19 +367,12 @@ describe('access matrix: AWS (IAM evaluator on the synthesized bootstrap stacks)
 });
 
 describe('access matrix: AWS, beyond the stacks\' own resources (review of issue 24)', () => {
-  const bootstrap = Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws));
-  const model: AwsAccessModel = awsAccessModel(bootstrap);
-  const region = { 'aws-dev': 'eu-west-1', 'aws-prod': 'eu-west-1', 'aws-dr': 'eu-central-1' } as const;
-  const envs = Object.keys(region) as Array<keyof typeof region>;
-  const boundary = (env: string) => `arn:aws:iam::${AWS_ENVS[env as keyof typeof AWS_ENVS]}:policy/${env}-ci-deploy-boundary`;
   /** The deploy role, and a role it created (AdministratorAccess inside the boundary): both must be refused. */
-  const actors = (env: keyof typeof region): Array<[AwsAccessModel, string]> => [
-    [model, `${env}-ci-deploy`],
-    [withCreatedRole(model, `${env}-escape`, AWS_ENVS[env], boundary(env)), `${env}-escape`],
-  ];
+  const actors = (env: AwsEnv): Array<[AwsAccessModel, string]> => [[model, `${env}-ci-deploy`],
+    [withCreatedRole(model, `${env}-escape`, AWS_ENVS[env], boundary(env)), `${env}-escape`]];
 
   it('touch no role, policy, user or group the stacks did not make: every role they make is <env>-*', async () => {
-    for (const env of envs) {
+    for (const env of AWS_ENV_NAMES) {
       const account = AWS_ENVS[env];
       const foreign = `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
       for (const [m, role] of actors(env)) {
@@ -396,7 +384,7 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
           await assertRequest(m, { role, action, resource: foreign, context: { 'iam:PermissionsBoundary': boundary(env) } }, false);
         }
         // Another environment's roles in the same account are foreign too.
-        for (const other of envs.filter((o) => o !== env && AWS_ENVS[o] === account)) await assertRequest(m, { role, action: 'iam:PassRole',
+        for (const other of AWS_ENV_NAMES.filter((o) => o !== env && AWS_ENVS[o] === account)) await assertRequest(m, { role, action: 'iam:PassRole',
           resource: `arn:aws:iam::${account}:role/${other}-eks-nodes` }, false);
         for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) {
           await assertRequest(m, { role, action, resource: `arn:aws:iam::${account}:policy/someone-elses-policy` }, false);
@@ -421,7 +409,7 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
 
   it('open no other door in (identity providers but the cluster issuer, SAML, Roles Anywhere, access points) and leave the organization and audit alone',
     async () => {
-    for (const env of envs) {
+    for (const env of AWS_ENV_NAMES) {
       const account = AWS_ENVS[env];
       for (const [m, role] of actors(env)) {
         await assertRequest(m, { role, action: 'iam:CreateOpenIDConnectProvider', resource: `arn:aws:iam::${account}:oidc-provider/idp.example.com` }, false);
@@ -447,7 +435,6 @@ describe('access matrix: AWS, beyond the stacks\' own resources (review of issue
   });
 
   it('nothing reaches a state bucket through an access point, by the bucket policy alone', async () => {
-    const resourceSideOnly: AwsAccessModel = { ...model, roles: new Map([...model.roles].map(([n, r]) => [n, { ...r, inline: [] }])) };
     const bucket = 'example-rocketchat-tfstate-222222222222';
     const own = `arn:aws:s3:::${bucket}/rocketchat/aws-prod-app.tfstate`;
     await assertRequest(resourceSideOnly, { role: 'aws-prod-ci-deploy', action: 's3:GetObject', resource: own }, true);
@@ -560,20 +547,12 @@ describe('access matrix: Azure (federated credentials matched exactly, role assi
   });
 
   // Built-in role ids (Azure's built-in roles reference), written out here rather than read from the code.
-  const BUILT_IN: Record<string, string> = {
-    'Reader': 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
-    'Network Contributor': '4d97b98b-1d4f-4787-a291-c67834d212e7',
-    'Managed Identity Operator': 'f1a07417-d97a-45cb-824c-7a7467783830',
-    'Azure Kubernetes Service RBAC Cluster Admin': 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
-    'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
-    'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
-    'Key Vault Crypto Officer': '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
-    'Key Vault Crypto Service Encryption User': 'e147488a-f6f5-4113-8e2d-b22465e65bf6',
-    'AppGw for Containers Configuration Manager': 'fbc52c3f-28ad-4303-a892-8a056630b8f1',
-    'DNS Zone Contributor': 'befefa01-2a29-4197-83a8-272ff33ce314',
-    'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
-    'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
-  };
+  const BUILT_IN: Record<string, string> = { 'Reader': 'acdd72a7-3385-48ef-bd42-f606fba81ae7', 'Network Contributor': '4d97b98b-1d4f-4787-a291-c67834d212e7',
+    'Managed Identity Operator': 'f1a07417-d97a-45cb-824c-7a7467783830', 'Azure Kubernetes Service RBAC Cluster Admin': 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
+    'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7', 'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+    'Key Vault Crypto Officer': '14b46e9e-c2b7-41b4-b07b-48a6ebf60603', 'Key Vault Crypto Service Encryption User': 'e147488a-f6f5-4113-8e2d-b22465e65bf6',
+    'AppGw for Containers Configuration Manager': 'fbc52c3f-28ad-4303-a892-8a056630b8f1', 'DNS Zone Contributor': 'befefa01-2a29-4197-83a8-272ff33ce314',
+    'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe', 'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1' };
   const roleId = (a: Json): string => (a.role_definition_name ? BUILT_IN[a.role_definition_name] ?? `unknown ${a.role_definition_name}` : String(a
     .role_definition_id).split('/').pop()!);
   const everAssigned = new Set(Object.entries(stacks).filter(([name]) => name.startsWith('azure-')).flatMap(([, j]) => assignments(j)).map(roleId));
@@ -790,12 +769,9 @@ describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () =
     expect(parsed.map((e) => e.name)).toEqual([name]);
     return parsed[0] as never;
   };
-  const awsClaims = (sub: string) => ({
-    'token.actions.githubusercontent.com:aud': IMMUTABLE_DEPLOY_TOKEN.aud,
-    'token.actions.githubusercontent.com:sub': sub,
+  const awsClaims = (sub: string) => ({ 'token.actions.githubusercontent.com:aud': IMMUTABLE_DEPLOY_TOKEN.aud, 'token.actions.githubusercontent.com:sub': sub,
     'token.actions.githubusercontent.com:ref': IMMUTABLE_DEPLOY_TOKEN.ref,
-    'token.actions.githubusercontent.com:job_workflow_ref': IMMUTABLE_DEPLOY_TOKEN.job_workflow_ref,
-  });
+    'token.actions.githubusercontent.com:job_workflow_ref': IMMUTABLE_DEPLOY_TOKEN.job_workflow_ref });
   const nameSub = IMMUTABLE_DEPLOY_TOKEN.sub.replace('example-org-1234567/rocketchat-platform-987654321', 'example-org/rocketchat-platform');
   const provider = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
 
@@ -809,7 +785,6 @@ describe('access matrix: immutable OIDC subjects (delivery.repositoryIds)', () =
   });
 
   it('without them (the examples), an immutable-subject token is refused: logins fail closed until config says which form', async () => {
-    const model = awsAccessModel(Object.fromEntries(Object.entries(stacks).filter(([name, json]) => name.startsWith('bootstrap-') && json.provider?.aws)));
     await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(IMMUTABLE_DEPLOY_TOKEN.sub) }, false);
     await assertAssume(model, { role: 'aws-prod-ci-deploy', provider, claims: awsClaims(nameSub) }, true);
   });

@@ -9,21 +9,13 @@ beforeAll(() => {
 
 describe('state bootstrap stacks', () => {
   it('creates one per state store, named after it', () => {
-    expect(Object.keys(stacks).filter((s) => s.startsWith('bootstrap-')).sort()).toEqual([
-      'bootstrap-euc1-222222222222',
-      'bootstrap-euw1-111111111111',
-      'bootstrap-euw1-222222222222',
-      'bootstrap-exrctfstatedev01',
-      'bootstrap-exrctfstatedr01',
-      'bootstrap-exrctfstateprod01',
-    ]);
+    expect(Object.keys(stacks).filter((s) => s.startsWith('bootstrap-')).sort()).toEqual(['bootstrap-euc1-222222222222', 'bootstrap-euw1-111111111111',
+      'bootstrap-euw1-222222222222', 'bootstrap-exrctfstatedev01', 'bootstrap-exrctfstatedr01', 'bootstrap-exrctfstateprod01']);
   });
 
   it('keeps its own state in the store it creates (local only for the first apply: __tests__/ci.test.ts)', () => {
-    expect(stacks['bootstrap-exrctfstatedev01']!.terraform.backend.azurerm).toMatchObject({
-      storage_account_name: 'exrctfstatedev01',
-      key: 'bootstrap/bootstrap-exrctfstatedev01.tfstate',
-    });
+    expect(stacks['bootstrap-exrctfstatedev01']!.terraform.backend.azurerm).toMatchObject({ storage_account_name: 'exrctfstatedev01',
+      key: 'bootstrap/bootstrap-exrctfstatedev01.tfstate' });
   });
 
   describe('aws', () => {
@@ -53,20 +45,13 @@ describe('state bootstrap stacks', () => {
 
     it('denies plain HTTP and TLS below 1.2', () => {
       const policy = JSON.parse(only(s, 'aws_s3_bucket_policy').policy);
-      expect(policy.Statement.slice(0, 2).map((st: Json) => [st.Effect, st.Condition])).toEqual([
-        ['Deny', { Bool: { 'aws:SecureTransport': 'false' } }],
-        ['Deny', { NumericLessThan: { 's3:TlsVersion': '1.2' } }],
-      ]);
+      expect(policy.Statement.slice(0, 2).map((st: Json) => [st.Effect, st.Condition])).toEqual([['Deny', { Bool: { 'aws:SecureTransport': 'false' } }],
+        ['Deny', { NumericLessThan: { 's3:TlsVersion': '1.2' } }]]);
       // No access point reaches the bucket: its policy would be a door this one does not see. (The IAM evaluator's data lists
       // s3:DataAccessPointArn for bucket-level actions only: stacks-access-matrix.test.ts evaluates one, the object actions are held here.)
-      expect(policy.Statement.find((st: Json) => st.Sid === 'NoAccessPoints')).toEqual({
-        Sid: 'NoAccessPoints',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
+      expect(policy.Statement.find((st: Json) => st.Sid === 'NoAccessPoints')).toEqual({ Sid: 'NoAccessPoints', Effect: 'Deny', Principal: '*', Action: 's3:*',
         Resource: ['arn:aws:s3:::example-rocketchat-tfstate-222222222222', 'arn:aws:s3:::example-rocketchat-tfstate-222222222222/*'],
-        Condition: { Null: { 's3:DataAccessPointArn': 'false' } },
-      });
+        Condition: { Null: { 's3:DataAccessPointArn': 'false' } } });
       // The rest fence the account's CI roles (evaluated in stacks-access-matrix.test.ts): denies, each limited to them.
       for (const st of policy.Statement.slice(2).filter((st: Json) => st.Sid !== 'NoAccessPoints')) expect([st.Effect, JSON.stringify(st.Condition)])
         .toEqual(['Deny', expect.stringContaining('aws:PrincipalArn')]);
@@ -78,21 +63,10 @@ describe('state bootstrap stacks', () => {
     beforeAll(() => (s = stacks['bootstrap-exrctfstateprod01']!));
 
     it('hardens the storage account and protects it from destroy', () => {
-      expect(only(s, 'azurerm_storage_account')).toMatchObject({
-        name: 'exrctfstateprod01',
-        min_tls_version: 'TLS1_2',
-        https_traffic_only_enabled: true,
-        allow_nested_items_to_be_public: false,
-        shared_access_key_enabled: false,
-        infrastructure_encryption_enabled: true,
-        account_replication_type: 'GZRS',
-        blob_properties: {
-          versioning_enabled: true,
-          delete_retention_policy: { days: 30 },
-          container_delete_retention_policy: { days: 30 },
-        },
-        lifecycle: { prevent_destroy: true },
-      });
+      expect(only(s, 'azurerm_storage_account')).toMatchObject({ name: 'exrctfstateprod01', min_tls_version: 'TLS1_2', https_traffic_only_enabled: true,
+        allow_nested_items_to_be_public: false, shared_access_key_enabled: false, infrastructure_encryption_enabled: true, account_replication_type: 'GZRS',
+        blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 30 }, container_delete_retention_policy: { days: 30 } },
+        lifecycle: { prevent_destroy: true } });
     });
 
     it('creates a private container, a read-only lock over the store and the CI identities, and data access for the deployer', () => {
@@ -102,10 +76,8 @@ describe('state bootstrap stacks', () => {
       // Created after everything it locks, federated credentials included.
       expect(lock.depends_on).toEqual(expect.arrayContaining(['azurerm_storage_account.state_account_58633B45', expect
         .stringMatching(/^azurerm_federated_identity_credential\./)]));
-      expect(byPath(s, 'azurerm_role_assignment', 'deployer-state-access')).toMatchObject({
-        role_definition_name: 'Storage Blob Data Contributor',
-        principal_id: '${data.azurerm_client_config.current.object_id}',
-      });
+      expect(byPath(s, 'azurerm_role_assignment', 'deployer-state-access')).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor',
+        principal_id: '${data.azurerm_client_config.current.object_id}' });
     });
   });
 });

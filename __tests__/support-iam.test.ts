@@ -44,11 +44,9 @@ function stack(trustCondition: Json): Json {
           name: 'state',
           policy: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.state.arn}/env/*' },
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.state.arn}/env/*' },
               { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '${aws_kms_key.key.arn}' },
-              { Effect: 'Deny', Action: 's3:GetObject', Resource: '${aws_s3_bucket.state.arn}/env/secret' },
-            ],
+              { Effect: 'Deny', Action: 's3:GetObject', Resource: '${aws_s3_bucket.state.arn}/env/secret' }],
           }),
         },
       },
@@ -59,28 +57,20 @@ function stack(trustCondition: Json): Json {
 
 const SUB = 'repo:o/r:context:environment:dev:job_workflow_ref:o/r/.github/workflows/deploy.yml@refs/heads/main';
 const trusted = stack({
-  StringEquals: {
-    'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-    'token.actions.githubusercontent.com:sub': SUB,
-    'token.actions.githubusercontent.com:job_workflow_ref': 'o/r/.github/workflows/deploy.yml@refs/heads/main',
-  },
+  StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': SUB,
+    'token.actions.githubusercontent.com:job_workflow_ref': 'o/r/.github/workflows/deploy.yml@refs/heads/main' },
 });
-const claims = {
-  'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-  'token.actions.githubusercontent.com:sub': SUB,
-  'token.actions.githubusercontent.com:job_workflow_ref': 'o/r/.github/workflows/deploy.yml@refs/heads/main',
-};
+const claims = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': SUB,
+  'token.actions.githubusercontent.com:job_workflow_ref': 'o/r/.github/workflows/deploy.yml@refs/heads/main' };
 
 describe('IAM harness', () => {
   const model = awsAccessModel({ fixture: trusted });
 
   it('evaluates every GitHub claim of a trust policy, sub and aud included', async () => {
     await assertAssume(model, { role: 'reader', provider: PROVIDER, claims }, true);
-    for (const [key, wrong] of [
-      ['token.actions.githubusercontent.com:sub', SUB.replace('main', 'feature')],
+    for (const [key, wrong] of [['token.actions.githubusercontent.com:sub', SUB.replace('main', 'feature')],
       ['token.actions.githubusercontent.com:aud', 'api://AzureADTokenExchange'],
-      ['token.actions.githubusercontent.com:job_workflow_ref', 'o/r/.github/workflows/ci.yml@refs/heads/main'],
-    ]) {
+      ['token.actions.githubusercontent.com:job_workflow_ref', 'o/r/.github/workflows/ci.yml@refs/heads/main']]) {
       const decision = await evaluateAssume(model, { role: 'reader', provider: PROVIDER, claims: { ...claims, [key!]: wrong! } });
       expect(decision, key).toMatchObject({ allowed: false, ignoredContextKeys: [] });
     }

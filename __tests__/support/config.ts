@@ -20,6 +20,9 @@ export function registryWith(base: string, change: (c: Json) => void, file?: str
   return { [file ?? (typeof config.name === 'string' ? config.name : base)]: config };
 }
 
+/** The `layer` stack of the example `base` with `change` applied, synthesized: stackWith('aws-prod', 'cluster', (c) => ...). */
+export const stackWith = (base: string, layer: string, change: (c: Json) => void): Json => synthWith(registryWith(base, change)).stacks[`${base}-${layer}`]!;
+
 /** Loads `input` as config/<name>.ts: call it through problemsOf, or expect it not to throw. */
 export const validate = (name: string, input: unknown) => () => loadEnvironments({ [name]: input }, undefined);
 

@@ -64,10 +64,8 @@ export interface AwsAccessModel {
 
 export const GITHUB_HOST = 'token.actions.githubusercontent.com';
 /** Provider keys the evaluator does not know -> String keys of AssumeRoleWithWebIdentity it evaluates. */
-export const EVALUATED_AS: Readonly<Record<string, string>> = {
-  [`${GITHUB_HOST}:sub`]: 'cognito-identity.amazonaws.com:sub',
-  [`${GITHUB_HOST}:aud`]: 'cognito-identity.amazonaws.com:aud',
-};
+export const EVALUATED_AS: Readonly<Record<string, string>> = { [`${GITHUB_HOST}:sub`]: 'cognito-identity.amazonaws.com:sub',
+  [`${GITHUB_HOST}:aud`]: 'cognito-identity.amazonaws.com:aud' };
 
 function providerOf(stack: Json): { accountId: string; region: string } {
   const aws = [stack.provider?.aws ?? []].flat() as Json[];
@@ -169,16 +167,9 @@ export function awsAccessModel(stacks: Record<string, Json>): AwsAccessModel {
       if (body.inline_policy || body.managed_policy_arns) throw new Error(`${stackName}: role ${name} uses inline_policy/managed_policy_arns, which this ` +
         `harness does not read`);
       if (roles.has(name)) throw new Error(`role ${name} is defined twice (${roles.get(name)!.stack}, ${stackName})`);
-      roles.set(name, {
-        name,
-        arn: `arn:${partition}:iam::${accountId}:role/${name}`,
-        accountId,
-        stack: stackName,
-        trust: doc(body.assume_role_policy),
-        inline: inline.get(name) ?? [],
-        managedPolicyArns: attached.get(name) ?? [],
-        ...(body.permissions_boundary ? { permissionsBoundary: resolve(body.permissions_boundary) } : {}),
-      });
+      roles.set(name, { name, arn: `arn:${partition}:iam::${accountId}:role/${name}`, accountId, stack: stackName, trust: doc(body.assume_role_policy),
+        inline: inline.get(name) ?? [], managedPolicyArns: attached.get(name) ?? [],
+        ...(body.permissions_boundary ? { permissionsBoundary: resolve(body.permissions_boundary) } : {}) });
     }
   }
   return { roles, resourcePolicies, bucketAccounts, kmsKeys, managedPolicies };
@@ -273,10 +264,8 @@ export interface RoleRequest {
 export async function evaluate(model: AwsAccessModel, request: RoleRequest): Promise<Decision> {
   const role = model.roles.get(request.role);
   if (!role) throw new Error(`no role ${request.role} in the model (${[...model.roles.keys()].join(', ')})`);
-  const identityPolicies = [
-    ...role.inline.map((p) => ({ name: p.name, policy: p.policy })),
-    ...(await Promise.all(role.managedPolicyArns.map(async (arn) => ({ name: arn, policy: await managedPolicy(model, arn, request.action) })))),
-  ];
+  const identityPolicies = [...role.inline.map((p) => ({ name: p.name, policy: p.policy })),
+    ...(await Promise.all(role.managedPolicyArns.map(async (arn) => ({ name: arn, policy: await managedPolicy(model, arn, request.action) }))))];
   const resourcePolicy = resourcePolicyOf(model, request.resource);
   const boundary = role.permissionsBoundary ? [{ name: role.permissionsBoundary, policy: await managedPolicy(model, role.permissionsBoundary, request
     .action) }] : undefined;
@@ -301,16 +290,8 @@ export async function evaluate(model: AwsAccessModel, request: RoleRequest): Pro
  * AdministratorAccess and the given boundary), so a case can ask what that role could then do.
  */
 export function withCreatedRole(model: AwsAccessModel, name: string, accountId: string, permissionsBoundary: string): AwsAccessModel {
-  const role: RoleModel = {
-    name,
-    arn: `arn:aws:iam::${accountId}:role/${name}`,
-    accountId,
-    stack: '(created by a deploy role)',
-    trust: { Version: '2012-10-17', Statement: [] },
-    inline: [],
-    managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
-    permissionsBoundary,
-  };
+  const role: RoleModel = { name, arn: `arn:aws:iam::${accountId}:role/${name}`, accountId, stack: '(created by a deploy role)',
+    trust: { Version: '2012-10-17', Statement: [] }, inline: [], managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'], permissionsBoundary };
   if (!model.managedPolicies.has(permissionsBoundary)) throw new Error(`no managed policy ${permissionsBoundary} in the model`);
   return { ...model, roles: new Map([...model.roles, [name, role]]) };
 }
@@ -328,12 +309,8 @@ export async function evaluateAssume(model: AwsAccessModel, request: WebIdentity
   const role = model.roles.get(request.role);
   if (!role) throw new Error(`no role ${request.role} in the model`);
   return simulate({
-    request: {
-      principal: request.provider,
-      action: 'sts:AssumeRoleWithWebIdentity',
-      resource: { resource: role.arn, accountId: role.accountId },
-      contextVariables: contextWithEvaluatedKeys(request.claims),
-    },
+    request: { principal: request.provider, action: 'sts:AssumeRoleWithWebIdentity', resource: { resource: role.arn, accountId: role.accountId },
+      contextVariables: contextWithEvaluatedKeys(request.claims) },
     identityPolicies: [],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
