@@ -16,6 +16,7 @@ import { surgePods } from './edge-timing';
 import { fieldPath as path, type Problem } from './rules-kit';
 import { show } from './schema-kit';
 import type { Environment } from './schema';
+import type { ComponentBlock } from './schema-components';
 
 type Json = unknown;
 
@@ -171,7 +172,7 @@ function quotaProblems(env: Environment, name: ComponentName, values: Record<str
 export function componentProblems(env: Environment): Problem[] {
   const problems: Problem[] = [];
   const settings = (name: ComponentName) =>
-    ((COMPONENTS[name].layer === 'platform' ? env.platform.components : env.app.components) as Record<string, { enabled?: boolean; values?: Record<string, Json> } | undefined> | undefined)?.[name];
+    ((COMPONENTS[name].layer === 'platform' ? env.platform.components : env.app.components) as Record<string, ComponentBlock | undefined> | undefined)?.[name];
   for (const name of Object.keys(COMPONENTS) as ComponentName[]) {
     const spec: ComponentSpec = COMPONENTS[name];
     const at = spec.layer === 'platform' ? path((e) => e.platform.components?.[name]) : path((e) => e.app.components?.[name as 'rocketchat']);

@@ -22,6 +22,9 @@ const toggleAndValues = object({
   values: maybe(values),
 });
 
+/** One component's block as parsed: what the component rules read (rules-components.ts), so a renamed field fails tsc there. */
+export type ComponentBlock = v.InferOutput<typeof toggleAndValues>;
+
 /** An environment variable name as POSIX shells and Kubernetes accept it. */
 const envName = text('an environment variable name such as OVERWRITE_SETTING_Language: letters, digits and _, not starting with a digit', /^[A-Za-z_][A-Za-z0-9_]{0,127}$/);
 
