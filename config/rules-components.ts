@@ -175,24 +175,25 @@ export function componentProblems(env: Environment): Problem[] {
     ((COMPONENTS[name].layer === 'platform' ? env.platform.components : env.app.components) as Record<string, ComponentBlock | undefined> | undefined)?.[name];
   for (const name of Object.keys(COMPONENTS) as ComponentName[]) {
     const spec: ComponentSpec = COMPONENTS[name];
-    const at = spec.layer === 'platform' ? path((e) => e.platform.components?.[name]) : path((e) => e.app.components?.[name as 'rocketchat']);
+    const at = (field: keyof ComponentBlock) =>
+      spec.layer === 'platform' ? path((e) => e.platform.components?.[name]?.[field]) : path((e) => e.app.components?.[name as 'rocketchat']?.[field]);
     const own = settings(name);
     if (!own) continue;
     if (own.enabled === false && 'never' in spec.toggle) {
-      problems.push({ path: `${at}.enabled`, message: `false is not possible: ${spec.toggle.never} (allowed: true or leave it out)` });
+      problems.push({ path: at('enabled'), message: `false is not possible: ${spec.toggle.never} (allowed: true or leave it out)` });
     } else if (own.enabled === false && 'prodKeeps' in spec.toggle && spec.toggle.prodKeeps && env.tier === 'prod') {
-      problems.push({ path: `${at}.enabled`, message: `false is refused in prod: ${spec.toggle.prodKeeps} (allowed: true in prod)` });
+      problems.push({ path: at('enabled'), message: `false is refused in prod: ${spec.toggle.prodKeeps} (allowed: true in prod)` });
     }
     if (!own.values) continue;
     if (!componentEnabled(env, name)) {
-      problems.push({ path: `${at}.values`, message: `are set, but ${name} is turned off, so they would go nowhere (allowed: remove them, or turn ${name} on)` });
+      problems.push({ path: at('values'), message: `are set, but ${name} is turned off, so they would go nowhere (allowed: remove them, or turn ${name} on)` });
       continue;
     }
     // One line per path: an owned key is reported as owned, not again as a weakened guardrail.
-    const owned = ownedProblems(spec, own.values, `${at}.values`);
+    const owned = ownedProblems(spec, own.values, at('values'));
     const under = (g: Problem, o: Problem) => g.path === o.path || g.path.startsWith(`${o.path}.`) || g.path.startsWith(`${o.path}[`);
-    problems.push(...owned, ...guardrailProblems(own.values, `${at}.values`).filter((g) => !owned.some((o) => under(g, o))));
-    problems.push(...quotaProblems(env, name, own.values, `${at}.values`));
+    problems.push(...owned, ...guardrailProblems(own.values, at('values')).filter((g) => !owned.some((o) => under(g, o))));
+    problems.push(...quotaProblems(env, name, own.values, at('values')));
   }
 
   // What is on must have what it needs: Alloy ships what Loki and Tempo store, and nothing else does.
