@@ -125,12 +125,8 @@ describe('rollout configuration', () => {
     const env = parsed('aws-prod');
     const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 60, drainSeconds: 45,
       terminationGracePeriodSeconds: 120, maxSurgePercent: 50 } } } };
-    expect(rolloutPatch(custom).merge).toEqual({
-      spec: {
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 0 } },
-        template: { spec: { terminationGracePeriodSeconds: 120, containers: [{ name: 'rocketchat', lifecycle: { preStop: { sleep: { seconds: 60 } } } }] } },
-      },
-    });
+    expect(rolloutPatch(custom).merge).toEqual({ spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 0 } },
+      template: { spec: { terminationGracePeriodSeconds: 120, containers: [{ name: 'rocketchat', lifecycle: { preStop: { sleep: { seconds: 60 } } } }] } } } });
   });
   it('refuses a preStop wait that ends before the load balancer stops sending (drain + 15 s)', () => {
     const config = input();
@@ -220,10 +216,8 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
   it('the render harness runs it as the helm provider does: node with the args, from the stack directory', () => {
     const body = { postrender: { binary_path: 'node', args: ['assets/x/patch-workload.cjs', '{"kind":"Deployment"}'] } };
     const run = postRenderer(body, '/out/stacks/aws-prod-app');
-    expect([run.flags, run.cwd]).toEqual([
-      ['--post-renderer', 'node', '--post-renderer-args', 'assets/x/patch-workload.cjs', '--post-renderer-args', '{"kind":"Deployment"}'],
-      '/out/stacks/aws-prod-app',
-    ]);
+    expect([run.flags, run.cwd]).toEqual([['--post-renderer', 'node', '--post-renderer-args', 'assets/x/patch-workload.cjs', '--post-renderer-args',
+      '{"kind":"Deployment"}'], '/out/stacks/aws-prod-app']);
   });
   it.each(['aws-prod-platform', 'aws-prod-app', 'azure-dev-platform'])('%s: the helm provider keeps each release\'s manifest, so plans show object diffs',
     (stack) => {

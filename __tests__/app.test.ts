@@ -94,10 +94,8 @@ describe('MongoDB replica set', () => {
     expect(sidecar.ports).toEqual([{ name: 'metrics', containerPort: 9216 }]);
     const monitor = objects('aws-dev', 'rocketchat-mongodb').find((o: Json) => o.kind === 'PodMonitor')!;
     expect(monitor.spec).toEqual({ selector: { matchLabels: MONGOD_POD_LABELS }, podMetricsEndpoints: [{ port: 'metrics', interval: '30s' }] });
-    expect(sidecar.env).toEqual([
-      { name: 'MONGODB_USER', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_USER' } } },
-      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_PASSWORD' } } },
-    ]);
+    expect(sidecar.env).toEqual([{ name: 'MONGODB_USER', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_USER' } } },
+      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_PASSWORD' } } }]);
   });
 });
 
@@ -106,12 +104,8 @@ describe('MongoDB backups', () => {
     const plan = config(env).app.backups;
     const backup = replicaSet(env).spec.backup;
     expect(backup).toMatchObject({ enabled: true, image: IMAGES.perconaBackupMongodb, pitr: { enabled: true, oplogSpanMin: plan.pitrOplogSpanMinutes } });
-    expect(backup.tasks).toEqual([
-      {
-        name: 'full', enabled: true, schedule: plan.fullBackupSchedule, type: 'logical', storageName: 'main', compressionType: 'zstd',
-        retention: { type: 'count', count: plan.deleteAfterDays, deleteFromStorage: true },
-      },
-    ]);
+    expect(backup.tasks).toEqual([{ name: 'full', enabled: true, schedule: plan.fullBackupSchedule, type: 'logical', storageName: 'main',
+      compressionType: 'zstd', retention: { type: 'count', count: plan.deleteAfterDays, deleteFromStorage: true } }]);
   });
 
   it('sizes the backup-agent sidecar per tier: CPU and memory requests and a memory limit, no CPU limit', () => {
@@ -256,11 +250,8 @@ describe('ingress', () => {
   it('AWS: the ALB contract with the platform certificate, HTTPS redirect and /api/v1/info health check', () => {
     const ingress = values(rocketchat('aws-prod')).ingress;
     expect(ingress).toMatchObject({ enabled: true, ingressClassName: 'alb', tls: [] });
-    expect(ingress.annotations).toMatchObject({
-      'alb.ingress.kubernetes.io/ssl-redirect': '443',
-      'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
-      'alb.ingress.kubernetes.io/healthcheck-path': '/api/v1/info',
-    });
+    expect(ingress.annotations).toMatchObject({ 'alb.ingress.kubernetes.io/ssl-redirect': '443', 'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
+      'alb.ingress.kubernetes.io/healthcheck-path': '/api/v1/info' });
     expect(ingress.annotations['alb.ingress.kubernetes.io/certificate-arn'])
       .toBe('${data.terraform_remote_state.aws-prod-platform-state.outputs.certificate_arn}');
     expect(values(rocketchat('aws-prod')).host).toBe('chat.example.com');

@@ -163,10 +163,8 @@ describe("dead man's switch", () => {
       expect(config.route.routes[0]).toEqual({ receiver: 'heartbeat', matchers: ['alertname = "Watchdog"'], group_wait: '0s', group_interval: '1m',
         repeat_interval: '1m' });
       expect(config.route.routes[0].continue).toBeUndefined();
-      expect(config.receivers.find((r: Json) => r.name === 'heartbeat')).toEqual({
-        name: 'heartbeat',
-        webhook_configs: [{ url_file: '/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url', send_resolved: false, max_alerts: 1 }],
-      });
+      expect(config.receivers.find((r: Json) => r.name === 'heartbeat')).toEqual({ name: 'heartbeat',
+        webhook_configs: [{ url_file: '/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url', send_resolved: false, max_alerts: 1 }] });
     }
   });
 
@@ -202,21 +200,9 @@ describe("dead man's switch", () => {
 });
 
 describe('Prometheus and Alertmanager in prod', () => {
-  const zoneAntiAffinity = (app: string, key: string, value: string) => ({
-    podAntiAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [
-        {
-          topologyKey: 'topology.kubernetes.io/zone',
-          labelSelector: {
-            matchExpressions: [
-              { key: 'app.kubernetes.io/name', operator: 'In', values: [app] },
-              { key, operator: 'In', values: [value] },
-            ],
-          },
-        },
-      ],
-    },
-  });
+  const zoneAntiAffinity = (app: string, key: string, value: string) => ({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{
+    topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [app] },
+      { key, operator: 'In', values: [value] }] } }] } });
 
   it.each(['aws-prod', 'azure-prod'])('%s: two replicas each, in different zones', (env) => {
     const prometheus = one(kps(env), 'Prometheus', 'kube-prometheus-stack-prometheus').spec;
@@ -228,16 +214,11 @@ describe('Prometheus and Alertmanager in prod', () => {
   });
 
   it.each(['aws-prod', 'azure-prod'])('%s: a disruption budget keeps one of each running, selecting the operator-built pods', (env) => {
-    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-prometheus').spec).toEqual({
-      maxUnavailable: 1,
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
-    });
-    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-alertmanager').spec).toEqual({
-      maxUnavailable: 1,
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'kube-prometheus-stack-alertmanager' } },
-    });
+    const budget = (matchLabels: Record<string, string>) => ({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels } });
+    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-prometheus').spec).toEqual(budget({ 'app.kubernetes.io/name': 'prometheus',
+      'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' }));
+    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-alertmanager').spec).toEqual(budget({ 'app.kubernetes.io/name': 'alertmanager',
+      alertmanager: 'kube-prometheus-stack-alertmanager' }));
   });
 
   it('dev runs one of each and no budget that would block node drains', () => {
