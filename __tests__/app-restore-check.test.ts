@@ -9,10 +9,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadEnvironments } from '../config/load';
 import { restoreCheckCopyScript } from '../constructs/azure/app-cloud';
 import { alertGroups } from '../constructs/platform/alert-rules';
-import { example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir } from './support';
+import { example, type Json, parsed, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir } from './support';
 import { assertRequest, awsAccessModel, evaluate, type AwsAccessModel } from './support/iam';
 
 const BACKUP = '2026-11-23T01:30:21Z';
@@ -217,14 +216,13 @@ describe('the restore check pod', () => {
 
 describe('app.backups.restoreCheck', () => {
   it('is on by default, weekly on Wednesday 05:30 UTC', () => {
-    const [env] = loadEnvironments({ 'aws-dev': example('aws-dev') }, undefined);
-    expect(env!.app.backups.restoreCheck).toEqual({ enabled: true, schedule: '30 5 * * 3' });
+    expect(parsed('aws-dev').app.backups.restoreCheck).toEqual({ enabled: true, schedule: '30 5 * * 3' });
   });
 
   it('refuses a schedule that is not a daily or weekly cron, in one line', () => {
     const input = example('aws-dev');
     input.app.backups.restoreCheck = { schedule: '@weekly' };
-    expect(problemsOf(() => loadEnvironments({ 'aws-dev': input }, undefined))).toEqual([
+    expect(problemsOf(() => parsed('aws-dev', input))).toEqual([
       'config/aws-dev: app.backups.restoreCheck.schedule: "@weekly" is not valid (allowed: a daily or weekly cron in UTC such as "30 5 * * 3")',
     ]);
   });
@@ -232,12 +230,10 @@ describe('app.backups.restoreCheck', () => {
   it('turned off, its alerts go too', () => {
     const input = example('aws-dev');
     input.app.backups.restoreCheck = { enabled: false };
-    const [env] = loadEnvironments({ 'aws-dev': input }, undefined);
-    const names = alertGroups(env!).flatMap((g) => g.rules.map((r) => r.alert));
+    const names = alertGroups(parsed('aws-dev', input)).flatMap((g) => g.rules.map((r) => r.alert));
     expect(names).not.toContain('MongoDBRestoreCheckFailed');
     expect(names).toContain('MongoDBBackupFailed');
-    const [on] = loadEnvironments({ 'aws-dev': example('aws-dev') }, undefined);
-    expect(alertGroups(on!).flatMap((g) => g.rules.map((r) => r.alert))).toEqual(expect.arrayContaining(['MongoDBRestoreCheckFailed',
+    expect(alertGroups(parsed('aws-dev')).flatMap((g) => g.rules.map((r) => r.alert))).toEqual(expect.arrayContaining(['MongoDBRestoreCheckFailed',
       'MongoDBRestoreCheckStale']));
   });
 });

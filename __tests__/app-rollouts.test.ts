@@ -5,8 +5,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
-import { loadEnvironments } from '../config/load';
-import type { Environment } from '../config/schema';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +14,7 @@ import { bundlePostRenderer } from '../scripts/post-renderer-bundle';
 import { ROCKETCHAT } from '../config/names';
 import { rolloutPatch } from '../constructs/app/rocketchat';
 import { postRenderer } from '../scripts/render/render';
-import { example, type Json, problemsOf, release, renderedObjectsOf, resources, synthExamples, validate } from './support';
+import { example, type Json, parsed, problemsOf, release, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 const { patchManifests } = require(POST_RENDERER_SCRIPT) as { patchManifests: (text: string, patch: object) => string };
 
@@ -40,7 +38,6 @@ const hpa = (env: string): Json => {
 const namespaceLabels = (env: string): Record<string, string> =>
   resources(stacks[`${env}-app`]!, 'kubernetes_namespace_v1').find((n) => n.metadata.name === ROCKETCHAT.namespace)!.metadata.labels;
 const ingressAnnotations = (env: string): Record<string, string> => rendered(env, ROCKETCHAT.release, 'Ingress').metadata.annotations;
-const parsed = (name: string): Environment => loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined)[0]!;
 /** Every registered environment: one added by the README's steps is checked too. */
 const ENVS = Object.keys(ENVIRONMENTS);
 

@@ -5,11 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
-import { loadEnvironments } from '../config/load';
 import { restoreResource } from '../constructs/app/mongodb-restore';
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { heldForRestore, rolloutPatch } from '../constructs/app/rocketchat';
-import { byPath, example, type Json, objectsOf, problemsOf, release, releaseRef, resources, synthExamples, synthWith, validate, valuesOf } from './support';
+import { byPath, example, type Json, objectsOf, parsed, problemsOf, release, releaseRef, resources, synthExamples, synthWith, validate,
+  valuesOf } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
@@ -282,10 +282,10 @@ describe('declarative restore (aws-dr: app.restore from aws-prod, latest backup,
   });
 
   it('hands the replica count to the autoscaler once serve is true, and not before', () => {
-    const [dr] = loadEnvironments({ 'aws-dr': ENVIRONMENTS['aws-dr'] }, undefined);
-    expect(heldForRestore(dr!)).toBe(true);
-    expect(rolloutPatch(dr!).remove).toEqual([]);
-    const serving = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, serve: true } } };
+    const dr = parsed('aws-dr');
+    expect(heldForRestore(dr)).toBe(true);
+    expect(rolloutPatch(dr).remove).toEqual([]);
+    const serving = { ...dr, app: { ...dr.app, restore: { ...dr.app.restore!, serve: true } } };
     expect(heldForRestore(serving)).toBe(false);
     expect(rolloutPatch(serving).remove).toEqual([['spec', 'replicas']]);
   });
@@ -404,8 +404,7 @@ describe('restore configuration', () => {
 describe('recovery time and point estimates (docs/restore.md)', () => {
   it('aws-prod: 200 GB (no measured dataGb) at 50 GB/h is 4 h of data restore; every other step counted; RPO = max(span 5, backup budget 45) + 15 min ' +
     'replication', () => {
-    const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
-    expect(restoreEstimate(prod!)).toEqual({
+    expect(restoreEstimate(parsed('aws-prod'))).toEqual({
       dataGb: 200,
       dataHours: { logical: 4, physical: 0.8 },
       // A daily schedule: one day of oplog from the newest backup, two from the second newest (a region lost).
@@ -422,17 +421,16 @@ describe('recovery time and point estimates (docs/restore.md)', () => {
   it('azure-prod with a measured 60 GB: the config PR, the 10-minute role wait and both copy passes (2 x 60 GB at 200 GB/h) replace the uploads sync', () => {
     const input = example('azure-prod');
     input.app.mongodb.dataGb = 60;
-    const [prod] = loadEnvironments({ 'azure-prod': input }, undefined);
     // region lost: 0.5 + 0.25 + (0.25 + 0.1667 + 0.6) + 1.2 + 0.5 + 0.4167; a retry copies the next older backup: + 0.25 + 0.6 + 1.2 + 0.75.
-    expect(restoreEstimate(prod!).rtoHours).toEqual({ inPlace: 1.7, clusterLost: 3.03, regionLost: 3.88, regionLostCold: 4.88, regionLostRetry: 6.68 });
+    expect(restoreEstimate(parsed('azure-prod', input)).rtoHours).toEqual({ inPlace: 1.7, clusterLost: 3.03, regionLost: 3.88, regionLostCold: 4.88,
+      regionLostRetry: 6.68 });
   });
 
   it('a weekly schedule replays up to a week of oplog from the newest backup and two from the second newest; uploads sync by their size', () => {
     const input = example('aws-prod');
     input.app.backups.fullBackupSchedule = '30 1 * * 0';
     input.app.rocketchat.uploadsGb = 600;
-    const [prod] = loadEnvironments({ 'aws-prod': input }, undefined);
-    const e = restoreEstimate(prod!);
+    const e = restoreEstimate(parsed('aws-prod', input));
     expect(e.replayHours).toEqual({ newest: 1.75, secondNewest: 3.5 });
     // 0.5 + 0.25 + 600 / 300 + 4 + 3.5 + 0.4167
     expect(e.rtoHours.regionLost).toBe(10.67);

@@ -8,19 +8,15 @@
 import { Buffer } from 'node:buffer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../config/environments';
-import { loadEnvironments } from '../config/load';
-import type { Environment } from '../config/schema';
 import { alertGroups, fullBackupIntervalHours, pitrMaxLagSeconds, type AlertRule } from '../constructs/platform/alert-rules';
 import { PSMDB_METRICS } from '../constructs/platform/mongodb-backup-metrics';
-import { clone, example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
+import { clone, example, type Json, parsed, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
   stacks = synthExamples().stacks;
 });
 
-const parsed = (name: string): Environment => loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined)[0]!;
 const kps = (env: string): Json[] => renderedObjectsOf(`${env}-platform`, 'kube-prometheus-stack');
 const one = (objects: Json[], kind: string, name: string): Json => {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
