@@ -17,7 +17,7 @@ import { firstBackupResource, restoreResource } from '../constructs/app/mongodb-
 import { restoreEstimate } from '../constructs/app/restore-estimate';
 import { helmBinary } from '../scripts/render/helm-binary';
 import { CrdSchemas } from '../scripts/render/schema';
-import { byPath, clone, example, type Json, problemsOf, release, synthExamples, tempDir } from './support';
+import { byPath, clone, example, type Json, parsed, problemsOf, release, synthExamples, tempDir, validate } from './support';
 
 const ROOT = join(__dirname, '..');
 const DOCS = join(ROOT, 'docs');
@@ -144,22 +144,22 @@ describe('docs name real stacks only', () => {
 
 describe('short retentions (app.backups)', () => {
   const dev = (): Json => example('aws-dev');
-  const load = (input: Json) => () => loadEnvironments({ 'aws-dev': input }, undefined);
 
   it('keeps backups 7 days with no tier move when coolAfterDays is absent', () => {
     const input = dev();
     delete input.app.backups.coolAfterDays;
     input.app.backups.deleteAfterDays = 7;
-    const [env] = load(input)();
-    expect(env!.app.backups).toMatchObject({ deleteAfterDays: 7 });
-    expect(env!.app.backups.coolAfterDays).toBeUndefined();
+    const { backups } = parsed('aws-dev', input).app;
+    expect(backups).toMatchObject({ deleteAfterDays: 7 });
+    expect(backups.coolAfterDays).toBeUndefined();
   });
 
   it('refuses fewer than 7 days in one line', () => {
     const input = dev();
     delete input.app.backups.coolAfterDays;
     input.app.backups.deleteAfterDays = 6;
-    expect(problemsOf(load(input))).toEqual(['config/aws-dev: app.backups.deleteAfterDays: 6 is not valid (allowed: an integer from 7 to 3650)']);
+    expect(problemsOf(validate('aws-dev', input))).toEqual([
+      'config/aws-dev: app.backups.deleteAfterDays: 6 is not valid (allowed: an integer from 7 to 3650)']);
   });
 });
 
@@ -206,11 +206,10 @@ describe('bad restore input: one line each, nothing synthesized', () => {
         'own region (allowed: eu-central-1; fix: restore from the source\'s DR replica in eu-central-1, or deploy this environment there)',
     ]);
     // A sibling in eu-west-1 passes that rule; the registry rule still refuses aws-prod's live store.
-    const [prod] = loadEnvironments({ 'aws-prod': ENVIRONMENTS['aws-prod'] }, undefined);
-    const [dr] = loadEnvironments({ 'aws-dr': ENVIRONMENTS['aws-dr'] }, undefined);
-    const sibling = { ...dr!, app: { ...dr!.app, restore: { ...dr!.app.restore!, from: { ...dr!.app.restore!.from, region: 'eu-west-1',
+    const dr = parsed('aws-dr');
+    const sibling = { ...dr, app: { ...dr.app, restore: { ...dr.app.restore!, from: { ...dr.app.restore!.from, region: 'eu-west-1',
       store: 'aws-prod-mongodb-backups-48e7e59a' } } } };
-    expect(restoreSourceProblems([prod!, sibling])).toEqual([
+    expect(restoreSourceProblems([parsed('aws-prod'), sibling])).toEqual([
       'config/aws-dr: app.restore.from.region: "eu-west-1" is aws-prod\'s own region, where its live store is written by its own backups while a restore ' +
         'would resync it, and which a regional outage takes with it (allowed: eu-central-1, where its replica is; fix: restore from the replica there)',
     ]);
@@ -220,7 +219,7 @@ describe('bad restore input: one line each, nothing synthesized', () => {
     const input = example('aws-dr');
     input.app.restore.backup = '2025-01-01T01:30:00Z';
     input.app.restore.pointInTime = '2025-01-01T12:00:00Z';
-    const problems = problemsOf(() => loadEnvironments({ 'aws-dr': input }, undefined));
+    const problems = problemsOf(validate('aws-dr', input));
     expect(problems).toHaveLength(1);
     expect(problems[0])
       .toMatch(new RegExp(
@@ -294,19 +293,19 @@ describe('a gap in the replicated oplog (region-loss review, item 1): pin the en
   };
 
   it('config takes a named backup, a new attempt and pointInTime at the timeline end, and the restore replays to that second only', () => {
-    const [env] = loadEnvironments({ 'aws-dr': restoring({ backup, attempt: 2, pointInTime: timelineEnd }) }, undefined);
-    const restore = restoreResource(env!.app.restore!, source, env!.app.restore!.backup);
+    const { restore: config } = parsed('aws-dr', restoring({ backup, attempt: 2, pointInTime: timelineEnd })).app;
+    const restore = restoreResource(config!, source, config!.backup);
     expect(restore.metadata.name).toBe('restore-from-aws-prod-2');
     expect((restore.spec as Json).pitr).toEqual({ type: 'date', date: timelineEnd.replace('T', ' ').replace('Z', '') });
     expect(CRDS.problems(restore as Json)).toEqual([]);
   });
 
   it('refuses, in one line, a timeline end that is not after the pinned backup, and a timeline end with backup latest', () => {
-    expect(problemsOf(() => loadEnvironments({ 'aws-dr': restoring({ backup, attempt: 2, pointInTime: backup }) }, undefined))).toEqual([
+    expect(problemsOf(() => parsed('aws-dr', restoring({ backup, attempt: 2, pointInTime: backup })))).toEqual([
       `config/aws-dr: app.restore.pointInTime: "${backup}" is not after app.restore.backup "${backup}", the backup the oplog is replayed from (allowed: ` +
         `a time after ${backup}; fix: pick an older backup, or a later time)`,
     ]);
-    const latest = problemsOf(() => loadEnvironments({ 'aws-dr': restoring({ backup: 'latest', attempt: 2, pointInTime: timelineEnd }) }, undefined));
+    const latest = problemsOf(() => parsed('aws-dr', restoring({ backup: 'latest', attempt: 2, pointInTime: timelineEnd })));
     expect(latest).toEqual([expect
       .stringMatching(/^config\/aws-dr: app\.restore\.pointInTime: "[^"]+" needs a named backup: "latest" may have started after it/)]);
   });

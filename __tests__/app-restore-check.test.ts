@@ -9,10 +9,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadEnvironments } from '../config/load';
 import { restoreCheckCopyScript } from '../constructs/azure/app-cloud';
 import { alertGroups } from '../stacks/platform-alerts';
-import { example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir } from './support';
+import { example, type Json, parsed, problemsOf, renderedObjectsOf, resources, synthExamples, tempDir } from './support';
 import { assertRequest, awsAccessModel, evaluate, type AwsAccessModel } from './support/iam';
 
 const BACKUP = '2026-11-23T01:30:21Z';
@@ -217,26 +216,24 @@ describe('the restore check pod', () => {
 
 describe('app.backups.restoreCheck', () => {
   it('is on by default, weekly on Wednesday 05:30 UTC', () => {
-    const [env] = loadEnvironments({ 'aws-dev': example('aws-dev') }, undefined);
-    expect(env!.app.backups.restoreCheck).toEqual({ enabled: true, schedule: '30 5 * * 3' });
+    expect(parsed('aws-dev').app.backups.restoreCheck).toEqual({ enabled: true, schedule: '30 5 * * 3' });
   });
 
   it('refuses a schedule that is not a daily or weekly cron, in one line', () => {
     const input = example('aws-dev');
     input.app.backups.restoreCheck = { schedule: '@weekly' };
-    expect(problemsOf(() => loadEnvironments({ 'aws-dev': input }, undefined))).toEqual([
+    expect(problemsOf(() => parsed('aws-dev', input))).toEqual([
       'config/aws-dev: app.backups.restoreCheck.schedule: "@weekly" is not valid (allowed: a daily or weekly cron in UTC such as "30 5 * * 3")',
     ]);
   });
 
   it('turned off, its alerts go too', () => {
-    const [env] = loadEnvironments({ 'aws-dev': { ...example('aws-dev'), app: { ...example('aws-dev').app, backups: { ...example('aws-dev').app.backups,
-      restoreCheck: { enabled: false } } } } }, undefined);
-    const names = alertGroups(env!).flatMap((g) => g.rules.map((r) => r.alert));
+    const input = example('aws-dev');
+    input.app.backups.restoreCheck = { enabled: false };
+    const names = alertGroups(parsed('aws-dev', input)).flatMap((g) => g.rules.map((r) => r.alert));
     expect(names).not.toContain('MongoDBRestoreCheckFailed');
     expect(names).toContain('MongoDBBackupFailed');
-    const [on] = loadEnvironments({ 'aws-dev': example('aws-dev') }, undefined);
-    expect(alertGroups(on!).flatMap((g) => g.rules.map((r) => r.alert))).toEqual(expect.arrayContaining(['MongoDBRestoreCheckFailed',
+    expect(alertGroups(parsed('aws-dev')).flatMap((g) => g.rules.map((r) => r.alert))).toEqual(expect.arrayContaining(['MongoDBRestoreCheckFailed',
       'MongoDBRestoreCheckStale']));
   });
 });
@@ -258,26 +255,38 @@ case "$cmd" in
 esac
 `;
 
-  it('picks the newest backup whose metadata says done (not one still running), copies it with its marker file, then signals', () => {
+  /** Runs `check` with a container in a temporary `dir` holding `blobs` (paths under azure-prod/), and the fake az on PATH. */
+  const withStore = (blobs: Record<string, string>, extra: Record<string, string>, check: (env: Record<string, string>, dir: string) => void): void => {
     const dir = tempDir();
     try {
-      const blobs = join(dir, 'store', 'blobs', 'azure-prod');
-      mkdirSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0'), { recursive: true });
-      mkdirSync(join(blobs, '2026-12-02T01:30:00Z', 'rs0'), { recursive: true });
-      writeFileSync(join(blobs, '.pbm.init'), 'v2.12.0');
-      // PBM's json.MarshalIndent with tabs: the top-level status sits one tab in, each replica set's deeper.
-      writeFileSync(join(blobs, '2026-12-01T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-01T01:30:00Z",\n\t"status": "done"\n}');
-      writeFileSync(join(blobs, '2026-12-02T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-02T01:30:00Z",\n\t"replsets": [\n\t\t{\n\t\t\t"status": ' +
-        '"done"\n\t\t}\n\t],\n\t"status": "running"\n}');
-      writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'meta.pbm'), 'meta');
-      writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'rocketchat.users.s2'), 'users');
+      for (const [path, content] of Object.entries(blobs)) {
+        mkdirSync(join(dir, 'store', 'blobs', 'azure-prod', path, '..'), { recursive: true });
+        writeFileSync(join(dir, 'store', 'blobs', 'azure-prod', path), content);
+      }
       mkdirSync(join(dir, 'bin'));
       writeFileSync(join(dir, 'bin', 'az'), FAKE_AZ);
       chmodSync(join(dir, 'bin', 'az'), 0o755);
       writeFileSync(join(dir, 'token'), 'federated');
-      const dest = join(dir, 'backup');
-      const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups',
-        PREFIX: 'azure-prod', DEST: dest, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token') };
+      check({ PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups', PREFIX: 'azure-prod',
+        DEST: join(dir, 'backup'), AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token'), ...extra }, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const DONE = '{\n\t"name": "2026-12-01T01:30:00Z",\n\t"status": "done"\n}';
+
+  it('picks the newest backup whose metadata says done (not one still running), copies it with its marker file, then signals', () => {
+    withStore({
+      '.pbm.init': 'v2.12.0',
+      // PBM's json.MarshalIndent with tabs: the top-level status sits one tab in, each replica set's deeper.
+      '2026-12-01T01:30:00Z.pbm.json': DONE,
+      '2026-12-02T01:30:00Z.pbm.json': '{\n\t"name": "2026-12-02T01:30:00Z",\n\t"replsets": [\n\t\t{\n\t\t\t"status": "done"\n\t\t}\n\t],\n\t"status": ' +
+        '"running"\n}',
+      '2026-12-02T01:30:00Z/rs0/meta.pbm': 'meta',
+      '2026-12-01T01:30:00Z/rs0/meta.pbm': 'meta',
+      '2026-12-01T01:30:00Z/rs0/rocketchat.users.s2': 'users',
+    }, {}, (env, dir) => {
+      const dest = env.DEST!;
       const out = execFileSync('/bin/sh', ['-c', restoreCheckCopyScript()], { env, encoding: 'utf8' });
       expect(out).toContain('copied 2026-12-01T01:30:00Z');
       expect(readFileSync(join(dest, 'azure-prod', '.pbm.init'), 'utf8')).toBe('v2.12.0');
@@ -297,34 +306,18 @@ esac
       expect(files).toHaveLength(2);
       for (const [, before] of files) expect(before).toMatch(/^login --service-principal/);
       expect(existsSync(join(dest, '.failed'))).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a copy that fails leaves .failed (which the check waits for too) and no .copied', () => {
-    const dir = tempDir();
-    try {
-      const blobs = join(dir, 'store', 'blobs', 'azure-prod');
-      mkdirSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0'), { recursive: true });
-      writeFileSync(join(blobs, '.pbm.init'), 'v2.12.0');
-      writeFileSync(join(blobs, '2026-12-01T01:30:00Z.pbm.json'), '{\n\t"name": "2026-12-01T01:30:00Z",\n\t"status": "done"\n}');
-      writeFileSync(join(blobs, '2026-12-01T01:30:00Z', 'rs0', 'rocketchat.users.s2'), 'users');
-      mkdirSync(join(dir, 'bin'));
-      writeFileSync(join(dir, 'bin', 'az'), FAKE_AZ);
-      chmodSync(join(dir, 'bin', 'az'), 0o755);
-      writeFileSync(join(dir, 'token'), 'federated');
-      const dest = join(dir, 'backup');
-      const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STORE: join(dir, 'store'), ACCOUNT: 'bak', CONTAINER: 'mongodb-backups',
-        PREFIX: 'azure-prod', DEST: dest, AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't', AZURE_FEDERATED_TOKEN_FILE: join(dir, 'token'),
-        FAIL_ON: 'rocketchat.users.s2' };
+    const blobs = { '.pbm.init': 'v2.12.0', '2026-12-01T01:30:00Z.pbm.json': DONE, '2026-12-01T01:30:00Z/rs0/rocketchat.users.s2': 'users' };
+    withStore(blobs, { FAIL_ON: 'rocketchat.users.s2' }, (env) => {
+      const dest = env.DEST!;
       expect(() => execFileSync('/bin/sh', ['-c', restoreCheckCopyScript()], { env, encoding: 'utf8', stdio: 'pipe' })).toThrow(/AADSTS700024/);
       expect(existsSync(join(dest, '.failed'))).toBe(true);
       expect(existsSync(join(dest, '.copied'))).toBe(false);
       const check = cronJob('azure-prod').pod.containers.find((c: Json) => c.name === 'check');
       expect(check.env).toEqual(expect.arrayContaining([{ name: 'WAIT_FOR', value: '/backup/.copied' }, { name: 'WAIT_FAILED', value: '/backup/.failed' }]));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

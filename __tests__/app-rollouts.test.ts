@@ -5,8 +5,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../config/environments';
-import { loadEnvironments } from '../config/load';
-import type { Environment } from '../config/schema';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +14,7 @@ import { bundlePostRenderer } from '../scripts/post-renderer-bundle';
 import { ROCKETCHAT } from '../config/names';
 import { rolloutPatch } from '../constructs/app/rocketchat';
 import { postRenderer } from '../scripts/render/render';
-import { example, type Json, problemsOf, release, renderedObjectsOf, resources, synthExamples, validate } from './support';
+import { example, type Json, parsed, problemsOf, release, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 const { patchManifests } = require(POST_RENDERER_SCRIPT) as { patchManifests: (text: string, patch: object) => string };
 
@@ -40,7 +38,6 @@ const hpa = (env: string): Json => {
 const namespaceLabels = (env: string): Record<string, string> =>
   resources(stacks[`${env}-app`]!, 'kubernetes_namespace_v1').find((n) => n.metadata.name === ROCKETCHAT.namespace)!.metadata.labels;
 const ingressAnnotations = (env: string): Record<string, string> => rendered(env, ROCKETCHAT.release, 'Ingress').metadata.annotations;
-const parsed = (name: string): Environment => loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined)[0]!;
 /** Every registered environment: one added by the README's steps is checked too. */
 const ENVS = Object.keys(ENVIRONMENTS);
 
@@ -125,12 +122,8 @@ describe('rollout configuration', () => {
     const env = parsed('aws-prod');
     const custom = { ...env, app: { ...env.app, rocketchat: { ...env.app.rocketchat, rollout: { preStopSeconds: 60, drainSeconds: 45,
       terminationGracePeriodSeconds: 120, maxSurgePercent: 50 } } } };
-    expect(rolloutPatch(custom).merge).toEqual({
-      spec: {
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 0 } },
-        template: { spec: { terminationGracePeriodSeconds: 120, containers: [{ name: 'rocketchat', lifecycle: { preStop: { sleep: { seconds: 60 } } } }] } },
-      },
-    });
+    expect(rolloutPatch(custom).merge).toEqual({ spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: 0 } },
+      template: { spec: { terminationGracePeriodSeconds: 120, containers: [{ name: 'rocketchat', lifecycle: { preStop: { sleep: { seconds: 60 } } } }] } } } });
   });
   it('refuses a preStop wait that ends before the load balancer stops sending (drain + 15 s)', () => {
     const config = input();
@@ -220,10 +213,8 @@ describe('post-renderer (post-renderers/patch-workload.cjs)', () => {
   it('the render harness runs it as the helm provider does: node with the args, from the stack directory', () => {
     const body = { postrender: { binary_path: 'node', args: ['assets/x/patch-workload.cjs', '{"kind":"Deployment"}'] } };
     const run = postRenderer(body, '/out/stacks/aws-prod-app');
-    expect([run.flags, run.cwd]).toEqual([
-      ['--post-renderer', 'node', '--post-renderer-args', 'assets/x/patch-workload.cjs', '--post-renderer-args', '{"kind":"Deployment"}'],
-      '/out/stacks/aws-prod-app',
-    ]);
+    expect([run.flags, run.cwd]).toEqual([['--post-renderer', 'node', '--post-renderer-args', 'assets/x/patch-workload.cjs', '--post-renderer-args',
+      '{"kind":"Deployment"}'], '/out/stacks/aws-prod-app']);
   });
   it.each(['aws-prod-platform', 'aws-prod-app', 'azure-dev-platform'])('%s: the helm provider keeps each release\'s manifest, so plans show object diffs',
     (stack) => {

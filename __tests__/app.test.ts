@@ -64,12 +64,9 @@ describe('MongoDB replica set', () => {
     expect(client.spec).toMatchObject({ secretName: 'mongodb-client-tls', usages: ['client auth', 'digital signature', 'key encipherment'], issuerRef: {
       name: 'internal-ca', kind: 'ClusterIssuer' } });
     const uri = resources(app('aws-prod'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-uri')!.data['mongo-uri'];
-    expect(uri)
-      .toMatch(new RegExp(
-        '^mongodb:\\/\\/rocketchat:\\$\\{random_password\\.[^}]+\\.result\\}@rocketchat-mongodb-rs0\\.mongodb\\.svc\\.cluster\\.l' +
-        'ocal:27017\\/rocketchat\\?replicaSet=rs0&authSource=admin&tls=true&tlsCAFile=\\/etc\\/mongodb-client\\/ca\\.crt&tlsCerti' +
-        'ficateKeyFile=\\/etc\\/mongodb-client\\/tls-combined\\.pem$',
-      ));
+    expect(uri).toMatch(new RegExp('^mongodb://rocketchat:\\$\\{random_password\\.[^}]+\\.result\\}@rocketchat-mongodb-rs0\\.mongodb\\.svc\\.cluster\\.local:' +
+      '27017/rocketchat\\?replicaSet=rs0&authSource=admin&tls=true&tlsCAFile=/etc/mongodb-client/ca\\.crt&tlsCertificateKeyFile=/etc/mongodb-client/' +
+      'tls-combined\\.pem$'));
   });
 
   it('gives Rocket.Chat a SCRAM user with readWrite on its database and cluster monitoring only, and every system user a generated password', () => {
@@ -79,10 +76,8 @@ describe('MongoDB replica set', () => {
     const users = resources(app('azure-dev'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'rocketchat-mongodb-users')!;
     expect(spec.secrets.users).toEqual(SECRET_REF);
     const passwords = Object.entries<string>(users.data).filter(([k]) => k.endsWith('_PASSWORD'));
-    expect(passwords.map(([k]) => k).sort()).toEqual([
-      'MONGODB_BACKUP_PASSWORD', 'MONGODB_CLUSTER_ADMIN_PASSWORD', 'MONGODB_CLUSTER_MONITOR_PASSWORD', 'MONGODB_DATABASE_ADMIN_PASSWORD',
-        'MONGODB_USER_ADMIN_PASSWORD',
-    ]);
+    expect(passwords.map(([k]) => k).sort()).toEqual(['MONGODB_BACKUP_PASSWORD', 'MONGODB_CLUSTER_ADMIN_PASSWORD', 'MONGODB_CLUSTER_MONITOR_PASSWORD',
+      'MONGODB_DATABASE_ADMIN_PASSWORD', 'MONGODB_USER_ADMIN_PASSWORD']);
     for (const [, value] of passwords) expect(value).toMatch(/^\$\{random_password\.[^}]+\.result\}$/);
     expect(resources(app('azure-dev'), 'random_password').every((p) => p.special === false && p.length >= 32)).toBe(true);
   });
@@ -94,10 +89,8 @@ describe('MongoDB replica set', () => {
     expect(sidecar.ports).toEqual([{ name: 'metrics', containerPort: 9216 }]);
     const monitor = objects('aws-dev', 'rocketchat-mongodb').find((o: Json) => o.kind === 'PodMonitor')!;
     expect(monitor.spec).toEqual({ selector: { matchLabels: MONGOD_POD_LABELS }, podMetricsEndpoints: [{ port: 'metrics', interval: '30s' }] });
-    expect(sidecar.env).toEqual([
-      { name: 'MONGODB_USER', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_USER' } } },
-      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_PASSWORD' } } },
-    ]);
+    expect(sidecar.env).toEqual([{ name: 'MONGODB_USER', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_USER' } } },
+      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: SECRET_REF, key: 'MONGODB_CLUSTER_MONITOR_PASSWORD' } } }]);
   });
 });
 
@@ -106,12 +99,8 @@ describe('MongoDB backups', () => {
     const plan = config(env).app.backups;
     const backup = replicaSet(env).spec.backup;
     expect(backup).toMatchObject({ enabled: true, image: IMAGES.perconaBackupMongodb, pitr: { enabled: true, oplogSpanMin: plan.pitrOplogSpanMinutes } });
-    expect(backup.tasks).toEqual([
-      {
-        name: 'full', enabled: true, schedule: plan.fullBackupSchedule, type: 'logical', storageName: 'main', compressionType: 'zstd',
-        retention: { type: 'count', count: plan.deleteAfterDays, deleteFromStorage: true },
-      },
-    ]);
+    expect(backup.tasks).toEqual([{ name: 'full', enabled: true, schedule: plan.fullBackupSchedule, type: 'logical', storageName: 'main',
+      compressionType: 'zstd', retention: { type: 'count', count: plan.deleteAfterDays, deleteFromStorage: true } }]);
   });
 
   it('sizes the backup-agent sidecar per tier: CPU and memory requests and a memory limit, no CPU limit', () => {
@@ -256,11 +245,8 @@ describe('ingress', () => {
   it('AWS: the ALB contract with the platform certificate, HTTPS redirect and /api/v1/info health check', () => {
     const ingress = values(rocketchat('aws-prod')).ingress;
     expect(ingress).toMatchObject({ enabled: true, ingressClassName: 'alb', tls: [] });
-    expect(ingress.annotations).toMatchObject({
-      'alb.ingress.kubernetes.io/ssl-redirect': '443',
-      'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
-      'alb.ingress.kubernetes.io/healthcheck-path': '/api/v1/info',
-    });
+    expect(ingress.annotations).toMatchObject({ 'alb.ingress.kubernetes.io/ssl-redirect': '443', 'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
+      'alb.ingress.kubernetes.io/healthcheck-path': '/api/v1/info' });
     expect(ingress.annotations['alb.ingress.kubernetes.io/certificate-arn'])
       .toBe('${data.terraform_remote_state.aws-prod-platform-state.outputs.certificate_arn}');
     expect(values(rocketchat('aws-prod')).host).toBe('chat.example.com');
@@ -366,32 +352,25 @@ describe('network policies', () => {
 });
 
 describe('app configuration', () => {
-  it('refuses more than one replica without a license secret', () => {
-    const input = example('aws-prod');
-    delete input.app.rocketchat.licenseSecret;
-    expect(problemsOf(validate('aws-prod', input))).toEqual([
+  it.each<[string, string, (c: Json) => void, string[]]>([
+    ['more than one replica without a license secret', 'aws-prod', (c) => delete c.app.rocketchat.licenseSecret, [
       'config/aws-prod: app.rocketchat.licenseSecret: is missing but up to 9 replicas are configured; more than one Rocket.Chat replica needs an ' +
-        'Enterprise license (allowed: the name of a secret holding the license, or replicas 1 without autoscaling above 1)',
-    ]);
-  });
-  it('refuses an autoscaler ceiling below the replicas, an unknown node pool, and deletion before the cool tier', () => {
-    const input = example('aws-prod');
-    input.app.rocketchat.autoscaling.maxReplicas = 2;
-    input.app.mongodb.nodePool = 'gpu';
-    input.app.backups.deleteAfterDays = 30;
-    expect(problemsOf(validate('aws-prod', input))).toEqual([
+        'Enterprise license (allowed: the name of a secret holding the license, or replicas 1 without autoscaling above 1)']],
+    ['an autoscaler ceiling below the replicas, an unknown node pool, and deletion before the cool tier', 'aws-prod', (c) => {
+      c.app.rocketchat.autoscaling.maxReplicas = 2;
+      c.app.mongodb.nodePool = 'gpu';
+      c.app.backups.deleteAfterDays = 30;
+    }, [
       'config/aws-prod: app.rocketchat.autoscaling.maxReplicas: 2 is below replicas 3 (allowed: an integer from 3 to 50)',
       'config/aws-prod: app.mongodb.nodePool: "gpu" is not a node pool of this environment (allowed: general, data)',
-      'config/aws-prod: app.backups.deleteAfterDays: 30 is not after coolAfterDays 30, so backups would never reach the cool tier (allowed: more than 30)',
-    ]);
-  });
-  it('refuses a backup schedule that is not daily or weekly, naming the field and value', () => {
-    const input = example('azure-dev');
-    input.app.backups.fullBackupSchedule = '*/5 * * * *';
-    expect(problemsOf(validate('azure-dev', input))).toEqual([
+      'config/aws-prod: app.backups.deleteAfterDays: 30 is not after coolAfterDays 30, so backups would never reach the cool tier (allowed: more than 30)']],
+    ['a backup schedule that is not daily or weekly, naming the field and value', 'azure-dev', (c) => (c.app.backups.fullBackupSchedule = '*/5 * * * *'), [
       'config/azure-dev: app.backups.fullBackupSchedule: "*/5 * * * *" is not valid (allowed: a daily or weekly cron in UTC such as "0 2 * * *" or "0 2 ' +
-        '* * 0")',
-    ]);
+        '* * 0")']],
+  ])('refuses %s', (_what, env, change, problems) => {
+    const input = example(env);
+    change(input);
+    expect(problemsOf(validate(env, input))).toEqual(problems);
   });
 });
 

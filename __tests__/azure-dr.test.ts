@@ -127,34 +127,18 @@ describe('azure-dr platform layer: its way in to the source, before the app laye
 });
 
 describe('azure-dr app layer: the declarative restore', () => {
-  const sourceReads = (): Record<string, string> =>
-    Object.fromEntries(
-      Object.entries(data(app('azure-dr'), 'azurerm_key_vault_secret'))
-        .filter(([, d]) => d.key_vault_id === SOURCE_VAULT)
-        .map(([id, d]) => [d.name as string, `data.azurerm_key_vault_secret.${id}.value`]),
-    );
+  const sourceReads = (): Record<string, string> => Object.fromEntries(Object.entries(data(app('azure-dr'), 'azurerm_key_vault_secret'))
+    .filter(([, d]) => d.key_vault_id === SOURCE_VAULT).map(([id, d]) => [d.name as string, `data.azurerm_key_vault_secret.${id}.value`]));
 
   it("synthesizes a PerconaServerMongoDBRestore reading the named backup from azure-dr's own copy, then every oplog slice", () => {
     const objects = objectsOf(app('azure-dr'), 'rocketchat-mongodb-restore');
-    expect(objects).toEqual([
-      {
-        apiVersion: 'psmdb.percona.com/v1',
-        kind: 'PerconaServerMongoDBRestore',
-        metadata: { name: 'restore-from-azure-prod-1', namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install',
-          'helm.sh/hook-delete-policy': 'hook-failed' } },
-        spec: {
-          clusterName: 'rocketchat-mongodb',
-          backupSource: {
-            type: 'logical',
-            destination: 'azure://mongodb-backups/azure-prod/2026-11-23T01:30:21Z',
-            // azure-dr's own account and key (mongodb-backup-azure): PBM can rewrite the resync's marker file there; nothing of azure-prod's is writable.
-            azure: { container: 'mongodb-backups', prefix: 'azure-prod', credentialsSecret: expect
-              .stringMatching(/^\$\{kubernetes_secret_v1\.cloud_backup-credentials_[0-9A-F]+\.metadata\[0\]\.name\}$/) },
-          },
-          pitr: { type: 'latest' },
-        },
-      },
-    ]);
+    expect(objects).toEqual([{ apiVersion: 'psmdb.percona.com/v1', kind: 'PerconaServerMongoDBRestore', metadata: { name: 'restore-from-azure-prod-1',
+      namespace: 'mongodb', annotations: { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-failed' } }, spec: {
+      clusterName: 'rocketchat-mongodb', pitr: { type: 'latest' }, backupSource: { type: 'logical',
+        destination: 'azure://mongodb-backups/azure-prod/2026-11-23T01:30:21Z',
+        // azure-dr's own account and key (mongodb-backup-azure): PBM can rewrite the resync's marker file there; nothing of azure-prod's is writable.
+        azure: { container: 'mongodb-backups', prefix: 'azure-prod', credentialsSecret: expect
+          .stringMatching(/^\$\{kubernetes_secret_v1\.cloud_backup-credentials_[0-9A-F]+\.metadata\[0\]\.name\}$/) } } } }]);
     expect(resources(app('azure-dr'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'mongodb-restore-source-azure')).toBeUndefined();
   });
 

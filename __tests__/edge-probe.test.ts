@@ -131,15 +131,9 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
 
   it('probes https://<domain> every 5 minutes with the script shipped as nodejs/node_modules/edge-probe.js', () => {
     expect(resources(stack, 'aws_synthetics_canary')).toHaveLength(1);
-    expect(canary).toMatchObject({
-      name: 'aws-prod-edge',
-      handler: 'edge-probe.handler',
-      runtime_version: expect.stringMatching(/^syn-nodejs-puppeteer-\d+\.\d+$/),
-      schedule: { expression: 'rate(5 minutes)' },
-      run_config: { environment_variables: { PROBE_BASE_URL: 'https://chat.example.com' } },
-      start_canary: true,
-      delete_lambda: true,
-    });
+    expect(canary).toMatchObject({ name: 'aws-prod-edge', handler: 'edge-probe.handler',
+      runtime_version: expect.stringMatching(/^syn-nodejs-puppeteer-\d+\.\d+$/), schedule: { expression: 'rate(5 minutes)' },
+      run_config: { environment_variables: { PROBE_BASE_URL: 'https://chat.example.com' } }, start_canary: true, delete_lambda: true });
     const zip = unzip(readFileSync(join(examplesOutdir(), 'stacks', 'aws-prod-platform', canary!.zip_file)));
     expect([...zip.keys()]).toEqual(['nodejs/node_modules/edge-probe.js']);
     expect(zip.get('nodejs/node_modules/edge-probe.js')!.toString()).toBe(readFileSync(join(__dirname, '..', 'canaries', 'edge-probe.cjs'), 'utf8'));
@@ -171,22 +165,10 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
   it('pages through the edge alarm topic when it fails or stops running', () => {
     const alarms = resources(stack, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'CloudWatchSynthetics');
     const [topicId] = Object.entries<Json>(stack.resource.aws_sns_topic).find(([, t]) => t.name === 'aws-prod-edge-alarms')!;
-    expect(alarms).toEqual([
-      expect.objectContaining({
-        alarm_name: 'aws-prod-edge-probe-failing',
-        metric_name: 'SuccessPercent',
-        dimensions: { CanaryName: 'aws-prod-edge' },
-        statistic: 'Average',
-        period: 300,
-        comparison_operator: 'LessThanThreshold',
-        threshold: 100,
-        evaluation_periods: 3,
-        datapoints_to_alarm: 2,
-        treat_missing_data: 'breaching',
-        alarm_actions: [`\${aws_sns_topic.${topicId}.arn}`],
-        ok_actions: [`\${aws_sns_topic.${topicId}.arn}`],
-      }),
-    ]);
+    expect(alarms).toEqual([expect.objectContaining({ alarm_name: 'aws-prod-edge-probe-failing', metric_name: 'SuccessPercent',
+      dimensions: { CanaryName: 'aws-prod-edge' }, statistic: 'Average', period: 300, comparison_operator: 'LessThanThreshold', threshold: 100,
+      evaluation_periods: 3, datapoints_to_alarm: 2, treat_missing_data: 'breaching', alarm_actions: [`\${aws_sns_topic.${topicId}.arn}`],
+      ok_actions: [`\${aws_sns_topic.${topicId}.arn}`] })]);
   });
 
   it('runs with a role that may write only under its artifact prefix and publish only Synthetics metrics (IAM evaluator)', async () => {
@@ -195,16 +177,8 @@ describe('AWS: the CloudWatch Synthetics canary of aws-prod', () => {
     const probe = (type: string) => Object.fromEntries(Object.entries<Json>(stack.resource[type]).filter(([, r]) => r['//'].metadata.path
       .includes('/edge/probe/')));
     const model = awsAccessModel({
-      'aws-prod-platform': {
-        provider: stack.provider,
-        resource: {
-          aws_iam_role: probe('aws_iam_role'),
-          aws_iam_role_policy: probe('aws_iam_role_policy'),
-          aws_kms_key: probe('aws_kms_key'),
-          aws_s3_bucket: stack.resource.aws_s3_bucket,
-          aws_s3_bucket_policy: stack.resource.aws_s3_bucket_policy,
-        },
-      },
+      'aws-prod-platform': { provider: stack.provider, resource: { aws_iam_role: probe('aws_iam_role'), aws_iam_role_policy: probe('aws_iam_role_policy'),
+        aws_kms_key: probe('aws_kms_key'), aws_s3_bucket: stack.resource.aws_s3_bucket, aws_s3_bucket_policy: stack.resource.aws_s3_bucket_policy } },
       // The deploy boundary every layer role carries is defined with the CI identities.
       'bootstrap-euw1-222222222222': synthExamples().stacks['bootstrap-euw1-222222222222']!,
     });

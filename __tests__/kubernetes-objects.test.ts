@@ -39,20 +39,16 @@ describe('Kubernetes objects written in code', () => {
         },
       },
     };
-    expect(collectObjects(stacks).map((f) => `${f.where} ${f.object.kind}`)).toEqual([
-      's kubernetes_manifest.issuer ClusterIssuer',
-      's helm_release.grafana.values[0].extraObjects[0] ConfigMap',
-    ]);
+    expect(collectObjects(stacks).map((f) => `${f.where} ${f.object.kind}`)).toEqual(['s kubernetes_manifest.issuer ClusterIssuer',
+      's helm_release.grafana.values[0].extraObjects[0] ConfigMap']);
   });
 
   it('accepts a valid object and rejects a missing required field, a wrong type and an unmodelled kind', async () => {
     const check = (object: Record<string, unknown>) => objectProblem({ where: 'x', object });
     expect(await check({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }))
       .toBeUndefined();
-    expect(await check({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'tls' }, spec: { dnsNames: ['a.example.com'], issuerRef: {
-      name: 'ca' } } })).toMatch(
-      /^x: Certificate tls .*secretName/,
-    );
+    expect(await check({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'tls' }, spec: { dnsNames: ['a.example.com'],
+      issuerRef: { name: 'ca' } } })).toMatch(/^x: Certificate tls .*secretName/);
     expect(await check({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {},
       policyTypes: 'Ingress' } })).toMatch(
       /^x: NetworkPolicy deny .*policyTypes/,

@@ -138,10 +138,8 @@ describe('Azure plan bundles: signed by the plan identity, verified against the 
     // No deploy identity may hand out a role that signs or imports key material (the allowlist its RBAC administrator condition names).
     expect(JSON.stringify(prodStore)).not.toContain('14b46e9e-c2b7-41b4-b07b-48a6ebf60603');
     const grants = resources(prodStore, 'azurerm_role_assignment').filter((a) => String(a.role_definition_id ?? '').includes('-signer_'));
-    expect(grants.map((g) => [g.scope, g.principal_id])).toEqual([
-      ['${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}',
-        '${azurerm_user_assigned_identity.ci-azure-prod_plan_3CE5C745.principal_id}'],
-    ]);
+    expect(grants.map((g) => [g.scope, g.principal_id])).toEqual([['${azurerm_key_vault_key.plan-signing_azure-prod-key_1D4DB0BF.resource_versionless_id}',
+      '${azurerm_user_assigned_identity.ci-azure-prod_plan_3CE5C745.principal_id}']]);
     const lock = resources(prodStore, 'azurerm_management_lock')[0]!;
     expect(lock.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^azurerm_key_vault\.plan-signing_vault_/), expect
       .stringMatching(/^azurerm_key_vault_key\.plan-signing_azure-prod-key_/)]));

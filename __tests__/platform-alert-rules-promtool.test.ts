@@ -27,10 +27,8 @@ const PREVIOUS = '[previous rule]';
  * is replaced; with `record`, the recording rule of that name in the alert's group instead.
  */
 const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string; record?: string; cases?: readonly string[] }[] = [
-  {
-    alert: 'MongoDBConnectionsLow',
-    expr: 'mongodb_ss_connections{conn_type="available"} / (mongodb_ss_connections{conn_type="available"} + mongodb_ss_connections{conn_type="current"}) < 0.1',
-  },
+  { alert: 'MongoDBConnectionsLow', expr: 'mongodb_ss_connections{conn_type="available"} / (mongodb_ss_connections{conn_type="available"} + ' +
+    'mongodb_ss_connections{conn_type="current"}) < 0.1' },
   { alert: 'MongoDBReplicationLag', expr: 'max by (namespace, pod) (mongodb_mongod_replset_member_replication_lag) > 10' },
   // The 24-hour error objective's page before the on-call review: no floor on failures.
   {
@@ -49,11 +47,8 @@ const PREVIOUS_RULES: readonly { alert: string; expr: string; severity?: string;
       'page nobody', "a new environment's first deploy: pods ready 4 minutes after the Deployment is created page nobody"],
   },
   // A rule counting ACTIVE ingesters would page for every pod that leaves the ring gracefully and takes a while to return.
-  {
-    alert: 'TempoIngesterUnhealthy',
-    expr: 'max(tempo_ring_members{name="ingester", state="ACTIVE"}) < 3',
-    cases: ['a drain: one ingester left gracefully and is back after 25 minutes'],
-  },
+  { alert: 'TempoIngesterUnhealthy', expr: 'max(tempo_ring_members{name="ingester", state="ACTIVE"}) < 3',
+    cases: ['a drain: one ingester left gracefully and is back after 25 minutes'] },
 ];
 const DASHBOARD_RULES = 'dashboard-queries.rules.yml';
 
@@ -257,20 +252,16 @@ describe('amtool: the rendered Alertmanager configuration', () => {
     expect(titles.length).toBeGreaterThanOrEqual(ENVS.length);
     // One amtool run per example: its titles joined by a line no title renders.
     const SEPARATOR = '\n=====\n';
-    const rendered = (
-      await Promise.all(
-        ENVS.map(async (env) => {
-          const mine = titles.filter(([e]) => e === env);
-          const text = mine.map(([, , t]) => t ?? '(none)').join(SEPARATOR);
-          const r = await runTool('amtool', ['template', 'render', `--template.glob=${defaults}`, `--template.text=${text}`, `--template.data=${join(dir,
-            `${env}-template-data.json`)}`]);
-          expect(r.code, `${env}: ${r.stderr}`).toBe(0);
-          const out = r.stdout.split(SEPARATOR);
-          expect(out, env).toHaveLength(mine.length);
-          return mine.map(([, what], i) => `${env} ${what}: ${out[i]}`);
-        }),
-      )
-    ).flat();
+    const rendered = (await Promise.all(ENVS.map(async (env) => {
+      const mine = titles.filter(([e]) => e === env);
+      const text = mine.map(([, , t]) => t ?? '(none)').join(SEPARATOR);
+      const r = await runTool('amtool', ['template', 'render', `--template.glob=${defaults}`, `--template.text=${text}`,
+        `--template.data=${join(dir, `${env}-template-data.json`)}`]);
+      expect(r.code, `${env}: ${r.stderr}`).toBe(0);
+      const out = r.stdout.split(SEPARATOR);
+      expect(out, env).toHaveLength(mine.length);
+      return mine.map(([, what], i) => `${env} ${what}: ${out[i]}`);
+    }))).flat();
     expect(rendered).toHaveLength(titles.length);
     for (const line of rendered) {
       const env = line.split(' ')[0]!;
@@ -295,18 +286,12 @@ describe('amtool: the rendered Alertmanager configuration', () => {
       expect(r.code, `${env} ${labels.join(' ')}: ${r.stderr}`).toBe(0);
       return r.stdout.trim();
     };
-    const got = Object.fromEntries(
-      await Promise.all(
-        ENVS.map(async (env) => {
-          const [watchdog, page, ticket] = await Promise.all([
-            route(env, ['alertname=Watchdog', 'severity=none']),
-            route(env, ['alertname=RocketChatErrorBudgetBurn', 'severity=critical', 'slo=errors']),
-            route(env, ['alertname=RocketChatErrorBudgetBurn', 'severity=warning', 'slo=errors']),
-          ]);
-          return [env, { watchdog, page, ticket }];
-        }),
-      ),
-    );
+    const got = Object.fromEntries(await Promise.all(ENVS.map(async (env) => {
+      const [watchdog, page, ticket] = await Promise.all([route(env, ['alertname=Watchdog', 'severity=none']),
+        route(env, ['alertname=RocketChatErrorBudgetBurn', 'severity=critical', 'slo=errors']),
+        route(env, ['alertname=RocketChatErrorBudgetBurn', 'severity=warning', 'slo=errors'])]);
+      return [env, { watchdog, page, ticket }];
+    })));
     expect(got).toMatchObject(EXAMPLE_ROUTES);
     // Any environment: Watchdog to its heartbeat, else dropped; each severity to the receivers that list it, else dropped.
     for (const env of loadEnvironments(ENVIRONMENTS, undefined)) {

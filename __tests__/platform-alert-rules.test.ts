@@ -8,21 +8,17 @@
 import { Buffer } from 'node:buffer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../config/environments';
-import { loadEnvironments } from '../config/load';
-import type { Environment } from '../config/schema';
 import { fullBackupIntervalHours, pitrMaxLagSeconds } from '../constructs/app/mongodb-alerts';
 import type { AlertRule } from '../constructs/platform/alert-rule';
-import { alertGroups } from '../stacks/platform-alerts';
 import { PSMDB_METRICS } from '../constructs/platform/mongodb-operator/backup-metrics';
-import { clone, example, type Json, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
+import { alertGroups } from '../stacks/platform-alerts';
+import { clone, example, type Json, parsed, problemsOf, renderedObjectsOf, resources, synthExamples, validate } from './support';
 
 let stacks: Record<string, Json>;
 beforeAll(() => {
   stacks = synthExamples().stacks;
 });
 
-const parsed = (name: string): Environment => loadEnvironments({ [name]: ENVIRONMENTS[name] }, undefined)[0]!;
 const kps = (env: string): Json[] => renderedObjectsOf(`${env}-platform`, 'kube-prometheus-stack');
 const one = (objects: Json[], kind: string, name: string): Json => {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
@@ -165,10 +161,8 @@ describe("dead man's switch", () => {
       expect(config.route.routes[0]).toEqual({ receiver: 'heartbeat', matchers: ['alertname = "Watchdog"'], group_wait: '0s', group_interval: '1m',
         repeat_interval: '1m' });
       expect(config.route.routes[0].continue).toBeUndefined();
-      expect(config.receivers.find((r: Json) => r.name === 'heartbeat')).toEqual({
-        name: 'heartbeat',
-        webhook_configs: [{ url_file: '/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url', send_resolved: false, max_alerts: 1 }],
-      });
+      expect(config.receivers.find((r: Json) => r.name === 'heartbeat')).toEqual({ name: 'heartbeat',
+        webhook_configs: [{ url_file: '/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url', send_resolved: false, max_alerts: 1 }] });
     }
   });
 
@@ -204,21 +198,9 @@ describe("dead man's switch", () => {
 });
 
 describe('Prometheus and Alertmanager in prod', () => {
-  const zoneAntiAffinity = (app: string, key: string, value: string) => ({
-    podAntiAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [
-        {
-          topologyKey: 'topology.kubernetes.io/zone',
-          labelSelector: {
-            matchExpressions: [
-              { key: 'app.kubernetes.io/name', operator: 'In', values: [app] },
-              { key, operator: 'In', values: [value] },
-            ],
-          },
-        },
-      ],
-    },
-  });
+  const zoneAntiAffinity = (app: string, key: string, value: string) => ({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{
+    topologyKey: 'topology.kubernetes.io/zone', labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [app] },
+      { key, operator: 'In', values: [value] }] } }] } });
 
   it.each(['aws-prod', 'azure-prod'])('%s: two replicas each, in different zones', (env) => {
     const prometheus = one(kps(env), 'Prometheus', 'kube-prometheus-stack-prometheus').spec;
@@ -230,16 +212,11 @@ describe('Prometheus and Alertmanager in prod', () => {
   });
 
   it.each(['aws-prod', 'azure-prod'])('%s: a disruption budget keeps one of each running, selecting the operator-built pods', (env) => {
-    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-prometheus').spec).toEqual({
-      maxUnavailable: 1,
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
-    });
-    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-alertmanager').spec).toEqual({
-      maxUnavailable: 1,
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'kube-prometheus-stack-alertmanager' } },
-    });
+    const budget = (matchLabels: Record<string, string>) => ({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels } });
+    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-prometheus').spec).toEqual(budget({ 'app.kubernetes.io/name': 'prometheus',
+      'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' }));
+    expect(one(kps(env), 'PodDisruptionBudget', 'kube-prometheus-stack-alertmanager').spec).toEqual(budget({ 'app.kubernetes.io/name': 'alertmanager',
+      alertmanager: 'kube-prometheus-stack-alertmanager' }));
   });
 
   it('dev runs one of each and no budget that would block node drains', () => {

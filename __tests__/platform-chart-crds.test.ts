@@ -69,13 +69,9 @@ const filesUnder = (dir: string): string[] =>
 
 describe('vendored CRD charts (npm run crds:vendor)', () => {
   it('vendors psmdb-operator, aws-load-balancer-controller and kube-prometheus-stack in three parts', () => {
-    expect(VENDORED_CRD_CHARTS.map((c) => `${c.name} ${c.pin.chart} ${c.pin.version}`)).toEqual([
-      'psmdb-operator psmdb-operator 1.22.0',
-      'aws-load-balancer-controller aws-load-balancer-controller 3.5.0',
-      'kube-prometheus-stack-prometheus kube-prometheus-stack 88.5.3',
-      'kube-prometheus-stack-alertmanager kube-prometheus-stack 88.5.3',
-      'kube-prometheus-stack-monitors kube-prometheus-stack 88.5.3',
-    ]);
+    expect(VENDORED_CRD_CHARTS.map((c) => `${c.name} ${c.pin.chart} ${c.pin.version}`)).toEqual(['psmdb-operator psmdb-operator 1.22.0',
+      'aws-load-balancer-controller aws-load-balancer-controller 3.5.0', 'kube-prometheus-stack-prometheus kube-prometheus-stack 88.5.3',
+      'kube-prometheus-stack-alertmanager kube-prometheus-stack 88.5.3', 'kube-prometheus-stack-monitors kube-prometheus-stack 88.5.3']);
     expect(readdirSync(join(crdChartDir({ name: 'x' }), '..')).sort()).toEqual(['aws-load-balancer-controller', ...KPS_PARTS, 'psmdb-operator']);
   });
 

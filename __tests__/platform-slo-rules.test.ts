@@ -117,11 +117,8 @@ describe('burn-rate windows', () => {
     // Availability and latency are time-based: no request floor.
     const availability = renderedGroups('aws-prod').find((g) => g.name === 'slo.availability')!;
     expect(availability.rules.filter((r: Json) => r.alert).map((r: Json) => r.expr).join(' ')).not.toContain('increase(');
-    expect(errors.rules.find((r: Json) => r.record === 'slo:sli_error:ratio_rate2h24m')).toEqual({
-      record: 'slo:sli_error:ratio_rate2h24m',
-      expr: 'sum(rate(rocketchat_rest_api_count{status=~"5.."}[2h24m])) / sum(rate(rocketchat_rest_api_count[2h24m]))',
-      labels: { slo: 'errors' },
-    });
+    expect(errors.rules.find((r: Json) => r.record === 'slo:sli_error:ratio_rate2h24m')).toEqual({ record: 'slo:sli_error:ratio_rate2h24m',
+      expr: 'sum(rate(rocketchat_rest_api_count{status=~"5.."}[2h24m])) / sum(rate(rocketchat_rest_api_count[2h24m]))', labels: { slo: 'errors' } });
     expect(availability.rules[0]).toEqual({
       record: 'slo:sli_error:bad',
       expr: '(sum(kube_deployment_status_replicas_available{namespace="rocketchat", deployment="rocketchat-rocketchat"}) < bool 1) unless on() ' +

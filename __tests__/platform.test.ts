@@ -55,12 +55,8 @@ describe('platform charts', () => {
       expect(release(platform('aws-prod'), chart)).toMatchObject({ repository: pin.repository, version: pin.version, namespace: 'kube-system' });
       expect(() => release(platform('azure-prod'), chart)).toThrow('found 0');
     }
-    expect(release(platform('azure-prod'), 'alb-controller')).toMatchObject({
-      repository: CHARTS.albController.repository,
-      version: CHARTS.albController.version,
-      namespace: 'azure-alb-system',
-      take_ownership: true,
-    });
+    expect(release(platform('azure-prod'), 'alb-controller')).toMatchObject({ repository: CHARTS.albController.repository,
+      version: CHARTS.albController.version, namespace: 'azure-alb-system', take_ownership: true });
   });
   it('creates every platform namespace with a Pod Security level: restricted, node-exporter alone privileged', () => {
     const levels = Object.fromEntries(
@@ -121,16 +117,10 @@ describe('network policies', () => {
 
   it('lets monitoring talk within itself, any pod send OTLP to Alloy, and the API server reach webhooks', () => {
     const p = policies('azure-prod');
-    expect(p['monitoring/within-namespace']).toEqual({
-      pod_selector: { match_labels: {} },
-      policy_types: ['Ingress'],
-      ingress: [{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }],
-    });
-    expect(p['monitoring/otlp-from-workloads']).toEqual({
-      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'alloy' } },
-      policy_types: ['Ingress'],
-      ingress: [{ from: [{ namespace_selector: {} }], ports: [{ port: '4317', protocol: 'TCP' }, { port: '4318', protocol: 'TCP' }] }],
-    });
+    expect(p['monitoring/within-namespace']).toEqual({ pod_selector: { match_labels: {} }, policy_types: ['Ingress'],
+      ingress: [{ from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }] });
+    expect(p['monitoring/otlp-from-workloads']).toEqual({ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'alloy' } }, policy_types: ['Ingress'],
+      ingress: [{ from: [{ namespace_selector: {} }], ports: [{ port: '4317', protocol: 'TCP' }, { port: '4318', protocol: 'TCP' }] }] });
     // Only the webhook servers, only their port, from any source: Cilium (AKS) never matches the API server's konnectivity path with an ipBlock.
     expect(p['monitoring/webhooks-from-api-server']!.pod_selector).toEqual({ match_labels: {
       'app.kubernetes.io/name': 'kube-prometheus-stack-prometheus-operator' } });
@@ -143,11 +133,9 @@ describe('network policies', () => {
   });
 
   it('lets the load balancer reach Grafana only where Grafana is exposed', () => {
-    expect(policies('aws-dev')['monitoring/grafana-from-load-balancer']).toEqual({
-      pod_selector: { match_labels: { 'app.kubernetes.io/name': 'grafana' } },
-      policy_types: ['Ingress'],
-      ingress: [{ from: ['10.10.0.0/24', '10.10.1.0/24', '10.10.2.0/24'].map((cidr) => ({ ip_block: { cidr } })), ports: [{ port: '3000', protocol: 'TCP' }] }],
-    });
+    expect(policies('aws-dev')['monitoring/grafana-from-load-balancer']).toEqual({ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'grafana' } },
+      policy_types: ['Ingress'], ingress: [{ from: ['10.10.0.0/24', '10.10.1.0/24', '10.10.2.0/24'].map((cidr) => ({ ip_block: { cidr } })),
+      ports: [{ port: '3000', protocol: 'TCP' }] }] });
     expect(policies('azure-dev')['monitoring/grafana-from-load-balancer']!.ingress[0].from).toEqual([{ ip_block: { cidr: expect.stringMatching(/^10\./) } }]);
     for (const env of ['aws-prod', 'azure-prod']) expect(policies(env)['monitoring/grafana-from-load-balancer']).toBeUndefined();
   });
@@ -162,11 +150,8 @@ describe('network policies', () => {
     const deny = Object.keys(stack.resource.kubernetes_network_policy_v1).filter((id) => id.startsWith('netpol-monitoring-default-deny-ingress'));
     expect(deny).toHaveLength(1);
     const guarded = Object.entries<Json>(stack.resource.helm_release).filter(([, r]) => ['monitoring', 'cert-manager', 'external-dns'].includes(r.namespace));
-    expect(guarded.map(([, r]) => r.name).sort()).toEqual([
-      'alloy', 'cert-manager', 'cluster-issuers', 'external-dns', 'kube-prometheus-stack',
-      'kube-prometheus-stack-alertmanager-crds', 'kube-prometheus-stack-monitors-crds', 'kube-prometheus-stack-prometheus-crds',
-      'loki', 'tempo', 'tempo-ha',
-    ]);
+    expect(guarded.map(([, r]) => r.name).sort()).toEqual(['alloy', 'cert-manager', 'cluster-issuers', 'external-dns', 'kube-prometheus-stack',
+      'kube-prometheus-stack-alertmanager-crds', 'kube-prometheus-stack-monitors-crds', 'kube-prometheus-stack-prometheus-crds', 'loki', 'tempo', 'tempo-ha']);
     for (const [id] of guarded) expect(waitsFor(`helm_release.${id}`).has(`kubernetes_network_policy_v1.${deny[0]}`), id).toBe(true);
   });
 });
@@ -220,11 +205,9 @@ describe('identity bindings', () => {
   it('grants object storage on one bucket or container only, and DNS changes on one zone only', () => {
     const aws = platform('aws-prod');
     const loki = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'cloud/loki-identity/inline').policy);
-    expect(loki.Statement.map((s: Json) => s.Resource)).toEqual([
-      expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_loki-bucket_[0-9A-F]{8}\.arn\}$/),
+    expect(loki.Statement.map((s: Json) => s.Resource)).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_loki-bucket_[0-9A-F]{8}\.arn\}$/),
       expect.stringMatching(/^\$\{aws_s3_bucket\.cloud_loki-bucket_[0-9A-F]{8}\.arn\}\/\*$/),
-      expect.stringMatching(/^\$\{aws_kms_key\.cloud_platform-key_[0-9A-F]{8}\.arn\}$/),
-    ]);
+      expect.stringMatching(/^\$\{aws_kms_key\.cloud_platform-key_[0-9A-F]{8}\.arn\}$/)]);
     const zone = expect.stringContaining(':route53:::hostedzone/${data.aws_route53_zone.');
     const dns = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'cloud/external-dns-dns-identity/inline').policy);
     expect(dns.Statement.map((s: Json) => s.Sid)).toEqual(['ReadRecordsInZone', 'ChangeRecordsInZone', 'FollowChanges', 'FindZone']);
@@ -232,16 +215,9 @@ describe('identity bindings', () => {
     // cert-manager: _acme-challenge TXT records only, and no zone discovery (the issuer names the zone id).
     const acme = JSON.parse(byPath(aws, 'aws_iam_role_policy', 'cloud/cert-manager-dns-identity/inline').policy);
     expect(acme.Statement.map((s: Json) => s.Sid)).toEqual(['ReadRecordsInZone', 'ChangeRecordsInZone', 'FollowChanges']);
-    expect(acme.Statement[1]).toEqual({
-      Sid: 'ChangeRecordsInZone',
-      Effect: 'Allow',
-      Action: 'route53:ChangeResourceRecordSets',
-      Resource: zone,
-      Condition: {
-        'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
-        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_acme-challenge.*'] },
-      },
-    });
+    expect(acme.Statement[1]).toEqual({ Sid: 'ChangeRecordsInZone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: zone,
+      Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_acme-challenge.*'] } } });
     const azure = platform('azure-prod');
     expect(byPath(azure, 'azurerm_role_assignment', 'cloud/tempo-identity/role-0')).toMatchObject({
       role_definition_name: 'Storage Blob Data Contributor',
@@ -283,11 +259,9 @@ describe('HTTPS only', () => {
       hosts: ['grafana.dev.chat.example.com'] }] });
     expect(grafana.annotations).toMatchObject({
       'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
-      'alb.ingress.kubernetes.io/ssl-redirect': '443',
-      'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
-      'alb.ingress.kubernetes.io/certificate-arn': expect.stringMatching(/^\$\{aws_acm_certificate\..+\.arn\}$/),
-      'alb.ingress.kubernetes.io/healthcheck-path': '/api/health',
-    });
+      'alb.ingress.kubernetes.io/ssl-redirect': '443', 'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
+        'alb.ingress.kubernetes.io/certificate-arn': expect.stringMatching(/^\$\{aws_acm_certificate\..+\.arn\}$/),
+        'alb.ingress.kubernetes.io/healthcheck-path': '/api/health' });
   });
 
   it('Azure: AGC on the delegated subnet, a cert-manager certificate per host, an HTTPS redirect and a health probe', () => {
@@ -328,17 +302,10 @@ describe('HTTPS only', () => {
 describe('cert-manager issuers', () => {
   it('Let\'s Encrypt staging and production over DNS01 in the zone, and an internal CA chain', () => {
     const objects = values(release(platform('azure-prod'), 'cluster-issuers')).objects as Json[];
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'ClusterIssuer/letsencrypt-staging',
-      'ClusterIssuer/letsencrypt',
-      'ClusterIssuer/selfsigned-bootstrap',
-      'Certificate/internal-ca-root',
-      'ClusterIssuer/internal-ca',
-    ]);
-    expect(objects[1]!.spec.acme.solvers[0]).toMatchObject({
-      selector: { dnsZones: ['example.org'] },
-      dns01: { azureDNS: { hostedZoneName: 'example.org', resourceGroupName: 'rg-dns', managedIdentity: { clientID: expect.stringMatching(/client_id\}$/) } } },
-    });
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ClusterIssuer/letsencrypt-staging', 'ClusterIssuer/letsencrypt',
+      'ClusterIssuer/selfsigned-bootstrap', 'Certificate/internal-ca-root', 'ClusterIssuer/internal-ca']);
+    expect(objects[1]!.spec.acme.solvers[0]).toMatchObject({ selector: { dnsZones: ['example.org'] }, dns01: { azureDNS: { hostedZoneName: 'example.org',
+      resourceGroupName: 'rg-dns', managedIdentity: { clientID: expect.stringMatching(/client_id\}$/) } } } });
     expect(objects[3]!.spec).toMatchObject({ isCA: true, secretName: 'internal-ca-root' });
     expect(objects[4]!.spec).toEqual({ ca: { secretName: 'internal-ca-root' } });
     const aws = values(release(platform('aws-prod'), 'cluster-issuers')).objects as Json[];
@@ -354,22 +321,13 @@ describe('cert-manager issuers', () => {
 
 describe('external-dns', () => {
   it('manages only its own records in the zone, with the policy from config', () => {
-    expect(values(release(platform('aws-prod'), 'external-dns'))).toMatchObject({
-      provider: { name: 'aws' },
-      domainFilters: ['example.com'],
-      policy: 'upsert-only',
-      registry: 'txt',
-      txtOwnerId: 'aws-prod',
-    });
+    expect(values(release(platform('aws-prod'), 'external-dns'))).toMatchObject({ provider: { name: 'aws' }, domainFilters: ['example.com'],
+      policy: 'upsert-only', registry: 'txt', txtOwnerId: 'aws-prod' });
     const azure = values(release(platform('azure-dev'), 'external-dns'));
     expect(azure).toMatchObject({ provider: { name: 'azure' }, policy: 'sync', txtOwnerId: 'azure-dev' });
     const config = resources(platform('azure-dev'), 'kubernetes_secret_v1').find((s) => s.metadata.name === 'external-dns-azure')!;
-    expect(JSON.parse(config.data['azure.json'])).toEqual({
-      tenantId: '00000000-0000-0000-0000-0000000000aa',
-      subscriptionId: expect.any(String),
-      resourceGroup: 'rg-dns',
-      useWorkloadIdentityExtension: true,
-    });
+    expect(JSON.parse(config.data['azure.json'])).toEqual({ tenantId: '00000000-0000-0000-0000-0000000000aa', subscriptionId: expect.any(String),
+      resourceGroup: 'rg-dns', useWorkloadIdentityExtension: true });
   });
 });
 
@@ -422,10 +380,8 @@ describe('observability', () => {
   it('receives OTLP alone in Tempo: no Jaeger Service port, no Jaeger receiver in its config', () => {
     for (const env of ['azure-dev', 'aws-prod']) {
       const tempo = values(release(platform(env), 'tempo'));
-      expect(tempo.tempo.receivers).toEqual({
-        jaeger: { protocols: { grpc: null, thrift_binary: null, thrift_compact: null, thrift_http: null } },
-        otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
-      });
+      expect(tempo.tempo.receivers).toEqual({ jaeger: { protocols: { grpc: null, thrift_binary: null, thrift_compact: null, thrift_http: null } },
+        otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } });
       expect(tempo.config).toContain('receivers:\n    {{- toYaml (omit .Values.tempo.receivers "jaeger") | nindent 8 }}\n');
       expect(tempo.config).not.toContain('toYaml .Values.tempo.receivers');
     }
@@ -467,38 +423,12 @@ describe('observability', () => {
     const expr = (name: string): string => synthesized.find((r) => r.alert === name)!.expr;
     // Crash loops, unready pods, filling volumes and node memory are the chart's own
     // (KubePodCrashLooping, KubePodNotReady, KubePersistentVolumeFillingUp, NodeMemoryHighUtilization).
-    expect(rules).toEqual([
-      'NodeHighCpu',
-      'CertificateExpiringSoon',
-      'MongoDBDown',
-      'MongoDBMembersMissing',
-      'MongoDBReplicationLag',
-      'MongoDBConnectionsLow',
-      'RocketChatHighLatencyP99',
-      'MongoDBFullBackupTooOld',
-      'MongoDBPITRLagging',
-      'MongoDBBackupFailed',
-      'MongoDBBackupStuck',
-      'MongoDBBackupOverRpoBudget',
-      'MongoDBRestoreFailed',
-      'MongoDBBackupConfigNotApplied',
-      'MongoDBBackupStatusMissing',
-      'MongoDBRestoreCheckFailed',
-      'MongoDBRestoreCheckStale',
-      'LokiIngestionFailing',
-      'LokiDiscardingLogs',
-      'LokiFlushFailing',
-      'TempoIngestionFailing',
-      'TempoDiscardingSpans',
-      'TempoFlushFailing',
-      'TempoIngesterUnhealthy',
-      'RocketChatAvailabilityBudgetBurn',
-      'RocketChatAvailabilityBudgetBurn',
-      'RocketChatLatencyBudgetBurn',
-      'RocketChatLatencyBudgetBurn',
-      'RocketChatErrorBudgetBurn',
-      'RocketChatErrorBudgetBurn',
-    ]);
+    expect(rules).toEqual(['NodeHighCpu', 'CertificateExpiringSoon', 'MongoDBDown', 'MongoDBMembersMissing', 'MongoDBReplicationLag', 'MongoDBConnectionsLow',
+      'RocketChatHighLatencyP99', 'MongoDBFullBackupTooOld', 'MongoDBPITRLagging', 'MongoDBBackupFailed', 'MongoDBBackupStuck', 'MongoDBBackupOverRpoBudget',
+      'MongoDBRestoreFailed', 'MongoDBBackupConfigNotApplied', 'MongoDBBackupStatusMissing', 'MongoDBRestoreCheckFailed', 'MongoDBRestoreCheckStale',
+      'LokiIngestionFailing', 'LokiDiscardingLogs', 'LokiFlushFailing', 'TempoIngestionFailing', 'TempoDiscardingSpans', 'TempoFlushFailing',
+      'TempoIngesterUnhealthy', 'RocketChatAvailabilityBudgetBurn', 'RocketChatAvailabilityBudgetBurn', 'RocketChatLatencyBudgetBurn',
+      'RocketChatLatencyBudgetBurn', 'RocketChatErrorBudgetBurn', 'RocketChatErrorBudgetBurn']);
     expect(expr('NodeHighCpu')).toMatch(/> 80$/);
     expect(expr('CertificateExpiringSoon')).toContain('< 14 * 86400');
     // Only while the app layer is deployed: a DR standby has no replica set (promtool cases in alert-cases.ts).
@@ -524,11 +454,9 @@ describe('observability', () => {
     expect(am.config.receivers[3].email_configs[0]).toMatchObject({
       auth_password_file: '/etc/alertmanager/secrets/alertmanager-receivers/on-call-mail-smtp-password', require_tls: true });
     const secret = resources(stack, 'kubernetes_secret_v1').find((s) => s.metadata.name === 'alertmanager-receivers')!;
-    expect(secret.data).toEqual({
-      'team-slack-webhook-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
+    expect(secret.data).toEqual({ 'team-slack-webhook-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
       'on-call-mail-smtp-password': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
-      'heartbeat-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/),
-    });
+      'heartbeat-url': expect.stringMatching(/^\$\{data\.azurerm_key_vault_secret\..+\.value\}$/) });
     const names = Object.values<Json>(stack.data.azurerm_key_vault_secret).map((d) => d.name).sort();
     expect(names).toEqual(['alerts-heartbeat-url', 'alerts-slack-webhook', 'alerts-smtp-password', 'edge-pager-url']);
   });
@@ -585,29 +513,16 @@ describe('sizing', () => {
   const sized = (r: Json) => expect(r).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String),
     memory: expect.any(String) } });
   it.each(['aws-dev', 'azure-prod'])('%s: every container the charts run has requests and limits, reloaders and sidecars included', (env) => {
-    const stack = platform(env);
-    const kps = values(release(stack, 'kube-prometheus-stack'));
-    for (const r of [
-      kps.prometheusOperator.resources,
-      kps.prometheusOperator.prometheusConfigReloader.resources,
-      kps.prometheusOperator.admissionWebhooks.patch.resources,
-      kps.prometheus.prometheusSpec.resources,
-      kps.alertmanager.alertmanagerSpec.resources,
-      kps.grafana.resources,
-      kps.grafana.sidecar.resources,
-      kps['kube-state-metrics'].resources,
-      kps['prometheus-node-exporter'].resources,
-      values(release(stack, 'loki')).singleBinary.resources,
-      values(release(stack, 'loki')).sidecar.resources,
+    const chart = (name: string): Json => values(release(platform(env), name));
+    const [kps, certManager] = [chart('kube-prometheus-stack'), chart('cert-manager')];
+    for (const r of [kps.prometheusOperator.resources, kps.prometheusOperator.prometheusConfigReloader.resources,
+      kps.prometheusOperator.admissionWebhooks.patch.resources, kps.prometheus.prometheusSpec.resources, kps.alertmanager.alertmanagerSpec.resources,
+      kps.grafana.resources, kps.grafana.sidecar.resources, kps['kube-state-metrics'].resources, kps['prometheus-node-exporter'].resources,
+      chart('loki').singleBinary.resources, chart('loki').sidecar.resources,
       // aws-dev turns Tempo off.
-      ...(env === 'aws-dev' ? [] : [values(release(stack, 'tempo')).tempo.resources]),
-      values(release(stack, 'alloy')).alloy.resources,
-      values(release(stack, 'alloy')).configReloader.resources,
-      ...['', 'webhook', 'cainjector', 'startupapicheck'].map((k) => (k ? values(release(stack, 'cert-manager'))[k] : values(release(stack,
-        'cert-manager'))).resources),
-      values(release(stack, 'external-dns')).resources,
-    ])
-      sized(r);
+      ...(env === 'aws-dev' ? [] : [chart('tempo').tempo.resources]), chart('alloy').alloy.resources, chart('alloy').configReloader.resources,
+      certManager.resources, certManager.webhook.resources, certManager.cainjector.resources, certManager.startupapicheck.resources,
+      chart('external-dns').resources]) sized(r);
   });
 });
 

@@ -181,10 +181,8 @@ describe('AGC health probes reach the pods', () => {
     }
   });
   it('azure-dev: Rocket.Chat and Grafana are both probed on 3000', () => {
-    expect(probes('azure-dev').map((p) => [p.spec.targetRef.name, p.spec.default.port]).sort()).toEqual([
-      ['kube-prometheus-stack-grafana', 3000],
-      ['rocketchat-rocketchat', 3000],
-    ]);
+    expect(probes('azure-dev').map((p) => [p.spec.targetRef.name, p.spec.default.port]).sort()).toEqual([['kube-prometheus-stack-grafana', 3000],
+      ['rocketchat-rocketchat', 3000]]);
   });
 });
 
@@ -344,12 +342,8 @@ describe('prod observability survives a node drain and a zone loss', () => {
   it('the Tempo loss rules: 2 replicas lose writes at any replication factor (1: the lost share; 2: the quorum)', () => {
     const survives = (replicas: number, rf: number) => ({ write: Math.min(replicas, rf) - 1 >= Math.floor(rf / 2) + 1, read: replicas - 1 >= Math
       .max(replicas, rf) - Math.floor(rf / 2) });
-    expect([survives(2, 1), survives(2, 2), survives(3, 3), survives(3, 1)]).toEqual([
-      { write: false, read: false },
-      { write: false, read: true },
-      { write: true, read: true },
-      { write: false, read: false },
-    ]);
+    expect([survives(2, 1), survives(2, 2), survives(3, 3), survives(3, 1)]).toEqual([{ write: false, read: false }, { write: false, read: true },
+      { write: true, read: true }, { write: false, read: false }]);
   });
   it.each(prodEnvs)('%s: Tempo runs one replica per zone, one of which a drain may take', (env) => {
     const tempo = named(env, 'StatefulSet', 'tempo');
@@ -438,14 +432,7 @@ describe('collectors read only what their pipelines need', () => {
         x === 'secrets' || x === '*')))
       .map((r) => r.metadata.name)
       .sort();
-    expect(readers).toEqual([
-      'cert-manager-cainjector',
-      'cert-manager-controller-certificates',
-      'cert-manager-controller-challenges',
-      'cert-manager-controller-clusterissuers',
-      'cert-manager-controller-issuers',
-      'cert-manager-controller-orders',
-      'kube-prometheus-stack-operator',
-    ]);
+    expect(readers).toEqual(['cert-manager-cainjector', 'cert-manager-controller-certificates', 'cert-manager-controller-challenges',
+      'cert-manager-controller-clusterissuers', 'cert-manager-controller-issuers', 'cert-manager-controller-orders', 'kube-prometheus-stack-operator']);
   });
 });

@@ -10,12 +10,8 @@ import { CrdSchemas, loadModels, modelProblem } from '../scripts/render/schema';
 import { mergeMaps, releaseValues, resolveTemplate, setPath } from '../scripts/render/values';
 
 describe('values as the helm provider builds them', () => {
-  const stack = {
-    resource: {
-      kubernetes_secret_v1: { users: { metadata: { name: 'mongodb-users', namespace: 'mongodb' } } },
-      aws_iam_role: { loki: { name_prefix: 'loki-' } },
-    },
-  };
+  const stack = { resource: { kubernetes_secret_v1: { users: { metadata: { name: 'mongodb-users', namespace: 'mongodb' } } },
+    aws_iam_role: { loki: { name_prefix: 'loki-' } } } };
 
   it('merges values documents in order: maps key by key, lists and scalars replaced', () => {
     expect(mergeMaps({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { c: [3] }, d: 'y' })).toEqual({ a: { b: 1, c: [3] }, d: 'y' });
@@ -28,14 +24,8 @@ describe('values as the helm provider builds them', () => {
       set_sensitive: [{ name: 'auth.password', value: 'true', type: 'string' }],
       set_list: [{ name: 'args', value: ['--a', '--b'] }],
     });
-    expect(values).toEqual({
-      image: { tag: 'v1', pullPolicy: 'Always' },
-      replicas: 3,
-      nodeSelector: { 'kubernetes.io/os': 'linux' },
-      version: '010',
-      auth: { password: 'true' },
-      args: ['--a', '--b'],
-    });
+    expect(values).toEqual({ image: { tag: 'v1', pullPolicy: 'Always' }, replicas: 3, nodeSelector: { 'kubernetes.io/os': 'linux' }, version: '010',
+      auth: { password: 'true' }, args: ['--a', '--b'] });
   });
 
   it('sets list elements by index', () => {
@@ -64,25 +54,16 @@ describe('Pod Security Standards', () => {
   it('refuses host namespaces, hostPath, privileged containers and extra capabilities at baseline', () => {
     const pod = { hostNetwork: true, volumes: [{ name: 'root', hostPath: { path: '/' } }], containers: [{ name: 'c', securityContext: { privileged: true,
       capabilities: { add: ['SYS_ADMIN'] } }, ports: [{ containerPort: 80, hostPort: 80 }] }] };
-    expect(podSecurityViolations(pod, 'baseline').map((v) => v.field)).toEqual([
-      'spec.hostNetwork',
-      'spec.volumes[root].hostPath',
-      'spec.containers[c].securityContext.privileged',
-      'spec.containers[c].securityContext.capabilities.add',
-      'spec.containers[c].ports[80].hostPort',
-    ]);
+    expect(podSecurityViolations(pod, 'baseline').map((v) => v.field)).toEqual(['spec.hostNetwork', 'spec.volumes[root].hostPath',
+      'spec.containers[c].securityContext.privileged', 'spec.containers[c].securityContext.capabilities.add', 'spec.containers[c].ports[80].hostPort']);
     expect(podSecurityViolations(pod, 'privileged')).toEqual([]);
   });
 
   it('requires at restricted: no escalation, non-root, seccomp, dropped capabilities, restricted volume types', () => {
     const pod = { securityContext: {}, volumes: [{ name: 'nfs', nfs: { server: 'x', path: '/' } }], initContainers: [{ name: 'init' }] };
-    expect(podSecurityViolations(pod, 'restricted').map((v) => v.field)).toEqual([
-      'spec.volumes[nfs].nfs',
-      'spec.initContainers[init].securityContext.allowPrivilegeEscalation',
-      'spec.initContainers[init].securityContext.runAsNonRoot',
-      'spec.initContainers[init].securityContext.seccompProfile',
-      'spec.initContainers[init].securityContext.capabilities.drop',
-    ]);
+    expect(podSecurityViolations(pod, 'restricted').map((v) => v.field)).toEqual(['spec.volumes[nfs].nfs',
+      'spec.initContainers[init].securityContext.allowPrivilegeEscalation', 'spec.initContainers[init].securityContext.runAsNonRoot',
+      'spec.initContainers[init].securityContext.seccompProfile', 'spec.initContainers[init].securityContext.capabilities.drop']);
     expect(podSecurityViolations({ ...restrictedPod, containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext,
       runAsUser: 0 } }] }, 'restricted')).toEqual([
       { field: 'spec.containers[app].securityContext.runAsUser', problem: 'runs as UID 0 (Pod Security restricted)' },
@@ -121,10 +102,8 @@ describe('schemas', () => {
     const schemas = new CrdSchemas([crd]);
     const widget = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
     expect(schemas.problems(widget({ size: 2, port: 'http' }))).toEqual([]);
-    expect(schemas.problems(widget({ size: 0, sise: 2 }))).toEqual([
-      { field: 'spec.sise', problem: 'is not in the CRD schema (the API server would drop it)' },
-      { field: 'spec.size', problem: 'must be >= 1 (CRD schema)' },
-    ]);
+    expect(schemas.problems(widget({ size: 0, sise: 2 }))).toEqual([{ field: 'spec.sise', problem: 'is not in the CRD schema (the API server would drop it)' },
+      { field: 'spec.size', problem: 'must be >= 1 (CRD schema)' }]);
   });
 });
 

@@ -426,21 +426,14 @@ describe('AWS WAF logging and alarms', () => {
     const [group] = resources(stack, 'aws_cloudwatch_log_group').filter((g) => String(g.name).startsWith('aws-waf-logs-'));
     expect(group).toMatchObject({ name: 'aws-waf-logs-aws-prod', retention_in_days: 90, kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./) });
     const [logging] = resources(stack, 'aws_wafv2_web_acl_logging_configuration');
-    expect(logging!.redacted_fields).toEqual([
-      { single_header: { name: 'authorization' } },
-      { single_header: { name: 'cookie' } },
-      { single_header: { name: 'x-auth-token' } },
-      { single_header: { name: 'x-user-id' } },
-      { query_string: {} },
-    ]);
+    expect(logging!.redacted_fields).toEqual([{ single_header: { name: 'authorization' } }, { single_header: { name: 'cookie' } },
+      { single_header: { name: 'x-auth-token' } }, { single_header: { name: 'x-user-id' } }, { query_string: {} }]);
   });
 
   it('keeps only blocked requests and managed matches counted by override in the log, so an allowed webhook call never writes its token', () => {
     const filterOf = (env: string) => resources(stacks[`${env}-platform`]!, 'aws_wafv2_web_acl_logging_configuration')[0]!.logging_filter;
-    const keeping = (...actions: string[]) => ({
-      default_behavior: 'DROP',
-      filter: [{ behavior: 'KEEP', requirement: 'MEETS_ANY', condition: actions.map((action) => ({ action_condition: { action } })) }],
-    });
+    const keeping = (...actions: string[]) => ({ default_behavior: 'DROP', filter: [{ behavior: 'KEEP', requirement: 'MEETS_ANY',
+      condition: actions.map((action) => ({ action_condition: { action } })) }] });
     // Not COUNT in block mode: mark-authenticated and mark-message-paths count every session's and every webhook's request.
     expect(filterOf('aws-prod')).toEqual(keeping('BLOCK', 'EXCLUDED_AS_COUNT'));
     expect(filterOf('aws-dev')).toEqual(keeping('BLOCK', 'EXCLUDED_AS_COUNT', 'COUNT'));
@@ -455,12 +448,10 @@ describe('AWS WAF logging and alarms', () => {
     const topicRef = (attr: string, name = 'aws-prod-edge-alarms') => `\${aws_sns_topic.${topicId(name)}.${attr}}`;
     const byName = (name: string) => alarms.find((a) => a.alarm_name === name)!;
     const authenticated = byName('aws-prod-waf-blocked-authenticated');
-    expect(authenticated).toMatchObject({
-      namespace: 'AWS/WAFV2', metric_name: 'BlockedRequests', statistic: 'Sum', period: 300, threshold: 20, comparison_operator: 'GreaterThanThreshold',
-      dimensions: { WebACL: 'aws-prod-edge', Region: 'eu-west-1', LabelNamespace: 'awswaf:222222222222:webacl:aws-prod-edge:rocketchat',
-        LabelName: 'authenticated' },
-      alarm_actions: [topicRef('arn')], ok_actions: [topicRef('arn')],
-    });
+    expect(authenticated).toMatchObject({ namespace: 'AWS/WAFV2', metric_name: 'BlockedRequests', statistic: 'Sum', period: 300, threshold: 20,
+      comparison_operator: 'GreaterThanThreshold', dimensions: { WebACL: 'aws-prod-edge', Region: 'eu-west-1',
+      LabelNamespace: 'awswaf:222222222222:webacl:aws-prod-edge:rocketchat', LabelName: 'authenticated' }, alarm_actions: [topicRef('arn')],
+      ok_actions: [topicRef('arn')] });
     expect(byName('aws-prod-waf-blocked-above-normal')).toMatchObject({ alarm_actions: [topicRef('arn', 'aws-prod-edge-tickets')],
       ok_actions: [topicRef('arn', 'aws-prod-edge-tickets')] });
     // aws-prod has no e-mail receiver, so its ticket topic has no subscriber (the alarm shows in the console): above all it never pages.
@@ -473,10 +464,8 @@ describe('AWS WAF logging and alarms', () => {
     expect(evaluate(rules, { ...withSession, headers: { ...browser, cookie: 'rc_uid=u; rc_token=t' } }).counted).toContain('mark-authenticated');
     expect(evaluate(rules, { ...withSession, headers: browser }).counted).not.toContain('mark-authenticated');
     const subscriptions = resources(stack, 'aws_sns_topic_subscription').filter((sub) => sub.topic_arn === topicRef('arn'));
-    expect(subscriptions).toEqual([
-      expect.objectContaining({ protocol: 'https', endpoint_auto_confirms: true, endpoint: expect
-        .stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/) }),
-    ]);
+    expect(subscriptions).toEqual([expect.objectContaining({ protocol: 'https', endpoint_auto_confirms: true,
+      endpoint: expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/) })]);
     const secretRef = /^\$\{data\.aws_secretsmanager_secret_version\.([\w-]+)\.secret_string\}$/.exec(subscriptions[0]!.endpoint)![1]!;
     expect(stack.data.aws_secretsmanager_secret_version[secretRef].secret_id).toBe('aws-prod-edge-pager-url');
     // Only the secret's name is synthesized, never a URL.
@@ -546,13 +535,9 @@ describe('Azure WAF policies', () => {
 
   it('excludes body arguments from the message-text groups on the message route only, and binds method.call to its method', () => {
     const [edge, bodies, messages] = policies('azure-prod');
-    expect(one(messages!.managed_rules).exclusion).toEqual([
-      {
-        match_variable: 'RequestArgNames', selector: '*', selector_match_operator: 'EqualsAny',
-        excluded_rule_set: { type: 'Microsoft_DefaultRuleSet', version: '2.1', rule_group: [{ rule_group_name: 'XSS' }, { rule_group_name: 'SQLI' }, {
-          rule_group_name: 'LFI' }, { rule_group_name: 'RFI' }] },
-      },
-    ]);
+    expect(one(messages!.managed_rules).exclusion).toEqual([{ match_variable: 'RequestArgNames', selector: '*', selector_match_operator: 'EqualsAny',
+      excluded_rule_set: { type: 'Microsoft_DefaultRuleSet', version: '2.1', rule_group: [{ rule_group_name: 'XSS' }, { rule_group_name: 'SQLI' },
+      { rule_group_name: 'LFI' }, { rule_group_name: 'RFI' }] } }]);
     for (const p of [edge!, bodies!]) expect(one(p.managed_rules).exclusion).toBeUndefined();
     const bound = (messages!.custom_rules as Json[]).filter((r) => String(r.name).startsWith('MethodCall'));
     expect(bound).toHaveLength(2);

@@ -3,7 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { ENVIRONMENTS } from '../../config/environments';
-import { ConfigError } from '../../config/load';
+import { ConfigError, loadEnvironments } from '../../config/load';
+import type { Environment } from '../../config/schema';
 import { readOutdir, tempDir, type Json, type Synthesized } from '../../synth/output';
 import type { RenderedRelease } from '../../scripts/render/render';
 import { run } from '../../synth/run';
@@ -74,6 +75,9 @@ export function byPath(stack: Json, type: string, suffix: string): Json {
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }
+
+/** `input` (by default the example of that name) loaded as config/<name>.ts: the checked, typed Environment. */
+export const parsed = (name: string, input: unknown = ENVIRONMENTS[name]): Environment => loadEnvironments({ [name]: input }, undefined)[0]!;
 
 /** The problems of the ConfigError `fn` throws; fails if it throws none. */
 export function problemsOf(fn: () => unknown): readonly string[] {
