@@ -207,6 +207,7 @@ const capacity: BadCase[] = [
 /** 246 characters: a valid DNS name, but grafana.<it> is 254. */
 const longDomain = `${Array.from({ length: 3 }, () => 'd'.repeat(63)).join('.')}.${'e'.repeat(50)}.com`;
 
+const SPOT_POOL = 'is a spot pool, whose evictions can take out a majority of members (allowed: an on-demand pool)';
 const extra: BadCase[] = [
   { title: 'MongoDB with no CPU request', base: 'aws-dev', change: (c) => (c.app.mongodb.cpu = '0'),
     problems: ['config/aws-dev: app.mongodb.cpu: "0" requests under 100m, so members starve next to busier pods and elections time out (allowed: 100m or ' +
@@ -214,10 +215,11 @@ const extra: BadCase[] = [
   { title: 'MongoDB memory below what mongod needs', base: 'azure-dev', change: (c) => (c.app.mongodb.memory = '256Mi'),
     problems: ['config/azure-dev: app.mongodb.memory: "256Mi" is below the 512Mi mongod needs: its WiredTiger cache alone takes 256 MiB, and the limit ' +
       'equals the request (allowed: 512Mi or more)'] },
-  { title: 'MongoDB members on an AWS spot pool', base: 'aws-prod', change: (c) => Object.assign(c.kubernetes.nodePools[1], { capacityType: 'SPOT', instanceTypes: ['r7i.xlarge', 'r6i.xlarge'] }),
-    problems: ['config/aws-prod: app.mongodb.nodePool: "data" is a spot pool, whose evictions can take out a majority of members (allowed: an on-demand pool)'] },
+  { title: 'MongoDB members on an AWS spot pool', base: 'aws-prod',
+    change: (c) => Object.assign(c.kubernetes.nodePools[1], { capacityType: 'SPOT', instanceTypes: ['r7i.xlarge', 'r6i.xlarge'] }),
+    problems: [`config/aws-prod: app.mongodb.nodePool: "data" ${SPOT_POOL}`] },
   { title: 'MongoDB members on an Azure spot pool', base: 'azure-prod', change: (c) => (c.kubernetes.nodePools[1].spot = true),
-    problems: ['config/azure-prod: app.mongodb.nodePool: "apps" is a spot pool, whose evictions can take out a majority of members (allowed: an on-demand pool)'] },
+    problems: [`config/azure-prod: app.mongodb.nodePool: "apps" ${SPOT_POOL}`] },
   { title: 'MongoDB members on the AKS System pool', base: 'azure-prod', change: (c) => (c.app.mongodb.nodePool = 'system'),
     problems: ['config/azure-prod: app.mongodb.nodePool: "system" is the System pool, tainted CriticalAddonsOnly (allowed: a User pool)'] },
   { title: 'a domain too long for the Grafana host built from it', base: 'aws-dev',
