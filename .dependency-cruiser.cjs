@@ -3,7 +3,7 @@
 // anything else of the project (another folder, a new top-level folder) is a violation. scripts/ and
 // main.ts sit on top and may import anything; __tests__/ is not cruised (tests may import anything).
 /** @type {Record<string, string[]>} folder -> the project folders it may import besides itself */
-const LAYERS = {
+const SOURCE_LAYERS = {
   config: [],
   policies: ['config'],
   constructs: ['config', 'policies'],
@@ -14,7 +14,7 @@ const LAYERS = {
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    ...Object.entries(LAYERS).map(([folder, allowed]) => ({
+    ...Object.entries(SOURCE_LAYERS).map(([folder, allowed]) => ({
       name: `${folder}-imports-${allowed.length > 0 ? allowed.join('-') : 'only-itself'}`,
       comment: `${folder}/ may import ${[folder, ...allowed].map((f) => `${f}/`).join(', ')} and packages only (docs/layers.md)`,
       severity: 'error',

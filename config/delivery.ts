@@ -23,6 +23,7 @@
  *   request (`refs/pull/<n>/merge`, a wildcard only AWS can express).
  */
 import type { AwsEnvironment, Environment } from './schema';
+import { ciRoleName } from './names';
 
 /** The repository's OIDC subject template (`include_claim_keys`), in the order GitHub writes them. */
 export const OIDC_SUBJECT_CLAIMS = ['repo', 'context', 'ref', 'job_workflow_ref'] as const;
@@ -115,8 +116,8 @@ export function ciIdentities(env: Environment): { plan: CiIdentity; deploy: CiId
     ...(env.tier === 'prod' ? [job(CI_WORKFLOWS.deploy, MAIN_REF, planEnvironment)] : []),
   ];
   return {
-    plan: { name: `${env.name}-ci-plan`, githubEnvironment: planEnvironment, jobs: planJobs },
-    deploy: { name: `${env.name}-ci-deploy`, githubEnvironment: env.name, jobs: [job(CI_WORKFLOWS.deploy, MAIN_REF, env.name)] },
+    plan: { name: ciRoleName(env.name, 'plan'), githubEnvironment: planEnvironment, jobs: planJobs },
+    deploy: { name: ciRoleName(env.name, 'deploy'), githubEnvironment: env.name, jobs: [job(CI_WORKFLOWS.deploy, MAIN_REF, env.name)] },
   };
 }
 
@@ -129,5 +130,5 @@ export function ciRoleArns(env: AwsEnvironment, partition = 'aws'): { plan: stri
 
 /** The managed policy every role created by `<env>`'s deploy role must carry as its permissions boundary (constructs/aws/deploy-fence.ts). */
 export function deployBoundaryArn(environment: string, accountId: string, partition = 'aws'): string {
-  return `arn:${partition}:iam::${accountId}:policy/${environment}-ci-deploy-boundary`;
+  return `arn:${partition}:iam::${accountId}:policy/${ciRoleName(environment, 'deploy')}-boundary`;
 }

@@ -160,6 +160,20 @@ export function logAnalyticsName(envName: string): string {
   return `log-${envName}`;
 }
 
+/**
+ * An environment's CI roles (AWS), `<env>-ci-plan` and `<env>-ci-deploy`: the bootstrap stack creates them, the
+ * cluster layer and the deploy fence find them by name (`*` for every environment's), and the deploy role's
+ * permissions boundary is `<env>-ci-deploy-boundary`.
+ */
+export function ciRoleName(envName: string, job: 'plan' | 'deploy'): string {
+  return `${envName}-ci-${job}`;
+}
+
+/** The cluster's static egress address: the network layer creates it, the cluster layer attaches it by id (no contract output needed). */
+export function azureEgressIpName(envName: string): string {
+  return `pip-${envName}-egress`;
+}
+
 /** User-assigned identities the stacks create, `id-<env>-<purpose>`. */
 export const AZURE_IDENTITY_PURPOSES = ['control-plane', 'kubelet', 'alb-controller', 'cert-manager-dns', 'external-dns-dns', 'loki', 'tempo', 'restore-check'] as const;
 

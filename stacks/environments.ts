@@ -5,7 +5,7 @@
  */
 import type { App, TerraformStack } from 'cdktf';
 import type { AwsEnvironment, AzureEnvironment, Environment } from '../config/schema';
-import { LAYERS, stateStoreStackId } from '../config/names';
+import { LAYERS, stackName, stateStoreStackId } from '../config/names';
 import { AppStack } from './app-stack';
 import { connectAwsApp } from './aws-app';
 import { AwsBootstrapStack } from './aws-bootstrap-stack';
@@ -92,7 +92,7 @@ function wholeRegistry(envs: readonly Environment[], registered: readonly Enviro
 export function stackNames(envs: readonly Environment[], registered: readonly Environment[] = envs): string[] {
   const stores = envs.map((env) => stacksFor(env).stateStore(env)?.id).filter((id): id is string => !!id);
   const settings = wholeRegistry(envs, registered) ? [...new Set(envs.map((env) => githubSettingsStackId(env.delivery.repository)))] : [];
-  return [...new Set(stores), ...settings, ...envs.flatMap((env) => LAYERS.map((layer) => `${env.name}-${layer}`))];
+  return [...new Set(stores), ...settings, ...envs.flatMap((env) => LAYERS.map((layer) => stackName(env, layer)))];
 }
 
 /**

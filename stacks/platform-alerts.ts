@@ -1,7 +1,8 @@
 /**
- * Every alert group the platform's Prometheus evaluates on top of the chart's defaults, besides
- * the objectives' burn-rate alerts (constructs/platform/monitoring/slo-rules.ts). Each
- * component's rules live in its own folder or beside its construct; only their grouping is here.
+ * Every rule group the platform's Prometheus evaluates on top of the chart's defaults: each
+ * component's alerts (they live in its own folder or beside its construct; only their grouping is
+ * here), then the objectives' recording rules and burn-rate alerts
+ * (constructs/platform/monitoring/slo-rules.ts).
  *
  * The app layer's workloads (Rocket.Chat, the MongoDB replica set, its backups and the restore
  * check) are watched by the same Prometheus and their rules ship with the platform stack: they
@@ -11,6 +12,7 @@
 import type { Environment } from '../config/schema';
 import { componentEnabled } from '../config/components';
 import { objectivesOf } from '../config/slo';
+import { sloGroups, type SloGroup } from '../constructs/platform/monitoring/slo-rules';
 import type { AlertGroup } from '../constructs/platform/alert-rule';
 import { certManagerAlerts } from '../constructs/platform/cert-manager/alerts';
 import { lokiAlerts } from '../constructs/platform/loki/alerts';
@@ -20,6 +22,7 @@ import { backupAlerts, mongodbAlerts } from '../constructs/app/mongodb-alerts';
 import { restoreCheckAlerts } from '../constructs/app/restore-check-alerts';
 import { rocketChatAlerts } from '../constructs/app/rocketchat-alerts';
 
+/** The groups of alerts, without the objectives' (the tests read these on their own). */
 export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>): readonly AlertGroup[] {
   const on = (name: 'loki' | 'tempo') => componentEnabled(env, name);
   return [
@@ -31,4 +34,9 @@ export function alertGroups(env: Pick<Environment, 'app' | 'tier' | 'platform'>)
     // Only for the stores that are on (platform.components): an alert on a store that is not there never fires.
     { name: 'platform.telemetry', rules: [...(on('loki') ? lokiAlerts() : []), ...(on('tempo') ? tempoAlerts() : [])] },
   ];
+}
+
+/** What the platform's PrometheusRule holds: the alert groups, then the objectives' groups. */
+export function prometheusRuleGroups(env: Environment): readonly (AlertGroup | SloGroup)[] {
+  return [...alertGroups(env), ...sloGroups(objectivesOf(env))];
 }

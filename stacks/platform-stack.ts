@@ -25,7 +25,7 @@ import { platformNetworkPolicies } from '../constructs/platform/network-policies
 import type { PlatformCloud } from '../constructs/platform/platform-cloud';
 import { StorageClasses } from '../constructs/platform/storage-classes';
 import { Tempo } from '../constructs/platform/tempo';
-import { alertGroups } from './platform-alerts';
+import { prometheusRuleGroups } from './platform-alerts';
 import { stateLocation } from '../constructs/state-backend';
 import { componentEnabled, type ComponentName } from '../config/components';
 
@@ -58,7 +58,7 @@ export class PlatformStack extends LayerStack {
     const foundation = [...namespaces, ...policies, storage.standard, storage.retain, ...cloud.edge.ready];
 
     // First: the Prometheus operator CRDs, which every other chart's ServiceMonitor needs.
-    const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, alertGroups: alertGroups(env), dependsOn: foundation });
+    const monitoring = new Monitoring(this, 'monitoring', { env, secrets: cloud.secrets, edge: cloud.edge, ruleGroups: prometheusRuleGroups(env), dependsOn: foundation });
     const afterMonitoring = [...foundation, monitoring.release];
     new CertManager(this, 'cert-manager', { env, dns: cloud.dns, gatewayApi: cloud.edge.gatewayApi, dependsOn: afterMonitoring });
     // Turned off (platform.components.<name>.enabled): the component, its identity, its bucket and

@@ -9,14 +9,14 @@ import type { Environment } from '../../config/schema';
 import { BACKUP_CRON } from '../../config/schema-app';
 import { PSMDB_METRICS as M } from '../platform/mongodb-operator/backup-metrics';
 import { alert, type AlertRule } from '../platform/alert-rule';
-import { NAMESPACES } from '../../config/names';
+import { NAMESPACES, ROCKETCHAT } from '../../config/names';
 
 /**
  * True while the app layer is deployed: it creates the rocketchat namespace (app-stack.ts). A DR
  * environment stands by with network, cluster and platform only (docs/restore.md), so the rules that
  * alert on the app layer's objects being absent hold their fire until it is there.
  */
-export const APP_LAYER_DEPLOYED = 'kube_namespace_created{namespace="rocketchat"}';
+export const APP_LAYER_DEPLOYED = `kube_namespace_created{namespace="${ROCKETCHAT.namespace}"}`;
 
 /** The replica set's members: up, all there, in step with the primary, with connections to spare. */
 export function mongodbAlerts(members: number): AlertRule[] {

@@ -10,6 +10,7 @@ import { POD_SELECTORS, ROCKETCHAT } from '../../config/names';
 import { DNS_EGRESS, defaultDeny, networkPolicy, type Rule } from '../network-policy';
 import { MONGOD_POD_LABELS, MONGODB } from './mongodb';
 import { ROCKETCHAT_POD_LABELS } from './rocketchat';
+import { prometheusPeer as prometheus } from '../platform/ingress-rules';
 
 export interface AppNetworkPoliciesProps {
   /** Where the load balancer connects from. */
@@ -23,7 +24,6 @@ export interface AppNetworkPoliciesProps {
   readonly dependsOn: ITerraformDependable[];
 }
 
-const prometheus = { pods: POD_SELECTORS.prometheus.labels, namespace: POD_SELECTORS.prometheus.namespace };
 const operator = { pods: POD_SELECTORS.mongodbOperator.labels, namespace: POD_SELECTORS.mongodbOperator.namespace };
 const rocketchatPods = { pods: ROCKETCHAT_POD_LABELS, namespace: ROCKETCHAT.namespace };
 const mongodPods = { pods: MONGOD_POD_LABELS, namespace: MONGODB.namespace };

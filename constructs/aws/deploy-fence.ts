@@ -20,7 +20,7 @@ import type { IConstruct } from 'constructs';
 import { deployBoundaryArn } from '../../config/delivery';
 import type { AwsEnvironment } from '../../config/schema';
 import { BOOTSTRAP_KEY_PREFIX } from '../bootstrap-state';
-import { LAYERS } from '../../config/names';
+import { ciRoleName, LAYERS } from '../../config/names';
 import { GITHUB_OIDC } from '../ci/github-oidc';
 import type { Statement } from './policy';
 
@@ -90,11 +90,11 @@ export function environmentStateObjects(bucketArn: string, keyPrefix: string, en
 
 /** The CI roles of the account, by name pattern; `ciRoleArnsOf` for one environment's. */
 export function ciRolePatterns(partition: string, accountId: string): string[] {
-  return [`arn:${partition}:iam::${accountId}:role/*-ci-plan`, `arn:${partition}:iam::${accountId}:role/*-ci-deploy`];
+  return ciRoleArnsOf(partition, accountId, '*');
 }
 
 function ciRoleArnsOf(partition: string, accountId: string, environment: string): string[] {
-  return [`arn:${partition}:iam::${accountId}:role/${environment}-ci-plan`, `arn:${partition}:iam::${accountId}:role/${environment}-ci-deploy`];
+  return [`arn:${partition}:iam::${accountId}:role/${ciRoleName(environment, 'plan')}`, `arn:${partition}:iam::${accountId}:role/${ciRoleName(environment, 'deploy')}`];
 }
 
 /**
@@ -172,7 +172,7 @@ export function deployFenceStatements(props: FenceProps, created = false): State
       Sid: 'BoundaryPoliciesAreManagedByTheBootstrapStack',
       Effect: 'Deny',
       Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:TagPolicy', 'iam:UntagPolicy'],
-      Resource: `arn:${partition}:iam::${accountId}:policy/*-ci-deploy-boundary`,
+      Resource: `arn:${partition}:iam::${accountId}:policy/${ciRoleName('*', 'deploy')}-boundary`,
     },
     // Users and their keys are long-lived credentials outside every boundary and every trust above; existing users and groups get no policy from CI.
     {

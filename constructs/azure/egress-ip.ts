@@ -12,14 +12,10 @@
  */
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { Construct } from 'constructs';
-
-/** Known to both layers, so the cluster layer can name the address without a new contract output. */
-export function egressIpName(envName: string): string {
-  return `pip-${envName}-egress`;
-}
+import { azureEgressIpName } from '../../config/names';
 
 export function egressIpId(subscriptionId: string, resourceGroupName: string, envName: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/publicIPAddresses/${egressIpName(envName)}`;
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/publicIPAddresses/${azureEgressIpName(envName)}`;
 }
 
 export interface ZoneRedundantEgressIpProps {
@@ -35,7 +31,7 @@ export class ZoneRedundantEgressIp extends Construct {
   constructor(scope: Construct, id: string, props: ZoneRedundantEgressIpProps) {
     super(scope, id);
     this.publicIp = new PublicIp(this, 'public-ip', {
-      name: egressIpName(props.envName),
+      name: azureEgressIpName(props.envName),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       sku: 'Standard',

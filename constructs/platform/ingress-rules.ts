@@ -7,7 +7,7 @@
  * matches with an ipBlock (AKS documents this limit). Only the webhook pods are opened, on that
  * port only.
  */
-import type { Rule } from '../network-policy';
+import type { Peer, Rule } from '../network-policy';
 import { POD_SELECTORS } from '../../config/names';
 
 /** Port of the Prometheus operator's and cert-manager's webhooks (their charts' default). */
@@ -15,4 +15,6 @@ export const WEBHOOK_PORT = 10250;
 
 /** No peers: every source, so the API server is let in whatever address it calls from (see above). */
 export const fromApiServer: Rule = { peers: [], ports: [{ port: WEBHOOK_PORT }] };
-export const fromPrometheus: Rule = { peers: [{ pods: POD_SELECTORS.prometheus.labels, namespace: POD_SELECTORS.prometheus.namespace }] };
+/** Prometheus's pods, wherever a namespace lets it scrape (the app layer's policies too). */
+export const prometheusPeer: Peer = { pods: POD_SELECTORS.prometheus.labels, namespace: POD_SELECTORS.prometheus.namespace };
+export const fromPrometheus: Rule = { peers: [prometheusPeer] };

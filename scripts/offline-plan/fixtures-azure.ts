@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AzureEnvironment } from '../../config/schema';
+import { azureResourceGroupName, logAnalyticsName } from '../../config/names';
 import { azureClusterContract, azureNetworkContract, azurePlatformContract } from '../../stacks/azure-contracts';
 import { CA_DATA, contractFixture, secretValue, type CloudFixtures } from './fixtures';
 
@@ -22,9 +23,9 @@ function guid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const networkGroup = (env: AzureEnvironment) => `rg-${env.name}-network`;
-const clusterGroup = (env: AzureEnvironment) => `rg-${env.name}-cluster`;
-const platformGroup = (env: AzureEnvironment) => `rg-${env.name}-platform`;
+const networkGroup = (env: AzureEnvironment) => azureResourceGroupName(env.name, 'network');
+const clusterGroup = (env: AzureEnvironment) => azureResourceGroupName(env.name, 'cluster');
+const platformGroup = (env: AzureEnvironment) => azureResourceGroupName(env.name, 'platform');
 // Key Vault names: 3-24 letters, digits and hyphens (Key Vault naming rules).
 const vaultName = (env: AzureEnvironment) => `kv-${env.name}-0a1b2c`.slice(0, 24);
 
@@ -45,7 +46,7 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
         natGatewayId: resourceId(env, networkGroup(env), 'Microsoft.Network/natGateways', `ng-${env.name}`),
         // RFC 5737 documentation range.
         natPublicIp: '198.51.100.20',
-        logAnalyticsWorkspaceId: resourceId(env, networkGroup(env), 'Microsoft.OperationalInsights/workspaces', `log-${env.name}`),
+        logAnalyticsWorkspaceId: resourceId(env, networkGroup(env), 'Microsoft.OperationalInsights/workspaces', logAnalyticsName(env.name)),
       };
     }),
     contractFixture(azureClusterContract, (env: AzureEnvironment) => ({
@@ -67,7 +68,7 @@ export const azureFixtures: CloudFixtures<AzureEnvironment> = {
       keyVaultPrivateDnsZoneId: resourceId(env, clusterGroup(env), 'Microsoft.Network/privateDnsZones', 'privatelink.vaultcore.azure.net'),
       // The cluster stack publishes "" with platform-managed keys (contract description).
       diskEncryptionSetId: env.tier === 'prod' ? resourceId(env, clusterGroup(env), 'Microsoft.Compute/diskEncryptionSets', `des-${env.name}`) : '',
-      logAnalyticsWorkspaceId: resourceId(env, networkGroup(env), 'Microsoft.OperationalInsights/workspaces', `log-${env.name}`),
+      logAnalyticsWorkspaceId: resourceId(env, networkGroup(env), 'Microsoft.OperationalInsights/workspaces', logAnalyticsName(env.name)),
     })),
     contractFixture(azurePlatformContract, (env: AzureEnvironment) => ({
       applicationLoadBalancerId: resourceId(env, platformGroup(env), 'Microsoft.ServiceNetworking/trafficControllers', `agc-${env.name}`),

@@ -23,8 +23,8 @@ import { Construct } from 'constructs';
 import { terminationTiming } from '../../../config/edge-timing';
 import type { Environment } from '../../../config/schema';
 import { CHARTS } from '../../../config/versions';
-import { objectivesOf } from '../../../config/slo';
 import type { AlertGroup } from '../alert-rule';
+import type { SloGroup } from './slo-rules';
 import { alertmanagerConfig, heartbeatCredential, RECEIVER_SECRET, receiverCredential } from './alertmanager-config';
 import { ChartCrds, CRD_CHARTS } from '../chart-crds';
 import { chartRelease } from '../chart-release';
@@ -34,15 +34,14 @@ import { grafanaHost, NAMESPACES, STORAGE_CLASSES } from '../../../config/names'
 import type { ChartIngress, HttpsEdge, SecretStore } from '../platform-cloud';
 import { patchPostRenderer, type ObjectPatch } from '../post-renderer';
 import { resourcesFor } from '../../../config/sizing';
-import { sloGroups } from './slo-rules';
 import { componentEnabled, componentValues } from '../../../config/components';
 
 export interface MonitoringProps {
   readonly env: Environment;
   readonly secrets: SecretStore;
   readonly edge: HttpsEdge;
-  /** The alert groups Prometheus evaluates besides the objectives' (stacks/platform-alerts.ts). */
-  readonly alertGroups: readonly AlertGroup[];
+  /** Every rule group Prometheus evaluates besides the chart's defaults (stacks/platform-alerts.ts). */
+  readonly ruleGroups: readonly (AlertGroup | SloGroup)[];
   readonly dependsOn: ITerraformDependable[];
 }
 
@@ -186,7 +185,7 @@ export class Monitoring extends Construct {
         // chart's crds subchart (its crds/ Helm never upgrades, and its hook job re-applies the old
         // CRDs with --force-conflicts before every rollback, with images pulled on each upgrade).
         crds: { enabled: false },
-        additionalPrometheusRulesMap: { platform: { groups: [...props.alertGroups, ...sloGroups(objectivesOf(env))] } },
+        additionalPrometheusRulesMap: { platform: { groups: props.ruleGroups } },
         prometheusOperator: {
           resources: resourcesFor(env, 'controller'),
           prometheusConfigReloader: { resources: resourcesFor(env, 'helper') },

@@ -16,6 +16,9 @@
  * volume brings its copy back when its zone returns. Two replicas could not do this at any
  * replication factor: 1 refuses the lost one's share of writes and fails reads that touch the
  * ring (grafana/tempo#1275, #1477), 2 needs both for a quorum. docs/operations.md has the runbook.
+ *
+ * Its alerts are in alerts.ts beside this file; only pods in `monitoring` reach it
+ * (monitoring/network-policy.ts), so it has no policy of its own.
  */
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
