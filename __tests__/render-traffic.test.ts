@@ -239,7 +239,7 @@ describe('disruption budgets follow scale', () => {
 describe('peers on other nodes reach every port the pods listen on', () => {
   /**
    * Declared, but nothing listens: Tempo's chart lists every receiver's port in its StatefulSet
-   * (tempo 2.2.4 templates/statefulset.yaml); tempo.ts runs OTLP only (asserted below).
+   * (tempo 2.2.4 templates/statefulset.yaml); tempo/index.ts runs OTLP only (asserted below).
    */
   const NOT_LISTENING = new Set(['6831/udp', '6832/udp']);
   /** Every (port, protocol) a rendered or operator-built pod listens on; peers, scrapers and clients may sit on another node. */
