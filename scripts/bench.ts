@@ -103,7 +103,7 @@ function testSuite(): string {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`npm test failed, so it was not timed:\n${result.stdout.slice(-3000)}${result.stderr.slice(-2000)}`);
   const plain = result.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-  const counts = /Tests\s+(.*?)\s*\(/.exec(plain)?.[1] ?? 'unknown';
+  const counts = (/Tests\s+(.*?)\s*\(/.exec(plain)?.[1] ?? 'unknown').replaceAll(' | ', ', ');
   const vitest = /Duration\s+([\d.]+)s/.exec(plain)?.[1];
   return [
     '<!-- tests:start -->',
