@@ -129,11 +129,15 @@ describe('AWS CI roles (bootstrap stack)', () => {
   it('pin each role to named workflow files at named refs, in its GitHub environment (stacks-access-matrix.test.ts evaluates them)', () => {
     const trust = (name: string) => statements(role(name).assume_role_policy);
     const repo = 'example-org/rocketchat-platform';
-    // One statement each; the whole documents are in the snapshots, and stacks-access-matrix.test.ts evaluates them.
     const subjects = (name: string) => trust(name).map((s) => s.Condition.StringEquals['token.actions.githubusercontent.com:sub']);
-    expect(subjects('aws-prod-ci-deploy')).toEqual([
-      `repo:${repo}:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`]);
-    expect(trust('aws-prod-ci-deploy')[0]!.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
+    // The whole statement: the access matrix's tokens always carry a sub holding the same ref and workflow, so it cannot see the
+    // ref and job_workflow_ref pins (kept so a reset subject template cannot loosen the trust), nor Action or Principal.
+    const workflow = `${repo}/.github/workflows/deploy-environment.yml@refs/heads/main`;
+    expect(trust('aws-prod-ci-deploy')).toEqual([{ Sid: 'GitHubDeployEnvironment0', Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': `repo:${repo}:environment:aws-prod:ref:refs/heads/main:job_workflow_ref:${workflow}`,
+        'token.actions.githubusercontent.com:ref': 'refs/heads/main', 'token.actions.githubusercontent.com:job_workflow_ref': workflow } } }]);
     // Prod plans only after merge: drift and the gated plan, both from main.
     expect(subjects('aws-prod-ci-plan')).toEqual([
       `repo:${repo}:environment:aws-prod-plan:ref:refs/heads/main:job_workflow_ref:${repo}/.github/workflows/drift.yml@refs/heads/main`,
