@@ -21,6 +21,9 @@ import { parseCidr, type Cidr } from './cidr';
 import { fieldPath as path, type Problem } from './rules-kit';
 import type { AwsEnvironment, AzureEnvironment, Environment } from './schema';
 
+type AwsPool = AwsEnvironment['kubernetes']['nodePools'][number];
+type AzurePool = AzureEnvironment['kubernetes']['nodePools'][number];
+
 const MI = 1024 ** 2;
 const GI = 1024 ** 3;
 
@@ -171,8 +174,8 @@ function mongodbProblems(env: Environment, problems: Problem[]): void {
   if (mongodb.nodePool !== undefined && !pool) return; // rules-app.ts reports an unknown pool
   const nodes: Node[] = pool
     ? env.cloud === 'aws'
-      ? (pool as AwsEnvironment['kubernetes']['nodePools'][number]).instanceTypes.flatMap((t) => awsNode(pool.name, t) ?? [])
-      : [azureNode(pool.name, (pool as AzureEnvironment['kubernetes']['nodePools'][number]).vmSize)].flatMap((n) => n ?? [])
+      ? (pool as AwsPool).instanceTypes.flatMap((t) => awsNode(pool.name, t) ?? [])
+      : [azureNode(pool.name, (pool as AzurePool).vmSize)].flatMap((n) => n ?? [])
     : addOnPools(env).flatMap((p) => p.smallest);
   const node = pool ? weakest(nodes) : nodes.sort((a, b) => b.memory - a.memory)[0];
   if (!node) return;
@@ -187,7 +190,7 @@ function mongodbProblems(env: Environment, problems: Problem[]): void {
   }
   if (pool) {
     const zones = env.cloud === 'aws' ? env.network.availabilityZones.length : 1;
-    const most = env.cloud === 'aws' && (pool as AwsEnvironment['kubernetes']['nodePools'][number]).perZone ? pool.maxSize * zones : pool.maxSize;
+    const most = env.cloud === 'aws' && (pool as AwsPool).perZone ? pool.maxSize * zones : pool.maxSize;
     if (mongodb.members > most) {
       problems.push({
         path: path((e) => e.app.mongodb.members),
@@ -205,8 +208,8 @@ function usable(cidr: Cidr): number {
 function awsSubnetProblems(env: AwsEnvironment, problems: Problem[]): void {
   const zones = env.network.availabilityZones.length;
   // A pool spread over the zones keeps its nodes balanced; when a zone fails, its share moves to the others.
-  const perZone = (pool: AwsEnvironment['kubernetes']['nodePools'][number]) => (pool.perZone ? pool.maxSize : Math.ceil(pool.maxSize / Math.max(1, zones - 1)));
-  const ipsPerNode = (pool: AwsEnvironment['kubernetes']['nodePools'][number]) =>
+  const perZone = (pool: AwsPool) => (pool.perZone ? pool.maxSize : Math.ceil(pool.maxSize / Math.max(1, zones - 1)));
+  const ipsPerNode = (pool: AwsPool) =>
     Math.max(...pool.instanceTypes.map((t) => (AWS_INSTANCE_TYPES[t] ? AWS_INSTANCE_TYPES[t].maxEnis * AWS_INSTANCE_TYPES[t].ipv4PerEni : 0)));
   const needed = env.kubernetes.nodePools.reduce((sum, p) => sum + perZone(p) * ipsPerNode(p), 0);
   const detail = env.kubernetes.nodePools.map((p) => `${p.name} ${perZone(p)} nodes x ${ipsPerNode(p)}`).join(' + ');

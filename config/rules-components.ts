@@ -185,15 +185,16 @@ export function componentProblems(env: Environment): Problem[] {
       problems.push({ path: at('enabled'), message: `false is refused in prod: ${spec.toggle.prodKeeps} (allowed: true in prod)` });
     }
     if (!own.values) continue;
+    const valuesAt = at('values');
     if (!componentEnabled(env, name)) {
-      problems.push({ path: at('values'), message: `are set, but ${name} is turned off, so they would go nowhere (allowed: remove them, or turn ${name} on)` });
+      problems.push({ path: valuesAt, message: `are set, but ${name} is turned off, so they would go nowhere (allowed: remove them, or turn ${name} on)` });
       continue;
     }
     // One line per path: an owned key is reported as owned, not again as a weakened guardrail.
-    const owned = ownedProblems(spec, own.values, at('values'));
+    const owned = ownedProblems(spec, own.values, valuesAt);
     const under = (g: Problem, o: Problem) => g.path === o.path || g.path.startsWith(`${o.path}.`) || g.path.startsWith(`${o.path}[`);
-    problems.push(...owned, ...guardrailProblems(own.values, at('values')).filter((g) => !owned.some((o) => under(g, o))));
-    problems.push(...quotaProblems(env, name, own.values, at('values')));
+    problems.push(...owned, ...guardrailProblems(own.values, valuesAt).filter((g) => !owned.some((o) => under(g, o))));
+    problems.push(...quotaProblems(env, name, own.values, valuesAt));
   }
 
   // What is on must have what it needs: Alloy ships what Loki and Tempo store, and nothing else does.

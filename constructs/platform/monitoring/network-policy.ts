@@ -24,10 +24,9 @@ export function monitoringNamespacePolicies(scope: Construct, dependsOn: ITerraf
   ];
 }
 
-/** The operator's webhook from the API server, and Grafana from the load balancer when `grafanaEdgeSourceCidrs` is given. */
-export function monitoringEntryPolicies(scope: Construct, grafanaEdgeSourceCidrs: readonly string[] | undefined, dependsOn: ITerraformDependable[]): ITerraformDependable[] {
+/** The operator's webhook from the API server, and Grafana from the load balancer when `grafanaEdge` (its source ranges) is given. */
+export function monitoringEntryPolicies(scope: Construct, grafanaEdge: readonly string[] | undefined, dependsOn: ITerraformDependable[]): ITerraformDependable[] {
   const monitoring = NAMESPACES.monitoring;
-  const grafanaEdge = grafanaEdgeSourceCidrs;
   return [
     networkPolicy(scope, 'webhooks-from-api-server', { namespace: monitoring, pods: PROMETHEUS_OPERATOR_PODS, ingress: [fromApiServer], dependsOn }),
     ...(grafanaEdge
